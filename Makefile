@@ -1,0 +1,58 @@
+# reattune: the two quick-start commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages the tests need: the browser, PostgreSQL, WeasyPrint's libraries, pdftotext.
+TEST_DEBS := chromium postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: install install-test system-deps run test test-sqlite test-postgres lint format demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	cd tests/js && npm ci --no-audit --no-fund --silent
+
+system-deps:
+	@missing=$$(for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@test -x /usr/bin/chromium || { echo "chromium is missing after install"; exit 1; }
+
+run: install
+	$(BIN)/reattune serve --host $(HOST) --port $(PORT)
+
+demo: install
+	$(BIN)/reattune demo
+
+test: system-deps install-test
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite:
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test-postgres:
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check reattune tests bench
+	$(BIN)/ruff format --check reattune tests bench
+
+format:
+	$(BIN)/ruff format reattune tests bench
+	$(BIN)/ruff check --fix reattune tests bench
+
+clean:
+	rm -rf $(VENV) tests/js/node_modules build *.egg-info

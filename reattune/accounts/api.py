@@ -1,0 +1,26 @@
+from ninja import Router, Schema
+
+from reattune.api.base import require_partner
+from reattune.couples.actions import active_membership, partner_of
+
+router = Router(tags=["me"])
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    display_name: str
+    in_space: bool
+    has_partner: bool
+
+
+@router.get("", response=MeOut, summary="Who am I")
+def me(request):
+    user = require_partner(request)
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "display_name": user.display_name,
+        "in_space": active_membership(user) is not None,
+        "has_partner": partner_of(user) is not None,
+    }

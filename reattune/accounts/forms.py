@@ -1,0 +1,101 @@
+from django import forms
+from django.contrib.auth import password_validation
+
+from reattune.couples.actions import valid_timezone
+
+
+class SignupForm(forms.Form):
+    display_name = forms.CharField(label="Your first name", max_length=60)
+    email = forms.EmailField(label="Email", max_length=254)
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters. A few unrelated words make a strong one.",
+    )
+    timezone = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_timezone(self):
+        return valid_timezone(self.cleaned_data.get("timezone") or "UTC")
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password")
+        if password:
+            from reattune.accounts.models import User
+
+            probe = User(email=data.get("email", ""), display_name=data.get("display_name", ""))
+            try:
+                password_validation.validate_password(password, probe)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(label="Email", max_length=254)
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    current_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters.",
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_current_password(self):
+        value = self.cleaned_data["current_password"]
+        if not self.user.check_password(value):
+            raise forms.ValidationError("That is not your current password.")
+        return value
+
+    def clean_new_password(self):
+        value = self.cleaned_data["new_password"]
+        password_validation.validate_password(value, self.user)
+        return value
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label="What is this token for?", max_length=60)
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label="I understand that everything I wrote will be deleted and cannot be brought back."
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        value = self.cleaned_data["password"]
+        if not self.user.check_password(value):
+            raise forms.ValidationError("That is not your password.")
+        return value

@@ -1,0 +1,186 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from reattune.accounts import actions
+from reattune.accounts.forms import (
+    DeleteAccountForm,
+    LoginForm,
+    PasswordChangeForm,
+    SignupForm,
+    TokenForm,
+)
+from reattune.accounts.models import AccessToken, User
+from reattune.core import throttle
+from reattune.core.decorators import partner_required
+
+PENDING_INVITE = "pending_invite"
+
+
+def _after_login(request):
+    if request.session.get(PENDING_INVITE):
+        return redirect("invite-confirm")
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("home")
+
+
+def landing(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    return render(request, "landing.html")
+
+
+def signup(request):
+    invited = bool(request.session.get(PENDING_INVITE))
+    if not (settings.OPEN_SIGNUP or invited):
+        return render(request, "accounts/signup_closed.html", status=403)
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if throttle.is_locked(data["email"], request):
+            form.add_error(None, "Too many attempts. Please wait 15 minutes and try again.")
+        elif User.objects.filter(email=data["email"]).exists():
+            # Without email confirmation the address's existence cannot be fully hidden
+            # here; the answer stays neutral and counts as a failed attempt (docs/privacy.md).
+            user = authenticate(request, email=data["email"], password=data["password"])
+            if user is None:
+                throttle.record_failure(data["email"], request)
+                form.add_error(
+                    None,
+                    "We could not create an account with these details. "
+                    "If you already have one, log in instead.",
+                )
+            else:
+                login(request, user)
+                return _after_login(request)
+        else:
+            user = actions.do_create_user(
+                email=data["email"],
+                password=data["password"],
+                display_name=data["display_name"],
+                timezone_name=data["timezone"],
+                with_space=not invited,
+            )
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return _after_login(request)
+    return render(request, "accounts/signup.html", {"form": form, "invited": invited})
+
+
+def login_view(request):
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        if throttle.is_locked(email, request):
+            form.add_error(None, "Too many attempts. Please wait 15 minutes and try again.")
+            status = 429
+        else:
+            user = authenticate(request, email=email, password=form.cleaned_data["password"])
+            if user is None:
+                throttle.record_failure(email, request)
+                form.add_error(None, "That email and password do not match an account.")
+            else:
+                throttle.clear_account(email)
+                login(request, user)
+                return _after_login(request)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=status,
+    )
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("landing")
+
+
+@partner_required
+def account(request):
+    tokens = AccessToken.objects.filter(user=request.user).order_by("-created_at")
+    context = {
+        "tokens": tokens,
+        "token_form": TokenForm(),
+        "password_form": PasswordChangeForm(request.user),
+        "delete_form": DeleteAccountForm(request.user),
+        "new_token": request.session.pop("new_token", None),
+    }
+    return render(request, "accounts/account.html", context)
+
+
+@partner_required
+@require_POST
+def token_create(request):
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        _, raw = actions.do_create_token(request.user, form.cleaned_data["name"])
+        # Shown once on the next page, then gone from the session.
+        request.session["new_token"] = raw
+    else:
+        messages.error(request, "Give the token a short name (up to 60 characters).")
+    return redirect(reverse("account") + "#tokens")
+
+
+@partner_required
+@require_POST
+def token_revoke(request, token_id):
+    if not actions.do_revoke_token(request.user, token_id):
+        raise Http404
+    messages.success(request, "The token no longer works.")
+    return redirect(reverse("account") + "#tokens")
+
+
+@partner_required
+@require_POST
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST)
+    if form.is_valid():
+        actions.do_change_password(request, request.user, form.cleaned_data["new_password"])
+        messages.success(request, "Password changed. You were logged out everywhere else.")
+        return redirect("account")
+    tokens = AccessToken.objects.filter(user=request.user).order_by("-created_at")
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "tokens": tokens,
+            "token_form": TokenForm(),
+            "password_form": form,
+            "delete_form": DeleteAccountForm(request.user),
+        },
+        status=422,
+    )
+
+
+@partner_required
+@require_POST
+def account_delete(request):
+    form = DeleteAccountForm(request.user, request.POST)
+    if form.is_valid():
+        user = request.user
+        logout(request)
+        actions.do_delete_account(user)
+        return render(request, "accounts/deleted.html")
+    tokens = AccessToken.objects.filter(user=request.user).order_by("-created_at")
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "tokens": tokens,
+            "token_form": TokenForm(),
+            "password_form": PasswordChangeForm(request.user),
+            "delete_form": form,
+        },
+        status=422,
+    )

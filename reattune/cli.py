@@ -1,0 +1,128 @@
+"""The `reattune` command: serve, manage, demo, rotate-keys and the feature commands.
+
+Each subcommand is a function taking parsed arguments; Django is set up only when needed, so
+`reattune --help` is instant.
+"""
+
+import argparse
+import os
+
+
+def _setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reattune.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_serve(args) -> int:
+    from reattune import paths
+
+    directory = paths.ensure_data_dir()
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if not os.environ.get("REATTUNE_STATIC_FROM_SOURCE"):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    scheme = "https" if settings.HTTPS else "http"
+    print(
+        f"reattune {_version()} serving on {scheme}://{args.host}:{args.port}/ "
+        f"(data in {directory}, {args.workers} worker(s))",
+        flush=True,
+    )
+    from reattune import server
+
+    server.run(
+        args.host,
+        args.port,
+        args.workers,
+        args.threads,
+        not args.no_access_log,
+        settings.TRUSTED_PROXIES,
+    )
+    return 0
+
+
+def cmd_manage(args) -> int:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["reattune manage", *args.rest])
+    return 0
+
+
+def cmd_demo(args) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from reattune import demo
+
+    return demo.run(args)
+
+
+def cmd_rotate_keys(args) -> int:
+    _setup_django()
+    from reattune import keys
+
+    return keys.rotate(retire_old=args.retire_old, new_key=None)
+
+
+def _version() -> str:
+    from reattune import __version__
+
+    return __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reattune",
+        description="reattune: notice emotional distance early and reconnect, on your own server.",
+    )
+    parser.add_argument("--version", action="version", version=f"reattune {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the web app (applies migrations first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2, help="processes (default 2)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per process (default 4)")
+    serve.add_argument("--no-access-log", action="store_true")
+    serve.set_defaults(func=cmd_serve)
+
+    manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+
+    demo = sub.add_parser("demo", help="create a demo couple to look around with")
+    demo.add_argument("--json", action="store_true", help="print accounts and tokens as JSON")
+    demo.add_argument(
+        "--couples", type=int, default=0, help="also generate this many bulk couples (benchmarks)"
+    )
+    demo.add_argument("--days", type=int, default=84, help="days of rituals to generate")
+    demo.set_defaults(func=cmd_demo)
+
+    rotate = sub.add_parser("rotate-keys", help="add a new encryption key and re-encrypt all data")
+    rotate.add_argument(
+        "--retire-old",
+        action="store_true",
+        help="after re-encrypting, remove the old keys from the key file",
+    )
+    rotate.set_defaults(func=cmd_rotate_keys)
+
+    from reattune import commands
+
+    commands.add_feature_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""Headers every response carries, and the sliding idle timeout for sessions."""
+
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+
+
+class SecurityHeadersMiddleware:
+    """CSP allowing only our own origin; no-store on everything dynamic.
+
+    Static files are answered by WhiteNoise before this middleware runs, so they keep their
+    cache headers; every page and API answer may show personal content and is never stored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if not response.has_header("Cache-Control") or "no-store" not in response["Cache-Control"]:
+            if not getattr(response, "cacheable", False):
+                add_never_cache_headers(response)
+                response["Cache-Control"] = "no-store, " + response["Cache-Control"]
+        return response
+
+
+class IdleSessionMiddleware:
+    """Sliding idle timeout without writing the session on every request.
+
+    The session is saved (and its expiry pushed forward by SESSION_COOKIE_AGE) at most once
+    per hour of activity, so an idle session ends SESSION_COOKIE_AGE after last use.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            stamp = timezone.now().strftime("%Y%m%d%H")
+            if request.session.get("_seen") != stamp:
+                request.session["_seen"] = stamp
+        return self.get_response(request)

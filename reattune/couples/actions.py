@@ -1,0 +1,169 @@
+"""Couple-space writes. Each runs in one transaction; the policy is in docs/privacy.md."""
+
+import zoneinfo
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from reattune.core.access import forget_space
+from reattune.couples.models import Invite, Membership, Space, hash_invite
+
+INVITE_LIFETIME = timedelta(days=7)
+
+
+class JoinError(Exception):
+    """Why an invite cannot be used, in words fit to show the person."""
+
+
+def valid_timezone(name: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(name)
+        return name
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+
+
+def active_membership(user) -> Membership | None:
+    return (
+        Membership.objects.filter(user=user, left_at__isnull=True).select_related("space").first()
+    )
+
+
+def partner_of(user):
+    """The other active member of the user's space, or None."""
+    membership = active_membership(user)
+    if membership is None:
+        return None
+    other = (
+        Membership.objects.filter(space_id=membership.space_id, left_at__isnull=True)
+        .exclude(user=user)
+        .select_related("user")
+        .first()
+    )
+    return other.user if other else None
+
+
+@transaction.atomic
+def do_create_space(user, timezone_name: str = "UTC") -> Space:
+    if active_membership(user) is not None:
+        raise JoinError("You are already in a couple space.")
+    space = Space.objects.create(timezone=valid_timezone(timezone_name))
+    Membership.objects.create(user=user, space=space)
+    forget_space(user)
+    return space
+
+
+@transaction.atomic
+def do_create_invite(user) -> str:
+    """A new invite link token for the user's space. Earlier open invites are revoked."""
+    membership = active_membership(user)
+    if membership is None:
+        raise JoinError("Create your space first.")
+    space = Space.objects.select_for_update().get(pk=membership.space_id)
+    if space.memberships.filter(left_at__isnull=True).count() >= Space.MAX_MEMBERS:
+        raise JoinError("Your space already has two partners.")
+    now = timezone.now()
+    Invite.objects.filter(space=space, used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    raw = Invite.new_raw()
+    Invite.objects.create(
+        space=space, created_by=user, token_hash=hash_invite(raw), expires_at=now + INVITE_LIFETIME
+    )
+    return raw
+
+
+@transaction.atomic
+def do_revoke_invites(user) -> int:
+    membership = active_membership(user)
+    if membership is None:
+        return 0
+    return Invite.objects.filter(
+        space_id=membership.space_id, used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+
+
+def find_open_invite(raw: str) -> Invite | None:
+    invite = (
+        Invite.objects.filter(token_hash=hash_invite(raw or "")).select_related("space").first()
+    )
+    if invite is None or not invite.is_open or invite.space.closed_at is not None:
+        return None
+    return invite
+
+
+def _move_solo_content(user, from_space: Space, to_space: Space) -> None:
+    """A person who was alone in their space brings what they wrote into the couple space."""
+    from reattune.core.spaces import space_scoped_models
+
+    for model in space_scoped_models():
+        model.objects.filter(author=user, space=from_space).update(space=to_space)
+
+
+@transaction.atomic
+def do_join_space(user, raw_token: str) -> Space:
+    invite = (
+        Invite.objects.select_for_update().filter(token_hash=hash_invite(raw_token or "")).first()
+    )
+    if invite is None or not invite.is_open:
+        raise JoinError("This invite link is not valid any more. Ask your partner for a new one.")
+    space = Space.objects.select_for_update().get(pk=invite.space_id)
+    if space.closed_at is not None:
+        raise JoinError("This invite link is not valid any more. Ask your partner for a new one.")
+    current = active_membership(user)
+    if current is not None and current.space_id == space.pk:
+        raise JoinError("You are already in this space.")
+    if space.memberships.filter(left_at__isnull=True).count() >= Space.MAX_MEMBERS:
+        raise JoinError("This space already has two partners.")
+    now = timezone.now()
+    if current is not None:
+        old = Space.objects.select_for_update().get(pk=current.space_id)
+        if old.memberships.filter(left_at__isnull=True).exclude(user=user).exists():
+            raise JoinError(
+                "You are in a couple space with a partner. Leave it before joining another."
+            )
+        _move_solo_content(user, old, space)
+        current.left_at = now
+        current.save(update_fields=["left_at"])
+        old.closed_at = now
+        old.save(update_fields=["closed_at"])
+    Membership.objects.create(user=user, space=space, joined_at=now)
+    invite.used_at = now
+    invite.save(update_fields=["used_at"])
+    forget_space(user)
+    return space
+
+
+@transaction.atomic
+def do_leave_space(user, reopen_for_leaver: bool = True) -> Space | None:
+    """End the couple space for both partners (docs/privacy.md, 'Leaving').
+
+    The space closes, so nothing shared in it stays visible to anyone but its author. Each
+    partner keeps their own writing and gets a fresh space of their own.
+    """
+    membership = active_membership(user)
+    if membership is None:
+        return None
+    space = Space.objects.select_for_update().get(pk=membership.space_id)
+    now = timezone.now()
+    others = list(space.memberships.filter(left_at__isnull=True).exclude(user=user))
+    space.memberships.filter(left_at__isnull=True).update(left_at=now)
+    space.closed_at = now
+    space.save(update_fields=["closed_at"])
+    Invite.objects.filter(space=space, used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    for other in others:
+        fresh = Space.objects.create(timezone=space.timezone)
+        Membership.objects.create(user_id=other.user_id, space=fresh, joined_at=now)
+        from reattune.couples.models import Notice
+
+        Notice.objects.create(user_id=other.user_id, kind=Notice.Kind.PARTNER_LEFT)
+    forget_space(user)
+    if reopen_for_leaver:
+        fresh = Space.objects.create(timezone=space.timezone)
+        Membership.objects.create(user=user, space=fresh, joined_at=now)
+        forget_space(user)
+        return fresh
+    return None

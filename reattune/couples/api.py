@@ -1,0 +1,67 @@
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from reattune.api.base import require_partner
+from reattune.couples import actions
+
+router = Router(tags=["couple"])
+
+
+class PartnerOut(Schema):
+    display_name: str
+
+
+class SpaceOut(Schema):
+    id: int
+    timezone: str
+    today: str
+    partner: PartnerOut | None
+
+
+class InviteOut(Schema):
+    url: str
+    expires_in_days: int
+
+
+class LeaveOut(Schema):
+    left: bool
+
+
+def _space(user):
+    membership = actions.active_membership(user)
+    if membership is None:
+        raise HttpError(404, "You are not in a couple space.")
+    partner = actions.partner_of(user)
+    return {
+        "id": membership.space_id,
+        "timezone": membership.space.timezone,
+        "today": membership.space.today().isoformat(),
+        "partner": {"display_name": partner.display_name} if partner else None,
+    }
+
+
+@router.get("", response=SpaceOut, summary="My couple space")
+def space(request):
+    return _space(require_partner(request))
+
+
+@router.post("/invite", response={201: InviteOut}, summary="Create a new invite link")
+def invite(request):
+    user = require_partner(request)
+    try:
+        raw = actions.do_create_invite(user)
+    except actions.JoinError as error:
+        raise HttpError(409, str(error)) from error
+    return 201, {
+        "url": request.build_absolute_uri(f"/invite/{raw}/"),
+        "expires_in_days": actions.INVITE_LIFETIME.days,
+    }
+
+
+@router.post("/leave", response=LeaveOut, summary="Leave the couple space")
+def leave(request):
+    user = require_partner(request)
+    if actions.active_membership(user) is None:
+        raise HttpError(404, "You are not in a couple space.")
+    actions.do_leave_space(user)
+    return {"left": True}

@@ -1,0 +1,161 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from reattune.accounts.views import PENDING_INVITE
+from reattune.core.decorators import partner_required
+from reattune.couples import actions
+from reattune.couples.models import Invite, Notice
+
+INVITE_LINK = "invite_link"
+
+
+def _home_panels(request):
+    """Cards that other features add to the home page, each a (template, context) pair."""
+    from reattune.core.home import home_panels
+
+    return home_panels(request)
+
+
+@partner_required
+def home(request):
+    membership = actions.active_membership(request.user)
+    notices = list(Notice.objects.filter(user=request.user, seen_at__isnull=True))
+    if notices:
+        Notice.objects.filter(pk__in=[n.pk for n in notices]).update(seen_at=timezone.now())
+    return render(
+        request,
+        "home.html",
+        {
+            "space": membership.space if membership else None,
+            "partner": actions.partner_of(request.user),
+            "notices": notices,
+            "panels": _home_panels(request),
+        },
+    )
+
+
+@partner_required
+def couple(request):
+    membership = actions.active_membership(request.user)
+    space = membership.space if membership else None
+    open_invite = (
+        Invite.objects.filter(
+            space=space,
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-created_at")
+        .first()
+        if space
+        else None
+    )
+    link = request.session.get(INVITE_LINK)
+    if link and not open_invite:
+        request.session.pop(INVITE_LINK, None)
+        link = None
+    return render(
+        request,
+        "couples/couple.html",
+        {
+            "space": space,
+            "partner": actions.partner_of(request.user),
+            "open_invite": open_invite,
+            "invite_link": link,
+        },
+    )
+
+
+@partner_required
+@require_POST
+def invite_create(request):
+    try:
+        raw = actions.do_create_invite(request.user)
+    except actions.JoinError as error:
+        messages.error(request, str(error))
+        return redirect("couple")
+    # Kept in the session so the person can copy it again from this page; only the hash is
+    # stored in the database.
+    request.session[INVITE_LINK] = request.build_absolute_uri(f"/invite/{raw}/")
+    messages.success(request, "Your invite link is ready. It works once and for 7 days.")
+    return redirect("couple")
+
+
+@partner_required
+@require_POST
+def invite_revoke(request):
+    actions.do_revoke_invites(request.user)
+    request.session.pop(INVITE_LINK, None)
+    messages.success(request, "The invite link no longer works.")
+    return redirect("couple")
+
+
+@partner_required
+@require_POST
+def leave(request):
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Tick the box to confirm that you want to leave.")
+        return redirect("couple")
+    actions.do_leave_space(request.user)
+    messages.success(
+        request, "You have left the shared space. Everything you wrote is still yours."
+    )
+    return redirect("home")
+
+
+@partner_required
+@require_POST
+def set_timezone(request):
+    membership = actions.active_membership(request.user)
+    name = actions.valid_timezone(request.POST.get("timezone", ""))
+    if membership and name == request.POST.get("timezone"):
+        membership.space.timezone = name
+        membership.space.save(update_fields=["timezone"])
+        messages.success(request, f"Your shared day now follows {name}.")
+    else:
+        messages.error(request, "That time zone is not known. Try a name like Europe/Berlin.")
+    return redirect("couple")
+
+
+def invite_open(request, token):
+    """The link a partner opens. The token moves into the session and out of the URL."""
+    invite = actions.find_open_invite(token)
+    if invite is None:
+        return render(request, "couples/invite_invalid.html", status=404)
+    request.session[PENDING_INVITE] = token
+    if request.user.is_authenticated:
+        return redirect("invite-confirm")
+    return render(request, "couples/invite_welcome.html", {"inviter": invite.created_by})
+
+
+def invite_confirm(request):
+    token = request.session.get(PENDING_INVITE)
+    if not request.user.is_authenticated:
+        return redirect("login")
+    invite = actions.find_open_invite(token) if token else None
+    if invite is None:
+        request.session.pop(PENDING_INVITE, None)
+        return render(request, "couples/invite_invalid.html", status=404)
+    if request.method == "POST":
+        try:
+            actions.do_join_space(request.user, token)
+        except actions.JoinError as error:
+            messages.error(request, str(error))
+            return redirect("home")
+        finally:
+            request.session.pop(PENDING_INVITE, None)
+        messages.success(request, f"You and {invite.created_by} now share a space.")
+        return redirect("home")
+    current = actions.active_membership(request.user)
+    has_partner = actions.partner_of(request.user) is not None
+    return render(
+        request,
+        "couples/invite_confirm.html",
+        {
+            "inviter": invite.created_by,
+            "has_partner": has_partner,
+            "has_space": current is not None,
+        },
+    )

@@ -1,0 +1,108 @@
+"""`reattune demo`: a demo couple to look around with. Safe to run again.
+
+Feature apps append steps to DEMO_STEPS; each step takes (alex, sam, args) and must itself
+be safe to run twice.
+"""
+
+import json
+import secrets
+
+from django.db import transaction
+
+from reattune.accounts.actions import do_create_token, do_create_user
+from reattune.accounts.models import AccessToken, User
+from reattune.couples import actions as couples
+from reattune.journal.actions import do_create_entry
+from reattune.journal.models import Entry
+
+DEMO_PEOPLE = [
+    ("alex@demo.reattune.example", "Alex"),
+    ("sam@demo.reattune.example", "Sam"),
+]
+DEMO_TIMEZONE = "Europe/Berlin"
+
+DEMO_STEPS: list = []
+
+
+def _journal_step(alex, sam, args):
+    if Entry.objects.filter(author__in=[alex, sam]).exists():
+        return
+    do_create_entry(
+        alex,
+        "We talked about the weekend plans and nothing else again. "
+        "I miss hearing how Sam is really doing.",
+        visibility="private",
+        title="Another logistics evening",
+    )
+    do_create_entry(
+        alex,
+        "Thank you for making tea when I came home late. It meant a lot.",
+        visibility="shared",
+        title="Tea",
+    )
+    do_create_entry(
+        sam,
+        "I have been so tired lately that I go quiet. It is not about Alex.",
+        visibility="private",
+        title="Quiet",
+    )
+    do_create_entry(
+        sam,
+        "Could we take a walk on Sunday morning, just us, no phones?",
+        visibility="shared",
+        title="Sunday walk",
+    )
+
+
+def _account(email, name, password):
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = do_create_user(
+            email=email, password=password, display_name=name, timezone_name=DEMO_TIMEZONE
+        )
+    else:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def ensure_demo_couple():
+    """Returns [(user, password)] for the two partners, creating or refreshing them."""
+    people = []
+    for email, name in DEMO_PEOPLE:
+        password = "demo-" + secrets.token_urlsafe(9)
+        people.append((_account(email, name, password), password))
+    (alex, _), (sam, _) = people
+    if couples.partner_of(alex) != sam:
+        if couples.partner_of(sam) is not None:
+            couples.do_leave_space(sam)
+        if couples.active_membership(alex) is None:
+            couples.do_create_space(alex, DEMO_TIMEZONE)
+        raw = couples.do_create_invite(alex)
+        couples.do_join_space(sam, raw)
+    return people
+
+
+def run(args) -> int:
+    people = ensure_demo_couple()
+    (alex, _), (sam, _) = people
+    for step in [_journal_step, *DEMO_STEPS]:
+        step(alex, sam, args)
+    accounts = []
+    for user, password in people:
+        AccessToken.objects.filter(user=user, name="demo").delete()
+        _, token = do_create_token(user, "demo")
+        accounts.append({"email": user.email, "password": password, "token": token})
+    if args.couples:
+        from reattune import bulk
+
+        bulk.generate(args.couples, args.days)
+    if args.json:
+        print(json.dumps({"accounts": accounts}))
+    else:
+        print("Demo couple ready. Log in as either partner:")
+        for account in accounts:
+            print(f"  {account['email']}  password: {account['password']}")
+        print("The passwords change each time you run `reattune demo`.")
+    return 0

@@ -1,0 +1,100 @@
+"""Journal writes. Text is stored exactly as written; limits are checked before saving."""
+
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from reattune.core.access import active_space_id
+from reattune.core.visibility import Visibility
+from reattune.journal.models import MAX_ENTRY_CHARS, Entry
+
+
+class EntryError(ValueError):
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.status = status
+
+
+class EditConflict(EntryError):
+    def __init__(self):
+        super().__init__(
+            "This entry changed in another window since you opened it. "
+            "Your text is still in the form: copy it, reload, and apply it again.",
+            status=409,
+        )
+
+
+def check_text(body: str, title: str = "") -> None:
+    if not body or not body.strip():
+        raise EntryError("Write something before saving.")
+    if len(body) > MAX_ENTRY_CHARS:
+        raise EntryError(
+            f"This entry is {len(body):,} characters long; the limit is {MAX_ENTRY_CHARS:,}. "
+            "Nothing was saved: shorten it or split it into two entries.",
+            status=413,
+        )
+    if len(title) > 200:
+        raise EntryError("Please keep the title under 200 characters.")
+    if "\x00" in body or "\x00" in title:
+        raise EntryError("The text contains a null character, which cannot be saved.")
+
+
+def do_create_entry(
+    author,
+    body: str,
+    visibility: str = Visibility.PRIVATE,
+    title: str = "",
+    submit_key: uuid.UUID | None = None,
+) -> tuple[Entry, bool]:
+    """Create an entry; returns (entry, created). A repeated submit_key returns the first."""
+    check_text(body, title)
+    if visibility not in Visibility.values:
+        raise EntryError("Choose who can see this entry: only you, or both of you.")
+    space_id = active_space_id(author)
+    if space_id is None:
+        raise EntryError("You are not in a couple space.", status=409)
+    submit_key = submit_key or uuid.uuid4()
+    existing = Entry.objects.filter(author=author, submit_key=submit_key).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            entry = Entry.objects.create(
+                author=author,
+                space_id=space_id,
+                visibility=visibility,
+                title=title,
+                body=body,
+                submit_key=submit_key,
+            )
+    except IntegrityError:
+        return Entry.objects.get(author=author, submit_key=submit_key), False
+    return entry, True
+
+
+@transaction.atomic
+def do_update_entry(
+    entry: Entry, body: str, visibility: str, title: str = "", expected_version: int | None = None
+) -> Entry:
+    check_text(body, title)
+    if visibility not in Visibility.values:
+        raise EntryError("Choose who can see this entry: only you, or both of you.")
+    now = timezone.now()
+    rows = Entry.objects.filter(pk=entry.pk, author=entry.author)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    # update() passes plain values through the encrypted field's get_prep_value.
+    updated = rows.update(
+        body=body, title=title, visibility=visibility, updated_at=now, version=F("version") + 1
+    )
+    if not updated:
+        raise EditConflict()
+    entry.refresh_from_db()
+    return entry
+
+
+@transaction.atomic
+def do_delete_entry(entry: Entry) -> None:
+    entry.delete()

@@ -1,0 +1,124 @@
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from reattune.api.base import require_partner
+from reattune.core import access
+from reattune.journal import actions
+from reattune.journal.models import MAX_ENTRY_CHARS, Entry
+
+router = Router(tags=["journal"])
+
+
+class EntryIn(Schema):
+    body: str = Field(..., min_length=1, max_length=MAX_ENTRY_CHARS)
+    title: str = Field("", max_length=200)
+    visibility: Literal["private", "shared"] = "private"
+    submit_key: uuid.UUID | None = Field(
+        None, description="Send the same key again to retry safely: no second entry is made."
+    )
+
+
+class EntryUpdate(Schema):
+    body: str = Field(..., min_length=1, max_length=MAX_ENTRY_CHARS)
+    title: str = Field("", max_length=200)
+    visibility: Literal["private", "shared"]
+    version: int | None = Field(None, description="The version you edited; 409 if it changed.")
+
+
+class EntryOut(Schema):
+    id: int
+    title: str
+    body: str
+    visibility: str
+    mine: bool
+    author_name: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+def _out(entry, user):
+    return {
+        "id": entry.pk,
+        "title": entry.title,
+        "body": entry.body,
+        "visibility": entry.visibility,
+        "mine": entry.author_id == user.pk,
+        "author_name": entry.author.display_name,
+        "created_at": entry.created_at,
+        "updated_at": entry.updated_at,
+        "version": entry.version,
+    }
+
+
+def _raise(error: actions.EntryError):
+    raise HttpError(error.status, str(error))
+
+
+@router.get("", response=list[EntryOut], summary="Entries I can read (mine and shared with me)")
+def list_entries(
+    request, scope: Literal["all", "mine", "shared"] = "all", limit: int = 50, offset: int = 0
+):
+    user = require_partner(request)
+    limit = max(1, min(limit, 200))
+    offset = max(0, offset)
+    if scope == "mine":
+        rows = access.owned_by(Entry.objects.all(), user)
+    else:
+        rows = access.visible_to(Entry.objects.all(), user)
+        if scope == "shared":
+            rows = rows.filter(visibility="shared", space_id=access.active_space_id(user))
+    rows = rows.select_related("author")[offset : offset + limit]
+    return [_out(e, user) for e in rows]
+
+
+@router.post("", response={201: EntryOut, 200: EntryOut}, summary="Write an entry")
+def create_entry(request, payload: EntryIn):
+    user = require_partner(request)
+    try:
+        entry, created = actions.do_create_entry(
+            user,
+            body=payload.body,
+            title=payload.title,
+            visibility=payload.visibility,
+            submit_key=payload.submit_key,
+        )
+    except actions.EntryError as error:
+        _raise(error)
+    return (201 if created else 200), _out(entry, user)
+
+
+@router.get("/{int:entry_id}", response=EntryOut, summary="Read one entry")
+def get_entry(request, entry_id: int):
+    user = require_partner(request)
+    entry = access.get_visible_or_404(Entry.objects.select_related("author"), user, pk=entry_id)
+    return _out(entry, user)
+
+
+@router.put("/{int:entry_id}", response=EntryOut, summary="Change my entry")
+def update_entry(request, entry_id: int, payload: EntryUpdate):
+    user = require_partner(request)
+    entry = access.get_own_or_404(Entry.objects.select_related("author"), user, pk=entry_id)
+    try:
+        entry = actions.do_update_entry(
+            entry,
+            body=payload.body,
+            title=payload.title,
+            visibility=payload.visibility,
+            expected_version=payload.version,
+        )
+    except actions.EntryError as error:
+        _raise(error)
+    return _out(entry, user)
+
+
+@router.delete("/{int:entry_id}", response={204: None}, summary="Delete my entry")
+def delete_entry(request, entry_id: int):
+    user = require_partner(request)
+    entry = access.get_own_or_404(Entry.objects.all(), user, pk=entry_id)
+    actions.do_delete_entry(entry)
+    return 204, None

@@ -1,0 +1,22 @@
+from django import forms
+
+from reattune.core.visibility import Visibility
+from reattune.journal.models import MAX_ENTRY_CHARS
+
+
+class EntryForm(forms.Form):
+    title = forms.CharField(label="Title (optional)", max_length=200, required=False, strip=False)
+    body = forms.CharField(
+        label="What is on your mind?",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10, "maxlength": MAX_ENTRY_CHARS}),
+        error_messages={"required": "Write something before saving."},
+    )
+    visibility = forms.ChoiceField(
+        label="Who can see this?",
+        choices=Visibility.choices,
+        initial=Visibility.PRIVATE,
+        widget=forms.RadioSelect,
+    )
+    submit_key = forms.UUIDField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -1,0 +1,121 @@
+import uuid
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from reattune.core import access
+from reattune.core.decorators import partner_required
+from reattune.journal import actions
+from reattune.journal.forms import EntryForm
+from reattune.journal.models import Entry
+
+
+def _after_save(request, entry):
+    from reattune.core.aftersave import after_text_saved
+
+    return after_text_saved(
+        request, entry.body + "\n" + entry.title, redirect("journal-detail", entry.pk)
+    )
+
+
+@partner_required
+def journal(request):
+    entries = access.owned_by(Entry.objects.all(), request.user)
+    space_id = access.active_space_id(request.user)
+    return render(request, "journal/list.html", {"entries": entries, "space_id": space_id})
+
+
+@partner_required
+def shared(request):
+    space_id = access.active_space_id(request.user)
+    entries = (
+        access.visible_to(Entry.objects.all(), request.user)
+        .filter(space_id=space_id, visibility="shared")
+        .select_related("author")
+    )
+    return render(request, "journal/shared.html", {"entries": entries})
+
+
+@partner_required
+def entry_new(request):
+    form = EntryForm(request.POST or None, initial={"submit_key": uuid.uuid4()})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry, created = actions.do_create_entry(
+                request.user,
+                body=data["body"],
+                title=data["title"],
+                visibility=data["visibility"],
+                submit_key=data["submit_key"],
+            )
+        except actions.EntryError as error:
+            form.add_error(None, str(error))
+            status = error.status
+        else:
+            if created:
+                messages.success(request, "Saved.")
+            return _after_save(request, entry)
+    elif request.method == "POST":
+        status = 422
+    return render(request, "journal/form.html", {"form": form, "entry": None}, status=status)
+
+
+@partner_required
+def entry_detail(request, entry_id):
+    entry = access.get_visible_or_404(
+        Entry.objects.select_related("author"), request.user, pk=entry_id
+    )
+    return render(
+        request,
+        "journal/detail.html",
+        {
+            "entry": entry,
+            "mine": entry.author_id == request.user.pk,
+            "space_id": access.active_space_id(request.user),
+        },
+    )
+
+
+@partner_required
+def entry_edit(request, entry_id):
+    entry = access.get_own_or_404(Entry.objects.all(), request.user, pk=entry_id)
+    initial = {
+        "title": entry.title,
+        "body": entry.body,
+        "visibility": entry.visibility,
+        "submit_key": entry.submit_key,
+        "version": entry.version,
+    }
+    form = EntryForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = actions.do_update_entry(
+                entry,
+                body=data["body"],
+                title=data["title"],
+                visibility=data["visibility"],
+                expected_version=data.get("version"),
+            )
+        except actions.EntryError as error:
+            form.add_error(None, str(error))
+            status = error.status
+        else:
+            messages.success(request, "Saved.")
+            return _after_save(request, entry)
+    elif request.method == "POST":
+        status = 422
+    return render(request, "journal/form.html", {"form": form, "entry": entry}, status=status)
+
+
+@partner_required
+@require_POST
+def entry_delete(request, entry_id):
+    entry = access.get_own_or_404(Entry.objects.all(), request.user, pk=entry_id)
+    actions.do_delete_entry(entry)
+    messages.success(request, "Entry deleted.")
+    return redirect("journal")

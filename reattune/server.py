@@ -1,0 +1,61 @@
+"""`reattune serve`: gunicorn with threaded workers (docs/decisions/0001-gunicorn.md)."""
+
+import sys
+
+from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+from reattune.core.logs import redact_path
+
+
+class RedactingAccessLogger(Logger):
+    """Access log lines without query strings or token-bearing path segments."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        path = redact_path(environ.get("PATH_INFO", ""))
+        method = environ.get("REQUEST_METHOD", "")
+        atoms["r"] = f"{method} {path} {environ.get('SERVER_PROTOCOL', '')}"
+        atoms["U"] = path
+        atoms["q"] = ""
+        atoms["f"] = "-"  # referer may carry an invite link
+        return atoms
+
+
+class Server(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from reattune.wsgi import application
+
+        return application
+
+
+def run(
+    host: str, port: int, workers: int, threads: int, access_log: bool, trusted_proxies: list[str]
+) -> None:
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 60,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        "accesslog": "-" if access_log else None,
+        "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+        "errorlog": "-",
+        "logger_class": RedactingAccessLogger,
+        "preload_app": True,
+        "forwarded_allow_ips": ",".join(trusted_proxies) or "",
+        "proc_name": "reattune",
+        "control_socket_disable": True,
+    }
+    sys.argv = [sys.argv[0]]  # gunicorn must not parse our own arguments
+    Server(options).run()

@@ -1,0 +1,35 @@
+// reattune: small progressive enhancements. Every page works without this file.
+(function () {
+  "use strict";
+
+  // Send the browser's time zone with sign-up so the couple's day starts in the right place.
+  document.querySelectorAll('input[name="timezone"][type="hidden"]').forEach(function (input) {
+    if (!input.value) {
+      try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* keep empty */ }
+    }
+  });
+
+  // Copy buttons: <button data-copy="input-id">.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) return;
+    field.select();
+    var done = function () { button.textContent = "Copied"; };
+    if (navigator.clipboard) { navigator.clipboard.writeText(field.value).then(done, function () {}); }
+    else { try { document.execCommand("copy"); done(); } catch (e) { /* the text stays selected */ } }
+  });
+
+  // One click, one submit: the server also de-duplicates with the form's one-time key.
+  document.addEventListener("submit", function (event) {
+    var button = event.target.querySelector("button[data-once]");
+    if (button) { setTimeout(function () { button.disabled = true; }, 0); }
+  });
+
+  // htmx sends Django's CSRF token from the cookie on every request it makes.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var match = document.cookie.match(/(?:^|; )reattune_csrf=([^;]+)/);
+    if (match) { event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]); }
+  });
+})();
