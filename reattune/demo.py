@@ -1,7 +1,7 @@
 """`reattune demo`: a demo couple to look around with. Safe to run again.
 
-Feature apps append steps to DEMO_STEPS; each step takes (alex, sam, args) and must itself
-be safe to run twice.
+A feature app adds a module `reattune/<app>/demo.py` with `step(alex, sam, args)`; steps run
+in INSTALLED_APPS order and each must itself be safe to run twice.
 """
 
 import json
@@ -12,8 +12,6 @@ from django.db import transaction
 from reattune.accounts.actions import do_create_token, do_create_user
 from reattune.accounts.models import AccessToken, User
 from reattune.couples import actions as couples
-from reattune.journal.actions import do_create_entry
-from reattune.journal.models import Entry
 
 DEMO_PEOPLE = [
     ("alex@demo.reattune.example", "Alex"),
@@ -21,37 +19,23 @@ DEMO_PEOPLE = [
 ]
 DEMO_TIMEZONE = "Europe/Berlin"
 
-DEMO_STEPS: list = []
 
 
-def _journal_step(alex, sam, args):
-    if Entry.objects.filter(author__in=[alex, sam]).exists():
-        return
-    do_create_entry(
-        alex,
-        "We talked about the weekend plans and nothing else again. "
-        "I miss hearing how Sam is really doing.",
-        visibility="private",
-        title="Another logistics evening",
-    )
-    do_create_entry(
-        alex,
-        "Thank you for making tea when I came home late. It meant a lot.",
-        visibility="shared",
-        title="Tea",
-    )
-    do_create_entry(
-        sam,
-        "I have been so tired lately that I go quiet. It is not about Alex.",
-        visibility="private",
-        title="Quiet",
-    )
-    do_create_entry(
-        sam,
-        "Could we take a walk on Sunday morning, just us, no phones?",
-        visibility="shared",
-        title="Sunday walk",
-    )
+def feature_steps():
+    import importlib
+
+    from django.conf import settings
+
+    steps = []
+    for app in settings.FEATURE_APPS:
+        try:
+            module = importlib.import_module(f"reattune.{app}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"reattune.{app}.demo":
+                raise
+            continue
+        steps.append(module.step)
+    return steps
 
 
 def _account(email, name, password):
@@ -87,7 +71,7 @@ def ensure_demo_couple():
 def run(args) -> int:
     people = ensure_demo_couple()
     (alex, _), (sam, _) = people
-    for step in [_journal_step, *DEMO_STEPS]:
+    for step in feature_steps():
         step(alex, sam, args)
     accounts = []
     for user, password in people:

@@ -85,7 +85,14 @@ INSTALLED_APPS = [
     "reattune.accounts",
     "reattune.couples",
     "reattune.journal",
+    "reattune.assessments",
+    "reattune.rituals",
+    "reattune.coach",
+    "reattune.care",
+    "reattune.exports",
+    "reattune.reports",
 ]
+FEATURE_APPS = [app.rsplit(".", 1)[1] for app in INSTALLED_APPS if app.startswith("reattune.")]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from reattune.accounts import views as accounts
 from reattune.api import urls as _api_routes  # noqa: F401  (mounts the routers)
@@ -34,4 +34,11 @@ urlpatterns = [
     path("journal/<int:entry_id>/edit/", journal.entry_edit, name="journal-edit"),
     path("journal/<int:entry_id>/delete/", journal.entry_delete, name="journal-delete"),
     path("api/v1/", api.urls),
+    # Feature issues: each app's own pages.
+    path("", include("reattune.assessments.urls")),
+    path("", include("reattune.rituals.urls")),
+    path("", include("reattune.coach.urls")),
+    path("", include("reattune.care.urls")),
+    path("", include("reattune.exports.urls")),
+    path("", include("reattune.reports.urls")),
 ]

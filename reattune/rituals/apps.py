@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RitualsConfig(AppConfig):
+    name = "reattune.rituals"
+    label = "rituals"
