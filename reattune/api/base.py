@@ -83,9 +83,11 @@ def on_too_big(request, exc):
 def on_validation(request, exc):
     problems = []
     for error in exc.errors:
-        where = ".".join(
-            str(part) for part in error.get("loc", []) if part not in ("body", "payload")
-        )
+        location = list(error.get("loc", []))
+        # ninja prefixes the parameter's source and name: ("body", "payload", "field", ...).
+        if location[:1] in (["body"], ["query"], ["path"]):
+            location = location[2:] if location[:1] == ["body"] else location[1:]
+        where = ".".join(str(part) for part in location)
         problems.append({"field": where, "problem": error.get("msg", "invalid")})
     return api.create_response(
         request, {"detail": "Some fields need another look.", "errors": problems}, status=422

@@ -1,0 +1,58 @@
+from reattune.accounts.models import User
+from reattune.couples.actions import active_membership
+from tests.base import PASSWORD, BaseTestCase
+
+
+class SignupTests(BaseTestCase):
+    def post(self, **overrides):
+        data = {"display_name": "Robin", "email": "robin@example.org", "password": PASSWORD,
+                "timezone": "Asia/Tokyo"}
+        data.update(overrides)
+        return self.client.post("/signup/", data)
+
+    def test_it_creates_the_account_and_a_space_in_the_browser_timezone(self):
+        response = self.post()
+        self.assertRedirects(response, "/home/", fetch_redirect_response=False)
+        user = User.objects.get(email="robin@example.org")
+        self.assertTrue(user.password.startswith("argon2"))
+        self.assertEqual(active_membership(user).space.timezone, "Asia/Tokyo")
+
+    def test_it_lowercases_the_email(self):
+        self.post(email="Robin@Example.ORG")
+        self.assertTrue(User.objects.filter(email="robin@example.org").exists())
+
+    def test_it_refuses_short_and_common_passwords(self):
+        for password in ("short", "password123", "1234567890"):
+            response = self.post(password=password)
+            self.assertEqual(response.status_code, 200)
+            self.assertFalse(User.objects.filter(email="robin@example.org").exists())
+
+    def test_it_refuses_passwords_over_128_characters(self):
+        response = self.post(password="a-b" * 50)
+        self.assertContains(response, "at most 128 characters")
+        self.assertFalse(User.objects.filter(email="robin@example.org").exists())
+
+    def test_it_accepts_a_long_passphrase_without_composition_rules(self):
+        self.post(password="river stones under a quiet bridge at dawn")
+        self.assertTrue(User.objects.filter(email="robin@example.org").exists())
+
+    def test_it_falls_back_to_utc_for_an_unknown_timezone(self):
+        self.post(timezone="Mars/Olympus")
+        user = User.objects.get(email="robin@example.org")
+        self.assertEqual(active_membership(user).space.timezone, "UTC")
+
+    def test_it_answers_neutrally_for_a_known_email_with_another_password(self):
+        response = self.post(email="alex@example.org", password="some other long password")
+        self.assertContains(response, "could not create an account")
+        self.assertNotIn("_auth_user_id", self.client.session)
+
+    def test_it_logs_in_a_known_email_with_its_own_password(self):
+        response = self.post(email="alex@example.org")
+        self.assertRedirects(response, "/home/", fetch_redirect_response=False)
+        self.assertEqual(int(self.client.session["_auth_user_id"]), self.alex.pk)
+
+    def test_it_is_closed_when_the_host_turns_open_signup_off(self):
+        with self.settings(OPEN_SIGNUP=False):
+            response = self.client.get("/signup/")
+        self.assertEqual(response.status_code, 403)
+        self.assertContains(response, "by invitation", status_code=403)
