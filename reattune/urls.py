@@ -36,6 +36,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # Feature issues: each app's own pages.
     path("", include("reattune.assessments.urls")),
+    path("", include("reattune.plans.urls")),
     path("", include("reattune.rituals.urls")),
     path("", include("reattune.coach.urls")),
     path("", include("reattune.care.urls")),

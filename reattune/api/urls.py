@@ -8,6 +8,7 @@ from reattune.coach.api import router as coach_router
 from reattune.couples.api import router as couple_router
 from reattune.exports.api import router as exports_router
 from reattune.journal.api import router as journal_router
+from reattune.plans.api import router as plans_router
 from reattune.reports.api import router as reports_router
 from reattune.rituals.api import router as rituals_router
 
@@ -15,6 +16,7 @@ api.add_router("/me", me_router)
 api.add_router("/couple", couple_router)
 api.add_router("/journal", journal_router)
 api.add_router("/checkups", assessments_router)
+api.add_router("/plan", plans_router)
 api.add_router("/rituals", rituals_router)
 api.add_router("/coach", coach_router)
 api.add_router("/care", care_router)

@@ -1,3 +1,184 @@
-from ninja import Router
+from datetime import datetime
 
-router = Router(tags=["assessments"])
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from reattune.api.base import require_partner
+from reattune.assessments import actions
+from reattune.assessments.catalog import catalog
+from reattune.assessments.models import Response
+from reattune.core import access
+
+router = Router(tags=["checkups"])
+
+
+class ChoiceOut(Schema):
+    value: int
+    label: str
+
+
+class ItemOut(Schema):
+    id: str
+    text: str
+    choices: list[ChoiceOut]
+
+
+class InstrumentOut(Schema):
+    id: str
+    version: int
+    title: str
+    intro: str
+    kind: str
+    items: list[ItemOut]
+
+
+class ResponseOut(Schema):
+    id: int
+    instrument_id: str
+    instrument_version: int
+    started_at: datetime
+    submitted_at: datetime | None
+    retired: bool
+    answers: dict[str, int]
+
+
+class StartIn(Schema):
+    instrument_id: str
+
+
+class AnswersIn(Schema):
+    answers: dict[str, int | None]
+
+
+class SavedOut(Schema):
+    saved: int
+
+
+def _instrument_out(instrument):
+    items = []
+    for item in instrument.items:
+        scale = instrument.scales[item.scale]
+        items.append(
+            {
+                "id": item.id,
+                "text": item.text,
+                "choices": [
+                    {"value": v, "label": scale.labels.get(v, str(v))}
+                    for v in range(scale.min, scale.max + 1)
+                ],
+            }
+        )
+    return {
+        "id": instrument.id,
+        "version": instrument.version,
+        "title": instrument.title,
+        "intro": instrument.intro,
+        "kind": instrument.kind,
+        "items": items,
+    }
+
+
+def _response_out(response):
+    return {
+        "id": response.pk,
+        "instrument_id": response.instrument_id,
+        "instrument_version": response.instrument_version,
+        "started_at": response.started_at,
+        "submitted_at": response.submitted_at,
+        "retired": actions.is_retired(response),
+        "answers": actions.answers_of(response),
+    }
+
+
+def _fail(error: actions.CheckupError):
+    raise HttpError(error.status, str(error))
+
+
+def _own(user, response_id) -> Response:
+    return access.get_own_or_404(Response.objects.all(), user, pk=response_id)
+
+
+@router.get("/instruments", response=list[InstrumentOut], summary="Instruments to take")
+def instruments(request):
+    require_partner(request)
+    return [_instrument_out(i) for i in catalog().current() if i.kind != "safety"]
+
+
+@router.post(
+    "/responses",
+    response={201: ResponseOut, 200: ResponseOut},
+    summary="Start a check-up, or resume the unfinished one",
+)
+def start(request, payload: StartIn):
+    user = require_partner(request)
+    try:
+        response, created = actions.do_start_response(user, payload.instrument_id)
+    except actions.CheckupError as error:
+        _fail(error)
+    return (201 if created else 200), _response_out(response)
+
+
+@router.get("/responses", response=list[ResponseOut], summary="My check-ups")
+def my_responses(request):
+    user = require_partner(request)
+    rows = access.owned_by(Response.objects.all(), user).order_by("-started_at")[:100]
+    return [_response_out(r) for r in rows]
+
+
+@router.get("/responses/{int:response_id}", response=ResponseOut, summary="One of my check-ups")
+def get_response(request, response_id: int):
+    return _response_out(_own(require_partner(request), response_id))
+
+
+@router.put(
+    "/responses/{int:response_id}/answers",
+    response=SavedOut,
+    summary="Save answers (null clears one); saved as you go",
+)
+def save_answers(request, response_id: int, payload: AnswersIn):
+    response = _own(require_partner(request), response_id)
+    try:
+        return {"saved": actions.do_save_answers(response, payload.answers)}
+    except actions.CheckupError as error:
+        _fail(error)
+
+
+@router.post("/responses/{int:response_id}/submit", response=ResponseOut, summary="Finish")
+def submit(request, response_id: int):
+    response = _own(require_partner(request), response_id)
+    try:
+        return _response_out(actions.do_submit(response))
+    except actions.CheckupError as error:
+        _fail(error)
+
+
+@router.get("/results/me", summary="My results (only mine can include sign-level detail)")
+def my_results(request) -> dict:
+    from reattune.assessments.results import insight_for
+
+    insight, _ = insight_for(require_partner(request))
+    if insight is None:
+        raise Http404
+    return insight.to_dict()
+
+
+@router.get("/results/couple", summary="The couple view: scale scores and patterns, no answers")
+def couple(request) -> dict:
+    from reattune.assessments.results import couple_view
+
+    view = couple_view(require_partner(request))
+    out = {"state": view["state"], "me_done": view["me_done"], "partner_done": view["partner_done"]}
+    if view["state"] == "ready":
+        out["couple"] = view["couple"]
+        out["partner"] = view["partner_view"]
+    return out
+
+
+@router.get("/results/history", summary="Change over time with reliable-change estimates")
+def history(request, instrument_id: str = "connection_check") -> dict:
+    from reattune.assessments.results import history as build
+
+    data = build(require_partner(request), instrument_id)
+    data["dates"] = [d.isoformat() for d in data["dates"]]
+    return data

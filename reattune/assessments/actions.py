@@ -1,0 +1,145 @@
+"""Check-up writes. Answers are validated against the response's own instrument version."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from reattune.assessments.catalog import catalog
+from reattune.assessments.models import Answer, Response
+from reattune.core.access import active_space_id
+
+
+class CheckupError(ValueError):
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.status = status
+
+
+def instrument_of(response: Response):
+    instrument = catalog().get(response.instrument_id, response.instrument_version)
+    if instrument is None:
+        raise CheckupError("This check-up is no longer available on this server.", status=410)
+    return instrument
+
+
+def is_retired(response: Response) -> bool:
+    latest = catalog().latest(response.instrument_id)
+    return latest is None or latest.version != response.instrument_version
+
+
+def open_response(user, instrument_id: str) -> Response | None:
+    return Response.objects.filter(
+        author=user, instrument_id=instrument_id, submitted_at__isnull=True
+    ).first()
+
+
+def do_start_response(user, instrument_id: str) -> tuple[Response, bool]:
+    """Resume the person's unfinished response, or start one on the newest version."""
+    instrument = catalog().latest(instrument_id)
+    if instrument is None or instrument.kind == "safety":
+        raise CheckupError("There is no check-up with that name.", status=404)
+    space_id = active_space_id(user)
+    if space_id is None:
+        raise CheckupError("You are not in a couple space.", status=409)
+    existing = open_response(user, instrument_id)
+    if existing is not None:
+        if not is_retired(existing):
+            return existing, False
+        # The questions changed since this was started. Unsubmitted answers to the old
+        # version were never scored; they are discarded and the person starts afresh.
+        existing.delete()
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                author=user,
+                space_id=space_id,
+                instrument_id=instrument.id,
+                instrument_version=instrument.version,
+            )
+    except IntegrityError:
+        return open_response(user, instrument_id), False
+    return response, True
+
+
+@transaction.atomic
+def do_save_answers(response: Response, answers: dict[str, int | None]) -> int:
+    """Save (or clear, with None) answers. Every answer is checked before anything is written."""
+    if response.submitted_at is not None:
+        raise CheckupError(
+            "This check-up was already submitted; start a new one to answer again.", status=409
+        )
+    if is_retired(response):
+        raise CheckupError(
+            "The questions were updated since you started. Please start the "
+            "check-up again; your earlier answers were not scored.",
+            status=410,
+        )
+    instrument = instrument_of(response)
+    for item_id, value in answers.items():
+        item = instrument.item(item_id)
+        if item is None:
+            raise CheckupError(f"Unknown question '{item_id}' for this check-up.")
+        if value is None:
+            continue
+        scale = instrument.scales[item.scale]
+        if not scale.contains(value):
+            raise CheckupError(
+                f"The answer to '{item_id}' must be a whole number from {scale.min} to {scale.max}."
+            )
+    now = timezone.now()
+    saved = 0
+    for item_id, value in answers.items():
+        if value is None:
+            Answer.objects.filter(response=response, item_id=item_id).delete()
+            continue
+        Answer.objects.update_or_create(
+            response=response, item_id=item_id, defaults={"value": value, "answered_at": now}
+        )
+        saved += 1
+    Response.objects.filter(pk=response.pk).update(updated_at=now)
+    return saved
+
+
+def answers_of(response: Response) -> dict[str, int]:
+    return dict(response.answers.values_list("item_id", "value"))
+
+
+MIN_SHARE_ANSWERED = 0.5
+
+
+@transaction.atomic
+def do_submit(response: Response) -> Response:
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if locked.submitted_at is not None:
+        raise CheckupError("This check-up was already submitted.", status=409)
+    if is_retired(locked):
+        raise CheckupError(
+            "The questions were updated since you started. Please start again.", status=410
+        )
+    instrument = instrument_of(locked)
+    answered = locked.answers.count()
+    if answered < max(1, int(len(instrument.items) * MIN_SHARE_ANSWERED)):
+        raise CheckupError(
+            f"You have answered {answered} of {len(instrument.items)} questions. Please answer "
+            "at least half of them so the results can say something."
+        )
+    locked.submitted_at = timezone.now()
+    locked.save(update_fields=["submitted_at"])
+    _refresh_plan(locked.author)
+    return locked
+
+
+def _refresh_plan(user) -> None:
+    """A finished check-up renews the plan. A failure there must never undo the submission."""
+    from reattune.plans.actions import do_refresh_plan
+
+    try:
+        do_refresh_plan(user)
+    except Exception:
+        logging.getLogger("reattune.plans").exception("Could not refresh the plan")
+
+
+@transaction.atomic
+def do_set_share_items(response: Response, share: bool) -> None:
+    Response.objects.filter(pk=response.pk).update(share_items=share)

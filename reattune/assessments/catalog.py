@@ -1,0 +1,21 @@
+"""The instrument catalogue of this installation, loaded and validated once at start-up.
+
+A malformed instrument file (shipped or in REATTUNE_INSTRUMENT_DIRS) stops start-up with
+`<file>: <field>: <problem>`.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+
+from reattune.domain.instruments import load_instruments
+
+
+@lru_cache(maxsize=1)
+def catalog():
+    return load_instruments([Path(d) for d in settings.INSTRUMENT_DIRS])
+
+
+# The check-up a partner takes, in order; the pulse and help instruments stand alone.
+CHECKUP_SEQUENCE = ("connection_check", "whats_behind_it")

@@ -1,0 +1,98 @@
+"""Plan writes: (re)generate after a finished check-up, swap a practice."""
+
+from django.db import transaction
+from django.db.models import F
+
+from reattune.core.access import active_space_id, visible_to
+from reattune.core.visibility import Visibility
+from reattune.couples.actions import active_membership, partner_of
+from reattune.domain.plan import Plan as DomainPlan
+from reattune.domain.plan import generate_plan, solo_plan
+from reattune.plans.models import Plan
+
+
+class PlanError(ValueError):
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.status = status
+
+
+def current_plan(user) -> Plan | None:
+    """The plan the user should follow: the couple plan of their space, else their solo plan."""
+    space_id = active_space_id(user)
+    rows = visible_to(Plan.objects.filter(active=True), user).filter(space_id=space_id)
+    couple = rows.filter(kind=Plan.Kind.COUPLE).first()
+    return couple or rows.filter(author=user).first()
+
+
+def _build(user):
+    from reattune.assessments.results import checkup_done, insight_for
+    from reattune.domain.instruments.insight import couple_insight
+
+    mine, my_latest = insight_for(user)
+    if mine is None or not checkup_done(my_latest):
+        return None
+    partner = partner_of(user)
+    if partner is not None:
+        theirs, their_latest = insight_for(partner)
+        if theirs is not None and checkup_done(their_latest):
+            signals, roles = couple_insight(mine, theirs).plan_input()
+            return Plan.Kind.COUPLE, generate_plan(_with_flags(signals), roles=roles)
+    signals, _ = mine.plan_input()
+    return Plan.Kind.SOLO, solo_plan(_with_flags(signals))
+
+
+def _with_flags(signals: dict) -> dict:
+    """Escalating conflict (a help sign) puts agreements and time-out first in the plan."""
+    escalation = signals.get("help_sign:escalating_conflict")
+    if escalation is not None:
+        signals = {**signals, "flag:escalation": escalation}
+    return signals
+
+
+@transaction.atomic
+def do_refresh_plan(user) -> Plan | None:
+    """After a check-up: a new plan from the latest results; the previous one becomes history."""
+    built = _build(user)
+    if built is None:
+        return None
+    kind, domain_plan = built
+    membership = active_membership(user)
+    space = membership.space
+    if kind == Plan.Kind.COUPLE:
+        Plan.objects.filter(space=space, active=True).update(active=False)
+        visibility = Visibility.SHARED
+    else:
+        Plan.objects.filter(space=space, author=user, active=True).update(active=False)
+        visibility = Visibility.PRIVATE
+    return Plan.objects.create(
+        author=user,
+        space=space,
+        visibility=visibility,
+        kind=kind,
+        data=domain_plan.to_dict(),
+        starts_on=space.today(),
+    )
+
+
+def week_number(plan: Plan, today) -> int:
+    weeks = len(plan.data.get("weeks", [])) or 6
+    return max(1, min(weeks, (today - plan.starts_on).days // 7 + 1))
+
+
+@transaction.atomic
+def do_swap(
+    user, plan: Plan, week: int, old_id: str, new_id: str, version: int | None = None
+) -> Plan:
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if version is not None and locked.version != version:
+        raise PlanError(
+            "Your partner changed this plan a moment ago. Have a look and try again.", status=409
+        )
+    try:
+        changed = DomainPlan.from_dict(locked.data).swap(week, old_id, new_id)
+    except (ValueError, KeyError) as error:
+        raise PlanError(f"That swap is not possible: {error}") from error
+    Plan.objects.filter(pk=locked.pk).update(data=changed.to_dict(), version=F("version") + 1)
+    locked.refresh_from_db()
+    return locked

@@ -1,0 +1,49 @@
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from reattune.api.base import require_partner
+from reattune.couples.actions import active_membership
+from reattune.plans import actions
+
+router = Router(tags=["plan"])
+
+
+class SwapIn(Schema):
+    week: int
+    old: str
+    new: str
+    version: int | None = None
+
+
+def _out(plan, user):
+    today = active_membership(user).space.today()
+    return {
+        "id": plan.pk,
+        "kind": plan.kind,
+        "starts_on": plan.starts_on.isoformat(),
+        "current_week": actions.week_number(plan, today),
+        "version": plan.version,
+        "plan": plan.data,
+    }
+
+
+@router.get("", summary="My current plan (the couple's, or my own for now)")
+def current(request) -> dict:
+    user = require_partner(request)
+    plan = actions.current_plan(user)
+    if plan is None:
+        raise HttpError(404, "No plan yet: it appears once you finish the check-up.")
+    return _out(plan, user)
+
+
+@router.post("/swap", summary="Swap a practice for another that meets the same need")
+def swap(request, payload: SwapIn) -> dict:
+    user = require_partner(request)
+    plan = actions.current_plan(user)
+    if plan is None:
+        raise HttpError(404, "No plan yet.")
+    try:
+        plan = actions.do_swap(user, plan, payload.week, payload.old, payload.new, payload.version)
+    except actions.PlanError as error:
+        raise HttpError(error.status, str(error)) from error
+    return _out(plan, user)

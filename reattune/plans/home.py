@@ -1,0 +1,17 @@
+from reattune.core.home import register_panel
+from reattune.couples.actions import active_membership
+from reattune.plans.actions import current_plan
+
+
+@register_panel
+def plan_panel(request):
+    plan = current_plan(request.user)
+    if plan is None:
+        return None
+    from reattune.plans.views import plan_context
+
+    context = plan_context(plan, active_membership(request.user).space.today())
+    return "plans/home_panel.html", {
+        "week": context["this_week"],
+        "number": context["current_week"],
+    }
