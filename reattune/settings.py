@@ -240,6 +240,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Replaces Django's default handlers for "django", which include mail_admins: its
+        # e-mails carry request bodies. Everything goes through the redacting console only.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # django.request attaches the request (with POST bodies) to records; the filter
         # drops it, and the level keeps 4xx noise out.
         "django.request": {"level": "ERROR"},

@@ -21,3 +21,15 @@ def fill(user, instrument_id, position=0.5, submit=True):
 
 def complete_checkup(user, position=0.5):
     return [fill(user, instrument_id, position) for instrument_id in CHECKUP_SEQUENCE]
+
+
+def world_checkups(world):
+    """Access-matrix world: alex and sam finished the check-up (so they share a couple plan)."""
+    complete_checkup(world["alex"], 0.8)
+    complete_checkup(world["sam"], 0.6)
+    return "done"
+
+
+def world_open_response(world):
+    """An unfinished pulse of alex's."""
+    return fill(world["alex"], "closeness_pulse", 0.5, submit=False)

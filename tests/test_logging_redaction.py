@@ -1,0 +1,137 @@
+"""reattune.core.logs.RedactingFilter keeps personal text, tokens and secrets out of logs."""
+
+import io
+import logging
+import sys
+import uuid
+from unittest import mock
+
+from django.test import Client
+
+from reattune.core.crypto import encrypt
+from reattune.core.logs import RedactingFilter, redact_path
+from tests.base import BaseTestCase
+
+
+def make_record(msg, args=(), exc_info=None, **extra):
+    record = logging.LogRecord("reattune.test", logging.ERROR, __file__, 1, msg, args, exc_info)
+    for key, value in extra.items():
+        setattr(record, key, value)
+    return record
+
+
+def filtered(record) -> str:
+    RedactingFilter().filter(record)
+    handler = logging.StreamHandler(io.StringIO())
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    return handler.format(record)
+
+
+class RedactingFilterTests(BaseTestCase):
+    def test_it_drops_the_request_and_keeps_a_redacted_path(self):
+        request = mock.Mock(path="/invite/inv_AbCdEfGhIjKlMnOpQrStUvWxYz012345/", POST={"a": 1})
+        record = make_record("Not Found: %s", ("/x/",), request=request)
+        RedactingFilter().filter(record)
+        self.assertIsNone(record.request)
+        self.assertEqual(record.path, "/invite/[redacted]/")
+
+    def test_it_scrubs_our_tokens_bearer_and_ciphertext(self):
+        raw_token = "rt_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0"
+        invite = "inv_" + "Z9y8X7w6V5u4T3s2R1q0P9o8"
+        calendar = "ics_" + "q1W2e3R4t5Y6u7I8o9P0a1S2"
+        ciphertext = encrypt("a private sentence")
+        line = filtered(
+            make_record(
+                "token %s invite %s calendar %s header %s stored %s",
+                (raw_token, invite, calendar, "Bearer sekrit-value-123", ciphertext),
+            )
+        )
+        for secret in (raw_token, invite, calendar, "sekrit-value-123", ciphertext):
+            self.assertNotIn(secret, line)
+        self.assertNotIn("a private sentence", line)
+        self.assertIn("[redacted]", line)
+
+    def test_it_scrubs_password_and_secret_assignments(self):
+        line = filtered(make_record("login password=hunter2hunter2 secret: 'abc123def'"))
+        self.assertNotIn("hunter2hunter2", line)
+        self.assertNotIn("abc123def", line)
+
+    def test_it_redacts_invite_and_calendar_paths_in_messages(self):
+        line = filtered(
+            make_record(
+                "GET /invite/AbCdEfGhIjKlMnOpQrStUvWx/ and /calendar/QwErTyUiOpAsDfGhJkLz.ics"
+            )
+        )
+        self.assertNotIn("AbCdEfGhIjKlMnOpQrStUvWx", line)
+        self.assertNotIn("QwErTyUiOpAsDfGhJkLz", line)
+        self.assertEqual(redact_path("/journal/12/?q=private words"), "/journal/12/")
+
+    def test_it_keeps_the_exception_type_but_not_its_message(self):
+        marker = f"exception-marker-{uuid.uuid4().hex}"  # not in the traceback's source line
+        try:
+            raise ValueError(f"the private text is: {marker}")
+        except ValueError:
+            record = make_record("failed", exc_info=sys.exc_info())
+        line = filtered(record)
+        self.assertIn("ValueError", line)
+        self.assertNotIn(marker, line)
+
+    def test_unformattable_arguments_do_not_break_logging(self):
+        line = filtered(make_record("%d items", ("not a number rt_" + "x" * 30,)))
+        self.assertNotIn("x" * 30, line)
+
+
+class RequestErrorLoggingTests(BaseTestCase):
+    """An exception while handling a request whose body holds a marker: no marker logged."""
+
+    def setUp(self):
+        super().setUp()
+        self.marker = f"logmarker-{uuid.uuid4().hex}"
+        self.output = io.StringIO()
+        # The handler that settings.LOGGING configures, with its filter, writing to a buffer.
+        self.handlers = [
+            h
+            for h in logging.getLogger().handlers
+            if any(isinstance(f, RedactingFilter) for f in h.filters)
+        ]
+        self.assertTrue(self.handlers, "settings.LOGGING lost its redacting console handler")
+        self.streams = [h.setStream(self.output) for h in self.handlers]
+
+    def tearDown(self):
+        for handler, stream in zip(self.handlers, self.streams, strict=True):
+            handler.setStream(stream)
+        super().tearDown()
+
+    def crash(self, *args, **kwargs):
+        raise ValueError(f"could not save {self.marker} because {kwargs} {args}")
+
+    def test_a_page_error_logs_no_marker(self):
+        client = Client(raise_request_exception=False)
+        client.force_login(self.alex)
+        with mock.patch("reattune.journal.actions.do_create_entry", side_effect=self.crash):
+            response = client.post(
+                "/journal/new/",
+                {
+                    "title": self.marker,
+                    "body": self.marker,
+                    "visibility": "private",
+                    "submit_key": str(uuid.uuid4()),
+                },
+            )
+        self.assertEqual(response.status_code, 500)
+        self.assertNotIn(self.marker.encode(), response.content)
+        log = self.output.getvalue()
+        self.assertIn("ValueError", log)  # it was logged ...
+        self.assertNotIn(self.marker, log)  # ... without the text
+
+    def test_an_api_error_logs_no_marker(self):
+        with mock.patch("reattune.journal.actions.do_create_entry", side_effect=self.crash):
+            response = self.api(
+                "alex", "POST", "/api/v1/journal", {"body": self.marker, "title": self.marker}
+            )
+        self.assertEqual(response.status_code, 500)
+        self.assertNotIn(self.marker.encode(), response.content)
+        log = self.output.getvalue()
+        self.assertIn("ValueError", log)
+        self.assertNotIn(self.marker, log)
+        self.assertNotIn(self.alex_token, log)
