@@ -1,0 +1,237 @@
+"""Helpers for tests that run the real `reattune` command in a subprocess.
+
+Used by the browser tests (tests/browser/conftest.py) and the CLI tests (tests/test_cli_*.py):
+
+- `app_env(data_dir, database_url)`: a production-like environment for a subprocess (the test
+  run's own REATTUNE_* and DJANGO_SETTINGS_MODULE removed, so it reads reattune.settings).
+- `fresh_database(prefix)`: in the PostgreSQL run, a new empty database on the server named
+  by DATABASE_URL, dropped afterwards; yields None in the SQLite run.
+- `run_cli(args, env)`: `python -m reattune ...`, captured.
+- `serve(env, data_dir)`: `reattune serve` on a free port, waited for, stopped afterwards.
+"""
+
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+REPO = Path(__file__).resolve().parents[2]
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+SERVE_TIMEOUT = 30.0
+
+
+def app_env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
+    """The environment for a `reattune` subprocess: SQLite in data_dir, or database_url."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("REATTUNE_")
+        and name not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DATABASE_URL_FILE")
+    }
+    env["REATTUNE_DATA_DIR"] = str(data_dir)
+    env["PYTHONUNBUFFERED"] = "1"
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+@contextlib.contextmanager
+def fresh_database(prefix: str):
+    """A new PostgreSQL database next to the one in DATABASE_URL; None when there is none."""
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        yield None
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlunparse(urlparse(base)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(base, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def run_cli(
+    args: list[str], env: dict[str, str], timeout: float = 60, check: bool = True
+) -> subprocess.CompletedProcess:
+    """`python -m reattune *args`; with check, a non-zero exit fails with the output shown."""
+    result = subprocess.run(
+        [sys.executable, "-m", "reattune", *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check:
+        assert result.returncode == 0, (
+            f"`reattune {' '.join(args)}` exited {result.returncode}\n"
+            f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+        )
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def http_get(url: str, headers: dict | None = None, timeout: float = 10):
+    """(status, headers, body text) without raising on 4xx/5xx or following redirects."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode(errors="replace")
+
+
+@dataclass
+class ServedApp:
+    """A running `reattune serve`. `.url` ends without a slash: f"{app.url}/login/"."""
+
+    url: str
+    port: int
+    data_dir: Path
+    env: dict[str, str]
+    process: subprocess.Popen
+    log_path: Path
+    extra: dict = field(default_factory=dict)
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def cli(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        """Run another `reattune` command against the same data directory and database."""
+        return run_cli(list(args), self.env, **kwargs)
+
+    def demo(self) -> list[dict]:
+        """`reattune demo --json` on this app's data: [{email, password, token}, ...]."""
+        result = self.cli("demo", "--json")
+        return json.loads(result.stdout.strip().splitlines()[-1])["accounts"]
+
+    def stop(self, timeout: float = 20) -> int:
+        """SIGTERM (gunicorn's graceful stop); SIGKILL to the process group if it hangs."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+        return self.process.returncode
+
+
+def _start(env, data_dir, log_path, port, workers, threads):
+    log = open(log_path, "wb")  # noqa: SIM115 (closed by the caller through the process)
+    try:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "reattune",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+            ],
+            env=env,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its workers share a process group we can end together
+        )
+    finally:
+        log.close()
+    return process
+
+
+def start_server(
+    env: dict[str, str],
+    data_dir: Path,
+    workers: int = 1,
+    threads: int = 4,
+    timeout: float = SERVE_TIMEOUT,
+) -> ServedApp:
+    """Start `reattune serve` on a free port and wait until /login/ answers 200.
+
+    Another process may take the port between our probe and gunicorn's bind (other people's
+    servers run on this machine): then we try again on a new port, and we only trust an answer
+    once gunicorn has said it listens on our port, so a stranger's server is never mistaken
+    for ours.
+    """
+    logs = data_dir.parent
+    logs.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + timeout
+    failures = []
+    while time.monotonic() < deadline:
+        port = free_port()
+        log_path = logs / f"serve-{port}.log"
+        process = _start(env, data_dir, log_path, port, workers, threads)
+        app = ServedApp(f"http://127.0.0.1:{port}", port, data_dir, env, process, log_path)
+        listening = f"Listening at: http://127.0.0.1:{port}"
+        last_answer = "gunicorn never said it listens"
+        while time.monotonic() < deadline:
+            output = app.output()
+            if process.poll() is not None or "Connection in use" in output:
+                app.stop()
+                failures.append(f"--- port {port}:\n{app.output()}")
+                break
+            if listening in output:
+                try:
+                    status, _, body = http_get(f"{app.url}/login/", timeout=5)
+                except OSError as error:
+                    status, body = None, repr(error)
+                if status == 200:
+                    return app
+                last_answer = f"last answer from /login/: {status}\n{body[:2000]}"
+            time.sleep(0.1)
+        else:
+            app.stop()
+            failures.append(f"--- port {port} (timed out; {last_answer}):\n{app.output()}")
+    raise AssertionError(
+        f"`reattune serve` did not answer 200 on /login/ within {timeout:.0f} s\n"
+        + "\n".join(failures)
+    )
+
+
+@contextlib.contextmanager
+def serve(env: dict[str, str], data_dir: Path, **kwargs):
+    app = start_server(env, data_dir, **kwargs)
+    try:
+        yield app
+    finally:
+        app.stop()
+
+
+def unique_email(name: str) -> str:
+    return f"{name}-{secrets.token_hex(4)}@example.org"

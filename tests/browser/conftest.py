@@ -1,0 +1,234 @@
+"""Browser test infrastructure: the real `reattune serve`, Debian's chromium, axe-core.
+
+Fixtures
+- `live_app` (session): `reattune serve --workers 1 --threads 4` in a subprocess on a free
+  port, with a fresh data directory, the real collectstatic path, and in the PostgreSQL run
+  (DATABASE_URL set) its own fresh database on that server. `.url`, `.data_dir`, `.env`,
+  `.demo()` (runs `reattune demo --json` against it and returns the accounts).
+- `browser` (module): headless /usr/bin/chromium through Playwright's sync API. Module scope
+  on purpose: while Playwright's sync API is alive, its event loop counts as "running" in
+  this thread and Django refuses database calls in the tests that follow the browser tests.
+- `new_context(viewport=PHONE|DESKTOP, check_axe_on_every_page=False)`: a browser context
+  whose pages may only talk to 127.0.0.1/localhost; any other host, any uncaught page error
+  and any Content-Security-Policy violation fails the test at teardown. With
+  check_axe_on_every_page, every page a page of that context showed must have been passed
+  through `axe_check`.
+- `phone_page` / `desktop_page`: a page in a new context of that size (PHONE is 390x844,
+  DESKTOP 1280x800).
+- `axe_check(page)` (import it from tests.browser.conftest, or use the `axe` fixture): runs
+  axe-core (tests/js/node_modules, from `make install-test`) on the page and fails on any
+  "serious" or "critical" violation.
+
+Browser tests carry `@pytest.mark.browser`; they need no `db` fixture (the app runs in its own
+process with its own database).
+"""
+
+import os
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.browser import LOCAL_HOSTS, REPO, app_env, fresh_database, serve
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_PATH = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+BLOCKING_IMPACTS = ("serious", "critical")
+# Schemes that never leave the browser.
+LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    root = tmp_path_factory.mktemp("live-app")
+    with fresh_database("reattune_browser") as database_url:
+        env = app_env(root / "data", database_url)
+        with serve(env, root / "data", workers=1, threads=4) as app:
+            # In the PostgreSQL run the app must really be on PostgreSQL, not on SQLite.
+            sqlite_file = app.data_dir / "reattune.sqlite3"
+            assert sqlite_file.exists() == (database_url is None), app.output()
+            yield app
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (`make system-deps`, or "
+            "`apt-get install -y chromium`). The browser tests do not skip without it.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@dataclass
+class PageLog:
+    """What the pages of one context did, checked when the test ends."""
+
+    offsite: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
+    # [url, axe checked?] for every document a page showed, in order.
+    documents: list[list] = field(default_factory=list)
+
+
+def _is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    if parsed.scheme in LOCAL_SCHEMES:
+        return True
+    return parsed.scheme in ("http", "https", "ws", "wss") and parsed.hostname in LOCAL_HOSTS
+
+
+def _watch_page(page, log: PageLog, track_documents: bool) -> None:
+    page.on("pageerror", lambda error: log.page_errors.append(f"{page.url}: {error}"))
+
+    def on_console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            log.csp_violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    if track_documents:
+        entries = []
+        page._reattune_documents = entries  # read by axe_check
+
+        def on_navigated(frame):
+            if frame != page.main_frame:
+                return
+            url = frame.url.split("#", 1)[0]
+            if entries and entries[-1][0] == url and entries[-1][1]:
+                return  # same document (a #fragment), already checked
+            entry = [url, False]
+            entries.append(entry)
+            log.documents.append(entry)
+
+        page.on("framenavigated", on_navigated)
+
+
+@pytest.fixture
+def new_context(browser, live_app):
+    """new_context(viewport=PHONE, check_axe_on_every_page=False, **options) -> BrowserContext"""
+    contexts = []
+    logs = []
+
+    def make(viewport=DESKTOP, check_axe_on_every_page=False, **options):
+        log = PageLog()
+        context = browser.new_context(viewport=viewport, base_url=live_app.url, **options)
+        context.set_default_timeout(10_000)
+        context.set_default_navigation_timeout(15_000)
+
+        def on_request(request):
+            if not _is_local(request.url):
+                log.offsite.append(f"{request.method} {request.url} (from {request.frame.url})")
+
+        context.on("request", on_request)
+        context.on("page", lambda page: _watch_page(page, log, check_axe_on_every_page))
+        contexts.append(context)
+        logs.append(log)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    problems = []
+    for log in logs:
+        if log.offsite:
+            problems.append(
+                "Requests to hosts other than this machine:\n  " + "\n  ".join(log.offsite)
+            )
+        if log.page_errors:
+            problems.append("Uncaught errors in pages:\n  " + "\n  ".join(log.page_errors))
+        if log.csp_violations:
+            problems.append(
+                "Content-Security-Policy violations:\n  " + "\n  ".join(log.csp_violations)
+            )
+        unchecked = [url for url, checked in log.documents if not checked]
+        if unchecked:
+            problems.append("Pages shown without an axe_check:\n  " + "\n  ".join(unchecked))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def phone_page(new_context):
+    return new_context(viewport=PHONE).new_page()
+
+
+@pytest.fixture
+def desktop_page(new_context):
+    return new_context(viewport=DESKTOP).new_page()
+
+
+_AXE_SOURCE: list[str] = []
+
+_AXE_RUN = """async () => {
+  const results = await axe.run(document, {resultTypes: ["violations"]});
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({target: n.target, summary: n.failureSummary || ""})),
+  }));
+}"""
+
+
+def _axe_source() -> str:
+    if not _AXE_SOURCE:
+        if not AXE_PATH.is_file():
+            pytest.fail(
+                f"{AXE_PATH.relative_to(REPO)} is missing: run `make install-test` "
+                "(npm ci in tests/js). The accessibility checks do not skip without it.",
+                pytrace=False,
+            )
+        _AXE_SOURCE.append(AXE_PATH.read_text())
+    return _AXE_SOURCE[0]
+
+
+def axe_check(page, impacts=BLOCKING_IMPACTS) -> list[dict]:
+    """Fail on any axe-core violation of the given impacts on the page as it is now.
+
+    axe is loaded with page.evaluate, which the page's Content-Security-Policy does not apply
+    to (a <script> tag would be blocked, as it should be). Returns all violations found.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    violations = page.evaluate(_AXE_RUN)
+    blocking = [v for v in violations if v["impact"] in impacts]
+    entries = getattr(page, "_reattune_documents", None)
+    if entries:
+        entries[-1][1] = True
+    if blocking:
+        lines = [f"axe-core found {len(blocking)} blocking violation(s) on {page.url}:"]
+        for v in blocking:
+            lines.append(f"- [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+            for node in v["nodes"][:5]:
+                summary = node["summary"].strip().replace("\n", "\n      ")
+                lines.append(f"    at {node['target']}: {summary}")
+        pytest.fail("\n".join(lines), pytrace=False)
+    return violations
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """The axe_check helper as a fixture, for tests that prefer fixtures to imports."""
+    return axe_check

@@ -1,0 +1,109 @@
+"""The check-up, as partners would take it: alex on a phone pauses and resumes, sam on a
+laptop finishes too, both read the couple view, and none of alex's answers show for sam."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from reattune.domain.instruments import shipped_catalog
+from tests.browser import unique_email
+from tests.browser.conftest import DESKTOP, PHONE, axe_check
+from tests.browser.test_foundation import follow, nav, path_of, sign_up, visit
+
+pytestmark = pytest.mark.browser
+
+
+def answer_page(page: Page, choice: int) -> int:
+    """Pick the `choice`-th answer (0 = first) for every question on the page, by its label."""
+    questions = page.locator("fieldset.question")
+    for index in range(questions.count()):
+        question = questions.nth(index)
+        options = question.get_by_role("radio")
+        options.nth(min(choice, options.count() - 1)).check()
+    return questions.count()
+
+
+def finish_instrument(page: Page, choice: int) -> None:
+    """Answer every remaining page of the open instrument, then finish it."""
+    while page.get_by_role("button", name="Finish and see my results").count() == 0:
+        answer_page(page, choice)
+        follow(page, page.get_by_role("button", name=re.compile(r"^(Next|Review)$")))
+    follow(page, page.get_by_role("button", name="Finish and see my results"))
+
+
+def start(page: Page, instrument_title: str, button: str) -> None:
+    card = page.locator("section.card", has=page.get_by_role("heading", name=instrument_title))
+    follow(page, card.get_by_role("button", name=button))
+
+
+def test_both_partners_take_the_check_up_and_read_the_couple_view(new_context):
+    catalog = shipped_catalog()
+    connection = catalog.latest("connection_check")
+    behind = catalog.latest("whats_behind_it")
+    alex = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
+    # alex's pages are all checked with axe; sam's are the same pages, checked where they differ.
+    sam = new_context(viewport=DESKTOP).new_page()
+
+    visit(alex, "/signup/")
+    sign_up(alex, "Alex", unique_email("alex"))
+    nav(alex, "Us")
+    follow(alex, alex.get_by_role("button", name="Make an invite link"))
+    link = alex.get_by_label("Invite link").input_value()
+    visit(sam, link)
+    follow(sam, sam.get_by_role("link", name="Create an account"))
+    sign_up(sam, "Sam", unique_email("sam"))
+    follow(sam, sam.get_by_role("button", name="Join Alex"))
+
+    # alex starts on the phone, answers the first page and pauses.
+    nav(alex, "Check-up")
+    start(alex, connection.title, "Start")
+    expect(alex.locator("main")).to_contain_text("Part 1 of")
+    first_page = answer_page(alex, 3)
+    follow(alex, alex.get_by_role("button", name="Save and pause"))
+    expect(alex.locator("main")).to_contain_text("Saved. You can come back")
+
+    # Later, alex resumes where they left off: part 2, answers kept.
+    start(alex, connection.title, "Carry on where you left off")
+    expect(alex.locator("main")).to_contain_text("Part 2 of")
+    follow(alex, alex.get_by_role("button", name="Back"))
+    assert alex.locator("input[type=radio]:checked").count() == first_page
+    follow(alex, alex.get_by_role("button", name="Next"))
+    finish_instrument(alex, 3)
+    start(alex, behind.title, "Start")
+    finish_instrument(alex, 3)
+    assert path_of(alex) == "/results/"
+    expect(alex.get_by_role("heading", level=1)).to_have_text("Your results")
+    expect(alex.locator("main")).to_contain_text("not a diagnosis")
+    expect(alex.locator("#areas")).to_contain_text(connection.constructs["communication"].title)
+
+    # Before sam finishes, alex's couple view says who is missing.
+    visit(alex, "/results/us/")
+    expect(alex.locator("main")).to_contain_text("Sam has not finished theirs yet")
+
+    nav(sam, "Check-up")
+    start(sam, connection.title, "Start")
+    finish_instrument(sam, 0)
+    start(sam, behind.title, "Start")
+    finish_instrument(sam, 1)
+
+    for page, other in ((alex, "Sam"), (sam, "Alex")):
+        visit(page, "/results/us/")
+        expect(page.get_by_role("heading", name="Side by side")).to_be_visible()
+        expect(page.get_by_role("columnheader", name=other)).to_be_visible()
+    expect(sam.locator("#gaps")).to_contain_text("one of you feels strain here")
+
+    # Nothing of alex's answers in sam's pages: no question text and no answer page.
+    item_texts = [item.text for item in (*connection.items, *behind.items)]
+    for path in ("/results/us/", "/results/", "/home/", "/plan/"):
+        visit(sam, path)
+        shown = sam.locator("main").inner_text()
+        assert not [t for t in item_texts if t in shown], f"{path} shows question texts"
+    response = sam.goto("/results/partner-answers/")
+    assert response.status == 404
+    axe_check(sam)
+
+    # Both now share a plan for the two of them.
+    nav(alex, "Plan")
+    expect(alex.locator("main")).to_contain_text("For the two of you")
+    expect(alex.locator("#this-week")).to_contain_text("Because")

@@ -1,0 +1,89 @@
+"""`reattune demo`: runs twice without harm, prints credentials that work, and --json for scripts.
+
+Follows the test run's database: SQLite in the data directory, or in the PostgreSQL run a
+fresh database on the server named by DATABASE_URL (demo writes through every feature's demo
+step, so both engines matter). The printed credentials are tried against `reattune serve`.
+"""
+
+import http.cookiejar
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from tests.browser import app_env, fresh_database, http_get, run_cli, serve
+
+PARTNERS = ["alex@demo.reattune.example", "sam@demo.reattune.example"]
+
+
+def _log_in(base_url: str, email: str, password: str) -> tuple[int, str]:
+    """Through the log-in form, with its CSRF token: (status, Location)."""
+    jar = http.cookiejar.CookieJar()
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    with opener.open(f"{base_url}/login/", timeout=10) as response:
+        page = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "email": email, "password": password, "next": ""}
+    ).encode()
+    try:
+        with opener.open(f"{base_url}/login/", data=body, timeout=10) as response:
+            return response.status, response.headers.get("Location", "")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location", "")
+
+
+def _api(base_url: str, path: str, token: str):
+    status, _, body = http_get(
+        f"{base_url}/api/v1/{path}", headers={"Authorization": f"Bearer {token}"}
+    )
+    return status, json.loads(body)
+
+
+def test_demo_twice_then_json_gives_working_accounts(tmp_path):
+    with fresh_database("reattune_cli_demo") as database_url:
+        data_dir = tmp_path / "data"
+        env = app_env(data_dir, database_url)
+
+        # Twice in a row: the text form, then --json for scripts. Both exit 0.
+        first = run_cli(["demo"], env)
+        for email in PARTNERS:
+            assert re.search(rf"{re.escape(email)}\s+password: \S{{10,}}", first.stdout), (
+                first.stdout
+            )
+        result = run_cli(["demo", "--json"], env)
+        accounts = json.loads(result.stdout)["accounts"]
+        assert [a["email"] for a in accounts[:2]] == PARTNERS
+        for account in accounts:
+            assert set(account) >= {"email", "password", "token"}
+            assert account["password"] and account["token"]
+        # Passwords are new on each run; the last ones printed are the ones that work.
+        assert accounts[0]["password"] not in first.stdout
+
+        with serve(env, data_dir) as app:
+            for account in accounts[:2]:
+                status, me = _api(app.url, "me", account["token"])
+                assert status == 200, me
+                assert me["email"] == account["email"]
+                assert me["has_partner"] is True
+                assert _log_in(app.url, account["email"], account["password"]) == (
+                    302,
+                    "/home/",
+                )
+            # The first run's password no longer works; the --json one does (above).
+            old = re.search(rf"{re.escape(PARTNERS[0])}\s+password: (\S+)", first.stdout)
+            assert _log_in(app.url, PARTNERS[0], old.group(1))[0] == 200
+
+            # Running demo twice did no harm: the journal content is there once.
+            status, entries = _api(app.url, "journal?scope=mine", accounts[0]["token"])
+            assert status == 200
+            titles = [e["title"] for e in entries]
+            assert titles and len(titles) == len(set(titles)), titles
+            # And a token the app never made opens nothing.
+            assert _api(app.url, "me", "rt_not-a-real-token")[0] == 401
