@@ -1,0 +1,127 @@
+"""The coach: feedback on a draft as you type, validating replies, and an opener builder.
+
+What is typed here is never logged and never stored, unless the person presses "Save to my
+private journal" (docs/privacy.md).
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from reattune.coach.present import feedback
+from reattune.core.decorators import partner_required
+from reattune.domain.coach import MAX_CHARS, TextTooLong, build_opener, validating_responses
+
+
+def _safety_mode(user) -> bool:
+    try:
+        from reattune.care.safety import safety_mode
+    except ImportError:
+        return False
+    return safety_mode(user)
+
+
+def _feedback_context(text: str) -> dict:
+    if not text.strip():
+        return {"empty": True}
+    try:
+        return {"result": feedback(text)}
+    except TextTooLong:
+        return {"too_long": True, "length": len(text)}
+
+
+@partner_required
+def coach(request):
+    text = request.POST.get("text", "") if request.method == "POST" else ""
+    context = {
+        "text": text,
+        "max_chars": MAX_CHARS,
+        "save_key": uuid.uuid4(),
+        "safety_mode": _safety_mode(request.user),
+    }
+    status = 200
+    if request.method == "POST":
+        context.update(_feedback_context(text))
+        status = 422 if context.get("too_long") else 200
+    return render(request, "coach/coach.html", context, status=status)
+
+
+@partner_required
+@require_POST
+def live_feedback(request):
+    """The htmx fragment under the text box (debounced while typing)."""
+    context = _feedback_context(request.POST.get("text", ""))
+    context["max_chars"] = MAX_CHARS
+    return render(request, "coach/feedback.html", context)
+
+
+@partner_required
+@require_POST
+def save(request):
+    """Save the draft to the private journal; the only way coach text is ever stored."""
+    from reattune.journal.actions import EntryError, do_create_entry
+
+    text = request.POST.get("text", "")
+    try:
+        key = uuid.UUID(request.POST.get("save_key", ""))
+    except ValueError:
+        key = None
+    try:
+        entry, _ = do_create_entry(
+            request.user,
+            body=text,
+            title="Draft from the coach",
+            visibility="private",
+            submit_key=key,
+        )
+    except EntryError as error:
+        context = {
+            "text": text,
+            "max_chars": MAX_CHARS,
+            "save_key": uuid.uuid4(),
+            "save_error": str(error),
+            **_feedback_context(text),
+        }
+        return render(request, "coach/coach.html", context, status=error.status)
+    messages.success(request, "Saved to your private journal. Only you can see it.")
+    from reattune.core.aftersave import after_text_saved
+
+    return after_text_saved(request, text, redirect("journal-detail", entry.pk))
+
+
+@partner_required
+def listen(request):
+    text = request.POST.get("text", "") if request.method == "POST" else ""
+    context = {"text": text, "max_chars": MAX_CHARS}
+    status = 200
+    if request.method == "POST" and text.strip():
+        try:
+            context["replies"] = validating_responses(text)
+        except TextTooLong:
+            context["too_long"], status = True, 422
+    return render(request, "coach/listen.html", context, status=status)
+
+
+OPENER_FIELD_LIMIT = 1000
+
+
+@partner_required
+def opener(request):
+    if _safety_mode(request.user):
+        return render(request, "coach/opener_paused.html")
+    fields = {name: request.POST.get(name, "") for name in ("miss", "feel", "like")}
+    context = {**fields, "limit": OPENER_FIELD_LIMIT, "save_key": uuid.uuid4()}
+    status = 200
+    if request.method == "POST":
+        if any(len(v) > OPENER_FIELD_LIMIT for v in fields.values()):
+            context["error"], status = (
+                f"Please keep each answer under {OPENER_FIELD_LIMIT:,} characters.",
+                422,
+            )
+        elif not any(v.strip() for v in fields.values()):
+            context["error"], status = "Fill in at least one of the three boxes.", 422
+        else:
+            context["opener"] = build_opener(**fields).to_dict()
+    return render(request, "coach/opener.html", context, status=status)

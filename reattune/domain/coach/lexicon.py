@@ -1,0 +1,707 @@
+"""Load, check and compile the coach lexicons of one language.
+
+Each language is a folder under reattune/data/lexicons/<code>/ holding the YAML files named in
+FILES. Adding a language means adding a folder; the code stays the same. Every file is checked
+on load and a problem is reported with the file, the field and what is wrong.
+
+Pattern syntax (see language.yaml): patterns match lower-cased text with plain apostrophes;
+a space means "one or more spaces"; {slot} inserts a slot; word edges are added automatically.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .anchors import DIGIT_TOKEN, anchor_words
+from .text import TOKEN_RE
+
+LEXICON_ROOT = Path(__file__).resolve().parents[2] / "data" / "lexicons"
+
+FILES = (
+    "language",
+    "absolutes",
+    "blame",
+    "criticism",
+    "complaint",
+    "contempt",
+    "defensiveness",
+    "stonewalling",
+    "logistics",
+    "emotions",
+    "validation",
+    "curiosity",
+    "levels",
+    "i_statements",
+    "templates",
+)
+
+_SLOT_RE = re.compile(r"\{([a-z_]+)\}")
+_PLAIN_WORD = re.compile(r"[a-z0-9']+").fullmatch
+_NAME_RE = re.compile(r"^[a-z_]+$")
+_PATTERN_OPTIONS = {"pattern", "unless_followed_by", "whole_sentence", "needs_negative_feeling"}
+DIGIT_WORD = next(iter(DIGIT_TOKEN))
+DIGIT_RE = re.compile(r"[0-9]")
+# Symbols such as emoji count as tokens too, so patterns made of them can be indexed.
+SYMBOL_RE = re.compile(r"[^\w\s\x00-\x7f]")
+_EDGE_BEFORE = r"(?<![\w'])"
+_EDGE_AFTER = r"(?![\w'])"
+_SENTENCE_START = r"(?:^|(?<=[.!?;\n]))[^\w'.!?;\n]*"
+_SENTENCE_END = r"(?=[^\w']*(?:[.!?;\n]|$))"
+
+
+class LexiconError(ValueError):
+    """A lexicon file is missing, unreadable or has a field that is not as expected."""
+
+    def __init__(self, file: str, field_name: str, problem: str) -> None:
+        self.file = file
+        self.field = field_name
+        self.problem = problem
+        super().__init__(f"{file}: field '{field_name}': {problem}")
+
+
+_WORD_AT = re.compile(r"[\w']").match
+_SENTENCE_MARKS = ".!?;\n"
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One pattern. Its regex has no leading look-behind, so `re` can jump straight to the
+    possible first characters; the word edge (or sentence start) before it is checked here."""
+
+    regex: re.Pattern[str]
+    kind: str
+    options: dict[str, Any]
+    sentence: bool  # must be a whole sentence
+    inner: bool = False  # report the span of group "m" rather than the whole match
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        match = self.regex.search(text)
+        if match is None:
+            return []
+        found = []
+        search = self.regex.search
+        while match is not None:
+            start = match.start()
+            if self._starts_ok(text, start):
+                found.append(match.span("m") if self.inner else (start, match.end()))
+                match = search(text, max(match.end(), start + 1))
+            else:
+                match = search(text, start + 1)
+        return found
+
+    def _starts_ok(self, text: str, start: int) -> bool:
+        if not self.sentence:
+            return start == 0 or _WORD_AT(text, start - 1) is None
+        index = start - 1
+        while index >= 0 and text[index] not in _SENTENCE_MARKS:
+            if _WORD_AT(text, index):
+                return False
+            index -= 1
+        return True
+
+
+def _by_start(hit: tuple) -> int:
+    return hit[1]
+
+
+@dataclass(frozen=True, eq=False)
+class PatternSet:
+    """The patterns of one label, each compiled alone and indexed by its anchor words.
+
+    `matches` tries only the patterns whose anchor words occur among the message's tokens
+    (see anchors.py); `regex` is all patterns in one, kept to check that the shortcut is exact.
+    """
+
+    regex: re.Pattern[str]
+    groups: dict[str, tuple[str, dict[str, Any]]]
+    branches: tuple[Branch, ...]
+    index: dict[str, tuple[int, ...]]
+    always: frozenset[int]
+    # Patterns that are one plain word are looked up per token instead of searched for.
+    words: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def choose(self, tokens) -> set[int]:
+        chosen = set(self.always)
+        for token in tokens:
+            hit = self.index.get(token)
+            if hit:
+                chosen.update(hit)
+        return chosen
+
+    def matches(
+        self, text: str, tokens=None, chosen=None
+    ) -> list[tuple[str, int, int, dict[str, Any]]]:
+        found = []
+        if chosen is None:
+            token_list = TOKEN_RE.findall(text) if tokens is None else tokens
+            tokens = set(token_list)
+            if DIGIT_RE.search(text):
+                tokens.add(DIGIT_WORD)
+            chosen = self.choose(tokens)
+            if self.words:
+                for match in TOKEN_RE.finditer(text):
+                    word = self.words.get(match.group())
+                    if word is not None:
+                        found.append((word[0], match.start(), match.end(), word[1]))
+        branches = self.branches
+        for number in chosen:
+            branch = branches[number]
+            for start, end in branch.spans(text):
+                if end > start:
+                    found.append((branch.kind, start, end, branch.options))
+        if len(found) > 1:
+            found.sort(key=_by_start)
+        return found
+
+    def matches_slow(self, text: str) -> list[tuple[str, int, int, dict[str, Any]]]:
+        """Every pattern tried, without the anchor shortcut (the tests compare the two)."""
+        found = []
+        for branch in self.branches:
+            for start, end in branch.spans(text):
+                if end > start:
+                    found.append((branch.kind, start, end, branch.options))
+        for word, (kind, options) in self.words.items():
+            for match in re.finditer(f"{_EDGE_BEFORE}{re.escape(word)}{_EDGE_AFTER}", text):
+                found.append((kind, match.start(), match.end(), options))
+        found.sort(key=_by_start)
+        return found
+
+
+@dataclass(frozen=True)
+class Emotion:
+    word: str
+    family: str
+    intensity: int
+    valence: str
+    adjective: bool
+
+
+@dataclass
+class Lexicon:
+    """Everything the analyzer needs for one language, compiled once.
+
+    `sets` holds every family of detection patterns; `triggers` maps a word to the patterns
+    it can start, so a message only runs the patterns whose words it contains.
+    """
+
+    code: str
+    name: str
+    quote_patterns: list[re.Pattern[str]]
+    partner_subjects: frozenset[str]
+    other_subjects: frozenset[str]
+    sets: dict[str, PatternSet]
+    triggers: dict[str, tuple[int, ...]]  # word -> numbers of the patterns it can start
+    # word -> (family, kind, options) for every pattern that is just that word
+    word_table: dict[str, tuple[tuple[str, str, dict[str, Any]], ...]]
+    owners: tuple[tuple[str, int], ...]  # pattern number -> (family, number within family)
+    always: frozenset[int]
+    softener: re.Pattern[str]
+    kind_after: dict[str, re.Pattern[str]]
+    kind_before: re.Pattern[str]
+    stronger: re.Pattern[str]
+    milder: re.Pattern[str]
+    caused_forms: frozenset[str]
+    fillers: frozenset[str]
+    first_person: frozenset[str]
+    first_person_object: frozenset[str]
+    causatives: frozenset[str]
+    validation_cancel: str
+    templates: dict[str, Any]
+    situation_edits: list[tuple[re.Pattern[str], str]]
+    request_frames: re.Pattern[str]
+    opener_strip: re.Pattern[str]
+    vocabulary: dict[str, Emotion] = field(default_factory=dict)
+    trigger_words: frozenset[str] = frozenset()
+    plain_words: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.trigger_words = frozenset(self.triggers)
+        self.plain_words = frozenset(self.word_table)
+
+    def choose(self, tokens: set[str]) -> dict[str, list[int]]:
+        """The patterns worth trying on a message with these tokens, by family."""
+        numbers = set(self.always)
+        triggers = self.triggers
+        for token in self.trigger_words.intersection(tokens):
+            numbers.update(triggers[token])
+        chosen: dict[str, list[int]] = {}
+        owners = self.owners
+        for number in numbers:
+            name, local = owners[number]
+            bucket = chosen.get(name)
+            if bucket is None:
+                chosen[name] = [local]
+            else:
+                bucket.append(local)
+        return chosen
+
+
+# ----- checking helpers: each names the file and the field when something is wrong -----
+
+
+def _get(data: dict[str, Any], key: str, kind: type | tuple[type, ...], file: str, path: str = ""):
+    where = f"{path}.{key}" if path else key
+    if key not in data:
+        raise LexiconError(file, where, "is missing")
+    value = data[key]
+    if not isinstance(value, kind):
+        expected = (
+            kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        )
+        raise LexiconError(file, where, f"should be a {expected}, not {type(value).__name__}")
+    return value
+
+
+def _strings(value: Any, file: str, where: str) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise LexiconError(file, where, "should be a non-empty list of strings")
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            raise LexiconError(file, f"{where}[{index}]", "should be a non-empty string")
+    return value
+
+
+def _expand(pattern: str, slots: dict[str, str], file: str, where: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in slots:
+            raise LexiconError(file, where, f"unknown slot {{{name}}} in pattern {pattern!r}")
+        return slots[name]
+
+    expanded = _SLOT_RE.sub(replace, pattern).replace(" ", r"\s+")
+    if "(?P<" in expanded:
+        raise LexiconError(file, where, "named groups are not allowed in patterns")
+    try:
+        re.compile(expanded)
+    except re.error as exc:
+        raise LexiconError(file, where, f"pattern {pattern!r} is not a valid regex: {exc}") from exc
+    return expanded
+
+
+def _phrase(text: str) -> str:
+    """A literal phrase as a pattern (spaces stay flexible)."""
+    return re.escape(text.strip()).replace("\\ ", " ")
+
+
+def _alternation(parts: list[str]) -> str:
+    # Longer alternatives first, so "never once" wins over "never".
+    return "(?:" + "|".join(sorted(set(parts), key=len, reverse=True)) + ")"
+
+
+def _single_regex(
+    values: Any, slots: dict[str, str], file: str, where: str, prefix: str = "", suffix: str = ""
+):
+    """Patterns used at one known position (not searched for), as one regex."""
+    body = _alternation([e for _, e, _ in _listed(values, slots, file, where)])
+    return re.compile(f"{prefix}{_EDGE_BEFORE}{body}{suffix}")
+
+
+def _entries(mapping: Any, slots: dict[str, str], file: str, where: str):
+    """(kind, expanded body, options) for each pattern of a kinds-to-patterns mapping."""
+    if not isinstance(mapping, dict) or not mapping:
+        raise LexiconError(file, where or "(top level)", "should map kinds to lists of patterns")
+    for kind, entries in mapping.items():
+        kind_where = f"{where}.{kind}" if where else str(kind)
+        if not isinstance(kind, str) or not _NAME_RE.match(kind):
+            raise LexiconError(file, kind_where, "kind names use lower-case letters and _")
+        if not isinstance(entries, list) or not entries:
+            raise LexiconError(file, kind_where, "should be a non-empty list of patterns")
+        for index, entry in enumerate(entries):
+            entry_where = f"{kind_where}[{index}]"
+            options: dict[str, Any] = {}
+            if isinstance(entry, dict):
+                unknown = set(entry) - _PATTERN_OPTIONS
+                if unknown:
+                    raise LexiconError(file, entry_where, f"unknown keys {sorted(unknown)}")
+                options = {k: v for k, v in entry.items() if k != "pattern"}
+                entry = entry.get("pattern")
+            if not isinstance(entry, str) or not entry.strip():
+                raise LexiconError(file, entry_where, "should be a pattern string")
+            unless = options.get("unless_followed_by")
+            if unless is not None:
+                if not isinstance(unless, str):
+                    raise LexiconError(file, entry_where, "unless_followed_by should be a string")
+                options["unless"] = _expand(unless, slots, file, entry_where)
+            yield kind, _expand(entry, slots, file, entry_where), options
+
+
+def _listed(values: Any, slots: dict[str, str], file: str, where: str, kind: str = "match"):
+    for index, item in enumerate(_strings(values, file, where)):
+        yield kind, _expand(item, slots, file, f"{where}[{index}]"), {}
+
+
+def _build_set(entries) -> PatternSet:
+    """Compile patterns one by one (with anchor words) and also all together (for checks)."""
+    edged: list[str] = []  # share one word-edge check: it rules out most positions at once
+    others: list[str] = []
+    groups: dict[str, tuple[str, dict[str, Any]]] = {}
+    singles: list[Branch] = []
+    anchor_index: dict[str, list[int]] = {}
+    always: set[int] = set()
+    words: dict[str, tuple[str, dict[str, Any]]] = {}
+    for kind, body, options in entries:
+        if _PLAIN_WORD(body) and not options and body not in words:
+            words[body] = (kind, options)
+            continue
+        name = f"g{len(groups)}"
+        inner = "(?P<m>" in body
+        if options.get("whole_sentence"):
+            others.append(f"{_SENTENCE_START}(?P<{name}>{body}){_SENTENCE_END}")
+            single = f"(?:{body}){_SENTENCE_END}"
+        else:
+            tail = "" if options.get("open_end") else _EDGE_AFTER
+            if "unless" in options:
+                tail += f"(?!{options['unless']})"
+            edged.append(f"(?P<{name}>{body.replace('(?P<m>', '(?:')}){tail}")
+            single = f"(?:{body}){tail}"
+        groups[name] = (kind, options)
+        number = len(singles)
+        singles.append(
+            Branch(re.compile(single), kind, options, bool(options.get("whole_sentence")), inner)
+        )
+        anchors = anchor_words(body)
+        if anchors is None:
+            always.add(number)
+        else:
+            for word in anchors:
+                anchor_index.setdefault(word, []).append(number)
+    parts = [f"{_EDGE_BEFORE}(?:{'|'.join(edged)})"] if edged else []
+    parts.extend(others)
+    return PatternSet(
+        regex=re.compile("|".join(parts) or "(?!)"),
+        words=words,
+        groups=groups,
+        branches=tuple(singles),
+        index={word: tuple(numbers) for word, numbers in anchor_index.items()},
+        always=frozenset(always),
+    )
+
+
+def _read(directory: Path, name: str) -> dict[str, Any]:
+    path = directory / f"{name}.yaml"
+    file = f"{directory.name}/{name}.yaml"
+    if not path.is_file():
+        raise LexiconError(file, "(file)", "is missing")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise LexiconError(file, "(file)", f"is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise LexiconError(file, "(top level)", "should be a mapping")
+    return data
+
+
+def _word_slots(data: dict[str, Any], file: str, slots: dict[str, str]) -> None:
+    extra = data.get("slots")
+    if extra is None:
+        return
+    if not isinstance(extra, dict):
+        raise LexiconError(file, "slots", "should map slot names to word lists")
+    for name, words in extra.items():
+        if name in slots:
+            raise LexiconError(file, f"slots.{name}", "this slot is already defined")
+        slots[name] = _alternation([_phrase(w) for w in _strings(words, file, f"slots.{name}")])
+
+
+def _emotions(data: dict[str, Any], slots: dict[str, str], file: str):
+    """Pattern entries for every feeling form, and the vocabulary by word."""
+    families = _get(data, "families", dict, file)
+    entries: list[tuple[str, str, dict[str, Any]]] = []
+    vocabulary: dict[str, Emotion] = {}
+    seen: set[str] = set()
+    feel = slots.get("feel")
+    for family, spec in families.items():
+        where = f"families.{family}"
+        if not isinstance(spec, dict):
+            raise LexiconError(file, where, "should be a mapping with valence and words")
+        valence = _get(spec, "valence", str, file, where)
+        if valence not in ("positive", "negative"):
+            raise LexiconError(file, f"{where}.valence", "should be 'positive' or 'negative'")
+        words = _get(spec, "words", dict, file, where)
+        for word, info in words.items():
+            word_where = f"{where}.words.{word}"
+            if not isinstance(info, dict):
+                raise LexiconError(file, word_where, "should be a mapping with an intensity")
+            intensity = _get(info, "intensity", int, file, word_where)
+            if intensity not in (1, 2, 3):
+                raise LexiconError(file, f"{word_where}.intensity", "should be 1, 2 or 3")
+            word_forms = _strings(info.get("forms", [word]), file, f"{word_where}.forms")
+            emotion = Emotion(
+                str(word), family, intensity, valence, bool(info.get("adjective", True))
+            )
+            vocabulary[str(word)] = emotion
+            for form in word_forms:
+                key = " ".join(form.lower().split())
+                if key in seen:
+                    raise LexiconError(file, f"{word_where}.forms", f"'{form}' is listed twice")
+                seen.add(key)
+                body = _phrase(key).replace(" ", r"\s+")
+                if info.get("needs_feel"):
+                    if feel is None:
+                        raise LexiconError(
+                            "language.yaml", "slots.feel", "is needed by needs_feel words"
+                        )
+                    # The span reported is the feeling word (group m), not the verb before it.
+                    body = f"{feel.replace(' ', chr(92) + 's+')}\\s+(?P<m>{body})"
+                entries.append((family, body, {"emotion": emotion}))
+    return entries, vocabulary
+
+
+def _words(data: dict[str, Any], key: str, file: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _strings(data.get(key), file, key))
+
+
+def _check_templates(templates: dict[str, Any], vocabulary: dict[str, Emotion], file: str) -> None:
+    for key in ("explanations", "antidotes", "rewrite", "question_back", "validating", "opener"):
+        _get(templates, key, dict, file)
+    for label, pair in templates["antidotes"].items():
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
+        ):
+            raise LexiconError(file, f"antidotes.{label}", "should be [name, suggestion]")
+    rewrite = templates["rewrite"]
+    for key in ("full", "no_situation", "default_request", "request_from_never"):
+        _get(rewrite, key, str, file, "rewrite")
+    defaults = _get(rewrite, "default_feelings", dict, file, "rewrite")
+    if "default" not in defaults:
+        raise LexiconError(file, "rewrite.default_feelings.default", "is missing")
+    for label, word in defaults.items():
+        if word not in vocabulary:
+            raise LexiconError(
+                file, f"rewrite.default_feelings.{label}", f"'{word}' is not in emotions.yaml"
+            )
+    _get(templates["question_back"], "default", str, file, "question_back")
+    validating = templates["validating"]
+    for key in ("reflect_named", "meaning", "process", "content"):
+        _get(validating, key, str, file, "validating")
+    _strings(validating.get("default"), file, "validating.default")
+    for family, lines in _get(validating, "families", dict, file, "validating").items():
+        _strings(lines, file, f"validating.families.{family}")
+    for key in ("start", "miss", "feel", "like", "close", "default_miss", "default_feel"):
+        _get(templates["opener"], key, str, file, "opener")
+    _get(templates["opener"], "default_like", str, file, "opener")
+
+
+def _compile_regex(value: Any, slots: dict[str, str], file: str, where: str) -> re.Pattern[str]:
+    if not isinstance(value, str) or not value:
+        raise LexiconError(file, where, "should be a pattern string")
+    return re.compile(_expand(value, slots, file, where))
+
+
+@functools.lru_cache(maxsize=16)
+def load_lexicon(lang: str = "en", root: str | None = None) -> Lexicon:
+    """Load and compile a language once; later calls reuse the compiled lexicon."""
+    if not isinstance(lang, str) or not _NAME_RE.match(lang.replace("-", "_")):
+        raise LexiconError(str(lang), "(language)", "is not a valid language code")
+    directory = Path(root) if root else LEXICON_ROOT
+    directory = directory / lang
+    if not directory.is_dir():
+        raise LexiconError(f"{lang}/", "(language)", f"no lexicon folder at {directory}")
+    raw = {name: _read(directory, name) for name in FILES}
+    file = {name: f"{lang}/{name}.yaml" for name in FILES}
+
+    language = raw["language"]
+    slots_raw = _get(language, "slots", dict, file["language"])
+    slots: dict[str, str] = {}
+    for name, value in slots_raw.items():
+        if not isinstance(value, str):
+            raise LexiconError(file["language"], f"slots.{name}", "should be a regex string")
+        slots[name] = value
+    for name in ("criticism", "contempt"):
+        _word_slots(raw[name], file[name], slots)
+    # Validate slot values only after all are known, since slots may use other slots.
+    for name in list(slots):
+        slots[name] = _SLOT_RE.sub(lambda m: slots.get(m.group(1), m.group(0)), slots[name])
+        _expand(slots[name], slots, file["language"], f"slots.{name}")
+
+    quote_patterns = []
+    for index, pair in enumerate(_get(language, "quotes", list, file["language"])):
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(q, str) for q in pair)
+        ):
+            raise LexiconError(file["language"], f"quotes[{index}]", "should be [open, close]")
+        opening, closing = pair
+        if opening == "'":
+            continue  # single quotes double as apostrophes; text.py handles them
+        quote_patterns.append(
+            re.compile(f"{re.escape(opening)}([^{re.escape(closing)}\\n]+){re.escape(closing)}")
+        )
+    subjects = _get(language, "subjects", dict, file["language"])
+
+    absolutes = raw["absolutes"]
+    f_abs = file["absolutes"]
+    absolute_entries = [
+        (kind, _phrase(p).replace(" ", r"\s+"), {})
+        for kind, key in (("always", "always_like"), ("never", "never_like"))
+        for p in _strings(absolutes.get(key), f_abs, key)
+    ]
+    emotions = raw["emotions"]
+    f_emo = file["emotions"]
+    emotion_entries, vocabulary = _emotions(emotions, slots, f_emo)
+
+    templates = raw["templates"]
+    f_tpl = file["templates"]
+    _check_templates(templates, vocabulary, f_tpl)
+    rewrite = templates["rewrite"]
+    edits = []
+    for index, pair in enumerate(_get(rewrite, "situation_edits", list, f_tpl, "rewrite")):
+        where = f"rewrite.situation_edits[{index}]"
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
+        ):
+            raise LexiconError(f_tpl, where, "should be [pattern, replacement]")
+        edits.append((re.compile(_expand(pair[0], slots, f_tpl, where)), pair[1]))
+
+    stonewalling = raw["stonewalling"]
+    f_sw = file["stonewalling"]
+    logistics = raw["logistics"]
+    f_log = file["logistics"]
+    curiosity = raw["curiosity"]
+    f_cur = file["curiosity"]
+    levels = raw["levels"]
+    i_statements = raw["i_statements"]
+    f_i = file["i_statements"]
+    f_lang = file["language"]
+    # Disguised-blame patterns end in a look-ahead, so they get no closing word edge.
+    disguised = [
+        (k, body, {"open_end": True})
+        for k, body, _ in _listed(i_statements.get("disguised"), slots, f_i, "disguised")
+    ]
+    sets = {
+        "absolutes": _build_set(absolute_entries),
+        "blame": _build_set(_entries(raw["blame"], slots, file["blame"], "")),
+        "criticism": _build_set(
+            _entries(raw["criticism"].get("patterns"), slots, file["criticism"], "patterns")
+        ),
+        "complaint": _build_set(
+            _entries(raw["complaint"].get("patterns"), slots, file["complaint"], "patterns")
+        ),
+        "contempt": _build_set(
+            _entries(raw["contempt"].get("patterns"), slots, file["contempt"], "patterns")
+        ),
+        "defensiveness": _build_set(
+            _entries(raw["defensiveness"], slots, file["defensiveness"], "")
+        ),
+        "stonewalling": _build_set(_entries(stonewalling.get("patterns"), slots, f_sw, "patterns")),
+        "stonewalling_returns": _build_set(
+            _listed(stonewalling.get("returns"), slots, f_sw, "returns")
+        ),
+        "logistics": _build_set(_listed(logistics.get("words"), slots, f_log, "words")),
+        "logistics_not_only": _build_set(
+            _listed(logistics.get("not_only_if"), slots, f_log, "not_only_if")
+        ),
+        "emotions": _build_set(emotion_entries),
+        "not_feelings": _build_set(
+            _listed(emotions.get("not_feelings"), slots, f_emo, "not_feelings")
+        ),
+        "validation": _build_set(
+            _listed(raw["validation"].get("patterns"), slots, file["validation"], "patterns")
+        ),
+        "curiosity": _build_set(_listed(curiosity.get("questions"), slots, f_cur, "questions")),
+        "invitations": _build_set(
+            _listed(curiosity.get("invitations"), slots, f_cur, "invitations")
+        ),
+        "levels": _build_set(
+            kinded
+            for level in ("content", "process", "meaning")
+            for kinded in _listed(levels.get(level), slots, file["levels"], level, kind=level)
+        ),
+        "i_needs": _build_set(_listed(i_statements.get("needs"), slots, f_i, "needs")),
+        "i_feel_like_self": _build_set(
+            _listed(i_statements.get("feel_like_self"), slots, f_i, "feel_like_self")
+        ),
+        "i_disguised": _build_set(disguised),
+        "disclaimers": _build_set(
+            _listed(language.get("disclaimers"), slots, f_lang, "disclaimers")
+        ),
+        "kind_frames": _build_set(
+            _listed(absolutes.get("kind_frames"), slots, f_abs, "kind_frames")
+        ),
+    }
+    triggers: dict[str, list[int]] = {}
+    word_table: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    always: set[int] = set()
+    owners: list[tuple[str, int]] = []
+    for set_name, pattern_set in sets.items():
+        offset = len(owners)
+        owners.extend((set_name, n) for n in range(len(pattern_set.branches)))
+        for word, numbers in pattern_set.index.items():
+            triggers.setdefault(word, []).extend(offset + n for n in numbers)
+        always.update(offset + n for n in pattern_set.always)
+        for word, (kind, options) in pattern_set.words.items():
+            word_table.setdefault(word, []).append((set_name, kind, options))
+
+    def word_list(key: str) -> re.Pattern[str]:
+        words = _strings(emotions.get(key), f_emo, key)
+        return re.compile(
+            f"{_EDGE_BEFORE}{_alternation([_phrase(w) for w in words])}\\s+$".replace(" ", r"\s+")
+        )
+
+    return Lexicon(
+        code=_get(language, "code", str, f_lang),
+        name=_get(language, "name", str, f_lang),
+        quote_patterns=quote_patterns,
+        partner_subjects=frozenset(_strings(subjects.get("partner"), f_lang, "subjects.partner")),
+        other_subjects=frozenset(_strings(subjects.get("other"), f_lang, "subjects.other")),
+        sets=sets,
+        triggers={word: tuple(hits) for word, hits in triggers.items()},
+        owners=tuple(owners),
+        word_table={word: tuple(hits) for word, hits in word_table.items()},
+        always=frozenset(always),
+        softener=_compile_regex(language.get("softeners"), slots, f_lang, "softeners"),
+        kind_after={
+            "always": _single_regex(
+                absolutes.get("kind_after_always"),
+                slots,
+                f_abs,
+                "kind_after_always",
+                r"\s+",
+                _EDGE_AFTER,
+            ),
+            "never": _single_regex(
+                absolutes.get("kind_after_never"),
+                slots,
+                f_abs,
+                "kind_after_never",
+                r"\s+",
+                _EDGE_AFTER,
+            ),
+        },
+        kind_before=re.compile(
+            _alternation(
+                [
+                    e
+                    for _, e, _ in _listed(
+                        absolutes.get("kind_before"), slots, f_abs, "kind_before"
+                    )
+                ]
+            )
+        ),
+        stronger=word_list("stronger"),
+        milder=word_list("milder"),
+        caused_forms=_words(emotions, "caused_forms", f_emo),
+        fillers=_words(emotions, "fillers", f_emo),
+        first_person=_words(emotions, "first_person", f_emo),
+        first_person_object=_words(emotions, "first_person_object", f_emo),
+        causatives=_words(emotions, "causatives", f_emo),
+        validation_cancel=_get(raw["validation"], "cancelled_by", str, file["validation"]),
+        templates=templates,
+        situation_edits=edits,
+        request_frames=_compile_regex(
+            rewrite.get("request_frames"), slots, f_tpl, "rewrite.request_frames"
+        ),
+        opener_strip=_compile_regex(
+            templates["opener"].get("strip_prefixes"), slots, f_tpl, "opener.strip_prefixes"
+        ),
+        vocabulary=vocabulary,
+    )
+
+
+def tokens_between(text: str, start: int, end: int) -> list[re.Match[str]]:
+    return list(TOKEN_RE.finditer(text, start, end))

@@ -1,0 +1,173 @@
+"""Each coach label on sentences that should and should not carry it."""
+
+import pytest
+
+from reattune.domain.coach import analyze
+
+POSITIVE = {
+    "absolute": [
+        "You never listen to me.",
+        "You’re ALWAYS on your phone.",
+        "Every time I bring up money you change the subject.",
+        "you dont ever text back",
+    ],
+    "you_blame": [
+        "It's your fault we were late.",
+        "You make me so angry.",
+        "How could you say that?",
+        "You don't care about anything I say.",
+    ],
+    "criticism": ["You're so selfish.", "What kind of person forgets that?", "ur so lazy"],
+    "complaint": [
+        "You left the dishes in the sink last night.",
+        "You didn't call when you were running late.",
+        "I felt hurt when you left the party without me.",
+    ],
+    "contempt": ["You're an idiot.", "Thanks for nothing.", "Oh poor you.", "Wow. 🙄", "Grow up."],
+    "defensiveness": [
+        "It's not my fault.",
+        "Yes, but you do it too.",
+        "You're overreacting.",
+        "I was only joking, relax.",
+    ],
+    "stonewalling": ["Whatever.", "I'm done talking about this.", "Leave me alone.", "Fine."],
+    "logistics_only": ["Can you pick up milk on the way home?", "Dentist is at 3:30 on Thursday."],
+    "i_statement": ["I feel lonely.", "I'm worried about us.", "I miss the way we used to talk."],
+    "disguised_blame": [
+        "I feel that you never listen.",
+        "I feel like you don't care about me.",
+        "I'm sick of you ignoring me.",
+        "I feel hurt because you always choose work.",
+    ],
+    "feeling_named": ["I'm so tired.", "You seem stressed.", "😢", "I feel a bit lost."],
+    "no_feeling_named": ["What time is dinner?", "You never listen."],
+    "curiosity_question": [
+        "How are you feeling today?",
+        "What's been on your mind lately?",
+        "Tell me more about what happened.",
+    ],
+    "validation": [
+        "That sounds really hard.",
+        "It makes sense that you feel that way.",
+        "I hear you.",
+    ],
+    "level_content": ["Can you book the vet for next week?"],
+    "level_process": ["I'm exhausted.", "How are you feeling?"],
+    "level_meaning": ["I'm worried about our relationship.", "I miss us."],
+}
+
+NEGATIVE = {
+    "absolute": [
+        "I love that you always make me laugh.",
+        "I'm not saying you never help.",
+        "You don't always have to be the strong one.",
+        'She said "you never listen" and I froze.',
+        "I never know how to start these talks.",
+        "You can always talk to me.",
+        "You never complain, even when you're exhausted.",
+    ],
+    "you_blame": ["It's not your fault.", "I'm not blaming you.", "You make me so happy."],
+    "criticism": ["You're so kind.", "You're not lazy, you're worn out.", "I was being lazy."],
+    "complaint": ["You looked so happy at the wedding.", "You never complain."],
+    "contempt": [
+        "I'm such an idiot, I locked myself out.",
+        "Oh great, you found the keys!",
+        "This traffic is stupid.",
+        "You're not an idiot.",
+    ],
+    "defensiveness": ["You're right, that one's on me.", "It's not your fault."],
+    "stonewalling": [
+        "I'm done with the dishes.",
+        "Whatever you want for dinner is fine.",
+        "I need twenty minutes to calm down, then let's come back to this.",
+        "Never mind the milk, I got some.",
+    ],
+    "logistics_only": [
+        "I'm stressed about the bills, can we look at them together?",
+        "Thanks so much for picking up the groceries.",
+        "You never pick up the kids on time.",
+    ],
+    "i_statement": ["I feel that you never listen.", "You make me feel stupid."],
+    "disguised_blame": [
+        "I feel lonely.",
+        "I feel like I'm not a priority.",
+        "You never notice when I'm upset.",
+    ],
+    "feeling_named": [
+        "I'm afraid we're out of coffee.",
+        "Happy to drive if you want.",
+        "I'd love to go.",
+    ],
+    "no_feeling_named": ["I'm sad.", ""],
+    "curiosity_question": [
+        "What time does the film start?",
+        "Why do you always do this?",
+        "What's wrong with you?",
+        "how are you feeling",  # not asked as a question
+    ],
+    "validation": ["I hear you, but you're overreacting.", "That makes no sense."],
+    "level_content": ["I feel lonely."],
+    "level_process": ["Can you pick up milk?"],
+    "level_meaning": ["Can you pick up milk?"],
+}
+
+
+@pytest.mark.parametrize(
+    ("label", "text"), [(label, text) for label, texts in POSITIVE.items() for text in texts]
+)
+def test_label_found(label, text):
+    analysis = analyze(text)
+    assert label in analysis.labels, (text, sorted(analysis.labels))
+
+
+@pytest.mark.parametrize(
+    ("label", "text"), [(label, text) for label, texts in NEGATIVE.items() for text in texts]
+)
+def test_label_not_found(label, text):
+    analysis = analyze(text)
+    assert label not in analysis.labels, (text, sorted(analysis.labels))
+
+
+def test_spans_point_at_the_words_in_the_original_text():
+    text = "Honestly?? You’re ALWAYS late."
+    analysis = analyze(text)
+    (absolute,) = [f for f in analysis.findings if f.label == "absolute"]
+    assert [text[s:e] for s, e in absolute.spans] == ["ALWAYS"]
+    assert "“ALWAYS”" in absolute.explanation
+
+
+def test_every_finding_has_a_kind_explanation_naming_the_words():
+    analysis = analyze("You never help. You're so lazy. Whatever.")
+    for finding in analysis.findings:
+        assert finding.explanation
+        if finding.label not in ("no_feeling_named",):
+            quoted = analysis.text[finding.spans[0][0] : finding.spans[0][1]]
+            assert " ".join(quoted.split())[:20] in finding.explanation
+
+
+def test_feelings_have_family_and_intensity():
+    analysis = analyze("I'm a bit worried and really exhausted.")
+    by_word = {f.word: f for f in analysis.feelings}
+    assert by_word["worried"].family == "fear"
+    assert by_word["worried"].intensity == 1  # "a bit" softens it
+    assert by_word["exhausted"].intensity == 3
+
+
+def test_levels_are_listed_in_order():
+    analysis = analyze("I'm worried about us and the bills.")
+    assert analysis.levels == ["content", "process", "meaning"]
+
+
+def test_empty_and_blank_text_have_no_findings():
+    for text in ("", "   \n "):
+        analysis = analyze(text)
+        assert analysis.findings == [] and analysis.feelings == [] and analysis.levels == []
+
+
+def test_to_dict_is_json_and_leaves_out_the_text():
+    import json
+
+    data = analyze("You never listen 🙄").to_dict()
+    json.dumps(data)
+    assert "text" not in data and data["length"] == 18
+    assert {f["label"] for f in data["findings"]} >= {"absolute", "contempt"}

@@ -1,0 +1,31 @@
+import json
+import subprocess
+import sys
+
+from reattune.cli import main
+
+
+def test_it_prints_readable_feedback(capsys):
+    assert main(["coach", "You never listen to me"]) == 0
+    out = capsys.readouterr().out
+    assert "Blame" in out
+    assert "Another way to say it" in out
+
+
+def test_it_reads_stdin_and_prints_json():
+    result = subprocess.run(
+        [sys.executable, "-m", "reattune", "coach", "--json"],
+        input="I feel lonely when we only talk about chores",
+        text=True,
+        capture_output=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert any(f["label"] == "feeling_named" for f in data["analysis"]["findings"])
+
+
+def test_it_refuses_empty_and_too_long_text(capsys):
+    assert main(["coach", " "]) == 2
+    assert main(["coach", "x" * 5001]) == 2
+    assert "5,000 characters" in capsys.readouterr().err
