@@ -40,7 +40,12 @@ def _answer(instrument, item, lean, rng, person):
 
 
 def step(alex, sam, args):
+    from reattune.plans.actions import do_refresh_plan
+    from reattune.plans.models import Plan
+
     if Response.objects.filter(author__in=[alex, sam]).exists():
+        if not Plan.objects.filter(author__in=[alex, sam], active=True).exists():
+            do_refresh_plan(sam)
         return
     rng = random.Random(20261122)
     now = timezone.now()
@@ -71,3 +76,4 @@ def step(alex, sam, args):
                         for item in instrument.items
                     ]
                 )
+    do_refresh_plan(sam)  # both finished: one plan for the two of them
