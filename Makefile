@@ -8,6 +8,8 @@ PORT ?= 8000
 TEST_DEBS := chromium postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
+# Test processes: one per core (CI has 2). Each gets its own test database and browser server.
+PYTEST_WORKERS ?= auto
 
 .PHONY: install install-test system-deps run test test-sqlite test-postgres lint format demo clean
 
@@ -41,14 +43,15 @@ test: system-deps install-test
 	$(MAKE) test-postgres
 
 test-sqlite:
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres:
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check reattune tests bench
 	$(BIN)/ruff format --check reattune tests bench
+	$(BIN)/bandit -r reattune -q
 
 format:
 	$(BIN)/ruff format reattune tests bench

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-SECRET_KEY_FILE = "secret.key"  # noqa: S105 (a file name)
+SECRET_KEY_FILE = "secret.key"  # noqa: S105  # nosec B105 - a file name, not a secret
 ENCRYPTION_KEYS_FILE = "encryption.keys"
 
 

@@ -48,6 +48,17 @@ def _journal_entry(world, mark):
     return entry
 
 
+@factory("care.SafetyScreen")
+def _care_safety_screen(world, mark):
+    # Answers and result are JSON the action writes itself; the marker goes in through the
+    # model so that every encrypted field holds it (the screen's own texts hold no free text).
+    from reattune.care.models import SafetyScreen
+
+    return SafetyScreen.objects.create(
+        author=world["alex"], answers=mark("answers"), result=mark("result")
+    )
+
+
 def write_all(base: str, world=None) -> dict:
     """Create one row per model with encrypted fields, each field holding base + its name.
 
@@ -276,3 +287,8 @@ def test_the_marker_never_reaches_the_logs(caplog):
         assert base not in record.getMessage()
         assert base not in repr(getattr(record, "params", ""))
         assert base not in repr(getattr(record, "args", ""))
+
+
+from tests.rituals_helpers import MARKER_FACTORIES  # noqa: E402
+
+FACTORIES.update(MARKER_FACTORIES)

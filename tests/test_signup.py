@@ -12,7 +12,8 @@ class SignupTests(BaseTestCase):
 
     def test_it_creates_the_account_and_a_space_in_the_browser_timezone(self):
         response = self.post()
-        self.assertRedirects(response, "/home/", fetch_redirect_response=False)
+        # A new person is first offered the private safety questions, skippable (care).
+        self.assertRedirects(response, "/care/welcome/", fetch_redirect_response=False)
         user = User.objects.get(email="robin@example.org")
         self.assertTrue(user.password.startswith("argon2"))
         self.assertEqual(active_membership(user).space.timezone, "Asia/Tokyo")

@@ -67,7 +67,9 @@ def do_delete_account(user: User) -> None:
     that their partner left.
     """
     from reattune.couples.actions import do_leave_space
+    from reattune.exports.lifecycle import on_delete_user
 
+    on_delete_user(user)  # what a cascade from the user row does not remove (docs/export.md)
     do_leave_space(user, reopen_for_leaver=False)
     end_sessions(user)
     AccessToken.objects.filter(user=user).delete()

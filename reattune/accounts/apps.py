@@ -14,4 +14,5 @@ class AccountsConfig(AppConfig):
             if request is not None and hasattr(request, "session"):
                 remember_session(user, request.session.session_key)
 
-        user_logged_in.connect(on_login, dispatch_uid="reattune-remember-session")
+        # weak=False: on_login is local to ready(); a weak reference would die with it.
+        user_logged_in.connect(on_login, dispatch_uid="reattune-remember-session", weak=False)

@@ -17,12 +17,14 @@ from reattune.accounts.forms import (
 )
 from reattune.accounts.models import AccessToken, User
 from reattune.core import throttle
-from reattune.core.decorators import partner_required
+from reattune.core.decorators import signed_in_required
 
 PENDING_INVITE = "pending_invite"
 
 
 def _after_login(request):
+    if request.user.role == User.Role.THERAPIST and not request.POST.get("next"):
+        return redirect("therapist-home")
     if request.session.get(PENDING_INVITE):
         return redirect("invite-confirm")
     target = request.POST.get("next") or request.GET.get("next")
@@ -71,7 +73,8 @@ def signup(request):
                 with_space=not invited,
             )
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return _after_login(request)
+            # A new person is first offered the private, skippable safety questions (care).
+            return redirect("care-welcome")
     return render(request, "accounts/signup.html", {"form": form, "invited": invited})
 
 
@@ -106,7 +109,7 @@ def logout_view(request):
     return redirect("landing")
 
 
-@partner_required
+@signed_in_required
 def account(request):
     tokens = AccessToken.objects.filter(user=request.user).order_by("-created_at")
     context = {
@@ -119,7 +122,7 @@ def account(request):
     return render(request, "accounts/account.html", context)
 
 
-@partner_required
+@signed_in_required
 @require_POST
 def token_create(request):
     form = TokenForm(request.POST)
@@ -132,7 +135,7 @@ def token_create(request):
     return redirect(reverse("account") + "#tokens")
 
 
-@partner_required
+@signed_in_required
 @require_POST
 def token_revoke(request, token_id):
     if not actions.do_revoke_token(request.user, token_id):
@@ -141,7 +144,7 @@ def token_revoke(request, token_id):
     return redirect(reverse("account") + "#tokens")
 
 
-@partner_required
+@signed_in_required
 @require_POST
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST)
@@ -163,7 +166,7 @@ def password_change(request):
     )
 
 
-@partner_required
+@signed_in_required
 @require_POST
 def account_delete(request):
     form = DeleteAccountForm(request.user, request.POST)

@@ -11,4 +11,4 @@ class AssessmentsConfig(AppConfig):
         from reattune.assessments.catalog import catalog
 
         catalog()
-        from reattune.assessments import home  # noqa: F401  (registers the home card)
+        from reattune.assessments import home, progress  # noqa: F401  (register card and chart)

@@ -47,7 +47,7 @@ def step(alex, sam, args):
         if not Plan.objects.filter(author__in=[alex, sam], active=True).exists():
             do_refresh_plan(sam)
         return
-    rng = random.Random(20261122)
+    rng = random.Random(20261122)  # noqa: S311  # nosec B311 - demo data, not security
     now = timezone.now()
     for person, user in (("alex", alex), ("sam", sam)):
         for round_number, days_ago in ((1, 84), (2, 28)):

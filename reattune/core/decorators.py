@@ -19,3 +19,15 @@ def partner_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def signed_in_required(view):
+    """Any logged-in account, whatever its role: pages about the account itself."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -146,6 +146,9 @@ def do_leave_space(user, reopen_for_leaver: bool = True) -> Space | None:
     if membership is None:
         return None
     space = Space.objects.select_for_update().get(pk=membership.space_id)
+    from reattune.exports.lifecycle import on_leave_space
+
+    on_leave_space(user, space)  # e.g. therapist grants through this space end (docs/export.md)
     now = timezone.now()
     others = list(space.memberships.filter(left_at__isnull=True).exclude(user=user))
     space.memberships.filter(left_at__isnull=True).update(left_at=now)

@@ -41,6 +41,24 @@ class EntryOut(Schema):
     version: int
 
 
+class EntrySaved(EntryOut):
+    support: dict | None = Field(
+        None,
+        description="Only when the text reads like a crisis: how to reach help now, for the "
+        "author alone (reattune.care.support). Nothing is stored or sent.",
+    )
+
+
+def _saved(entry, user, request):
+    from reattune.care.support import support_for
+
+    out = _out(entry, user)
+    support = support_for(user, entry.body + "\n" + entry.title, request)
+    if support is not None:
+        out["support"] = support
+    return out
+
+
 def _out(entry, user):
     return {
         "id": entry.pk,
@@ -76,7 +94,9 @@ def list_entries(
     return [_out(e, user) for e in rows]
 
 
-@router.post("", response={201: EntryOut, 200: EntryOut}, summary="Write an entry")
+@router.post(
+    "", response={201: EntrySaved, 200: EntrySaved}, summary="Write an entry", exclude_none=True
+)
 def create_entry(request, payload: EntryIn):
     user = require_partner(request)
     try:
@@ -89,7 +109,7 @@ def create_entry(request, payload: EntryIn):
         )
     except actions.EntryError as error:
         _raise(error)
-    return (201 if created else 200), _out(entry, user)
+    return (201 if created else 200), _saved(entry, user, request)
 
 
 @router.get("/{int:entry_id}", response=EntryOut, summary="Read one entry")
@@ -99,7 +119,7 @@ def get_entry(request, entry_id: int):
     return _out(entry, user)
 
 
-@router.put("/{int:entry_id}", response=EntryOut, summary="Change my entry")
+@router.put("/{int:entry_id}", response=EntrySaved, summary="Change my entry", exclude_none=True)
 def update_entry(request, entry_id: int, payload: EntryUpdate):
     user = require_partner(request)
     entry = access.get_own_or_404(Entry.objects.select_related("author"), user, pk=entry_id)
@@ -113,7 +133,7 @@ def update_entry(request, entry_id: int, payload: EntryUpdate):
         )
     except actions.EntryError as error:
         _raise(error)
-    return _out(entry, user)
+    return _saved(entry, user, request)
 
 
 @router.delete("/{int:entry_id}", response={204: None}, summary="Delete my entry")

@@ -1,8 +1,10 @@
 from reattune.core.home import register_panel
 from reattune.couples.actions import active_membership
 from reattune.plans.actions import current_plan
+from reattune.rituals.slots import register_plan_card
 
 
+@register_plan_card
 @register_panel
 def plan_panel(request):
     plan = current_plan(request.user)

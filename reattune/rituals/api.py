@@ -1,3 +1,526 @@
-from ninja import Router
+"""Rituals API: the same reveal rule and actions as the pages.
+
+Errors: 422 for answers that cannot be saved (a rating outside 0-10, a future day, a day
+whose edit window has closed: `detail` says which), 409 for a second submit for the same
+period or an edit that lost a race (`version`), 404 for anything not visible.
+"""
+
+import uuid
+from datetime import date, datetime, time
+from typing import Any, Literal
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from reattune.api.base import require_partner
+from reattune.core import access
+from reattune.couples.actions import partner_of
+from reattune.domain.plan.library import load_agreements, load_ladder, load_rituals
+from reattune.rituals import actions, progress
+from reattune.rituals.kinds import DAILY, KINDS, MONTHLY, WEEKLY, Kind, week_start
+from reattune.rituals.models import AgreementAcceptance, LadderState, TimeOut
 
 router = Router(tags=["rituals"])
+
+
+def _raise(error: actions.RitualError):
+    raise HttpError(error.status, str(error))
+
+
+def _space(user):
+    try:
+        return actions.space_of(user)
+    except actions.RitualError as error:
+        _raise(error)
+
+
+# --- schemas -------------------------------------------------------------------------------
+
+
+class DailyIn(Schema):
+    day: date | None = Field(None, description="Defaults to today in the couple's timezone.")
+    connection_today: int = Field(..., ge=0, le=10, description="0 far apart .. 10 very close")
+    feelings: list[str] = Field(default_factory=list, description="Words from GET /prompts")
+    own_feelings: list[str] = Field(default_factory=list, max_length=3)
+    best_part: str = Field(..., max_length=2000)
+    challenging_part: str = Field(..., max_length=2000)
+    appreciation: str = Field(..., max_length=1000)
+    need: str = Field("", max_length=1000)
+    submit_key: uuid.UUID | None = Field(
+        None, description="Send the same key again to retry safely: no second check-in is made."
+    )
+    version: int | None = Field(None, description="On PUT: the version you edited; 409 if changed.")
+
+
+class WeeklyIn(Schema):
+    week: date | None = Field(None, description="Any day of the week; defaults to this week.")
+    connecting_moment: str = Field(..., max_length=2000)
+    closer_area: str = Field(..., max_length=2000)
+    appreciation: str = Field(..., max_length=1000)
+    looking_ahead: str = Field(..., max_length=2000)
+    what_would_help: str = Field("", max_length=1000)
+    submit_key: uuid.UUID | None = None
+    version: int | None = None
+
+
+class MonthlyIn(Schema):
+    month: date | None = Field(None, description="Any day of the month; defaults to this month.")
+    most_connecting: str = Field(..., max_length=3000)
+    want_to_grow: str = Field(..., max_length=3000)
+    appreciation: str = Field(..., max_length=2000)
+    submit_key: uuid.UUID | None = None
+    version: int | None = None
+
+
+class RitualEntryOut(Schema):
+    id: int
+    kind: str
+    period: date
+    mine: bool
+    author_name: str
+    answers: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class PeriodOut(Schema):
+    kind: str
+    period: date
+    editable: bool
+    mine: RitualEntryOut | None
+    partner: RitualEntryOut | None = Field(None, description="Only once you have shared your own.")
+    partner_done: bool = Field(..., description="Your partner has shared for this period.")
+
+
+def _entry_out(kind: Kind, entry, user):
+    answers = {}
+    for prompt in kind.answer_prompts():
+        value = getattr(entry, prompt["id"])
+        answers[prompt["id"]] = entry.feeling_list() if prompt["kind"] == "feelings" else value
+    return {
+        "id": entry.pk,
+        "kind": kind.key,
+        "period": getattr(entry, kind.period_field),
+        "mine": entry.author_id == user.pk,
+        "author_name": entry.author.display_name,
+        "answers": answers,
+        "created_at": entry.created_at,
+        "updated_at": entry.updated_at,
+        "version": entry.version,
+    }
+
+
+def _answers(payload) -> dict:
+    return payload.dict(exclude={"day", "week", "month", "submit_key", "version"})
+
+
+def _period_out(kind: Kind, user, space, period: date):
+    rows = kind.model.objects.select_related("author").filter(
+        space=space, **{kind.period_field: period}
+    )
+    mine = access.owned_by(rows, user).first()
+    theirs = (
+        access.revealed_to(rows, user, kind.period_field).exclude(author=user).first()
+        if mine
+        else None
+    )
+    return {
+        "kind": kind.key,
+        "period": period,
+        "editable": actions.editable(kind, space, period),
+        "mine": _entry_out(kind, mine, user) if mine else None,
+        "partner": _entry_out(kind, theirs, user) if theirs else None,
+        "partner_done": theirs is not None
+        or access.partner_done(kind.model.objects.all(), user, **{kind.period_field: period}),
+    }
+
+
+# --- prompts and today ---------------------------------------------------------------------
+
+
+@router.get("/prompts", summary="The questions of each ritual and the feelings vocabulary")
+def prompts(request):
+    require_partner(request)
+    data = load_rituals()
+    return {
+        "rituals": {
+            key: {
+                "title": kind.title,
+                "intro": kind.ritual["intro"],
+                "prompts": [dict(p) for p in kind.prompts()],
+            }
+            for key, kind in KINDS.items()
+        },
+        "feelings": {k: list(v) for k, v in data["feelings"].items()},
+    }
+
+
+@router.get("/today", response=list[PeriodOut], summary="Today, this week and this month")
+def today(request):
+    user = require_partner(request)
+    space = _space(user)
+    return [_period_out(k, user, space, k.period_of(space.today())) for k in KINDS.values()]
+
+
+# --- the three rituals, one set of routes each ---------------------------------------------
+
+
+def _register(kind: Kind, schema):
+    base = f"/{kind.key}"
+
+    @router.get(
+        base,
+        response=list[RitualEntryOut],
+        summary=f"{kind.title}: answers I can read (mine, and my partner's once revealed)",
+        operation_id=f"rituals_{kind.key}_list",
+    )
+    def list_entries(request, start: date | None = None, end: date | None = None, limit: int = 60):
+        user = require_partner(request)
+        space = _space(user)
+        rows = access.revealed_to(
+            kind.model.objects.filter(space=space).select_related("author"),
+            user,
+            kind.period_field,
+        )
+        if start:
+            rows = rows.filter(**{f"{kind.period_field}__gte": start})
+        if end:
+            rows = rows.filter(**{f"{kind.period_field}__lte": end})
+        limit = max(1, min(limit, 400))
+        return [_entry_out(kind, e, user) for e in rows.order_by(f"-{kind.period_field}")[:limit]]
+
+    @router.post(
+        base,
+        response={201: RitualEntryOut, 200: RitualEntryOut},
+        summary=f"{kind.title}: share my answers for the current {kind.noun}",
+        operation_id=f"rituals_{kind.key}_create",
+    )
+    def create_entry(request, payload: schema):
+        user = require_partner(request)
+        period = getattr(payload, kind.period_field)
+        try:
+            entry, created = actions.do_submit(
+                kind, user, _answers(payload), period=period, submit_key=payload.submit_key
+            )
+        except actions.RitualError as error:
+            _raise(error)
+        entry = kind.model.objects.select_related("author").get(pk=entry.pk)
+        return (201 if created else 200), _entry_out(kind, entry, user)
+
+    @router.get(
+        base + "/{period}",
+        response=PeriodOut,
+        summary=f"{kind.title}: one {kind.noun}, with my partner's answers once I shared mine",
+        operation_id=f"rituals_{kind.key}_get",
+    )
+    def get_period(request, period: date):
+        user = require_partner(request)
+        space = _space(user)
+        if period > kind.period_of(space.today()):
+            raise Http404
+        return _period_out(kind, user, space, kind.period_of(period))
+
+    @router.put(
+        base + "/{period}",
+        response=RitualEntryOut,
+        summary=f"{kind.title}: change my answers (until the {kind.noun} ends)",
+        operation_id=f"rituals_{kind.key}_update",
+    )
+    def update_entry(request, period: date, payload: schema):
+        user = require_partner(request)
+        space = _space(user)
+        mine = access.get_own_or_404(
+            kind.model.objects.select_related("author").filter(space=space),
+            user,
+            **{kind.period_field: kind.period_of(period)},
+        )
+        try:
+            entry = actions.do_update(kind, mine, _answers(payload), payload.version)
+        except actions.RitualError as error:
+            _raise(error)
+        return _entry_out(kind, entry, user)
+
+
+_register(DAILY, DailyIn)
+_register(WEEKLY, WeeklyIn)
+_register(MONTHLY, MonthlyIn)
+
+
+# --- streaks and progress ------------------------------------------------------------------
+
+
+@router.get("/streaks", summary="Rituals this week and runs of days (never a penalty)")
+def streaks(request):
+    user = require_partner(request)
+    space = _space(user)
+    return progress.streaks(user, space, space.today()).__dict__
+
+
+@router.get("/progress", summary="Connection over time and rituals per week (aggregated)")
+def progress_data(request, range: Literal["12w", "1y", "all"] = "12w"):  # noqa: A002
+    user = require_partner(request)
+    space = _space(user)
+    today_ = space.today()
+    partner = partner_of(user)
+    people = [(user.pk, "me")] + ([(partner.pk, "partner")] if partner else [])
+    data = progress.connection_data(user, space, today_, range)
+    weeks, counts = progress.rituals_per_week(user, space, today_)
+    return {
+        "range": range,
+        "periods": data.periods,
+        "connection": {
+            who: {
+                "values": data.values.get(pk, [None] * len(data.periods)),
+                "average_7_days": data.averages.get(pk) if data.averages else None,
+            }
+            for pk, who in people
+        },
+        "rituals_per_week": {
+            "weeks": weeks,
+            **{who: counts.get(pk, [0] * len(weeks)) for pk, who in people},
+        },
+    }
+
+
+# --- time-out ------------------------------------------------------------------------------
+
+
+class TimeOutIn(Schema):
+    minutes: int = Field(TimeOut.SUGGESTED, description="One of 10, 20, 30, 45, 60")
+    note: str = Field("", max_length=500)
+
+
+class TimeOutOut(Schema):
+    id: int
+    mine: bool
+    called_by: str
+    started_at: datetime
+    ends_at: datetime
+    running: bool
+    note: str
+    ended_at: datetime | None
+
+
+def _timeout_out(t: TimeOut, user):
+    return {
+        "id": t.pk,
+        "mine": t.author_id == user.pk,
+        "called_by": t.author.display_name,
+        "started_at": t.started_at,
+        "ends_at": t.ends_at,
+        "running": t.running(),
+        "note": t.note,
+        "ended_at": t.ended_at,
+    }
+
+
+@router.get("/timeout", response={200: TimeOutOut, 204: None}, summary="The open time-out")
+def get_timeout(request):
+    user = require_partner(request)
+    space = _space(user)
+    current = (
+        access.visible_to(TimeOut.objects.select_related("author"), user)
+        .filter(space=space, ended_at__isnull=True)
+        .first()
+    )
+    if current is None:
+        return 204, None
+    return _timeout_out(current, user)
+
+
+@router.post("/timeout", response={201: TimeOutOut}, summary="Call a time-out")
+def start_timeout(request, payload: TimeOutIn):
+    user = require_partner(request)
+    try:
+        started = actions.do_start_timeout(user, payload.minutes, payload.note)
+    except actions.RitualError as error:
+        _raise(error)
+    started = TimeOut.objects.select_related("author").get(pk=started.pk)
+    return 201, _timeout_out(started, user)
+
+
+@router.post(
+    "/timeout/{int:timeout_id}/end", response=TimeOutOut, summary="End a time-out (either of you)"
+)
+def end_timeout(request, timeout_id: int):
+    user = require_partner(request)
+    current = access.get_visible_or_404(
+        TimeOut.objects.select_related("author").filter(space_id=access.active_space_id(user)),
+        user,
+        pk=timeout_id,
+    )
+    if current.ended_at is None:
+        actions.do_end_timeout(user, current)
+    return _timeout_out(current, user)
+
+
+# --- agreements and ladder -----------------------------------------------------------------
+
+
+@router.get("/agreements", summary="The agreements and who has accepted each")
+def agreements(request):
+    user = require_partner(request)
+    space = _space(user)
+    rows = (
+        access.visible_to(AgreementAcceptance.objects.all(), user)
+        .filter(space=space, withdrawn_at__isnull=True)
+        .values_list("agreement_id", "author_id", "accepted_at")
+    )
+    accepted: dict[str, dict] = {}
+    for agreement_id, author_id, at in rows:
+        accepted.setdefault(agreement_id, {})["me" if author_id == user.pk else "partner"] = at
+    return [
+        {
+            "id": a.id,
+            "title": a.title,
+            "text": a.text,
+            "why": a.why,
+            "accepted_by_me": accepted.get(a.id, {}).get("me"),
+            "accepted_by_partner": accepted.get(a.id, {}).get("partner"),
+        }
+        for a in load_agreements()
+    ]
+
+
+@router.post(
+    "/agreements/{agreement_id}", response={201: dict, 200: dict}, summary="Accept an agreement"
+)
+def accept(request, agreement_id: str):
+    user = require_partner(request)
+    try:
+        row, created = actions.do_accept_agreement(user, agreement_id)
+    except actions.RitualError as error:
+        _raise(error)
+    return (201 if created else 200), {"id": agreement_id, "accepted_at": row.accepted_at}
+
+
+@router.delete("/agreements/{agreement_id}", response={204: None}, summary="Take it back")
+def withdraw(request, agreement_id: str):
+    user = require_partner(request)
+    try:
+        actions.do_withdraw_agreement(user, agreement_id)
+    except actions.RitualError as error:
+        _raise(error)
+    return 204, None
+
+
+class LadderIn(Schema):
+    action: Literal["stay", "resume", "deeper", "lighter"]
+
+
+def _ladder_out(user, space):
+    from reattune.care.safety import resting_prompt  # steps back after a positive safety screen
+
+    ladder = load_ladder()
+    this_week = week_start(space.today())
+    state = actions.ladder_state(user, space)
+    step = ladder.step(state.current_step(this_week, len(ladder)))
+    partner = partner_of(user)
+    partner_step = None
+    if partner is not None:
+        theirs = (
+            access.visible_to(LadderState.objects.all(), user)
+            .filter(space=space, author=partner)
+            .first()
+        ) or LadderState(since_week=this_week)
+        partner_step = theirs.current_step(this_week, len(ladder))
+    return {
+        "advice": ladder.advice,
+        "step": step.number,
+        "steps": len(ladder),
+        "theme": step.theme,
+        "prompt": resting_prompt(
+            user, step.prompts[(this_week.toordinal() // 7) % len(step.prompts)]
+        ),
+        "match_depth": step.match_depth,
+        "staying": state.staying,
+        "partner_step": partner_step,
+    }
+
+
+@router.get("/ladder", summary="This week's step on the vulnerability ladder")
+def ladder(request):
+    user = require_partner(request)
+    return _ladder_out(user, _space(user))
+
+
+@router.post("/ladder", summary="Stay on a step, move on, or go deeper or lighter")
+def ladder_change(request, payload: LadderIn):
+    user = require_partner(request)
+    try:
+        actions.do_ladder(user, payload.action)
+    except actions.RitualError as error:
+        _raise(error)
+    return _ladder_out(user, _space(user))
+
+
+# --- schedule and calendar feed ------------------------------------------------------------
+
+
+# Times are local "HH:MM" strings: OpenAPI's `time` format demands a UTC offset, and a ritual
+# time has none (it follows the couple's time zone).
+LOCAL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+TIME_FIELDS = ("daily_time", "weekly_time", "monthly_time")
+
+
+class ScheduleIO(Schema):
+    daily_on: bool = True
+    daily_time: str = Field("20:30", pattern=LOCAL_TIME, description="local time, HH:MM")
+    weekly_on: bool = True
+    weekly_day: int = Field(6, ge=0, le=6, description="0 Monday .. 6 Sunday")
+    weekly_time: str = Field("18:00", pattern=LOCAL_TIME, description="local time, HH:MM")
+    monthly_on: bool = True
+    monthly_ordinal: Literal[1, 2, 3, 4, -1] = 1
+    monthly_day: int = Field(6, ge=0, le=6)
+    monthly_time: str = Field("17:00", pattern=LOCAL_TIME, description="local time, HH:MM")
+    version: int | None = None
+
+
+def _schedule_out(schedule):
+    out = {name: getattr(schedule, name) for name in actions.SCHEDULE_FIELDS}
+    for name in TIME_FIELDS:
+        out[name] = out[name].strftime("%H:%M")
+    out["version"] = schedule.version
+    return out
+
+
+@router.get("/schedule", response=ScheduleIO, summary="Our ritual times (space-local)")
+def schedule(request):
+    user = require_partner(request)
+    return _schedule_out(actions.schedule_for(_space(user)))
+
+
+@router.put("/schedule", response=ScheduleIO, summary="Change our ritual times")
+def schedule_update(request, payload: ScheduleIO):
+    user = require_partner(request)
+    try:
+        values = payload.dict(exclude={"version"})
+        for name in TIME_FIELDS:
+            values[name] = time.fromisoformat(values[name])
+        saved = actions.do_update_schedule(user, values, expected_version=payload.version)
+    except actions.RitualError as error:
+        _raise(error)
+    return _schedule_out(saved)
+
+
+@router.post("/calendar-feed", response={201: dict}, summary="A new private calendar address")
+def feed_create(request):
+    user = require_partner(request)
+    raw = actions.do_create_feed(user)
+    url = request.build_absolute_uri(reverse("rituals-feed", kwargs={"token": raw}))
+    return 201, {
+        "url": url,
+        "note": "Shown once. Any earlier address stops working.",
+        "created_at": timezone.now(),
+    }
+
+
+@router.delete("/calendar-feed", response={204: None}, summary="Turn my calendar address off")
+def feed_revoke(request):
+    user = require_partner(request)
+    actions.do_revoke_feeds(user)
+    return 204, None

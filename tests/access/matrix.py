@@ -38,6 +38,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 TABLE_DIR = Path(__file__).resolve().parent
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 PERSONAS = ("alex", "sam", "casey", "anonymous")
+# Therapist personas (care.yaml builds them): only checked by tests that ask for them
+# (tests/test_care_access.py), so tables that never name them keep working unchanged. A
+# table may name one, or "therapist" for all of them (lookup: persona@auth, persona,
+# therapist@auth, therapist, *@auth, *).
+THERAPIST_PERSONAS = ("therapist_none", "therapist_one", "therapist_both", "therapist_revoked")
 AUTHS = ("session", "bearer")
 CASE_KEYS = {"kwargs", "data", "note", *METHODS, "*"}
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
@@ -115,7 +120,8 @@ class Case:
         if spec is None:
             return None
         expect = spec["expect"]
-        for key in (f"{persona}@{auth}", persona, f"*@{auth}", "*"):
+        group = ("therapist@" + auth, "therapist") if persona in THERAPIST_PERSONAS else ()
+        for key in (f"{persona}@{auth}", persona, *group, f"*@{auth}", "*"):
             if key in expect:
                 value = expect[key]
                 return tuple(value) if isinstance(value, list) else (value,)
@@ -150,7 +156,8 @@ def _normalise_method(value, where: str, problems: list[str]) -> dict:
         return spec
     for key, status in expect.items():
         persona, _, auth = str(key).partition("@")
-        if persona not in (*PERSONAS, "*") or (auth and auth not in AUTHS):
+        known = (*PERSONAS, *THERAPIST_PERSONAS, "therapist", "*")
+        if persona not in known or (auth and auth not in AUTHS):
             problems.append(f"{where}: unknown persona key {key!r}")
         statuses = status if isinstance(status, list) else [status]
         if not statuses or not all(isinstance(s, int) and 100 <= s < 600 for s in statuses):
@@ -265,11 +272,11 @@ class Personas:
     """One logged-in client per persona; its cookies are reset before every request, so a
     log-out or a session change in one request does not leak into the next."""
 
-    def __init__(self, world: dict, enforce_csrf_checks: bool = False):
+    def __init__(self, world: dict, enforce_csrf_checks: bool = False, personas=PERSONAS):
         self.world = world
         self.clients: dict[str, Client] = {}
         self.cookies: dict[str, object] = {}
-        for persona in PERSONAS:
+        for persona in personas:
             client = Client(enforce_csrf_checks=enforce_csrf_checks)
             if persona != "anonymous":
                 client.force_login(world[persona])
@@ -279,8 +286,9 @@ class Personas:
     def client(self, persona: str, auth: str = "session") -> tuple[Client, dict]:
         if auth == "bearer":
             headers = {}
-            if persona != "anonymous":
-                headers["Authorization"] = f"Bearer {self.world[f'{persona}_token']}"
+            token = self.world.get(f"{persona}_token")  # therapists have none
+            if persona != "anonymous" and token:
+                headers["Authorization"] = f"Bearer {token}"
             return Client(), headers
         client = self.clients[persona]
         client.cookies = copy.deepcopy(self.cookies[persona])

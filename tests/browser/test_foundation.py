@@ -45,10 +45,13 @@ def nav(page: Page, name: str) -> None:
 
 
 def sign_up(page: Page, name: str, email: str, password: str = PASSWORD) -> None:
+    """Sign up, and pass the private safety questions offered next with "Not now"."""
     page.get_by_label("Your first name").fill(name)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     follow(page, page.get_by_role("button", name="Create account"))
+    assert path_of(page) == "/care/welcome/", f"after sign-up, expected the welcome page: {page.url}"
+    follow(page, page.get_by_role("link", name="Not now"))
 
 
 def log_in(page: Page, email: str, password: str) -> None:

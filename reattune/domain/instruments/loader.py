@@ -112,7 +112,8 @@ def parse_instrument(
     concepts = concepts or load_concepts()
     data = _stringify_keys(data)
     _schema_check(data, source)
-    assert isinstance(data, dict)
+    if not isinstance(data, dict):  # the schema checked this; never skipped under -O
+        raise TypeError("expected a mapping at the top of the file")
 
     def fail(where: str, problem: str) -> InstrumentError:
         return InstrumentError(source, where, problem)

@@ -262,7 +262,8 @@ def parse_practices(
     source = Path(str(source))
     concepts = concepts or load_concepts()
     _validate(data, "practicesFile", source)
-    assert isinstance(data, dict)
+    if not isinstance(data, dict):  # the schema checked this; never skipped under -O
+        raise TypeError("expected a mapping at the top of the file")
 
     def check_ref(ref: str, where: str) -> None:
         kind, _, id_ = ref.partition(":")
@@ -373,7 +374,8 @@ def missing_phrases(library: PracticeLibrary) -> list[str]:
 def parse_ladder(data: object, source: Path | str = "ladder.yaml") -> Ladder:
     source = Path(str(source))
     _validate(data, "ladderFile", source)
-    assert isinstance(data, dict)
+    if not isinstance(data, dict):  # the schema checked this; never skipped under -O
+        raise TypeError("expected a mapping at the top of the file")
     seen: set[str] = set()
     steps = []
     for i, step in enumerate(data["steps"]):
@@ -410,7 +412,8 @@ def _load_default_ladder() -> Ladder:
 def parse_agreements(data: object, source: Path | str = "agreements.yaml") -> tuple[Agreement, ...]:
     source = Path(str(source))
     _validate(data, "agreementsFile", source)
-    assert isinstance(data, dict)
+    if not isinstance(data, dict):  # the schema checked this; never skipped under -O
+        raise TypeError("expected a mapping at the top of the file")
     seen: set[str] = set()
     out = []
     for i, entry in enumerate(data["agreements"]):
@@ -448,7 +451,8 @@ def parse_rituals(data: object, source: Path | str = "rituals.yaml") -> Mapping:
     """Validate rituals.yaml; return it as read-only plain data (text folded to one line)."""
     source = Path(str(source))
     _validate(data, "ritualsFile", source)
-    assert isinstance(data, dict)
+    if not isinstance(data, dict):  # the schema checked this; never skipped under -O
+        raise TypeError("expected a mapping at the top of the file")
     rituals = {}
     for rid, ritual in data["rituals"].items():
         seen: set[str] = set()

@@ -106,7 +106,7 @@ def read_yaml(path: Path) -> dict:
     except OSError as exc:
         raise SafetyDataError(path, "(file)", f"cannot read: {exc}") from exc
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506  # nosec B506 - _Loader is a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"

@@ -1,0 +1,237 @@
+"""Care writes: snoozing the help card, the safety screen, the country, therapist access.
+
+None of these writes touches anything the partner can see, except therapist access, which is
+a couple decision and is shown to both partners by design (consent, revocation, audit log).
+"""
+
+import json
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from reattune.care import safety
+from reattune.care.models import (
+    CarePreference,
+    SafetyScreen,
+    TherapistConsent,
+    TherapistGrant,
+    TherapistInvite,
+    TherapistRead,
+    hash_secret,
+)
+from reattune.domain.safety.help_rules import DEFAULT_SNOOZE_DAYS
+from reattune.domain.safety.resources import normalise_country
+from reattune.domain.safety.screen import ScreenAnswerError, evaluate_screen, load_screen
+
+THERAPIST_INVITE_LIFETIME = timedelta(days=7)
+
+
+class CareError(ValueError):
+    """Why something could not be done, in words fit to show the person."""
+
+
+# --- help card and country ---------------------------------------------------------------
+
+
+def do_snooze_help(user, days: int = DEFAULT_SNOOZE_DAYS) -> CarePreference:
+    pref, _ = CarePreference.objects.get_or_create(user=user)
+    pref.help_snoozed_until = timezone.now() + timedelta(days=days)
+    pref.save(update_fields=["help_snoozed_until"])
+    return pref
+
+
+def do_set_country(user, code: str) -> str:
+    """Store the chosen country ('' to follow the browser's language again)."""
+    value = "" if not code else normalise_country(code)
+    if value is None:
+        raise CareError("Choose a country from the list.")
+    user.country = value
+    user.save(update_fields=["country"])
+    return value
+
+
+# --- the safety screen -------------------------------------------------------------------
+
+
+def parse_answers(data) -> dict:
+    """Form values ("0".."3", "yes"/"no", "" for prefer not to say) -> screen answers."""
+    screen = load_screen()
+    answers = {}
+    for item in screen.items:
+        raw = (data.get(item.id) or "").strip()
+        if raw == "":
+            answers[item.id] = None
+        elif item.scale.type == "yes_no":
+            if raw not in ("yes", "no"):
+                raise ScreenAnswerError(f"item {item.id!r}: not yes or no")
+            answers[item.id] = raw == "yes"
+        else:
+            try:
+                answers[item.id] = int(raw)
+            except ValueError as error:
+                raise ScreenAnswerError(f"item {item.id!r}: not a number") from error
+    return answers
+
+
+@transaction.atomic
+def do_save_screen(user, answers: dict):
+    """Evaluate and store one person's answers (both encrypted). Returns (row, result)."""
+    screen = load_screen()
+    result = evaluate_screen(answers, screen)
+    row = SafetyScreen.objects.create(
+        author=user,
+        screen_version=screen.version,
+        answers=json.dumps(answers, sort_keys=True),
+        result=safety.result_to_json(result),
+    )
+    safety.forget(user)
+    return row, result
+
+
+@transaction.atomic
+def do_delete_screens(user) -> int:
+    count, _ = SafetyScreen.objects.filter(author=user).delete()
+    safety.forget(user)
+    return count
+
+
+# --- therapist access --------------------------------------------------------------------
+
+
+def _space_id(user):
+    from reattune.core.access import active_space_id
+
+    return active_space_id(user)
+
+
+@transaction.atomic
+def do_create_therapist_invite(user, share_journal: bool = False) -> str:
+    """A new single-use link for the couple's therapist; earlier open links stop working."""
+    space_id = _space_id(user)
+    if space_id is None:
+        raise CareError("You need a couple space first.")
+    now = timezone.now()
+    TherapistInvite.objects.filter(
+        space_id=space_id, used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    raw = TherapistInvite.new_raw()
+    TherapistInvite.objects.create(
+        space_id=space_id,
+        created_by=user,
+        share_journal=share_journal,
+        token_hash=hash_secret(raw),
+        expires_at=now + THERAPIST_INVITE_LIFETIME,
+    )
+    return raw
+
+
+def do_revoke_therapist_invites(user) -> int:
+    space_id = _space_id(user)
+    if space_id is None:
+        return 0
+    return TherapistInvite.objects.filter(
+        space_id=space_id, used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+
+
+def find_open_therapist_invite(raw: str) -> TherapistInvite | None:
+    invite = (
+        TherapistInvite.objects.filter(token_hash=hash_secret(raw or ""))
+        .select_related("space", "created_by")
+        .first()
+    )
+    if invite is None or not invite.is_open or invite.space.closed_at is not None:
+        return None
+    return invite
+
+
+@transaction.atomic
+def do_accept_therapist_invite(therapist, raw: str) -> TherapistGrant:
+    if therapist.role != therapist.Role.THERAPIST:
+        raise CareError("This link is for a therapist's account.")
+    invite = (
+        TherapistInvite.objects.select_for_update()
+        .filter(token_hash=hash_secret(raw or ""))
+        .select_related("space")
+        .first()
+    )
+    if invite is None or not invite.is_open or invite.space.closed_at is not None:
+        raise CareError("This link is not valid any more. Ask the couple for a new one.")
+    from reattune.couples.models import Membership
+
+    if not Membership.objects.filter(
+        space_id=invite.space_id, user_id=invite.created_by_id, left_at__isnull=True
+    ).exists():
+        raise CareError("This link is not valid any more. Ask the couple for a new one.")
+    invite.used_at = timezone.now()
+    invite.save(update_fields=["used_at"])
+    grant = TherapistGrant.objects.filter(
+        space_id=invite.space_id, therapist=therapist, revoked_at__isnull=True
+    ).first()
+    if grant is None:
+        try:
+            with transaction.atomic():
+                grant = TherapistGrant.objects.create(
+                    space_id=invite.space_id, therapist=therapist, invited_by=invite.created_by
+                )
+        except IntegrityError:
+            grant = TherapistGrant.objects.get(
+                space_id=invite.space_id, therapist=therapist, revoked_at__isnull=True
+            )
+    TherapistConsent.objects.update_or_create(
+        grant=grant,
+        partner_id=invite.created_by_id,
+        defaults={"share_journal": invite.share_journal},
+    )
+    return grant
+
+
+def grants_for_partner(user):
+    """Open grants on the person's current space (theirs to consent to, revoke, audit)."""
+    space_id = _space_id(user)
+    if space_id is None:
+        return TherapistGrant.objects.none()
+    return TherapistGrant.objects.filter(space_id=space_id, revoked_at__isnull=True)
+
+
+def partner_grant_or_none(user, grant_id):
+    try:
+        return grants_for_partner(user).select_for_update().get(pk=int(grant_id))
+    except (TherapistGrant.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+@transaction.atomic
+def do_consent(user, grant_id, share_journal: bool) -> TherapistConsent | None:
+    grant = partner_grant_or_none(user, grant_id)
+    if grant is None:
+        return None
+    consent, _ = TherapistConsent.objects.update_or_create(
+        grant=grant, partner=user, defaults={"share_journal": share_journal}
+    )
+    return consent
+
+
+@transaction.atomic
+def do_revoke_grant(user, grant_id) -> TherapistGrant | None:
+    """Either partner ends the therapist's access at once."""
+    grant = partner_grant_or_none(user, grant_id)
+    if grant is None:
+        return None
+    grant.revoked_at = timezone.now()
+    grant.revoked_by = user
+    grant.save(update_fields=["revoked_at", "revoked_by"])
+    return grant
+
+
+def do_record_read(grant, therapist, page: str) -> TherapistRead:
+    return TherapistRead.objects.create(grant=grant, therapist=therapist, page=page[:40])
+
+
+def do_create_therapist(email: str, password: str, display_name: str):
+    from reattune.accounts.models import User
+
+    return User.objects.create_user(
+        email=email, password=password, display_name=display_name, role=User.Role.THERAPIST
+    )

@@ -1,0 +1,89 @@
+"""The help card: why it appears, from the person's own "Is it time for help" answers and the
+daily check-in connection ratings they can see (their own, and their partner's once revealed
+under the reveal rule). Nothing here reads anything the person could not already see."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from reattune.domain.safety.help_rules import (
+    DEFAULT_SNOOZE_DAYS,
+    HELP_CARD_INTRO,
+    HELP_CARD_NOTE,
+    HELP_CARD_TITLE,
+    help_reasons,
+)
+
+INSTRUMENT = "time_for_help"
+SERIES_DAYS = 42
+
+
+def time_for_help_scores(user) -> dict:
+    """construct id -> ScaleScore of the person's latest submitted "time for help" answers."""
+    from reattune.assessments import results
+
+    latest = results.latest_per_instrument(results.submitted(user, [INSTRUMENT]))
+    response = latest.get(INSTRUMENT)
+    if response is None:
+        return {}
+    answers = results.answers_for([response]).get(response.pk, {})
+    return dict(results.scores_for(response, answers))
+
+
+def checkin_series(user, today=None) -> list[tuple]:
+    """(day, connection 0..10) of the daily check-ins the person may read, recent days only."""
+    from reattune.core import access
+    from reattune.rituals.models import DailyCheckIn
+
+    space_id = access.active_space_id(user)
+    if space_id is None:
+        return []
+    today = today or timezone.localdate()
+    rows = (
+        access.revealed_to(DailyCheckIn.objects.all(), user, "day")
+        .filter(space_id=space_id, day__gte=today - timedelta(days=SERIES_DAYS))
+        .values_list("day", "connection_today")
+    )
+    return list(rows)
+
+
+def reasons_for(user, today=None) -> list:
+    from reattune.core import access
+    from reattune.couples.models import Space
+
+    if today is None:
+        space_id = access.active_space_id(user)
+        space = Space.objects.filter(pk=space_id).first() if space_id else None
+        today = space.today() if space else timezone.localdate()
+    return help_reasons(time_for_help_scores(user), checkin_series(user, today), today=today)
+
+
+def snoozed_until(user):
+    from reattune.care.models import CarePreference
+
+    pref = CarePreference.objects.filter(user=user).first()
+    if pref and pref.help_snoozed_until and pref.help_snoozed_until > timezone.now():
+        return pref.help_snoozed_until
+    return None
+
+
+def card_context(user) -> dict:
+    return {
+        "title": HELP_CARD_TITLE,
+        "intro": HELP_CARD_INTRO,
+        "note": HELP_CARD_NOTE,
+        "snooze_days": DEFAULT_SNOOZE_DAYS,
+    }
+
+
+def home_panel(request):
+    """The help card on home, while there is a reason and it is not snoozed."""
+    user = request.user
+    if not user.is_authenticated or user.role != user.Role.PARTNER:
+        return None
+    if snoozed_until(user):
+        return None
+    reasons = reasons_for(user)
+    if not reasons:
+        return None
+    return "care/home_panel.html", {**card_context(user), "reasons": reasons}

@@ -1,0 +1,354 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from reattune.accounts.models import User
+from reattune.accounts.views import PENDING_INVITE
+from reattune.care import actions, help, safety, support
+from reattune.care.decorators import therapist_required
+from reattune.care.forms import ScreenForm
+from reattune.care.models import SafetyScreen, TherapistGrant, TherapistInvite, TherapistRead
+from reattune.care.therapist import couple_summary
+from reattune.core import access
+from reattune.core.decorators import partner_required
+from reattune.domain.safety.resources import ISO_COUNTRIES, load_professional
+from reattune.domain.safety.screen import ScreenAnswerError, load_safety_plan, load_screen
+
+PENDING_THERAPIST_INVITE = "pending_therapist_invite"
+THERAPIST_LINK = "therapist_link"
+
+
+def _continue_after_offer(request) -> str:
+    """Where a new person goes after the screen offer: joining their partner, or home."""
+    return reverse("invite-confirm") if request.session.get(PENDING_INVITE) else reverse("home")
+
+
+def country_choices():
+    res = support.resource_set()
+    listed = sorted(((c.country, c.name) for c in res.countries.values()), key=lambda x: x[1])
+    others = sorted(ISO_COUNTRIES - set(res.countries))
+    return listed, others
+
+
+# --- the help page and the help card -----------------------------------------------------
+
+
+@partner_required
+def help_page(request):
+    user = request.user
+    from reattune.couples.actions import partner_of
+
+    grants = list(
+        TherapistGrant.objects.filter(space_id=access.active_space_id(user))
+        .select_related("therapist", "invited_by")
+        .prefetch_related("consents")
+        .order_by("-created_at")
+    )
+    open_grants = []
+    for grant in grants:
+        if grant.revoked_at is not None:
+            continue
+        consents = {c.partner_id: c for c in grant.consents.all()}
+        open_grants.append(
+            {
+                "grant": grant,
+                "mine": consents.get(user.pk),
+                "partner_consented": any(pid != user.pk for pid in consents),
+            }
+        )
+    reads = TherapistRead.objects.filter(grant__in=grants).select_related("therapist")[:100]
+    open_invite = (
+        TherapistInvite.objects.filter(
+            space_id=access.active_space_id(user), used_at__isnull=True, revoked_at__isnull=True
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    link = request.session.get(THERAPIST_LINK)
+    if link and not (open_invite and open_invite.is_open):
+        request.session.pop(THERAPIST_LINK, None)
+        link = None
+    context = {
+        **help.card_context(user),
+        "reasons": help.reasons_for(user),
+        "snoozed_until": help.snoozed_until(user),
+        "professional": load_professional(support.resource_set()),
+        "res": support.resources_for_user(user, request),
+        "safety_mode": safety.safety_mode(user),
+        "partner": partner_of(user),
+        "open_grants": open_grants,
+        "reads": reads,
+        "open_invite": open_invite if open_invite and open_invite.is_open else None,
+        "therapist_link": link,
+    }
+    return render(request, "care/help.html", context)
+
+
+@partner_required
+@require_POST
+def snooze(request):
+    actions.do_snooze_help(request.user)
+    messages.success(request, "We will not show this card again for a while.")
+    return redirect("care" if request.POST.get("back") == "care" else "home")
+
+
+# --- the safety screen -------------------------------------------------------------------
+
+
+@partner_required
+def welcome(request):
+    """Offered once right after sign-up: a gentle, skippable invitation to the screen."""
+    return render(
+        request,
+        "care/welcome.html",
+        {"screen": load_screen(), "continue_url": _continue_after_offer(request)},
+    )
+
+
+@partner_required
+def screen(request):
+    form = ScreenForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("skip"):
+            return redirect(_continue_after_offer(request))
+        if form.is_valid():
+            try:
+                answers = actions.parse_answers(form.cleaned_data)
+                actions.do_save_screen(request.user, answers)
+            except ScreenAnswerError:
+                form.add_error(None, "Something in the answers did not fit. Please try again.")
+                status = 422
+            else:
+                return redirect("care-safety-result")
+        else:
+            status = 422
+    return render(
+        request,
+        "care/screen.html",
+        {"form": form, "screen": load_screen(), "quick_exit": True},
+        status=status,
+    )
+
+
+@partner_required
+def screen_result(request):
+    user = request.user
+    row = SafetyScreen.objects.filter(author=user).first()
+    if row is None:
+        return redirect("care-safety")
+    result = safety.result_from_json(row.result)
+    scr = load_screen()
+    context = {
+        "row": row,
+        "result": result,
+        "outcomes": [scr.outcomes[k] for k in result.outcome_ids if k in scr.outcomes],
+        "areas": [scr.areas[a] for a in sorted(result.areas) if a in scr.areas],
+        "res": support.resources_for_user(user, request),
+        "plan": load_safety_plan() if result.positive else None,
+        "quick_exit": True,
+        "continue_url": _continue_after_offer(request),
+    }
+    return render(request, "care/screen_result.html", context)
+
+
+@partner_required
+@require_POST
+def screen_delete(request):
+    actions.do_delete_screens(request.user)
+    messages.success(request, "Your answers are deleted.")
+    return redirect("care")
+
+
+# --- country -----------------------------------------------------------------------------
+
+
+@partner_required
+@require_POST
+def set_country(request):
+    try:
+        actions.do_set_country(request.user, request.POST.get("country", "").strip())
+    except actions.CareError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Saved. Help pages now show lines for this country.")
+    return redirect(reverse("account") + "#country")
+
+
+# --- therapist access: the partners' side --------------------------------------------------
+
+
+@partner_required
+@require_POST
+def therapist_invite_create(request):
+    try:
+        raw = actions.do_create_therapist_invite(
+            request.user, share_journal=request.POST.get("share_journal") == "yes"
+        )
+    except actions.CareError as error:
+        messages.error(request, str(error))
+        return redirect("care")
+    request.session[THERAPIST_LINK] = request.build_absolute_uri(
+        reverse("therapist-invite-open", args=[raw])
+    )
+    messages.success(request, "The link for your therapist is ready. It works once and for 7 days.")
+    return redirect(reverse("care") + "#therapist")
+
+
+@partner_required
+@require_POST
+def therapist_invite_revoke(request):
+    actions.do_revoke_therapist_invites(request.user)
+    request.session.pop(THERAPIST_LINK, None)
+    messages.success(request, "The link no longer works.")
+    return redirect(reverse("care") + "#therapist")
+
+
+@partner_required
+@require_POST
+def therapist_consent(request, grant_id):
+    share = request.POST.get("share_journal") == "yes"
+    if actions.do_consent(request.user, grant_id, share) is None:
+        raise Http404
+    messages.success(request, "Saved.")
+    return redirect(reverse("care") + "#therapist")
+
+
+@partner_required
+@require_POST
+def therapist_revoke(request, grant_id):
+    if actions.do_revoke_grant(request.user, grant_id) is None:
+        raise Http404
+    messages.success(request, "Done. Your therapist cannot see anything here any more.")
+    return redirect(reverse("care") + "#therapist")
+
+
+# --- therapist access: the therapist's side ------------------------------------------------
+
+
+def therapist_invite_open(request, token):
+    invite = actions.find_open_therapist_invite(token)
+    if invite is None:
+        return render(request, "care/therapist_invite_invalid.html", status=404)
+    request.session[PENDING_THERAPIST_INVITE] = token
+    if request.user.is_authenticated:
+        return redirect("therapist-invite-confirm")
+    return render(request, "care/therapist_invite_welcome.html", {"inviter": invite.created_by})
+
+
+def therapist_invite_confirm(request):
+    if not request.user.is_authenticated:
+        return redirect(reverse("login") + "?next=" + reverse("therapist-invite-confirm"))
+    token = request.session.get(PENDING_THERAPIST_INVITE)
+    invite = actions.find_open_therapist_invite(token) if token else None
+    if invite is None:
+        request.session.pop(PENDING_THERAPIST_INVITE, None)
+        return render(request, "care/therapist_invite_invalid.html", status=404)
+    if request.user.role != User.Role.THERAPIST:
+        return render(request, "care/therapist_invite_partner.html", status=403)
+    if request.method == "POST":
+        try:
+            actions.do_accept_therapist_invite(request.user, token)
+        except actions.CareError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                "Thank you. You will see this couple's results once both partners agree.",
+            )
+        finally:
+            request.session.pop(PENDING_THERAPIST_INVITE, None)
+        return redirect("therapist-home")
+    return render(request, "care/therapist_invite_confirm.html", {"inviter": invite.created_by})
+
+
+def therapist_signup(request):
+    """Therapist accounts are made only through a couple's link."""
+    from reattune.accounts.forms import SignupForm
+
+    token = request.session.get(PENDING_THERAPIST_INVITE)
+    if not token or actions.find_open_therapist_invite(token) is None:
+        return render(request, "care/therapist_invite_invalid.html", status=404)
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if User.objects.filter(email=data["email"]).exists():
+            form.add_error(
+                None,
+                "We could not create an account with these details. "
+                "If you already have one, log in instead.",
+            )
+        else:
+            user = actions.do_create_therapist(
+                data["email"], data["password"], data["display_name"]
+            )
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("therapist-invite-confirm")
+    return render(request, "care/therapist_signup.html", {"form": form})
+
+
+@therapist_required
+def therapist_home(request):
+    grants = (
+        TherapistGrant.objects.filter(therapist=request.user, revoked_at__isnull=True)
+        .select_related("space")
+        .order_by("-created_at")
+    )
+    couples = []
+    for grant in grants:
+        try:
+            access.therapist_grant(request.user, grant.space_id, "couple")
+        except Http404:
+            couples.append({"grant": grant, "open": False, "names": None})
+            continue
+        names = list(
+            User.objects.filter(pk__in=_member_ids(grant)).values_list("display_name", flat=True)
+        )
+        couples.append({"grant": grant, "open": True, "names": " and ".join(names)})
+    return render(request, "care/therapist_home.html", {"couples": couples})
+
+
+def _member_ids(grant):
+    from reattune.couples.models import Membership
+
+    return Membership.objects.filter(space_id=grant.space_id, left_at__isnull=True).values_list(
+        "user_id", flat=True
+    )
+
+
+def _journal_allowed(user, space_id) -> bool:
+    try:
+        access.therapist_grant(user, space_id, "journal")
+    except Http404:
+        return False
+    return True
+
+
+@therapist_required
+def therapist_couple(request, space_id):
+    grant = access.therapist_grant(request.user, space_id, "couple")
+    actions.do_record_read(grant, request.user, "results and plan")
+    context = {
+        "grant": grant,
+        "space_id": grant.space_id,
+        **couple_summary(grant),
+        "journal_allowed": _journal_allowed(request.user, space_id),
+    }
+    return render(request, "care/therapist_couple.html", context)
+
+
+@therapist_required
+def therapist_journal(request, space_id):
+    from reattune.journal.models import Entry
+
+    grant = access.therapist_grant(request.user, space_id, "journal")
+    actions.do_record_read(grant, request.user, "shared journal")
+    entries = access.therapist_visible(Entry.objects.all(), grant).select_related("author")
+    return render(
+        request,
+        "care/therapist_journal.html",
+        {"grant": grant, "space_id": grant.space_id, "entries": entries[:200]},
+    )

@@ -1,0 +1,72 @@
+"""What plans contribute to an export: the plans the person can see (their own solo plans and
+the couple plans of their current space, owner = partner when the partner's check-up made
+it). Only the person's own plans are imported; a couple plan is rebuilt from check-ups."""
+
+from reattune.exports.registry import (
+    OWNER_ME,
+    OWNER_PARTNER,
+    ImportProblem,
+    Kind,
+    parse_datetime,
+    stable_id,
+    text,
+    to_json_value,
+)
+
+KINDS = [
+    Kind("plans", version=1, models=("plans.Plan",),
+         description="Your six-week plans: practices, reasons and weeks (no personal text).")
+]
+
+
+def export_user(user) -> dict[str, list[dict]]:
+    from reattune.core import access
+    from reattune.couples.models import Space
+    from reattune.plans.models import Plan
+
+    rows = []
+    for plan in access.visible_to(Plan.objects.all(), user).order_by("created_at", "pk"):
+        rows.append({k: to_json_value(v) for k, v in {
+            "id": stable_id(plan), "owner": OWNER_ME if plan.author_id == user.pk else OWNER_PARTNER,
+            "space": stable_id(Space(pk=plan.space_id)), "kind": plan.kind,
+            "visibility": plan.visibility, "starts_on": plan.starts_on.isoformat(),
+            "created_at": plan.created_at, "active": plan.active, "plan": plan.data,
+        }.items()})
+    return {"plans": rows}
+
+
+def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
+    from datetime import date
+
+    from reattune.couples.models import Space
+    from reattune.domain.plan import Plan as DomainPlan
+    from reattune.plans.models import Plan
+
+    for row in documents.get("plans") or []:
+        if row.get("owner") != OWNER_ME:
+            id_map.skipped("plans")
+            continue
+        source = text(row, "id", max_length=64)
+        if id_map.get("plans", source, Plan) is not None:
+            id_map.existing("plans")
+            continue
+        space = id_map.get("spaces", text(row, "space", max_length=64), Space)
+        if space is None:
+            raise ImportProblem("A plan refers to a space that is not in the file.")
+        try:
+            DomainPlan.from_dict(row.get("plan"))
+            starts_on = date.fromisoformat(text(row, "starts_on", max_length=10))
+        except (ValueError, TypeError) as error:
+            raise ImportProblem(f"A plan is not readable: {error}") from error
+        kind = text(row, "kind", max_length=8)
+        if kind not in Plan.Kind.values:
+            raise ImportProblem(f"Unknown plan kind {kind!r}.")
+        plan = Plan.objects.create(
+            author=user, space=space, visibility=text(row, "visibility", max_length=8),
+            kind=kind, data=row["plan"], starts_on=starts_on,
+            created_at=parse_datetime(row, "created_at"),
+            active=bool(row.get("active"))
+            and not Plan.objects.filter(space=space, author=user, active=True).exists(),
+        )
+        id_map.put("plans", source, plan)
+        id_map.created("plans")

@@ -1,0 +1,431 @@
+"""Ritual writes. Each do_* runs in a transaction; the database constraints make a double
+submit or two partners pressing a button at the same moment safe.
+
+Errors carry an HTTP status for the page and the API: 422 for answers or a period that cannot
+be saved, 409 for a conflict with what is already there (a second check-in for the same day,
+an edit made elsewhere in the meantime, a time-out already running).
+"""
+
+import json
+import uuid
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from reattune.core.access import active_space_id
+from reattune.couples.models import Space
+from reattune.domain.plan.library import load_agreements, load_ladder
+from reattune.rituals.kinds import (
+    MAX_FEELING_CHARS,
+    MAX_OWN_FEELINGS,
+    Kind,
+    all_feeling_words,
+    week_start,
+)
+from reattune.rituals.models import (
+    AgreementAcceptance,
+    CalendarFeed,
+    LadderState,
+    Schedule,
+    TimeOut,
+    hash_feed_token,
+)
+
+MAX_NOTE_CHARS = 500
+
+
+class RitualError(ValueError):
+    def __init__(self, message: str, status: int = 422, code: str = "invalid"):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+class EditConflict(RitualError):
+    def __init__(self, what: str = "These answers"):
+        super().__init__(
+            f"{what} changed in another window since you opened them. Your text is still in "
+            "the form: copy it, reload, and add it again.",
+            status=409,
+            code="conflict",
+        )
+
+
+def space_of(user) -> Space:
+    space_id = active_space_id(user)
+    if space_id is None:
+        raise RitualError("You are not in a couple space.", status=409, code="no_space")
+    return Space.objects.get(pk=space_id)
+
+
+# --- answers -------------------------------------------------------------------------------
+
+
+def _clean_text(prompt, value) -> str:
+    value = "" if value is None else value
+    if not isinstance(value, str):
+        raise RitualError(f"{prompt['label']}: please write this as text.")
+    if "\x00" in value:
+        raise RitualError("The text contains a null character, which cannot be saved.")
+    limit = prompt.get("max_length", 2000)
+    if len(value) > limit:
+        raise RitualError(
+            f"{prompt['label']}: this answer is {len(value):,} characters long; the limit is "
+            f"{limit:,}. Nothing was saved yet: shorten it a little.",
+            status=422,
+            code="too_long",
+        )
+    if prompt.get("required") and not value.strip():
+        raise RitualError(f"{prompt['label']}: a few words are enough, but please add some.")
+    return value
+
+
+def _clean_scale(prompt, value) -> int:
+    low, high = prompt["min"], prompt["max"]
+    if isinstance(value, bool) or value in (None, ""):
+        raise RitualError(f"Choose a number from {low} to {high}.", code="rating")
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as error:
+        raise RitualError(f"Choose a number from {low} to {high}.", code="rating") from error
+    if number != value and str(number) != str(value).strip():
+        raise RitualError(f"Choose a whole number from {low} to {high}.", code="rating")
+    if not low <= number <= high:
+        raise RitualError(
+            f"The rating goes from {low} to {high}; {number} is outside it.", code="rating"
+        )
+    return number
+
+
+def clean_feelings(prompt, picked, own=()) -> list[str]:
+    """Words from the vocabulary plus up to three of one's own, in the order given."""
+    vocabulary = all_feeling_words()
+    words: list[str] = []
+    for word in picked or ():
+        if not isinstance(word, str) or word not in vocabulary:
+            raise RitualError("Pick feelings from the list, or add your own words below.")
+        if word not in words:
+            words.append(word)
+    own_words = [w.strip() for w in own or () if isinstance(w, str) and w.strip()]
+    if len(own_words) > MAX_OWN_FEELINGS:
+        raise RitualError(f"Add up to {MAX_OWN_FEELINGS} words of your own.")
+    for word in own_words:
+        if len(word) > MAX_FEELING_CHARS or "\x00" in word:
+            raise RitualError(f"Keep each word of your own under {MAX_FEELING_CHARS} characters.")
+        if word not in words:
+            words.append(word)
+    if prompt.get("required") and not words:
+        raise RitualError("Pick at least one feeling, or add a word of your own.")
+    return words
+
+
+def clean_answers(kind: Kind, answers: dict) -> dict:
+    """Validated field values for the kind's model, from {prompt id: value}.
+
+    For the feelings prompt, `answers["feelings"]` is the list picked from the vocabulary and
+    `answers["own_feelings"]` an optional list of free words.
+    """
+    values = {}
+    for prompt in kind.answer_prompts():
+        pid = prompt["id"]
+        if prompt["kind"] == "scale":
+            values[pid] = _clean_scale(prompt, answers.get(pid))
+        elif prompt["kind"] == "feelings":
+            words = clean_feelings(prompt, answers.get(pid), answers.get("own_feelings"))
+            values[pid] = json.dumps(words, ensure_ascii=False)
+        else:
+            values[pid] = _clean_text(prompt, answers.get(pid))
+    return values
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def check_open(kind: Kind, space: Space, period: date) -> date:
+    """The period normalised; 422 unless it is the space's current period."""
+    period = kind.period_of(period)
+    current = kind.period_of(space.today())
+    if period > current:
+        raise RitualError(
+            f"That {kind.noun} has not started yet where you live. You can fill this in once "
+            "it has.",
+            code="future",
+        )
+    if period < current:
+        raise RitualError(
+            f"That {kind.noun} has ended, so its answers can no longer be added or changed. "
+            "Everything you shared then is still there to read.",
+            code="closed",
+        )
+    return period
+
+
+def editable(kind: Kind, space: Space, period: date) -> bool:
+    return kind.period_of(space.today()) == period
+
+
+def do_submit(kind: Kind, author, answers: dict, period: date | None = None, submit_key=None):
+    """Save one's answers for the current period; returns (entry, created).
+
+    A retry with the same submit_key returns the first row (created False). Any other second
+    submit for the same period answers 409: change the answers you gave instead.
+    """
+    space = space_of(author)
+    period = check_open(kind, space, period or space.today())
+    values = clean_answers(kind, answers)
+    submit_key = submit_key or uuid.uuid4()
+    lookup = {"author": author, "space": space, kind.period_field: period}
+    model = kind.model
+
+    def existing_or_conflict():
+        row = model.objects.filter(**lookup).first()
+        if row is not None and row.submit_key == submit_key:
+            return row, False
+        raise RitualError(
+            f"You have already shared your answers for this {kind.noun}. You can change them "
+            f"until the {kind.noun} ends.",
+            status=409,
+            code="duplicate",
+        )
+
+    if model.objects.filter(**lookup).exists():
+        return existing_or_conflict()
+    extra = {"day_index": period.toordinal()} if kind.key == "daily" else {}
+    try:
+        with transaction.atomic():
+            entry = model.objects.create(**lookup, **values, **extra, submit_key=submit_key)
+    except IntegrityError:
+        return existing_or_conflict()
+    return entry, True
+
+
+@transaction.atomic
+def do_update(kind: Kind, entry, answers: dict, expected_version: int | None = None):
+    space = Space.objects.get(pk=entry.space_id)
+    check_open(kind, space, getattr(entry, kind.period_field))
+    values = clean_answers(kind, answers)
+    rows = kind.model.objects.filter(pk=entry.pk, author_id=entry.author_id)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    # update() passes plain values through the encrypted fields' get_prep_value.
+    if not rows.update(**values, updated_at=timezone.now(), version=F("version") + 1):
+        raise EditConflict()
+    entry.refresh_from_db()
+    return entry
+
+
+# --- time-out ------------------------------------------------------------------------------
+
+
+def open_timeout(space_id) -> TimeOut | None:
+    return TimeOut.objects.filter(space_id=space_id, ended_at__isnull=True).first()
+
+
+@transaction.atomic
+def do_start_timeout(author, minutes: int, note: str = "") -> TimeOut:
+    space = space_of(author)
+    if minutes not in TimeOut.LENGTHS:
+        lengths = ", ".join(str(n) for n in TimeOut.LENGTHS)
+        raise RitualError(f"Choose one of these lengths: {lengths} minutes.")
+    note = note or ""
+    if len(note) > MAX_NOTE_CHARS or "\x00" in note:
+        raise RitualError(f"Keep the note under {MAX_NOTE_CHARS} characters.")
+    # Lock the space row so two partners starting one at the same moment queue up here.
+    Space.objects.select_for_update().filter(pk=space.pk).first()
+    now = timezone.now()
+    current = open_timeout(space.pk)
+    if current is not None:
+        if current.ends_at > now:
+            raise RitualError(
+                "A time-out is already running. It ends at the time shown; you can end it "
+                "early together if you are both ready.",
+                status=409,
+                code="running",
+            )
+        # The earlier one ran its course: close it as it ended.
+        TimeOut.objects.filter(pk=current.pk).update(ended_at=current.ends_at)
+    try:
+        with transaction.atomic():
+            return TimeOut.objects.create(
+                author=author,
+                space=space,
+                started_at=now,
+                minutes=minutes,
+                ends_at=now + timedelta(minutes=minutes),
+                note=note,
+            )
+    except IntegrityError as error:
+        raise RitualError("A time-out is already running.", status=409, code="running") from error
+
+
+@transaction.atomic
+def do_end_timeout(user, timeout: TimeOut) -> TimeOut:
+    """Either partner ends it (early, or says 'we are back' after it ran out)."""
+    now = timezone.now()
+    updated = TimeOut.objects.filter(pk=timeout.pk, ended_at__isnull=True).update(
+        ended_at=now, ended_by=user
+    )
+    timeout.refresh_from_db()
+    if not updated and timeout.ended_at is None:
+        raise RitualError("This time-out could not be ended.", status=409, code="conflict")
+    return timeout
+
+
+# --- agreements ----------------------------------------------------------------------------
+
+
+def agreement_ids() -> list[str]:
+    return [a.id for a in load_agreements()]
+
+
+def do_accept_agreement(author, agreement_id: str) -> tuple[AgreementAcceptance, bool]:
+    if agreement_id not in agreement_ids():
+        raise RitualError("There is no agreement with that name.", status=404, code="unknown")
+    space = space_of(author)
+    lookup = {
+        "author": author,
+        "space": space,
+        "agreement_id": agreement_id,
+        "withdrawn_at__isnull": True,
+    }
+    existing = AgreementAcceptance.objects.filter(**lookup).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return (
+                AgreementAcceptance.objects.create(
+                    author=author, space=space, agreement_id=agreement_id
+                ),
+                True,
+            )
+    except IntegrityError:
+        return AgreementAcceptance.objects.get(**lookup), False
+
+
+@transaction.atomic
+def do_withdraw_agreement(author, agreement_id: str) -> int:
+    if agreement_id not in agreement_ids():
+        raise RitualError("There is no agreement with that name.", status=404, code="unknown")
+    space = space_of(author)
+    return AgreementAcceptance.objects.filter(
+        author=author, space=space, agreement_id=agreement_id, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now())
+
+
+# --- ladder --------------------------------------------------------------------------------
+
+LADDER_ACTIONS = ("stay", "resume", "deeper", "lighter")
+
+
+def ladder_state(user, space: Space | None = None) -> LadderState:
+    """The user's ladder row (not saved until they change it)."""
+    space = space or space_of(user)
+    state = LadderState.objects.filter(author=user, space=space).first()
+    if state is None:
+        state = LadderState(author=user, space=space, since_week=week_start(space.today()))
+    return state
+
+
+@transaction.atomic
+def do_ladder(user, action: str) -> LadderState:
+    if action not in LADDER_ACTIONS:
+        raise RitualError("Choose to stay, go on, go a step deeper or a step lighter.")
+    space = space_of(user)
+    top = len(load_ladder())
+    this_week = week_start(space.today())
+    state, _ = LadderState.objects.select_for_update().get_or_create(
+        author=user, space=space, defaults={"since_week": this_week}
+    )
+    current = state.current_step(this_week, top)
+    if action == "stay":
+        state.step, state.staying = current, True
+    elif action == "resume":
+        state.step, state.staying = current, False
+    elif action == "deeper":
+        state.step, state.staying = min(current + 1, top), True
+    else:
+        state.step, state.staying = max(current - 1, 1), True
+    state.since_week = this_week
+    state.updated_at = timezone.now()
+    state.save()
+    return state
+
+
+# --- schedule and calendar feed ------------------------------------------------------------
+
+
+def schedule_for(space: Space) -> Schedule:
+    schedule = Schedule.objects.filter(space=space).first()
+    return schedule or Schedule(space=space)
+
+
+SCHEDULE_FIELDS = (
+    "daily_on",
+    "daily_time",
+    "weekly_on",
+    "weekly_day",
+    "weekly_time",
+    "monthly_on",
+    "monthly_ordinal",
+    "monthly_day",
+    "monthly_time",
+)
+
+
+@transaction.atomic
+def do_update_schedule(user, values: dict, expected_version: int | None = None) -> Schedule:
+    space = space_of(user)
+    values = {k: v for k, v in values.items() if k in SCHEDULE_FIELDS}
+    for key in ("weekly_day", "monthly_day"):
+        if not 0 <= int(values.get(key, 0)) <= 6:
+            raise RitualError("Choose a day of the week.")
+    if int(values.get("monthly_ordinal", 1)) not in (1, 2, 3, 4, -1):
+        raise RitualError("Choose which week of the month.")
+    # An unsaved schedule shows the defaults as version 1, so the first save makes version 2.
+    schedule, _ = Schedule.objects.select_for_update().get_or_create(space=space)
+    if expected_version is not None and schedule.version != expected_version:
+        raise EditConflict("The ritual times")
+    for key, value in values.items():
+        setattr(schedule, key, value)
+    schedule.version += 1
+    schedule.updated_at = timezone.now()
+    schedule.save()
+    return schedule
+
+
+@transaction.atomic
+def do_create_feed(user) -> str:
+    """A new private calendar address; any earlier one stops working. Returns the raw token."""
+    now = timezone.now()
+    CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    raw = CalendarFeed.new_raw()
+    CalendarFeed.objects.create(user=user, token_hash=hash_feed_token(raw), created_at=now)
+    return raw
+
+
+@transaction.atomic
+def do_revoke_feeds(user) -> int:
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def feed_for_token(raw: str) -> CalendarFeed | None:
+    if not raw or not raw.startswith(CalendarFeed.PREFIX) or len(raw) > 100:
+        return None
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token_hash=hash_feed_token(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        return None
+    # No "last fetched" stamp: reading the feed (a GET) changes nothing.
+    return feed
+
+
+def local_time(space: Space, moment: datetime) -> datetime:
+    return moment.astimezone(space.tzinfo())

@@ -1,0 +1,333 @@
+"""What the rituals contribute to an export (docs/export.md).
+
+The person's own check-ins, weekly reviews and monthly check-ins, and their partner's for
+the periods where the reveal rule has opened them (owner = partner); their own time-outs and
+the time-outs their partner called in their current space; their own agreement acceptances
+and ladder step. Import takes back only the person's own rows (owner = me).
+"""
+
+import json
+from datetime import date
+
+from reattune.exports.registry import (
+    OWNER_ME,
+    OWNER_PARTNER,
+    ImportProblem,
+    Kind,
+    parse_datetime,
+    stable_id,
+    text,
+    to_json_value,
+    uuid_value,
+)
+
+BATCH = 500
+RITUAL_KINDS = {
+    "ritual_daily_checkins": "daily",
+    "ritual_weekly_reviews": "weekly",
+    "ritual_monthly_checkins": "monthly",
+}
+BASE = ("id", "owner", "space", "period", "created_at", "updated_at", "version")
+DAILY_FIELDS = (
+    "connection_today",
+    "feelings",
+    "best_part",
+    "challenging_part",
+    "appreciation",
+    "need",
+)
+WEEKLY_FIELDS = (
+    "connecting_moment",
+    "closer_area",
+    "appreciation",
+    "looking_ahead",
+    "what_would_help",
+)
+MONTHLY_FIELDS = ("most_connecting", "want_to_grow", "appreciation")
+
+KINDS = [
+    Kind(
+        "ritual_daily_checkins",
+        version=1,
+        models=("rituals.DailyCheckIn",),
+        description="Your daily check-ins, and your partner's for the days you both shared "
+        "(owner = partner). Feelings are listed separated by commas.",
+        csv_columns=BASE + DAILY_FIELDS,
+    ),
+    Kind(
+        "ritual_weekly_reviews",
+        version=1,
+        models=("rituals.WeeklyReview",),
+        description="Your weekly reviews (period = the Monday), and your partner's for the "
+        "weeks you both shared.",
+        csv_columns=BASE + WEEKLY_FIELDS,
+    ),
+    Kind(
+        "ritual_monthly_checkins",
+        version=1,
+        models=("rituals.MonthlyCheckIn",),
+        description="Your monthly check-ins (period = the first of the month), and your "
+        "partner's for the months you both shared.",
+        csv_columns=BASE + MONTHLY_FIELDS,
+    ),
+    Kind(
+        "ritual_timeouts",
+        version=1,
+        models=("rituals.TimeOut",),
+        description="Time-outs you called, and those your partner called in your space now.",
+        csv_columns=(
+            "id",
+            "owner",
+            "space",
+            "started_at",
+            "minutes",
+            "ends_at",
+            "ended_at",
+            "note",
+        ),
+    ),
+    Kind(
+        "ritual_agreements",
+        version=1,
+        models=("rituals.AgreementAcceptance",),
+        description="The communication agreements you accepted (and took back).",
+        csv_columns=("id", "space", "agreement", "accepted_at", "withdrawn_at"),
+    ),
+    Kind(
+        "ritual_ladder",
+        version=1,
+        models=("rituals.LadderState",),
+        description="Your step on the vulnerability ladder.",
+        csv_columns=("id", "space", "step", "since_week", "staying"),
+    ),
+]
+
+FIELDS = {"daily": DAILY_FIELDS, "weekly": WEEKLY_FIELDS, "monthly": MONTHLY_FIELDS}
+
+
+def _space_ids():
+    from reattune.couples.models import Space
+
+    cache: dict[int, str] = {}
+
+    def space_id(pk: int) -> str:
+        if pk not in cache:
+            cache[pk] = stable_id(Space.objects.get(pk=pk))
+        return cache[pk]
+
+    return space_id
+
+
+def export_user(user) -> dict[str, list[dict]]:
+    from reattune.core import access
+    from reattune.rituals.kinds import KINDS as RITUALS
+    from reattune.rituals.models import AgreementAcceptance, LadderState, TimeOut
+
+    space_id = _space_ids()
+    out: dict[str, list[dict]] = {}
+    for name, key in RITUAL_KINDS.items():
+        kind = RITUALS[key]
+        model = kind.model
+        own = access.owned_by(model.objects.all(), user)
+        received = access.revealed_to(model.objects.all(), user, kind.period_field).exclude(
+            author=user
+        )
+        rows = []
+        for owner, entries in ((OWNER_ME, own), (OWNER_PARTNER, received)):
+            for entry in entries.order_by(kind.period_field, "pk").iterator(chunk_size=BATCH):
+                row = {
+                    "id": entry.submit_key,
+                    "owner": owner,
+                    "space": space_id(entry.space_id),
+                    "period": getattr(entry, kind.period_field),
+                    "created_at": entry.created_at,
+                    "updated_at": entry.updated_at,
+                    "version": entry.version,
+                }
+                for field in FIELDS[key]:
+                    value = getattr(entry, field)
+                    row[field] = ", ".join(entry.feeling_list()) if field == "feelings" else value
+                rows.append({k: to_json_value(v) for k, v in row.items()})
+        out[name] = rows
+    timeouts = []
+    for t in access.visible_to(TimeOut.objects.all(), user).order_by("started_at", "pk"):
+        row = {
+            "id": stable_id(t),
+            "owner": OWNER_ME if t.author_id == user.pk else OWNER_PARTNER,
+            "space": space_id(t.space_id),
+            "started_at": t.started_at,
+            "minutes": t.minutes,
+            "ends_at": t.ends_at,
+            "ended_at": t.ended_at,
+            "note": t.note,
+        }
+        timeouts.append({k: to_json_value(v) for k, v in row.items()})
+    out["ritual_timeouts"] = timeouts
+    out["ritual_agreements"] = [
+        {
+            k: to_json_value(v)
+            for k, v in {
+                "id": stable_id(a),
+                "space": space_id(a.space_id),
+                "agreement": a.agreement_id,
+                "accepted_at": a.accepted_at,
+                "withdrawn_at": a.withdrawn_at,
+            }.items()
+        }
+        for a in access.owned_by(AgreementAcceptance.objects.all(), user).order_by("pk")
+    ]
+    out["ritual_ladder"] = [
+        {
+            "id": stable_id(s),
+            "space": space_id(s.space_id),
+            "step": s.step,
+            "since_week": s.since_week.isoformat(),
+            "staying": s.staying,
+        }
+        for s in access.owned_by(LadderState.objects.all(), user).order_by("pk")
+    ]
+    return out
+
+
+def _space(row, id_map):
+    from reattune.couples.models import Space
+
+    space = id_map.get("spaces", text(row, "space", max_length=64), Space)
+    if space is None:
+        raise ImportProblem("A ritual refers to a space that is not in the file.")
+    return space
+
+
+def _date(row, name) -> date:
+    try:
+        return date.fromisoformat(str(row.get(name)))
+    except ValueError as error:
+        raise ImportProblem(f"'{name}' is not a date.") from error
+
+
+def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
+    from reattune.domain.plan.library import load_agreements
+    from reattune.rituals.kinds import KINDS as RITUALS
+    from reattune.rituals.models import AgreementAcceptance, LadderState, TimeOut
+
+    for name, key in RITUAL_KINDS.items():
+        kind = RITUALS[key]
+        model = kind.model
+        prompts = {p["id"]: p for p in kind.answer_prompts()}
+        present = set(model.objects.filter(author=user).values_list("submit_key", flat=True))
+        taken = set(model.objects.filter(author=user).values_list("space_id", kind.period_field))
+        pending = []
+        for row in documents.get(name) or []:
+            if row.get("owner", OWNER_ME) != OWNER_ME:
+                continue  # a partner's answers stay theirs
+            submit_key = uuid_value(row, "id")
+            space = _space(row, id_map)
+            period = kind.period_of(_date(row, "period"))
+            if submit_key in present or (space.pk, period) in taken:
+                id_map.existing(name)
+                continue
+            values = {}
+            for field in FIELDS[key]:
+                prompt = prompts[field]
+                if prompt["kind"] == "scale":
+                    value = row.get(field)
+                    if not isinstance(value, int) or not prompt["min"] <= value <= prompt["max"]:
+                        raise ImportProblem(f"'{field}' must be a whole number from 0 to 10.")
+                elif prompt["kind"] == "feelings":
+                    words = [w.strip() for w in text(row, field, default="").split(",")]
+                    value = json.dumps([w for w in words if w][:20], ensure_ascii=False)
+                else:
+                    value = text(row, field, max_length=prompt.get("max_length"), default="")
+                values[field] = value
+            extra = {"day_index": period.toordinal()} if key == "daily" else {}
+            version = row.get("version", 1)
+            pending.append(
+                model(
+                    author=user,
+                    space=space,
+                    submit_key=submit_key,
+                    created_at=parse_datetime(row, "created_at"),
+                    updated_at=parse_datetime(row, "updated_at"),
+                    version=version if isinstance(version, int) and version > 0 else 1,
+                    **{kind.period_field: period},
+                    **extra,
+                    **values,
+                )
+            )
+            present.add(submit_key)
+            taken.add((space.pk, period))
+        for start in range(0, len(pending), BATCH):
+            model.objects.bulk_create(pending[start : start + BATCH])
+        id_map.created(name, len(pending))
+
+    for row in documents.get("ritual_timeouts") or []:
+        if row.get("owner", OWNER_ME) != OWNER_ME:
+            continue
+        source = text(row, "id", max_length=64)
+        if id_map.get("ritual_timeouts", source, TimeOut) is not None:
+            id_map.existing("ritual_timeouts")
+            continue
+        ends_at = parse_datetime(row, "ends_at")
+        minutes = row.get("minutes")
+        if minutes not in TimeOut.LENGTHS:
+            raise ImportProblem("'minutes' is not one of the time-out lengths.")
+        timeout = TimeOut.objects.create(
+            author=user,
+            space=_space(row, id_map),
+            started_at=parse_datetime(row, "started_at"),
+            minutes=minutes,
+            ends_at=ends_at,
+            # An imported time-out is history: it never reopens.
+            ended_at=parse_datetime(row, "ended_at", required=False) or ends_at,
+            note=text(row, "note", max_length=500, default=""),
+        )
+        id_map.put("ritual_timeouts", source, timeout)
+        id_map.created("ritual_timeouts")
+
+    known = {a.id for a in load_agreements()}
+    for row in documents.get("ritual_agreements") or []:
+        source = text(row, "id", max_length=64)
+        if id_map.get("ritual_agreements", source, AgreementAcceptance) is not None:
+            id_map.existing("ritual_agreements")
+            continue
+        agreement = text(row, "agreement", max_length=64)
+        if agreement not in known:
+            id_map.skipped("ritual_agreements")
+            continue
+        space = _space(row, id_map)
+        withdrawn = parse_datetime(row, "withdrawn_at", required=False)
+        if (
+            withdrawn is None
+            and AgreementAcceptance.objects.filter(
+                author=user, space=space, agreement_id=agreement, withdrawn_at__isnull=True
+            ).exists()
+        ):
+            id_map.existing("ritual_agreements")
+            continue
+        accepted = AgreementAcceptance.objects.create(
+            author=user,
+            space=space,
+            agreement_id=agreement,
+            accepted_at=parse_datetime(row, "accepted_at"),
+            withdrawn_at=withdrawn,
+        )
+        id_map.put("ritual_agreements", source, accepted)
+        id_map.created("ritual_agreements")
+
+    for row in documents.get("ritual_ladder") or []:
+        space = _space(row, id_map)
+        if LadderState.objects.filter(author=user, space=space).exists():
+            id_map.existing("ritual_ladder")
+            continue
+        step = row.get("step")
+        if not isinstance(step, int) or step < 1:
+            raise ImportProblem("'step' must be a whole number from 1.")
+        state = LadderState.objects.create(
+            author=user,
+            space=space,
+            step=step,
+            since_week=_date(row, "since_week"),
+            staying=bool(row.get("staying")),
+        )
+        id_map.put("ritual_ladder", text(row, "id", max_length=64), state)
+        id_map.created("ritual_ladder")

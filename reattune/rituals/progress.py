@@ -1,0 +1,205 @@
+"""Progress figures, aggregated in the database (a constant number of queries, whatever the
+history): connection over time with a 7-day average, rituals per week, gentle streaks.
+
+Everything a partner wrote is read through the reveal rule (core.access.revealed_to): a
+partner's rating for a day only counts where one shared one's own for that day. Counting
+that a ritual happened is the same fact as "your partner has checked in" and uses
+core.access.visible_to.
+
+Portability: the 7-day average is a window frame RANGE BETWEEN 6 PRECEDING AND CURRENT ROW
+over the integer day_index (day.toordinal()), which SQLite (3.28+) and PostgreSQL both run;
+weeks and months come from TruncWeek / TruncMonth; runs of consecutive days use the classic
+day_index - ROW_NUMBER() grouping in plain SQL that both databases accept.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import Avg, Count, F, Window
+from django.db.models.expressions import ValueRange
+from django.db.models.functions import TruncMonth, TruncWeek
+
+from reattune.core import access
+from reattune.rituals.kinds import month_start, week_start
+from reattune.rituals.models import DailyCheckIn, WeeklyReview
+
+
+class DaysBack(ValueRange):
+    """RANGE BETWEEN <n> PRECEDING AND CURRENT ROW over an integer column.
+
+    Both SQLite (3.28+) and PostgreSQL (11+) run it; Django's PostgreSQL backend still
+    refuses RANGE offsets for the sake of versions before 11, so the frame is written here.
+    """
+
+    def __init__(self, days: int):
+        super().__init__(start=-days, end=0)
+        self.days = int(days)
+
+    def window_frame_start_end(self, connection, start, end):
+        return f"{self.days} PRECEDING", "CURRENT ROW"
+
+
+RANGES = {
+    "12w": "Last 12 weeks, day by day",
+    "1y": "Last year, week by week",
+    "all": "Everything, month by month",
+}
+
+
+@dataclass
+class ConnectionData:
+    range: str
+    labels: list[str]
+    periods: list[date]
+    # author id -> values aligned with periods (None where there is nothing to show)
+    values: dict[int, list[float | None]]
+    averages: dict[int, list[float | None]]
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def connection_data(user, space, today: date, range_key: str = "12w") -> ConnectionData:
+    rows = access.revealed_to(DailyCheckIn.objects.filter(space=space), user, "day")
+    if range_key == "12w":
+        start = today - timedelta(days=83)
+        periods = [start + timedelta(days=i) for i in range(84)]
+        windowed = (
+            rows.filter(day_index__gte=start.toordinal() - 6, day_index__lte=today.toordinal())
+            .annotate(
+                avg7=Window(
+                    Avg("connection_today"),
+                    partition_by=[F("author_id")],
+                    order_by=F("day_index").asc(),
+                    frame=DaysBack(6),
+                )
+            )
+            .order_by()
+            .values_list("author_id", "day_index", "connection_today", "avg7")
+        )
+        index = {p.toordinal(): i for i, p in enumerate(periods)}
+        values, averages = {}, {}
+        for author_id, day_index, rating, avg7 in windowed:  # at most 2 x 90 rows
+            i = index.get(day_index)
+            if i is None:
+                continue
+            values.setdefault(author_id, [None] * len(periods))[i] = rating
+            averages.setdefault(author_id, [None] * len(periods))[i] = round(float(avg7), 2)
+        labels = [f"{p:%-d %b}" for p in periods]
+        return ConnectionData(range_key, labels, periods, values, averages)
+
+    if range_key == "1y":
+        first = week_start(today) - timedelta(weeks=51)
+        periods = [first + timedelta(weeks=i) for i in range(52)]
+        trunc = TruncWeek("day")
+        rows = rows.filter(day_index__gte=first.toordinal(), day_index__lte=today.toordinal())
+    else:
+        oldest = rows.order_by("day_index").values_list("day", flat=True).first()
+        first = month_start(oldest or today)
+        periods, cursor = [], first
+        while cursor <= today:
+            periods.append(cursor)
+            cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
+        trunc = TruncMonth("day")
+    grouped = (
+        rows.order_by()
+        .annotate(period=trunc)
+        .values("author_id", "period")
+        .annotate(mean=Avg("connection_today"))
+        .values_list("author_id", "period", "mean")
+    )
+    index = {p: i for i, p in enumerate(periods)}
+    values = {}
+    for author_id, period, mean in grouped:  # one row per person and week or month
+        i = index.get(_as_date(period))
+        if i is not None:
+            values.setdefault(author_id, [None] * len(periods))[i] = round(float(mean), 2)
+    if range_key == "1y":
+        labels = [f"{p:%-d %b}" for p in periods]
+    else:
+        labels = [f"{p:%b %Y}" for p in periods]
+    return ConnectionData(range_key, labels, periods, values, {})
+
+
+def rituals_per_week(user, space, today: date, weeks: int = 12):
+    """(week starts, {author id: [count per week]}): check-ins and weekly reviews done."""
+    first = week_start(today) - timedelta(weeks=weeks - 1)
+    periods = [first + timedelta(weeks=i) for i in range(weeks)]
+    index = {p: i for i, p in enumerate(periods)}
+    counts: dict[int, list[int]] = {}
+    daily = (
+        access.visible_to(DailyCheckIn.objects.all(), user)
+        # day_index (= day.toordinal()) so the (space, day_index) index bounds the scan.
+        .filter(space=space, day_index__gte=first.toordinal(), day_index__lte=today.toordinal())
+        .annotate(period=TruncWeek("day"))
+        .values("author_id", "period")
+        .annotate(n=Count("id"))
+        .values_list("author_id", "period", "n")
+    )
+    weekly = (
+        access.visible_to(WeeklyReview.objects.all(), user)
+        .filter(space=space, week__gte=first, week__lte=today)
+        .values("author_id", "week")
+        .annotate(n=Count("id"))
+        .values_list("author_id", "week", "n")
+    )
+    for author_id, period, n in [*daily, *weekly]:
+        i = index.get(_as_date(period))
+        if i is not None:
+            counts.setdefault(author_id, [0] * weeks)[i] += n
+    return periods, counts
+
+
+@dataclass
+class Streaks:
+    this_week: int  # own daily check-ins this week
+    partner_this_week: int
+    weekly_review_done: bool
+    longest_run: int  # most days in a row with a check-in
+    current_run: int  # the run that includes today or yesterday (0 otherwise)
+    total: int
+
+
+RUNS_SQL = """
+SELECT COALESCE(MAX(n), 0), COALESCE(MAX(CASE WHEN last_day >= %s THEN n END), 0),
+       COALESCE(SUM(n), 0)
+FROM (
+    SELECT COUNT(*) AS n, MAX(day_index) AS last_day
+    FROM (
+        SELECT day_index, day_index - ROW_NUMBER() OVER (ORDER BY day_index) AS grp
+        FROM {table}
+        WHERE author_id = %s AND space_id = %s AND day_index <= %s
+    ) numbered
+    GROUP BY grp
+) runs
+"""
+
+
+def streaks(user, space, today: date) -> Streaks:
+    first = week_start(today)
+    this_week = dict(
+        access.visible_to(DailyCheckIn.objects.all(), user)
+        # day_index (= day.toordinal()) so the (space, day_index) index bounds the scan.
+        .filter(space=space, day_index__gte=first.toordinal(), day_index__lte=today.toordinal())
+        .values("author_id")
+        .annotate(n=Count("id"))
+        .values_list("author_id", "n")
+    )
+    partner_count = sum(n for author_id, n in this_week.items() if author_id != user.pk)
+    weekly_done = WeeklyReview.objects.filter(author=user, space=space, week=first).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            RUNS_SQL.format(table=connection.ops.quote_name(DailyCheckIn._meta.db_table)),
+            [today.toordinal() - 1, user.pk, space.pk, today.toordinal()],
+        )
+        longest, current, total = cursor.fetchone()
+    return Streaks(
+        this_week=this_week.get(user.pk, 0),
+        partner_this_week=partner_count,
+        weekly_review_done=weekly_done,
+        longest_run=int(longest),
+        current_run=int(current),
+        total=int(total),
+    )

@@ -1,0 +1,45 @@
+"""{% timeout_bar %}: the time-out button (and a running time-out) on every page."""
+
+from django import template
+from django.db import DatabaseError
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.inclusion_tag("rituals/timeout_bar.html", takes_context=True)
+def timeout_bar(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.role != user.Role.PARTNER:
+        return {"show": False}
+    from reattune.core.access import active_space_id
+    from reattune.rituals.models import TimeOut
+
+    try:
+        space_id = active_space_id(user)
+        current = (
+            TimeOut.objects.filter(space_id=space_id, ended_at__isnull=True)
+            .select_related("author", "space")
+            .first()
+            if space_id
+            else None
+        )
+    except DatabaseError:
+        return {"show": False}
+    now = timezone.now()
+    return {
+        "show": space_id is not None,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "timeout": current,
+        "running": current is not None and current.ends_at > now,
+        "ends_local": (
+            current.ends_at.astimezone(current.space.tzinfo()).strftime("%H:%M")
+            if current
+            else None
+        ),
+        "mine": current is not None and current.author_id == user.pk,
+        "lengths": TimeOut.LENGTHS,
+        "suggested": TimeOut.SUGGESTED,
+    }

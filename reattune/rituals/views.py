@@ -1,0 +1,663 @@
+"""Ritual pages: thin views that parse, ask the access helper or an action, and render."""
+
+import uuid
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from reattune.core import access
+from reattune.core.aftersave import after_text_saved
+from reattune.core.decorators import partner_required
+from reattune.couples.actions import partner_of
+from reattune.domain import charts
+from reattune.domain.plan.library import load_agreements, load_ladder
+from reattune.rituals import actions, progress, slots
+from reattune.rituals.calendar import build_calendar
+from reattune.rituals.kinds import DAILY, KINDS, feelings_vocabulary, week_start
+from reattune.rituals.models import AgreementAcceptance, CalendarFeed, LadderState, TimeOut
+
+FEED_LINK = "rituals_feed_link"
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _space(request):
+    try:
+        return actions.space_of(request.user)
+    except actions.RitualError as error:
+        raise Http404 from error
+
+
+# --- the three rituals ---------------------------------------------------------------------
+
+
+def _mine(kind, user, space, period):
+    return (
+        access.owned_by(kind.model.objects.all(), user)
+        .filter(space=space, **{kind.period_field: period})
+        .first()
+    )
+
+
+def _theirs(kind, user, space, period):
+    """The partner's answers for the period, only if the reveal rule allows it."""
+    return (
+        access.revealed_to(kind.model.objects.all(), user, kind.period_field)
+        .filter(space=space, **{kind.period_field: period})
+        .exclude(author=user)
+        .select_related("author")
+        .first()
+    )
+
+
+def _status(kind, user, space, period):
+    mine = _mine(kind, user, space, period)
+    theirs = _theirs(kind, user, space, period) if mine else None
+    done = theirs is not None or access.partner_done(
+        kind.model.objects.all(), user, **{kind.period_field: period}
+    )
+    return {"kind": kind, "period": period, "mine": mine, "theirs": theirs, "partner_done": done}
+
+
+def _answers_from_post(kind, post):
+    answers = {}
+    for prompt in kind.answer_prompts():
+        if prompt["kind"] == "feelings":
+            answers[prompt["id"]] = post.getlist(prompt["id"])
+            own = post.get("own_feelings", "")
+            answers["own_feelings"] = [w for w in own.replace(";", ",").split(",")]
+        else:
+            answers[prompt["id"]] = post.get(prompt["id"], "")
+    return answers
+
+
+def _fields(kind, values: dict):
+    """The prompts with what to show in each input."""
+    vocabulary = feelings_vocabulary()
+    fields = []
+    for prompt in kind.prompts():
+        field = {"prompt": prompt, "value": values.get(prompt["id"], "")}
+        if prompt["kind"] == "scale":
+            field["choices"] = [str(n) for n in range(prompt["min"], prompt["max"] + 1)]
+            field["value"] = str(field["value"])
+        if prompt["kind"] == "feelings":
+            picked = values.get("feelings") or []
+            field["groups"] = [
+                ("Pleasant", [(w, w in picked) for w in vocabulary["pleasant"]]),
+                ("Hard", [(w, w in picked) for w in vocabulary["hard"]]),
+            ]
+            field["own"] = values.get("own_feelings_text", "")
+        fields.append(field)
+    return fields
+
+
+def _values_of(kind, entry):
+    values = {}
+    for prompt in kind.answer_prompts():
+        values[prompt["id"]] = getattr(entry, prompt["id"])
+    if kind.key == "daily":
+        words = entry.feeling_list()
+        offered = set(feelings_vocabulary()["pleasant"]) | set(feelings_vocabulary()["hard"])
+        values["feelings"] = [w for w in words if w in offered]
+        values["own_feelings_text"] = ", ".join(w for w in words if w not in offered)
+    return values
+
+
+def _after_save(request, kind, entry, response):
+    text = "\n".join(str(getattr(entry, p["id"]) or "") for p in kind.text_prompts())
+    if kind.key == "daily":
+        text += "\n" + " ".join(entry.feeling_list())
+    return after_text_saved(request, text, response)
+
+
+@partner_required
+@GET_POST
+def ritual_form(request, kind):
+    """Today's (this week's, this month's) answers: a new form, or one's own to change."""
+    kind = KINDS[kind]
+    space = _space(request)
+    period = kind.period_of(space.today())
+    mine = _mine(kind, request.user, space, period)
+    status = 200
+    error = None
+    if request.method == "POST":
+        answers = _answers_from_post(kind, request.POST)
+        try:
+            if mine is None:
+                entry, created = actions.do_submit(
+                    kind,
+                    request.user,
+                    answers,
+                    period=period,
+                    submit_key=_uuid(request.POST.get("submit_key")),
+                )
+            else:
+                entry = actions.do_update(
+                    kind, mine, answers, expected_version=_int(request.POST.get("version"))
+                )
+                created = False
+        except actions.RitualError as problem:
+            error, status = str(problem), problem.status
+            values = dict(answers)
+            values["own_feelings_text"] = request.POST.get("own_feelings", "")
+        else:
+            messages.success(
+                request,
+                "Thank you for sharing." if created or mine is None else "Your changes are saved.",
+            )
+            target = redirect(_period_url(kind, entry_period(kind, entry)))
+            return _after_save(request, kind, entry, target)
+    else:
+        values = _values_of(kind, mine) if mine else {}
+    context = {
+        "kind": kind,
+        "period": period,
+        "period_label": kind.label_period(period),
+        "mine": mine,
+        "fields": _fields(kind, values),
+        "error": error,
+        "submit_key": request.POST.get("submit_key") or uuid.uuid4(),
+        "version": request.POST.get("version") or (mine.version if mine else ""),
+        "partner": partner_of(request.user),
+        "partner_done": access.partner_done(
+            kind.model.objects.all(), request.user, **{kind.period_field: period}
+        ),
+        "day_url": _period_url(kind, period),
+    }
+    return render(request, "rituals/form.html", context, status=status)
+
+
+def entry_period(kind, entry) -> date:
+    return getattr(entry, kind.period_field)
+
+
+def _period_url(kind, period):
+    return reverse(f"rituals-{kind.key}-period", kwargs={"period": period})
+
+
+def _uuid(raw):
+    try:
+        return uuid.UUID(str(raw))
+    except (TypeError, ValueError):
+        return None
+
+
+def _int(raw):
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+@partner_required
+@require_GET
+def ritual_period(request, kind, period):
+    """One period: one's own answers and, once both have shared, the partner's."""
+    kind = KINDS[kind]
+    space = _space(request)
+    if period != kind.period_of(period) or period > kind.period_of(space.today()):
+        raise Http404
+    status = _status(kind, request.user, space, period)
+    context = {
+        **status,
+        "period_label": kind.label_period(period),
+        "editable": actions.editable(kind, space, period),
+        "partner": partner_of(request.user),
+        "mine_answers": _shown(kind, status["mine"]),
+        "their_answers": _shown(kind, status["theirs"]),
+        "previous_url": _period_url(kind, kind.previous(period)),
+        "next_url": (
+            _period_url(kind, kind.following(period))
+            if kind.following(period) <= kind.period_of(space.today())
+            else None
+        ),
+        "form_url": reverse(f"rituals-{kind.key}"),
+    }
+    return render(request, "rituals/period.html", context)
+
+
+def _shown(kind, entry):
+    """[(label, answer)] for an entry, in prompt order, skipping empty optional answers."""
+    if entry is None:
+        return None
+    shown = []
+    for prompt in kind.answer_prompts():
+        value = getattr(entry, prompt["id"])
+        if prompt["kind"] == "feelings":
+            value = ", ".join(entry.feeling_list())
+        elif prompt["kind"] == "scale":
+            value = f"{value} of {prompt['max']}"
+        if value in ("", None):
+            continue
+        shown.append((prompt["label"], value))
+    return shown
+
+
+# --- home ----------------------------------------------------------------------------------
+
+
+@partner_required
+@require_GET
+def home(request):
+    space = _space(request)
+    today = space.today()
+    user = request.user
+    rituals = [_status(kind, user, space, kind.period_of(today)) for kind in KINDS.values()]
+    for item in rituals:
+        item["url"] = reverse(f"rituals-{item['kind'].key}")
+        item["period_url"] = _period_url(item["kind"], item["period"])
+    recent = _recent_days(user, space, today)
+    ladder, ladder_step, prompt = _ladder_view(user, space)
+    context = {
+        "space": space,
+        "partner": partner_of(user),
+        "rituals": rituals,
+        "recent": recent,
+        "streaks": progress.streaks(user, space, today),
+        "plan_card": slots.plan_card(request),
+        "ladder_step": ladder_step,
+        "ladder_prompt": prompt,
+        "timeout": actions.open_timeout(space.pk),
+    }
+    return render(request, "rituals/home.html", context)
+
+
+def _recent_days(user, space, today, days=7):
+    """The last week: for each day, whether each of you checked in (existence only)."""
+    first = today - timedelta(days=days - 1)
+    rows = (
+        access.visible_to(DAILY.model.objects.all(), user)
+        .filter(space=space, day__gte=first, day__lte=today)
+        .values_list("day", "author_id")
+    )
+    mine, theirs = set(), set()
+    for day, author_id in rows:
+        (mine if author_id == user.pk else theirs).add(day)
+    out = []
+    for i in range(days):
+        day = today - timedelta(days=i)
+        out.append(
+            {
+                "day": day,
+                "mine": day in mine,
+                "theirs": day in theirs,
+                "url": _period_url(DAILY, day),
+            }
+        )
+    return out
+
+
+# --- timer ---------------------------------------------------------------------------------
+
+
+@partner_required
+@require_GET
+def timer(request):
+    space = _space(request)
+    minutes = DAILY.ritual["duration_minutes"]
+    started = ends = None
+    if request.GET.get("start"):
+        now = space.local_now()
+        started, ends = f"{now:%H:%M}", f"{now + timedelta(minutes=minutes):%H:%M}"
+    return render(
+        request,
+        "rituals/timer.html",
+        {"minutes": minutes, "started": started, "ends": ends, "seconds": minutes * 60},
+    )
+
+
+# --- ladder --------------------------------------------------------------------------------
+
+
+def _ladder_view(user, space):
+    ladder = load_ladder()
+    this_week = week_start(space.today())
+    state = actions.ladder_state(user, space)
+    number = state.current_step(this_week, len(ladder))
+    step = ladder.step(number)
+    prompt = step.prompts[(this_week.toordinal() // 7) % len(step.prompts)]
+    from reattune.care.safety import resting_prompt  # steps back after a positive safety screen
+
+    return ladder, step, resting_prompt(user, prompt)
+
+
+@partner_required
+@GET_POST
+def ladder(request):
+    space = _space(request)
+    if request.method == "POST":
+        try:
+            actions.do_ladder(request.user, request.POST.get("action", ""))
+        except actions.RitualError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Saved. Go at the pace that feels right to you both.")
+        return redirect("rituals-ladder")
+    ladder_data, step, prompt = _ladder_view(request.user, space)
+    state = actions.ladder_state(request.user, space)
+    partner = partner_of(request.user)
+    partner_step = None
+    if partner is not None:
+        theirs = (
+            access.visible_to(LadderState.objects.all(), request.user)
+            .filter(space=space, author=partner)
+            .first()
+        )
+        if theirs is None:
+            theirs = LadderState(since_week=week_start(space.today()))
+        partner_step = ladder_data.step(
+            theirs.current_step(week_start(space.today()), len(ladder_data))
+        )
+    return render(
+        request,
+        "rituals/ladder.html",
+        {
+            "ladder": ladder_data,
+            "step": step,
+            "prompt": prompt,
+            "state": state,
+            "partner": partner,
+            "partner_step": partner_step,
+            "top": len(ladder_data),
+            "resting": prompt not in step.prompts,
+        },
+    )
+
+
+# --- agreements ----------------------------------------------------------------------------
+
+
+@partner_required
+@GET_POST
+def agreements(request):
+    space = _space(request)
+    user = request.user
+    if request.method == "POST":
+        agreement_id = request.POST.get("agreement", "")
+        try:
+            if request.POST.get("action") == "withdraw":
+                actions.do_withdraw_agreement(user, agreement_id)
+                messages.success(
+                    request, "You took this agreement back. You can accept it again any time."
+                )
+            else:
+                actions.do_accept_agreement(user, agreement_id)
+                messages.success(request, "Accepted. Thank you.")
+        except actions.RitualError as error:
+            if error.status == 404:
+                raise Http404 from error
+            messages.error(request, str(error))
+        return redirect(reverse("rituals-agreements") + f"#agreement-{agreement_id}")
+    accepted = {}
+    rows = (
+        access.visible_to(AgreementAcceptance.objects.all(), user)
+        .filter(space=space, withdrawn_at__isnull=True)
+        .values_list("agreement_id", "author_id", "accepted_at")
+    )
+    for agreement_id, author_id, accepted_at in rows:
+        accepted.setdefault(agreement_id, {})[author_id == user.pk] = accepted_at
+    partner = partner_of(user)
+    items = []
+    for agreement in load_agreements():
+        who = accepted.get(agreement.id, {})
+        items.append(
+            {
+                "agreement": agreement,
+                "mine": who.get(True),
+                "theirs": who.get(False),
+            }
+        )
+    return render(request, "rituals/agreements.html", {"items": items, "partner": partner})
+
+
+# --- time-out ------------------------------------------------------------------------------
+
+
+def _timeout_context(request, space):
+    current = actions.open_timeout(space.pk)
+    now = timezone.now()
+    return {
+        "timeout": current,
+        "running": current is not None and current.ends_at > now,
+        "ends_local": current.ends_at.astimezone(space.tzinfo()).strftime("%H:%M")
+        if current
+        else None,
+        "mine": current is not None and current.author_id == request.user.pk,
+        "lengths": TimeOut.LENGTHS,
+        "suggested": TimeOut.SUGGESTED,
+        "partner": partner_of(request.user),
+    }
+
+
+@partner_required
+@GET_POST
+def timeout(request):
+    space = _space(request)
+    if request.method == "POST":
+        note = request.POST.get("note", "")
+        try:
+            started = actions.do_start_timeout(
+                request.user, _int(request.POST.get("minutes")) or 0, note
+            )
+        except actions.RitualError as error:
+            context = _timeout_context(request, space)
+            context.update({"error": str(error), "note": note})
+            return render(request, "rituals/timeout.html", context, status=error.status)
+        messages.success(request, "Your time-out has started. Take a breath; it is fine to pause.")
+        response = redirect("rituals-timeout")
+        if started.note:
+            return after_text_saved(request, started.note, response)
+        return response
+    return render(request, "rituals/timeout.html", _timeout_context(request, space))
+
+
+@partner_required
+@require_POST
+def timeout_end(request, timeout_id):
+    current = access.get_visible_or_404(
+        TimeOut.objects.filter(space_id=access.active_space_id(request.user)),
+        request.user,
+        pk=timeout_id,
+    )
+    if current.ended_at is None:
+        actions.do_end_timeout(request.user, current)
+        messages.success(request, "Welcome back. Go gently with each other.")
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target.startswith("/")
+    return redirect(target if safe else "rituals-timeout")
+
+
+# --- calendar ------------------------------------------------------------------------------
+
+
+@partner_required
+@GET_POST
+def calendar(request):
+    space = _space(request)
+    schedule = actions.schedule_for(space)
+    if request.method == "POST":
+        values = {
+            "daily_on": request.POST.get("daily_on") == "on",
+            "weekly_on": request.POST.get("weekly_on") == "on",
+            "monthly_on": request.POST.get("monthly_on") == "on",
+        }
+        try:
+            for key in ("daily_time", "weekly_time", "monthly_time"):
+                values[key] = _time(request.POST.get(key), getattr(schedule, key))
+            for key in ("weekly_day", "monthly_day", "monthly_ordinal"):
+                values[key] = int(request.POST.get(key, getattr(schedule, key)))
+            actions.do_update_schedule(
+                request.user, values, expected_version=_int(request.POST.get("version"))
+            )
+        except (ValueError, actions.RitualError) as error:
+            message = (
+                str(error)
+                if isinstance(error, actions.RitualError)
+                else ("Please choose a time like 20:30 and a day from the list.")
+            )
+            messages.error(request, message)
+        else:
+            messages.success(request, "Your ritual times are saved.")
+        return redirect("rituals-calendar")
+    feed = (
+        CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    link = request.session.pop(FEED_LINK, None) if feed else None
+    if link is None:
+        request.session.pop(FEED_LINK, None)
+    return render(
+        request,
+        "rituals/calendar.html",
+        {
+            "schedule": schedule,
+            "feed": feed,
+            "feed_link": link,
+            "weekdays": list(enumerate(schedule.WEEKDAYS)),
+            "ordinals": schedule.ORDINALS,
+        },
+    )
+
+
+def _time(raw, default):
+    from datetime import time
+
+    if not raw:
+        return default
+    hours, minutes = raw.split(":")[:2]
+    return time(int(hours), int(minutes))
+
+
+@partner_required
+@require_POST
+def feed_create(request):
+    raw = actions.do_create_feed(request.user)
+    # Shown once on the next page; only the hash is kept in the database.
+    request.session[FEED_LINK] = request.build_absolute_uri(
+        reverse("rituals-feed", kwargs={"token": raw})
+    )
+    messages.success(request, "Your private calendar address is ready.")
+    return redirect("rituals-calendar")
+
+
+@partner_required
+@require_POST
+def feed_revoke(request):
+    actions.do_revoke_feeds(request.user)
+    request.session.pop(FEED_LINK, None)
+    messages.success(
+        request, "The calendar address is turned off. Calendars using it stop updating."
+    )
+    return redirect("rituals-calendar")
+
+
+@require_safe
+def feed(request, token):
+    """The public end of a private calendar address: no log-in, the secret is the URL."""
+    record = actions.feed_for_token(token)
+    if record is None or record.user.role != record.user.Role.PARTNER:
+        raise Http404
+    space_id = access.active_space_id(record.user)
+    space = schedule = open_timeout = None
+    if space_id is not None:
+        from reattune.couples.models import Space
+
+        space = Space.objects.get(pk=space_id)
+        schedule = actions.schedule_for(space)
+        current = actions.open_timeout(space_id)
+        open_timeout = current if current and current.ends_at > timezone.now() else None
+    response = HttpResponse(
+        build_calendar(space, schedule, open_timeout), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="rituals.ics"'
+    return response
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+@partner_required
+@require_GET
+def progress_page(request):
+    space = _space(request)
+    user = request.user
+    today = space.today()
+    range_key = request.GET.get("range", "12w")
+    if range_key not in progress.RANGES:
+        range_key = "12w"
+    partner = partner_of(user)
+    people = [(user.pk, "You")] + ([(partner.pk, partner.display_name)] if partner else [])
+    data = progress.connection_data(user, space, today, range_key)
+    series = []
+    table = []
+    for index, (pk, name) in enumerate(people):
+        marker = ("circle", "square")[index]
+        values = data.values.get(pk, [None] * len(data.periods))
+        series.append(charts.Series(name, values, marker=marker))
+        if data.averages:
+            averages = data.averages.get(pk, [None] * len(data.periods))
+            series.append(charts.Series(f"{name}, 7-day average", averages, average=True))
+    what = {
+        "12w": "each day's answer and the average of the last seven days",
+        "1y": "the average for each week",
+        "all": "the average for each month",
+    }[range_key]
+    connection_svg = charts.line_chart(
+        data.labels,
+        series,
+        title="How connected you felt",
+        desc=f"Connection today, from 0 (far apart) to 10 (very close): {what}. "
+        "Your partner's answers show for the days you both checked in.",
+        chart_id="chart-connection",
+        y_label="0 to 10",
+    )
+    for i, label in enumerate(data.labels):
+        row = [label] + [s.values[i] for s in series]
+        if any(v is not None for v in row[1:]):
+            table.append(row)
+    weeks, counts = progress.rituals_per_week(user, space, today)
+    week_labels = [f"{w:%-d %b}" for w in weeks]
+    bar_series = [
+        charts.Series(name, counts.get(pk, [0] * len(weeks)), pattern=("solid", "hatch")[i])
+        for i, (pk, name) in enumerate(people)
+    ]
+    rituals_svg = charts.bar_chart(
+        week_labels,
+        bar_series,
+        title="Rituals each week",
+        desc="Daily check-ins and weekly reviews done each week, for each of you, "
+        "over the last twelve weeks.",
+        chart_id="chart-rituals",
+        y_label="rituals",
+    )
+    ritual_table = [
+        [label] + [s.values[i] for s in bar_series] for i, label in enumerate(week_labels)
+    ]
+    return render(
+        request,
+        "rituals/progress.html",
+        {
+            "range_key": range_key,
+            "ranges": progress.RANGES.items(),
+            "connection_svg": connection_svg,
+            "connection_headers": ["When"] + [s.label for s in series],
+            "connection_table": table,
+            "rituals_svg": rituals_svg,
+            "ritual_headers": ["Week of"] + [s.label for s in bar_series],
+            "ritual_table": ritual_table,
+            "streaks": progress.streaks(user, space, today),
+            "sections": slots.progress_sections(request, space),
+            "partner": partner,
+        },
+    )

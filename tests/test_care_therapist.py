@@ -1,0 +1,138 @@
+"""Therapist access through the pages: the link, both consents, revoking, the audit log."""
+
+import re
+
+from django.test import Client
+
+from reattune.care import actions
+from reattune.care.models import TherapistGrant, TherapistRead
+from reattune.couples.actions import active_membership
+from tests.base import BaseTestCase
+from tests.checkups import complete_checkup
+from tests.test_care_access import THERAPIST_PASSWORD, grant_for, make_therapist
+
+
+class TherapistFlowTests(BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.space = active_membership(self.alex).space
+        self.couple_url = f"/therapist/couples/{self.space.pk}/"
+
+    def test_it_goes_from_link_to_access_only_after_both_agree(self):
+        alex = self.client_for("alex")
+        alex.post("/care/therapist/invite/", {"share_journal": "yes"})
+        page = alex.get("/care/").content.decode()
+        link = re.search(r'id="therapist-link" type="text" readonly value="([^"]+)"', page)[1]
+        path = link.split("testserver", 1)[1]
+
+        therapist = Client()
+        welcome = therapist.get(path)
+        self.assertContains(welcome, "Alex invited you as their therapist")
+        signup = therapist.post(
+            "/therapist/signup/",
+            {
+                "display_name": "Dr Lane",
+                "email": "lane@example.org",
+                "password": THERAPIST_PASSWORD,
+            },
+        )
+        self.assertRedirects(signup, "/therapist-invite/confirm/", fetch_redirect_response=False)
+        accepted = therapist.post("/therapist-invite/confirm/")
+        self.assertRedirects(accepted, "/therapist/", fetch_redirect_response=False)
+        self.assertContains(therapist.get("/therapist/"), "waiting until both partners agree")
+        # One consent (alex's, given with the link): nothing opens yet.
+        self.assertEqual(therapist.get(self.couple_url).status_code, 404)
+        self.assertEqual(therapist.get(path).status_code, 404)  # the link worked once
+        # sam sees the pending consent on the care page, and agrees.
+        sam = self.client_for("sam")
+        self.assertContains(sam.get("/care/"), "Alex invited Dr Lane")
+        grant = TherapistGrant.objects.get()
+        sam.post(f"/care/therapist/{grant.pk}/consent/", {"share_journal": "yes"})
+        self.assertEqual(therapist.get(self.couple_url).status_code, 200)
+        journal = therapist.get(self.couple_url + "journal/").content.decode()
+        self.assertIn("alex shared text for the couple", journal)
+        self.assertIn("sam shared text for the couple", journal)
+        self.assertNotIn("private secret text", journal)
+        # Either partner can end it at once: the next request is refused.
+        alex.post(f"/care/therapist/{grant.pk}/revoke/")
+        self.assertEqual(therapist.get(self.couple_url).status_code, 404)
+        self.assertEqual(therapist.get(self.couple_url + "journal/").status_code, 404)
+
+    def test_the_journal_needs_both_opt_ins(self):
+        therapist = make_therapist("lane")
+        grant = grant_for(self.alex, therapist, consent_by=[self.sam], share_journal=True)
+        actions.do_consent(self.sam, grant.pk, share_journal=False)
+        client = Client()
+        client.force_login(therapist)
+        self.assertEqual(client.get(self.couple_url).status_code, 200)
+        self.assertEqual(client.get(self.couple_url + "journal/").status_code, 404)
+        self.assertNotIn("Journal entries they share", client.get(self.couple_url).content.decode())
+
+    def test_the_therapist_sees_scores_patterns_trends_and_plan_but_no_item_answers(self):
+        complete_checkup(self.alex, 0.8)
+        complete_checkup(self.sam, 0.3)
+        therapist = make_therapist("lane")
+        grant_for(self.alex, therapist, consent_by=[self.sam])
+        client = Client()
+        client.force_login(therapist)
+        page = client.get(self.couple_url).content.decode()
+        self.assertIn("Alex", page)
+        self.assertIn("Sam", page)
+        self.assertIn("Patterns between them", page)
+        self.assertIn("Their plan", page)
+        self.assertNotIn("private secret text", page)
+        self.assertNotIn("safety", page.lower().split("<main", 1)[1])
+
+    def test_every_read_is_audited_without_content_and_both_partners_see_it(self):
+        therapist = make_therapist("lane")
+        grant = grant_for(self.alex, therapist, consent_by=[self.sam])
+        client = Client()
+        client.force_login(therapist)
+        client.get(self.couple_url)
+        client.get(self.couple_url + "journal/")  # both share the journal in grant_for
+        client.get(self.couple_url)
+        reads = list(TherapistRead.objects.order_by("at", "id"))
+        self.assertEqual(
+            [r.page for r in reads], ["results and plan", "shared journal", "results and plan"]
+        )
+        self.assertTrue(
+            all(r.grant_id == grant.pk and r.therapist_id == therapist.pk for r in reads)
+        )
+        for persona in ("alex", "sam"):
+            page = self.client_for(persona).get("/care/").content.decode()
+            self.assertEqual(page.count("Lane looked at"), 3)
+        self.assertNotIn("Lane looked at", self.client_for("casey").get("/care/").content.decode())
+        # A refused read writes nothing.
+        actions.do_revoke_grant(self.sam, grant.pk)
+        client.get(self.couple_url)
+        self.assertEqual(TherapistRead.objects.count(), 3)
+
+    def test_the_link_does_not_work_for_a_partner_account(self):
+        raw = actions.do_create_therapist_invite(self.alex)
+        casey = self.client_for("casey")
+        self.assertRedirects(
+            casey.get(f"/therapist-invite/{raw}/"),
+            "/therapist-invite/confirm/",
+            fetch_redirect_response=False,
+        )
+        self.assertEqual(casey.post("/therapist-invite/confirm/").status_code, 403)
+        self.assertFalse(TherapistGrant.objects.exists())
+
+    def test_a_therapist_logs_in_to_their_couples(self):
+        make_therapist("lane")
+        response = self.client.post(
+            "/login/", {"email": "lane@example.org", "password": THERAPIST_PASSWORD}
+        )
+        self.assertRedirects(response, "/therapist/", fetch_redirect_response=False)
+        self.assertEqual(self.client.get("/home/").status_code, 404)
+
+    def test_a_grant_ends_when_the_couple_space_closes(self):
+        from reattune.couples.actions import do_leave_space
+
+        therapist = make_therapist("lane")
+        grant_for(self.alex, therapist, consent_by=[self.sam])
+        client = Client()
+        client.force_login(therapist)
+        self.assertEqual(client.get(self.couple_url).status_code, 200)
+        do_leave_space(self.sam)
+        self.assertEqual(client.get(self.couple_url).status_code, 404)
