@@ -6,20 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..datafile import DataFileError
 
-class InstrumentError(ValueError):
-    """A malformed instrument file (or folder).
 
-    ``str(error)`` reads ``<file>: <field path>: <problem>``, for example
+class InstrumentError(DataFileError):
+    """A malformed instrument file (or folder), e.g.
     ``connection_check.yaml: items[3].scale: unknown scale 'freq5'``.
     """
-
-    def __init__(self, file: str | Path, field: str, problem: str):
-        self.path = Path(str(file))
-        self.file = self.path.name
-        self.field = field
-        self.problem = problem
-        super().__init__(f"{self.file}: {field}: {problem}")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from types import MappingProxyType
 import yaml
 
 from reattune.domain.concepts import ConceptError, Concepts, load_concepts
+from reattune.domain.datafile import DataFileError
 
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
 PRACTICES_FILE = DATA_DIR / "practices.yaml"
@@ -42,18 +43,8 @@ RITUAL_IDS: tuple[str, ...] = ("daily_checkin", "weekly_review", "monthly_checki
 LADDER_ID = "vulnerability_ladder"
 
 
-class PracticeError(ValueError):
-    """A malformed practice, ladder, agreements or rituals file.
-
-    ``str(error)`` reads ``<file>: <field path>: <problem>``.
-    """
-
-    def __init__(self, file: str | Path, field: str, problem: str):
-        self.path = Path(str(file))
-        self.file = self.path.name
-        self.field = field
-        self.problem = problem
-        super().__init__(f"{self.file}: {field}: {problem}")
+class PracticeError(DataFileError):
+    """A malformed practice, ladder, agreements or rituals file: ``<file>: <field>: <problem>``."""
 
 
 # --------------------------------------------------------------------------- data model
