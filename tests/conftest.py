@@ -1,0 +1,56 @@
+"""Suite-wide checks that run around every test.
+
+Log output check: every log record emitted during a test, formatted as the app's own console
+handler would write it (through reattune.core.logs.RedactingFilter), must hold no personal
+text, password or secret. The personas' entries (tests/base.py) are written by most tests, so
+this runs the whole suite's logs through the same marker check as tests/test_marker.py.
+"""
+
+import logging
+import re
+
+import pytest
+
+from reattune.core.logs import RedactingFilter
+from tests.base import PASSWORD
+
+FORBIDDEN_TEXT = ("private secret text", "shared text for the couple", PASSWORD)
+FORBIDDEN_PATTERNS = re.compile(
+    r"(rt_|inv_|ics_)[A-Za-z0-9_\-]{16,}"  # our raw tokens
+    r"|gAAAAA[A-Za-z0-9_\-=]{20,}"  # Fernet ciphertext
+)
+WATCHED_LOGGERS = ("", "django", "reattune")
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        # Applied in emit(), not as a handler filter: tests that look for the app's own
+        # console handler find it by its RedactingFilter, and must not find this one.
+        self.redact = RedactingFilter()
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        try:
+            self.redact.filter(record)
+            self.lines.append(self.format(record))
+        except Exception as error:  # a record that cannot be formatted is itself a finding
+            self.lines.append(f"unformattable log record: {error!r}")
+
+
+@pytest.fixture(autouse=True)
+def _logs_hold_no_personal_text():
+    handler = _Collect()
+    loggers = [logging.getLogger(name) for name in WATCHED_LOGGERS]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield
+    for logger in loggers:
+        logger.removeHandler(handler)
+    leaks = [
+        line
+        for line in handler.lines
+        if any(text in line for text in FORBIDDEN_TEXT) or FORBIDDEN_PATTERNS.search(line)
+    ]
+    assert not leaks, "Log output holds personal text or secrets:\n" + "\n".join(leaks[:5])
