@@ -22,6 +22,8 @@ class ResultsPageTests(BaseTestCase):
         self.assertContains(page, "Talking with each other")
         self.assertContains(page, "What stands out")
         self.assertContains(page, "/learn/sign/")
+        self.assertContains(page, "What you can try:")
+        self.assertContains(page, "/plan/practice/")
 
     def test_a_calm_couple_sees_strengths_not_strain(self):
         complete_checkup(self.alex, 0.0)
