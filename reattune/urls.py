@@ -1,3 +1,5 @@
+import os
+
 from django.urls import include, path
 
 from reattune.accounts import views as accounts
@@ -43,3 +45,9 @@ urlpatterns = [
     path("", include("reattune.exports.urls")),
     path("", include("reattune.reports.urls")),
 ]
+
+if os.environ.get("REATTUNE_BENCH_FLOOR") == "1":
+    # bench/http.py's floor view: only with this variable, never in a normal URL map.
+    from reattune.reports.floor import floor
+
+    urlpatterns.append(path("bench/floor/", floor, name="bench-floor"))

@@ -25,9 +25,12 @@ def active_space_id(user) -> int | None:
 
 
 def forget_space(user) -> None:
-    """Drop the cached space after joining or leaving."""
+    """Drop the cached space (and the request's couple memo) after joining or leaving."""
     if hasattr(user, "_active_space_id"):
         del user._active_space_id
+    memo = getattr(user, "_couple_memo", None)
+    if memo is not None:
+        memo.clear()
 
 
 def visible_filter(user) -> Q:

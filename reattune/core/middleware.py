@@ -55,6 +55,9 @@ class IdleSessionMiddleware:
 
     def __call__(self, request):
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            # Per-request memo of the user's membership and partner (couples.actions); a
+            # fresh user object comes with every request, so nothing outlives the request.
+            request.user._couple_memo = {}
             stamp = timezone.now().strftime("%Y%m%d%H")
             if request.session.get("_seen") != stamp:
                 request.session["_seen"] = stamp

@@ -25,23 +25,40 @@ def valid_timezone(name: str) -> str:
 
 
 def active_membership(user) -> Membership | None:
-    return (
+    memo = getattr(user, "_couple_memo", None)  # set for request.user only (core.middleware)
+    if memo is not None and "membership" in memo:
+        return memo["membership"]
+    membership = (
         Membership.objects.filter(user=user, left_at__isnull=True).select_related("space").first()
     )
+    if memo is not None:
+        memo["membership"] = membership
+    return membership
 
 
 def partner_of(user):
-    """The other active member of the user's space, or None."""
+    """The other active member of the user's space, or None.
+
+    Within one request both answers are remembered on request.user (a home page asks up to
+    six times); joining or leaving clears them (core.access.forget_space).
+    """
+    memo = getattr(user, "_couple_memo", None)
+    if memo is not None and "partner" in memo:
+        return memo["partner"]
     membership = active_membership(user)
     if membership is None:
-        return None
-    other = (
-        Membership.objects.filter(space_id=membership.space_id, left_at__isnull=True)
-        .exclude(user=user)
-        .select_related("user")
-        .first()
-    )
-    return other.user if other else None
+        partner = None
+    else:
+        other = (
+            Membership.objects.filter(space_id=membership.space_id, left_at__isnull=True)
+            .exclude(user=user)
+            .select_related("user")
+            .first()
+        )
+        partner = other.user if other else None
+    if memo is not None:
+        memo["partner"] = partner
+    return partner
 
 
 @transaction.atomic

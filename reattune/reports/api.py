@@ -1,3 +1,40 @@
-from ninja import Router
+"""The report choice over the API: whether my own section is in our report."""
+
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from reattune.api.base import require_partner
+from reattune.core import access
+from reattune.couples.actions import partner_of
+from reattune.reports import build
 
 router = Router(tags=["reports"])
+
+
+class ChoiceIn(Schema):
+    include: bool
+
+
+def _out(user) -> dict:
+    partner = partner_of(user)
+    space_id = access.active_space_id(user)
+    chosen = build.choices(space_id, [user] + ([partner] if partner else [])) if space_id else {}
+    return {
+        "include": chosen.get(user.pk, False),
+        "partner_included": bool(partner and chosen.get(partner.pk, False)),
+    }
+
+
+@router.get("/choice", summary="Whether my section (and my partner's) is in our report")
+def get_choice(request) -> dict:
+    return _out(require_partner(request))
+
+
+@router.put("/choice", summary="Include my section in our report, or take it out")
+def set_choice(request, payload: ChoiceIn) -> dict:
+    user = require_partner(request)
+    try:
+        build.do_set_included(user, payload.include)
+    except ValueError as error:
+        raise HttpError(404, str(error)) from error
+    return _out(user)

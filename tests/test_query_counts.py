@@ -1,0 +1,150 @@
+"""Query discipline: no main page runs more SQL queries because a couple has more data.
+
+Every page is requested as alex with a small history, then again after the couple's history
+has grown (journal entries, check-up rounds and the plans they bring, years of daily
+check-ins, weekly reviews, time-outs); the number of queries must be the same. A page whose
+count grows has an N+1 (a query per row): aggregate in the database, or prefetch.
+"""
+
+import json
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from reattune.couples.models import Space
+from reattune.journal.actions import do_create_entry
+from reattune.reports.build import do_set_included
+from reattune.rituals.models import DailyCheckIn, TimeOut, WeeklyReview
+from tests.base import BaseTestCase
+from tests.checkups import complete_checkup, fill
+
+PAGES = [
+    "/home/",
+    "/journal/",
+    "/journal/shared/",
+    "/couple/",
+    "/checkup/",
+    "/results/",
+    "/results/us/",
+    "/results/history/",
+    "/plan/",
+    "/plan/history/",
+    "/rituals/",
+    "/rituals/daily/",
+    "/rituals/progress/",
+    "/rituals/progress/?range=1y",
+    "/rituals/progress/?range=all",
+    "/report/",
+]
+
+
+def checkins(user, space, first_day, days, skip_every=0):
+    rows = []
+    for n in range(days):
+        if skip_every and n % skip_every == 0:
+            continue
+        day = first_day - timedelta(days=n)
+        rows.append(
+            DailyCheckIn(
+                author=user,
+                space=space,
+                day=day,
+                day_index=day.toordinal(),
+                connection_today=n % 11,
+                feelings=json.dumps(["calm"]),
+                best_part="b",
+                challenging_part="c",
+                appreciation="a",
+            )
+        )
+    DailyCheckIn.objects.bulk_create(rows, batch_size=1000)
+
+
+def reviews(user, space, last_monday, weeks):
+    WeeklyReview.objects.bulk_create(
+        [
+            WeeklyReview(
+                author=user,
+                space=space,
+                week=last_monday - timedelta(weeks=n),
+                connecting_moment="m",
+                closer_area="c",
+                appreciation="a",
+                looking_ahead="l",
+            )
+            for n in range(weeks)
+        ]
+    )
+
+
+class QueryCountTests(BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.space = Space.objects.get(memberships__user=self.alex, memberships__left_at=None)
+        self.today = self.space.today()
+        self.monday = self.today - timedelta(days=self.today.weekday())
+        complete_checkup(self.alex, 0.7)
+        complete_checkup(self.sam, 0.5)
+        do_set_included(self.alex, True)
+        do_set_included(self.sam, True)
+        checkins(self.alex, self.space, self.today - timedelta(days=1), 5)
+        checkins(self.sam, self.space, self.today - timedelta(days=1), 5, skip_every=2)
+        reviews(self.alex, self.space, self.monday - timedelta(weeks=1), 1)
+
+    def grow(self):
+        for n in range(30):
+            do_create_entry(self.alex, f"more private text {n}", visibility="private")
+            do_create_entry(self.sam, f"more shared text {n}", visibility="shared")
+        for _ in range(3):
+            complete_checkup(self.alex, 0.6)
+            complete_checkup(self.sam, 0.4)
+            fill(self.alex, "closeness_pulse", 0.5)
+        start = self.today - timedelta(days=6)
+        checkins(self.alex, self.space, start, 1500)
+        checkins(self.sam, self.space, start, 1500, skip_every=3)
+        reviews(self.alex, self.space, self.monday - timedelta(weeks=2), 150)
+        reviews(self.sam, self.space, self.monday - timedelta(weeks=2), 150)
+        now = timezone.now()
+        TimeOut.objects.bulk_create(
+            [
+                TimeOut(
+                    author=self.sam,
+                    space=self.space,
+                    started_at=now - timedelta(days=n + 1),
+                    ends_at=now - timedelta(days=n + 1) + timedelta(minutes=20),
+                    ended_at=now - timedelta(days=n + 1) + timedelta(minutes=20),
+                )
+                for n in range(20)
+            ]
+        )
+
+    def counts(self) -> dict[str, int]:
+        client = self.client_for("alex")
+        found = {}
+        for url in PAGES + ["POST /report/pdf/"]:
+            method, _, path = url.rpartition(" ")
+            call = client.post if method == "POST" else client.get
+            cache.clear()
+            call(path)  # warm: session, cached templates, derived statistics in the cache
+            with CaptureQueriesContext(connection) as captured:
+                response = call(path)
+            self.assertEqual(response.status_code, 200, url)
+            found[url] = len(captured)
+        return found
+
+    def test_no_page_runs_more_queries_with_more_data(self):
+        small = self.counts()
+        self.grow()
+        large = self.counts()
+        for url, count in small.items():
+            with self.subTest(url=url):
+                self.assertEqual(
+                    large[url],
+                    count,
+                    f"{url}: {count} queries with a small history, {large[url]} with a large one",
+                )
+        # Budgets: the figures in docs/performance.md; a page should not creep up unseen.
+        print("\nqueries per page:", json.dumps(large, indent=1))
