@@ -8,27 +8,70 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from operator import itemgetter
 
 from .labels import LEVELS
 from .lexicon import DIGIT_RE, DIGIT_WORD, SYMBOL_RE, Lexicon, load_lexicon
 from .model import MAX_CHARS, Analysis, Feeling, Finding, TextTooLong
 from .text import SENTENCE_RE, TOKEN_RE, mask, normalize, quoted_regions
 
-# Something that can open a quotation (a single quote only after a space or bracket).
-_QUOTE_OPENS = re.compile(r"[\"“„«]|(?:^|[\s(\[:])'").search
+# A single quote can open a quotation only at the start or after a space or bracket.
+# Must agree with SENTENCE_RE, which finds the runs between these marks.
+_SENTENCE_MARKS = ".!?;\n"
+_HAS_SENTENCE_MARK = re.compile(r"[.!?;\n]").search
+_WORD_AT = re.compile(r"[\w']").match  # a token character (as in TOKEN_RE) at this position
+_SINGLE_QUOTE_OPENS = re.compile(r"[\s(\[:]'").search
+
+
+def _may_hold_quotes(prepared: str) -> bool:
+    """Does anything open a quotation? (Cheap `in` tests first: most messages have none.)"""
+    if '"' in prepared:
+        return True
+    if "'" in prepared and (prepared[0] == "'" or _SINGLE_QUOTE_OPENS(prepared)):
+        return True
+    return not prepared.isascii() and ("“" in prepared or "„" in prepared or "«" in prepared)
+
+
 _CONFLICT = ("absolute", "you_blame", "criticism", "contempt", "defensiveness", "stonewalling")
 _BLAMING = frozenset({"absolute", "you_blame", "criticism", "contempt"})
+_BLAMING_OR_DEFENSIVE = _BLAMING | {"defensiveness"}
+_NOT_A_COMPLAINT = frozenset({"absolute", "criticism", "contempt"})
+_WITHDRAWING = frozenset({"defensiveness", "stonewalling"})
+# Any of these makes a practical message more than logistics.
+_NOT_LOGISTICS_ONLY = frozenset(_CONFLICT) | {
+    "complaint",
+    "i_statement",
+    "disguised_blame",
+    "curiosity_question",
+    "validation",
+}
 
 Span = tuple[int, int]
+_LEVEL_LABELS = {level: f"level_{level}" for level in LEVELS}
 
+# Shared empty results, never mutated: most lookups for a short message find nothing, and
+# not building a fresh empty list or set each time is a measurable part of the analyzer's speed.
+_NO_HITS: tuple = ()
+_NO_LABELS: frozenset[str] = frozenset()
 
-def _by_start(hit: tuple) -> int:
-    return hit[1]
+# Sort key for hits (kind, start, end, options). The sort is stable, so hits that start at the
+# same place keep the order they were found in: plain-word hits first, then patterns in lexicon
+# order.
+_by_start = itemgetter(1)
 
 
 _PATTERN_FAMILIES = frozenset({"blame", "criticism", "contempt", "defensiveness", "stonewalling"})
 _I_FAMILIES = frozenset({"i_disguised", "i_needs", "i_feel_like_self"})
 _LISTENING_FAMILIES = frozenset({"validation", "curiosity", "invitations"})
+# The families that can make each step of analyze() find something, in the order of the steps.
+_STEPS = (
+    frozenset({"emotions"}),
+    frozenset({"absolutes"}),
+    _PATTERN_FAMILIES,
+    frozenset({"complaint"}),
+    _I_FAMILIES,
+    _LISTENING_FAMILIES,
+)
 
 
 class _Message:
@@ -37,11 +80,11 @@ class _Message:
     __slots__ = (
         "lex",
         "work",
-        "tokens",
-        "chosen",
+        "present",
+        "todo",
         "found",
+        "sentences",
         "starts",
-        "ends",
         "hits",
         "sentence_labels",
         "feelings",
@@ -51,35 +94,36 @@ class _Message:
     def __init__(self, work: str, lex: Lexicon) -> None:
         self.lex = lex
         self.work = work
-        self.found: dict[str, list] = {}
         tokens = TOKEN_RE.findall(work)
         if not work.isascii():
             tokens += SYMBOL_RE.findall(work)
         if DIGIT_RE.search(work):
             tokens.append(DIGIT_WORD)
-        token_set = set(tokens)
-        self.tokens = token_set
-        present = lex.plain_words.intersection(token_set)
-        if present:
-            # Patterns that are one plain word are found by lookup, in one pass over the words.
-            table = lex.word_table
-            for match in TOKEN_RE.finditer(work):
-                token = match.group()
-                if token in present:
-                    for family, kind, options in table[token]:
-                        hit = (kind, match.start(), match.end(), options)
-                        found = self.found.get(family)
-                        if found is None:
-                            self.found[family] = [hit]
-                        else:
-                            found.append(hit)
-        self.chosen = lex.choose(token_set)
-        # Families with word hits but no other pattern to run are already complete.
-        for family in self.found:
-            self.chosen.setdefault(family, [])
-        spans = [match.span() for match in SENTENCE_RE.finditer(work)]
-        self.starts = [start for start, _ in spans]
-        self.ends = [end for _, end in spans]
+        # The patterns this message can trigger, as bits (see Lexicon.token_bits).
+        token_bits = lex.token_bits
+        known = lex.indexed_words.intersection(tokens)
+        first, second, third = lex.start_bits
+        for token in known:
+            in_first, in_second, in_third = token_bits[token]
+            first |= in_first
+            second |= in_second
+            third |= in_third
+        bits = first & second & third  # patterns with a word from each set they need
+        self.present = bits  # families that can match at all
+        self.todo = bits  # patterns not run yet
+        # family -> hits (kind, start, end, options), complete once the family has been found
+        self.found: dict[str, list] = {}
+        if bits & lex.word_bits:
+            # Patterns that are one plain word are found by lookup rather than by a regex.
+            self._find_plain_words(known & lex.plain_words)
+        # (start, end) of each sentence. Most messages are one sentence, with at most marks
+        # at the end: that case needs no regex.
+        body = work.rstrip(_SENTENCE_MARKS)
+        if not _HAS_SENTENCE_MARK(body):
+            self.sentences = [(0, len(body))] if body else []
+        else:
+            self.sentences = [match.span() for match in SENTENCE_RE.finditer(work)]
+        self.starts = [start for start, _ in self.sentences] if len(self.sentences) > 1 else None
         # label -> list of (start, end, kind)
         self.hits: dict[str, list[tuple[int, int, str]]] = {}
         # sentence index -> labels found in it
@@ -87,42 +131,92 @@ class _Message:
         self.feelings: list[Feeling] = []
         self.kind: set[int] = set()  # sentences that say something kind
 
+    def _find_plain_words(self, words: set[str]) -> None:
+        """Every place where one of these words is a whole token of the message."""
+        work, found, table = self.work, self.found, self.lex.word_table
+        several = len(words) > 1
+        for word in words:
+            size = len(word)
+            start = work.find(word)
+            while start >= 0:
+                end = start + size
+                if (start == 0 or _WORD_AT(work, start - 1) is None) and _WORD_AT(
+                    work, end
+                ) is None:
+                    for family, kind, options in table[word]:
+                        hit = (kind, start, end, options)
+                        family_hits = found.get(family)
+                        if family_hits is None:
+                            found[family] = [hit]
+                        else:
+                            family_hits.append(hit)
+                start = work.find(word, start + 1)
+        if several:
+            for family_hits in found.values():
+                family_hits.sort(key=_by_start)  # in the order of the text, as tokens come
+
     def sentence(self, pos: int) -> int:
-        return max(bisect_right(self.starts, pos) - 1, 0)
+        starts = self.starts
+        if starts is None:
+            return 0  # one sentence (or none): no search needed
+        return max(bisect_right(starts, pos) - 1, 0)
 
     def bounds(self, index: int) -> Span:
-        if not self.starts:
+        if not self.sentences:
             return 0, len(self.work)
-        return self.starts[index], self.ends[index]
+        return self.sentences[index]
 
     def add(self, label: str, start: int, end: int, kind: str = "") -> None:
-        self.hits.setdefault(label, []).append((start, end, kind))
-        self.sentence_labels.setdefault(self.sentence(start), set()).add(label)
+        label_hits = self.hits.get(label)
+        if label_hits is None:
+            self.hits[label] = [(start, end, kind)]
+        else:
+            label_hits.append((start, end, kind))
+        index = self.sentence(start)
+        labels = self.sentence_labels.get(index)
+        if labels is None:
+            self.sentence_labels[index] = {label}
+        else:
+            labels.add(label)
+
+    def can_match(self, name: str) -> bool:
+        """Is there anything for find(name) to find? (Cheaper than calling find for nothing.)"""
+        return bool(self.present & self.lex.family_bits[name])
 
     def find(self, name: str) -> list:
         """Matches of one pattern family, trying only the patterns this message can trigger."""
-        chosen = self.chosen.get(name)
-        if chosen is None:
-            return []
-        if chosen:
-            more = self.lex.sets[name].matches(self.work, chosen=chosen)
-            self.chosen[name] = []  # done; later calls reuse self.found
-            found = self.found.get(name)
-            if found is None:
-                self.found[name] = found = more
-            else:
-                found.extend(more)
-                found.sort(key=_by_start)
-            return found
-        return self.found.get(name, [])
+        todo = self.todo & self.lex.family_bits[name]
+        if not todo:  # nothing can match, or already found
+            return self.found.get(name, _NO_HITS)
+        self.todo ^= todo
+        first, own, branches = self.lex.family_patterns[name]
+        pending = (todo >> first) & own  # this family's patterns, numbered from 0
+        found = self.found.get(name)
+        if not pending:  # plain-word hits only
+            return found if found is not None else _NO_HITS
+        if found is None:
+            self.found[name] = found = []
+        work = self.work
+        while pending:
+            lowest = pending & -pending
+            found.extend(branches[lowest.bit_length() - 1].hits(work))
+            pending ^= lowest
+        if len(found) > 1:
+            found.sort(key=_by_start)
+        return found
 
     def within(self, name: str, start: int, end: int) -> bool:
-        return any(start <= s and e <= end for _, s, e, _ in self.find(name))
+        for _, s, e, _ in self.find(name):
+            if start <= s and e <= end:
+                return True
+        return False
 
-    def labels_in(self, index: int) -> set[str]:
-        return self.sentence_labels.get(index, set())
+    def labels_in(self, index: int) -> set[str] | frozenset[str]:
+        return self.sentence_labels.get(index, _NO_LABELS)
 
     def disclaimed(self, index: int, pos: int) -> bool:
+        if not self.present & self.lex.family_bits["disclaimers"]:
+            return False  # no disclaimer can occur: skip the search
         start, _ = self.bounds(index)
         return self.within("disclaimers", start, pos)
 
@@ -134,34 +228,36 @@ def analyze(text: str, lang: str = "en") -> Analysis:
     if len(text) > MAX_CHARS:
         raise TextTooLong(len(text))
     lex = load_lexicon(lang)
-    analysis = Analysis(text=text, lang=lang)
     if not text.strip():
-        return analysis
+        return Analysis(text=text, lang=lang)
     prepared = normalize(text)
-    if _QUOTE_OPENS(prepared):
+    if _may_hold_quotes(prepared):
         prepared = mask(prepared, quoted_regions(prepared, lex.quote_patterns))
     msg = _Message(prepared, lex)
 
-    chosen = msg.chosen
     # Each step runs only if the message contains words that can trigger it.
-    if "emotions" in chosen:
+    present = msg.present
+    emotions, absolutes, patterns, complaint, i_forms, listening = lex.bits_of_groups(_STEPS)
+    if present & emotions:
         _feelings(msg)
-    if "absolutes" in chosen:
+    if present & absolutes:
         _absolutes(msg)
-    if not _PATTERN_FAMILIES.isdisjoint(chosen):
+    if present & patterns:
         _patterns(msg)
-    if "complaint" in chosen:
+    if present & complaint:
         _complaints(msg)
-    if not _I_FAMILIES.isdisjoint(chosen) or msg.feelings:
+    if msg.feelings or present & i_forms:
         _i_statements(msg)
-    if not _LISTENING_FAMILIES.isdisjoint(chosen):
+    if present & listening:
         _validation_and_curiosity(msg)
     levels = _levels(msg)
-
-    analysis.feelings = msg.feelings
-    analysis.levels = [level for level in LEVELS if level in levels]
-    analysis.findings = _findings(msg, text)
-    return analysis
+    return Analysis(
+        text=text,
+        lang=lang,
+        findings=_findings(msg, text),
+        feelings=msg.feelings,
+        levels=[level for level in LEVELS if level in levels],
+    )
 
 
 # ----- feelings -----
@@ -291,26 +387,32 @@ def _kind_absolute(msg: _Message, kind: str, index: int, start: int, end: int) -
 
 
 def _patterns(msg: _Message) -> None:
-    for kind, start, end, _ in msg.find("blame"):
-        if not msg.disclaimed(msg.sentence(start), start):
-            msg.add("you_blame", start, end, kind)
-    for kind, start, end, _ in msg.find("criticism"):
-        index = msg.sentence(start)
-        if msg.disclaimed(index, start):
-            continue
-        if kind == "kind_of_person" and _kind_sentence(msg, index):
-            continue
-        msg.add("criticism", start, end, kind)
-    for kind, start, end, _ in msg.find("contempt"):
-        if not msg.disclaimed(msg.sentence(start), start):
-            msg.add("contempt", start, end, kind)
-    for kind, start, end, _ in msg.find("defensiveness"):
-        msg.add("defensiveness", start, end, kind)
-    stonewalls = msg.find("stonewalling")
-    # A pause with a promise to come back is self-soothing, not withdrawal.
-    if stonewalls and not msg.find("stonewalling_returns"):
-        for kind, start, end, _ in stonewalls:
-            msg.add("stonewalling", start, end, kind)
+    present, family_bits = msg.present, msg.lex.family_bits
+    if present & family_bits["blame"]:
+        for kind, start, end, _ in msg.find("blame"):
+            if not msg.disclaimed(msg.sentence(start), start):
+                msg.add("you_blame", start, end, kind)
+    if present & family_bits["criticism"]:
+        for kind, start, end, _ in msg.find("criticism"):
+            index = msg.sentence(start)
+            if msg.disclaimed(index, start):
+                continue
+            if kind == "kind_of_person" and _kind_sentence(msg, index):
+                continue
+            msg.add("criticism", start, end, kind)
+    if present & family_bits["contempt"]:
+        for kind, start, end, _ in msg.find("contempt"):
+            if not msg.disclaimed(msg.sentence(start), start):
+                msg.add("contempt", start, end, kind)
+    if present & family_bits["defensiveness"]:
+        for kind, start, end, _ in msg.find("defensiveness"):
+            msg.add("defensiveness", start, end, kind)
+    if present & family_bits["stonewalling"]:
+        stonewalls = msg.find("stonewalling")
+        # A pause with a promise to come back is self-soothing, not withdrawal.
+        if stonewalls and not msg.find("stonewalling_returns"):
+            for kind, start, end, _ in stonewalls:
+                msg.add("stonewalling", start, end, kind)
 
 
 def _kind_sentence(msg: _Message, index: int) -> bool:
@@ -327,7 +429,7 @@ def _kind_sentence(msg: _Message, index: int) -> bool:
 def _complaints(msg: _Message) -> None:
     for kind, start, end, options in msg.find("complaint"):
         index = msg.sentence(start)
-        if msg.labels_in(index) & {"absolute", "criticism", "contempt"} or index in msg.kind:
+        if msg.labels_in(index) & _NOT_A_COMPLAINT or index in msg.kind:
             continue
         s_start, s_end = msg.bounds(index)
         if msg.within("kind_frames", s_start, s_end) or msg.within(
@@ -371,7 +473,7 @@ def _i_statements(msg: _Message) -> None:
             if start < first_blame:
                 msg.add("disguised_blame", start, end)
                 disguised_sentences.add(index)
-        elif not labels & {"defensiveness", "stonewalling"}:
+        elif not labels & _WITHDRAWING:
             msg.add("i_statement", start, end)
 
 
@@ -380,22 +482,25 @@ def _i_statements(msg: _Message) -> None:
 
 def _validation_and_curiosity(msg: _Message) -> None:
     lex, work = msg.lex, msg.work
-    for _, start, end, _ in msg.find("validation"):
+    validations = msg.find("validation") if msg.can_match("validation") else _NO_HITS
+    for _, start, end, _ in validations:
         index = msg.sentence(start)
         _, s_end = msg.bounds(index)
         if lex.validation_cancel in work[end : s_end + 1]:
             continue
         msg.add("validation", start, end)
-    for _, start, end, _ in msg.find("curiosity"):
+    questions = msg.find("curiosity") if msg.can_match("curiosity") else _NO_HITS
+    for _, start, end, _ in questions:
         index = msg.sentence(start)
         _, s_end = msg.bounds(index)
         if not work.startswith("?", s_end):
             continue
-        if msg.labels_in(index) & (_BLAMING | {"defensiveness"}):
+        if msg.labels_in(index) & _BLAMING_OR_DEFENSIVE:
             continue
         msg.add("curiosity_question", start, end)
-    for _, start, end, _ in msg.find("invitations"):
-        msg.add("curiosity_question", start, end)
+    if msg.can_match("invitations"):
+        for _, start, end, _ in msg.find("invitations"):
+            msg.add("curiosity_question", start, end)
 
 
 # ----- levels and logistics -----
@@ -403,34 +508,36 @@ def _validation_and_curiosity(msg: _Message) -> None:
 
 def _levels(msg: _Message) -> set[str]:
     found: dict[str, list[Span]] = {}
-    for kind, start, end, _ in msg.find("levels"):
-        found.setdefault(kind, []).append((start, end))
-    logistics = [(s, e) for _, s, e, _ in msg.find("logistics")]
+    present, family_bits = msg.present, msg.lex.family_bits
+    if present & family_bits["levels"]:
+        for kind, start, end, _ in msg.find("levels"):
+            spans = found.get(kind)
+            if spans is None:
+                found[kind] = [(start, end)]
+            else:
+                spans.append((start, end))
+    if present & family_bits["logistics"]:
+        logistics = [(s, e) for _, s, e, _ in msg.find("logistics")]
+    else:
+        logistics = []
     if logistics:
         found.setdefault("content", []).extend(logistics)
     if msg.feelings:
         found.setdefault("process", []).extend(f.span for f in msg.feelings)
     for level, spans in found.items():
         # Levels are not sentence-bound, so they skip the per-sentence bookkeeping.
-        msg.hits[f"level_{level}"] = [(start, end, "") for start, end in spans]
-    blocking = set(_CONFLICT) | {
-        "complaint",
-        "i_statement",
-        "disguised_blame",
-        "curiosity_question",
-        "validation",
-    }
+        msg.hits[_LEVEL_LABELS[level]] = [(start, end, "") for start, end in spans]
     if (
         logistics
         and not msg.feelings
         and "process" not in found
         and "meaning" not in found
-        and not blocking & msg.hits.keys()
+        and _NOT_LOGISTICS_ONLY.isdisjoint(msg.hits)
         and not msg.find("logistics_not_only")
     ):
         for start, end in logistics:
             msg.add("logistics_only", start, end)
-    return set(found)
+    return found.keys()
 
 
 # ----- findings with explanations -----
@@ -438,42 +545,43 @@ def _levels(msg: _Message) -> set[str]:
 
 def _findings(msg: _Message, text: str) -> list[Finding]:
     explanations = msg.lex.templates["explanations"]
+    explanation_keys = msg.lex.explanation_keys
     hits = msg.hits
     if msg.feelings:
         hits["feeling_named"] = [(f.span[0], f.span[1], "") for f in msg.feelings]
     else:
         stripped = len(text) - len(text.lstrip())
         hits["no_feeling_named"] = [(stripped, len(text.rstrip()), "")]
+    # (label, explanation key) -> spans; a kind with its own explanation gets its own finding.
     groups: dict[tuple[str, str], list[Span]] = {}
     for label, label_hits in hits.items():
         for start, end, kind in label_hits:
-            key = label
-            if kind:
-                dotted = f"{label}.{kind}"
-                if dotted in explanations:
-                    key = dotted
-            spans = groups.get((label, key))
+            group = (label, explanation_keys.get((label, kind), label) if kind else label)
+            spans = groups.get(group)
             if spans is None:
-                groups[(label, key)] = [(start, end)]
+                groups[group] = [(start, end)]
             else:
                 spans.append((start, end))
-    findings = []
-    for (label, key), spans in groups.items():
+    # Sorted by where they start, then by label; the sequence number keeps the order of
+    # groups that tie (as a stable sort would) and means Findings are never compared.
+    ordered = []
+    for sequence, ((label, key), spans) in enumerate(groups.items()):
         if len(spans) > 1:
             spans = _merge(spans)
         template = explanations.get(key) or explanations.get(label, "")
         if label != "no_feeling_named" and "{words}" in template:
             template = template.replace("{words}", _quote_words(text, spans))
-        findings.append(Finding(label, spans, template))
-    findings.sort(key=_finding_order)
-    return findings
-
-
-def _finding_order(finding: Finding) -> tuple[int, str]:
-    return finding.spans[0][0], finding.label
+        ordered.append((spans[0][0], label, sequence, Finding(label, spans, template)))
+    if len(ordered) > 1:
+        ordered.sort()
+    return [entry[3] for entry in ordered]
 
 
 def _quote_words(text: str, spans: list[Span]) -> str:
+    if len(spans) == 1:  # the usual case, without the bookkeeping below
+        start, end = spans[0]
+        piece = " ".join(text[start:end].split())
+        return piece if len(piece) <= 60 else piece[:57] + "…"
     seen: list[str] = []
     for start, end in spans:
         piece = " ".join(text[start:end].split())

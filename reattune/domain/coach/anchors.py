@@ -24,14 +24,27 @@ _ZERO_WIDTH = (c.AT, c.ASSERT, c.ASSERT_NOT)
 
 def anchor_words(pattern: str) -> frozenset[str] | None:
     """Words of which at least one must be a token of any text the pattern matches."""
+    requirements = anchor_requirements(pattern)
+    return requirements[0] if requirements else None
+
+
+def anchor_requirements(pattern: str) -> list[frozenset[str]]:
+    """Every such set of words the pattern needs (one word of each), the best anchor first.
+
+    A message whose tokens miss any one of these sets cannot match, so the analyzer checks
+    them all before it runs the regex. An empty list means nothing is known for sure.
+    """
     try:
         parsed = parser.parse(pattern)
     except re.error:
-        return None
-    requirements = _sequence(list(parsed), True, True)
+        return []
+    requirements = list(dict.fromkeys(_sequence(list(parsed), True, True)))
     if not requirements:
-        return None
-    return max(requirements, key=_score)
+        return []
+    best = max(requirements, key=_score)
+    requirements.remove(best)
+    # Rarest-looking sets next: they are the ones most likely to rule the pattern out.
+    return [best, *sorted(requirements, key=_score, reverse=True)]
 
 
 def _score(words: frozenset[str]) -> tuple[bool, int, int]:

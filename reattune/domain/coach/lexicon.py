@@ -13,12 +13,13 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .anchors import DIGIT_TOKEN, anchor_words
+from .anchors import DIGIT_TOKEN, anchor_requirements
 from .text import TOKEN_RE
 
 LEXICON_ROOT = Path(__file__).resolve().parents[2] / "data" / "lexicons"
@@ -67,6 +68,9 @@ class LexiconError(ValueError):
 
 _WORD_AT = re.compile(r"[\w']").match
 _SENTENCE_MARKS = ".!?;\n"
+# How many of a pattern's sets of needed words are checked before its regex runs: the third
+# and later rarely rule out anything the first three have not.
+REQUIREMENT_CHECKS = 3
 
 
 @dataclass(frozen=True)
@@ -81,23 +85,42 @@ class Branch:
     inner: bool = False  # report the span of group "m" rather than the whole match
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        match = self.regex.search(text)
-        if match is None:
-            return []
-        found = []
+        return [(start, end) for _, start, end, _ in self.hits(text, keep_empty=True)]
+
+    def hits(self, text: str, keep_empty: bool = False) -> list[tuple[str, int, int, dict]]:
+        """(kind, start, end, options) for each match, left to right, not overlapping.
+
+        Empty matches are dropped unless keep_empty is set. This is the analyzer's innermost
+        loop, so the common case (no match at all) returns after a single regex search.
+        """
         search = self.regex.search
+        match = search(text)
+        if match is None:
+            return _NO_HITS
+        found = []
+        kind, options, inner, sentence = self.kind, self.options, self.inner, self.sentence
         while match is not None:
             start = match.start()
-            if self._starts_ok(text, start):
-                found.append(match.span("m") if self.inner else (start, match.end()))
-                match = search(text, max(match.end(), start + 1))
+            if (
+                self._sentence_starts_at(text, start)
+                if sentence
+                else start == 0 or _WORD_AT(text, start - 1) is None
+            ):
+                end = match.end()
+                if inner:
+                    span_start, span_end = match.span("m")
+                    if keep_empty or span_end > span_start:
+                        found.append((kind, span_start, span_end, options))
+                elif keep_empty or end > start:
+                    found.append((kind, start, end, options))
+                match = search(text, end if end > start else start + 1)
             else:
                 match = search(text, start + 1)
         return found
 
-    def _starts_ok(self, text: str, start: int) -> bool:
-        if not self.sentence:
-            return start == 0 or _WORD_AT(text, start - 1) is None
+    @staticmethod
+    def _sentence_starts_at(text: str, start: int) -> bool:
+        """Only non-word characters between the sentence's start and this position?"""
         index = start - 1
         while index >= 0 and text[index] not in _SENTENCE_MARKS:
             if _WORD_AT(text, index):
@@ -106,8 +129,12 @@ class Branch:
         return True
 
 
-def _by_start(hit: tuple) -> int:
-    return hit[1]
+_NO_HITS: tuple = ()  # shared and never mutated: most searches find nothing
+
+
+# Sort key for hits (kind, start, end, options): by start; Python's sort is stable, so hits
+# that start together keep the order they were found in.
+_by_start = itemgetter(1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,14 +152,18 @@ class PatternSet:
     always: frozenset[int]
     # Patterns that are one plain word are looked up per token instead of searched for.
     words: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    # For each pattern, the sets of words it needs (one of each; see anchors.py), anchor first.
+    requirements: tuple[tuple[frozenset[str], ...], ...] = ()
 
-    def choose(self, tokens) -> set[int]:
+    def choose(self, tokens) -> list[int]:
+        """Numbers of the patterns worth trying, in lexicon order (so results never depend on
+        the order in which a set happens to list them)."""
         chosen = set(self.always)
         for token in tokens:
             hit = self.index.get(token)
             if hit:
                 chosen.update(hit)
-        return chosen
+        return sorted(chosen)
 
     def matches(
         self, text: str, tokens=None, chosen=None
@@ -151,10 +182,7 @@ class PatternSet:
                         found.append((word[0], match.start(), match.end(), word[1]))
         branches = self.branches
         for number in chosen:
-            branch = branches[number]
-            for start, end in branch.spans(text):
-                if end > start:
-                    found.append((branch.kind, start, end, branch.options))
+            found.extend(branches[number].hits(text))
         if len(found) > 1:
             found.sort(key=_by_start)
         return found
@@ -163,9 +191,7 @@ class PatternSet:
         """Every pattern tried, without the anchor shortcut (the tests compare the two)."""
         found = []
         for branch in self.branches:
-            for start, end in branch.spans(text):
-                if end > start:
-                    found.append((branch.kind, start, end, branch.options))
+            found.extend(branch.hits(text))
         for word, (kind, options) in self.words.items():
             for match in re.finditer(f"{_EDGE_BEFORE}{re.escape(word)}{_EDGE_AFTER}", text):
                 found.append((kind, match.start(), match.end(), options))
@@ -219,27 +245,71 @@ class Lexicon:
     vocabulary: dict[str, Emotion] = field(default_factory=dict)
     trigger_words: frozenset[str] = frozenset()
     plain_words: frozenset[str] = frozenset()
+    # Every token the lexicon cares about (a pattern needs it, or it is a pattern itself): one
+    # set intersection with a message's tokens finds all there is to look up.
+    indexed_words: frozenset[str] = frozenset()
+    # (label, kind) -> "label.kind" for every explanation written for one kind of a label
+    explanation_keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Which patterns a message can trigger, as bits of one integer: OR-ing a few integers per
+    # message is much cheaper than building sets of pattern numbers and sorting them.
+    # Bit n stands for pattern number n (see owners); after those, each family has one more
+    # bit meaning "one of this family's plain-word patterns is among the tokens".
+    # A pattern is tried only if the message has a word from each of its first REQUIREMENT_CHECKS
+    # sets of needed words (anchors.py): word -> bits it turns on, one integer per check.
+    token_bits: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # The bits each check starts from: patterns with nothing (more) to check, and word bits.
+    start_bits: tuple[int, ...] = ()
+    word_bits: int = 0  # the families' plain-word bits together
+    family_bits: dict[str, int] = field(default_factory=dict)  # all bits of one family
+    # family -> (number of its first pattern, bits of its patterns counted from there, patterns)
+    family_patterns: dict[str, tuple[int, int, tuple[Branch, ...]]] = field(default_factory=dict)
+    _group_bits: dict[tuple[frozenset[str], ...], tuple[int, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.trigger_words = frozenset(self.triggers)
         self.plain_words = frozenset(self.word_table)
+        self.explanation_keys = {
+            tuple(key.split(".", 1)): key for key in self.templates["explanations"] if "." in key
+        }
+        offset = 0
+        word_bit = {}
+        for index, (name, pattern_set) in enumerate(self.sets.items()):
+            count = len(pattern_set.branches)
+            own = (1 << count) - 1
+            word_bit[name] = 1 << (len(self.owners) + index)
+            self.family_patterns[name] = (offset, own, pattern_set.branches)
+            self.family_bits[name] = (own << offset) | word_bit[name]
+            offset += count
+        self.word_bits = sum(word_bit.values())
+        # checks[c][word]: bits of the patterns whose c-th needed set holds this word
+        checks: list[dict[str, int]] = [{} for _ in range(REQUIREMENT_CHECKS)]
+        start = [self.word_bits] * REQUIREMENT_CHECKS
+        for number, (name, local) in enumerate(self.owners):
+            needs = self.sets[name].requirements[local]
+            for check in range(REQUIREMENT_CHECKS):
+                if check >= len(needs):
+                    start[check] |= 1 << number  # nothing to check: always passes
+                    continue
+                for word in needs[check]:
+                    table = checks[check]
+                    table[word] = table.get(word, 0) | 1 << number
+        for word, entries in self.word_table.items():
+            for name in {name for name, _, _ in entries}:
+                checks[0][word] = checks[0].get(word, 0) | word_bit[name]
+        self.start_bits = tuple(start)
+        self.indexed_words = frozenset().union(*checks)
+        self.token_bits = {
+            word: tuple(table.get(word, 0) for table in checks) for word in self.indexed_words
+        }
 
-    def choose(self, tokens: set[str]) -> dict[str, list[int]]:
-        """The patterns worth trying on a message with these tokens, by family."""
-        numbers = set(self.always)
-        triggers = self.triggers
-        for token in self.trigger_words.intersection(tokens):
-            numbers.update(triggers[token])
-        chosen: dict[str, list[int]] = {}
-        owners = self.owners
-        for number in numbers:
-            name, local = owners[number]
-            bucket = chosen.get(name)
-            if bucket is None:
-                chosen[name] = [local]
-            else:
-                bucket.append(local)
-        return chosen
+    def bits_of_groups(self, groups: tuple[frozenset[str], ...]) -> tuple[int, ...]:
+        """All bits of each group of families (worked out once per tuple of groups)."""
+        bits = self._group_bits.get(groups)
+        if bits is None:
+            bits = self._group_bits[groups] = tuple(
+                sum(self.family_bits[name] for name in group) for group in groups
+            )
+        return bits
 
 
 # ----- checking helpers: each names the file and the field when something is wrong -----
@@ -343,6 +413,7 @@ def _build_set(entries) -> PatternSet:
     groups: dict[str, tuple[str, dict[str, Any]]] = {}
     singles: list[Branch] = []
     anchor_index: dict[str, list[int]] = {}
+    requirements: list[tuple[frozenset[str], ...]] = []
     always: set[int] = set()
     words: dict[str, tuple[str, dict[str, Any]]] = {}
     for kind, body, options in entries:
@@ -365,11 +436,12 @@ def _build_set(entries) -> PatternSet:
         singles.append(
             Branch(re.compile(single), kind, options, bool(options.get("whole_sentence")), inner)
         )
-        anchors = anchor_words(body)
-        if anchors is None:
+        needs = anchor_requirements(body)
+        requirements.append(tuple(needs))
+        if not needs:
             always.add(number)
         else:
-            for word in anchors:
+            for word in needs[0]:
                 anchor_index.setdefault(word, []).append(number)
     parts = [f"{_EDGE_BEFORE}(?:{'|'.join(edged)})"] if edged else []
     parts.extend(others)
@@ -380,6 +452,7 @@ def _build_set(entries) -> PatternSet:
         branches=tuple(singles),
         index={word: tuple(numbers) for word, numbers in anchor_index.items()},
         always=frozenset(always),
+        requirements=tuple(requirements),
     )
 
 

@@ -23,6 +23,11 @@ _SINGLE_QUOTED = re.compile(
 
 def normalize(text: str) -> str:
     """Plain apostrophes and lower case, without changing the length."""
+    if text.isascii():
+        # The usual case, done cheaply: in ASCII the backtick is the only apostrophe to
+        # replace, and lower case never changes the length.
+        lowered = text.lower()
+        return lowered.replace("`", "'") if "`" in lowered else lowered
     plain = text.translate(_APOSTROPHES)
     lowered = plain.lower()
     if len(lowered) != len(plain):
