@@ -148,3 +148,19 @@ class QueryCountTests(BaseTestCase):
                 )
         # Budgets: the figures in docs/performance.md; a page should not creep up unseen.
         print("\nqueries per page:", json.dumps(large, indent=1))
+
+    def test_the_couple_and_the_time_out_are_looked_up_once_per_page(self):
+        # The membership (with the space and the partner) and the open time-out are asked for
+        # by several parts of a page (home cards, the time-out bar on every page); the
+        # request's couple memo must answer all but the first.
+        client = self.client_for("alex")
+        for path in ["/home/", "/rituals/progress/", "/results/us/", "/report/"]:
+            client.get(path)
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(path)
+            self.assertEqual(response.status_code, 200, path)
+            tables = [q["sql"].split(" FROM ", 1)[-1].split()[0] for q in captured]
+            with self.subTest(path=path):
+                self.assertEqual(tables.count('"couples_membership"'), 1, tables)
+                self.assertEqual(tables.count('"couples_space"'), 0, tables)
+                self.assertEqual(tables.count('"rituals_timeout"'), 1, tables)

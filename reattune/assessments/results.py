@@ -56,17 +56,36 @@ def scores_for(response, answers):
 
 def insight_for(user):
     """(IndividualInsight | None, {instrument_id: Response}) from the latest responses."""
-    responses = submitted(user)
-    latest = latest_per_instrument(responses)
-    if not latest:
-        return None, {}
-    answers = answers_for(latest.values())
-    scores = {
-        instrument_id: scores_for(response, answers.get(response.pk, {}))
-        for instrument_id, response in latest.items()
-        if instrument_of(response).kind in RESULT_KINDS
-    }
-    return individual_insight(scores, catalog=catalog()), latest
+    return insights_for([user])[0]
+
+
+def insights_for(users) -> list:
+    """insight_for for several people (a couple) with two queries in all, not two each.
+
+    One query for every submitted response of these people, one for the answers of each
+    person's latest response per instrument; then each is scored on its own.
+    """
+    by_author: dict[int, list] = {user.pk: [] for user in users}
+    for response in Response.objects.filter(
+        author__in=[user.pk for user in users], submitted_at__isnull=False
+    ).order_by("submitted_at", "pk"):
+        by_author[response.author_id].append(response)
+    latest_by_author = {pk: latest_per_instrument(rows) for pk, rows in by_author.items()}
+    wanted = [r for latest in latest_by_author.values() for r in latest.values()]
+    answers = answers_for(wanted) if wanted else {}
+    found = []
+    for user in users:
+        latest = latest_by_author[user.pk]
+        if not latest:
+            found.append((None, {}))
+            continue
+        scores = {
+            instrument_id: scores_for(response, answers.get(response.pk, {}))
+            for instrument_id, response in latest.items()
+            if instrument_of(response).kind in RESULT_KINDS
+        }
+        found.append((individual_insight(scores, catalog=catalog()), latest))
+    return found
 
 
 def checkup_done(latest: dict) -> bool:
@@ -76,11 +95,13 @@ def checkup_done(latest: dict) -> bool:
 def couple_view(user) -> dict:
     """The couple view for `user`, with `me`/`partner` in place of the domain's a/b."""
     partner = partner_of(user)
-    mine, my_latest = insight_for(user)
+    if partner is None:
+        (mine, my_latest), (theirs, their_latest) = insight_for(user), (None, {})
+    else:
+        (mine, my_latest), (theirs, their_latest) = insights_for([user, partner])
     state = {"partner": partner, "me_done": checkup_done(my_latest), "partner_done": False}
     if partner is None:
         return {**state, "state": "no_partner"}
-    theirs, their_latest = insight_for(partner)
     state["partner_done"] = checkup_done(their_latest)
     if not state["me_done"]:
         return {**state, "state": "you_first"}

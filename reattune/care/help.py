@@ -49,11 +49,9 @@ def checkin_series(user, today=None) -> list[tuple]:
 
 def reasons_for(user, today=None) -> list:
     from reattune.core import access
-    from reattune.couples.models import Space
 
     if today is None:
-        space_id = access.active_space_id(user)
-        space = Space.objects.filter(pk=space_id).first() if space_id else None
+        space = access.active_space(user)
         today = space.today() if space else timezone.localdate()
     return help_reasons(time_for_help_scores(user), checkin_series(user, today), today=today)
 

@@ -10,18 +10,43 @@ from reattune.core.visibility import Visibility
 
 
 def active_space_id(user) -> int | None:
-    """The id of the user's current couple space, cached on the user object per request."""
+    """The id of the user's current couple space, cached on the user object per request.
+
+    On request.user (which carries the request's couple memo, core.middleware) this reads the
+    memoized membership, so the page's later membership, space and partner lookups cost no
+    further query.
+    """
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_active_space_id"):
-        from reattune.couples.models import Membership
+        if getattr(user, "_couple_memo", None) is not None:
+            from reattune.couples.actions import active_membership
 
-        user._active_space_id = (
-            Membership.objects.filter(user=user, left_at__isnull=True)
-            .values_list("space_id", flat=True)
-            .first()
-        )
+            membership = active_membership(user)
+            user._active_space_id = membership.space_id if membership else None
+        else:
+            from reattune.couples.models import Membership
+
+            user._active_space_id = (
+                Membership.objects.filter(user=user, left_at__isnull=True)
+                .values_list("space_id", flat=True)
+                .first()
+            )
     return user._active_space_id
+
+
+def active_space(user):
+    """The user's current couple Space, or None; from the request's couple memo when it has it."""
+    space_id = active_space_id(user)
+    if space_id is None:
+        return None
+    memo = getattr(user, "_couple_memo", None)
+    membership = memo.get("membership") if memo else None
+    if membership is not None and membership.space_id == space_id:
+        return membership.space
+    from reattune.couples.models import Space
+
+    return Space.objects.get(pk=space_id)
 
 
 def forget_space(user) -> None:

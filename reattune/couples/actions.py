@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from reattune.core.access import forget_space
@@ -26,39 +27,63 @@ def valid_timezone(name: str) -> str:
 
 def active_membership(user) -> Membership | None:
     memo = getattr(user, "_couple_memo", None)  # set for request.user only (core.middleware)
-    if memo is not None and "membership" in memo:
-        return memo["membership"]
-    membership = (
-        Membership.objects.filter(user=user, left_at__isnull=True).select_related("space").first()
+    if memo is None:
+        return (
+            Membership.objects.filter(user=user, left_at__isnull=True)
+            .select_related("space")
+            .first()
+        )
+    if "membership" not in memo:
+        _remember_couple(user, memo)
+    return memo["membership"]
+
+
+def _remember_couple(user, memo: dict) -> None:
+    """Fill the request's memo with the user's membership (and space) and their partner.
+
+    One query instead of two: every active membership of the space the user is in (the user's
+    first active one, as active_membership picks it), with the space and the user of each.
+    """
+    first_space = (
+        Membership.objects.filter(user=user, left_at__isnull=True)
+        .order_by("pk")
+        .values("space_id")[:1]
     )
-    if memo is not None:
-        memo["membership"] = membership
-    return membership
+    rows = list(
+        Membership.objects.filter(space_id=Subquery(first_space), left_at__isnull=True)
+        .select_related("space", "user")
+        .order_by("pk")
+    )
+    mine = next((m for m in rows if m.user_id == user.pk), None)
+    other = next((m for m in rows if m.user_id != user.pk), None)
+    if mine is not None:
+        mine.user = user  # the request's own user object, not a second copy of it
+    memo["membership"] = mine
+    memo["partner"] = other.user if mine is not None and other is not None else None
 
 
 def partner_of(user):
     """The other active member of the user's space, or None.
 
-    Within one request both answers are remembered on request.user (a home page asks up to
-    six times); joining or leaving clears them (core.access.forget_space).
+    Within one request the answer is remembered on request.user together with the user's
+    membership (a home page asks up to six times); joining or leaving clears them
+    (core.access.forget_space).
     """
     memo = getattr(user, "_couple_memo", None)
-    if memo is not None and "partner" in memo:
+    if memo is not None:
+        if "partner" not in memo:
+            _remember_couple(user, memo)
         return memo["partner"]
     membership = active_membership(user)
     if membership is None:
-        partner = None
-    else:
-        other = (
-            Membership.objects.filter(space_id=membership.space_id, left_at__isnull=True)
-            .exclude(user=user)
-            .select_related("user")
-            .first()
-        )
-        partner = other.user if other else None
-    if memo is not None:
-        memo["partner"] = partner
-    return partner
+        return None
+    other = (
+        Membership.objects.filter(space_id=membership.space_id, left_at__isnull=True)
+        .exclude(user=user)
+        .select_related("user")
+        .first()
+    )
+    return other.user if other else None
 
 
 @transaction.atomic

@@ -91,7 +91,7 @@ def _latest_checkup_day(latest: dict, space) -> date | None:
 
 
 def build(user, space) -> Report:
-    from reattune.assessments.results import checkup_done, insight_for, relabel
+    from reattune.assessments.results import checkup_done, insights_for, relabel
     from reattune.domain.instruments.insight import couple_insight
 
     partner = partner_of(user)
@@ -107,8 +107,8 @@ def build(user, space) -> Report:
 
     # Check-up areas, each included partner (scale level only: shared_view).
     full = {}
-    for person in report.people:
-        insight, latest = insight_for(person.user)
+    found = insights_for([person.user for person in report.people])  # two queries for both
+    for person, (insight, latest) in zip(report.people, found, strict=True):
         if insight is None:
             continue
         full[person.user.pk] = (insight, checkup_done(latest))

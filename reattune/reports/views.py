@@ -8,15 +8,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reattune.core import access
 from reattune.core.decorators import partner_required
-from reattune.couples.models import Space
 from reattune.reports import build
 
 
 def _space(user):
-    space_id = access.active_space_id(user)
-    if space_id is None:
-        return None
-    return Space.objects.get(pk=space_id)
+    return access.active_space(user)
 
 
 @partner_required

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from reattune.core.access import active_space_id
+from reattune.core.access import active_space
 from reattune.couples.models import Space
 from reattune.domain.plan.library import load_agreements, load_ladder
 from reattune.rituals.kinds import (
@@ -54,10 +54,10 @@ class EditConflict(RitualError):
 
 
 def space_of(user) -> Space:
-    space_id = active_space_id(user)
-    if space_id is None:
+    space = active_space(user)
+    if space is None:
         raise RitualError("You are not in a couple space.", status=409, code="no_space")
-    return Space.objects.get(pk=space_id)
+    return space
 
 
 # --- answers -------------------------------------------------------------------------------
@@ -223,8 +223,35 @@ def open_timeout(space_id) -> TimeOut | None:
     return TimeOut.objects.filter(space_id=space_id, ended_at__isnull=True).first()
 
 
+def open_timeout_for_page(user, space_id) -> TimeOut | None:
+    """open_timeout for displaying a page: asked once per request (the home card and the
+    time-out bar on every page both show it), remembered in the request's couple memo.
+
+    Only for reading: the do_* actions below use open_timeout and forget the memo.
+    """
+    memo = getattr(user, "_couple_memo", None)
+    if memo is not None and memo.get("open_timeout_space") == space_id:
+        return memo["open_timeout"]
+    current = (
+        TimeOut.objects.filter(space_id=space_id, ended_at__isnull=True)
+        .select_related("author", "space")
+        .first()
+    )
+    if memo is not None:
+        memo["open_timeout_space"], memo["open_timeout"] = space_id, current
+    return current
+
+
+def _forget_open_timeout(user) -> None:
+    memo = getattr(user, "_couple_memo", None)
+    if memo is not None:
+        memo.pop("open_timeout_space", None)
+        memo.pop("open_timeout", None)
+
+
 @transaction.atomic
 def do_start_timeout(author, minutes: int, note: str = "") -> TimeOut:
+    _forget_open_timeout(author)
     space = space_of(author)
     if minutes not in TimeOut.LENGTHS:
         lengths = ", ".join(str(n) for n in TimeOut.LENGTHS)
@@ -263,6 +290,7 @@ def do_start_timeout(author, minutes: int, note: str = "") -> TimeOut:
 @transaction.atomic
 def do_end_timeout(user, timeout: TimeOut) -> TimeOut:
     """Either partner ends it (early, or says 'we are back' after it ran out)."""
+    _forget_open_timeout(user)
     now = timezone.now()
     updated = TimeOut.objects.filter(pk=timeout.pk, ended_at__isnull=True).update(
         ended_at=now, ended_by=user

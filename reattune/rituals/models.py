@@ -68,7 +68,14 @@ class DailyCheckIn(RitualEntry):
                 name="rituals_daily_connection_0_10",
             ),
         ]
-        indexes = [models.Index(fields=["space", "day_index"], name="rituals_daily_space_day")]
+        indexes = [
+            models.Index(fields=["space", "day_index"], name="rituals_daily_space_day"),
+            # Covers the streak query (progress.RUNS_SQL: one person's days in one space, in
+            # day order) so it reads the index alone instead of every check-in row.
+            models.Index(
+                fields=["author", "space", "day_index"], name="rituals_daily_author_space_day"
+            ),
+        ]
 
     def feeling_list(self) -> list[str]:
         try:

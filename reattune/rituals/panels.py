@@ -10,24 +10,24 @@ def home_panel(request):
     user = request.user
     if not user.is_authenticated or user.role != user.Role.PARTNER:
         return None
-    space_id = access.active_space_id(user)
-    if space_id is None:
+    space = access.active_space(user)
+    if space is None:
         return None
     from reattune.couples.actions import partner_of
-    from reattune.couples.models import Space
-    from reattune.rituals.actions import open_timeout
+    from reattune.rituals.actions import open_timeout_for_page
     from reattune.rituals.models import DailyCheckIn
 
-    space = Space.objects.get(pk=space_id)
     today = space.today()
-    mine = DailyCheckIn.objects.filter(author=user, space=space, day=today).exists()
-    theirs = mine and (
+    # One query for both: the authors of today's check-ins this user may read under the reveal
+    # rule (their own always; their partner's only once their own is in).
+    authors = set(
         access.revealed_to(DailyCheckIn.objects.all(), user, "day")
         .filter(space=space, day=today)
-        .exclude(author=user)
-        .exists()
+        .values_list("author_id", flat=True)
     )
-    current = open_timeout(space_id)
+    mine = user.pk in authors
+    theirs = mine and any(author_id != user.pk for author_id in authors)
+    current = open_timeout_for_page(user, space.pk)
     return (
         "rituals/home_panel.html",
         {

@@ -133,10 +133,12 @@ def rituals_per_week(user, space, today: date, weeks: int = 12):
         access.visible_to(DailyCheckIn.objects.all(), user)
         # day_index (= day.toordinal()) so the (space, day_index) index bounds the scan.
         .filter(space=space, day_index__gte=first.toordinal(), day_index__lte=today.toordinal())
-        .annotate(period=TruncWeek("day"))
-        .values("author_id", "period")
+        # The week's position as integer arithmetic in SQL (first is a Monday): on SQLite a
+        # TruncWeek("day") calls back into Python once per check-in row.
+        .annotate(week_no=(F("day_index") - first.toordinal()) / 7)
+        .values("author_id", "week_no")
         .annotate(n=Count("id"))
-        .values_list("author_id", "period", "n")
+        .values_list("author_id", "week_no", "n")
     )
     weekly = (
         access.visible_to(WeeklyReview.objects.all(), user)
@@ -145,8 +147,10 @@ def rituals_per_week(user, space, today: date, weeks: int = 12):
         .annotate(n=Count("id"))
         .values_list("author_id", "week", "n")
     )
-    for author_id, period, n in [*daily, *weekly]:
-        i = index.get(_as_date(period))
+    for author_id, week_no, n in daily:
+        counts.setdefault(author_id, [0] * weeks)[week_no] += n
+    for author_id, week, n in weekly:
+        i = index.get(_as_date(week))
         if i is not None:
             counts.setdefault(author_id, [0] * weeks)[i] += n
     return periods, counts

@@ -14,17 +14,13 @@ def timeout_bar(context):
     if user is None or not user.is_authenticated or user.role != user.Role.PARTNER:
         return {"show": False}
     from reattune.core.access import active_space_id
+    from reattune.rituals.actions import open_timeout_for_page
     from reattune.rituals.models import TimeOut
 
     try:
         space_id = active_space_id(user)
-        current = (
-            TimeOut.objects.filter(space_id=space_id, ended_at__isnull=True)
-            .select_related("author", "space")
-            .first()
-            if space_id
-            else None
-        )
+        # The home page's rituals card already asked in this request: no second query.
+        current = open_timeout_for_page(user, space_id) if space_id else None
     except DatabaseError:
         return {"show": False}
     now = timezone.now()
