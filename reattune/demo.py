@@ -20,7 +20,6 @@ DEMO_PEOPLE = [
 DEMO_TIMEZONE = "Europe/Berlin"
 
 
-
 def feature_steps():
     import importlib
 

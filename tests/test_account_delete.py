@@ -11,7 +11,9 @@ class AccountDeleteTests(BaseTestCase):
         response = client.post("/account/delete/", {"password": PASSWORD, "confirm": "on"})
         self.assertContains(response, "account is deleted")
         self.assertFalse(User.objects.filter(email="alex@example.org").exists())
-        self.assertFalse(Entry.objects.filter(pk__in=[self.alex_private.pk, self.alex_shared.pk]).exists())
+        self.assertFalse(
+            Entry.objects.filter(pk__in=[self.alex_private.pk, self.alex_shared.pk]).exists()
+        )
         self.assertFalse(AccessToken.objects.filter(user_id=self.alex.pk).exists())
         self.assertEqual(client.get("/home/").status_code, 302)
 
@@ -28,6 +30,8 @@ class AccountDeleteTests(BaseTestCase):
 
     def test_it_needs_the_password_and_the_confirmation(self):
         client = self.client_for("alex")
-        self.assertEqual(client.post("/account/delete/", {"password": "wrong password!"}).status_code, 422)
+        self.assertEqual(
+            client.post("/account/delete/", {"password": "wrong password!"}).status_code, 422
+        )
         self.assertEqual(client.post("/account/delete/", {"password": PASSWORD}).status_code, 422)
         self.assertTrue(User.objects.filter(pk=self.alex.pk).exists())

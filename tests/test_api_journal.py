@@ -16,22 +16,30 @@ class ApiJournalTests(BaseTestCase):
         path = f"/api/v1/journal/{self.alex_private.pk}"
         for persona in ("sam", "casey"):
             for method in ("get", "delete"):
-                self.assertEqual(self.api(persona, method, path).status_code, 404, (persona, method))
+                self.assertEqual(
+                    self.api(persona, method, path).status_code, 404, (persona, method)
+                )
             put = self.api(persona, "put", path, {"body": "x", "visibility": "shared"})
             self.assertEqual(put.status_code, 404)
         self.assertEqual(self.api("anonymous", "get", path).status_code, 401)
 
     def test_it_creates_and_a_retry_with_the_same_key_does_not_duplicate(self):
         key = str(uuid.uuid4())
-        first = self.api("alex", "post", "/api/v1/journal", {"body": "api entry", "submit_key": key})
-        second = self.api("alex", "post", "/api/v1/journal", {"body": "api entry", "submit_key": key})
+        first = self.api(
+            "alex", "post", "/api/v1/journal", {"body": "api entry", "submit_key": key}
+        )
+        second = self.api(
+            "alex", "post", "/api/v1/journal", {"body": "api entry", "submit_key": key}
+        )
         self.assertEqual(first.status_code, 201)
         self.assertEqual(second.status_code, 200)
         self.assertEqual(first.json()["id"], second.json()["id"])
         self.assertEqual(first.json()["visibility"], "private")
 
     def test_it_gives_clear_json_errors(self):
-        too_long = self.api("alex", "post", "/api/v1/journal", {"body": "x" * (MAX_ENTRY_CHARS + 1)})
+        too_long = self.api(
+            "alex", "post", "/api/v1/journal", {"body": "x" * (MAX_ENTRY_CHARS + 1)}
+        )
         self.assertEqual(too_long.status_code, 422)
         self.assertEqual(too_long.json()["errors"][0]["field"], "body")
         bad = self.api("alex", "post", "/api/v1/journal", {"body": "x", "visibility": "everyone"})
@@ -61,7 +69,9 @@ class ApiJournalTests(BaseTestCase):
 
         client = Client(enforce_csrf_checks=True)
         client.force_login(self.alex)
-        response = client.post("/api/v1/journal", data={"body": "x"}, content_type="application/json")
+        response = client.post(
+            "/api/v1/journal", data={"body": "x"}, content_type="application/json"
+        )
         self.assertEqual(response.status_code, 403)
         self.assertEqual(client.get("/api/v1/journal").status_code, 200)
 
@@ -69,8 +79,16 @@ class ApiJournalTests(BaseTestCase):
 class ApiCoupleTests(BaseTestCase):
     def test_me_and_couple(self):
         me = self.api("alex", "get", "/api/v1/me").json()
-        self.assertEqual(me, {"id": self.alex.pk, "email": "alex@example.org", "display_name": "Alex",
-                              "in_space": True, "has_partner": True})
+        self.assertEqual(
+            me,
+            {
+                "id": self.alex.pk,
+                "email": "alex@example.org",
+                "display_name": "Alex",
+                "in_space": True,
+                "has_partner": True,
+            },
+        )
         couple = self.api("alex", "get", "/api/v1/couple").json()
         self.assertEqual(couple["partner"], {"display_name": "Sam"})
         self.assertEqual(couple["timezone"], "Europe/Berlin")

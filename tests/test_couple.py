@@ -35,8 +35,15 @@ class InviteTests(BaseTestCase):
         token = invite_token_from(self.robin_client)
         partner = Client()
         self.assertContains(partner.get(f"/invite/{token}/"), "Robin invited you")
-        partner.post("/signup/", {"display_name": "Kim", "email": "kim@example.org",
-                                  "password": PASSWORD, "timezone": "UTC"})
+        partner.post(
+            "/signup/",
+            {
+                "display_name": "Kim",
+                "email": "kim@example.org",
+                "password": PASSWORD,
+                "timezone": "UTC",
+            },
+        )
         partner.post("/invite/confirm/")
         kim = actions.partner_of(self.robin)
         self.assertEqual(kim.email, "kim@example.org")
@@ -86,11 +93,19 @@ class LeaveTests(BaseTestCase):
         self.client_for("sam").post("/couple/leave/", {"confirm": "yes"})
         alex_shared = self.client_for("alex").get("/journal/shared/")
         self.assertNotContains(alex_shared, "sam shared text")
-        self.assertEqual(self.client_for("sam").get(f"/journal/{self.alex_shared.pk}/").status_code, 404)
-        self.assertEqual(self.client_for("alex").get(f"/journal/{self.sam_shared.pk}/").status_code, 404)
+        self.assertEqual(
+            self.client_for("sam").get(f"/journal/{self.alex_shared.pk}/").status_code, 404
+        )
+        self.assertEqual(
+            self.client_for("alex").get(f"/journal/{self.sam_shared.pk}/").status_code, 404
+        )
         # Each keeps their own writing, readable.
-        self.assertEqual(Entry.objects.get(pk=self.alex_shared.pk).body, "alex shared text for the couple")
-        self.assertContains(self.client_for("sam").get(f"/journal/{self.sam_shared.pk}/"), "sam shared text")
+        self.assertEqual(
+            Entry.objects.get(pk=self.alex_shared.pk).body, "alex shared text for the couple"
+        )
+        self.assertContains(
+            self.client_for("sam").get(f"/journal/{self.sam_shared.pk}/"), "sam shared text"
+        )
 
     def test_a_new_partner_never_sees_what_was_shared_with_the_former_one(self):
         self.client_for("sam").post("/couple/leave/", {"confirm": "yes"})
@@ -112,6 +127,8 @@ class TimezoneTests(BaseTestCase):
         self.assertEqual(actions.active_membership(self.sam).space.timezone, "Pacific/Auckland")
 
     def test_it_refuses_an_unknown_timezone(self):
-        response = self.client_for("alex").post("/couple/timezone/", {"timezone": "Nowhere/Land"}, follow=True)
+        response = self.client_for("alex").post(
+            "/couple/timezone/", {"timezone": "Nowhere/Land"}, follow=True
+        )
         self.assertContains(response, "not known")
         self.assertEqual(actions.active_membership(self.alex).space.timezone, "Europe/Berlin")

@@ -6,7 +6,12 @@ from tests.base import BaseTestCase
 
 class JournalPageTests(BaseTestCase):
     def new_entry(self, client, **overrides):
-        data = {"title": "", "body": "hello", "visibility": "private", "submit_key": str(uuid.uuid4())}
+        data = {
+            "title": "",
+            "body": "hello",
+            "visibility": "private",
+            "submit_key": str(uuid.uuid4()),
+        }
         data.update(overrides)
         return client.post("/journal/new/", data)
 
@@ -61,8 +66,11 @@ class JournalPageTests(BaseTestCase):
         self.assertEqual(response.status_code, 302)
 
     def test_it_shows_html_as_text(self):
-        self.new_entry(self.client_for("alex"), body="<b>bold</b><script>alert(1)</script>",
-                       visibility="shared")
+        self.new_entry(
+            self.client_for("alex"),
+            body="<b>bold</b><script>alert(1)</script>",
+            visibility="shared",
+        )
         entry = Entry.objects.filter(author=self.alex).first()
         page = self.client_for("sam").get(f"/journal/{entry.pk}/")
         self.assertContains(page, "&lt;script&gt;alert(1)&lt;/script&gt;")
@@ -74,16 +82,34 @@ class JournalPageTests(BaseTestCase):
 
     def test_changing_visibility_is_explicit_and_takes_effect(self):
         client = self.client_for("alex")
-        client.post(f"/journal/{self.alex_private.pk}/edit/", {
-            "title": "alex private", "body": "now shared", "visibility": "shared",
-            "submit_key": str(self.alex_private.submit_key), "version": 1})
-        self.assertContains(self.client_for("sam").get(f"/journal/{self.alex_private.pk}/"), "now shared")
+        client.post(
+            f"/journal/{self.alex_private.pk}/edit/",
+            {
+                "title": "alex private",
+                "body": "now shared",
+                "visibility": "shared",
+                "submit_key": str(self.alex_private.submit_key),
+                "version": 1,
+            },
+        )
+        self.assertContains(
+            self.client_for("sam").get(f"/journal/{self.alex_private.pk}/"), "now shared"
+        )
 
     def test_an_edit_from_a_stale_form_is_refused_and_the_text_kept(self):
         client = self.client_for("alex")
-        base = {"title": "t", "visibility": "private", "submit_key": str(self.alex_private.submit_key)}
-        client.post(f"/journal/{self.alex_private.pk}/edit/", {**base, "body": "first window", "version": 1})
-        stale = client.post(f"/journal/{self.alex_private.pk}/edit/", {**base, "body": "second window", "version": 1})
+        base = {
+            "title": "t",
+            "visibility": "private",
+            "submit_key": str(self.alex_private.submit_key),
+        }
+        client.post(
+            f"/journal/{self.alex_private.pk}/edit/", {**base, "body": "first window", "version": 1}
+        )
+        stale = client.post(
+            f"/journal/{self.alex_private.pk}/edit/",
+            {**base, "body": "second window", "version": 1},
+        )
         self.assertEqual(stale.status_code, 409)
         self.assertContains(stale, "second window", status_code=409)
         self.assertEqual(Entry.objects.get(pk=self.alex_private.pk).body, "first window")

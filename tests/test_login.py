@@ -19,8 +19,8 @@ class LoginTests(BaseTestCase):
 
     def test_it_follows_a_local_next_url_only(self):
         response = self.client.post(
-            "/login/?next=/journal/", {"email": "alex@example.org", "password": PASSWORD,
-                                       "next": "https://evil.example/"}
+            "/login/?next=/journal/",
+            {"email": "alex@example.org", "password": PASSWORD, "next": "https://evil.example/"},
         )
         self.assertRedirects(response, "/home/", fetch_redirect_response=False)
 

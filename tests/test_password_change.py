@@ -12,8 +12,10 @@ class PasswordChangeTests(BaseTestCase):
     def test_it_changes_the_password_and_ends_other_sessions(self):
         phone, laptop = self.login(), self.login()
         self.assertEqual(phone.get("/home/").status_code, 200)
-        response = laptop.post("/account/password/", {
-            "current_password": PASSWORD, "new_password": "a brand new long passphrase"})
+        response = laptop.post(
+            "/account/password/",
+            {"current_password": PASSWORD, "new_password": "a brand new long passphrase"},
+        )
         self.assertRedirects(response, "/account/", fetch_redirect_response=False)
         self.assertEqual(laptop.get("/home/").status_code, 200)
         self.assertEqual(phone.get("/home/").status_code, 302)
@@ -22,7 +24,9 @@ class PasswordChangeTests(BaseTestCase):
 
     def test_it_requires_the_current_password(self):
         client = self.login()
-        response = client.post("/account/password/", {
-            "current_password": "wrong one here", "new_password": "a brand new long passphrase"})
+        response = client.post(
+            "/account/password/",
+            {"current_password": "wrong one here", "new_password": "a brand new long passphrase"},
+        )
         self.assertEqual(response.status_code, 422)
         self.assertContains(response, "not your current password", status_code=422)

@@ -5,8 +5,12 @@ from tests.base import PASSWORD, BaseTestCase
 
 class SignupTests(BaseTestCase):
     def post(self, **overrides):
-        data = {"display_name": "Robin", "email": "robin@example.org", "password": PASSWORD,
-                "timezone": "Asia/Tokyo"}
+        data = {
+            "display_name": "Robin",
+            "email": "robin@example.org",
+            "password": PASSWORD,
+            "timezone": "Asia/Tokyo",
+        }
         data.update(overrides)
         return self.client.post("/signup/", data)
 

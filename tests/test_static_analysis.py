@@ -20,3 +20,8 @@ def test_bandit_finds_nothing_unjustified():
 def test_ruff_finds_nothing():
     result = run(str(BIN / "ruff"), "check", "reattune", "tests", "bench")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_leaves_every_file_as_it_is():
+    result = run(str(BIN / "ruff"), "format", "--check", "reattune", "tests", "bench")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -26,8 +26,17 @@ KINDS = [
         version=1,
         models=(),
         description="Your score per area for every finished check-up (derived, for spreadsheets).",
-        csv_columns=("response", "instrument", "version", "submitted_at", "scale", "score",
-                     "band", "answered", "items"),
+        csv_columns=(
+            "response",
+            "instrument",
+            "version",
+            "submitted_at",
+            "scale",
+            "score",
+            "band",
+            "answered",
+            "items",
+        ),
     ),
 ]
 
@@ -37,14 +46,23 @@ def _rows(responses, owner, answers):
 
     rows = []
     for response in responses:
-        rows.append({k: to_json_value(v) for k, v in {
-            "id": stable_id(response), "owner": owner,
-            "space": stable_id(Space(pk=response.space_id)),
-            "instrument": response.instrument_id, "version": response.instrument_version,
-            "started_at": response.started_at, "updated_at": response.updated_at,
-            "submitted_at": response.submitted_at, "share_items": response.share_items,
-            "answers": answers.get(response.pk, {}),
-        }.items()})
+        rows.append(
+            {
+                k: to_json_value(v)
+                for k, v in {
+                    "id": stable_id(response),
+                    "owner": owner,
+                    "space": stable_id(Space(pk=response.space_id)),
+                    "instrument": response.instrument_id,
+                    "version": response.instrument_version,
+                    "started_at": response.started_at,
+                    "updated_at": response.updated_at,
+                    "submitted_at": response.submitted_at,
+                    "share_items": response.share_items,
+                    "answers": answers.get(response.pk, {}),
+                }.items()
+            }
+        )
     return rows
 
 
@@ -60,9 +78,14 @@ def export_user(user) -> dict[str, list[dict]]:
     partner = partner_of(user)
     shared = []
     if partner is not None:
-        shared = list(Response.objects.filter(
-            author=partner, space_id=access.active_space_id(user), share_items=True,
-            submitted_at__isnull=False).order_by("started_at", "pk"))
+        shared = list(
+            Response.objects.filter(
+                author=partner,
+                space_id=access.active_space_id(user),
+                share_items=True,
+                submitted_at__isnull=False,
+            ).order_by("started_at", "pk")
+        )
     answers = answers_for(own + shared)
     scores = []
     for response in own:
@@ -73,13 +96,22 @@ def export_user(user) -> dict[str, list[dict]]:
         except ValueError:
             continue  # an instrument this server no longer has: answers are still exported
         for construct_id, score in score_response(instrument, answers.get(response.pk, {})).items():
-            scores.append({k: to_json_value(v) for k, v in {
-                "response": stable_id(response), "instrument": response.instrument_id,
-                "version": response.instrument_version, "submitted_at": response.submitted_at,
-                "scale": construct_id, "score": score.value,
-                "band": score.band.label if score.band else None,
-                "answered": score.n_answered, "items": score.n_items,
-            }.items()})
+            scores.append(
+                {
+                    k: to_json_value(v)
+                    for k, v in {
+                        "response": stable_id(response),
+                        "instrument": response.instrument_id,
+                        "version": response.instrument_version,
+                        "submitted_at": response.submitted_at,
+                        "scale": construct_id,
+                        "score": score.value,
+                        "band": score.band.label if score.band else None,
+                        "answered": score.n_answered,
+                        "items": score.n_items,
+                    }.items()
+                }
+            )
     return {
         "checkup_responses": _rows(own, OWNER_ME, answers) + _rows(shared, OWNER_PARTNER, answers),
         "checkup_scores": scores,
@@ -111,16 +143,24 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
         if not isinstance(version, int) or version < 1:
             raise ImportProblem("A check-up's 'version' must be a whole number from 1.")
         submitted = parse_datetime(row, "submitted_at", required=False)
-        if submitted is None and Response.objects.filter(
-            author=user, instrument_id=text(row, "instrument", max_length=64),
-            submitted_at__isnull=True
-        ).exists():
+        if (
+            submitted is None
+            and Response.objects.filter(
+                author=user,
+                instrument_id=text(row, "instrument", max_length=64),
+                submitted_at__isnull=True,
+            ).exists()
+        ):
             id_map.skipped("checkup_responses")  # one unfinished check-up per instrument
             continue
         response = Response.objects.create(
-            author=user, space=space, instrument_id=text(row, "instrument", max_length=64),
-            instrument_version=version, started_at=parse_datetime(row, "started_at"),
-            updated_at=parse_datetime(row, "updated_at"), submitted_at=submitted,
+            author=user,
+            space=space,
+            instrument_id=text(row, "instrument", max_length=64),
+            instrument_version=version,
+            started_at=parse_datetime(row, "started_at"),
+            updated_at=parse_datetime(row, "updated_at"),
+            submitted_at=submitted,
             share_items=bool(row.get("share_items", False)),
         )
         Answer.objects.bulk_create(

@@ -14,8 +14,12 @@ from reattune.exports.registry import (
 )
 
 KINDS = [
-    Kind("plans", version=1, models=("plans.Plan",),
-         description="Your six-week plans: practices, reasons and weeks (no personal text).")
+    Kind(
+        "plans",
+        version=1,
+        models=("plans.Plan",),
+        description="Your six-week plans: practices, reasons and weeks (no personal text).",
+    )
 ]
 
 
@@ -26,12 +30,22 @@ def export_user(user) -> dict[str, list[dict]]:
 
     rows = []
     for plan in access.visible_to(Plan.objects.all(), user).order_by("created_at", "pk"):
-        rows.append({k: to_json_value(v) for k, v in {
-            "id": stable_id(plan), "owner": OWNER_ME if plan.author_id == user.pk else OWNER_PARTNER,
-            "space": stable_id(Space(pk=plan.space_id)), "kind": plan.kind,
-            "visibility": plan.visibility, "starts_on": plan.starts_on.isoformat(),
-            "created_at": plan.created_at, "active": plan.active, "plan": plan.data,
-        }.items()})
+        rows.append(
+            {
+                k: to_json_value(v)
+                for k, v in {
+                    "id": stable_id(plan),
+                    "owner": OWNER_ME if plan.author_id == user.pk else OWNER_PARTNER,
+                    "space": stable_id(Space(pk=plan.space_id)),
+                    "kind": plan.kind,
+                    "visibility": plan.visibility,
+                    "starts_on": plan.starts_on.isoformat(),
+                    "created_at": plan.created_at,
+                    "active": plan.active,
+                    "plan": plan.data,
+                }.items()
+            }
+        )
     return {"plans": rows}
 
 
@@ -62,8 +76,12 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
         if kind not in Plan.Kind.values:
             raise ImportProblem(f"Unknown plan kind {kind!r}.")
         plan = Plan.objects.create(
-            author=user, space=space, visibility=text(row, "visibility", max_length=8),
-            kind=kind, data=row["plan"], starts_on=starts_on,
+            author=user,
+            space=space,
+            visibility=text(row, "visibility", max_length=8),
+            kind=kind,
+            data=row["plan"],
+            starts_on=starts_on,
             created_at=parse_datetime(row, "created_at"),
             active=bool(row.get("active"))
             and not Plan.objects.filter(space=space, author=user, active=True).exists(),

@@ -50,7 +50,9 @@ def sign_up(page: Page, name: str, email: str, password: str = PASSWORD) -> None
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     follow(page, page.get_by_role("button", name="Create account"))
-    assert path_of(page) == "/care/welcome/", f"after sign-up, expected the welcome page: {page.url}"
+    assert path_of(page) == "/care/welcome/", (
+        f"after sign-up, expected the welcome page: {page.url}"
+    )
     follow(page, page.get_by_role("link", name="Not now"))
 
 
