@@ -89,8 +89,12 @@ class ItemAnswersStayPrivateTests(BaseTestCase):
         alex.post("/results/share/", {"share": "yes"})
         shown = sam.get("/results/partner-answers/")
         self.assertContains(shown, catalog().latest("connection_check").items[0].text)
+        # sam can find them from the couple view; alex's own couple view offers no such link.
+        self.assertContains(sam.get("/results/us/"), 'href="/results/partner-answers/"')
+        self.assertNotContains(alex.get("/results/us/"), 'href="/results/partner-answers/"')
         alex.post("/results/share/", {"share": "no"})
         self.assertEqual(sam.get("/results/partner-answers/").status_code, 404)
+        self.assertNotContains(sam.get("/results/us/"), "partner-answers")
 
 
 class HistoryTests(BaseTestCase):

@@ -216,7 +216,21 @@ def couple_results(request):
     from reattune.assessments.results import couple_view
 
     view = couple_view(request.user)
-    return render(request, "assessments/couple.html", {"view": view})
+    partner = view["partner"]
+    # Only whether the partner chose to share their answers (so the link can be offered); the
+    # answers themselves are on partner_answers, which checks the same thing.
+    partner_shared = (
+        partner is not None
+        and Response.objects.filter(
+            author=partner,
+            share_items=True,
+            submitted_at__isnull=False,
+            space_id=access.active_space_id(request.user),
+        ).exists()
+    )
+    return render(
+        request, "assessments/couple.html", {"view": view, "partner_shared": partner_shared}
+    )
 
 
 @partner_required

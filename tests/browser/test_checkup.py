@@ -107,3 +107,47 @@ def test_both_partners_take_the_check_up_and_read_the_couple_view(new_context):
     nav(alex, "Plan")
     expect(alex.locator("main")).to_contain_text("For the two of you")
     expect(alex.locator("#this-week")).to_contain_text("Because")
+
+    # alex chooses to share their answers; sam finds them from the couple view.
+    visit(alex, "/results/")
+    follow(alex, alex.get_by_role("button", name="Share my answers with my partner"))
+    expect(alex.locator("main")).to_contain_text("Your partner can now see your answers")
+    visit(sam, "/results/us/")
+    follow(sam, sam.get_by_role("link", name="See Alex's answer to each question"))
+    expect(sam.get_by_role("heading", level=1)).to_have_text("Alex's answers")
+    expect(sam.locator("main")).to_contain_text(connection.items[0].text)
+    # ...and takes it back: the link and the page are gone for sam.
+    visit(alex, "/results/")
+    follow(alex, alex.get_by_role("button", name="Make my answers private"))
+    visit(sam, "/results/us/")
+    expect(sam.get_by_role("link", name="See Alex's answer to each question")).to_have_count(0)
+    assert sam.goto("/results/partner-answers/").status == 404
+
+
+def test_the_demo_couple_reads_what_has_changed_and_learns_about_a_cause(new_context, live_app):
+    account = live_app.demo()[0]
+    page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
+    visit(page, "/login/")
+    page.get_by_label("Email").fill(account["email"])
+    page.get_by_label("Password", exact=True).fill(account["password"])
+    follow(page, page.get_by_role("button", name="Log in"))
+
+    visit(page, "/results/")
+    follow(page, page.get_by_role("link", name="See what has changed"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("What has changed")
+    table = page.locator("table.compare")
+    expect(table.get_by_role("columnheader", name="Since the last check-up")).to_be_visible()
+    # Every area has a verdict in words, and the page says how "clear" was decided.
+    verdicts = table.locator("tbody td").all_inner_texts()
+    assert verdicts and all(
+        re.search(r"Clearly|No change|within the usual wobble|–", v) for v in verdicts
+    ), verdicts
+    expect(page.locator("main")).to_contain_text("reliable change index above 1.96")
+
+    visit(page, "/results/")
+    causes = page.locator(
+        "section.card", has=page.get_by_role("heading", name="What may be behind it")
+    )
+    follow(page, causes.get_by_role("link", name="Learn more").first)
+    assert path_of(page).startswith("/learn/cause/"), page.url
+    expect(page.get_by_role("heading", level=2, name="What you can try")).to_be_visible()

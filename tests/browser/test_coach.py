@@ -1,5 +1,7 @@
 """The coach as a person uses it: typing shows feedback live, then the opener builder."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -41,3 +43,30 @@ def test_typing_a_blaming_sentence_shows_the_words_and_a_kinder_way(new_context)
     opening = page.locator("#opener blockquote")
     expect(opening).to_contain_text("lonely")
     assert "you never" not in opening.inner_text().lower()
+
+
+def test_a_caring_reply_is_suggested_and_a_draft_saves_only_to_the_private_journal(new_context):
+    page = new_context(check_axe_on_every_page=True).new_page()
+    visit(page, "/signup/")
+    sign_up(page, "Noa", unique_email("noa"))
+    nav(page, "Coach")
+
+    follow(page, page.get_by_role("link", name=re.compile("find a caring first reply")))
+    page.get_by_label("What your partner said").fill(
+        "I felt so alone at the party when you stayed with your friends all night."
+    )
+    follow(page, page.get_by_role("button", name="Suggest replies"))
+    replies = page.locator("#replies li")
+    expect(replies.first).to_be_visible()
+    assert replies.count() >= 2
+    expect(page.locator("#replies")).to_contain_text("Advice can wait")
+
+    # Nothing is stored until the person chooses to save it; then only in their private journal.
+    follow(page, page.get_by_role("link", name="Back to the coach"))
+    draft = "I miss our walks and I would like one this Sunday."
+    page.get_by_label("What do you want to say?").fill(draft)
+    follow(page, page.get_by_role("button", name="Save to my private journal"))
+    expect(page.locator("main")).to_contain_text("Only you can see it")
+    expect(page.locator("main")).to_contain_text(draft)
+    nav(page, "Journal")
+    expect(page.locator("main")).to_contain_text("Draft from the coach")
