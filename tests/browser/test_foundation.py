@@ -246,3 +246,27 @@ def test_demo_couple_logs_in_and_looks_around(new_context, live_app):
     follow(page, page.get_by_role("link", name="Shared with us"))
     expect(page.locator("main")).to_contain_text("by Sam")
     assert sam_account["email"] not in page.content()
+
+
+def test_an_entry_is_edited_shared_explicitly_and_deleted(new_context):
+    page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
+    visit(page, "/signup/")
+    sign_up(page, "Jo", unique_email("jo"))
+    entry_id = write_entry(page, "Sunday", "We cooked together.", shared=False)
+
+    follow(page, page.get_by_role("link", name="Edit"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit your entry")
+    # The form keeps what was written and the choice made: private stays private unless changed.
+    expect(page.get_by_label("What is on your mind?")).to_have_value("We cooked together.")
+    expect(page.get_by_label("Only me")).to_be_checked()
+    page.get_by_label("What is on your mind?").fill("We cooked together and laughed a lot.")
+    page.get_by_label("Shared with my partner").check()
+    follow(page, page.get_by_role("button", name="Save"))
+    assert path_of(page) == f"/journal/{entry_id}/"
+    expect(page.locator(".entry-body")).to_have_text("We cooked together and laughed a lot.")
+    expect(page.locator("main")).to_contain_text("Shared")
+
+    follow(page, page.get_by_role("button", name="Delete this entry"))
+    nav(page, "Journal")
+    expect(page.get_by_role("link", name="Sunday")).to_have_count(0)
+    visit(page, f"/journal/{entry_id}/", status=404)
