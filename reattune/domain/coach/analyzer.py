@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from operator import itemgetter
 
 from .labels import LEVELS
 from .lexicon import DIGIT_RE, DIGIT_WORD, SYMBOL_RE, Lexicon, load_lexicon
 from .model import MAX_CHARS, Analysis, Feeling, Finding, TextTooLong
-from .text import SENTENCE_RE, TOKEN_RE, mask, normalize, quoted_regions
+from .text import SENTENCE_RE, TOKEN_RE, is_token_char, mask, normalize, quoted_regions
 
-# A single quote can open a quotation only at the start or after a space or bracket.
 # Must agree with SENTENCE_RE, which finds the runs between these marks.
 _SENTENCE_MARKS = ".!?;\n"
 _HAS_SENTENCE_MARK = re.compile(r"[.!?;\n]").search
-_WORD_AT = re.compile(r"[\w']").match  # a token character (as in TOKEN_RE) at this position
+# A single quote can open a quotation only at the start or after a space or bracket.
 _SINGLE_QUOTE_OPENS = re.compile(r"[\s(\[:]'").search
 
 
@@ -53,25 +53,21 @@ _LEVEL_LABELS = {level: f"level_{level}" for level in LEVELS}
 # not building a fresh empty list or set each time is a measurable part of the analyzer's speed.
 _NO_HITS: tuple = ()
 _NO_LABELS: frozenset[str] = frozenset()
+_NO_EXPLANATION = ("",)  # the pieces of an empty explanation
 
 # Sort key for hits (kind, start, end, options). The sort is stable, so hits that start at the
 # same place keep the order they were found in: plain-word hits first, then patterns in lexicon
 # order.
 _by_start = itemgetter(1)
+# Picked out by map() rather than by a comprehension, which costs a function call in Python 3.11.
+_span_of_match = itemgetter(1, 2)  # (start, end) of a family hit (kind, start, end, options)
+_finding_of = itemgetter(3)  # the Finding of a (start, label, sequence, finding) entry
 
 
 _PATTERN_FAMILIES = frozenset({"blame", "criticism", "contempt", "defensiveness", "stonewalling"})
 _I_FAMILIES = frozenset({"i_disguised", "i_needs", "i_feel_like_self"})
 _LISTENING_FAMILIES = frozenset({"validation", "curiosity", "invitations"})
-# The families that can make each step of analyze() find something, in the order of the steps.
-_STEPS = (
-    frozenset({"emotions"}),
-    frozenset({"absolutes"}),
-    _PATTERN_FAMILIES,
-    frozenset({"complaint"}),
-    _I_FAMILIES,
-    _LISTENING_FAMILIES,
-)
+_LEVEL_FAMILIES = frozenset({"levels", "logistics"})  # levels also come from feelings
 
 
 class _Message:
@@ -80,12 +76,11 @@ class _Message:
     __slots__ = (
         "lex",
         "work",
-        "present",
-        "todo",
         "found",
         "sentences",
         "starts",
         "hits",
+        "hit_kinds",
         "sentence_labels",
         "feelings",
         "kind",
@@ -99,23 +94,16 @@ class _Message:
             tokens += SYMBOL_RE.findall(work)
         if DIGIT_RE.search(work):
             tokens.append(DIGIT_WORD)
-        # The patterns this message can trigger, as bits (see Lexicon.token_bits).
-        token_bits = lex.token_bits
-        known = lex.indexed_words.intersection(tokens)
-        first, second, third = lex.start_bits
-        for token in known:
-            in_first, in_second, in_third = token_bits[token]
-            first |= in_first
-            second |= in_second
-            third |= in_third
-        bits = first & second & third  # patterns with a word from each set they need
-        self.present = bits  # families that can match at all
-        self.todo = bits  # patterns not run yet
-        # family -> hits (kind, start, end, options), complete once the family has been found
+        # family -> hits (kind, start, end, options) in the order of the text; a family with
+        # no hit has no entry. Every family is found here at once: a short message triggers few
+        # patterns, and finding them all in one pass costs less than asking family by family.
         self.found: dict[str, list] = {}
+        bits = lex.possible_patterns(tokens)
         if bits & lex.word_bits:
             # Patterns that are one plain word are found by lookup rather than by a regex.
-            self._find_plain_words(known & lex.plain_words)
+            self._find_plain_words(lex.plain_words.intersection(tokens))
+        if bits & lex.pattern_bits:
+            self._run_patterns(bits)
         # (start, end) of each sentence. Most messages are one sentence, with at most marks
         # at the end: that case needs no regex.
         body = work.rstrip(_SENTENCE_MARKS)
@@ -124,25 +112,52 @@ class _Message:
         else:
             self.sentences = [match.span() for match in SENTENCE_RE.finditer(work)]
         self.starts = [start for start, _ in self.sentences] if len(self.sentences) > 1 else None
-        # label -> list of (start, end, kind)
-        self.hits: dict[str, list[tuple[int, int, str]]] = {}
+        # label -> spans (start, end) in the order they were found
+        self.hits: dict[str, list[Span]] = {}
+        # label -> the kind of each of its hits, for the labels whose explanation depends on
+        # the kind (Lexicon.kind_explanations); other labels need no kinds
+        self.hit_kinds: dict[str, list[str]] = {}
         # sentence index -> labels found in it
         self.sentence_labels: dict[int, set[str]] = {}
         self.feelings: list[Feeling] = []
         self.kind: set[int] = set()  # sentences that say something kind
 
+    def _run_patterns(self, bits: int) -> None:
+        """Run every pattern whose bit is set, in lexicon order (so within a family, after its
+        plain-word hits, patterns add their hits in the order the lexicon lists them)."""
+        work, found, patterns = self.work, self.found, self.lex.numbered_patterns
+        bits &= self.lex.pattern_bits  # not the families' plain-word bits
+        to_sort: set[str] = set()  # families with hits from more than one source
+        while bits:
+            lowest = bits & -bits  # bit n is pattern n: lowest first, in lexicon order
+            bits ^= lowest
+            family, branch = patterns[lowest.bit_length() - 1]
+            branch_hits = branch.hits(work)  # a new list, left to right, when not empty
+            if branch_hits:
+                family_hits = found.get(family)
+                if family_hits is None:
+                    found[family] = branch_hits
+                else:
+                    family_hits.extend(branch_hits)
+                    to_sort.add(family)
+        for family in to_sort:
+            # In the order of the text; the sort is stable, so hits that start at the same
+            # place keep the order they were found in.
+            found[family].sort(key=_by_start)
+
     def _find_plain_words(self, words: set[str]) -> None:
         """Every place where one of these words is a whole token of the message."""
         work, found, table = self.work, self.found, self.lex.word_table
-        several = len(words) > 1
+        length = len(work)
         for word in words:
             size = len(word)
             start = work.find(word)
             while start >= 0:
                 end = start + size
-                if (start == 0 or _WORD_AT(work, start - 1) is None) and _WORD_AT(
-                    work, end
-                ) is None:
+                # A whole token: no token character (as in TOKEN_RE) just before or after.
+                if (start == 0 or not is_token_char(work[start - 1])) and (
+                    end == length or not is_token_char(work[end])
+                ):
                     for family, kind, options in table[word]:
                         hit = (kind, start, end, options)
                         family_hits = found.get(family)
@@ -151,7 +166,7 @@ class _Message:
                         else:
                             family_hits.append(hit)
                 start = work.find(word, start + 1)
-        if several:
+        if len(words) > 1:
             for family_hits in found.values():
                 family_hits.sort(key=_by_start)  # in the order of the text, as tokens come
 
@@ -167,11 +182,17 @@ class _Message:
         return self.sentences[index]
 
     def add(self, label: str, start: int, end: int, kind: str = "") -> None:
-        label_hits = self.hits.get(label)
-        if label_hits is None:
-            self.hits[label] = [(start, end, kind)]
+        spans = self.hits.get(label)
+        if spans is None:
+            self.hits[label] = [(start, end)]
         else:
-            label_hits.append((start, end, kind))
+            spans.append((start, end))
+        if label in self.lex.kind_explanations:
+            kinds = self.hit_kinds.get(label)
+            if kinds is None:
+                self.hit_kinds[label] = [kind]
+            else:
+                kinds.append(kind)
         index = self.sentence(start)
         labels = self.sentence_labels.get(index)
         if labels is None:
@@ -179,34 +200,12 @@ class _Message:
         else:
             labels.add(label)
 
-    def can_match(self, name: str) -> bool:
-        """Is there anything for find(name) to find? (Cheaper than calling find for nothing.)"""
-        return bool(self.present & self.lex.family_bits[name])
-
-    def find(self, name: str) -> list:
-        """Matches of one pattern family, trying only the patterns this message can trigger."""
-        todo = self.todo & self.lex.family_bits[name]
-        if not todo:  # nothing can match, or already found
-            return self.found.get(name, _NO_HITS)
-        self.todo ^= todo
-        first, own, branches = self.lex.family_patterns[name]
-        pending = (todo >> first) & own  # this family's patterns, numbered from 0
-        found = self.found.get(name)
-        if not pending:  # plain-word hits only
-            return found if found is not None else _NO_HITS
-        if found is None:
-            self.found[name] = found = []
-        work = self.work
-        while pending:
-            lowest = pending & -pending
-            found.extend(branches[lowest.bit_length() - 1].hits(work))
-            pending ^= lowest
-        if len(found) > 1:
-            found.sort(key=_by_start)
-        return found
+    def find(self, name: str) -> list | tuple:
+        """Matches of one pattern family, in the order of the text (empty if none)."""
+        return self.found.get(name, _NO_HITS)
 
     def within(self, name: str, start: int, end: int) -> bool:
-        for _, s, e, _ in self.find(name):
+        for _, s, e, _ in self.found.get(name, _NO_HITS):
             if start <= s and e <= end:
                 return True
         return False
@@ -215,8 +214,8 @@ class _Message:
         return self.sentence_labels.get(index, _NO_LABELS)
 
     def disclaimed(self, index: int, pos: int) -> bool:
-        if not self.present & self.lex.family_bits["disclaimers"]:
-            return False  # no disclaimer can occur: skip the search
+        if "disclaimers" not in self.found:
+            return False  # the usual case: no disclaimer at all
         start, _ = self.bounds(index)
         return self.within("disclaimers", start, pos)
 
@@ -235,28 +234,28 @@ def analyze(text: str, lang: str = "en") -> Analysis:
         prepared = mask(prepared, quoted_regions(prepared, lex.quote_patterns))
     msg = _Message(prepared, lex)
 
-    # Each step runs only if the message contains words that can trigger it.
-    present = msg.present
-    emotions, absolutes, patterns, complaint, i_forms, listening = lex.bits_of_groups(_STEPS)
-    if present & emotions:
+    # Each step runs only if the message has hits of the families it reads.
+    found = msg.found
+    if "emotions" in found:
         _feelings(msg)
-    if present & absolutes:
+    if "absolutes" in found:
         _absolutes(msg)
-    if present & patterns:
+    if not _PATTERN_FAMILIES.isdisjoint(found):
         _patterns(msg)
-    if present & complaint:
+    if "complaint" in found:
         _complaints(msg)
-    if msg.feelings or present & i_forms:
+    if msg.feelings or not _I_FAMILIES.isdisjoint(found):
         _i_statements(msg)
-    if present & listening:
+    if not _LISTENING_FAMILIES.isdisjoint(found):
         _validation_and_curiosity(msg)
-    levels = _levels(msg)
+    found_levels = _levels(msg) if msg.feelings or not _LEVEL_FAMILIES.isdisjoint(found) else None
+    # Positional arguments: measurably cheaper than keywords for a call made per message.
     return Analysis(
-        text=text,
-        lang=lang,
-        findings=_findings(msg, text),
-        feelings=msg.feelings,
-        levels=[level for level in LEVELS if level in levels],
+        text,
+        lang,
+        _findings(msg, text),
+        msg.feelings,
+        list(filter(found_levels.__contains__, LEVELS)) if found_levels else [],
     )
 
 
@@ -387,32 +386,26 @@ def _kind_absolute(msg: _Message, kind: str, index: int, start: int, end: int) -
 
 
 def _patterns(msg: _Message) -> None:
-    present, family_bits = msg.present, msg.lex.family_bits
-    if present & family_bits["blame"]:
-        for kind, start, end, _ in msg.find("blame"):
-            if not msg.disclaimed(msg.sentence(start), start):
-                msg.add("you_blame", start, end, kind)
-    if present & family_bits["criticism"]:
-        for kind, start, end, _ in msg.find("criticism"):
-            index = msg.sentence(start)
-            if msg.disclaimed(index, start):
-                continue
-            if kind == "kind_of_person" and _kind_sentence(msg, index):
-                continue
-            msg.add("criticism", start, end, kind)
-    if present & family_bits["contempt"]:
-        for kind, start, end, _ in msg.find("contempt"):
-            if not msg.disclaimed(msg.sentence(start), start):
-                msg.add("contempt", start, end, kind)
-    if present & family_bits["defensiveness"]:
-        for kind, start, end, _ in msg.find("defensiveness"):
-            msg.add("defensiveness", start, end, kind)
-    if present & family_bits["stonewalling"]:
-        stonewalls = msg.find("stonewalling")
-        # A pause with a promise to come back is self-soothing, not withdrawal.
-        if stonewalls and not msg.find("stonewalling_returns"):
-            for kind, start, end, _ in stonewalls:
-                msg.add("stonewalling", start, end, kind)
+    found = msg.found
+    for kind, start, end, _ in found.get("blame", _NO_HITS):
+        if not msg.disclaimed(msg.sentence(start), start):
+            msg.add("you_blame", start, end, kind)
+    for kind, start, end, _ in found.get("criticism", _NO_HITS):
+        index = msg.sentence(start)
+        if msg.disclaimed(index, start):
+            continue
+        if kind == "kind_of_person" and _kind_sentence(msg, index):
+            continue
+        msg.add("criticism", start, end, kind)
+    for kind, start, end, _ in found.get("contempt", _NO_HITS):
+        if not msg.disclaimed(msg.sentence(start), start):
+            msg.add("contempt", start, end, kind)
+    for kind, start, end, _ in found.get("defensiveness", _NO_HITS):
+        msg.add("defensiveness", start, end, kind)
+    # A pause with a promise to come back is self-soothing, not withdrawal.
+    if "stonewalling" in found and "stonewalling_returns" not in found:
+        for kind, start, end, _ in found["stonewalling"]:
+            msg.add("stonewalling", start, end, kind)
 
 
 def _kind_sentence(msg: _Message, index: int) -> bool:
@@ -467,7 +460,7 @@ def _i_statements(msg: _Message) -> None:
             first_blame = min(
                 start_
                 for label in _BLAMING
-                for start_, _, _ in msg.hits.get(label, ())
+                for start_, _ in msg.hits.get(label, _NO_HITS)
                 if msg.sentence(start_) == index
             )
             if start < first_blame:
@@ -482,15 +475,13 @@ def _i_statements(msg: _Message) -> None:
 
 def _validation_and_curiosity(msg: _Message) -> None:
     lex, work = msg.lex, msg.work
-    validations = msg.find("validation") if msg.can_match("validation") else _NO_HITS
-    for _, start, end, _ in validations:
+    for _, start, end, _ in msg.find("validation"):
         index = msg.sentence(start)
         _, s_end = msg.bounds(index)
         if lex.validation_cancel in work[end : s_end + 1]:
             continue
         msg.add("validation", start, end)
-    questions = msg.find("curiosity") if msg.can_match("curiosity") else _NO_HITS
-    for _, start, end, _ in questions:
+    for _, start, end, _ in msg.find("curiosity"):
         index = msg.sentence(start)
         _, s_end = msg.bounds(index)
         if not work.startswith("?", s_end):
@@ -498,35 +489,32 @@ def _validation_and_curiosity(msg: _Message) -> None:
         if msg.labels_in(index) & _BLAMING_OR_DEFENSIVE:
             continue
         msg.add("curiosity_question", start, end)
-    if msg.can_match("invitations"):
-        for _, start, end, _ in msg.find("invitations"):
-            msg.add("curiosity_question", start, end)
+    for _, start, end, _ in msg.find("invitations"):
+        msg.add("curiosity_question", start, end)
 
 
 # ----- levels and logistics -----
 
 
-def _levels(msg: _Message) -> set[str]:
+def _levels(msg: _Message) -> dict[str, list[Span]]:
+    """Spans of each level found (also added to the hits), and logistics_only if it applies."""
     found: dict[str, list[Span]] = {}
-    present, family_bits = msg.present, msg.lex.family_bits
-    if present & family_bits["levels"]:
-        for kind, start, end, _ in msg.find("levels"):
-            spans = found.get(kind)
-            if spans is None:
-                found[kind] = [(start, end)]
-            else:
-                spans.append((start, end))
-    if present & family_bits["logistics"]:
-        logistics = [(s, e) for _, s, e, _ in msg.find("logistics")]
-    else:
-        logistics = []
+    for kind, start, end, _ in msg.find("levels"):
+        spans = found.get(kind)
+        if spans is None:
+            found[kind] = [(start, end)]
+        else:
+            spans.append((start, end))
+    logistics = list(map(_span_of_match, msg.find("logistics")))
     if logistics:
         found.setdefault("content", []).extend(logistics)
     if msg.feelings:
-        found.setdefault("process", []).extend(f.span for f in msg.feelings)
+        spans = found.setdefault("process", [])
+        for feeling in msg.feelings:
+            spans.append(feeling.span)
     for level, spans in found.items():
         # Levels are not sentence-bound, so they skip the per-sentence bookkeeping.
-        msg.hits[_LEVEL_LABELS[level]] = [(start, end, "") for start, end in spans]
+        msg.hits[_LEVEL_LABELS[level]] = spans
     if (
         logistics
         and not msg.feelings
@@ -537,51 +525,64 @@ def _levels(msg: _Message) -> set[str]:
     ):
         for start, end in logistics:
             msg.add("logistics_only", start, end)
-    return found.keys()
+    return found
 
 
 # ----- findings with explanations -----
 
 
 def _findings(msg: _Message, text: str) -> list[Finding]:
-    explanations = msg.lex.templates["explanations"]
-    explanation_keys = msg.lex.explanation_keys
+    lex = msg.lex
+    explanations = lex.explanation_pieces
+    kind_explanations = lex.kind_explanations
     hits = msg.hits
     if msg.feelings:
-        hits["feeling_named"] = [(f.span[0], f.span[1], "") for f in msg.feelings]
+        hits["feeling_named"] = named = []
+        for feeling in msg.feelings:
+            named.append(feeling.span)
     else:
         stripped = len(text) - len(text.lstrip())
-        hits["no_feeling_named"] = [(stripped, len(text.rstrip()), "")]
-    # (label, explanation key) -> spans; a kind with its own explanation gets its own finding.
-    groups: dict[tuple[str, str], list[Span]] = {}
-    for label, label_hits in hits.items():
-        for start, end, kind in label_hits:
-            group = (label, explanation_keys.get((label, kind), label) if kind else label)
-            spans = groups.get(group)
-            if spans is None:
-                groups[group] = [(start, end)]
+        hits["no_feeling_named"] = [(stripped, len(text.rstrip()))]
+    # One finding per label and explanation: a kind with its own explanation gets its own.
+    # Each entry is (start, label, sequence, finding): sorted by where they start, then by
+    # label; the sequence number keeps the order of findings that tie (as a stable sort
+    # would) and means Findings are never compared.
+    ordered: list[tuple[int, str, int, Finding]] = []
+    for label, label_spans in hits.items():
+        own_keys = kind_explanations.get(label)
+        if own_keys is None:  # the usual case: every hit shares the label's explanation
+            groups: Iterable[tuple[str, list[Span]]] = ((label, label_spans),)
+        else:
+            by_key: dict[str, list[Span]] = {}
+            for span, kind in zip(label_spans, msg.hit_kinds[label], strict=False):
+                key = own_keys.get(kind, label)
+                spans = by_key.get(key)
+                if spans is None:
+                    by_key[key] = [span]
+                else:
+                    spans.append(span)
+            groups = by_key.items()
+        for key, spans in groups:
+            if len(spans) > 1:
+                spans = _merge(spans)
+            # The explanation around each "{words}" of its template (see Lexicon).
+            pieces = explanations.get(key) or explanations.get(label, _NO_EXPLANATION)
+            if len(pieces) == 1 or label == "no_feeling_named":
+                explanation = pieces[0] if len(pieces) == 1 else "{words}".join(pieces)
+            elif len(spans) == 1:  # the usual case, without _quote_words' bookkeeping
+                start, end = spans[0]
+                words = " ".join(text[start:end].split())
+                explanation = (words if len(words) <= 60 else words[:57] + "…").join(pieces)
             else:
-                spans.append((start, end))
-    # Sorted by where they start, then by label; the sequence number keeps the order of
-    # groups that tie (as a stable sort would) and means Findings are never compared.
-    ordered = []
-    for sequence, ((label, key), spans) in enumerate(groups.items()):
-        if len(spans) > 1:
-            spans = _merge(spans)
-        template = explanations.get(key) or explanations.get(label, "")
-        if label != "no_feeling_named" and "{words}" in template:
-            template = template.replace("{words}", _quote_words(text, spans))
-        ordered.append((spans[0][0], label, sequence, Finding(label, spans, template)))
+                explanation = _quote_words(text, spans).join(pieces)
+            ordered.append((spans[0][0], label, len(ordered), Finding(label, spans, explanation)))
     if len(ordered) > 1:
         ordered.sort()
-    return [entry[3] for entry in ordered]
+    return list(map(_finding_of, ordered))
 
 
 def _quote_words(text: str, spans: list[Span]) -> str:
-    if len(spans) == 1:  # the usual case, without the bookkeeping below
-        start, end = spans[0]
-        piece = " ".join(text[start:end].split())
-        return piece if len(piece) <= 60 else piece[:57] + "…"
+    """The words of up to three spans, each shortened to 60 characters, without repeats."""
     seen: list[str] = []
     for start, end in spans:
         piece = " ".join(text[start:end].split())

@@ -13,14 +13,15 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from operator import itemgetter
+from itertools import repeat
+from operator import itemgetter, or_
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .anchors import DIGIT_TOKEN, anchor_requirements
-from .text import TOKEN_RE
+from .text import TOKEN_RE, is_token_char
 
 LEXICON_ROOT = Path(__file__).resolve().parents[2] / "data" / "lexicons"
 
@@ -66,7 +67,6 @@ class LexiconError(ValueError):
         super().__init__(f"{file}: field '{field_name}': {problem}")
 
 
-_WORD_AT = re.compile(r"[\w']").match
 _SENTENCE_MARKS = ".!?;\n"
 # How many of a pattern's sets of needed words are checked before its regex runs: the third
 # and later rarely rule out anything the first three have not.
@@ -104,7 +104,7 @@ class Branch:
             if (
                 self._sentence_starts_at(text, start)
                 if sentence
-                else start == 0 or _WORD_AT(text, start - 1) is None
+                else start == 0 or not is_token_char(text[start - 1])
             ):
                 end = match.end()
                 if inner:
@@ -123,13 +123,14 @@ class Branch:
         """Only non-word characters between the sentence's start and this position?"""
         index = start - 1
         while index >= 0 and text[index] not in _SENTENCE_MARKS:
-            if _WORD_AT(text, index):
+            if is_token_char(text[index]):
                 return False
             index -= 1
         return True
 
 
 _NO_HITS: tuple = ()  # shared and never mutated: most searches find nothing
+_ZEROS = repeat(0)  # the default bits of a token the lexicon does not know (see map(get, ...))
 
 
 # Sort key for hits (kind, start, end, options): by start; Python's sort is stable, so hits
@@ -250,20 +251,33 @@ class Lexicon:
     indexed_words: frozenset[str] = frozenset()
     # (label, kind) -> "label.kind" for every explanation written for one kind of a label
     explanation_keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The same by label: label -> {kind: "label.kind"}, only for labels that have such kinds
+    kind_explanations: dict[str, dict[str, str]] = field(default_factory=dict)
+    # explanation key -> its template cut at each "{words}", so that filling it in is one
+    # quoted.join(pieces), the same as template.replace("{words}", quoted)
+    explanation_pieces: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Which patterns a message can trigger, as bits of one integer: OR-ing a few integers per
     # message is much cheaper than building sets of pattern numbers and sorting them.
     # Bit n stands for pattern number n (see owners); after those, each family has one more
     # bit meaning "one of this family's plain-word patterns is among the tokens".
     # A pattern is tried only if the message has a word from each of its first REQUIREMENT_CHECKS
-    # sets of needed words (anchors.py): word -> bits it turns on, one integer per check.
-    token_bits: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    # The bits each check starts from: patterns with nothing (more) to check, and word bits.
-    start_bits: tuple[int, ...] = ()
+    # sets of needed words (anchors.py). The bits of all checks are packed side by side into
+    # one integer, check_width bits per check, so a message's tokens are OR-ed once each:
+    # word -> packed bits it turns on (see possible_patterns).
+    token_bits: dict[str, int] = field(default_factory=dict)
+    # The packed bits the checks start from: patterns with nothing (more) to check, word bits.
+    start_bits: int = 0
+    check_width: int = 0
+    check_mask: int = 0  # the bits of one check
+    check_shifts: tuple[int, ...] = ()  # where the second and later checks start
     word_bits: int = 0  # the families' plain-word bits together
+    pattern_bits: int = 0  # the bits of all patterns (all but the word bits)
+    # pattern number -> (family, pattern), the order of the bits
+    numbered_patterns: tuple[tuple[str, Branch], ...] = ()
     family_bits: dict[str, int] = field(default_factory=dict)  # all bits of one family
     # family -> (number of its first pattern, bits of its patterns counted from there, patterns)
     family_patterns: dict[str, tuple[int, int, tuple[Branch, ...]]] = field(default_factory=dict)
-    _group_bits: dict[tuple[frozenset[str], ...], tuple[int, ...]] = field(default_factory=dict)
+    _group_bits: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.trigger_words = frozenset(self.triggers)
@@ -271,6 +285,14 @@ class Lexicon:
         self.explanation_keys = {
             tuple(key.split(".", 1)): key for key in self.templates["explanations"] if "." in key
         }
+        self.explanation_pieces = {
+            key: tuple(template.split("{words}"))
+            for key, template in self.templates["explanations"].items()
+            if template  # an empty one falls back to the label's, as `or` does
+        }
+        for (label, kind), key in self.explanation_keys.items():
+            if kind:  # a hit without a kind always uses the label's own explanation
+                self.kind_explanations.setdefault(label, {})[kind] = key
         offset = 0
         word_bit = {}
         for index, (name, pattern_set) in enumerate(self.sets.items()):
@@ -281,9 +303,15 @@ class Lexicon:
             self.family_bits[name] = (own << offset) | word_bit[name]
             offset += count
         self.word_bits = sum(word_bit.values())
+        self.pattern_bits = (1 << len(self.owners)) - 1
+        self.numbered_patterns = tuple(
+            (name, self.sets[name].branches[local]) for name, local in self.owners
+        )
         # checks[c][word]: bits of the patterns whose c-th needed set holds this word
         checks: list[dict[str, int]] = [{} for _ in range(REQUIREMENT_CHECKS)]
-        start = [self.word_bits] * REQUIREMENT_CHECKS
+        # A plain-word bit needs its word among the tokens (the first check, filled in below)
+        # and passes the other checks as it is.
+        start = [0] + [self.word_bits] * (REQUIREMENT_CHECKS - 1)
         for number, (name, local) in enumerate(self.owners):
             needs = self.sets[name].requirements[local]
             for check in range(REQUIREMENT_CHECKS):
@@ -296,18 +324,32 @@ class Lexicon:
         for word, entries in self.word_table.items():
             for name in {name for name, _, _ in entries}:
                 checks[0][word] = checks[0].get(word, 0) | word_bit[name]
-        self.start_bits = tuple(start)
+        width = self.check_width = len(self.owners) + len(self.sets)
+        self.check_mask = (1 << width) - 1
+        self.check_shifts = tuple(width * check for check in range(1, REQUIREMENT_CHECKS))
+        self.start_bits = sum(bits << (width * check) for check, bits in enumerate(start))
         self.indexed_words = frozenset().union(*checks)
         self.token_bits = {
-            word: tuple(table.get(word, 0) for table in checks) for word in self.indexed_words
+            word: sum(table.get(word, 0) << (width * check) for check, table in enumerate(checks))
+            for word in self.indexed_words
         }
 
-    def bits_of_groups(self, groups: tuple[frozenset[str], ...]) -> tuple[int, ...]:
-        """All bits of each group of families (worked out once per tuple of groups)."""
-        bits = self._group_bits.get(groups)
+    def possible_patterns(self, tokens: list[str]) -> int:
+        """Bits of the patterns (and plain-word families) these tokens can trigger: those with
+        a word from each of their first REQUIREMENT_CHECKS sets of needed words."""
+        packed = functools.reduce(or_, map(self.token_bits.get, tokens, _ZEROS), self.start_bits)
+        bits = packed & self.check_mask
+        for shift in self.check_shifts:
+            bits &= packed >> shift
+        return bits
+
+    def bits_of_groups(self, name: str, groups: tuple[frozenset[str], ...]) -> tuple[int, ...]:
+        """All bits of each group of families, worked out once and kept under a name (looking
+        up a name is cheaper than hashing the groups themselves on every call)."""
+        bits = self._group_bits.get(name)
         if bits is None:
-            bits = self._group_bits[groups] = tuple(
-                sum(self.family_bits[name] for name in group) for group in groups
+            bits = self._group_bits[name] = tuple(
+                sum(self.family_bits[family] for family in group) for group in groups
             )
         return bits
 

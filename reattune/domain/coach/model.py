@@ -51,7 +51,7 @@ class Feeling:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Analysis:
     text: str
     lang: str

@@ -14,6 +14,14 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´":
 SENTENCE_RE = re.compile(r"[^.!?;\n]+")
 TOKEN_RE = re.compile(r"[\w']+")
 
+
+def is_token_char(char: str) -> bool:
+    """Is this one character a token character, as `[\\w']` in TOKEN_RE? (For a str pattern,
+    `re` counts as \\w exactly the characters str.isalnum() accepts, and "_"; this is the same
+    test without the cost of a regex call.)"""
+    return char.isalnum() or char == "_" or char == "'"
+
+
 # A single quote opens a quotation only after a space or bracket and before a non-space,
 # and closes before a space or punctuation; the apostrophe in "it's" does neither.
 _SINGLE_QUOTED = re.compile(
