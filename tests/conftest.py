@@ -16,7 +16,7 @@ from tests.base import PASSWORD
 
 FORBIDDEN_TEXT = ("private secret text", "shared text for the couple", PASSWORD)
 FORBIDDEN_PATTERNS = re.compile(
-    r"(rt_|inv_|ics_)[A-Za-z0-9_\-]{16,}"  # our raw tokens
+    r"(rt_|inv_|cal_|thr_|ics_)[A-Za-z0-9_\-]{16,}"  # our raw tokens
     r"|gAAAAA[A-Za-z0-9_\-=]{20,}"  # Fernet ciphertext
 )
 WATCHED_LOGGERS = ("", "django", "reattune")

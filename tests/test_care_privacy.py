@@ -4,10 +4,15 @@ Every page and every API GET of the URL map (with the kwargs of tests/access/*.y
 rendered for sam, alex's partner, and for the couple's consented therapist, before and after
 alex answers the safety screen positively. Status codes and bodies, once volatile parts are
 normalised (CSRF tokens, times), must be identical: no notification, no changed page, no
-hidden count, no different API response.
+hidden count, no different API response. The same holds for what sam takes away: the export
+zip (every file in it), the report PDF (its text) and sam's calendar feed. And the same again
+for words of crisis that alex writes in private (docs/privacy.md, "Words of crisis").
 """
 
+import io
 import re
+import uuid
+import zipfile
 
 from django.test import Client, TestCase
 
@@ -35,13 +40,62 @@ def normalise(text: str) -> str:
     return text
 
 
+def _download_text(response) -> str:
+    """The readable content of a download: every file of a zip, a PDF's text, else the body."""
+    kind = response.get("Content-Type", "")
+    if kind.startswith("application/zip"):
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            return "\n".join(
+                f"== {name}\n" + archive.read(name).decode("utf-8", "replace")
+                for name in sorted(archive.namelist())
+            )
+    if kind.startswith("application/pdf"):
+        from tests.test_report import pdf_text
+
+        return pdf_text(response.content)
+    return response.content.decode("utf-8", "replace")
+
+
 class OtherPartnerSeesNoChangeTests(TestCase):
     maxDiff = None
 
     @classmethod
     def setUpTestData(cls):
+        from reattune.reports.build import do_set_included
+        from reattune.rituals.actions import do_create_feed
+
         cls.tables = matrix.load_tables()
         cls.world = matrix.build_world(cls.tables)
+        # Both partners put their section in the report, so it holds all it can.
+        for name in ("alex", "sam"):
+            do_set_included(cls.world[name], True)
+        cls.sam_feed = do_create_feed(cls.world["sam"])
+
+    def _downloads(self) -> dict:
+        """What sam takes away: the export, the report PDF, the calendar feed."""
+        personas = matrix.Personas(self.world, personas=("sam", "anonymous"))
+        seen = {}
+        for persona, method, url in (
+            ("sam", "POST", "/account/export/download/"),
+            ("sam", "POST", "/report/pdf/"),
+            ("anonymous", "GET", f"/rituals/calendar/{self.sam_feed}.ics"),
+        ):
+            client, headers = personas.client(persona)
+            response, error = matrix.request_rolled_back(client, method, url, None, False)
+            self.assertIsNone(error, url)
+            self.assertEqual(response.status_code, 200, url)
+            seen[(url, persona, "download")] = (
+                response.status_code,
+                response.get("Content-Disposition", ""),
+                normalise(_download_text(response)),
+            )
+        export, report, feed = (text for _, _, text in seen.values())
+        # Not vacuous: each holds what it should (and would show a change).
+        self.assertIn("sam private secret text", export)
+        self.assertIn("alex shared text for the couple", export)
+        self.assertIn("Alex", report)
+        self.assertIn("BEGIN:VCALENDAR", feed)
+        return seen
 
     def _everything(self) -> dict:
         personas = matrix.Personas(self.world, personas=("sam", "therapist_both"))
@@ -64,7 +118,13 @@ class OtherPartnerSeesNoChangeTests(TestCase):
                     response.get("Location", ""),
                     normalise(body.decode("utf-8", "replace")),
                 )
+        seen.update(self._downloads())
         return seen
+
+    def assertNothingChanged(self, before, after):
+        self.assertEqual(set(before), set(after))
+        changed = [key for key in before if before[key] != after[key]]
+        self.assertEqual(changed, [], f"{len(changed)} responses changed for the others")
 
     def test_it_changes_nothing_the_partner_or_the_therapist_can_see(self):
         before = self._everything()
@@ -79,9 +139,7 @@ class OtherPartnerSeesNoChangeTests(TestCase):
         self.assertEqual(SafetyScreen.objects.filter(author=self.world["alex"]).count(), 2)
 
         after = self._everything()
-        self.assertEqual(set(before), set(after))
-        changed = [key for key in before if before[key] != after[key]]
-        self.assertEqual(changed, [], f"{len(changed)} responses changed for the others")
+        self.assertNothingChanged(before, after)
 
         # ... while alex's own view did change: resources, the safety note, a resting ladder.
         result = alex.get("/care/safety/result/").content.decode()
@@ -93,3 +151,36 @@ class OtherPartnerSeesNoChangeTests(TestCase):
         sam_ladder = Client()
         sam_ladder.force_login(self.world["sam"])
         self.assertNotIn(RESTING_PROMPT, sam_ladder.get("/rituals/ladder/").content.decode())
+
+    def test_words_of_crisis_in_private_change_nothing_the_partner_or_the_therapist_can_see(self):
+        """Alex writes words of crisis in private: on a page (an edit), through the API (a new
+        entry) and to the coach (analysed, not stored). Alex sees help; nothing else moves."""
+        crisis = "I want to kill myself. I can't do this anymore."
+        before = self._everything()
+
+        alex = Client()
+        alex.force_login(self.world["alex"])
+        entry = self.world["alex_private"]
+        edited = alex.post(
+            f"/journal/{entry.pk}/edit/",
+            {
+                "title": "",
+                "body": crisis,
+                "visibility": "private",
+                "submit_key": str(entry.submit_key),
+                "version": str(entry.version),
+            },
+        )
+        self.assertContains(edited, "Your words are saved")
+        created = alex.post(
+            "/api/v1/journal",
+            {"body": crisis, "visibility": "private", "submit_key": str(uuid.uuid4())},
+            content_type="application/json",
+        )
+        self.assertEqual(created.status_code, 201)
+        self.assertIn("support", created.json())
+        coached = alex.post("/coach/", {"text": crisis})
+        self.assertLess(coached.status_code, 500)
+
+        after = self._everything()
+        self.assertNothingChanged(before, after)

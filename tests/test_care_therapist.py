@@ -5,7 +5,7 @@ import re
 from django.test import Client
 
 from reattune.care import actions
-from reattune.care.models import TherapistGrant, TherapistRead
+from reattune.care.models import TherapistGrant, TherapistInvite, TherapistRead
 from reattune.couples.actions import active_membership
 from tests.base import BaseTestCase
 from tests.checkups import complete_checkup
@@ -134,5 +134,110 @@ class TherapistFlowTests(BaseTestCase):
         client = Client()
         client.force_login(therapist)
         self.assertEqual(client.get(self.couple_url).status_code, 200)
+        self.client_for("alex").post("/care/therapist/invite/")  # a link not yet used
         do_leave_space(self.sam)
         self.assertEqual(client.get(self.couple_url).status_code, 404)
+        # Ended for good, not only hidden: the therapist's list no longer holds the couple,
+        # and the unused link no longer opens anything.
+        self.assertFalse(TherapistGrant.objects.filter(revoked_at__isnull=True).exists())
+        self.assertNotContains(client.get("/therapist/"), "waiting until both partners agree")
+        self.assertFalse(
+            TherapistInvite.objects.filter(used_at__isnull=True, revoked_at__isnull=True).exists()
+        )
+
+
+class AuditLogLifecycleTests(BaseTestCase):
+    """The audit log outlives the grant: each partner keeps reading what a therapist looked at,
+    whoever leaves or deletes an account, the therapist included (docs/privacy.md)."""
+
+    def setUp(self):
+        super().setUp()
+        self.space = active_membership(self.alex).space
+        self.couple_url = f"/therapist/couples/{self.space.pk}/"
+        self.therapist = make_therapist("lane")
+        self.grant = grant_for(self.alex, self.therapist, consent_by=[self.sam])
+        self.lane = Client()
+        self.lane.force_login(self.therapist)
+        self.assertEqual(self.lane.get(self.couple_url).status_code, 200)
+        self.assertEqual(self.lane.get(self.couple_url + "journal/").status_code, 200)
+
+    def seen_by(self, persona_or_user) -> int:
+        if isinstance(persona_or_user, str):
+            client = self.client_for(persona_or_user)
+        else:
+            client = Client()
+            client.force_login(persona_or_user)
+        return client.get("/care/").content.decode().count("Lane looked at")
+
+    def test_the_therapist_deleting_their_account_erases_nothing_of_the_log(self):
+        response = self.lane.post(
+            "/account/delete/", {"password": THERAPIST_PASSWORD, "confirm": "on"}
+        )
+        self.assertContains(response, "account is deleted")
+        self.assertEqual(TherapistRead.objects.count(), 2)
+        self.assertEqual(self.seen_by("alex"), 2)
+        self.assertEqual(self.seen_by("sam"), 2)
+        # The grant ended with the account: nothing is left open for the couple to manage.
+        self.assertFalse(TherapistGrant.objects.filter(revoked_at__isnull=True).exists())
+
+    def test_both_keep_the_log_after_one_leaves_and_a_new_partner_never_sees_it(self):
+        from reattune.accounts.actions import do_create_user
+        from reattune.couples.actions import do_create_invite, do_join_space, do_leave_space
+
+        do_leave_space(self.sam)
+        self.assertEqual(self.lane.get(self.couple_url).status_code, 404)
+        self.assertEqual(TherapistRead.objects.count(), 2)
+        self.assertEqual(self.seen_by("alex"), 2)
+        self.assertEqual(self.seen_by("sam"), 2)
+        riley = do_create_user("riley@example.org", "riley-password-123", "Riley")
+        do_join_space(riley, do_create_invite(self.alex))
+        self.assertEqual(self.seen_by(riley), 0)
+
+    def test_the_remaining_partner_keeps_the_log_when_the_other_deletes_their_account(self):
+        from tests.base import PASSWORD
+
+        self.client_for("alex").post("/account/delete/", {"password": PASSWORD, "confirm": "on"})
+        self.assertEqual(self.seen_by("sam"), 2)
+
+    def test_the_log_goes_once_neither_partner_has_an_account(self):
+        from tests.base import PASSWORD
+
+        for persona in ("alex", "sam"):
+            self.client_for(persona).post(
+                "/account/delete/", {"password": PASSWORD, "confirm": "on"}
+            )
+        self.assertFalse(TherapistRead.objects.exists())
+        self.assertFalse(TherapistGrant.objects.exists())
+
+    def test_a_read_row_holds_who_when_and_which_page_only(self):
+        fields = {f.name for f in TherapistRead._meta.get_fields()}
+        self.assertLessEqual(fields, {"id", "grant", "therapist", "therapist_name", "at", "page"})
+        self.assertEqual(
+            sorted(TherapistRead.objects.values_list("page", flat=True)),
+            ["results and plan", "shared journal"],
+        )
+
+    def test_each_partner_s_export_holds_the_log_and_an_import_adds_none_of_it(self):
+        import io
+        import json
+        import zipfile
+
+        from reattune.exports.actions import do_import
+        from reattune.exports.archive import export_bytes
+
+        def reads_in(user) -> list[dict]:
+            with zipfile.ZipFile(io.BytesIO(export_bytes(user))) as archive:
+                return json.loads(archive.read("therapist_reads.json"))["rows"]
+
+        for partner in (self.alex, self.sam):
+            rows = reads_in(partner)
+            self.assertEqual(
+                sorted((row["therapist"], row["page"]) for row in rows),
+                [("Lane", "results and plan"), ("Lane", "shared journal")],
+            )
+            self.assertEqual(set(rows[0]), {"at", "therapist", "page", "space"})
+        self.assertEqual(reads_in(self.casey), [])  # another couple: nothing
+        before = TherapistRead.objects.count()
+        report = do_import(io.BytesIO(export_bytes(self.alex)), "alex2@example.org")
+        self.assertEqual(TherapistRead.objects.count(), before)
+        self.assertEqual(report.stats["therapist_reads"]["skipped"], 2)

@@ -83,6 +83,20 @@ class InviteTests(BaseTestCase):
         entry.refresh_from_db()
         self.assertEqual(entry.space_id, actions.active_membership(self.robin).space_id)
 
+    def test_a_therapist_account_cannot_join_as_a_partner(self):
+        """Therapists reach a couple only through consent (care); a partner's invite link
+        must not make one a member of the space, where the inviter would take them for a
+        partner and share with them."""
+        from tests.test_care_access import make_therapist
+
+        token = invite_token_from(self.robin_client)
+        therapist = Client()
+        therapist.force_login(make_therapist("lane"))
+        therapist.get(f"/invite/{token}/")
+        therapist.post("/invite/confirm/")
+        self.assertIsNone(actions.partner_of(self.robin))
+        self.assertFalse(Membership.objects.filter(user__email="lane@example.org").exists())
+
     def test_a_person_with_a_partner_cannot_join_another_space(self):
         with self.assertRaises(actions.JoinError):
             actions.do_join_space(self.alex, invite_token_from(self.robin_client))

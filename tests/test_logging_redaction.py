@@ -51,6 +51,21 @@ class RedactingFilterTests(BaseTestCase):
         self.assertNotIn("a private sentence", line)
         self.assertIn("[redacted]", line)
 
+    def test_it_scrubs_every_kind_of_token_the_app_makes(self):
+        """Real tokens from each model's generator: personal access, couple invite, calendar
+        feed and therapist invite links. A bare token in a message is scrubbed too, not only
+        one inside a URL path."""
+        from reattune.accounts.models import AccessToken
+        from reattune.care.models import TherapistInvite
+        from reattune.couples.models import Invite
+        from reattune.rituals.models import CalendarFeed
+
+        for model in (AccessToken, Invite, CalendarFeed, TherapistInvite):
+            raw = model.new_raw()
+            line = filtered(make_record("made %s for you", (raw,)))
+            self.assertNotIn(raw[len(model.PREFIX) :], line, model.__name__)
+            self.assertIn("[redacted]", line)
+
     def test_it_scrubs_password_and_secret_assignments(self):
         line = filtered(make_record("login password=hunter2hunter2 secret: 'abc123def'"))
         self.assertNotIn("hunter2hunter2", line)

@@ -225,8 +225,24 @@ def do_revoke_grant(user, grant_id) -> TherapistGrant | None:
     return grant
 
 
+def audit_log_for(user):
+    """Every therapist read of a couple space while `user` was in it: the current space and
+    earlier ones, so the log stays readable to both after leaving or the therapist's account
+    deletion. Never a read from before the person joined or after they left a space."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from reattune.couples.models import Membership
+
+    member_then = Membership.objects.filter(
+        user=user, space_id=OuterRef("grant__space_id"), joined_at__lte=OuterRef("at")
+    ).filter(Q(left_at__isnull=True) | Q(left_at__gte=OuterRef("at")))
+    return TherapistRead.objects.filter(Exists(member_then))
+
+
 def do_record_read(grant, therapist, page: str) -> TherapistRead:
-    return TherapistRead.objects.create(grant=grant, therapist=therapist, page=page[:40])
+    return TherapistRead.objects.create(
+        grant=grant, therapist=therapist, therapist_name=therapist.display_name, page=page[:40]
+    )
 
 
 def do_create_therapist(email: str, password: str, display_name: str):

@@ -70,7 +70,12 @@ class TherapistGrant(models.Model):
     """
 
     space = models.ForeignKey("couples.Space", on_delete=models.CASCADE, related_name="+")
-    therapist = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    # SET_NULL, not CASCADE: a therapist deleting their account must not erase the couple's
+    # audit log (TherapistRead hangs on the grant). Their open grants are revoked first
+    # (care.portability.on_delete_user); a grant without a therapist never opens.
+    therapist = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     invited_by = models.ForeignKey(
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -103,10 +108,18 @@ class TherapistConsent(models.Model):
 
 
 class TherapistRead(models.Model):
-    """The audit log: who read which page of which couple, when. Never any content."""
+    """The audit log: who read which page of which couple, when. Never any content.
+
+    Kept for as long as either partner of the space has an account, whatever happens to the
+    grant or the therapist's account (docs/privacy.md, "A couple's therapist"): `therapist_name`
+    keeps "who" readable after the therapist deleted their account.
+    """
 
     grant = models.ForeignKey(TherapistGrant, on_delete=models.CASCADE, related_name="reads")
-    therapist = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    therapist = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    therapist_name = models.CharField(max_length=60, default="")
     at = models.DateTimeField(default=timezone.now, db_index=True)
     page = models.CharField(max_length=40)
 

@@ -10,7 +10,7 @@ from reattune.accounts.views import PENDING_INVITE
 from reattune.care import actions, help, safety, support
 from reattune.care.decorators import therapist_required
 from reattune.care.forms import ScreenForm
-from reattune.care.models import SafetyScreen, TherapistGrant, TherapistInvite, TherapistRead
+from reattune.care.models import SafetyScreen, TherapistGrant, TherapistInvite
 from reattune.care.therapist import couple_summary
 from reattune.core import access
 from reattune.core.decorators import partner_required
@@ -59,7 +59,7 @@ def help_page(request):
                 "partner_consented": any(pid != user.pk for pid in consents),
             }
         )
-    reads = TherapistRead.objects.filter(grant__in=grants).select_related("therapist")[:100]
+    reads = actions.audit_log_for(user)[:100]
     open_invite = (
         TherapistInvite.objects.filter(
             space_id=access.active_space_id(user), used_at__isnull=True, revoked_at__isnull=True

@@ -9,7 +9,7 @@ import logging
 import re
 
 TOKEN_PATTERNS = [
-    re.compile(r"(rt_|ics_|inv_)[A-Za-z0-9_\-]{16,}"),  # our own token prefixes
+    re.compile(r"(rt_|inv_|cal_|thr_|ics_)[A-Za-z0-9_\-]{16,}"),  # our own token prefixes
     re.compile(r"gAAAAA[A-Za-z0-9_\-=]{20,}"),  # Fernet ciphertext
     re.compile(r"(?i)(bearer\s+)[^\s'\"]+"),
     re.compile(r"(?i)(password|passwd|secret|token)(['\"]?\s*[:=]\s*['\"]?)[^\s'\",}]+"),

@@ -145,6 +145,8 @@ def _move_solo_content(user, from_space: Space, to_space: Space) -> None:
 
 @transaction.atomic
 def do_join_space(user, raw_token: str) -> Space:
+    if user.role != user.Role.PARTNER:  # a therapist reaches a couple only with consent (care)
+        raise JoinError("This link is for a partner's account.")
     invite = (
         Invite.objects.select_for_update().filter(token_hash=hash_invite(raw_token or "")).first()
     )
