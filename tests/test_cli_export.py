@@ -98,6 +98,13 @@ class ExportCommandTests(BaseTestCase):
         self.assertEqual(cells["body"], "'" + text)
         self.assertEqual(cells["title"], "'@title")
 
+    def test_it_leaves_negative_numbers_as_numbers_in_csv(self):
+        from reattune.exports.archive import _csv_bytes
+
+        table = _csv_bytes(("n", "x", "t"), [{"n": -3, "x": -0.5, "t": "-3"}])
+        lines = table.decode("utf-8-sig").splitlines()
+        self.assertEqual(lines[1], "-3,-0.5,'-3")  # text that looks like a formula still isn't run
+
     def test_it_keeps_entries_of_an_earlier_space_but_drops_what_the_former_partner_shared(self):
         do_leave_space(self.sam)
         files = self.export("alex", self.tmp)

@@ -46,6 +46,8 @@ def _csv_cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)  # a number, even a negative one, is never run as a formula
     value = str(value)
     if value.startswith(FORMULA_STARTS):
         return "'" + value
