@@ -93,7 +93,10 @@ class InviteTests(BaseTestCase):
         therapist = Client()
         therapist.force_login(make_therapist("lane"))
         therapist.get(f"/invite/{token}/")
-        therapist.post("/invite/confirm/")
+        page = therapist.get("/invite/confirm/")
+        self.assertContains(page, "This link is for a partner", status_code=403)
+        refused = therapist.post("/invite/confirm/")
+        self.assertContains(refused, "This link is for a partner", status_code=403)
         self.assertIsNone(actions.partner_of(self.robin))
         self.assertFalse(Membership.objects.filter(user__email="lane@example.org").exists())
 

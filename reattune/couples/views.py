@@ -138,6 +138,9 @@ def invite_confirm(request):
     if invite is None:
         request.session.pop(PENDING_INVITE, None)
         return render(request, "couples/invite_invalid.html", status=404)
+    if request.user.role != request.user.Role.PARTNER:
+        # The invite stays open for the partner it was meant for (do_join_space refuses too).
+        return render(request, "couples/invite_therapist.html", status=403)
     if request.method == "POST":
         try:
             actions.do_join_space(request.user, token)
