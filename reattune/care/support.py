@@ -48,10 +48,10 @@ CRISIS_MESSAGES = {
 
 
 def resource_set():
-    """The shipped resources merged with the host's override folder (settings.RESOURCE_DIRS,
-    the first folder listed; else the REATTUNE_RESOURCES_DIR environment variable)."""
+    """The shipped resources merged with the host's override folders (settings.RESOURCE_DIRS,
+    in order, a later folder winning; else the REATTUNE_RESOURCES_DIR environment variable)."""
     dirs = [d for d in (getattr(settings, "RESOURCE_DIRS", None) or []) if d]
-    return load_resources(dirs[0] if dirs else None)
+    return load_resources(dirs or None)
 
 
 def country_for(user, request=None) -> str | None:

@@ -205,6 +205,19 @@ dv_lines: []
     assert us.emergency.number == "911"
 
 
+def test_several_override_folders_apply_in_order(tmp_path):
+    first, second = tmp_path / "clinic", tmp_path / "branch"
+    first.mkdir()
+    second.mkdir()
+    write(first, "US.yaml", "name: From the clinic\n")
+    write(first, "GB.yaml", "name: Britain (clinic)\n")
+    write(second, "US.yaml", "name: From the branch\n")
+    res = load_resources([first, second])
+    assert resources_for("US", res).name == "From the branch"  # the later folder wins
+    assert resources_for("GB", res).name == "Britain (clinic)"  # the earlier one still counts
+    assert resources_for("US", res).emergency.number == "911"  # field by field
+
+
 def test_env_variable_points_to_the_override(tmp_path, monkeypatch):
     write(tmp_path, "US.yaml", "name: Env override\n")
     monkeypatch.setenv("REATTUNE_RESOURCES_DIR", str(tmp_path))

@@ -370,27 +370,36 @@ def _expected_kind(stem: str, path: Path) -> str:
 
 
 def load_resources(
-    override_dir: Path | str | None = None, *, base_dir: Path | str | None = None
+    override_dir: Path | str | Iterable[Path | str] | None = None,
+    *,
+    base_dir: Path | str | None = None,
 ) -> ResourceSet:
-    """Read, merge and check the shipped resource files and a host's override folder.
+    """Read, merge and check the shipped resource files and a host's override folders.
 
-    ``override_dir`` defaults to the ``REATTUNE_RESOURCES_DIR`` environment variable (if set).
+    ``override_dir`` is one folder or several, applied in order (a later folder's file
+    overrides the same file of an earlier one, field by field); it defaults to the
+    ``REATTUNE_RESOURCES_DIR`` environment variable (if set).
     Raises :class:`SafetyDataError` on any problem.
     """
     if override_dir is None:
         override_dir = os.environ.get(OVERRIDE_ENV) or None
+    if override_dir is None:
+        overrides: tuple[Path, ...] = ()
+    elif isinstance(override_dir, str | Path):
+        overrides = (Path(override_dir),)
+    else:
+        overrides = tuple(Path(folder) for folder in override_dir)
     base = Path(base_dir) if base_dir is not None else RESOURCES_DIR
-    over = Path(override_dir) if override_dir is not None else None
-    return _load(base, over)
+    return _load(base, overrides)
 
 
 @lru_cache(maxsize=8)
-def _load(base: Path, over: Path | None) -> ResourceSet:
+def _load(base: Path, overrides: tuple[Path, ...]) -> ResourceSet:
     documents: dict[str, tuple[dict, Path]] = {}
     for stem, path in _yaml_files(base).items():
         _expected_kind(stem, path)
         documents[stem] = (read_yaml(path), path)
-    if over is not None:
+    for over in overrides:
         if not over.is_dir():
             raise SafetyDataError(over, "(folder)", "the resources override folder does not exist")
         for stem, path in _yaml_files(over).items():
