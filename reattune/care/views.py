@@ -295,7 +295,7 @@ def therapist_home(request):
     grants = (
         TherapistGrant.objects.filter(therapist=request.user, revoked_at__isnull=True)
         .select_related("space")
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
     couples = []
     for grant in grants:
@@ -304,8 +304,12 @@ def therapist_home(request):
         except Http404:
             couples.append({"grant": grant, "open": False, "names": None})
             continue
+        # Ordered: an unordered list comes back in whatever order the database stores rows,
+        # which on PostgreSQL moves when a row is updated (a log-in), and the page would change.
         names = list(
-            User.objects.filter(pk__in=_member_ids(grant)).values_list("display_name", flat=True)
+            User.objects.filter(pk__in=_member_ids(grant))
+            .order_by("pk")
+            .values_list("display_name", flat=True)
         )
         couples.append({"grant": grant, "open": True, "names": " and ".join(names)})
     return render(request, "care/therapist_home.html", {"couples": couples})
