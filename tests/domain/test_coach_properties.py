@@ -94,3 +94,27 @@ def test_text_at_the_cap_is_read():
 def test_non_string_is_refused():
     with pytest.raises(TypeError):
         analyze(None)  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_the_ascii_fast_path_finds_exactly_what_the_regexes_find(raw):
+    """ASCII messages are read with byte translations instead of regexes (text.py): the same
+    tokens, the same digits and the same sentence marks, or the analysis would differ."""
+    from reattune.domain.coach.text import (
+        ASCII_CLASSES,
+        ASCII_TOKENS_APART,
+        DIGIT_CLASS,
+        SENTENCE_MARK_CLASS,
+        SENTENCE_MARKS,
+        TOKEN_RE,
+        normalize,
+    )
+
+    work = normalize(raw)
+    encoded = work.encode()
+    assert encoded.translate(ASCII_TOKENS_APART).decode().split() == TOKEN_RE.findall(work)
+    classes = encoded.translate(ASCII_CLASSES)
+    assert (DIGIT_CLASS in classes) == any(c.isdigit() for c in work)
+    marks = [i for i, c in enumerate(work) if c in SENTENCE_MARKS]
+    assert [i for i, b in enumerate(classes) if b == SENTENCE_MARK_CLASS[0]] == marks

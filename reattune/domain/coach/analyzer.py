@@ -8,17 +8,27 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Set
 from operator import itemgetter
 
 from .labels import LEVELS
 from .lexicon import DIGIT_RE, DIGIT_WORD, SYMBOL_RE, Lexicon, load_lexicon
 from .model import MAX_CHARS, Analysis, Feeling, Finding, TextTooLong
-from .text import SENTENCE_RE, TOKEN_RE, is_token_char, mask, normalize, quoted_regions
+from .text import (
+    ASCII_CLASSES,
+    ASCII_TOKENS_APART,
+    DIGIT_CLASS,
+    SENTENCE_MARK_CLASS,
+    SENTENCE_MARKS,
+    SENTENCE_RE,
+    TOKEN_RE,
+    is_token_char,
+    mask,
+    normalize,
+    quoted_regions,
+)
 
-# Must agree with SENTENCE_RE, which finds the runs between these marks.
-_SENTENCE_MARKS = ".!?;\n"
-_HAS_SENTENCE_MARK = re.compile(r"[.!?;\n]").search
+_HAS_SENTENCE_MARK = re.compile(r"[.!?;\n]").search  # one of SENTENCE_MARKS
 # A single quote can open a quotation only at the start or after a space or bracket.
 _SINGLE_QUOTE_OPENS = re.compile(r"[\s(\[:]'").search
 
@@ -53,6 +63,7 @@ _LEVEL_LABELS = {level: f"level_{level}" for level in LEVELS}
 # not building a fresh empty list or set each time is a measurable part of the analyzer's speed.
 _NO_HITS: tuple = ()
 _NO_LABELS: frozenset[str] = frozenset()
+_NO_SENTENCES: frozenset[int] = frozenset()
 _NO_EXPLANATION = ("",)  # the pieces of an empty explanation
 
 # Sort key for hits (kind, start, end, options). The sort is stable, so hits that start at the
@@ -61,7 +72,7 @@ _NO_EXPLANATION = ("",)  # the pieces of an empty explanation
 _by_start = itemgetter(1)
 # Picked out by map() rather than by a comprehension, which costs a function call in Python 3.11.
 _span_of_match = itemgetter(1, 2)  # (start, end) of a family hit (kind, start, end, options)
-_finding_of = itemgetter(3)  # the Finding of a (start, label, sequence, finding) entry
+_finding_of = itemgetter(-1)  # the Finding, last in each entry of _findings' list
 
 
 _PATTERN_FAMILIES = frozenset({"blame", "criticism", "contempt", "defensiveness", "stonewalling"})
@@ -89,10 +100,22 @@ class _Message:
     def __init__(self, work: str, lex: Lexicon) -> None:
         self.lex = lex
         self.work = work
-        tokens = TOKEN_RE.findall(work)
-        if not work.isascii():
-            tokens += SYMBOL_RE.findall(work)
-        if DIGIT_RE.search(work):
+        if work.isascii():
+            # The usual message, read with byte translations rather than regexes (a regex call
+            # costs more than a whole translation): the tokens, and the class of each character
+            # (see text.py).
+            encoded = work.encode()
+            tokens = encoded.translate(ASCII_TOKENS_APART).decode().split()
+            classes = encoded.translate(ASCII_CLASSES)
+            has_digit = DIGIT_CLASS in classes
+            body = classes.rstrip(SENTENCE_MARK_CLASS)  # without the marks at the end
+            marks_inside = SENTENCE_MARK_CLASS[0] in body
+        else:
+            tokens = TOKEN_RE.findall(work) + SYMBOL_RE.findall(work)
+            has_digit = DIGIT_RE.search(work) is not None
+            body = work.rstrip(SENTENCE_MARKS)
+            marks_inside = _HAS_SENTENCE_MARK(body) is not None
+        if has_digit:
             tokens.append(DIGIT_WORD)
         # family -> hits (kind, start, end, options) in the order of the text; a family with
         # no hit has no entry. Every family is found here at once: a short message triggers few
@@ -105,41 +128,64 @@ class _Message:
         if bits & lex.pattern_bits:
             self._run_patterns(bits)
         # (start, end) of each sentence. Most messages are one sentence, with at most marks
-        # at the end: that case needs no regex.
-        body = work.rstrip(_SENTENCE_MARKS)
-        if not _HAS_SENTENCE_MARK(body):
+        # at the end: that case needs no regex. `starts` has where each sentence starts, for
+        # a message of more than one (else None).
+        self.starts: list[int] | None = None
+        if not marks_inside:
             self.sentences = [(0, len(body))] if body else []
         else:
             self.sentences = [match.span() for match in SENTENCE_RE.finditer(work)]
-        self.starts = [start for start, _ in self.sentences] if len(self.sentences) > 1 else None
+            if len(self.sentences) > 1:
+                self.starts = [start for start, _ in self.sentences]
         # label -> spans (start, end) in the order they were found
         self.hits: dict[str, list[Span]] = {}
         # label -> the kind of each of its hits, for the labels whose explanation depends on
         # the kind (Lexicon.kind_explanations); other labels need no kinds
         self.hit_kinds: dict[str, list[str]] = {}
-        # sentence index -> labels found in it
+        # sentence index -> labels found in it, kept only for a message of several sentences
         self.sentence_labels: dict[int, set[str]] = {}
         self.feelings: list[Feeling] = []
-        self.kind: set[int] = set()  # sentences that say something kind
+        # sentences that say something kind (a shared empty set until one does)
+        self.kind: set[int] | frozenset[int] = _NO_SENTENCES
 
     def _run_patterns(self, bits: int) -> None:
         """Run every pattern whose bit is set, in lexicon order (so within a family, after its
         plain-word hits, patterns add their hits in the order the lexicon lists them)."""
-        work, found, patterns = self.work, self.found, self.lex.numbered_patterns
+        work, found, patterns = self.work, self.found, self.lex.numbered_searches
         bits &= self.lex.pattern_bits  # not the families' plain-word bits
-        to_sort: set[str] = set()  # families with hits from more than one source
+        to_sort: set[str] | None = None  # families with hits from more than one source
         while bits:
             lowest = bits & -bits  # bit n is pattern n: lowest first, in lexicon order
             bits ^= lowest
-            family, branch = patterns[lowest.bit_length() - 1]
-            branch_hits = branch.hits(work)  # a new list, left to right, when not empty
+            family, search, branch, whole_match = patterns[lowest.bit_length() - 1]
+            # Searched here rather than in Branch.hits: a third of the patterns tried do not
+            # match, and those then cost no further call.
+            match = search(work)
+            if match is None:
+                continue
+            start, end = match.span()
+            if (
+                whole_match
+                and start < end
+                and (start == 0 or work[start - 1] == " ")
+                and search(work, end) is None
+            ):
+                # The usual case, as Branch.hits_from would find it: one hit, after a space.
+                branch_hits = [(branch.kind, start, end, branch.options)]
+            else:
+                branch_hits = branch.hits_from(work, match)  # a new list, left to right
             if branch_hits:
                 family_hits = found.get(family)
                 if family_hits is None:
                     found[family] = branch_hits
                 else:
                     family_hits.extend(branch_hits)
-                    to_sort.add(family)
+                    if to_sort is None:
+                        to_sort = {family}
+                    else:
+                        to_sort.add(family)
+        if to_sort is None:
+            return
         for family in to_sort:
             # In the order of the text; the sort is stable, so hits that start at the same
             # place keep the order they were found in.
@@ -155,9 +201,10 @@ class _Message:
             while start >= 0:
                 end = start + size
                 # A whole token: no token character (as in TOKEN_RE) just before or after.
-                if (start == 0 or not is_token_char(work[start - 1])) and (
-                    end == length or not is_token_char(work[end])
-                ):
+                # (Mostly a space, which needs no further test.)
+                if (
+                    start == 0 or work[start - 1] == " " or not is_token_char(work[start - 1])
+                ) and (end == length or work[end] == " " or not is_token_char(work[end])):
                     for family, kind, options in table[word]:
                         hit = (kind, start, end, options)
                         family_hits = found.get(family)
@@ -193,12 +240,15 @@ class _Message:
                 self.hit_kinds[label] = [kind]
             else:
                 kinds.append(kind)
-        index = self.sentence(start)
-        labels = self.sentence_labels.get(index)
-        if labels is None:
-            self.sentence_labels[index] = {label}
-        else:
-            labels.add(label)
+        if self.starts is not None:
+            # Several sentences: note the labels of each. (In one sentence, the labels so far
+            # are simply those of self.hits; see labels_in.)
+            index = self.sentence(start)
+            labels = self.sentence_labels.get(index)
+            if labels is None:
+                self.sentence_labels[index] = {label}
+            else:
+                labels.add(label)
 
     def find(self, name: str) -> list | tuple:
         """Matches of one pattern family, in the order of the text (empty if none)."""
@@ -210,7 +260,11 @@ class _Message:
                 return True
         return False
 
-    def labels_in(self, index: int) -> set[str] | frozenset[str]:
+    def labels_in(self, index: int) -> Set[str]:
+        """The labels added so far in one sentence (before the levels, which are not
+        sentence-bound, are added to the hits)."""
+        if self.starts is None:
+            return self.hits.keys()  # one sentence: every label so far is in it
         return self.sentence_labels.get(index, _NO_LABELS)
 
     def disclaimed(self, index: int, pos: int) -> bool:
@@ -227,7 +281,7 @@ def analyze(text: str, lang: str = "en") -> Analysis:
     if len(text) > MAX_CHARS:
         raise TextTooLong(len(text))
     lex = load_lexicon(lang)
-    if not text.strip():
+    if not text or text.isspace():  # (as `not text.strip()`, without a copy)
         return Analysis(text=text, lang=lang)
     prepared = normalize(text)
     if _may_hold_quotes(prepared):
@@ -263,16 +317,15 @@ def analyze(text: str, lang: str = "en") -> Analysis:
 
 
 def _feelings(msg: _Message) -> None:
-    lex, work = msg.lex, msg.work
-    found = msg.find("emotions")
-    if not found:
-        return
-    excluded = [(a, b) for _, a, b, _ in msg.find("not_feelings")]
+    lex, work, found = msg.lex, msg.work, msg.found
+    excluded = found.get("not_feelings", _NO_HITS)
     taken: list[Span] = []
-    for _, start, end, options in found:
-        if any(a < end and start < b for a, b in excluded):
+    # (The `excluded and` and `taken and` tests skip building a generator in the usual case
+    # where the list is empty.)
+    for _, start, end, options in found["emotions"]:
+        if excluded and any(a < end and start < b for _, a, b, _ in excluded):
             continue
-        if any(a < end and start < b for a, b in taken):
+        if taken and any(a < end and start < b for a, b in taken):
             continue  # "feel so ignored" and "ignored" are the same feeling
         taken.append((start, end))
         emotion = options["emotion"]
@@ -282,14 +335,16 @@ def _feelings(msg: _Message) -> None:
             intensity = min(3, intensity + 1)
         elif lex.milder.search(before):
             intensity = max(1, intensity - 1)
+        # Positional arguments (word, family, intensity, span, valence, owned): cheaper than
+        # keywords for a call made for every feeling.
         msg.feelings.append(
             Feeling(
-                word=emotion.word,
-                family=emotion.family,
-                intensity=intensity,
-                span=(start, end),
-                valence=emotion.valence,
-                owned=_owned(msg, start, end),
+                emotion.word,
+                emotion.family,
+                intensity,
+                (start, end),
+                emotion.valence,
+                _owned(msg, start, end),
             )
         )
 
@@ -300,7 +355,7 @@ def _owned(msg: _Message, start: int, end: int) -> bool:
     first = TOKEN_RE.match(work, start)
     if first is not None and first.group() in lex.first_person:
         return True  # the form itself starts with "I" ("I miss")
-    sentence_start, _ = msg.bounds(msg.sentence(start))
+    sentence_start = msg.sentences[msg.sentence(start)][0] if msg.starts is not None else 0
     tokens = TOKEN_RE.findall(work, sentence_start, start)
     after = TOKEN_RE.search(work, end)
     next_token = after.group() if after and after.start() - end < 3 else ""
@@ -345,7 +400,7 @@ def _subject(msg: _Message, sentence_start: int, pos: int) -> tuple[str | None, 
 
 def _absolutes(msg: _Message) -> None:
     lex, work = msg.lex, msg.work
-    for kind, start, end, _ in msg.find("absolutes"):
+    for kind, start, end, _ in msg.found.get("absolutes", _NO_HITS):
         index = msg.sentence(start)
         s_start, s_end = msg.bounds(index)
         if lex.softener.search(work[max(s_start, start - 16) : start]):
@@ -360,7 +415,10 @@ def _absolutes(msg: _Message) -> None:
         if who != "partner":
             continue
         if _kind_absolute(msg, kind, index, start, end):
-            msg.kind.add(index)
+            if msg.kind:
+                msg.kind.add(index)
+            else:
+                msg.kind = {index}
             continue
         msg.add("absolute", start, end)
         msg.add("you_blame", min(subject_start, start), end, "absolute")
@@ -420,7 +478,7 @@ def _kind_sentence(msg: _Message, index: int) -> bool:
 
 
 def _complaints(msg: _Message) -> None:
-    for kind, start, end, options in msg.find("complaint"):
+    for kind, start, end, options in msg.found.get("complaint", _NO_HITS):
         index = msg.sentence(start)
         if msg.labels_in(index) & _NOT_A_COMPLAINT or index in msg.kind:
             continue
@@ -442,14 +500,19 @@ def _complaints(msg: _Message) -> None:
 
 
 def _i_statements(msg: _Message) -> None:
+    found = msg.found
     disguised_sentences: set[int] = set()
-    for _, start, end, _ in msg.find("i_disguised"):
+    for _, start, end, _ in found.get("i_disguised", _NO_HITS):
         msg.add("disguised_blame", start, end)
         disguised_sentences.add(msg.sentence(start))
-    candidates: list[Span] = [(s, e) for _, s, e, _ in msg.find("i_needs")]
-    candidates += [(s, e) for _, s, e, _ in msg.find("i_feel_like_self")]
-    candidates += [f.span for f in msg.feelings if f.owned]
-    for start, end in sorted(candidates):
+    candidates: list[Span] = [f.span for f in msg.feelings if f.owned]
+    if "i_needs" in found:
+        candidates += map(_span_of_match, found["i_needs"])
+    if "i_feel_like_self" in found:
+        candidates += map(_span_of_match, found["i_feel_like_self"])
+    if len(candidates) > 1:
+        candidates.sort()
+    for start, end in candidates:
         index = msg.sentence(start)
         if index in disguised_sentences:
             continue
@@ -475,13 +538,13 @@ def _i_statements(msg: _Message) -> None:
 
 def _validation_and_curiosity(msg: _Message) -> None:
     lex, work = msg.lex, msg.work
-    for _, start, end, _ in msg.find("validation"):
+    for _, start, end, _ in msg.found.get("validation", _NO_HITS):
         index = msg.sentence(start)
         _, s_end = msg.bounds(index)
         if lex.validation_cancel in work[end : s_end + 1]:
             continue
         msg.add("validation", start, end)
-    for _, start, end, _ in msg.find("curiosity"):
+    for _, start, end, _ in msg.found.get("curiosity", _NO_HITS):
         index = msg.sentence(start)
         _, s_end = msg.bounds(index)
         if not work.startswith("?", s_end):
@@ -489,7 +552,7 @@ def _validation_and_curiosity(msg: _Message) -> None:
         if msg.labels_in(index) & _BLAMING_OR_DEFENSIVE:
             continue
         msg.add("curiosity_question", start, end)
-    for _, start, end, _ in msg.find("invitations"):
+    for _, start, end, _ in msg.found.get("invitations", _NO_HITS):
         msg.add("curiosity_question", start, end)
 
 
@@ -499,13 +562,13 @@ def _validation_and_curiosity(msg: _Message) -> None:
 def _levels(msg: _Message) -> dict[str, list[Span]]:
     """Spans of each level found (also added to the hits), and logistics_only if it applies."""
     found: dict[str, list[Span]] = {}
-    for kind, start, end, _ in msg.find("levels"):
+    for kind, start, end, _ in msg.found.get("levels", _NO_HITS):
         spans = found.get(kind)
         if spans is None:
             found[kind] = [(start, end)]
         else:
             spans.append((start, end))
-    logistics = list(map(_span_of_match, msg.find("logistics")))
+    logistics = list(map(_span_of_match, msg.found.get("logistics", _NO_HITS)))
     if logistics:
         found.setdefault("content", []).extend(logistics)
     if msg.feelings:
@@ -521,10 +584,15 @@ def _levels(msg: _Message) -> dict[str, list[Span]]:
         and "process" not in found
         and "meaning" not in found
         and _NOT_LOGISTICS_ONLY.isdisjoint(msg.hits)
-        and not msg.find("logistics_not_only")
+        and "logistics_not_only" not in msg.found
     ):
-        for start, end in logistics:
-            msg.add("logistics_only", start, end)
+        if "logistics_only" in msg.lex.kind_explanations:
+            for start, end in logistics:
+                msg.add("logistics_only", start, end)
+        else:
+            # Nothing reads the labels of each sentence after this, so the spans can go
+            # straight in.
+            msg.hits["logistics_only"] = logistics
     return found
 
 
@@ -536,49 +604,72 @@ def _findings(msg: _Message, text: str) -> list[Finding]:
     explanations = lex.explanation_pieces
     kind_explanations = lex.kind_explanations
     hits = msg.hits
+    # Each entry is (start, label, finding), or (start, label, sequence, finding) for a label
+    # that gives one finding per kind: sorted by where they start, then by label. Only those
+    # labels can tie on (start, label); their sequence number keeps the order they were made
+    # in (as a stable sort would), so Findings are never compared.
+    ordered: list[tuple] = []
     if msg.feelings:
         hits["feeling_named"] = named = []
         for feeling in msg.feelings:
             named.append(feeling.span)
     else:
+        # Quotes no words: the explanation is its template as written.
         stripped = len(text) - len(text.lstrip())
-        hits["no_feeling_named"] = [(stripped, len(text.rstrip()))]
-    # One finding per label and explanation: a kind with its own explanation gets its own.
-    # Each entry is (start, label, sequence, finding): sorted by where they start, then by
-    # label; the sequence number keeps the order of findings that tie (as a stable sort
-    # would) and means Findings are never compared.
-    ordered: list[tuple[int, str, int, Finding]] = []
-    for label, label_spans in hits.items():
-        own_keys = kind_explanations.get(label)
-        if own_keys is None:  # the usual case: every hit shares the label's explanation
-            groups: Iterable[tuple[str, list[Span]]] = ((label, label_spans),)
+        explanation = "{words}".join(explanations.get("no_feeling_named", _NO_EXPLANATION))
+        ordered.append(
+            (
+                stripped,
+                "no_feeling_named",
+                Finding("no_feeling_named", [(stripped, len(text.rstrip()))], explanation),
+            )
+        )
+    for label, spans in hits.items():
+        if label in kind_explanations:
+            _findings_by_kind(msg, text, label, spans, ordered)
+            continue
+        # The usual case: every hit of the label shares one explanation.
+        if len(spans) > 1:
+            spans = _merge(spans)
+        # The explanation around each "{words}" of its template (see Lexicon).
+        pieces = explanations.get(label, _NO_EXPLANATION)
+        if len(pieces) == 1:
+            explanation = pieces[0]
+        elif len(spans) == 1:  # the usual case, without _quote_words' bookkeeping
+            start, end = spans[0]
+            words = " ".join(text[start:end].split())
+            explanation = (words if len(words) <= 60 else words[:57] + "…").join(pieces)
         else:
-            by_key: dict[str, list[Span]] = {}
-            for span, kind in zip(label_spans, msg.hit_kinds[label], strict=False):
-                key = own_keys.get(kind, label)
-                spans = by_key.get(key)
-                if spans is None:
-                    by_key[key] = [span]
-                else:
-                    spans.append(span)
-            groups = by_key.items()
-        for key, spans in groups:
-            if len(spans) > 1:
-                spans = _merge(spans)
-            # The explanation around each "{words}" of its template (see Lexicon).
-            pieces = explanations.get(key) or explanations.get(label, _NO_EXPLANATION)
-            if len(pieces) == 1 or label == "no_feeling_named":
-                explanation = pieces[0] if len(pieces) == 1 else "{words}".join(pieces)
-            elif len(spans) == 1:  # the usual case, without _quote_words' bookkeeping
-                start, end = spans[0]
-                words = " ".join(text[start:end].split())
-                explanation = (words if len(words) <= 60 else words[:57] + "…").join(pieces)
-            else:
-                explanation = _quote_words(text, spans).join(pieces)
-            ordered.append((spans[0][0], label, len(ordered), Finding(label, spans, explanation)))
+            explanation = _quote_words(text, spans).join(pieces)
+        ordered.append((spans[0][0], label, Finding(label, spans, explanation)))
     if len(ordered) > 1:
         ordered.sort()
     return list(map(_finding_of, ordered))
+
+
+def _findings_by_kind(
+    msg: _Message, text: str, label: str, label_spans: list[Span], ordered: list[tuple]
+) -> None:
+    """The findings of a label whose kinds have explanations of their own: one per explanation."""
+    explanations = msg.lex.explanation_pieces
+    own_keys = msg.lex.kind_explanations[label]
+    by_key: dict[str, list[Span]] = {}
+    for span, kind in zip(label_spans, msg.hit_kinds[label], strict=False):
+        key = own_keys.get(kind, label)
+        spans = by_key.get(key)
+        if spans is None:
+            by_key[key] = [span]
+        else:
+            spans.append(span)
+    for key, spans in by_key.items():
+        if len(spans) > 1:
+            spans = _merge(spans)
+        pieces = explanations.get(key) or explanations.get(label, _NO_EXPLANATION)
+        if len(pieces) == 1:
+            explanation = pieces[0]
+        else:
+            explanation = _quote_words(text, spans).join(pieces)
+        ordered.append((spans[0][0], label, len(ordered), Finding(label, spans, explanation)))
 
 
 def _quote_words(text: str, spans: list[Span]) -> str:
