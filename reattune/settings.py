@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "reattune.core.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that its 405 passes back through every middleware above (headers, session).
+    "reattune.core.middleware.PageMethodsMiddleware",
 ]
 
 ROOT_URLCONF = "reattune.urls"

@@ -1,5 +1,6 @@
-"""Headers every response carries, and the sliding idle timeout for sessions."""
+"""Headers every response carries, the methods pages answer, and the sliding idle timeout."""
 
+from django.http import HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -41,6 +42,30 @@ class SecurityHeadersMiddleware:
                 add_never_cache_headers(response)
                 response["Cache-Control"] = "no-store, " + response["Cache-Control"]
         return response
+
+
+PAGE_METHODS = ("GET", "HEAD", "POST")
+
+
+class PageMethodsMiddleware:
+    """Pages are read with GET and changed with POST forms; any other method gets 405.
+
+    Without this, a thin view that checks only for POST treats PUT or DELETE like GET and
+    answers 200 with the page, which tells a client nothing. The JSON API (/api/) declares
+    its own methods per operation (django-ninja) and answers 405 itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in PAGE_METHODS and not request.path.startswith("/api/"):
+            return HttpResponseNotAllowed(
+                PAGE_METHODS,
+                content=f"This address does not accept {request.method[:10]} requests.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
 
 
 class IdleSessionMiddleware:
