@@ -126,6 +126,29 @@ class TherapistFlowTests(BaseTestCase):
         self.assertRedirects(response, "/therapist/", fetch_redirect_response=False)
         self.assertEqual(self.client.get("/home/").status_code, 404)
 
+    def test_the_home_lists_every_couple_with_names_from_one_query(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        therapist = make_therapist("lane")
+        grant_for(self.alex, therapist, consent_by=[self.sam])
+        client = Client()
+        client.force_login(therapist)
+        client.get("/therapist/")
+        with CaptureQueriesContext(connection) as one_couple:
+            client.get("/therapist/")
+        grant_for(self.casey, therapist, consent_by=[self.jordan])
+        with CaptureQueriesContext(connection) as two_couples:
+            page = client.get("/therapist/").content.decode()
+        self.assertIn("Alex and Sam", page)
+        self.assertIn("Casey and Jordan", page)
+
+        def user_queries(captured):
+            return sum(' FROM "accounts_user"' in q["sql"] for q in captured)
+
+        # The session's user and every couple's names: the same two for any number of couples.
+        self.assertEqual(user_queries(two_couples), user_queries(one_couple))
+
     def test_a_grant_ends_when_the_couple_space_closes(self):
         from reattune.couples.actions import do_leave_space
 

@@ -300,27 +300,23 @@ def therapist_home(request):
     couples = []
     for grant in grants:
         try:
-            access.therapist_grant(request.user, grant.space_id, "couple")
+            # The access helper's answer carries the members it checked consent for.
+            member_ids = access.therapist_grant(request.user, grant.space_id, "couple").member_ids
         except Http404:
-            couples.append({"grant": grant, "open": False, "names": None})
+            couples.append({"grant": grant, "open": False, "member_ids": ()})
             continue
-        # Ordered: an unordered list comes back in whatever order the database stores rows,
-        # which on PostgreSQL moves when a row is updated (a log-in), and the page would change.
-        names = list(
-            User.objects.filter(pk__in=_member_ids(grant))
-            .order_by("pk")
-            .values_list("display_name", flat=True)
+        couples.append({"grant": grant, "open": True, "member_ids": member_ids})
+    # Every couple's names in one query. Ordered by id (member_ids is sorted): an unordered
+    # list comes back in whatever order the database stores rows, which on PostgreSQL moves
+    # when a row is updated (a log-in), and the page would change.
+    names = dict(
+        User.objects.filter(pk__in=[pk for c in couples for pk in c["member_ids"]]).values_list(
+            "pk", "display_name"
         )
-        couples.append({"grant": grant, "open": True, "names": " and ".join(names)})
-    return render(request, "care/therapist_home.html", {"couples": couples})
-
-
-def _member_ids(grant):
-    from reattune.couples.models import Membership
-
-    return Membership.objects.filter(space_id=grant.space_id, left_at__isnull=True).values_list(
-        "user_id", flat=True
     )
+    for couple in couples:
+        couple["names"] = " and ".join(names[pk] for pk in couple["member_ids"]) or None
+    return render(request, "care/therapist_home.html", {"couples": couples})
 
 
 def _journal_allowed(user, space_id) -> bool:
