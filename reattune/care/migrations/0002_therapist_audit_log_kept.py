@@ -6,15 +6,13 @@ from django.db import migrations, models
 
 
 def fill_names(apps, schema_editor):
-    """Existing audit rows: keep "who" once the therapist's account is gone."""
+    """Existing audit rows: keep "who" once the therapist's account is gone (one update per
+    therapist, not per row)."""
     TherapistRead = apps.get_model("care", "TherapistRead")
     User = apps.get_model("accounts", "User")
-    ids = TherapistRead.objects.values_list("therapist_id", flat=True)
-    names = dict(User.objects.filter(pk__in=ids).values_list("pk", "display_name"))
-    for read in TherapistRead.objects.filter(therapist_name="").only("pk", "therapist_id"):
-        name = names.get(read.therapist_id)
-        if name:
-            TherapistRead.objects.filter(pk=read.pk).update(therapist_name=name)
+    ids = TherapistRead.objects.values_list("therapist_id", flat=True).distinct()
+    for pk, name in User.objects.filter(pk__in=ids).values_list("pk", "display_name"):
+        TherapistRead.objects.filter(therapist_id=pk).update(therapist_name=name)
 
 
 class Migration(migrations.Migration):
