@@ -28,7 +28,7 @@ from .text import (
     quoted_regions,
 )
 
-_HAS_SENTENCE_MARK = re.compile(r"[.!?;\n]").search  # one of SENTENCE_MARKS
+_HAS_SENTENCE_MARK = re.compile(f"[{re.escape(SENTENCE_MARKS)}]").search
 # A single quote can open a quotation only at the start or after a space or bracket.
 _SINGLE_QUOTE_OPENS = re.compile(r"[\s(\[:]'").search
 
@@ -249,10 +249,6 @@ class _Message:
                 self.sentence_labels[index] = {label}
             else:
                 labels.add(label)
-
-    def find(self, name: str) -> list | tuple:
-        """Matches of one pattern family, in the order of the text (empty if none)."""
-        return self.found.get(name, _NO_HITS)
 
     def within(self, name: str, start: int, end: int) -> bool:
         for _, s, e, _ in self.found.get(name, _NO_HITS):
@@ -636,9 +632,7 @@ def _findings(msg: _Message, text: str) -> list[Finding]:
         if len(pieces) == 1:
             explanation = pieces[0]
         elif len(spans) == 1:  # the usual case, without _quote_words' bookkeeping
-            start, end = spans[0]
-            words = " ".join(text[start:end].split())
-            explanation = (words if len(words) <= 60 else words[:57] + "…").join(pieces)
+            explanation = _quoted_piece(text, *spans[0]).join(pieces)
         else:
             explanation = _quote_words(text, spans).join(pieces)
         ordered.append((spans[0][0], label, Finding(label, spans, explanation)))
@@ -676,14 +670,18 @@ def _quote_words(text: str, spans: list[Span]) -> str:
     """The words of up to three spans, each shortened to 60 characters, without repeats."""
     seen: list[str] = []
     for start, end in spans:
-        piece = " ".join(text[start:end].split())
-        if len(piece) > 60:
-            piece = piece[:57] + "…"
+        piece = _quoted_piece(text, start, end)
         if piece and piece not in seen:
             seen.append(piece)
             if len(seen) == 3:
                 break
     return "”, “".join(seen)
+
+
+def _quoted_piece(text: str, start: int, end: int) -> str:
+    """The words of one span on one line, shortened to 60 characters."""
+    piece = " ".join(text[start:end].split())
+    return piece if len(piece) <= 60 else piece[:57] + "…"
 
 
 def _merge(spans: list[Span]) -> list[Span]:

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from .anchors import DIGIT_TOKEN, anchor_requirements
-from .text import TOKEN_RE, is_token_char
+from .text import SENTENCE_MARKS, TOKEN_RE, is_token_char
 
 LEXICON_ROOT = Path(__file__).resolve().parents[2] / "data" / "lexicons"
 
@@ -66,7 +66,6 @@ class LexiconError(ValueError):
         super().__init__(f"{file}: field '{field_name}': {problem}")
 
 
-_SENTENCE_MARKS = ".!?;\n"
 # How many of a pattern's sets of needed words are checked before its regex runs: the third
 # and later rarely rule out anything the first three have not.
 REQUIREMENT_CHECKS = 3
@@ -141,7 +140,7 @@ class Branch:
     def _sentence_starts_at(text: str, start: int) -> bool:
         """Only non-word characters between the sentence's start and this position?"""
         index = start - 1
-        while index >= 0 and text[index] not in _SENTENCE_MARKS:
+        while index >= 0 and text[index] not in SENTENCE_MARKS:
             if is_token_char(text[index]):
                 return False
             index -= 1
@@ -280,25 +279,21 @@ class Lexicon:
     # bit meaning "one of this family's plain-word patterns is among the tokens".
     # A pattern is tried only if the message has a word from each of its first REQUIREMENT_CHECKS
     # sets of needed words (anchors.py). The bits of all checks are packed side by side into
-    # one integer, check_width bits per check, so a message's tokens are OR-ed once each:
+    # one integer, one width of bits per check, so a message's tokens are OR-ed once each:
     # word -> packed bits it turns on (see possible_patterns).
     token_bits: dict[str, int] = field(default_factory=dict)
     # The packed bits the checks start from: patterns with nothing (more) to check, word bits.
     start_bits: int = 0
-    check_width: int = 0
     check_mask: int = 0  # the bits of one check
     check_shifts: tuple[int, ...] = ()  # where the second and later checks start
     word_bits: int = 0  # the families' plain-word bits together
     pattern_bits: int = 0  # the bits of all patterns (all but the word bits)
-    # pattern number -> (family, pattern), the order of the bits
-    numbered_patterns: tuple[tuple[str, Branch], ...] = ()
     # pattern number -> (family, the search method of its regex, pattern, whether its hits are
     # whole matches after a word edge: not whole sentences, not group "m")
     numbered_searches: tuple[tuple[str, Any, Branch, bool], ...] = ()
     family_bits: dict[str, int] = field(default_factory=dict)  # all bits of one family
     # family -> (number of its first pattern, bits of its patterns counted from there, patterns)
     family_patterns: dict[str, tuple[int, int, tuple[Branch, ...]]] = field(default_factory=dict)
-    _group_bits: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.trigger_words = frozenset(self.triggers)
@@ -325,12 +320,10 @@ class Lexicon:
             offset += count
         self.word_bits = sum(word_bit.values())
         self.pattern_bits = (1 << len(self.owners)) - 1
-        self.numbered_patterns = tuple(
-            (name, self.sets[name].branches[local]) for name, local in self.owners
-        )
+        numbered = [(name, self.sets[name].branches[local]) for name, local in self.owners]
         self.numbered_searches = tuple(
             (name, branch.regex.search, branch, not (branch.sentence or branch.inner))
-            for name, branch in self.numbered_patterns
+            for name, branch in numbered
         )
         # checks[c][word]: bits of the patterns whose c-th needed set holds this word
         checks: list[dict[str, int]] = [{} for _ in range(REQUIREMENT_CHECKS)]
@@ -349,7 +342,7 @@ class Lexicon:
         for word, entries in self.word_table.items():
             for name in {name for name, _, _ in entries}:
                 checks[0][word] = checks[0].get(word, 0) | word_bit[name]
-        width = self.check_width = len(self.owners) + len(self.sets)
+        width = len(self.owners) + len(self.sets)  # the bits of one check
         self.check_mask = (1 << width) - 1
         self.check_shifts = tuple(width * check for check in range(1, REQUIREMENT_CHECKS))
         self.start_bits = sum(bits << (width * check) for check, bits in enumerate(start))
@@ -370,16 +363,6 @@ class Lexicon:
         bits = packed & self.check_mask
         for shift in self.check_shifts:
             bits &= packed >> shift
-        return bits
-
-    def bits_of_groups(self, name: str, groups: tuple[frozenset[str], ...]) -> tuple[int, ...]:
-        """All bits of each group of families, worked out once and kept under a name (looking
-        up a name is cheaper than hashing the groups themselves on every call)."""
-        bits = self._group_bits.get(name)
-        if bits is None:
-            bits = self._group_bits[name] = tuple(
-                sum(self.family_bits[family] for family in group) for group in groups
-            )
         return bits
 
 
