@@ -25,7 +25,7 @@ import re
 import secrets
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.browser import unique_email
 from tests.browser.conftest import PHONE
@@ -62,6 +62,15 @@ def space_id_of(live_app, email: str) -> int:
 
 def audit_list(page):
     return page.get_by_role("list", name="When a therapist looked")
+
+
+def assert_closed(page: Page, paths, *hidden: str) -> None:
+    """Each page is the not-found page, with none of these words in it."""
+    for path in paths:
+        visit(page, path, status=404)
+        expect(page.get_by_role("heading", level=1)).to_have_text(NOT_FOUND)
+        for text in hidden:
+            assert text not in page.content()
 
 
 def test_a_therapist_sees_results_only_once_both_agree_and_until_one_stops_it(
@@ -123,10 +132,7 @@ def test_a_therapist_sees_results_only_once_both_agree_and_until_one_stops_it(
     expect(main).not_to_contain_text(second)
     expect(main.get_by_role("link")).to_have_count(0)
     fits_width(t)
-    for path in (couple_path, journal_path):
-        visit(t, path, status=404)
-        expect(t.get_by_role("heading", level=1)).to_have_text(NOT_FOUND)
-        assert first not in t.content() and marker not in t.content()
+    assert_closed(t, (couple_path, journal_path), first, marker)
 
     # A sees that she agreed (journal included) and that they wait for B; nobody looked.
     visit(a, "/care/")
@@ -211,10 +217,7 @@ def test_a_therapist_sees_results_only_once_both_agree_and_until_one_stops_it(
     expect(b.locator("#therapist .grant")).to_have_count(0)
 
     # The therapist's next visit finds nothing, and the couple is gone from their home.
-    for path in (couple_path, journal_path):
-        visit(t, path, status=404)
-        expect(t.get_by_role("heading", level=1)).to_have_text(NOT_FOUND)
-        assert first not in t.content() and marker not in t.content()
+    assert_closed(t, (couple_path, journal_path), first, marker)
     nav(t, "Couples")
     main = t.locator("main")
     expect(main).to_contain_text("No couple has invited you yet.")
