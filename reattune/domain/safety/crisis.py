@@ -48,7 +48,8 @@ _DOUBLE_QUOTES = str.maketrans(
     {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u201f": '"'}
 )
 _SENTENCE = re.compile(r"[^.!?;\n\r\u2026]+")
-_TOKEN = re.compile(r"[a-z']+")
+# Letters of any script (not only a-z), so negation works in every lexicon language.
+_TOKEN = re.compile(r"[^\W\d_][^\W\d_']*(?:'[^\W\d_']*)*")
 _QUOTED = re.compile(r'"([^"\n]{1,120})"')
 _SINGLE_QUOTED = re.compile(
     r"(?:^|(?<=[\s(\[]))\u2018([^\u2018\u2019\n]{1,120})\u2019(?![a-z])", re.I
