@@ -10,6 +10,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 # Test processes: one per core (CI has 2). Each gets its own test database and browser server.
 PYTEST_WORKERS ?= auto
+# The PostgreSQL pass runs what can behave differently on another database: every test that
+# touches the database or a server. Pure-domain tests, static analysis and the browser walk-
+# throughs (which exercise pages already covered by HTTP tests in this pass) run once, on SQLite.
+PG_ONLY_DB := --ignore=tests/domain --ignore=tests/browser --ignore=tests/test_static_analysis.py
 
 .PHONY: install install-test system-deps run test test-sqlite test-postgres lint format demo clean
 
@@ -46,7 +50,7 @@ test-sqlite:
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres:
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PG_ONLY_DB) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check reattune tests bench

@@ -104,3 +104,26 @@ class ProductionSettingsTests(SimpleTestCase):
         first = import_string(settings.PASSWORD_HASHERS[0])
         self.assertTrue(issubclass(first, Argon2PasswordHasher))
         self.assertEqual(first.algorithm, "argon2")
+
+
+class NoWallClockAssertionTests(SimpleTestCase):
+    """Timings belong in bench/: an assertion on elapsed time fails a clean run on a busy machine."""
+
+    TIMED = (
+        r"assert[^#\n]*(perf_counter|monotonic|time\.time|process_time)\(",
+        r"assert(Less|LessEqual|Greater|GreaterEqual)\([^)\n]*(elapsed|duration|seconds|took)",
+        r"assert [^#\n]*\b(elapsed|duration|took)\b\s*[<>]",
+    )
+
+    def test_no_test_asserts_on_wall_clock_time(self):
+        import re
+
+        pattern = re.compile("|".join(self.TIMED))
+        found = []
+        for path in sorted((ROOT / "tests").rglob("*.py")):
+            if path.name == "test_guards.py":
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if pattern.search(line):
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+        self.assertEqual(found, [], "move timings to bench/ and assert on counts instead")

@@ -1,7 +1,6 @@
 """The progress page: SVG charts aggregated in the database, same query count at any size."""
 
 import json
-import time
 from datetime import timedelta
 
 from django.db import connection
@@ -59,11 +58,9 @@ class ProgressTests(BaseTestCase):
         client = self.client_for("alex")
         client.get("/rituals/progress/")  # warm: session
         for range_key, count in small.items():
-            started = time.perf_counter()
             with self.assertNumQueries(count):
                 response = client.get(f"/rituals/progress/?range={range_key}")
             self.assertEqual(response.status_code, 200)
-            self.assertLess(time.perf_counter() - started, 5, range_key)
         self.assertEqual(self.queries_for("/rituals/")[0], self.queries_for("/rituals/")[0])
 
     def test_it_renders_accessible_svg_charts_and_tables(self):
