@@ -38,12 +38,19 @@ def remember_session(user: User, session_key: str | None) -> None:
 
 
 @transaction.atomic
-def do_change_password(request, user: User, new_password: str) -> None:
+def do_change_password(request, user: User, new_password: str) -> int:
+    """New password; every other session ends and every personal access token stops working.
+
+    Someone who once knew the old password may have made a token with it, so no token
+    outlives the change. Returns how many tokens were turned off.
+    """
     user.set_password(new_password)
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
     remember_session(user, request.session.session_key)
     end_sessions(user, keep_session_key=request.session.session_key)
+    revoked, _ = AccessToken.objects.filter(user=user).delete()
+    return revoked
 
 
 @transaction.atomic

@@ -144,13 +144,25 @@ def token_revoke(request, token_id):
     return redirect(reverse("account") + "#tokens")
 
 
+def password_changed_message(revoked: int) -> str:
+    if revoked == 0:
+        return "Password changed. You were logged out everywhere else."
+    tokens = "access token was" if revoked == 1 else "access tokens were"
+    return (
+        f"Password changed. You were logged out everywhere else and your {revoked} "
+        f"{tokens} turned off. Make a new one below if a script still needs it."
+    )
+
+
 @signed_in_required
 @require_POST
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST)
     if form.is_valid():
-        actions.do_change_password(request, request.user, form.cleaned_data["new_password"])
-        messages.success(request, "Password changed. You were logged out everywhere else.")
+        revoked = actions.do_change_password(
+            request, request.user, form.cleaned_data["new_password"]
+        )
+        messages.success(request, password_changed_message(revoked))
         return redirect("account")
     tokens = AccessToken.objects.filter(user=request.user).order_by("-created_at")
     return render(
