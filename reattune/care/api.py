@@ -1,12 +1,15 @@
 """Care in the API: the help card and the help resources for the signed-in partner.
 
 The safety screen has no API on purpose: it is answered in the app, privately. The `support`
-object that other apps add to their save responses comes from reattune.care.support.support_for.
+object that other apps add to their save responses comes from reattune.care.support.support_for;
+its schema is `SupportOut` below (use `support: SupportOut | None = Field(None, ...)` with
+`exclude_none=True`, as journal/api.py does).
 """
 
 from datetime import datetime
+from typing import Literal
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from reattune.api.base import require_partner
 from reattune.care import help, support
@@ -46,6 +49,68 @@ class ResourcesOut(Schema):
     dv_lines: list[LineOut]
     directory: list[dict]
     message: str | None
+
+
+class SupportLineOut(Schema):
+    kind: Literal["crisis", "domestic_violence"]
+    name: str
+    phone: str
+    description: str
+    url: str | None = None
+    hours: str | None = None
+    region: str | None = None
+
+
+class EmergencyOut(Schema):
+    number: str | None = None
+    label: str
+
+
+class DirectoryOut(Schema):
+    name: str
+    url: str
+
+
+class SupportOut(Schema):
+    """The `support` object: present only when free text reads like a crisis.
+
+    Every API operation that saves or analyses free text adds it to its response as
+    ``support`` (left out when there is no hit). Nothing is stored or sent because of it.
+    """
+
+    kinds: list[Literal["harm_from_others", "suicide", "self_harm", "harm_to_others"]] = Field(
+        ..., description="What was found, most urgent first (being hurt comes first)."
+    )
+    context: Literal["private", "shared", "draft", "partner"] = Field(
+        ...,
+        description="private: saved, your partner cannot read it; shared: saved, your partner "
+        "can read it (or will once revealed); draft: not stored; partner: you are reading "
+        "what your partner revealed, with guidance on how to respond.",
+    )
+    message_key: str
+    message: str = Field(..., description="Wording that is true for the context.")
+    guidance: list[str] = Field(
+        default_factory=list, description="Steps for a partner who reads it (context partner)."
+    )
+    country: str | None = None
+    country_name: str | None = None
+    emergency: EmergencyOut
+    lines: list[SupportLineOut] = Field(
+        ...,
+        description="Help lines of the reader's country; domestic-violence lines first "
+        "when someone is hurt or threatened.",
+    )
+    directory: list[DirectoryOut]
+    note: str | None = None
+    safety_check_url: str | None = Field(
+        None, description="The private safety check (not for context partner)."
+    )
+
+
+SUPPORT_DESCRIPTION = (
+    "Only when the text reads like a crisis: how to reach help now, for the person who sent "
+    "the request alone (reattune.care.support). Left out otherwise. Nothing is stored or sent."
+)
 
 
 def _line(line):

@@ -1,8 +1,17 @@
-"""Help resources for a person, and the crisis check after free text is saved.
+"""Help resources for a person, and the one crisis check on every piece of free text.
 
-The crisis check stores nothing: on a hit, only the author's next page (or the API response to
-their own save) changes. Nothing is sent, logged or flagged anywhere a partner, a therapist or
-the host's logs could see.
+Every feature that accepts or analyses free text calls :func:`support_for` (API, CLI) or
+:func:`support_context` / ``core.aftersave.after_text_saved`` (pages) with the context the text
+lives in (see ``reattune.domain.safety.check``):
+
+* ``private``: saved where the partner cannot read it (the author's own journal entry).
+* ``shared``: saved, and the partner can read it now or once it is revealed.
+* ``draft``: coach text analysed in memory and not stored.
+* ``partner``: the partner reading revealed text; the reader gets guidance on how to respond and
+  the help lines for the reader's own country, never anything about the author's care data.
+
+The check stores nothing: on a hit, only the next page (or the API response) of the person who
+wrote or read the text changes. Nothing is sent, logged or flagged anywhere.
 """
 
 from django.conf import settings
@@ -10,7 +19,8 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
 from reattune.core.aftersave import register_after_save
-from reattune.domain.safety.crisis import detect_crisis
+from reattune.domain.safety.check import CONTEXTS, KIND_ORDER, check_text
+from reattune.domain.safety.check import ordered_kinds as _ordered
 from reattune.domain.safety.resources import (
     country_from_locale,
     load_resources,
@@ -18,31 +28,106 @@ from reattune.domain.safety.resources import (
     resources_for,
 )
 
-KIND_ORDER = ("harm_from_others", "suicide", "self_harm", "harm_to_others")
+SAFETY_CHECK_URL = "/care/safety/"
 
-CRISIS_MESSAGES = {
+# The first sentence, by kind: how the words sound, never what the person "is".
+LEADS = {
+    "harm_from_others": "What you wrote sounds frightening.",
+    "suicide": "What you wrote sounds really painful.",
+    "self_harm": "What you wrote sounds like you are going through a lot.",
+    "harm_to_others": "It sounds like things feel overwhelming right now.",
+}
+
+# Who can read the words: the only sentence that depends on the context. Each must be true.
+WHERE = {
+    "private": (
+        "Your words are saved where your partner cannot read them, and this help is shown to "
+        "you alone."
+    ),
+    "shared": (
+        "Your words are saved and shared, so your partner can read them (or will, once they "
+        "are revealed). This help is shown to you alone."
+    ),
+    "draft": "Nothing you typed here has been saved or sent, and this help is shown to you alone.",
+}
+
+# What to do, by kind.
+HELP = {
     "harm_from_others": (
-        "What you wrote sounds frightening. Your words are saved, and only you can see this "
-        "page. If you are in danger now, please call the emergency number. The lines below "
-        "help people whose partner or someone close hurts or threatens them: you can call "
-        "them just to talk it through."
+        "If you are in danger now, please call the emergency number. The lines below help "
+        "people whose partner or someone close hurts or threatens them: you can call them just "
+        "to talk it through."
     ),
     "suicide": (
-        "What you wrote sounds really painful. Your words are saved, and only you can see this "
-        "page. You do not have to carry this alone: the people on these lines are there to "
-        "listen, day and night. If you might act on these thoughts, call the emergency number "
-        "now."
+        "You do not have to carry this alone: the people on these lines are there to listen. If "
+        "you might act on these thoughts, call the emergency number now."
     ),
     "self_harm": (
-        "What you wrote sounds like you are going through a lot. Your words are saved, and "
-        "only you can see this page. The people on these lines listen without judging, and "
-        "talking can help with the urge to hurt yourself."
+        "The people on these lines listen without judging, and talking can help with the urge "
+        "to hurt yourself."
     ),
     "harm_to_others": (
-        "It sounds like things feel overwhelming right now. Your words are saved, and only you "
-        "can see this page. If you feel you might hurt someone, step away if you can and "
-        "reach out now: the people on these lines can help you through this moment. If "
-        "anyone is in danger, call the emergency number."
+        "If you feel you might hurt someone, step away if you can and reach out now: the people "
+        "on these lines can help you through this moment. If anyone is in danger, call the "
+        "emergency number."
+    ),
+}
+
+# Kept for older callers: the private wording of each kind.
+CRISIS_MESSAGES = {k: f"{LEADS[k]} {WHERE['private']} {HELP[k]}" for k in KIND_ORDER}
+
+# For a partner who reads what the author revealed: how to respond, with the reader's lines.
+PARTNER_MESSAGES = {
+    "harm_from_others": (
+        "Your partner wrote about being hurt, threatened or afraid of being hurt. Please take "
+        "it seriously. Here is how you can respond, and who you can call."
+    ),
+    "suicide": (
+        "Your partner wrote about not wanting to live or about ending their life. Please take "
+        "it seriously, even if it was said in passing. Here is how you can respond, and who you "
+        "can call."
+    ),
+    "self_harm": (
+        "Your partner wrote about hurting themselves. Please take it seriously. Here is how you "
+        "can respond, and who you can call."
+    ),
+    "harm_to_others": (
+        "Your partner wrote that they fear they might hurt someone. Please take it seriously. "
+        "Here is how you can respond, and who you can call."
+    ),
+}
+_ASK_SUICIDE = (
+    "Ask them directly: \u201cAre you thinking about ending your life?\u201d Asking does not "
+    "put the idea in their head; it shows them they can tell you."
+)
+PARTNER_GUIDANCE = {
+    "harm_from_others": (
+        "Take it seriously and believe them.",
+        "Ask them directly whether they are safe right now, and what would help.",
+        "Stay with them or stay in touch; let them choose the next step at their own pace.",
+        "Call one of the lines below together. If anyone is in danger now, call the emergency "
+        "number.",
+    ),
+    "suicide": (
+        "Take it seriously: tell them you read it and that you are glad they told you.",
+        _ASK_SUICIDE,
+        "Stay with them, or stay in touch, and listen more than you advise.",
+        "Call one of the lines below together. If they might act on it now, call the "
+        "emergency number.",
+    ),
+    "self_harm": (
+        "Take it seriously and stay calm: tell them you read it and that you care.",
+        "Ask them directly whether they are hurting themselves, and whether they are safe now.",
+        "Stay with them, or stay in touch, and listen more than you advise.",
+        "Call one of the lines below together. If they are injured or in danger, call the "
+        "emergency number.",
+    ),
+    "harm_to_others": (
+        "Take it seriously and stay calm.",
+        "Ask them directly whether they or anyone else is in danger right now.",
+        "If you feel unsafe, put some distance between you first: your safety matters too.",
+        "Call one of the lines below together. If anyone is in danger now, call the emergency "
+        "number.",
     ),
 }
 
@@ -69,10 +154,20 @@ def resources_for_user(user, request=None):
 
 
 def ordered_kinds(kinds) -> list[str]:
-    return [k for k in KIND_ORDER if k in kinds]
+    return list(_ordered(kinds))
 
 
-def crisis_context(user, kinds, request=None) -> dict:
+def message_for(kinds, context: str = "private") -> str:
+    """The wording shown with the help lines: true for who can read the text."""
+    kinds = ordered_kinds(kinds)
+    first = kinds[0]
+    if context == "partner":
+        return PARTNER_MESSAGES[first]
+    return f"{LEADS[first]} {WHERE[context]} {HELP[first]}"
+
+
+def crisis_context(user, kinds, request=None, context: str = "private") -> dict:
+    """Template context of the crisis page (res, line groups, messages) for these kinds."""
     kinds = ordered_kinds(kinds)
     res = resources_for_user(user, request)
     dv_first = "harm_from_others" in kinds
@@ -81,7 +176,8 @@ def crisis_context(user, kinds, request=None) -> dict:
         groups.reverse()
     return {
         "kinds": kinds,
-        "crisis_messages": [CRISIS_MESSAGES[k] for k in kinds],
+        "context": context,
+        "crisis_messages": [message_for([k], context) for k in kinds],
         "res": res,
         "line_groups": [(name, lines) for name, lines in groups if lines],
         "dv_first": dv_first,
@@ -100,25 +196,53 @@ def _line(line, kind: str) -> dict:
     }
 
 
-def support_for(user, text, request=None) -> dict | None:
-    """The `support` object of an API response to the author's own save, or None (no hit)."""
-    result = detect_crisis(text)
-    if not result:
-        return None
-    ctx = crisis_context(user, result.kinds, request)
+def _support(user, check, request) -> dict:
+    ctx = crisis_context(user, check.kinds, request, check.context)
     res = ctx["res"]
     lines = []
     for name, group in ctx["line_groups"]:
         lines += [_line(x, "domestic_violence" if name == "dv" else "crisis") for x in group]
+    partner = check.context == "partner"
     return {
         "kinds": ctx["kinds"],
-        "message": ctx["crisis_messages"][0],
+        "context": check.context,
+        "message_key": check.message_key,
+        "message": message_for(check.kinds, check.context),
+        "guidance": list(PARTNER_GUIDANCE[check.kinds[0]]) if partner else [],
         "country": res.country,
+        "country_name": res.name,
         "emergency": {"number": res.emergency.number, "label": res.emergency.label},
         "lines": lines,
         "directory": [{"name": d.name, "url": d.url} for d in res.directory],
         "note": res.message,
+        "safety_check_url": None if partner else SAFETY_CHECK_URL,
     }
+
+
+def support_for(user, text, request=None, context: str = "private") -> dict | None:
+    """The `support` object of an API response, or None (no crisis language).
+
+    ``user`` is the person who sees it: the author (private, shared, draft) or the partner
+    who reads revealed text (partner); the lines are for that person's country.
+    """
+    check = check_text(text, context)
+    if check is None:
+        return None
+    return _support(user, check, request)
+
+
+def support_context(user, text, request=None, context: str = "private") -> dict | None:
+    """Template context for a page that shows support inline, or None (no hit).
+
+    Render it with ``{% include "care/includes/support.html" %}``: it gives ``support`` (the
+    same dict as :func:`support_for`) plus ``res``, ``dv_first`` and ``crisis_messages``.
+    """
+    check = check_text(text, context)
+    if check is None:
+        return None
+    ctx = crisis_context(user, check.kinds, request, context)
+    ctx["support"] = _support(user, check, request)
+    return ctx
 
 
 def _continue_url(request) -> str:
@@ -134,14 +258,25 @@ def _continue_url(request) -> str:
 
 
 @register_after_save
-def crisis_after_save(request, text):
-    """After-save hook: the text is saved already; on a hit the author sees help right now."""
+def crisis_after_save(request, text, context: str = "private"):
+    """After-save hook: the text is saved already; on a hit its author sees help right now."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    result = detect_crisis(text)
-    if not result:
+    ctx = support_context(user, text, request, context)
+    if ctx is None:
         return None
-    context = crisis_context(user, result.kinds, request)
-    context["continue_url"] = _continue_url(request)
-    return render(request, "care/crisis.html", context)
+    ctx["continue_url"] = _continue_url(request)
+    return render(request, "care/crisis.html", ctx)
+
+
+__all__ = [
+    "CONTEXTS",
+    "country_for",
+    "crisis_after_save",
+    "crisis_context",
+    "message_for",
+    "resources_for_user",
+    "support_context",
+    "support_for",
+]

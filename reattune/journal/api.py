@@ -6,6 +6,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from reattune.api.base import require_partner
+from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.core import access
 from reattune.journal import actions
 from reattune.journal.models import MAX_ENTRY_CHARS, Entry
@@ -42,18 +43,15 @@ class EntryOut(Schema):
 
 
 class EntrySaved(EntryOut):
-    support: dict | None = Field(
-        None,
-        description="Only when the text reads like a crisis: how to reach help now, for the "
-        "author alone (reattune.care.support). Nothing is stored or sent.",
-    )
+    support: SupportOut | None = Field(None, description=SUPPORT_DESCRIPTION)
 
 
 def _saved(entry, user, request):
     from reattune.care.support import support_for
 
     out = _out(entry, user)
-    support = support_for(user, entry.body + "\n" + entry.title, request)
+    context = "shared" if entry.visibility == "shared" else "private"
+    support = support_for(user, entry.body + "\n" + entry.title, request, context=context)
     if support is not None:
         out["support"] = support
     return out

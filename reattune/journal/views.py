@@ -14,8 +14,12 @@ from reattune.journal.models import Entry
 def _after_save(request, entry):
     from reattune.core.aftersave import after_text_saved
 
+    context = "shared" if entry.visibility == "shared" else "private"
     return after_text_saved(
-        request, entry.body + "\n" + entry.title, redirect("journal-detail", entry.pk)
+        request,
+        entry.body + "\n" + entry.title,
+        redirect("journal-detail", entry.pk),
+        context=context,
     )
 
 
