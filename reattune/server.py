@@ -19,6 +19,13 @@ class RedactingAccessLogger(Logger):
         atoms["U"] = path
         atoms["q"] = ""
         atoms["f"] = "-"  # referer may carry an invite link
+        # Other atoms ({raw_uri}, {path_info}e, {query_string}e ...) repeat the path or the query:
+        # a custom log format must not bring back what the ones above leave out.
+        raw = [environ.get(k, "") for k in ("RAW_URI", "PATH_INFO", "QUERY_STRING")]
+        raw = [value for value in raw if value]
+        for key, value in list(atoms.items()):
+            if key not in ("r", "U") and isinstance(value, str) and any(x in value for x in raw):
+                atoms[key] = "-"
         return atoms
 
 

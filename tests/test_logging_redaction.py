@@ -79,7 +79,63 @@ class RedactingFilterTests(BaseTestCase):
         )
         self.assertNotIn("AbCdEfGhIjKlMnOpQrStUvWx", line)
         self.assertNotIn("QwErTyUiOpAsDfGhJkLz", line)
-        self.assertEqual(redact_path("/journal/12/?q=private words"), "/journal/12/")
+        self.assertEqual(redact_path("/rituals/daily/?q=private words"), "/rituals/daily/")
+
+    def test_private_paths_never_reach_a_log_line(self):
+        for path in ("/care/safety/result/", "/journal/12/", "/therapist/couples/3/",
+                     "/api/v1/journal/5", "/api/v1/care/resources"):  # fmt: skip
+            self.assertEqual(redact_path(path), "/[private]", path)
+            line = filtered(make_record(f"Not Found: {path}"))
+            self.assertNotIn(path.strip("/").split("/")[-1] + "/", line.replace("[private]", ""))
+            self.assertIn("/[private]", line)
+
+    def test_every_care_journal_and_therapist_route_is_private_in_logs(self):
+        """Walk the URL map: a route of the care, journal or therapist pages (or their API)
+        is logged only as /[private]."""
+        from django.urls import get_resolver
+
+        from reattune.core.logs import is_private_path
+
+        def walk(patterns, prefix=""):
+            for entry in patterns:
+                route = prefix + str(entry.pattern)
+                if hasattr(entry, "url_patterns"):
+                    yield from walk(entry.url_patterns, route)
+                else:
+                    yield "/" + route.lstrip("^").replace("\\", ""), entry
+
+        checked = 0
+        for route, entry in walk(get_resolver().url_patterns):
+            module = getattr(entry.callback, "__module__", "")
+            name = entry.name or ""
+            private = module.startswith(("reattune.care.", "reattune.journal.")) or name.startswith(
+                ("care", "therapist", "journal")
+            )
+            if route.startswith("/api/v1/"):
+                private = route.startswith(("/api/v1/care", "/api/v1/journal"))
+            if private:
+                concrete = route.replace("<int:", "7<").split("<")[0]
+                self.assertTrue(is_private_path(concrete), route)
+                checked += 1
+        self.assertGreater(checked, 10)
+
+    def test_the_server_access_log_writes_private_paths_as_one_placeholder(self):
+        from types import SimpleNamespace
+
+        from gunicorn.config import Config
+
+        from reattune.server import RedactingAccessLogger
+
+        logger = RedactingAccessLogger(Config())
+        environ = {"PATH_INFO": "/care/safety/result/", "REQUEST_METHOD": "GET",
+                   "SERVER_PROTOCOL": "HTTP/1.1", "QUERY_STRING": "a=b",
+                   "RAW_URI": "/care/safety/result/?a=b"}  # fmt: skip
+        response = SimpleNamespace(status="200 OK", response_length=10, headers=[], sent=10)
+        request = SimpleNamespace(headers=[], uri="/care/safety/result/?a=b")
+        atoms = logger.atoms(response, request, environ, __import__("datetime").timedelta(0))
+        self.assertEqual(atoms["r"], "GET /[private] HTTP/1.1")
+        self.assertEqual(atoms["U"], "/[private]")
+        self.assertNotIn("safety", " ".join(str(v) for v in atoms.values()))
 
     def test_it_keeps_the_exception_type_but_not_its_message(self):
         marker = f"exception-marker-{uuid.uuid4().hex}"  # not in the traceback's source line

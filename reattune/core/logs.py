@@ -27,8 +27,30 @@ def scrub(text: str) -> str:
     return text
 
 
+# Paths whose mere visit says something private (the safety check, crisis support, the journal,
+# the therapist's pages). Every log line, the server's access log included, shows them only as
+# PRIVATE_PATH, so a host reading logs cannot tell which of them a person opened.
+PRIVATE_PREFIXES = (
+    "/care/",
+    "/journal/",
+    "/therapist",  # the therapist's pages and /therapist-invite/
+    "/api/v1/care/",
+    "/api/v1/journal",
+    "/api/v1/therapist",
+)
+PRIVATE_PATH = "/[private]"
+
+
+def is_private_path(path: str) -> bool:
+    bare = path.split("?", 1)[0]
+    return any(bare == p.rstrip("/") or bare.startswith(p) for p in PRIVATE_PREFIXES)
+
+
 def redact_path(path: str) -> str:
-    """Paths such as /invite/<token>/ and /calendar/<token>.ics carry secrets."""
+    """Paths such as /invite/<token>/ and /calendar/<token>.ics carry secrets; private paths
+    (PRIVATE_PREFIXES) are not written at all."""
+    if is_private_path(path):
+        return PRIVATE_PATH
     return re.sub(r"/([A-Za-z0-9_\-]{20,})(?=[/.]|$)", "/[redacted]", path.split("?", 1)[0])
 
 
