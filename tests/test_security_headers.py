@@ -126,3 +126,25 @@ class SecurityHeaderTests(TestCase):
         for name, response in answers.items():
             with self.subTest(name):
                 self.assertEqual(header_problems(response), [])
+
+
+class StaticFileHeaderTests(TestCase):
+    """Static files are answered by WhiteNoise, before our middleware: they carry CSP too."""
+
+    def test_static_files_carry_csp_and_x_frame_options(self):
+        for path in (
+            "/static/reattune/app.css",
+            "/static/reattune/app.js",
+            "/static/reattune/icon.svg",
+        ):
+            with self.subTest(path):
+                response = Client().get(path)
+                self.assertEqual(response.status_code, 200)
+                directives = parse_csp(response.headers["Content-Security-Policy"])
+                self.assertEqual(directives["frame-ancestors"], ["'none'"])
+                self.assertEqual(directives["script-src"], ["'self'"])
+                self.assertEqual(directives["object-src"], ["'none'"])
+                self.assertEqual(response.headers["X-Frame-Options"], "DENY")
+                self.assertEqual(response.headers["X-Content-Type-Options"], "nosniff")
+                # Still cacheable: static files hold nothing personal.
+                self.assertNotIn("no-store", response.headers.get("Cache-Control", ""))

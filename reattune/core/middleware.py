@@ -20,11 +20,27 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
+
+
+def static_file_headers(headers, path: str, url: str) -> None:
+    """WhiteNoise's hook (settings.WHITENOISE_ADD_HEADERS_FUNCTION) for static files.
+
+    Static files never reach SecurityHeadersMiddleware, so they get the same policy here: an
+    SVG or a stray HTML file opened directly can run no foreign script and cannot be framed.
+    Their cache headers stay (they hold nothing personal).
+    """
+    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    headers["X-Frame-Options"] = "DENY"
+    headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+
+
 class SecurityHeadersMiddleware:
     """CSP allowing only our own origin; no-store on everything dynamic.
 
     Static files are answered by WhiteNoise before this middleware runs, so they keep their
-    cache headers; every page and API answer may show personal content and is never stored.
+    cache headers and get their security headers from static_file_headers; every page and API answer may show personal content and is never stored.
     """
 
     def __init__(self, get_response):
@@ -33,9 +49,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
-        )
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if not response.has_header("Cache-Control") or "no-store" not in response["Cache-Control"]:
             if not getattr(response, "cacheable", False):
