@@ -56,6 +56,7 @@ lint: install-test
 	$(BIN)/ruff check reattune tests bench
 	$(BIN)/ruff format --check reattune tests bench
 	$(BIN)/bandit -r reattune -q
+	$(BIN)/lint-imports
 
 format:
 	$(BIN)/ruff format reattune tests bench

@@ -25,3 +25,10 @@ def test_ruff_finds_nothing():
 def test_ruff_format_leaves_every_file_as_it_is():
     result = run(str(BIN / "ruff"), "format", "--check", "reattune", "tests", "bench")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_contracts_hold():
+    """The layer rules in pyproject.toml ([tool.importlinter]): the domain imports no Django."""
+    result = run(str(BIN / "lint-imports"), "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "BROKEN" not in result.stdout and "KEPT" in result.stdout
