@@ -1,31 +1,47 @@
-"""Explicit crisis language in free text: suicide, self-harm, harm to others.
+"""Crisis language in free text: suicide, self-harm, harm to others, harm from others.
 
-Called on every save of free text (journal, check-ins, reviews, coach saves). On a hit the text
-is saved as usual and only its author is shown how to reach help now; nothing is sent to anyone.
+Called on every free-text path (journal, check-ins, reviews, coach). On a hit the caller shows
+how to reach help now; nothing is sent to anyone and nothing about the hit is stored.
 
-Kinds: ``suicide``, ``self_harm``, ``harm_to_others`` (the author says they may hurt someone)
-and ``harm_from_others`` (the author says someone threatened or attacked them, or that they fear
-being killed or hurt: show the emergency number and domestic-violence lines first).
+Kinds: ``suicide`` (explicit or indirect wishes to die or not to exist, hopelessness about going
+on, means and preparations), ``self_harm``, ``harm_to_others`` (the author says they may hurt
+someone) and ``harm_from_others`` (the author says someone threatened, attacked or strangled
+them, or that they are afraid of them or of going home: show the emergency number and
+domestic-violence lines first).
 
 Design (plain Python, no Django):
 
-* The patterns are data, one file per language: ``reattune/data/lexicons/<lang>/crisis.yaml``.
-  The header of the English file explains every field. Unknown languages fall back to English.
-* Explicit language only. Each rule is written around first-person statements of intent or
-  experience ("I want to kill myself", "I've been cutting myself", "I'm going to kill him").
-  Idioms and hyperbole ("this deadline is killing me", "I could kill for a coffee", "dying to
-  see you") are never matched or are cancelled by an overlapping ``exclude`` phrase.
-* Negation inside the same clause cancels a match ("I'm not suicidal"), except after words
-  such as "can't stop" or "not sure" that do not negate.
-* Quoted titles of songs, films and books are blanked before matching.
-* Matching preserves offsets, so ``spans`` index the original text.
-* :func:`detect_crisis` never raises: on any internal error it logs and reports no hit, so a
-  save can never fail because of this check. The lexicon itself is checked by the tests
-  (:func:`load_lexicon` does raise on a broken file).
+* The patterns are data, one file per language: ``reattune/data/lexicons/<lang>/crisis.yaml``,
+  checked against ``reattune/data/schemas/crisis_lexicon.schema.json`` and then for what a
+  schema cannot see (unknown or nested definitions, duplicate ids, patterns that do not compile
+  or that nest unbounded repetition). The header of the English file explains every field.
+* Languages: every text is checked with EVERY shipped lexicon and the hits are joined. There is
+  no language guess: people mix languages, short texts defeat guessers, and the per-sentence
+  trigger words make a lexicon that has nothing to say about a sentence cost one search. A
+  ``lang`` argument only decides which lexicon is tried first (its span wins a tie).
+* Each rule is written around first-person statements of intent or experience, or threats and
+  attacks by another person against the author. Idioms and hyperbole ("this deadline is
+  killing me", "dead tired", "I'd die for a coffee") never match or are cancelled by an
+  overlapping rule ``exclude`` or file-wide ``idioms`` phrase.
+* Negation inside the same clause cancels a match ("I'm not suicidal"), except after words such
+  as "can't stop" or "not sure" that do not negate.
+* Quoted titles of songs, films and books are blanked before matching; a sentence about a film,
+  a book or the news (``reported``) is ignored unless the author speaks in the first person
+  right at the match.
+* Work is linear in the text length: only the first :data:`MAX_CHARS` characters are read, each
+  sentence is cut into overlapping pieces of at most :data:`SEGMENT` characters, every search
+  runs inside one piece (or a bounded window around a match) and no pattern may nest unbounded
+  repetition. :func:`scan_work` counts the characters handed to the regex engine, so tests can
+  check the bound without a clock.
+* :func:`detect_crisis` never raises: on any internal error it logs and reports no hit for that
+  language, so a save can never fail because of this check. :func:`validate_all_lexicons` does
+  raise (:class:`LexiconError`, naming file, field and problem); call it at start-up.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -34,12 +50,20 @@ from pathlib import Path
 
 import yaml
 
+from ..datafile import DataFileError
+
 log = logging.getLogger(__name__)
 
-LEXICON_ROOT = Path(__file__).resolve().parents[2] / "data" / "lexicons"
+DATA_ROOT = Path(__file__).resolve().parents[2] / "data"
+LEXICON_ROOT = DATA_ROOT / "lexicons"
+SCHEMA_FILE = DATA_ROOT / "schemas" / "crisis_lexicon.schema.json"
 DEFAULT_LANGUAGE = "en"
 KINDS = frozenset({"self_harm", "suicide", "harm_to_others", "harm_from_others"})
 MAX_CHARS = 200_000  # only the first 200,000 characters are checked (far above any entry)
+SEGMENT = 480  # longest piece of a sentence handed to the rules
+OVERLAP = 160  # consecutive pieces of a long sentence overlap by about this much
+_REACH = 160  # characters around a match searched for exclusions and negation
+_NEAR_SPEAKER = 40  # first-person words this close before a match keep it in a reported sentence
 
 # Typographic apostrophes and quotes become plain ones; every replacement is one character
 # for one character, so offsets stay the same.
@@ -47,7 +71,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u00b4": "'", "`": 
 _DOUBLE_QUOTES = str.maketrans(
     {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u201f": '"'}
 )
-_SENTENCE = re.compile(r"[^.!?;\n\r\u2026]+")
+_SENTENCE = re.compile(r"[^.!?;\n\r\u2026\u3002\u061f\u06d4]+")
 # Letters of any script (not only a-z), so negation works in every lexicon language.
 _TOKEN = re.compile(r"[^\W\d_][^\W\d_']*(?:'[^\W\d_']*)*")
 _QUOTED = re.compile(r'"([^"\n]{1,120})"')
@@ -57,11 +81,16 @@ _SINGLE_QUOTED = re.compile(
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _BY_NAME = re.compile(r"\s*,?\s+by\s+[A-Z]")
 _MACRO = re.compile(r"\{([a-z_]+)\}")
-_REACH = 160  # characters around a match searched for exclusions and negation
 
 
-class LexiconError(ValueError):
-    """A crisis lexicon file is malformed (names the file and the problem)."""
+class LexiconError(DataFileError):
+    """A crisis lexicon file is malformed: ``en/crisis.yaml: rules[3].pattern: problem``."""
+
+    def __init__(self, file: str | Path, field: str, problem: str):
+        super().__init__(file, field, problem)
+        path = Path(str(file))
+        self.file = f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+        self.args = (f"{self.file}: {field}: {problem}",)
 
 
 @dataclass(frozen=True)
@@ -70,6 +99,7 @@ class CrisisSpan:
     end: int
     kind: str
     rule: str
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +137,43 @@ class Lexicon:
     jokes: re.Pattern
     title_cues: re.Pattern
     triggers: re.Pattern
+    idioms: re.Pattern | None = None
+    reported: re.Pattern | None = None
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@functools.cache
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _field_path(parts) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top)"
+
+
+def _schema_check(data: object, path: Path) -> None:
+    from jsonschema.exceptions import best_match
+
+    errors = list(_validator().iter_errors(data))
+    if not errors:
+        return
+    err = best_match(errors)
+    message = err.message
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        known = set(err.schema.get("properties", {}))
+        extra = [repr(k) for k in err.instance if k not in known]
+        if extra:
+            message = f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(extra)}"
+    raise LexiconError(path, _field_path(err.absolute_path), message)
 
 
 def _spaces_to_whitespace(pattern: str) -> str:
@@ -129,102 +196,130 @@ def _spaces_to_whitespace(pattern: str) -> str:
     return "".join(out)
 
 
-def _compile(source: str, defs: dict[str, str], where: str) -> re.Pattern:
+def _nested_unbounded(pattern: str) -> bool:
+    """Does the pattern repeat, without bound, something that itself repeats without bound?
+
+    Such patterns ("(a+)+", "(\\w+ )*") can backtrack exponentially; they are refused.
+    """
+    try:
+        from re import _constants as c
+        from re import _parser as parser
+    except ImportError:  # pragma: no cover - other Python versions: skip the check
+        return False
+    repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
+
+    def walk(items, inside_unbounded: bool) -> bool:
+        for op, av in items:
+            if op in repeats:
+                _low, high, body = av
+                unbounded = high == c.MAXREPEAT
+                if unbounded and inside_unbounded:
+                    return True
+                if walk(body, inside_unbounded or unbounded):
+                    return True
+            elif op == c.SUBPATTERN:
+                if walk(av[-1], inside_unbounded):
+                    return True
+            elif op == getattr(c, "ATOMIC_GROUP", None):
+                if walk(av, inside_unbounded):
+                    return True
+            elif op == c.BRANCH:
+                if any(walk(branch, inside_unbounded) for branch in av[1]):
+                    return True
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                if walk(av[1], inside_unbounded):
+                    return True
+        return False
+
+    try:
+        return walk(parser.parse(pattern), False)
+    except Exception:  # the compile step reports real syntax errors
+        return False
+
+
+def _compile(source: str, defs: dict[str, str], path: Path, where: str) -> re.Pattern:
     def expand(match: re.Match) -> str:
         name = match.group(1)
         if name not in defs:
-            raise LexiconError(f"{where}: unknown definition {{{name}}}")
+            raise LexiconError(path, where, f"unknown definition {{{name}}}")
         return f"(?:{defs[name]})"
 
     text = _spaces_to_whitespace(_MACRO.sub(expand, source.strip()))
     try:
-        return re.compile(text, re.IGNORECASE)
+        compiled = re.compile(text, re.IGNORECASE)
     except re.error as exc:
-        raise LexiconError(f"{where}: invalid pattern ({exc})") from exc
+        raise LexiconError(path, where, f"invalid pattern ({exc})") from exc
+    if _nested_unbounded(text):
+        raise LexiconError(
+            path, where, "nested unbounded repetition (could take exponential time); bound it"
+        )
+    return compiled
 
 
 def _parse(data: object, path: Path) -> Lexicon:
-    name = str(path)
-    if not isinstance(data, dict):
-        raise LexiconError(f"{name}: expected a mapping at the top level")
-    for key in ("language", "rules", "first_person", "negation", "jokes", "titles", "triggers"):
-        if key not in data:
-            raise LexiconError(f"{name}: missing field {key!r}")
+    """Check one loaded lexicon document (schema, then semantics) and compile it."""
+    path = Path(str(path))
+    _schema_check(data, path)
+    if not isinstance(data, dict):  # the schema checked this; never skipped under -O
+        raise LexiconError(path, "(top)", "expected a mapping")
     raw_defs = data.get("defs") or {}
-    if not isinstance(raw_defs, dict):
-        raise LexiconError(f"{name}: field 'defs' must be a mapping")
     defs = {str(k): str(v).strip() for k, v in raw_defs.items()}
     for key, value in defs.items():
         if _MACRO.search(value):
-            raise LexiconError(f"{name}: defs.{key}: definitions may not use other definitions")
+            raise LexiconError(path, f"defs.{key}", "definitions may not use other definitions")
+        try:
+            re.compile(_spaces_to_whitespace(value))
+        except re.error as exc:
+            raise LexiconError(path, f"defs.{key}", f"invalid pattern ({exc})") from exc
     rules = []
-    seen = set()
-    if not isinstance(data["rules"], list) or not data["rules"]:
-        raise LexiconError(f"{name}: field 'rules' must be a non-empty list")
+    seen: set[str] = set()
     for index, raw in enumerate(data["rules"]):
-        where = f"{name}: rules[{index}]"
-        if not isinstance(raw, dict):
-            raise LexiconError(f"{where}: expected a mapping")
-        rid = raw.get("id")
-        if not isinstance(rid, str) or not rid:
-            raise LexiconError(f"{where}: missing field 'id'")
-        where = f"{name}: rule {rid!r}"
+        where = f"rules[{index}]"
+        rid = raw["id"]
         if rid in seen:
-            raise LexiconError(f"{where}: duplicate id")
+            raise LexiconError(path, f"{where}.id", f"duplicate id {rid!r}")
         seen.add(rid)
-        kind = raw.get("kind")
-        if kind not in KINDS:
-            raise LexiconError(f"{where}: kind must be one of {sorted(KINDS)}, not {kind!r}")
-        if not isinstance(raw.get("pattern"), str):
-            raise LexiconError(f"{where}: missing field 'pattern'")
         excludes = raw.get("exclude") or []
-        if not isinstance(excludes, list):
-            raise LexiconError(f"{where}: field 'exclude' must be a list")
-        unknown = set(raw) - {"id", "kind", "pattern", "exclude", "first_person", "jokes_cancel"}
-        if unknown:
-            raise LexiconError(f"{where}: unknown field(s) {sorted(unknown)}")
         rules.append(
             _Rule(
                 id=rid,
-                kind=kind,
-                pattern=_compile(raw["pattern"], defs, f"{where} pattern"),
+                kind=raw["kind"],
+                pattern=_compile(raw["pattern"], defs, path, f"{where}.pattern ({rid})"),
                 exclude=tuple(
-                    _compile(str(x), defs, f"{where} exclude[{i}]") for i, x in enumerate(excludes)
+                    _compile(str(x), defs, path, f"{where}.exclude[{i}] ({rid})")
+                    for i, x in enumerate(excludes)
                 ),
                 first_person=bool(raw.get("first_person", False)),
                 jokes_cancel=bool(raw.get("jokes_cancel", False)),
             )
         )
     negation = data["negation"]
-    if not isinstance(negation, dict):
-        raise LexiconError(f"{name}: field 'negation' must be a mapping")
-    for key in ("cues", "not_before", "clause_breaks"):
-        words = negation.get(key) or []
-        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-            raise LexiconError(
-                f"{name}: negation.{key} must be a list of words (quote yes/no/on/off in YAML)"
-            )
     breaks = list(negation.get("clause_breaks") or [])
     clause_re = r"[,:()\"\u2013\u2014]" + (
         "|" + r"\b(?:" + "|".join(map(re.escape, breaks)) + r")\b" if breaks else ""
     )
-    titles = data["titles"]
-    if not isinstance(titles, dict) or "cues" not in titles:
-        raise LexiconError(f"{name}: field 'titles' must be a mapping with 'cues'")
-    window = negation.get("window", 5)
-    if not isinstance(window, int) or window < 1:
-        raise LexiconError(f"{name}: negation.window must be a positive whole number")
+    idioms = data.get("idioms") or []
+    idiom_re = (
+        _compile("|".join(f"(?:{str(x).strip()})" for x in idioms), defs, path, "idioms")
+        if idioms
+        else None
+    )
+    for i, x in enumerate(idioms):  # name the broken one, not the joined pattern
+        _compile(str(x), defs, path, f"idioms[{i}]")
+    reported = data.get("reported")
     return Lexicon(
         language=str(data["language"]),
         rules=tuple(rules),
-        first_person=_compile(str(data["first_person"]), defs, f"{name}: first_person"),
+        first_person=_compile(str(data["first_person"]), defs, path, "first_person"),
         negation_cues=frozenset(str(w).lower() for w in negation.get("cues") or []),
         not_before=frozenset(str(w).lower() for w in negation.get("not_before") or []),
         clause_breaks=re.compile(clause_re, re.IGNORECASE),
-        window=window,
-        jokes=_compile(str(data["jokes"]), defs, f"{name}: jokes"),
-        title_cues=_compile(str(titles["cues"]), defs, f"{name}: titles.cues"),
-        triggers=_compile(str(data["triggers"]), defs, f"{name}: triggers"),
+        window=int(negation.get("window", 5)),
+        jokes=_compile(str(data["jokes"]), defs, path, "jokes"),
+        title_cues=_compile(str(data["titles"]["cues"]), defs, path, "titles.cues"),
+        triggers=_compile(str(data["triggers"]), defs, path, "triggers"),
+        idioms=idiom_re,
+        reported=_compile(str(reported), defs, path, "reported") if reported else None,
     )
 
 
@@ -239,19 +334,72 @@ def available_languages(root: Path | None = None) -> list[str]:
     return sorted(p.parent.name for p in base.glob("*/crisis.yaml"))
 
 
+@lru_cache(maxsize=4)
+def _shipped_languages() -> tuple[str, ...]:
+    return tuple(available_languages())
+
+
+def _read(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(path, "(file)", f"cannot be read ({exc})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise LexiconError(path, where, f"YAML syntax error: {problem}") from exc
+    if data is None:
+        raise LexiconError(path, "(file)", "file is empty")
+    return data
+
+
+def load_lexicon_file(path: Path) -> Lexicon:
+    """Read, check and compile one lexicon file. Raises LexiconError."""
+    lexicon = _parse(_read(path), path)
+    if lexicon.language != path.parent.name:
+        raise LexiconError(
+            path, "language", f"{lexicon.language!r} does not match its folder {path.parent.name!r}"
+        )
+    return lexicon
+
+
 @lru_cache(maxsize=16)
 def load_lexicon(lang: str = DEFAULT_LANGUAGE, root: Path | None = None) -> Lexicon:
     """Load and compile the lexicon for ``lang`` (falls back to English). Raises LexiconError."""
     base = root or LEXICON_ROOT
-    code = _normalise_lang(lang)
-    path = base / code / "crisis.yaml"
+    path = base / _normalise_lang(lang) / "crisis.yaml"
     if not path.is_file():
         path = base / DEFAULT_LANGUAGE / "crisis.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise LexiconError(f"{path}: cannot be read ({exc})") from exc
-    return _parse(data, path)
+    return load_lexicon_file(path)
+
+
+def validate_all_lexicons(root: Path | None = None) -> dict[str, Lexicon]:
+    """Check every ``<lang>/crisis.yaml`` under ``root`` (default: the shipped lexicons).
+
+    Meant for start-up (an ``AppConfig.ready()``): raises :class:`LexiconError` naming the file,
+    the field and the problem of the first broken file, so the app refuses to start rather than
+    silently checking fewer languages. Returns the compiled lexicons by language.
+    """
+    base = root or LEXICON_ROOT
+    found = {path.parent.name: path for path in sorted(base.glob("*/crisis.yaml"))}
+    if DEFAULT_LANGUAGE not in found:
+        raise LexiconError(base / DEFAULT_LANGUAGE / "crisis.yaml", "(file)", "missing")
+    return {code: load_lexicon_file(path) for code, path in found.items()}
+
+
+# --------------------------------------------------------------------------- matching
+
+
+class _Meter:
+    """Counts characters handed to the regex engine (a clock-free measure of work)."""
+
+    __slots__ = ("chars",)
+
+    def __init__(self) -> None:
+        self.chars = 0
 
 
 def _is_title(text: str, start: int, end: int, inner: str, lex: Lexicon) -> bool:
@@ -296,55 +444,137 @@ def _overlaps(regex: re.Pattern, text: str, start: int, end: int, m_start: int, 
     return any(x.start() < m_end and x.end() > m_start for x in regex.finditer(text, start, end))
 
 
-def _scan(text: str, lex: Lexicon) -> CrisisResult:
-    plain = text.translate(_APOSTROPHES).translate(_DOUBLE_QUOTES)
-    # a left single quote opens a quotation; elsewhere treat it as an apostrophe
-    masked = _blank_titles(text, plain, lex).replace("\u2018", "'")
-    spans: list[CrisisSpan] = []
+def _pieces(masked: str, meter: _Meter):
+    """Sentences, with long ones cut into overlapping pieces of at most SEGMENT characters."""
     for sentence in _SENTENCE.finditer(masked):
         s_start, s_end = sentence.span()
-        if s_end - s_start < 3 or not lex.triggers.search(masked, s_start, s_end):
+        if s_end - s_start < 3:
+            continue
+        start = s_start
+        while True:
+            end = min(s_end, start + SEGMENT)
+            if end < s_end:
+                cut = masked.rfind(" ", start + SEGMENT // 2, end)
+                if cut > start:
+                    end = cut
+            yield start, end
+            if end >= s_end:
+                break
+            nxt = end - OVERLAP
+            space = masked.find(" ", nxt, end)
+            start = space + 1 if space != -1 and space + 1 < end else nxt
+
+
+def _prepare(text: str, lex: Lexicon) -> str:
+    plain = text.translate(_APOSTROPHES).translate(_DOUBLE_QUOTES)
+    # a left single quote opens a quotation; elsewhere treat it as an apostrophe
+    return _blank_titles(text, plain, lex).replace("\u2018", "'")
+
+
+def _scan(text: str, lex: Lexicon, meter: _Meter | None = None) -> list[CrisisSpan]:
+    meter = meter or _Meter()
+    masked = _prepare(text, lex)
+    meter.chars += 2 * len(text)
+    spans: list[CrisisSpan] = []
+    for p_start, p_end in _pieces(masked, meter):
+        meter.chars += p_end - p_start
+        if not lex.triggers.search(masked, p_start, p_end):
             continue
         fp_cache: bool | None = None
         joke_cache: bool | None = None
+        reported_cache: bool | None = None
         for rule in lex.rules:
-            for m in rule.pattern.finditer(masked, s_start, s_end):
+            meter.chars += p_end - p_start
+            for m in rule.pattern.finditer(masked, p_start, p_end):
                 m_start, m_end = m.span()
-                w_start, w_end = max(s_start, m_start - _REACH), min(s_end, m_end + _REACH)
+                w_start, w_end = max(p_start, m_start - _REACH), min(p_end, m_end + _REACH)
+                meter.chars += (w_end - w_start) * (len(rule.exclude) + 1)
                 if any(_overlaps(x, masked, w_start, w_end, m_start, m_end) for x in rule.exclude):
+                    continue
+                if lex.idioms is not None and _overlaps(
+                    lex.idioms, masked, w_start, w_end, m_start, m_end
+                ):
                     continue
                 if rule.first_person:
                     if fp_cache is None:
-                        fp_cache = bool(lex.first_person.search(masked, s_start, s_end))
+                        meter.chars += p_end - p_start
+                        fp_cache = bool(lex.first_person.search(masked, p_start, p_end))
                     if not fp_cache:
                         continue
                 if rule.jokes_cancel:
                     if joke_cache is None:
-                        joke_cache = bool(lex.jokes.search(masked, s_start, s_end))
+                        meter.chars += p_end - p_start
+                        joke_cache = bool(lex.jokes.search(masked, p_start, p_end))
                     if joke_cache:
                         continue
-                if _negated(masked[max(s_start, m_start - _REACH) : m_start], lex):
+                if lex.reported is not None:
+                    if reported_cache is None:
+                        meter.chars += p_end - p_start
+                        reported_cache = bool(lex.reported.search(masked, p_start, p_end))
+                    if reported_cache and not lex.first_person.search(
+                        masked, max(p_start, m_start - _NEAR_SPEAKER), m_end
+                    ):
+                        continue
+                if _negated(masked[max(p_start, m_start - _REACH) : m_start], lex):
                     continue
-                spans.append(CrisisSpan(m_start, m_end, rule.kind, rule.id))
-    if not spans:
+                spans.append(CrisisSpan(m_start, m_end, rule.kind, rule.id, lex.language))
+    return spans
+
+
+def _lexicons(lang: str | None) -> list[Lexicon]:
+    codes = list(_shipped_languages()) or [DEFAULT_LANGUAGE]
+    first = _normalise_lang(lang) if lang else DEFAULT_LANGUAGE
+    if first in codes:
+        codes.remove(first)
+        codes.insert(0, first)
+    out = []
+    for code in codes:
+        try:
+            out.append(load_lexicon(code))
+        except Exception:  # a broken file must not stop the other languages at run time
+            log.exception("crisis lexicon %s cannot be used; checking without it", code)
+    return out
+
+
+def _check(text: object, lang: str | None, meter: _Meter) -> CrisisResult:
+    if isinstance(text, bytes | bytearray):
+        text = bytes(text[: 4 * MAX_CHARS]).decode("utf-8", errors="replace")
+    if not isinstance(text, str) or not text.strip():
         return NO_HIT
-    spans.sort(key=lambda s: (s.start, s.end, s.kind))
+    text = text[:MAX_CHARS]
+    found: dict[tuple[int, int, str], CrisisSpan] = {}
+    for lex in _lexicons(lang):
+        try:
+            for span in _scan(text, lex, meter):
+                found.setdefault((span.start, span.end, span.kind), span)
+        except Exception:
+            log.exception("crisis check (%s) failed; no hit from this language", lex.language)
+    if not found:
+        return NO_HIT
+    spans = sorted(found.values(), key=lambda s: (s.start, s.end, s.kind))
     return CrisisResult(True, frozenset(s.kind for s in spans), tuple(spans))
 
 
-def detect_crisis(text: object, lang: str = DEFAULT_LANGUAGE) -> CrisisResult:
-    """Check ``text`` for explicit suicide, self-harm or harm-to-others language.
+def detect_crisis(text: object, lang: str | None = None) -> CrisisResult:
+    """Check ``text`` for crisis language in every shipped language.
 
     Returns ``CrisisResult(hit, kinds, spans)``; ``kinds`` is a subset of :data:`KINDS`
     ({"self_harm", "suicide", "harm_to_others", "harm_from_others"}); ``spans`` index ``text``.
+    ``lang`` (a code or tag such as "de" or "en-GB") only puts that language first.
     Never raises; anything that is not a string (or bytes) gives no hit.
     """
     try:
-        if isinstance(text, bytes | bytearray):
-            text = bytes(text).decode("utf-8", errors="replace")
-        if not isinstance(text, str) or not text.strip():
-            return NO_HIT
-        return _scan(text[:MAX_CHARS], load_lexicon(_normalise_lang(lang)))
+        return _check(text, lang, _Meter())
     except Exception:  # never let this check break a save
         log.exception("crisis check failed; treating the text as no hit")
         return NO_HIT
+
+
+def scan_work(text: object, lang: str | None = None) -> int:
+    """How many characters :func:`detect_crisis` hands to the regex engine for ``text``.
+
+    For tests and benchmarks: the work grows linearly with the text, whatever the machine load.
+    """
+    meter = _Meter()
+    _check(text, lang, meter)
+    return meter.chars
