@@ -15,8 +15,6 @@ wrote or read the text changes. Nothing is sent, logged or flagged anywhere.
 """
 
 from django.conf import settings
-from django.shortcuts import render
-from django.urls import Resolver404, resolve
 
 from reattune.core.aftersave import register_after_save
 from reattune.domain.safety.check import CONTEXTS, KIND_ORDER, check_text
@@ -48,7 +46,17 @@ WHERE = {
         "Your words are saved and shared, so your partner can read them (or will, once they "
         "are revealed). This help is shown to you alone."
     ),
-    "draft": "Nothing you typed here has been saved or sent, and this help is shown to you alone.",
+    "draft": (
+        "Nothing you typed here has been saved, and nothing has been sent to anyone: this help "
+        "is shown to you alone."
+    ),
+}
+# The coach (draft) does not comment on the words: it says plainly that this is a lot to carry.
+DRAFT_LEADS = {
+    "harm_from_others": "This sounds like a lot to carry, and frightening.",
+    "suicide": "This sounds like a lot to carry.",
+    "self_harm": "This sounds like a lot to carry.",
+    "harm_to_others": "This sounds like a lot to carry.",
 }
 
 # What to do, by kind.
@@ -134,8 +142,12 @@ PARTNER_GUIDANCE = {
 
 def resource_set():
     """The shipped resources merged with the host's override folders (settings.RESOURCE_DIRS,
-    in order, a later folder winning; else the REATTUNE_RESOURCES_DIR environment variable)."""
-    dirs = [d for d in (getattr(settings, "RESOURCE_DIRS", None) or []) if d]
+    in order, a later folder winning; else the REATTUNE_RESOURCES_DIR environment variable).
+    Works without Django settings too (the `reattune coach` command)."""
+    configured = settings.configured
+    dirs = [
+        d for d in ((getattr(settings, "RESOURCE_DIRS", None) if configured else None) or []) if d
+    ]
     return load_resources(dirs or None)
 
 
@@ -163,13 +175,16 @@ def message_for(kinds, context: str = "private") -> str:
     first = kinds[0]
     if context == "partner":
         return PARTNER_MESSAGES[first]
+    if context == "draft":
+        return f"{DRAFT_LEADS[first]} {WHERE['draft']} {HELP[first]}"
     return f"{LEADS[first]} {WHERE[context]} {HELP[first]}"
 
 
-def crisis_context(user, kinds, request=None, context: str = "private") -> dict:
+def crisis_context(user, kinds, request=None, context: str = "private", res=None) -> dict:
     """Template context of the crisis page (res, line groups, messages) for these kinds."""
     kinds = ordered_kinds(kinds)
-    res = resources_for_user(user, request)
+    if res is None:
+        res = resources_for_user(user, request)
     dv_first = "harm_from_others" in kinds
     groups = [("dv", res.dv_lines), ("crisis", res.crisis_lines)]
     if not dv_first:
@@ -197,8 +212,12 @@ def _line(line, kind: str) -> dict:
 
 
 def _support(user, check, request) -> dict:
-    ctx = crisis_context(user, check.kinds, request, check.context)
-    res = ctx["res"]
+    return build_support(check, resources_for_user(user, request))
+
+
+def build_support(check, res) -> dict:
+    """The `support` dict for a SafetyCheck and a CountryResources (no Django needed)."""
+    ctx = crisis_context(None, check.kinds, None, check.context, res=res)
     lines = []
     for name, group in ctx["line_groups"]:
         lines += [_line(x, "domestic_violence" if name == "dv" else "crisis") for x in group]
@@ -240,13 +259,16 @@ def support_context(user, text, request=None, context: str = "private") -> dict 
     check = check_text(text, context)
     if check is None:
         return None
-    ctx = crisis_context(user, check.kinds, request, context)
-    ctx["support"] = _support(user, check, request)
+    res = resources_for_user(user, request)
+    ctx = crisis_context(user, check.kinds, request, context, res=res)
+    ctx["support"] = build_support(check, res)
     return ctx
 
 
 def _continue_url(request) -> str:
     """Where 'carry on' leads: the start page of the feature the text was saved in."""
+    from django.urls import Resolver404, resolve
+
     first = request.path.strip("/").split("/", 1)[0]
     if first:
         try:
@@ -266,12 +288,15 @@ def crisis_after_save(request, text, context: str = "private"):
     ctx = support_context(user, text, request, context)
     if ctx is None:
         return None
+    from django.shortcuts import render
+
     ctx["continue_url"] = _continue_url(request)
     return render(request, "care/crisis.html", ctx)
 
 
 __all__ = [
     "CONTEXTS",
+    "build_support",
     "country_for",
     "crisis_after_save",
     "crisis_context",

@@ -1,9 +1,17 @@
-"""Coach endpoints. The text is analysed in memory and never logged or stored."""
+"""Coach endpoints. The text is analysed in memory and never logged or stored.
+
+Every text goes through the one safety check first (reattune.care.support.support_for): on
+crisis language the answer carries only `support` (context "draft"; for /validate, context
+"partner": how to respond to a partner who says this) and no analysis, rewrite or opener.
+Without a hit, `support` is left out.
+"""
 
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from reattune.api.base import require_partner
+from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
+from reattune.care.support import support_for
 from reattune.coach.present import feedback
 from reattune.domain.coach import MAX_CHARS, TextTooLong, build_opener, validating_responses
 
@@ -21,6 +29,30 @@ class OpenerIn(Schema):
     like: str = Field("", max_length=1000)
 
 
+class AnalyzeOut(Schema):
+    analysis: dict | None = Field(None, description="Left out when `support` is given.")
+    suggestions: dict | None = Field(
+        None, description="The rewrite, antidotes and a question back; left out with `support`."
+    )
+    support: SupportOut | None = Field(None, description=SUPPORT_DESCRIPTION)
+
+
+class ValidateOut(Schema):
+    replies: list[str] = Field(..., description="Empty when `support` is given.")
+    support: SupportOut | None = Field(
+        None,
+        description=SUPPORT_DESCRIPTION + " Here with context partner: how to respond to a "
+        "partner who speaks of suicide or of being hurt, with the lines of your country.",
+    )
+
+
+class OpenerOut(Schema):
+    text: str | None = Field(None, description="Left out when `support` is given.")
+    analysis: dict | None = None
+    adjusted: list[str] | None = None
+    support: SupportOut | None = Field(None, description=SUPPORT_DESCRIPTION)
+
+
 def _too_long(text: str):
     raise HttpError(
         422,
@@ -30,10 +62,16 @@ def _too_long(text: str):
 
 
 @router.post(
-    "/analyze", summary="Feedback on a draft: findings with spans, feelings, levels, a rewrite"
+    "/analyze",
+    response=AnalyzeOut,
+    exclude_none=True,
+    summary="Feedback on a draft: findings with spans, feelings, levels, a rewrite",
 )
-def analyze_text(request, payload: TextIn) -> dict:
-    require_partner(request)
+def analyze_text(request, payload: TextIn):
+    user = require_partner(request)
+    support = support_for(user, payload.text, request, context="draft")
+    if support is not None:
+        return {"support": support}
     try:
         result = feedback(payload.text)
     except TextTooLong:
@@ -41,22 +79,39 @@ def analyze_text(request, payload: TextIn) -> dict:
     return {"analysis": result["analysis"], "suggestions": result["suggestions"]}
 
 
-@router.post("/validate", summary="Validating replies to something your partner said")
-def validate(request, payload: TextIn) -> dict:
-    require_partner(request)
+@router.post(
+    "/validate",
+    response=ValidateOut,
+    exclude_none=True,
+    summary="Validating replies to something your partner said",
+)
+def validate(request, payload: TextIn):
+    user = require_partner(request)
+    support = support_for(user, payload.text, request, context="partner")
+    if support is not None:
+        return {"replies": [], "support": support}
     try:
         return {"replies": validating_responses(payload.text)}
     except TextTooLong:
         _too_long(payload.text)
 
 
-@router.post("/opener", summary="A calm opening from what you miss, feel and would like")
-def opener(request, payload: OpenerIn) -> dict:
+@router.post(
+    "/opener",
+    response=OpenerOut,
+    exclude_none=True,
+    summary="A calm opening from what you miss, feel and would like",
+)
+def opener(request, payload: OpenerIn):
     user = require_partner(request)
     from reattune.coach.views import _safety_mode
 
     if _safety_mode(user):
         raise HttpError(404, "Not found.")
-    if not any(v.strip() for v in (payload.miss, payload.feel, payload.like)):
+    fields = (payload.miss, payload.feel, payload.like)
+    if not any(v.strip() for v in fields):
         raise HttpError(422, "Fill in at least one of miss, feel and like.")
+    support = support_for(user, "\n".join(fields), request, context="draft")
+    if support is not None:
+        return {"support": support}
     return build_opener(payload.miss, payload.feel, payload.like).to_dict()

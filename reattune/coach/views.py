@@ -2,6 +2,10 @@
 
 What is typed here is never logged and never stored, unless the person presses "Save to my
 private journal" (docs/privacy.md).
+
+Every text is first given to the one safety check (reattune.care.support): on crisis language
+the coach gives no feedback, rewrite or opener, only plain words and the help lines (context
+"draft"); on "listen", a partner's crisis sentence shows how to respond (context "partner").
 """
 
 import uuid
@@ -10,6 +14,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from reattune.care.support import support_context
 from reattune.coach.present import feedback
 from reattune.core.decorators import partner_required
 from reattune.domain.coach import MAX_CHARS, TextTooLong, build_opener, validating_responses
@@ -23,9 +28,13 @@ def _safety_mode(user) -> bool:
     return safety_mode(user)
 
 
-def _feedback_context(text: str) -> dict:
+def _feedback_context(text: str, request=None) -> dict:
     if not text.strip():
         return {"empty": True}
+    if request is not None:
+        support = support_context(request.user, text, request, "draft")
+        if support is not None:
+            return {"support": support["support"]}
     try:
         return {"result": feedback(text)}
     except TextTooLong:
@@ -43,7 +52,7 @@ def coach(request):
     }
     status = 200
     if request.method == "POST":
-        context.update(_feedback_context(text))
+        context.update(_feedback_context(text, request))
         status = 422 if context.get("too_long") else 200
     return render(request, "coach/coach.html", context, status=status)
 
@@ -52,7 +61,7 @@ def coach(request):
 @require_POST
 def live_feedback(request):
     """The htmx fragment under the text box (debounced while typing)."""
-    context = _feedback_context(request.POST.get("text", ""))
+    context = _feedback_context(request.POST.get("text", ""), request)
     context["max_chars"] = MAX_CHARS
     return render(request, "coach/feedback.html", context)
 
@@ -82,7 +91,7 @@ def save(request):
             "max_chars": MAX_CHARS,
             "save_key": uuid.uuid4(),
             "save_error": str(error),
-            **_feedback_context(text),
+            **_feedback_context(text, request),
         }
         return render(request, "coach/coach.html", context, status=error.status)
     messages.success(request, "Saved to your private journal. Only you can see it.")
@@ -96,7 +105,10 @@ def listen(request):
     text = request.POST.get("text", "") if request.method == "POST" else ""
     context = {"text": text, "max_chars": MAX_CHARS}
     status = 200
-    if request.method == "POST" and text.strip():
+    support = support_context(request.user, text, request, "partner")
+    if request.method == "POST" and support is not None:
+        context["support"] = support["support"]
+    elif request.method == "POST" and text.strip():
         try:
             context["replies"] = validating_responses(text)
         except TextTooLong:
@@ -123,5 +135,9 @@ def opener(request):
         elif not any(v.strip() for v in fields.values()):
             context["error"], status = "Fill in at least one of the three boxes.", 422
         else:
-            context["opener"] = build_opener(**fields).to_dict()
+            support = support_context(request.user, "\n".join(fields.values()), request, "draft")
+            if support is not None:
+                context["support"] = support["support"]
+            else:
+                context["opener"] = build_opener(**fields).to_dict()
     return render(request, "coach/opener.html", context, status=status)

@@ -13,7 +13,7 @@ from .analyzer import analyze
 from .labels import SEVERITY
 from .lexicon import Lexicon, load_lexicon
 from .model import Analysis, Feeling, Suggestions
-from .text import TOKEN_RE
+from .text import SENTENCE_MARKS, TOKEN_RE
 
 _TRAILING = re.compile(r"[\s.,;:!?…\"'“”)\]]+$")
 _NON_TEXT = re.compile(r"[^\w\s',-]")
@@ -133,23 +133,58 @@ def _request(analysis: Analysis, lex: Lexicon, main: str, action: str) -> str:
 # ----- validating responses -----
 
 
+def _negated_feelings(analysis: Analysis, validating: dict) -> set[int]:
+    """Indexes of feelings said with a negation in their clause ("you don't love me", "I'm not
+    happy"): those are never mirrored back as if they were felt."""
+    words = {w.lower() for w in validating.get("negation_words", ())}
+    undone = {w.lower() for w in validating.get("negation_undone_by", ())}
+    window = int(validating.get("negation_window", 4))
+    text = analysis.text.replace("\u2019", "'")
+    negated: set[int] = set()
+    for index, feeling in enumerate(analysis.feelings):
+        start = feeling.span[0]
+        clause_start = max(text.rfind(mark, 0, start) for mark in SENTENCE_MARKS + ",") + 1
+        tokens = [m.group().lower() for m in TOKEN_RE.finditer(text, clause_start, start)]
+        if "but" in tokens or "just" in tokens:
+            cut = max(i for i, t in enumerate(tokens) if t in ("but", "just"))
+            tokens = tokens[cut + 1 :]
+        recent = tokens[-window:]
+        for i, token in enumerate(recent):
+            plain = token.replace("'", "")
+            if plain in words or token.endswith("n't"):
+                after = recent[i + 1] if i + 1 < len(recent) else ""
+                if after not in undone:
+                    negated.add(index)
+                    break
+    return negated
+
+
 def validating_responses(partner_text: str, lang: str = "en") -> list[str]:
-    """Responses to consider for what a partner shared: the feeling reflected before any advice."""
+    """Responses to consider for what a partner shared: the feeling reflected before any advice.
+
+    A feeling said with a negation is never mirrored: "I feel like you don't love me anymore"
+    does not get "I feel that way about you too".
+    """
     analysis = analyze(partner_text, lang)
     lex = load_lexicon(lang)
     validating = lex.templates["validating"]
     responses: list[str] = []
-    feelings = sorted(analysis.feelings, key=lambda f: (-f.intensity, f.span[0]))
+    negated = _negated_feelings(analysis, validating)
+    missing_good = any(analysis.feelings[i].valence == "positive" for i in negated)
+    kept = [f for i, f in enumerate(analysis.feelings) if i not in negated]
+    feelings = sorted(kept, key=lambda f: (-f.intensity, f.span[0]))
+    if missing_good:
+        responses.extend(validating.get("negated") or validating["default"])
     if feelings:
         strongest = feelings[0]
         reflectable = [f for f in feelings if lex.vocabulary[f.word].adjective]
         if reflectable:
             responses.append(validating["reflect_named"].format(feeling=reflectable[0].word))
-        family_lines = validating["families"].get(strongest.family, [])
-        responses.extend(family_lines)
+        if not (missing_good and strongest.valence == "positive"):
+            responses.extend(validating["families"].get(strongest.family, []))
     if "meaning" in analysis.levels:
         responses.append(validating["meaning"])
-    if not feelings:
+    if not feelings and not missing_good:
         if "content" in analysis.levels and "process" not in analysis.levels:
             responses.append(validating["content"])
         responses.extend(validating["default"])
