@@ -23,6 +23,11 @@ def cmd_serve(args) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    from reattune import keys
+
+    # Before migrating: keys that do not fit the data stop here, before anything is written.
+    if keys.startup_check():
+        return 1
     call_command("migrate", interactive=False, verbosity=0)
     if not os.environ.get("REATTUNE_STATIC_FROM_SOURCE"):
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -67,7 +72,12 @@ def cmd_rotate_keys(args) -> int:
     _setup_django()
     from reattune import keys
 
-    return keys.rotate(retire_old=args.retire_old, new_key=None)
+    if keys.startup_check():
+        return 1
+    if args.retire_old:
+        grace = keys.GRACE_SECONDS if args.grace is None else args.grace
+        return keys.retire(grace=grace, wait=args.wait)
+    return keys.rotate()
 
 
 def _version() -> str:
@@ -104,11 +114,26 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--days", type=int, default=84, help="days of rituals to generate")
     demo.set_defaults(func=cmd_demo)
 
-    rotate = sub.add_parser("rotate-keys", help="add a new encryption key and re-encrypt all data")
+    rotate = sub.add_parser(
+        "rotate-keys",
+        help="add a new encryption key and re-encrypt all data (then --retire-old)",
+        description="Step 1 (no option): add a new key and re-encrypt everything under it; "
+        "old keys stay for reading. Step 2 (--retire-old, at least --grace seconds later): "
+        "remove the old keys once no stored value and no running process needs them.",
+    )
     rotate.add_argument(
         "--retire-old",
         action="store_true",
-        help="after re-encrypting, remove the old keys from the key file",
+        help="remove the old keys, after checking nothing still uses them",
+    )
+    rotate.add_argument(
+        "--grace",
+        type=float,
+        default=None,
+        help="seconds the newest key must have been in place before retiring (default 120)",
+    )
+    rotate.add_argument(
+        "--wait", action="store_true", help="with --retire-old: wait out the grace period"
     )
     rotate.set_defaults(func=cmd_rotate_keys)
 

@@ -59,12 +59,15 @@ DATA_DIR = paths.ensure_data_dir()
 
 DEBUG = env_bool("REATTUNE_DEBUG")
 SECRET_KEY = env("REATTUNE_SECRET_KEY") or (DATA_DIR / paths.SECRET_KEY_FILE).read_text().strip()
-# Newest key first. Read by reattune.core.crypto; never logged.
-ENCRYPTION_KEYS = env_list("REATTUNE_ENCRYPTION_KEYS") or [
-    line.strip()
-    for line in (DATA_DIR / paths.ENCRYPTION_KEYS_FILE).read_text().splitlines()
-    if line.strip()
-]
+# Newest key first, never logged. With a key file (the default, or
+# REATTUNE_ENCRYPTION_KEYS_FILE), reattune.core.crypto reloads it whenever it changes, so
+# every running process follows `reattune rotate-keys`; inline keys never change at run time.
+# A missing or empty file gives [] here: `reattune serve` then refuses to start.
+ENCRYPTION_KEYS_FILE = paths.encryption_keys_file(DATA_DIR)
+if ENCRYPTION_KEYS_FILE is None:
+    ENCRYPTION_KEYS = paths.parse_keys(os.environ.get("REATTUNE_ENCRYPTION_KEYS", ""))
+else:
+    ENCRYPTION_KEYS = paths.read_keys(ENCRYPTION_KEYS_FILE)
 
 ALLOWED_HOSTS = env_list("REATTUNE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 SITE_URL = (env("REATTUNE_SITE_URL") or "").rstrip("/")
@@ -141,10 +144,12 @@ TEMPLATES = [
 if env("DATABASE_URL"):
     DATABASES = {"default": database_from_url(env("DATABASE_URL"))}
 else:
+    # Created 0600 before the first connection; SQLite gives -wal and -shm the same mode.
+    paths.prepare_sqlite_file(paths.sqlite_file(DATA_DIR))
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env("REATTUNE_SQLITE_PATH") or str(DATA_DIR / "reattune.sqlite3"),
+            "NAME": str(paths.sqlite_file(DATA_DIR)),
             "OPTIONS": {
                 # IMMEDIATE: a write transaction takes the lock at BEGIN, so two writers wait
                 # on busy_timeout instead of failing with "database is locked" mid-transaction.

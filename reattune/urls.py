@@ -36,6 +36,7 @@ urlpatterns = [
     path("journal/<int:entry_id>/edit/", journal.entry_edit, name="journal-edit"),
     path("journal/<int:entry_id>/delete/", journal.entry_delete, name="journal-delete"),
     path("api/v1/", api.urls),
+    path("", include("reattune.core.health")),  # /healthz for proxies and monitors
     # Feature issues: each app's own pages.
     path("", include("reattune.assessments.urls")),
     path("", include("reattune.plans.urls")),

@@ -88,13 +88,15 @@ def _prepare(tmp_path, database_url):
     return data_dir, env, before
 
 
-def test_rotate_and_retire_leaves_everything_readable_under_the_new_key_alone(tmp_path):
+def test_rotate_then_retire_leaves_everything_readable_under_the_new_key_alone(tmp_path):
     with fresh_database("reattune_cli_rotate") as database_url:
         data_dir, env, before = _prepare(tmp_path, database_url)
         (old_key,) = _keys(data_dir)
 
-        result = run_cli(["rotate-keys", "--retire-old"], env)
-        assert "Retired the old keys" in result.stdout, result.stdout
+        result = run_cli(["rotate-keys"], env)
+        assert "--retire-old" in result.stdout, result.stdout
+        result = run_cli(["rotate-keys", "--retire-old", "--grace", "0"], env)
+        assert "Retired 1 old key(s)" in result.stdout, result.stdout
 
         (new_key,) = _keys(data_dir)  # exactly one key left
         assert new_key != old_key

@@ -3,9 +3,19 @@
 Keys come from settings.ENCRYPTION_KEYS, newest first: new values are encrypted under the
 first key; any listed key may decrypt. A value that no key opens raises DecryptionFailed:
 the field never hands back ciphertext or an empty string in its place (fail closed).
+
+Key changes reach every running process. When the keys come from a file (the data
+directory's encryption.keys or REATTUNE_ENCRYPTION_KEYS_FILE), that file is the generation
+marker: `reattune rotate-keys` replaces it atomically (a new inode), and each process looks
+at it (one stat) before every encryption, and again before giving up on a value that its
+keys do not open. So a process encrypts under the newest key from the moment the new file
+is in place, and reads rows re-encrypted by another process without a restart.
 """
 
+import os
+import threading
 from functools import lru_cache
+from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -27,27 +37,164 @@ def _keyring(keys: tuple[str, ...]) -> MultiFernet:
         raise ImproperlyConfigured("An encryption key is not a valid Fernet key.") from error
 
 
+def _identity(path: Path) -> tuple | None:
+    """What changes whenever the key file is replaced or edited; None when it is missing."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+_lock = threading.Lock()
+_seen: dict[str, tuple | None] = {}
+
+
+def _key_file() -> Path | None:
+    return getattr(settings, "ENCRYPTION_KEYS_FILE", None)
+
+
+def _remember_current_file() -> None:
+    path = _key_file()
+    if path is not None:
+        _seen[str(path)] = _identity(path)
+
+
+def refresh() -> bool:
+    """Reload settings.ENCRYPTION_KEYS if the key file changed since it was read. True if so."""
+    path = _key_file()
+    if path is None:
+        return False
+    name = str(path)
+    if name in _seen and _seen[name] == _identity(path):
+        return False
+    with _lock:
+        identity = _identity(path)
+        if name in _seen and _seen[name] == identity:
+            return False
+        from reattune import paths
+
+        try:
+            keys = paths.read_keys(path)
+        except OSError:
+            keys = []  # unreadable: fail closed, and /healthz says so
+        # Replaced again while we read it? Then the identity differs and the next call reloads.
+        settings.ENCRYPTION_KEYS = keys
+        _seen[name] = identity
+        return True
+
+
+def current_keys() -> list[str]:
+    """The keys in force now (the key file as it is on disk), newest first."""
+    refresh()
+    return list(settings.ENCRYPTION_KEYS)
+
+
 def keyring() -> MultiFernet:
     return _keyring(tuple(settings.ENCRYPTION_KEYS))
 
 
 def encrypt(text: str) -> str:
+    refresh()
     return keyring().encrypt(text.encode("utf-8")).decode("ascii")
+
+
+def _open(token: str) -> str:
+    return keyring().decrypt(token.encode("ascii")).decode("utf-8")
 
 
 def decrypt(token: str, where: str = "a value") -> str:
     try:
-        return keyring().decrypt(token.encode("ascii")).decode("utf-8")
-    except (InvalidToken, UnicodeError, ValueError) as error:
-        raise DecryptionFailed(f"Could not decrypt {where} with the configured keys.") from error
+        return _open(token)
+    except (InvalidToken, UnicodeError, ValueError, ImproperlyConfigured) as error:
+        first = error
+    # Perhaps another process rotated the keys and re-encrypted this row: look again.
+    if refresh():
+        try:
+            return _open(token)
+        except (InvalidToken, UnicodeError, ValueError):
+            pass
+    elif isinstance(first, ImproperlyConfigured):
+        raise first
+    raise DecryptionFailed(f"Could not decrypt {where} with the configured keys.") from None
+
+
+def opens_with_newest(token: str) -> bool:
+    """True when the newest key alone opens the value (nothing older is needed for it)."""
+    keys = settings.ENCRYPTION_KEYS
+    if not keys:
+        return False
+    try:
+        Fernet(keys[0].encode()).decrypt(token.encode("ascii"))
+    except (InvalidToken, ValueError, TypeError):
+        return False
+    return True
 
 
 def reencrypt(token: str) -> str:
     """The same plaintext under the newest key (used by rotate-keys)."""
     try:
         return keyring().rotate(token.encode("ascii")).decode("ascii")
-    except InvalidToken as error:
+    except (InvalidToken, ValueError) as error:
         raise DecryptionFailed("Could not re-encrypt a value with the configured keys.") from error
+
+
+def key_problem() -> str | None:
+    """Why the configured keys cannot be used at all, in words safe to show; None if fine."""
+    refresh()
+    path = _key_file()
+    where = f"the key file {path}" if path is not None else "REATTUNE_ENCRYPTION_KEYS"
+    if path is not None and not path.exists():
+        return f"{where} is missing"
+    keys = settings.ENCRYPTION_KEYS
+    if not keys:
+        return f"{where} holds no key"
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key.encode())
+        except (ValueError, TypeError):
+            return f"key {number} in {where} is not a valid encryption key"
+    return None
+
+
+def sample_values(per_column: int = 2, oldest: bool = True):
+    """(label, stored token) for a few stored values of every encrypted column.
+
+    The newest (and, with oldest, the oldest) non-empty values of each column, read with raw SQL (so nothing
+    is decrypted on the way). Tables that do not exist yet are skipped.
+    """
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    tables = set(connection.introspection.table_names())
+    for model, fields in encrypted_fields():
+        meta = model._meta
+        if meta.db_table not in tables:
+            continue
+        for name in fields:
+            column = quote(meta.get_field(name).column)
+            for order in ("DESC", "ASC") if oldest else ("DESC",):
+                # Names come from the model registry, never from input.
+                query = (
+                    f"SELECT {column} FROM {quote(meta.db_table)} WHERE {column} IS NOT NULL "  # noqa: S608  # nosec B608
+                    f"ORDER BY {quote(meta.pk.column)} {order} LIMIT {int(per_column)}"
+                )
+                with connection.cursor() as cursor:
+                    cursor.execute(query)
+                    for (token,) in cursor.fetchall():
+                        yield f"{meta.label}.{name}", token
+
+
+def sample_problem(per_column: int = 2, oldest: bool = True) -> tuple[int, int]:
+    """(values sampled, values no configured key opens)."""
+    sampled = failed = 0
+    for label, token in sample_values(per_column, oldest):
+        sampled += 1
+        try:
+            decrypt(token, where=label)
+        except (DecryptionFailed, ImproperlyConfigured):
+            failed += 1
+    return sampled, failed
 
 
 class EncryptedTextField(models.TextField):
@@ -79,3 +226,6 @@ def encrypted_fields():
         names = [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
         if names:
             yield model, names
+
+
+_remember_current_file()
