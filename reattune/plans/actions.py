@@ -7,7 +7,7 @@ from reattune.core.access import active_space_id, visible_to
 from reattune.core.visibility import Visibility
 from reattune.couples.actions import active_membership, partner_of
 from reattune.domain.plan import Plan as DomainPlan
-from reattune.domain.plan import generate_plan, solo_plan
+from reattune.domain.plan import couple_input, generate_plan, solo_input, solo_plan
 from reattune.plans.models import Plan
 
 
@@ -26,8 +26,14 @@ def current_plan(user) -> Plan | None:
 
 
 def _build(user):
+    """The plan from the latest results.
+
+    A couple plan is shared, so it is built only from what the couple view shows both
+    partners (domain.plan.couple_input: strained areas and listed patterns, never a sign or a
+    single answer). A solo plan is private and built from what the person's own results page
+    lists (domain.plan.solo_input).
+    """
     from reattune.assessments.results import checkup_done, insight_for
-    from reattune.domain.instruments.insight import couple_insight
 
     mine, my_latest = insight_for(user)
     if mine is None or not checkup_done(my_latest):
@@ -36,18 +42,10 @@ def _build(user):
     if partner is not None:
         theirs, their_latest = insight_for(partner)
         if theirs is not None and checkup_done(their_latest):
-            signals, roles = couple_insight(mine, theirs).plan_input()
-            return Plan.Kind.COUPLE, generate_plan(_with_flags(signals), roles=roles)
-    signals, _ = mine.plan_input()
-    return Plan.Kind.SOLO, solo_plan(_with_flags(signals))
-
-
-def _with_flags(signals: dict) -> dict:
-    """Escalating conflict (a help sign) puts agreements and time-out first in the plan."""
-    escalation = signals.get("help_sign:escalating_conflict")
-    if escalation is not None:
-        signals = {**signals, "flag:escalation": escalation}
-    return signals
+            signals, roles = couple_input(mine, theirs)
+            return Plan.Kind.COUPLE, generate_plan(signals, roles=roles)
+    signals, roles = solo_input(mine)
+    return Plan.Kind.SOLO, solo_plan(signals, roles=roles)
 
 
 @transaction.atomic

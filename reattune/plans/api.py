@@ -16,6 +16,12 @@ class SwapIn(Schema):
 
 
 def _out(plan, user):
+    """The plan as stored, and `view`: what THIS user is shown of it (their own safety mode
+    only; never the partner's)."""
+    from reattune.care.safety import safety_mode
+    from reattune.domain.plan import Plan as DomainPlan
+    from reattune.domain.plan import own_view
+
     today = active_membership(user).space.today()
     return {
         "id": plan.pk,
@@ -24,6 +30,7 @@ def _out(plan, user):
         "current_week": actions.week_number(plan, today),
         "version": plan.version,
         "plan": plan.data,
+        "view": own_view(DomainPlan.from_dict(plan.data), safety_mode(user)).to_dict(),
     }
 
 

@@ -5,42 +5,56 @@ from django.views.decorators.http import require_POST
 
 from reattune.core import access
 from reattune.core.decorators import partner_required
-from reattune.domain.plan import alternatives, load_ladder, load_practices
+from reattune.domain.plan import Plan as DomainPlan
+from reattune.domain.plan import alternatives, load_ladder, load_practices, own_view
 from reattune.plans import actions
 from reattune.plans.models import Plan
 
 
-def plan_context(plan: Plan, today):
-    """Plan data joined with practice titles, for the page, the API and the report."""
+def plan_context(plan: Plan, today, safety_mode: bool = False):
+    """Plan data joined with practice titles, for the page, the API and the report.
+
+    ``safety_mode`` is the VIEWER's own (care.safety.safety_mode(viewer)): their own view of
+    the plan (domain.plan.own_view) puts practices they can do on their own first and rests
+    the conjoint-risky ones. Pass it only for the person who is looking; a report or a
+    therapist view of the shared plan leaves it False.
+    """
     library = load_practices()
     ladder = load_ladder()
     current = actions.week_number(plan, today)
     solo = plan.kind == Plan.Kind.SOLO
+    view = own_view(DomainPlan.from_dict(plan.data), safety_mode, library)
 
     def item(entry):
-        practice = library[entry["practice_id"]]
+        practice = library[entry.practice_id]
+        offer_swap = not (entry.resting or entry.added)
         return {
-            **entry,
+            "practice_id": entry.practice_id,
+            "reason": entry.reason,
+            "form": entry.form,
+            "resting": entry.resting,
+            "added": entry.added,
             "title": practice.title,
             "duration": practice.duration_minutes,
             "alternatives": [
-                (a, library[a].title)
-                for a in alternatives(entry["practice_id"], library, solo=solo)
-            ],
+                (a, library[a].title) for a in alternatives(entry.practice_id, library, solo=solo)
+            ]
+            if offer_swap
+            else [],
         }
 
     weeks = []
-    for week in plan.data["weeks"]:
+    for week in view.weeks:
         step = (
-            ladder.steps[min(week["ladder_step"], len(ladder.steps)) - 1]
-            if week.get("ladder_step")
+            ladder.steps[min(week.ladder_step, len(ladder.steps)) - 1]
+            if week.ladder_step and not week.ladder_resting
             else None
         )
         weeks.append(
             {
-                "number": week["number"],
-                "current": week["number"] == current,
-                "focus": [item(f) for f in week["focus"]],
+                "number": week.number,
+                "current": week.number == current,
+                "focus": [item(f) for f in week.focus],
                 "ladder": step,
             }
         )
@@ -48,9 +62,10 @@ def plan_context(plan: Plan, today):
         "plan": plan,
         "kind": plan.get_kind_display(),
         "current_week": current,
-        "daily": item(plan.data["daily"]),
+        "daily": item(view.daily),
         "weeks": weeks,
         "this_week": next((w for w in weeks if w["current"]), weeks[0]),
+        "safety_notice": view.notice,
     }
 
 
@@ -59,10 +74,11 @@ def plan_page(request):
     plan = actions.current_plan(request.user)
     if plan is None:
         return render(request, "plans/none.html")
+    from reattune.care.safety import safety_mode
     from reattune.couples.actions import active_membership
 
     today = active_membership(request.user).space.today()
-    return render(request, "plans/plan.html", plan_context(plan, today))
+    return render(request, "plans/plan.html", plan_context(plan, today, safety_mode(request.user)))
 
 
 @partner_required

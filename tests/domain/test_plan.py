@@ -21,6 +21,7 @@ from reattune.domain.plan.generator import (
     HEAVY_LOAD,
     SAFETY_FIRST,
     SAFETY_TRIGGERS,
+    show_level,
 )
 
 BLAMING = (
@@ -176,7 +177,7 @@ def test_named_examples(library):
 def test_ties_are_broken_by_practice_id(library):
     for ref in refs(library):
         addressing = sorted(p.id for p in library.focus() if ref in p.addresses)
-        if len(addressing) == 2:
+        if len(addressing) == 2 and ref not in HEAVY_LOAD:
             plan = generate_plan({ref: 0.6}, practices=library)
             if not plan.safety_first and ref != "pattern:pursue_withdraw":
                 assert plan.weeks[0].practice_ids == tuple(addressing), ref
@@ -197,7 +198,7 @@ def test_spread_over_six_weeks_without_back_to_back_repeats(library):
         plan = generate_plan(signals, practices=library)
         check_shape(plan, library)
         scores = {
-            p.id: sum(signals.get(r, 0) for r in p.addresses if signals.get(r, 0) >= 0.25)
+            p.id: sum(signals.get(r, 0) for r in p.addresses if signals.get(r, 0) >= show_level(r))
             for p in library.focus()
         }
         ranked = sorted(scores, key=lambda pid: (-round(scores[pid], 9), pid))
@@ -292,7 +293,7 @@ def test_reason_rests_on_the_strongest_signal(library):
 
 
 def test_no_signals_gives_a_gentle_general_plan(library):
-    for signals in (None, {}, {"sign:numbness": 0.1}, {"area:communication": 0.9}):
+    for signals in (None, {}, {"sign:numbness": 0.1}, {"help_sign:hopelessness": 0.9}):
         plan = generate_plan(signals, practices=library)
         assert plan.kind == "gentle"
         check_shape(plan, library)

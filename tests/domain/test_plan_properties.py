@@ -59,7 +59,11 @@ def test_any_input_gives_a_sound_deterministic_plan(signals, roles, weeks, seed)
 def test_any_input_gives_a_sound_solo_plan(signals, weeks):
     plan = solo_plan(signals, LIBRARY, roles={"me": {"pursuer"}}, weeks=weeks)
     check(plan, weeks)
-    assert plan.weeks[0].practice_ids == ("self_awareness", "appreciation")
+    if plan.safety_first:  # week 1 holds only what can be done on your own
+        assert plan.weeks[0].practice_ids == ("time_out", "self_awareness")
+        assert all(LIBRARY[pid].form == "solo" for pid in plan.weeks[0].practice_ids)
+    else:
+        assert plan.weeks[0].practice_ids == ("self_awareness", "appreciation")
     assert all(LIBRARY[pid].solo for pid in plan.focus_ids())
     assert solo_plan(signals, LIBRARY, roles={"me": {"pursuer"}}, weeks=weeks) == plan
 

@@ -4,21 +4,29 @@ Input
 -----
 ``signals``: ``dict[str, float]``, each value 0..1 (how strongly it shows), keys:
 
-* ``"sign:<id>"``, ``"cause:<id>"``, ``"pattern:<id>"`` - ids from concepts.yaml;
-* ``"agree:<ref>"`` (e.g. ``"agree:sign:logistics_only_talk"``) - ``>= 0.5`` means both
-  partners reported it, so the reason may say "you both said". If ``<ref>`` itself is
+* ``"area:<id>"``, ``"sign:<id>"``, ``"cause:<id>"``, ``"pattern:<id>"`` - ids from
+  concepts.yaml. An area counts for every practice that addresses one of its signs;
+* ``"agree:<ref>"`` (e.g. ``"agree:area:communication"``) - the weaker partner's value: at or
+  above the ref's show level (:data:`SHOW_LEVEL`) both partners reported it at the level the
+  couple view calls agreement, so the reason may say "you both". If ``<ref>`` itself is
   missing its strength is taken from the ``agree:`` value. Ignored in a solo plan;
-* ``"flag:escalation"`` - conflicts tend to escalate (from the safety screening); it counts
-  for the practices in :data:`FLAG_TARGETS` and triggers the safety-first rule;
-* any other valid concept reference (``"area:..."``, ``"help_sign:..."``, ...) is accepted
+* ``"flag:escalation"`` - conflicts tend to escalate (an is-it-time-for-help sign); it
+  counts for the practices in :data:`FLAG_TARGETS` and triggers the safety-first rule;
+* any other valid concept reference (``"help_sign:..."``, ``"outcome:..."``) is accepted
   and ignored. Unknown ids, bare ids and values outside 0..1 raise ``ValueError``.
+
+Which signals a plan may receive is decided by :mod:`reattune.domain.plan.inputs`: a couple's
+shared plan gets only what the couple view shows (areas and listed patterns, never a sign or
+a single answer); a solo plan gets what that person's own results page lists.
 
 ``roles``: ``{partner_key: {role, ...}}`` with roles ``pursuer``, ``withdrawer``,
 ``fact_sharer``, ``hopes_intuited``. Roles only choose variants; they never choose practices.
 
 Rules
 -----
-1. A signal *shows* when its value is ``>= MIN_SIGNAL``; weaker values are ignored.
+1. A signal *shows* when its value is at or above its kind's level in :data:`SHOW_LEVEL`,
+   the same cut-offs the results page and the couple view use to list it (imported from
+   reattune.domain.instruments.insight, never copied); weaker values are ignored.
 2. A focus practice's *score* is the sum of the shown strengths of what it addresses (plus
    flags, see :data:`FLAG_TARGETS`), rounded to 9 places. The *pool* is every focus practice
    with a score above zero, ranked by score (high first), ties broken by practice id
@@ -26,11 +34,13 @@ Rules
    applies), the pool is topped up from the library's ``general`` list (in that order) with
    tiny scores, so they always rank below anything the signals show. No signals at all
    gives a gentle plan (kind "gentle") from ``general``.
-3. Safety first: if any of :data:`SAFETY_TRIGGERS` is ``>= STRONG_SIGNAL``, week 1 starts
-   with ``communication_rules`` and ``time_out`` and the ladder climbs at half speed.
-4. If ``pattern:pursue_withdraw`` shows, ``break_pursue_withdraw`` is in week 1.
+3. Safety first: if any of :data:`SAFETY_TRIGGERS` shows, week 1 of a couple plan starts
+   with ``communication_rules`` and ``time_out`` and the ladder climbs at half speed; week 1
+   of a solo plan holds only practices of form "solo" (:data:`SOLO_SAFETY_CORE`).
+4. If ``pattern:pursue_withdraw`` shows (the couple view lists it), ``break_pursue_withdraw``
+   is in week 1.
 5. Each week has ``BASE_FOCUS`` (2) focus practices; 3 when more practices show strongly
-   than six weeks of two can hold; one fewer (at least 1) when the load is very heavy
+   than six weeks of two can hold; one fewer (at least 1) when a heavy load shows
    (:data:`HEAVY_LOAD`). Week 1 with forced practices gets one more slot (at most 3) so the
    strongest need is not pushed back.
 6. Each week picks by *effective score* = score / (1 + weeks already used), ties by fewer
@@ -47,8 +57,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from reattune.domain.concepts import ConceptError
+from reattune.domain.instruments.insight import (
+    CAUSE_LEVEL,
+    HELP_LEVEL,
+    PATTERN_LEVEL,
+    SIGN_LEVEL,
+    STRAIN_LEVEL,
+)
 
 from .library import (
     FLAGS,
@@ -61,19 +79,29 @@ from .library import (
 )
 
 PLAN_VERSION = 1
-MIN_SIGNAL = 0.25  # below this a signal is treated as noise
-STRONG_SIGNAL = 0.5  # at or above this a signal triggers the early-placement rules
-AGREE_MIN = 0.5  # an agree: value at or above this means both partners reported it
+# When a signal shows, by kind: the cut-offs the results page and the couple view list things
+# at, imported from the one place they are defined. An ``agree:`` value at or above the same
+# level means both partners reported it there ("you both").
+SHOW_LEVEL: Mapping[str, float] = MappingProxyType(
+    {
+        "area": STRAIN_LEVEL,  # couple view: an area "feels strained" (concerns, gaps)
+        "sign": SIGN_LEVEL,  # results page: strongest signs
+        "cause": CAUSE_LEVEL,  # results page: likely causes
+        "pattern": PATTERN_LEVEL,  # a pattern the couple view lists (inputs.LISTED)
+        "flag": HELP_LEVEL,  # flag:escalation comes from an is-it-time-for-help sign
+    }
+)
+DENSE_SCORE = 0.5  # scheduling only: a practice this needed counts towards a third weekly slot
 HEAVY_LOAD = ("cause:life_load", "cause:mental_health")
-HEAVY_LOAD_MIN = 0.75
 MIN_POOL = 4
 BASE_FOCUS = 2
 MAX_FOCUS = 3
 DEFAULT_WEEKS = 6
 MAX_WEEKS = 52
-_FILLER_SCORE = 0.1  # below MIN_SIGNAL, so fillers always rank after shown needs
+_FILLER_SCORE = 0.1  # below every SHOW_LEVEL, so fillers always rank after shown needs
 
 SAFETY_TRIGGERS: tuple[str, ...] = (
+    "area:vulnerability",
     "cause:safety_erosion",
     "sign:safety_breaches",
     "sign:walking_on_eggshells",
@@ -91,6 +119,11 @@ SOLO_CORE: tuple[tuple[str, ...], ...] = (
     ("self_awareness", "appreciation"),
     ("honest_opening", "curiosity"),
 )
+# The solo plan when a safety trigger shows: week 1 holds only practices of form "solo".
+SOLO_SAFETY_CORE: tuple[tuple[str, ...], ...] = (
+    ("time_out", "self_awareness"),
+    ("appreciation", "curiosity"),
+)
 KINDS = ("couple", "solo", "gentle")
 
 # Plan wording that is not tied to one practice (practice wording lives in practices.yaml).
@@ -98,6 +131,9 @@ TEXT = {
     "both": "Because you both said",
     "one": "Because one of you feels",
     "you": "Because you said",
+    "area_both": "Because you both feel",
+    "area_one": "Because one of you feels",
+    "area_you": "Because you feel",
     "pattern": "Because your answers suggest that",
     "gentle": "A good place for any couple to start: {invitation}.",
     "filler": "Something that helps most couples: {invitation}.",
@@ -282,7 +318,7 @@ class Plan:
         old_item = week.focus[week.practice_ids.index(old_id)]
         new = practices[new_id]
         basis = old_item.basis
-        if basis is not None and _strip_agree(basis) in _refs_of(new):
+        if basis is not None and _strip_agree(basis) in _refs_of(new, practices):
             reason = _reason(new, basis, practices, solo=self.kind == "solo")
         else:
             basis = None
@@ -322,14 +358,19 @@ def _library(practices: PracticeLibrary | None) -> PracticeLibrary:
 
 @dataclass(frozen=True)
 class _Signals:
-    strength: Mapping[str, float]  # ref -> 0..1, only shown signals (>= MIN_SIGNAL)
+    strength: Mapping[str, float]  # ref -> 0..1, only shown signals (see SHOW_LEVEL)
     agreed: frozenset[str]  # refs both partners reported
 
     def get(self, ref: str) -> float:
         return self.strength.get(ref, 0.0)
 
-    def shows(self, ref: str, at: float = MIN_SIGNAL) -> bool:
-        return self.get(ref) >= at
+    def shows(self, ref: str) -> bool:
+        return ref in self.strength
+
+
+def show_level(ref: str) -> float:
+    """The level at which a reference shows (its kind's cut-off in :data:`SHOW_LEVEL`)."""
+    return SHOW_LEVEL[_strip_agree(ref).partition(":")[0]]
 
 
 def _number(key: str, value: object) -> float:
@@ -354,7 +395,7 @@ def _check_ref(ref: str, key: str, library: PracticeLibrary) -> str | None:
         library.concepts.resolve(ref)
     except ConceptError as exc:
         raise ValueError(f"signal {key!r}: {exc}") from exc
-    return kind if kind in ("sign", "cause", "pattern") else None
+    return kind if kind in SHOW_LEVEL else None
 
 
 def _parse_signals(
@@ -376,10 +417,10 @@ def _parse_signals(
     agreed: set[str] = set()
     if not solo:
         for ref, value in agree.items():
-            if value >= AGREE_MIN:
+            if value >= show_level(ref):
                 agreed.add(ref)
                 strength.setdefault(ref, value)
-    shown = {ref: v for ref, v in sorted(strength.items()) if v >= MIN_SIGNAL}
+    shown = {ref: v for ref, v in sorted(strength.items()) if v >= show_level(ref)}
     return _Signals(strength=shown, agreed=frozenset(r for r in agreed if r in shown))
 
 
@@ -401,21 +442,31 @@ def _clean_roles(roles: Mapping[str, Iterable[str]] | None) -> dict[str, tuple[s
 # --------------------------------------------------------------------------- scoring & words
 
 
-def _refs_of(practice: Practice) -> tuple[str, ...]:
+def _refs_of(practice: Practice, library: PracticeLibrary | None = None) -> tuple[str, ...]:
+    """What a practice works on: its addresses and flags, plus (given the library) the areas
+    of the signs it addresses, so that a shared plan built from areas can choose it."""
     flags = tuple(flag for flag, targets in FLAG_TARGETS.items() if practice.id in targets)
-    return practice.addresses + flags
+    if library is None:
+        return practice.addresses + flags
+    areas: dict[str, None] = {}
+    for ref in practice.addresses:
+        kind, _, id_ = ref.partition(":")
+        concept = library.concepts.get(kind, id_) if kind == "sign" else None
+        if concept is not None and concept.area:
+            areas[f"area:{concept.area}"] = None
+    return practice.addresses + flags + tuple(areas)
 
 
 def _strip_agree(basis: str) -> str:
     return basis[len("agree:") :] if basis.startswith("agree:") else basis
 
 
-def _score(practice: Practice, sig: _Signals) -> float:
-    return round(sum(sig.get(ref) for ref in _refs_of(practice)), 9)
+def _score(practice: Practice, sig: _Signals, library: PracticeLibrary) -> float:
+    return round(sum(sig.get(ref) for ref in _refs_of(practice, library)), 9)
 
 
-def _basis(practice: Practice, sig: _Signals) -> str | None:
-    shown = [ref for ref in _refs_of(practice) if sig.shows(ref)]
+def _basis(practice: Practice, sig: _Signals, library: PracticeLibrary) -> str | None:
+    shown = [ref for ref in _refs_of(practice, library) if sig.shows(ref)]
     if not shown:
         return None
     ref = min(shown, key=lambda r: (-sig.get(r), r not in sig.agreed, r))
@@ -436,11 +487,14 @@ def _reason(practice: Practice, basis: str | None, library: PracticeLibrary, *, 
         return TEXT["ritual"].format(Invitation=_capital(invitation))
     ref = _strip_agree(basis)
     kind = ref.partition(":")[0]
+    both = basis.startswith("agree:")
     if kind in ("pattern", "flag"):
         opener = TEXT["pattern"]
+    elif kind == "area":
+        opener = TEXT["area_you" if solo else "area_both" if both else "area_one"]
     elif solo:
         opener = TEXT["you"]
-    elif basis.startswith("agree:"):
+    elif both:
         opener = TEXT["both"]
     else:
         opener = TEXT["one"]
@@ -554,9 +608,9 @@ def _check_weeks(weeks: int) -> int:
 
 
 def _per_week(pool: list[_Candidate], weeks: int, sig: _Signals) -> int:
-    strong = sum(1 for c in pool if not c.filler and c.score >= STRONG_SIGNAL)
+    strong = sum(1 for c in pool if not c.filler and c.score >= DENSE_SCORE)
     per_week = MAX_FOCUS if strong > BASE_FOCUS * weeks else BASE_FOCUS
-    if any(sig.shows(ref, HEAVY_LOAD_MIN) for ref in HEAVY_LOAD):
+    if any(sig.shows(ref) for ref in HEAVY_LOAD):
         per_week = max(1, per_week - 1)
     return per_week
 
@@ -581,13 +635,21 @@ def _fixed_item(
     pid: str, sig: _Signals, library: PracticeLibrary, roles: Mapping[str, set[str]], *, solo: bool
 ) -> PlanItem:
     practice = library[pid]
-    basis = _basis(practice, sig)
+    basis = _basis(practice, sig, library)
     return PlanItem(
         pid, _reason(practice, basis, library, solo=solo), _variant_for(practice, roles), basis
     )
 
 
 # --------------------------------------------------------------------------- public API
+
+
+def _safety_trigger(sig: _Signals) -> str | None:
+    return min(
+        (ref for ref in SAFETY_TRIGGERS if sig.shows(ref)),
+        key=lambda r: (-sig.get(r), r),
+        default=None,
+    )
 
 
 def generate_plan(
@@ -604,15 +666,11 @@ def generate_plan(
     role_sets = {k: set(v) for k, v in clean_roles.items()}
 
     pool = _ranked(
-        _Candidate(p.id, score, _basis(p, sig))
+        _Candidate(p.id, score, _basis(p, sig, library))
         for p in library.focus()
-        if (score := _score(p, sig)) > 0
+        if (score := _score(p, sig, library)) > 0
     )
-    safety_trigger = min(
-        (ref for ref in SAFETY_TRIGGERS if sig.shows(ref, STRONG_SIGNAL)),
-        key=lambda r: (-sig.get(r), r),
-        default=None,
-    )
+    safety_trigger = _safety_trigger(sig)
     forced: list[str] = []
     if safety_trigger is not None:
         for pid in SAFETY_FIRST:
@@ -676,8 +734,10 @@ def solo_plan(
 
     Week 1: self-awareness and appreciation; week 2: preparing an honest conversation and
     curiosity; from week 3 the solo-capable practices that fit the signals, ranked and spread
-    as in :func:`generate_plan`, topped up with the four core practices. ``agree:`` keys are
-    ignored; reasons say "you said". The ladder climbs at half speed, for reflection.
+    as in :func:`generate_plan`, topped up with the four core practices. Safety first: when a
+    safety trigger shows, week 1 is a time-out on your own and self-awareness (both of form
+    "solo"), week 2 appreciation and curiosity, and the honest conversation waits. ``agree:``
+    keys are ignored; reasons say "you said". The ladder climbs at half speed, for reflection.
     """
     library = _library(practices)
     weeks = _check_weeks(weeks)
@@ -685,18 +745,21 @@ def solo_plan(
     clean_roles = _clean_roles(roles)
     role_sets = {k: set(v) for k, v in clean_roles.items()}
 
-    core = [pid for pair in SOLO_CORE for pid in pair]
+    safety_trigger = _safety_trigger(sig)
+    pairs = SOLO_CORE if safety_trigger is None else SOLO_SAFETY_CORE
+    core_pairs = SOLO_CORE if safety_trigger is None else SOLO_SAFETY_CORE + SOLO_CORE
+    core = list(dict.fromkeys(pid for pair in core_pairs for pid in pair))
     fits = _ranked(
-        _Candidate(p.id, score, _basis(p, sig))
+        _Candidate(p.id, score, _basis(p, sig, library))
         for p in library.focus()
-        if p.solo and p.id not in core and (score := _score(p, sig)) > 0
+        if p.solo and p.id not in core and (score := _score(p, sig, library)) > 0
     )
     core_cands = [
-        _Candidate(c.pid, c.score, _basis(library[c.pid], sig), filler=True)
+        _Candidate(c.pid, c.score, _basis(library[c.pid], sig, library), filler=True)
         for c in _fillers(core, set(), len(core))
     ]
     pool = fits + core_cands
-    forced = {n: list(pair) for n, pair in enumerate(SOLO_CORE, start=1) if n <= weeks}
+    forced = {n: list(pair) for n, pair in enumerate(pairs, start=1) if n <= weeks}
     per_week = _per_week(fits, weeks, sig) if fits else BASE_FOCUS
     per_week = min(per_week, BASE_FOCUS)
     schedule = _schedule(
@@ -724,7 +787,7 @@ def solo_plan(
         weekly=None,
         monthly=None,
         roles=clean_roles,
-        safety_first=False,
+        safety_first=safety_trigger is not None,
     )
 
 

@@ -37,6 +37,9 @@ SCHEMA_FILE = DATA_DIR / "schemas" / "practice.schema.json"
 
 ROLES: tuple[str, ...] = ("pursuer", "withdrawer", "fact_sharer", "hopes_intuited")
 FREQUENCIES: tuple[str, ...] = ("daily", "weekly", "monthly", "once", "as_needed")
+# Who a practice involves (the "form" field). Conjoint-risky practices ask the two partners to
+# raise or work through hard things together: they rest for a person in safety mode.
+FORMS: tuple[str, ...] = ("solo", "together", "conjoint_risky")
 # Signals that are not concepts but that the plan understands (see generator.FLAG_TARGETS).
 FLAGS: tuple[str, ...] = ("escalation",)
 RITUAL_IDS: tuple[str, ...] = ("daily_checkin", "weekly_review", "monthly_checkin")
@@ -71,6 +74,7 @@ class Practice:
     frequency: str
     variants: Mapping[str, Variant]  # role -> Variant, in file order
     solo_invitation: str | None = None  # wording for one partner alone; None: use invitation
+    form: str = "together"  # solo | together | conjoint_risky (see FORMS)
 
     @property
     def is_focus(self) -> bool:
@@ -85,6 +89,7 @@ class Practice:
             "title": self.title,
             "kind": self.kind,
             "solo": self.solo,
+            "form": self.form,
             "why": self.why,
             "invitation": self.invitation,
             "solo_invitation": self.solo_invitation,
@@ -289,6 +294,10 @@ def parse_practices(
             raise PracticeError(
                 source, f"{where}.kind", f"only the rituals and the ladder may be {kind!r}"
             )
+        if entry["form"] == "solo" and not entry["solo"]:
+            raise PracticeError(
+                source, f"{where}.form", "a practice of form 'solo' must have solo: true"
+            )
         variants = {
             role: Variant(
                 role=role, summary=_clean(v["summary"]), steps=tuple(map(_clean, v["steps"]))
@@ -310,6 +319,7 @@ def parse_practices(
             solo_invitation=_clean(entry["solo_invitation"])
             if "solo_invitation" in entry
             else None,
+            form=entry["form"],
         )
     missing = sorted(known - set(practices))
     if missing:
