@@ -1,16 +1,72 @@
 """The JSON API v1: authentication, error shapes, and the router list.
 
-Errors are always JSON {"detail": ...} with the right status; never a stack trace.
+Errors are always JSON {"detail": ...} with the right status; never a stack trace. Every
+error an operation can answer is declared in the OpenAPI schema (ReattuneSchema).
 """
 
+import inspect
+import json
+import re
+
 from django.core.exceptions import RequestDataTooBig
+from django.db import DataError
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from reattune.accounts.models import AccessToken, User, hash_token
+
+# The largest whole number any query parameter or JSON body may carry: JavaScript's largest
+# exact integer, far below what a database column holds, so `offset + limit` or an id
+# lookup can never overflow. Larger numbers are refused with 422 before any view runs.
+MAX_INT = 2**53 - 1
+TOO_LARGE = f"This number is too large (at most {MAX_INT})."
+_DIGITS = re.compile(r"[+-]?[0-9]+")
+
+
+class TooLarge:
+    """Stands in for a number over MAX_INT: no field type accepts it, so validation names
+    the field, and on_validation words the problem (the request is marked TOO_LARGE_SEEN)."""
+
+    def __repr__(self):
+        return "TooLarge()"
+
+
+TOO_LARGE_SEEN = "_reattune_too_large"
+
+
+class BoundedParser(Parser):
+    """JSON bodies and query strings with every whole number bounded by MAX_INT."""
+
+    def parse_body(self, request):
+        return json.loads(request.body, parse_int=lambda text: _bounded(request, text))
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        for key, value in result.items():
+            if isinstance(value, list):
+                result[key] = [_bounded_text(request, v) for v in value]
+            else:
+                result[key] = _bounded_text(request, value)
+        return result
+
+
+def _bounded(request, text: str):
+    value = int(text)
+    if abs(value) <= MAX_INT:
+        return value
+    setattr(request, TOO_LARGE_SEEN, True)
+    return TooLarge()
+
+
+def _bounded_text(request, value):
+    if isinstance(value, str) and len(value) > 15 and _DIGITS.fullmatch(value.strip()):
+        return _bounded(request, value.strip())
+    return value
 
 
 class TokenAuth(HttpBearer):
@@ -32,9 +88,20 @@ class TokenAuth(HttpBearer):
 
 
 class SessionAuth(APIKeyCookie):
-    """The browser's session cookie, with Django's CSRF check on unsafe methods."""
+    """The browser's session cookie, with Django's CSRF check on unsafe methods.
+
+    Without a signed-in session there is nothing a forged request could act as, so the CSRF
+    check is skipped and the request ends as 401 (log in or send a token), not as a
+    confusing 403. A signed-in session that writes without the CSRF token still gets 403.
+    """
 
     param_name = "reattune_session"
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
@@ -47,7 +114,94 @@ def partner_auth():
     return [TokenAuth(), SessionAuth(csrf=True)]
 
 
-api = NinjaAPI(
+class ErrorOut(Schema):
+    detail: str
+
+
+class Problem(Schema):
+    field: str
+    problem: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: list[Problem] | None = None
+
+
+# What each declared error means, in the schema's words.
+ERROR_DESCRIPTIONS = {
+    401: "Not logged in: no session, or no valid personal access token.",
+    404: "Not found, or not yours to see (the two are never told apart).",
+    409: "Changed meanwhile, or not possible in the current state; the detail says which.",
+    422: "Some input needs another look; `errors` names the fields.",
+}
+
+
+def _source_of(func) -> str:
+    """The view's source and that of the module-level helpers it calls (one level)."""
+    try:
+        parts = [inspect.getsource(func)]
+    except (OSError, TypeError):
+        return ""
+    module_globals = getattr(func, "__globals__", {})
+    for name in func.__code__.co_names:
+        helper = module_globals.get(name)
+        if inspect.isfunction(helper) and helper.__module__ == func.__module__:
+            try:
+                parts.append(inspect.getsource(helper))
+            except (OSError, TypeError):
+                pass
+    return "\n".join(parts)
+
+
+def error_statuses(operation) -> set[int]:
+    """The error statuses an operation can answer, read from how it is declared and written."""
+    statuses = set()
+    if operation.auth_callbacks:
+        statuses.add(401)
+    source = _source_of(operation.view_func)
+    if any(model.model_fields for model in operation.models):
+        statuses.add(422)  # any parameter or body can fail validation
+    if "require_partner" in source or "404" in source or "_or_404" in source:
+        statuses.add(404)
+    writes = set(operation.methods) - {"GET", "HEAD", "OPTIONS"}
+    # A write whose action can refuse (the actions' errors carry 409 or 422), or that says 409.
+    if "409" in source or (writes and re.search(r"except [\w.]*Error", source)):
+        statuses.add(409)
+    if "422" in source:
+        statuses.add(422)
+    return statuses
+
+
+class ReattuneSchema(OpenAPISchema):
+    """django-ninja's schema plus the error answers of every operation."""
+
+    def responses(self, operation):
+        result = super().responses(operation)
+        for status in sorted(error_statuses(operation)):
+            if status in result:
+                continue
+            model = ValidationErrorOut if status == 422 else ErrorOut
+            if model.__name__ not in self.schemas:
+                self.schemas[model.__name__] = self._create_schema_from_model(
+                    model, remove_level=False, mode="serialization"
+                )[0]
+            schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+            result[status] = {
+                "description": ERROR_DESCRIPTIONS[status],
+                "content": {self.api.renderer.media_type: {"schema": schema}},
+            }
+        return result
+
+
+class ReattuneAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return ReattuneSchema(self, path_prefix)
+
+
+api = ReattuneAPI(
     title="reattune API",
     version="1",
     description="Personal API of reattune. Everything here sees exactly what the signed-in "
@@ -55,6 +209,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=partner_auth(),
     docs_url=None,
+    parser=BoundedParser(),
 )
 
 
@@ -88,10 +243,26 @@ def on_validation(request, exc):
         if location[:1] in (["body"], ["query"], ["path"]):
             location = location[2:] if location[:1] == ["body"] else location[1:]
         where = ".".join(str(part) for part in location)
-        problems.append({"field": where, "problem": error.get("msg", "invalid")})
+        message = error.get("msg")
+        # A TooLarge stand-in fails as the wrong type ("int_type", "string_type", ...).
+        if getattr(request, TOO_LARGE_SEEN, False) and str(error.get("type", "")).endswith("_type"):
+            message = TOO_LARGE
+        problems.append({"field": where, "problem": message or "invalid"})
     return api.create_response(
         request, {"detail": "Some fields need another look.", "errors": problems}, status=422
     )
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request, exc):
+    # A number in the address (an id) too large for the database: no such thing exists.
+    return _json(request, 422, TOO_LARGE)
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc):
+    # PostgreSQL's "value out of range" for a number that slipped past MAX_INT.
+    return _json(request, 422, "A value in this request is out of range.")
 
 
 @api.exception_handler(HttpError)
