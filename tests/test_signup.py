@@ -61,3 +61,23 @@ class SignupTests(BaseTestCase):
             response = self.client.get("/signup/")
         self.assertEqual(response.status_code, 403)
         self.assertContains(response, "by invitation", status_code=403)
+
+    def test_a_timezone_far_too_long_is_a_clear_400_not_a_crash(self):
+        for name in ("A" * 256, "Europe/" + "é" * 200, "x/" * 300):
+            response = self.post(timezone=name)
+            self.assertEqual(response.status_code, 400)
+            self.assertContains(response, "could not read your time zone", status_code=400)
+        self.assertFalse(User.objects.filter(email="robin@example.org").exists())
+
+
+class CoupleTimezoneTests(BaseTestCase):
+    def test_a_timezone_far_too_long_is_refused_with_the_page_and_a_reason(self):
+        client = self.client_for("alex")
+        for name in ("A" * 256, "Europe/" + "é" * 200, "Europe/Berlin" * 20):
+            response = client.post("/couple/timezone/", {"timezone": name})
+            self.assertEqual(response.status_code, 422)
+            self.assertContains(response, "That time zone is not known", status_code=422)
+        self.assertEqual(active_membership(self.alex).space.timezone, "Europe/Berlin")
+        response = client.post("/couple/timezone/", {"timezone": "Asia/Tokyo"})
+        self.assertRedirects(response, "/couple/", fetch_redirect_response=False)
+        self.assertEqual(active_membership(self.sam).space.timezone, "Asia/Tokyo")

@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth import password_validation
 
-from reattune.couples.actions import valid_timezone
+from reattune.couples.actions import timezone_too_long, valid_timezone
+
+TIMEZONE_UNREADABLE = "timezone_unreadable"
 
 
 class SignupForm(forms.Form):
@@ -19,10 +21,23 @@ class SignupForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
     def clean_timezone(self):
-        return valid_timezone(self.cleaned_data.get("timezone") or "UTC")
+        # An unknown name falls back to UTC (it can be changed later on the couple page); one
+        # far longer than any time zone is not something a browser sends, and is refused.
+        value = self.cleaned_data.get("timezone") or "UTC"
+        if timezone_too_long(value):
+            return None
+        return valid_timezone(value)
 
     def clean(self):
         data = super().clean()
+        if "timezone" in data and data["timezone"] is None:
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    "We could not read your time zone. Please reload this page and try again.",
+                    code=TIMEZONE_UNREADABLE,
+                ),
+            )
         password = data.get("password")
         if password:
             from reattune.accounts.models import User

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from reattune.accounts import actions
 from reattune.accounts.forms import (
+    TIMEZONE_UNREADABLE,
     DeleteAccountForm,
     LoginForm,
     PasswordChangeForm,
@@ -75,7 +77,10 @@ def signup(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             # A new person is first offered the private, skippable safety questions (care).
             return redirect("care-welcome")
-    return render(request, "accounts/signup.html", {"form": form, "invited": invited})
+    status = 400 if form.has_error(NON_FIELD_ERRORS, TIMEZONE_UNREADABLE) else 200
+    return render(
+        request, "accounts/signup.html", {"form": form, "invited": invited}, status=status
+    )
 
 
 def login_view(request):

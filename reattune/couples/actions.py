@@ -17,11 +17,25 @@ class JoinError(Exception):
     """Why an invite cannot be used, in words fit to show the person."""
 
 
+MAX_TIMEZONE_LENGTH = 64  # Space.timezone; the longest IANA name is about half of that
+
+
+def timezone_too_long(name: str | None) -> bool:
+    return len((name or "").encode("utf-8", "surrogatepass")) > MAX_TIMEZONE_LENGTH
+
+
 def valid_timezone(name: str) -> str:
+    """The name if it is a known IANA time zone, otherwise UTC. Never raises.
+
+    A very long name made zoneinfo look for a file whose name the system refuses (OSError);
+    such a name is no time zone, so it never reaches zoneinfo.
+    """
+    if not name or timezone_too_long(name):
+        return "UTC"
     try:
         zoneinfo.ZoneInfo(name)
         return name
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return "UTC"
 
 

@@ -38,6 +38,10 @@ def home(request):
 
 @partner_required
 def couple(request):
+    return _couple_page(request)
+
+
+def _couple_page(request, status: int = 200):
     membership = actions.active_membership(request.user)
     space = membership.space if membership else None
     open_invite = (
@@ -65,6 +69,7 @@ def couple(request):
             "open_invite": open_invite,
             "invite_link": link,
         },
+        status=status,
     )
 
 
@@ -109,13 +114,18 @@ def leave(request):
 @require_POST
 def set_timezone(request):
     membership = actions.active_membership(request.user)
-    name = actions.valid_timezone(request.POST.get("timezone", ""))
-    if membership and name == request.POST.get("timezone"):
+    asked = request.POST.get("timezone", "")
+    name = actions.valid_timezone(asked)
+    if membership and name == asked:
         membership.space.timezone = name
         membership.space.save(update_fields=["timezone"])
         messages.success(request, f"Your shared day now follows {name}.")
-    else:
-        messages.error(request, "That time zone is not known. Try a name like Europe/Berlin.")
+        return redirect("couple")
+    messages.error(request, "That time zone is not known. Try a name like Europe/Berlin.")
+    if actions.timezone_too_long(asked):
+        # Not something the page's own form sends: refused with the page, the reason and a
+        # 4xx status (never a 500 from zoneinfo's file look-up).
+        return _couple_page(request, status=422)
     return redirect("couple")
 
 
