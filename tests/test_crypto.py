@@ -55,3 +55,97 @@ class EncryptedFieldTests(BaseTestCase):
     def test_it_round_trips_any_unicode(self):
         text = "Zwölf Boxkämpfer 🫶🏽 עברית \u202e RTL \u0000x"[:-2] + "\ufeff\U0001f600 e\u0301"
         self.assertEqual(crypto.decrypt(crypto.encrypt(text)), text)
+
+
+class KeyFileFollowingTests(BaseTestCase):
+    """A running process follows its key file: rotations reach it, wrong files do not."""
+
+    def setUp(self):
+        super().setUp()
+        import tempfile
+        from pathlib import Path
+
+        from django.conf import settings
+
+        self.real = list(settings.ENCRYPTION_KEYS)
+        self.path = Path(tempfile.mkdtemp(prefix="reattune-keyfile-")) / "encryption.keys"
+        self._write(self.real)
+        self.override = override_settings(ENCRYPTION_KEYS_FILE=self.path)
+        self.override.enable()
+        self.addCleanup(self.override.disable)
+        crypto.refresh()  # this process has read the file as it is now
+
+    def _write(self, keys):
+        import os
+
+        temporary = self.path.with_name("encryption.keys.new")
+        temporary.write_text("\n".join(keys) + "\n")
+        os.replace(temporary, self.path)  # as rotate-keys does: a new file in place
+
+    def _keys_now(self):
+        from django.conf import settings
+
+        return list(settings.ENCRYPTION_KEYS)
+
+    def test_a_rotation_written_by_another_process_is_used_for_the_next_write(self):
+        new = Fernet.generate_key().decode()
+        self._write([new, *self.real])
+        token = crypto.encrypt("after the rotation")
+        self.assertEqual(Fernet(new.encode()).decrypt(token.encode()), b"after the rotation")
+        self.assertIsNone(crypto.key_problem())
+
+    def test_a_row_re_encrypted_by_another_process_reads_without_a_restart(self):
+        new = Fernet.generate_key().decode()
+        rotated = _rotated(new, self.real, raw_body(self.alex_private.pk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE journal_entry SET body = %s WHERE id = %s", [rotated, self.alex_private.pk]
+            )
+        self._write([new, *self.real])  # the other process wrote the file first
+        self.assertEqual(
+            Entry.objects.get(pk=self.alex_private.pk).body, "alex private secret text"
+        )
+        self.assertEqual(self._keys_now(), [new, *self.real])
+
+    def test_retiring_the_old_key_reaches_the_process(self):
+        new = Fernet.generate_key().decode()
+        self._write([new, *self.real])
+        crypto.encrypt("x")
+        self._write([new])
+        crypto.encrypt("y")
+        self.assertEqual(self._keys_now(), [new])
+
+    def test_a_key_file_overwritten_with_a_wrong_key_is_not_taken(self):
+        wrong = Fernet.generate_key().decode()
+        self._write([wrong])
+        token = crypto.encrypt("still under the real key")
+        # Nothing is written under the wrong key: the real key still opens the new value.
+        self.assertEqual(
+            Fernet(self.real[0].encode()).decrypt(token.encode()), b"still under the real key"
+        )
+        self.assertEqual(self._keys_now(), self.real)
+        self.assertIn("do not open the stored data", crypto.key_problem())
+        # The right file back: the problem is gone.
+        self._write(self.real)
+        self.assertIsNone(crypto.key_problem())
+
+    def test_an_emptied_or_deleted_key_file_keeps_the_keys_read_before(self):
+        self.path.write_text("")
+        self.assertEqual(crypto.decrypt(crypto.encrypt("kept")), "kept")
+        self.assertIn("holds no key", crypto.key_problem())
+        self.path.unlink()
+        self.assertEqual(crypto.decrypt(crypto.encrypt("kept")), "kept")
+        self.assertIn("is missing", crypto.key_problem())
+        self.assertEqual(self._keys_now(), self.real)
+
+    def test_an_invalid_key_file_is_not_taken(self):
+        self._write(["not-a-fernet-key"])
+        self.assertEqual(crypto.decrypt(crypto.encrypt("kept")), "kept")
+        self.assertIn("not a valid encryption key", crypto.key_problem())
+
+
+def _rotated(new: str, old: list[str], token: str) -> str:
+    from cryptography.fernet import MultiFernet
+
+    ring = MultiFernet([Fernet(k.encode()) for k in [new, *old]])
+    return ring.rotate(token.encode()).decode()

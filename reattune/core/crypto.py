@@ -47,7 +47,8 @@ def _identity(path: Path) -> tuple | None:
 
 
 _lock = threading.Lock()
-_seen: dict[str, tuple | None] = {}
+_seen: dict[str, tuple | None] = {}  # key file -> identity last read
+_refused: dict[str, str] = {}  # key file -> why its current content was not taken
 
 
 def _key_file() -> Path | None:
@@ -60,8 +61,37 @@ def _remember_current_file() -> None:
         _seen[str(path)] = _identity(path)
 
 
+def _unfit(old: list[str], new: list[str]) -> str | None:
+    """Why a running process must not switch from keys `old` to `new`; None if it may.
+
+    A rotation keeps the old newest key (rotate: [new, old]; retire: [newest]), so a file
+    that still holds our newest key is taken at once. Anything else is taken only if its keys
+    open the stored data: an overwritten or wrong key file never makes a process write text
+    that the real key cannot read. Raises DatabaseError when the data cannot be checked.
+    """
+    if not new:
+        return "holds no key"
+    try:
+        ring = MultiFernet([Fernet(key.encode()) for key in new])
+    except (ValueError, TypeError):
+        return "holds a key that is not a valid encryption key"
+    if not old or old[0] in new:
+        return None
+    for _, token in sample_values(per_column=1, oldest=False):
+        try:
+            ring.decrypt(token.encode("ascii"))
+        except (InvalidToken, ValueError):
+            return "holds keys that do not open the stored data"
+    return None
+
+
 def refresh() -> bool:
-    """Reload settings.ENCRYPTION_KEYS if the key file changed since it was read. True if so."""
+    """Take the key file's keys if it changed since it was read. True if the keys changed.
+
+    One stat when nothing changed. A changed file that is missing, empty, invalid or holds
+    keys that do not fit the stored data is not taken: the process keeps the keys it has
+    (nothing is written under a wrong key) and key_problem() says why, for /healthz.
+    """
     path = _key_file()
     if path is None:
         return False
@@ -72,16 +102,27 @@ def refresh() -> bool:
         identity = _identity(path)
         if name in _seen and _seen[name] == identity:
             return False
+        from django.db import DatabaseError
+
         from reattune import paths
 
         try:
-            keys = paths.read_keys(path)
+            keys = paths.read_keys(path) if identity is not None else []
         except OSError:
-            keys = []  # unreadable: fail closed, and /healthz says so
+            keys = []
+        try:
+            reason = _unfit(list(settings.ENCRYPTION_KEYS), keys)
+        except DatabaseError:
+            return False  # not checkable now: keep the keys we have and look again next time
         # Replaced again while we read it? Then the identity differs and the next call reloads.
-        settings.ENCRYPTION_KEYS = keys
         _seen[name] = identity
-        return True
+        if reason is not None:
+            _refused[name] = "is missing" if identity is None else reason
+            return False
+        _refused.pop(name, None)
+        changed = keys != list(settings.ENCRYPTION_KEYS)
+        settings.ENCRYPTION_KEYS = keys
+        return changed
 
 
 def current_keys() -> list[str]:
@@ -140,10 +181,12 @@ def reencrypt(token: str) -> str:
 
 
 def key_problem() -> str | None:
-    """Why the configured keys cannot be used at all, in words safe to show; None if fine."""
+    """Why the keys cannot be used, in words safe to show (no key, no value); None if fine."""
     refresh()
     path = _key_file()
     where = f"the key file {path}" if path is not None else "REATTUNE_ENCRYPTION_KEYS"
+    if path is not None and str(path) in _refused:
+        return f"{where} {_refused[str(path)]}; this process keeps using the keys it read before"
     if path is not None and not path.exists():
         return f"{where} is missing"
     keys = settings.ENCRYPTION_KEYS
