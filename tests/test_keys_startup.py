@@ -1,0 +1,121 @@
+"""`reattune serve` refuses to start when the keys do not fit the data, and says why.
+
+Missing, empty, invalid or wrong key files while the database holds encrypted text: exit 1,
+a clear message, no traceback, and no new key made over the data. Only a new installation
+(no encrypted text anywhere) gets a new key. Runs on the test run's database engine.
+"""
+
+import shutil
+
+import pytest
+from cryptography.fernet import Fernet
+
+from tests.browser import app_env, free_port, fresh_database, http_get, run_cli, serve
+
+KEYS = "encryption.keys"
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """A data directory (and database) holding the demo couple's encrypted text."""
+    with fresh_database("reattune_keys_startup") as database_url:
+        data_dir = tmp_path_factory.mktemp("installed") / "data"
+        run_cli(["demo"], app_env(data_dir, database_url))
+        yield data_dir, database_url
+
+
+@pytest.fixture
+def copy(installed, tmp_path):
+    """A copy of the installed data directory (same database), free to break."""
+    data_dir, database_url = installed
+    target = tmp_path / "data"
+    shutil.copytree(data_dir, target, ignore=shutil.ignore_patterns("static"))
+    return target, app_env(target, database_url)
+
+
+def _refused(env) -> str:
+    result = run_cli(
+        ["serve", "--port", str(free_port()), "--workers", "1"], env, check=False, timeout=90
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "reattune cannot start:" in result.stderr, result.stderr
+    assert "serving on" not in result.stdout
+    return result.stderr
+
+
+def test_a_missing_key_file_refuses_to_start_and_makes_no_new_key(copy):
+    data_dir, env = copy
+    (data_dir / KEYS).unlink()
+    message = _refused(env)
+    assert "is missing" in message and "already holds encrypted text" in message, message
+    assert "backed-up key file" in message
+    assert not (data_dir / KEYS).exists(), "a new key was made over existing data"
+
+
+def test_an_empty_key_file_refuses_to_start(copy):
+    data_dir, env = copy
+    (data_dir / KEYS).write_text("\n")
+    message = _refused(env)
+    assert "holds no key" in message, message
+    assert (data_dir / KEYS).read_text() == "\n", "the key file was changed"
+
+
+def test_an_invalid_key_file_refuses_to_start(copy):
+    data_dir, env = copy
+    (data_dir / KEYS).write_text("this-is-not-a-key\n")
+    message = _refused(env)
+    assert "not a valid encryption key" in message, message
+    assert "this-is-not-a-key" not in message  # never echoes key material
+
+
+def test_a_wrong_key_refuses_to_start(copy):
+    data_dir, env = copy
+    wrong = Fernet.generate_key().decode()
+    (data_dir / KEYS).write_text(wrong + "\n")
+    message = _refused(env)
+    assert "cannot open" in message and "sampled stored values" in message, message
+    assert wrong not in message
+    assert (data_dir / KEYS).read_text() == wrong + "\n"
+
+
+def test_a_missing_shared_key_file_refuses_to_start(copy, tmp_path):
+    data_dir, env = copy
+    env["REATTUNE_ENCRYPTION_KEYS_FILE"] = str(tmp_path / "elsewhere" / KEYS)
+    message = _refused(env)
+    assert "is missing" in message, message
+    assert not (tmp_path / "elsewhere" / KEYS).exists()
+
+
+def test_rotate_keys_refuses_the_same_way(copy):
+    data_dir, env = copy
+    (data_dir / KEYS).unlink()
+    result = run_cli(["rotate-keys"], env, check=False)
+    assert result.returncode == 1 and "is missing" in result.stderr, result.stderr
+    assert not (data_dir / KEYS).exists()
+
+
+def test_a_database_without_encrypted_text_gets_a_new_key(tmp_path):
+    with fresh_database("reattune_keys_new") as database_url:
+        data_dir = tmp_path / "data"
+        env = app_env(data_dir, database_url)
+        run_cli(["manage", "migrate", "--verbosity", "0"], env)
+        (data_dir / KEYS).unlink(missing_ok=True)
+        result = run_cli(["rotate-keys"], env)  # the same start-up check as serve
+        assert "Re-encrypted 0 value(s)" in result.stdout, result.stdout
+        keys = (data_dir / KEYS).read_text().split()
+        assert len(keys) == 2 and all(Fernet(k.encode()) for k in keys)
+        assert (data_dir / KEYS).stat().st_mode & 0o777 == 0o600
+
+
+def test_the_right_keys_start_and_healthz_follows_the_key_file(copy):
+    data_dir, env = copy
+    right = (data_dir / KEYS).read_text()
+    with serve(env, data_dir) as app:
+        assert http_get(f"{app.url}/healthz")[0] == 200
+        (data_dir / KEYS).write_text(Fernet.generate_key().decode() + "\n")
+        status, _, body = http_get(f"{app.url}/healthz")
+        assert status == 503 and "encryption keys" in body, body
+        (data_dir / KEYS).write_text(right)
+        status, _, body = http_get(f"{app.url}/healthz")
+        assert status == 200, body
