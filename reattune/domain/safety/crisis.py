@@ -177,10 +177,16 @@ def _schema_check(data: object, path: Path) -> None:
 
 
 def _spaces_to_whitespace(pattern: str) -> str:
-    """A literal space means one or more whitespace characters, except inside [...]."""
+    """A literal space means one or more whitespace characters, except inside [...].
+
+    A space followed by ``?`` or ``*`` ("any ?more") means any whitespace or none.
+    """
     out: list[str] = []
-    in_class = escaped = False
-    for ch in pattern:
+    in_class = escaped = skip = False
+    for i, ch in enumerate(pattern):
+        if skip:
+            skip = False
+            continue
         if escaped:
             escaped = False
         elif ch == "\\":
@@ -190,7 +196,13 @@ def _spaces_to_whitespace(pattern: str) -> str:
         elif ch == "]" and in_class:
             in_class = False
         elif ch == " " and not in_class:
-            out.append(r"\s+")
+            following = pattern[i + 1 : i + 2]
+            if following in ("?", "*"):
+                out.append(r"\s*")
+                skip = True
+            else:
+                out.append(r"\s+")
+                skip = following == "+"
             continue
         out.append(ch)
     return "".join(out)
@@ -425,16 +437,20 @@ def _blank_titles(original: str, plain: str, lex: Lexicon) -> str:
     return plain if chars is None else "".join(chars)
 
 
-def _negated(before: str, lex: Lexicon) -> bool:
-    """Is there a negation cue in the last few words of the clause that ends at the match?"""
+def _negated(before: str, lex: Lexicon, cues: frozenset[str], not_before: frozenset[str]) -> bool:
+    """Is there a negation cue in the last few words of the clause that ends at the match?
+
+    ``cues`` and ``not_before`` hold the words of every lexicon in use, so an English "not"
+    cancels a match that another language's rules found in an English sentence.
+    """
     parts = lex.clause_breaks.split(before)
     clause = parts[-1] if parts else before
     tokens = _TOKEN.findall(clause.lower())[-lex.window :]
     for i, token in enumerate(tokens):
         bare = token.strip("'")
-        if bare in lex.negation_cues or bare.endswith("n't"):
+        if bare in cues or bare.endswith("n't"):
             following = tokens[i + 1].strip("'") if i + 1 < len(tokens) else ""
-            if following in lex.not_before:
+            if following in not_before:
                 continue
             return True
     return False
@@ -471,8 +487,16 @@ def _prepare(text: str, lex: Lexicon) -> str:
     return _blank_titles(text, plain, lex).replace("\u2018", "'")
 
 
-def _scan(text: str, lex: Lexicon, meter: _Meter | None = None) -> list[CrisisSpan]:
+def _scan(
+    text: str,
+    lex: Lexicon,
+    meter: _Meter | None = None,
+    cues: frozenset[str] | None = None,
+    not_before: frozenset[str] | None = None,
+) -> list[CrisisSpan]:
     meter = meter or _Meter()
+    cues = lex.negation_cues if cues is None else cues
+    not_before = lex.not_before if not_before is None else not_before
     masked = _prepare(text, lex)
     meter.chars += 2 * len(text)
     spans: list[CrisisSpan] = []
@@ -515,7 +539,9 @@ def _scan(text: str, lex: Lexicon, meter: _Meter | None = None) -> list[CrisisSp
                         masked, max(p_start, m_start - _NEAR_SPEAKER), m_end
                     ):
                         continue
-                if _negated(masked[max(p_start, m_start - _REACH) : m_start], lex):
+                if _negated(
+                    masked[max(p_start, m_start - _REACH) : m_start], lex, cues, not_before
+                ):
                     continue
                 spans.append(CrisisSpan(m_start, m_end, rule.kind, rule.id, lex.language))
     return spans
@@ -543,9 +569,12 @@ def _check(text: object, lang: str | None, meter: _Meter) -> CrisisResult:
         return NO_HIT
     text = text[:MAX_CHARS]
     found: dict[tuple[int, int, str], CrisisSpan] = {}
-    for lex in _lexicons(lang):
+    lexicons = _lexicons(lang)
+    cues = frozenset().union(*(lex.negation_cues for lex in lexicons))
+    not_before = frozenset().union(*(lex.not_before for lex in lexicons))
+    for lex in lexicons:
         try:
-            for span in _scan(text, lex, meter):
+            for span in _scan(text, lex, meter, cues, not_before):
                 found.setdefault((span.start, span.end, span.kind), span)
         except Exception:
             log.exception("crisis check (%s) failed; no hit from this language", lex.language)

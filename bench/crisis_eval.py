@@ -1,0 +1,194 @@
+"""Recall and false alarms of the crisis detector, per kind and language, on dev and holdout.
+
+Run from the repository root: python bench/crisis_eval.py [--errors]
+Reads every tests/data/crisis/{dev,holdout}/<lang>.yaml, prints one table per part and writes
+bench/results/crisis_eval.json.
+
+The dev part was used while writing the lexicons; the holdout part was written separately and
+is never used to tune them, so it shows how well the rules generalise. ``--errors`` lists the
+misses and false alarms of the dev part only (the holdout's are counted, never listed).
+
+Figures per part and language:
+- recall per topic (crisis topics), and for explicit vs indirect statements;
+- false-alarm rate: everyday sentences (label none) that raised any kind, also per none topic;
+- kind accuracy: of the crisis sentences caught, the share whose kinds include the label.
+Targets on the holdout, per language: recall >= 0.97 explicit, >= 0.90 indirect, false
+alarms <= 3%.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from reattune.domain.safety.crisis import detect_crisis  # noqa: E402
+
+CORPUS = ROOT / "tests" / "data" / "crisis"
+RESULTS = ROOT / "bench" / "results" / "crisis_eval.json"
+PARTS = ("dev", "holdout")
+CRISIS_TOPICS = (
+    "ideation_explicit",
+    "ideation_indirect",
+    "hopelessness",
+    "means_preparation",
+    "self_harm",
+    "partner_threat",
+    "strangulation",
+    "fear_home",
+    "harm_to_others",
+)
+NONE_TOPICS = ("violent_idiom", "hyperbole", "negated", "reported_or_third_person_news", "everyday")
+TARGETS = {"explicit": 0.97, "indirect": 0.90, "false_alarm": 0.03}
+
+
+def load_part(part: str, base: Path = CORPUS) -> dict[str, list[dict]]:
+    """{language: cases} for one part; the language comes from the file (or its name)."""
+    out: dict[str, list[dict]] = {}
+    for path in sorted((base / part).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        lang = str(data.get("language") or path.stem)
+        out.setdefault(lang, []).extend(data.get("cases") or [])
+    return out
+
+
+def _rate(hits: int, total: int) -> float | None:
+    return round(hits / total, 4) if total else None
+
+
+def evaluate(cases: list[dict], lang: str | None = None) -> dict:
+    """Figures for one list of cases (see the module docstring)."""
+    topics: dict[str, list[int]] = {}
+    explicit = [0, 0]
+    indirect = [0, 0]
+    kind_ok = [0, 0]
+    alarms = [0, 0]
+    none_topics: dict[str, list[int]] = {}
+    errors: list[dict] = []
+    for case in cases:
+        text, label = case["text"], case["label"]
+        result = detect_crisis(text, lang)
+        if label == "none":
+            row = none_topics.setdefault(case.get("topic", "everyday"), [0, 0])
+            row[1] += 1
+            alarms[1] += 1
+            if result.hit:
+                row[0] += 1
+                alarms[0] += 1
+                errors.append({"text": text, "expected": "none", "got": sorted(result.kinds)})
+            continue
+        row = topics.setdefault(case.get("topic", "?"), [0, 0])
+        bucket = explicit if case.get("explicit") else indirect
+        row[1] += 1
+        bucket[1] += 1
+        if result.hit:
+            row[0] += 1
+            bucket[0] += 1
+            kind_ok[1] += 1
+            kind_ok[0] += label in result.kinds
+            if label not in result.kinds:
+                errors.append({"text": text, "expected": label, "got": sorted(result.kinds)})
+        else:
+            errors.append({"text": text, "expected": label, "got": []})
+    crisis_total = sum(r[1] for r in topics.values())
+    return {
+        "cases": len(cases),
+        "crisis": crisis_total,
+        "none": alarms[1],
+        "recall": _rate(sum(r[0] for r in topics.values()), crisis_total),
+        "recall_explicit": _rate(*explicit),
+        "recall_indirect": _rate(*indirect),
+        "explicit_cases": explicit[1],
+        "indirect_cases": indirect[1],
+        "false_alarm_rate": _rate(*alarms),
+        "kind_accuracy": _rate(*kind_ok),
+        "recall_per_topic": {
+            t: {"recall": _rate(*r), "n": r[1]} for t, r in sorted(topics.items())
+        },
+        "false_alarms_per_topic": {
+            t: {"rate": _rate(*r), "n": r[1]} for t, r in sorted(none_topics.items())
+        },
+        "errors": errors,
+    }
+
+
+def meets_targets(report: dict) -> bool:
+    def ok(value, target, above=True):
+        return value is None or (value >= target if above else value <= target)
+
+    return (
+        ok(report["recall_explicit"], TARGETS["explicit"])
+        and ok(report["recall_indirect"], TARGETS["indirect"])
+        and ok(report["false_alarm_rate"], TARGETS["false_alarm"], above=False)
+    )
+
+
+def _fmt(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:5.3f}"
+
+
+def _cell(cell: dict | None, key: str) -> str:
+    return f"{(_fmt(cell[key]) + ' /' + str(cell['n'])) if cell else '-':>11}"
+
+
+def _table(part: str, reports: dict[str, dict]) -> None:
+    langs = list(reports)
+    print(f"\n== {part}: " + ", ".join(f"{k} {reports[k]['cases']}" for k in langs) + " cases")
+    if not langs:
+        print("(no files)")
+        return
+    print(f"{'':<32}" + "".join(f"{lang:>11}" for lang in langs))
+    rows = [
+        ("recall, all crisis", "recall"),
+        ("recall, explicit (>= 0.97)", "recall_explicit"),
+        ("recall, indirect (>= 0.90)", "recall_indirect"),
+        ("false alarms (<= 0.03)", "false_alarm_rate"),
+        ("kind accuracy", "kind_accuracy"),
+    ]
+    for title, key in rows:
+        print(f"{title:<32}" + "".join(f"{_fmt(reports[lang][key]):>11}" for lang in langs))
+    print("recall per topic")
+    for topic in CRISIS_TOPICS:
+        cells = [reports[lang]["recall_per_topic"].get(topic) for lang in langs]
+        print(f"  {topic:<30}" + "".join(_cell(c, "recall") for c in cells))
+    print("false alarms per topic")
+    for topic in NONE_TOPICS:
+        cells = [reports[lang]["false_alarms_per_topic"].get(topic) for lang in langs]
+        print(f"  {topic:<30}" + "".join(_cell(c, "rate") for c in cells))
+    verdict = ", ".join(
+        f"{lang} {'ok' if meets_targets(reports[lang]) else 'MISSED'}" for lang in langs
+    )
+    print(f"targets: {verdict}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    started = time.perf_counter()
+    report: dict = {"targets": TARGETS, "parts": {}}
+    for part in PARTS:
+        corpus = load_part(part)
+        per_lang = {lang: evaluate(cases, None) for lang, cases in sorted(corpus.items())}
+        report["parts"][part] = per_lang
+        _table(part, per_lang)
+    if "--errors" in argv:
+        print("\ndev errors (holdout errors are never listed)")
+        for lang, rep in report["parts"]["dev"].items():
+            for err in rep["errors"]:
+                print(f"- [{lang}] {err['text']!r} expected={err['expected']} got={err['got']}")
+    for per_lang in report["parts"].get("holdout", {}).values():
+        per_lang["errors"] = len(per_lang["errors"])  # counted, not written out
+    report["seconds"] = round(time.perf_counter() - started, 2)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
