@@ -81,3 +81,59 @@ class CoupleTimezoneTests(BaseTestCase):
         response = client.post("/couple/timezone/", {"timezone": "Asia/Tokyo"})
         self.assertRedirects(response, "/couple/", fetch_redirect_response=False)
         self.assertEqual(active_membership(self.sam).space.timezone, "Asia/Tokyo")
+
+
+class ClosedSignupTests(BaseTestCase):
+    """REATTUNE_OPEN_SIGNUP=0: only a still-open invite opens sign-up, for one account."""
+
+    def setUp(self):
+        super().setUp()
+        from reattune.accounts.actions import do_create_user
+        from reattune.couples.actions import do_create_invite
+
+        self.riley = do_create_user("riley@example.org", PASSWORD, "Riley", "Europe/Berlin")
+        self.token = do_create_invite(self.riley)
+
+    def sign_up(self, client, email):
+        return client.post(
+            "/signup/",
+            {"display_name": "New", "email": email, "password": PASSWORD, "timezone": "UTC"},
+        )
+
+    def test_one_visit_to_an_open_invite_makes_one_account(self):
+        client = self.client_class()
+        with self.settings(OPEN_SIGNUP=False):
+            self.assertEqual(client.get(f"/invite/{self.token}/").status_code, 200)
+            self.assertEqual(client.get("/signup/").status_code, 200)
+            self.assertEqual(self.sign_up(client, "first@example.org").status_code, 302)
+            # The same visit cannot make a second account, logged in or not.
+            self.assertEqual(self.sign_up(client, "second@example.org").status_code, 403)
+            client.post("/logout/")
+            self.assertEqual(self.sign_up(client, "third@example.org").status_code, 403)
+        self.assertTrue(User.objects.filter(email="first@example.org").exists())
+        self.assertFalse(User.objects.filter(email="second@example.org").exists())
+        self.assertFalse(User.objects.filter(email="third@example.org").exists())
+
+    def test_a_revoked_invite_opens_nothing(self):
+        from reattune.couples.actions import do_revoke_invites
+
+        client = self.client_class()
+        with self.settings(OPEN_SIGNUP=False):
+            self.assertEqual(client.get(f"/invite/{self.token}/").status_code, 200)
+            do_revoke_invites(self.riley)
+            self.assertEqual(client.get("/signup/").status_code, 403)
+            self.assertEqual(self.sign_up(client, "late@example.org").status_code, 403)
+        self.assertFalse(User.objects.filter(email="late@example.org").exists())
+
+    def test_a_used_invite_opens_nothing(self):
+        client = self.client_class()
+        with self.settings(OPEN_SIGNUP=False):
+            client.get(f"/invite/{self.token}/")
+            self.sign_up(client, "first@example.org")
+            self.assertEqual(client.post("/invite/confirm/").status_code, 302)
+            other = self.client_class()
+            self.assertEqual(other.get(f"/invite/{self.token}/").status_code, 404)
+            self.assertEqual(self.sign_up(other, "other@example.org").status_code, 403)
+        first = User.objects.get(email="first@example.org")
+        self.assertEqual(active_membership(first).space, active_membership(self.riley).space)
+        self.assertFalse(User.objects.filter(email="other@example.org").exists())

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from reattune.accounts import actions
+from reattune.accounts import actions, sealed
 from reattune.accounts.forms import (
     TIMEZONE_UNREADABLE,
     DeleteAccountForm,
@@ -21,13 +21,42 @@ from reattune.accounts.models import AccessToken, User
 from reattune.core import throttle
 from reattune.core.decorators import signed_in_required
 
+# Session slots (accounts.sealed): the invite link a partner opened, sealed, and the hash of
+# the invite that already made an account in this visit (one account per visit).
 PENDING_INVITE = "pending_invite"
+INVITE_SIGNUP_USED = "invite_signup_used"
+PENDING_LIFETIME = 24 * 3600  # to sign up or log in after opening the link
+NEW_TOKEN = "new_token"  # noqa: S105 (a slot name, not a secret)
+NEW_TOKEN_LIFETIME = 10 * 60  # shown once on the next page; gone after that anyway
+
+
+def pending_invite(request) -> str | None:
+    """The raw token of the couple invite this visitor opened, if still in their session."""
+    return sealed.peek(request, PENDING_INVITE)
+
+
+def has_pending_invite(request) -> bool:
+    return sealed.present(request, PENDING_INVITE)
+
+
+def _invite_for_signup(request):
+    """The still-open invite this visit may create one account for, or None."""
+    from reattune.couples.actions import find_open_invite
+    from reattune.couples.models import hash_invite
+
+    token = pending_invite(request)
+    if not token:
+        return None
+    invite = find_open_invite(token)
+    if invite is None or request.session.get(INVITE_SIGNUP_USED) == hash_invite(token):
+        return None
+    return invite
 
 
 def _after_login(request):
     if request.user.role == User.Role.THERAPIST and not request.POST.get("next"):
         return redirect("therapist-home")
-    if request.session.get(PENDING_INVITE):
+    if has_pending_invite(request):
         return redirect("invite-confirm")
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
@@ -44,7 +73,8 @@ def landing(request):
 
 
 def signup(request):
-    invited = bool(request.session.get(PENDING_INVITE))
+    # Closed sign-up opens only for a still-open invite this visit has not yet used.
+    invited = _invite_for_signup(request) is not None
     if not (settings.OPEN_SIGNUP or invited):
         return render(request, "accounts/signup_closed.html", status=403)
     form = SignupForm(request.POST or None)
@@ -74,6 +104,12 @@ def signup(request):
                 timezone_name=data["timezone"],
                 with_space=not invited,
             )
+            if invited:
+                from reattune.couples.models import hash_invite
+
+                # One account per visit to the link: a second sign-up in this session (or
+                # after the invite is revoked or used) finds sign-up closed again.
+                request.session[INVITE_SIGNUP_USED] = hash_invite(pending_invite(request))
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             # A new person is first offered the private, skippable safety questions (care).
             return redirect("care-welcome")
@@ -122,7 +158,7 @@ def account(request):
         "token_form": TokenForm(),
         "password_form": PasswordChangeForm(request.user),
         "delete_form": DeleteAccountForm(request.user),
-        "new_token": request.session.pop("new_token", None),
+        "new_token": sealed.take(request, NEW_TOKEN),
     }
     return render(request, "accounts/account.html", context)
 
@@ -133,8 +169,8 @@ def token_create(request):
     form = TokenForm(request.POST)
     if form.is_valid():
         _, raw = actions.do_create_token(request.user, form.cleaned_data["name"])
-        # Shown once on the next page, then gone from the session.
-        request.session["new_token"] = raw
+        # Shown once on the next page from a sealed slot (encrypted, short-lived), then gone.
+        sealed.seal(request, NEW_TOKEN, raw, NEW_TOKEN_LIFETIME)
     else:
         messages.error(request, "Give the token a short name (up to 60 characters).")
     return redirect(reverse("account") + "#tokens")

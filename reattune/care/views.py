@@ -5,8 +5,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from reattune.accounts import sealed
 from reattune.accounts.models import User
-from reattune.accounts.views import PENDING_INVITE
+from reattune.accounts.views import PENDING_LIFETIME, has_pending_invite
 from reattune.care import actions, help, safety, support
 from reattune.care.decorators import therapist_required
 from reattune.care.forms import ScreenForm
@@ -19,11 +20,13 @@ from reattune.domain.safety.screen import ScreenAnswerError, load_safety_plan, l
 
 PENDING_THERAPIST_INVITE = "pending_therapist_invite"
 THERAPIST_LINK = "therapist_link"
+THERAPIST_LINK_LIFETIME = 3600  # can be copied again from the help page for an hour
+THERAPIST_SIGNUP_USED = "therapist_signup_used"
 
 
 def _continue_after_offer(request) -> str:
     """Where a new person goes after the screen offer: joining their partner, or home."""
-    return reverse("invite-confirm") if request.session.get(PENDING_INVITE) else reverse("home")
+    return reverse("invite-confirm") if has_pending_invite(request) else reverse("home")
 
 
 def country_choices():
@@ -67,9 +70,9 @@ def help_page(request):
         .order_by("-created_at")
         .first()
     )
-    link = request.session.get(THERAPIST_LINK)
+    link = sealed.peek(request, THERAPIST_LINK)  # sealed: never readable in django_session
     if link and not (open_invite and open_invite.is_open):
-        request.session.pop(THERAPIST_LINK, None)
+        sealed.drop(request, THERAPIST_LINK)
         link = None
     context = {
         **help.card_context(user),
@@ -191,9 +194,8 @@ def therapist_invite_create(request):
     except actions.CareError as error:
         messages.error(request, str(error))
         return redirect("care")
-    request.session[THERAPIST_LINK] = request.build_absolute_uri(
-        reverse("therapist-invite-open", args=[raw])
-    )
+    link = request.build_absolute_uri(reverse("therapist-invite-open", args=[raw]))
+    sealed.seal(request, THERAPIST_LINK, link, THERAPIST_LINK_LIFETIME)
     messages.success(request, "The link for your therapist is ready. It works once and for 7 days.")
     return redirect(reverse("care") + "#therapist")
 
@@ -202,7 +204,7 @@ def therapist_invite_create(request):
 @require_POST
 def therapist_invite_revoke(request):
     actions.do_revoke_therapist_invites(request.user)
-    request.session.pop(THERAPIST_LINK, None)
+    sealed.drop(request, THERAPIST_LINK)
     messages.success(request, "The link no longer works.")
     return redirect(reverse("care") + "#therapist")
 
@@ -233,7 +235,8 @@ def therapist_invite_open(request, token):
     invite = actions.find_open_therapist_invite(token)
     if invite is None:
         return render(request, "care/therapist_invite_invalid.html", status=404)
-    request.session[PENDING_THERAPIST_INVITE] = token
+    sealed.seal(request, PENDING_THERAPIST_INVITE, token, PENDING_LIFETIME)
+    request.session.pop(THERAPIST_SIGNUP_USED, None)  # a new visit to the link
     if request.user.is_authenticated:
         return redirect("therapist-invite-confirm")
     return render(request, "care/therapist_invite_welcome.html", {"inviter": invite.created_by})
@@ -242,10 +245,10 @@ def therapist_invite_open(request, token):
 def therapist_invite_confirm(request):
     if not request.user.is_authenticated:
         return redirect(reverse("login") + "?next=" + reverse("therapist-invite-confirm"))
-    token = request.session.get(PENDING_THERAPIST_INVITE)
+    token = sealed.peek(request, PENDING_THERAPIST_INVITE)
     invite = actions.find_open_therapist_invite(token) if token else None
     if invite is None:
-        request.session.pop(PENDING_THERAPIST_INVITE, None)
+        sealed.drop(request, PENDING_THERAPIST_INVITE)
         return render(request, "care/therapist_invite_invalid.html", status=404)
     if request.user.role != User.Role.THERAPIST:
         return render(request, "care/therapist_invite_partner.html", status=403)
@@ -260,7 +263,7 @@ def therapist_invite_confirm(request):
                 "Thank you. You will see this couple's results once both partners agree.",
             )
         finally:
-            request.session.pop(PENDING_THERAPIST_INVITE, None)
+            sealed.drop(request, PENDING_THERAPIST_INVITE)
         return redirect("therapist-home")
     return render(request, "care/therapist_invite_confirm.html", {"inviter": invite.created_by})
 
@@ -269,8 +272,13 @@ def therapist_signup(request):
     """Therapist accounts are made only through a couple's link."""
     from reattune.accounts.forms import SignupForm
 
-    token = request.session.get(PENDING_THERAPIST_INVITE)
-    if not token or actions.find_open_therapist_invite(token) is None:
+    token = sealed.peek(request, PENDING_THERAPIST_INVITE)
+    if (
+        not token
+        or actions.find_open_therapist_invite(token) is None
+        or request.session.get(THERAPIST_SIGNUP_USED)
+    ):
+        # One account per visit to a still-open link.
         return render(request, "care/therapist_invite_invalid.html", status=404)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -285,6 +293,7 @@ def therapist_signup(request):
             user = actions.do_create_therapist(
                 data["email"], data["password"], data["display_name"]
             )
+            request.session[THERAPIST_SIGNUP_USED] = True
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("therapist-invite-confirm")
     return render(request, "care/therapist_signup.html", {"form": form})

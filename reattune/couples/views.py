@@ -3,12 +3,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from reattune.accounts.views import PENDING_INVITE
+from reattune.accounts import sealed
+from reattune.accounts.views import (
+    INVITE_SIGNUP_USED,
+    PENDING_INVITE,
+    PENDING_LIFETIME,
+    pending_invite,
+)
 from reattune.core.decorators import partner_required
 from reattune.couples import actions
 from reattune.couples.models import Invite, Notice
 
 INVITE_LINK = "invite_link"
+INVITE_LINK_LIFETIME = 3600  # the link can be copied again from the couple page for an hour
 
 
 def _home_panels(request):
@@ -56,9 +63,9 @@ def _couple_page(request, status: int = 200):
         if space
         else None
     )
-    link = request.session.get(INVITE_LINK)
+    link = sealed.peek(request, INVITE_LINK)
     if link and not open_invite:
-        request.session.pop(INVITE_LINK, None)
+        sealed.drop(request, INVITE_LINK)
         link = None
     return render(
         request,
@@ -81,9 +88,11 @@ def invite_create(request):
     except actions.JoinError as error:
         messages.error(request, str(error))
         return redirect("couple")
-    # Kept in the session so the person can copy it again from this page; only the hash is
-    # stored in the database.
-    request.session[INVITE_LINK] = request.build_absolute_uri(f"/invite/{raw}/")
+    # Kept in the session, sealed (encrypted and for an hour), so the person can copy it again
+    # from this page; the database holds only the invite's hash (docs/privacy.md).
+    sealed.seal(
+        request, INVITE_LINK, request.build_absolute_uri(f"/invite/{raw}/"), INVITE_LINK_LIFETIME
+    )
     messages.success(request, "Your invite link is ready. It works once and for 7 days.")
     return redirect("couple")
 
@@ -92,7 +101,7 @@ def invite_create(request):
 @require_POST
 def invite_revoke(request):
     actions.do_revoke_invites(request.user)
-    request.session.pop(INVITE_LINK, None)
+    sealed.drop(request, INVITE_LINK)
     messages.success(request, "The invite link no longer works.")
     return redirect("couple")
 
@@ -134,19 +143,21 @@ def invite_open(request, token):
     invite = actions.find_open_invite(token)
     if invite is None:
         return render(request, "couples/invite_invalid.html", status=404)
-    request.session[PENDING_INVITE] = token
+    # The token leaves the URL for the session, sealed: never readable in django_session.
+    sealed.seal(request, PENDING_INVITE, token, PENDING_LIFETIME)
+    request.session.pop(INVITE_SIGNUP_USED, None)  # a new visit to the link
     if request.user.is_authenticated:
         return redirect("invite-confirm")
     return render(request, "couples/invite_welcome.html", {"inviter": invite.created_by})
 
 
 def invite_confirm(request):
-    token = request.session.get(PENDING_INVITE)
+    token = pending_invite(request)
     if not request.user.is_authenticated:
         return redirect("login")
     invite = actions.find_open_invite(token) if token else None
     if invite is None:
-        request.session.pop(PENDING_INVITE, None)
+        sealed.drop(request, PENDING_INVITE)
         return render(request, "couples/invite_invalid.html", status=404)
     if request.user.role != request.user.Role.PARTNER:
         # The invite stays open for the partner it was meant for (do_join_space refuses too).
@@ -158,7 +169,7 @@ def invite_confirm(request):
             messages.error(request, str(error))
             return redirect("home")
         finally:
-            request.session.pop(PENDING_INVITE, None)
+            sealed.drop(request, PENDING_INVITE)
         messages.success(request, f"You and {invite.created_by} now share a space.")
         return redirect("home")
     current = actions.active_membership(request.user)
