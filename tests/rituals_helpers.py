@@ -94,22 +94,27 @@ def _marked(kind: str, mark) -> dict:
     return values
 
 
-def _marker_daily(world, mark):
-    entry, _ = actions.do_submit(DAILY, world["alex"], _marked("daily", mark))
-    # The feelings field holds a JSON list the action builds; the marker goes in directly.
-    type(entry).objects.filter(pk=entry.pk).update(feelings=mark("feelings"))
+def _with_private_marker(entry, mark, **more):
+    # The answers kept private are a JSON object the action builds; the marker goes in directly.
+    type(entry).objects.filter(pk=entry.pk).update(private_answers=mark("private_answers"), **more)
     entry.refresh_from_db()
     return entry
 
 
+def _marker_daily(world, mark):
+    entry, _ = actions.do_submit(DAILY, world["alex"], _marked("daily", mark))
+    # The feelings field holds a JSON list the action builds; the marker goes in directly.
+    return _with_private_marker(entry, mark, feelings=mark("feelings"))
+
+
 def _marker_weekly(world, mark):
     entry, _ = actions.do_submit(WEEKLY, world["alex"], _marked("weekly", mark))
-    return entry
+    return _with_private_marker(entry, mark)
 
 
 def _marker_monthly(world, mark):
     entry, _ = actions.do_submit(MONTHLY, world["alex"], _marked("monthly", mark))
-    return entry
+    return _with_private_marker(entry, mark)
 
 
 def _marker_timeout(world, mark):

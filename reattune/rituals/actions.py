@@ -17,6 +17,7 @@ from django.utils import timezone
 from reattune.core.access import active_space
 from reattune.couples.models import Space
 from reattune.domain.plan.library import load_agreements, load_ladder
+from reattune.rituals import sharing
 from reattune.rituals.kinds import (
     MAX_FEELING_CHARS,
     MAX_OWN_FEELINGS,
@@ -166,15 +167,55 @@ def editable(kind: Kind, space: Space, period: date) -> bool:
     return kind.period_of(space.today()) == period
 
 
-def do_submit(kind: Kind, author, answers: dict, period: date | None = None, submit_key=None):
+def clean_private(kind: Kind, private) -> set[str]:
+    """The prompt ids an author keeps for themselves; 422 for any that cannot be kept."""
+    if private is None:
+        return set()
+    allowed = sharing.private_prompt_ids(kind)
+    chosen = set()
+    for pid in private:
+        if pid not in allowed:
+            names = ", ".join(allowed)
+            raise RitualError(
+                f"Only written answers can be kept just for you ({names}); "
+                f"'{str(pid)[:40]}' is not one of them.",
+                code="private_fields",
+            )
+        chosen.add(pid)
+    return chosen
+
+
+def _stored_values(kind: Kind, current, values: dict, private: set, now) -> dict:
+    """Column values for saving `values`: answers in `private` go to private_answers only."""
+    stored = dict(values)
+    kept = {}
+    for pid in sharing.private_prompt_ids(kind):
+        if pid in private:
+            kept[pid] = values[pid]
+            stored[pid] = sharing.empty_value(pid)
+    stored["private_answers"] = json.dumps(kept, ensure_ascii=False)
+    stored["answer_times"] = sharing.next_times(kind, current, values, private, now)
+    return stored
+
+
+def do_submit(
+    kind: Kind,
+    author,
+    answers: dict,
+    period: date | None = None,
+    submit_key=None,
+    private=None,
+):
     """Save one's answers for the current period; returns (entry, created).
 
+    `private`: prompt ids of answers kept for the author alone (never shown to the partner).
     A retry with the same submit_key returns the first row (created False). Any other second
     submit for the same period answers 409: change the answers you gave instead.
     """
     space = space_of(author)
     period = check_open(kind, space, period or space.today())
     values = clean_answers(kind, answers)
+    private = clean_private(kind, private)
     submit_key = submit_key or uuid.uuid4()
     lookup = {"author": author, "space": space, kind.period_field: period}
     model = kind.model
@@ -193,27 +234,68 @@ def do_submit(kind: Kind, author, answers: dict, period: date | None = None, sub
     if model.objects.filter(**lookup).exists():
         return existing_or_conflict()
     extra = {"day_index": period.toordinal()} if kind.key == "daily" else {}
+    now = timezone.now()
+    stored = _stored_values(kind, None, values, private, now)
     try:
         with transaction.atomic():
-            entry = model.objects.create(**lookup, **values, **extra, submit_key=submit_key)
+            entry = model.objects.create(
+                **lookup, **stored, **extra, submit_key=submit_key, created_at=now, updated_at=now
+            )
     except IntegrityError:
         return existing_or_conflict()
     return entry, True
 
 
 @transaction.atomic
-def do_update(kind: Kind, entry, answers: dict, expected_version: int | None = None):
+def do_update(kind: Kind, entry, answers: dict, expected_version: int | None = None, private=None):
+    """Change one's answers. `private`: the complete set of answers kept for the author
+    alone (None keeps the set as it is)."""
     space = Space.objects.get(pk=entry.space_id)
     check_open(kind, space, getattr(entry, kind.period_field))
     values = clean_answers(kind, answers)
-    rows = kind.model.objects.filter(pk=entry.pk, author_id=entry.author_id)
-    if expected_version is not None:
-        rows = rows.filter(version=expected_version)
+    current = (
+        kind.model.objects.select_for_update()
+        .filter(pk=entry.pk, author_id=entry.author_id)
+        .first()
+    )
+    if current is None or (expected_version is not None and current.version != expected_version):
+        raise EditConflict()
+    private = set(current.kept_private()) if private is None else clean_private(kind, private)
+    now = timezone.now()
+    stored = _stored_values(kind, current, values, private, now)
+    # The version read above must still be the row's: a concurrent edit answers 409.
+    rows = kind.model.objects.filter(pk=current.pk, version=current.version)
     # update() passes plain values through the encrypted fields' get_prep_value.
-    if not rows.update(**values, updated_at=timezone.now(), version=F("version") + 1):
+    if not rows.update(**stored, updated_at=now, version=F("version") + 1):
         raise EditConflict()
     entry.refresh_from_db()
     return entry
+
+
+@transaction.atomic
+def do_share_answers(kind: Kind, entry, pids) -> list[str]:
+    """Share answers the author kept private, as they are written; returns the ids shared."""
+    space = Space.objects.get(pk=entry.space_id)
+    check_open(kind, space, getattr(entry, kind.period_field))
+    current = (
+        kind.model.objects.select_for_update()
+        .filter(pk=entry.pk, author_id=entry.author_id)
+        .first()
+    )
+    if current is None:
+        raise EditConflict()
+    kept = current.kept_private()
+    shared = [pid for pid in sharing.private_prompt_ids(kind) if pid in kept and pid in pids]
+    if not shared:
+        return []
+    values = sharing.own_values(kind, current)
+    now = timezone.now()
+    stored = _stored_values(kind, current, values, set(kept) - set(shared), now)
+    rows = kind.model.objects.filter(pk=current.pk, version=current.version)
+    if not rows.update(**stored, updated_at=now, version=F("version") + 1):
+        raise EditConflict()
+    entry.refresh_from_db()
+    return shared
 
 
 # --- time-out ------------------------------------------------------------------------------

@@ -14,14 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
+from pydantic import model_serializer
 
 from reattune.api.base import require_partner
+from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.core import access
 from reattune.couples.actions import partner_of
 from reattune.domain.plan.library import load_agreements, load_ladder, load_rituals
-from reattune.rituals import actions, progress
+from reattune.rituals import actions, progress, sharing
 from reattune.rituals.kinds import DAILY, KINDS, MONTHLY, WEEKLY, Kind, week_start
-from reattune.rituals.models import AgreementAcceptance, LadderState, TimeOut
+from reattune.rituals.models import AgreementAcceptance, LadderState, TimeOut, words_of
 
 router = Router(tags=["rituals"])
 
@@ -40,6 +42,13 @@ def _space(user):
 # --- schemas -------------------------------------------------------------------------------
 
 
+PRIVATE_FIELDS = (
+    "Answers to keep for you alone (prompt ids of written answers, e.g. best_part): stored, "
+    "never shown to your partner. On PUT this is the complete list (an answer left out is "
+    "shared); leave the field out to keep the list as it is."
+)
+
+
 class DailyIn(Schema):
     day: date | None = Field(None, description="Defaults to today in the couple's timezone.")
     connection_today: int = Field(..., ge=0, le=10, description="0 far apart .. 10 very close")
@@ -53,6 +62,7 @@ class DailyIn(Schema):
         None, description="Send the same key again to retry safely: no second check-in is made."
     )
     version: int | None = Field(None, description="On PUT: the version you edited; 409 if changed.")
+    private_fields: list[str] | None = Field(None, description=PRIVATE_FIELDS)
 
 
 class WeeklyIn(Schema):
@@ -64,6 +74,7 @@ class WeeklyIn(Schema):
     what_would_help: str = Field("", max_length=1000)
     submit_key: uuid.UUID | None = None
     version: int | None = None
+    private_fields: list[str] | None = Field(None, description=PRIVATE_FIELDS)
 
 
 class MonthlyIn(Schema):
@@ -73,18 +84,56 @@ class MonthlyIn(Schema):
     appreciation: str = Field(..., max_length=2000)
     submit_key: uuid.UUID | None = None
     version: int | None = None
+    private_fields: list[str] | None = Field(None, description=PRIVATE_FIELDS)
 
 
-class RitualEntryOut(Schema):
+class DropEmptySupport(Schema):
+    """Leaves `support` (and `crisis_answers`) out of the JSON when there is none."""
+
+    @model_serializer(mode="wrap")
+    def _drop_empty(self, handler):
+        data = handler(self)
+        for name in ("support", "crisis_answers"):
+            if name in data and data[name] is None:
+                del data[name]
+        return data
+
+
+class RitualEntryOut(DropEmptySupport):
     id: int
     kind: str
     period: date
     mine: bool
     author_name: str
-    answers: dict[str, Any]
+    answers: dict[str, Any] = Field(
+        ..., description="On your partner's entry, the answers they keep private are left out."
+    )
     created_at: datetime
     updated_at: datetime
     version: int
+    private_fields: list[str] = Field(
+        default_factory=list,
+        description="Your answers kept for you alone (always empty on your partner's entry).",
+    )
+    edited_after_reveal: list[str] = Field(
+        default_factory=list,
+        description="On your partner's entry: answers they changed after you could first read "
+        "them.",
+    )
+    support: SupportOut | None = Field(
+        None,
+        description="On your own save: " + SUPPORT_DESCRIPTION + " Context `shared` when an "
+        "answer your partner will read contains crisis language, `private` when only an "
+        "answer kept for you does. On your partner's revealed entry (context `partner`): how "
+        "to respond when what they shared contains crisis language, with the lines of your "
+        "country.",
+    )
+    crisis_answers: list[str] | None = Field(
+        None,
+        description="On your own save: the shared answers that contain crisis language. Your "
+        "partner reads them once you have both shared; to keep one for you alone, send it in "
+        "`private_fields` with a PUT.",
+    )
 
 
 class PeriodOut(Schema):
@@ -96,29 +145,59 @@ class PeriodOut(Schema):
     partner_done: bool = Field(..., description="Your partner has shared for this period.")
 
 
-def _entry_out(kind: Kind, entry, user):
+def _entry_out(kind: Kind, entry, user, request=None, reader_since=None):
+    """One entry as `user` may read it. On the partner's entry, `reader_since` (when the
+    user's own entry for the period was made) dates the reveal for the "changed" mark."""
+    mine = entry.author_id == user.pk
+    values = sharing.own_values(kind, entry) if mine else sharing.shared_values(kind, entry)
     answers = {}
     for prompt in kind.answer_prompts():
-        value = getattr(entry, prompt["id"])
-        answers[prompt["id"]] = entry.feeling_list() if prompt["kind"] == "feelings" else value
-    return {
+        pid = prompt["id"]
+        if pid not in values:
+            continue
+        answers[pid] = words_of(values[pid]) if prompt["kind"] == "feelings" else values[pid]
+    out = {
         "id": entry.pk,
         "kind": kind.key,
         "period": getattr(entry, kind.period_field),
-        "mine": entry.author_id == user.pk,
+        "mine": mine,
         "author_name": entry.author.display_name,
         "answers": answers,
         "created_at": entry.created_at,
         "updated_at": entry.updated_at,
         "version": entry.version,
+        "private_fields": sorted(entry.kept_private()) if mine else [],
+        "edited_after_reveal": []
+        if mine
+        else sharing.edited_after_reveal(kind, entry, reader_since),
     }
+    if not mine:
+        out["support"] = sharing.partner_support(kind, entry, user, request)
+    return out
+
+
+def _saved_out(kind: Kind, entry, user, request):
+    """The author's entry after a save, with `support` and `crisis_answers` on a hit."""
+    out = _entry_out(kind, entry, user, request)
+    shared = sharing.shared_values(kind, entry)
+    out["crisis_answers"] = sharing.crisis_answers(kind, shared) or None
+    out["support"] = sharing.author_support(kind, entry, request)
+    return out
 
 
 def _answers(payload) -> dict:
-    return payload.dict(exclude={"day", "week", "month", "submit_key", "version"})
+    return payload.dict(exclude={"day", "week", "month", "submit_key", "version", "private_fields"})
 
 
-def _period_out(kind: Kind, user, space, period: date):
+def _own_since(kind: Kind, user, space, periods) -> dict:
+    """{period: created_at} of the user's own entries for these periods (the reveal time)."""
+    rows = access.owned_by(kind.model.objects.filter(space=space), user).filter(
+        **{f"{kind.period_field}__in": list(periods)}
+    )
+    return dict(rows.values_list(kind.period_field, "created_at"))
+
+
+def _period_out(kind: Kind, user, space, period: date, request=None):
     rows = kind.model.objects.select_related("author").filter(
         space=space, **{kind.period_field: period}
     )
@@ -132,8 +211,8 @@ def _period_out(kind: Kind, user, space, period: date):
         "kind": kind.key,
         "period": period,
         "editable": actions.editable(kind, space, period),
-        "mine": _entry_out(kind, mine, user) if mine else None,
-        "partner": _entry_out(kind, theirs, user) if theirs else None,
+        "mine": _entry_out(kind, mine, user, request) if mine else None,
+        "partner": _entry_out(kind, theirs, user, request, mine.created_at) if theirs else None,
         "partner_done": theirs is not None
         or access.partner_done(kind.model.objects.all(), user, **{kind.period_field: period}),
     }
@@ -163,7 +242,9 @@ def prompts(request):
 def today(request):
     user = require_partner(request)
     space = _space(user)
-    return [_period_out(k, user, space, k.period_of(space.today())) for k in KINDS.values()]
+    return [
+        _period_out(k, user, space, k.period_of(space.today()), request) for k in KINDS.values()
+    ]
 
 
 # --- the three rituals, one set of routes each ---------------------------------------------
@@ -191,7 +272,13 @@ def _register(kind: Kind, schema):
         if end:
             rows = rows.filter(**{f"{kind.period_field}__lte": end})
         limit = max(1, min(limit, 400))
-        return [_entry_out(kind, e, user) for e in rows.order_by(f"-{kind.period_field}")[:limit]]
+        entries = list(rows.order_by(f"-{kind.period_field}")[:limit])
+        periods = {getattr(e, kind.period_field) for e in entries if e.author_id != user.pk}
+        since = _own_since(kind, user, space, periods) if periods else {}
+        return [
+            _entry_out(kind, e, user, request, since.get(getattr(e, kind.period_field)))
+            for e in entries
+        ]
 
     @router.post(
         base,
@@ -204,12 +291,17 @@ def _register(kind: Kind, schema):
         period = getattr(payload, kind.period_field)
         try:
             entry, created = actions.do_submit(
-                kind, user, _answers(payload), period=period, submit_key=payload.submit_key
+                kind,
+                user,
+                _answers(payload),
+                period=period,
+                submit_key=payload.submit_key,
+                private=payload.private_fields,
             )
         except actions.RitualError as error:
             _raise(error)
         entry = kind.model.objects.select_related("author").get(pk=entry.pk)
-        return (201 if created else 200), _entry_out(kind, entry, user)
+        return (201 if created else 200), _saved_out(kind, entry, user, request)
 
     @router.get(
         base + "/{period}",
@@ -220,9 +312,12 @@ def _register(kind: Kind, schema):
     def get_period(request, period: date):
         user = require_partner(request)
         space = _space(user)
+        # Any day of a period that has started reads as that period (a week or month that
+        # has not started yet is not found).
+        period = kind.period_of(period)
         if period > kind.period_of(space.today()):
             raise Http404
-        return _period_out(kind, user, space, kind.period_of(period))
+        return _period_out(kind, user, space, period, request)
 
     @router.put(
         base + "/{period}",
@@ -239,10 +334,12 @@ def _register(kind: Kind, schema):
             **{kind.period_field: kind.period_of(period)},
         )
         try:
-            entry = actions.do_update(kind, mine, _answers(payload), payload.version)
+            entry = actions.do_update(
+                kind, mine, _answers(payload), payload.version, private=payload.private_fields
+            )
         except actions.RitualError as error:
             _raise(error)
-        return _entry_out(kind, entry, user)
+        return _saved_out(kind, entry, user, request)
 
 
 _register(DAILY, DailyIn)
@@ -294,7 +391,7 @@ class TimeOutIn(Schema):
     note: str = Field("", max_length=500)
 
 
-class TimeOutOut(Schema):
+class TimeOutOut(DropEmptySupport):
     id: int
     mine: bool
     called_by: str
@@ -303,12 +400,21 @@ class TimeOutOut(Schema):
     running: bool
     note: str
     ended_at: datetime | None
+    support: SupportOut | None = Field(
+        None,
+        description="When the note contains crisis language: on starting, for you who wrote "
+        "it (context `shared`: your partner reads the note); on your partner's time-out "
+        "(context `partner`), how to respond, with the lines of your country.",
+    )
 
 
-def _timeout_out(t: TimeOut, user):
-    return {
+def _timeout_out(t: TimeOut, user, request=None, saved=False):
+    from reattune.care.support import support_for
+
+    mine = t.author_id == user.pk
+    out = {
         "id": t.pk,
-        "mine": t.author_id == user.pk,
+        "mine": mine,
         "called_by": t.author.display_name,
         "started_at": t.started_at,
         "ends_at": t.ends_at,
@@ -316,6 +422,9 @@ def _timeout_out(t: TimeOut, user):
         "note": t.note,
         "ended_at": t.ended_at,
     }
+    if t.note and (saved or not mine):
+        out["support"] = support_for(user, t.note, request, context="shared" if mine else "partner")
+    return out
 
 
 @router.get("/timeout", response={200: TimeOutOut, 204: None}, summary="The open time-out")
@@ -329,7 +438,7 @@ def get_timeout(request):
     )
     if current is None:
         return 204, None
-    return _timeout_out(current, user)
+    return _timeout_out(current, user, request)
 
 
 @router.post("/timeout", response={201: TimeOutOut}, summary="Call a time-out")
@@ -340,7 +449,7 @@ def start_timeout(request, payload: TimeOutIn):
     except actions.RitualError as error:
         _raise(error)
     started = TimeOut.objects.select_related("author").get(pk=started.pk)
-    return 201, _timeout_out(started, user)
+    return 201, _timeout_out(started, user, request, saved=True)
 
 
 @router.post(
@@ -355,7 +464,7 @@ def end_timeout(request, timeout_id: int):
     )
     if current.ended_at is None:
         actions.do_end_timeout(user, current)
-    return _timeout_out(current, user)
+    return _timeout_out(current, user, request)
 
 
 # --- agreements and ladder -----------------------------------------------------------------

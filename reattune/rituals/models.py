@@ -35,16 +35,42 @@ class SharedContent(CoupleContent):
 
 
 class RitualEntry(SharedContent):
-    """One person's answers for one period (a day, a week or a month)."""
+    """One person's answers for one period (a day, a week or a month).
+
+    An answer its author keeps for themselves lives only in `private_answers` (a JSON object
+    {prompt id: value}, encrypted); its own column then holds the empty value ("" or "[]").
+    So every reader of the shared columns (the partner's page, API and export) can never show
+    it, whatever the code around it does. The author reads their answers through own_value().
+    """
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
     # The form's one-time key: a retried submit finds the first row instead of failing.
     submit_key = models.UUIDField(default=uuid.uuid4)
+    private_answers = EncryptedTextField(default="{}")
+    # {prompt id: {"changed": iso time, "shown": iso time}}: when an answer last changed and
+    # when the partner could first read it, so an answer changed after it was revealed is
+    # marked for the partner. No text, only times.
+    answer_times = models.JSONField(default=dict, blank=True)
 
     class Meta:
         abstract = True
+
+    def kept_private(self) -> dict[str, str]:
+        """{prompt id: value} of the answers only the author can read."""
+        try:
+            data = json.loads(self.private_answers or "{}")
+        except ValueError:
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+    def own_value(self, field: str):
+        """The author's answer to a prompt, kept private or not (only for the author)."""
+        kept = self.kept_private()
+        return kept[field] if field in kept else getattr(self, field)
 
 
 class DailyCheckIn(RitualEntry):
@@ -78,11 +104,22 @@ class DailyCheckIn(RitualEntry):
         ]
 
     def feeling_list(self) -> list[str]:
-        try:
-            words = json.loads(self.feelings or "[]")
-        except ValueError:
-            return []
-        return [w for w in words if isinstance(w, str)]
+        """The shared feelings (empty when the author keeps them to themselves)."""
+        return words_of(self.feelings)
+
+    def own_feeling_list(self) -> list[str]:
+        """The author's feelings, kept private or not (only for the author)."""
+        return words_of(self.own_value("feelings"))
+
+
+def words_of(raw) -> list[str]:
+    try:
+        words = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    if not isinstance(words, list):
+        return []
+    return [w for w in words if isinstance(w, str)]
 
 
 class WeeklyReview(RitualEntry):

@@ -14,6 +14,7 @@ def home_panel(request):
     if space is None:
         return None
     from reattune.couples.actions import partner_of
+    from reattune.domain.safety.check import check_text
     from reattune.rituals.actions import open_timeout_for_page
     from reattune.rituals.models import DailyCheckIn
 
@@ -28,6 +29,14 @@ def home_panel(request):
     mine = user.pk in authors
     theirs = mine and any(author_id != user.pk for author_id in authors)
     current = open_timeout_for_page(user, space.pk)
+    timeout_mine = current is not None and current.author_id == user.pk
+    # The partner reads the note here too: a way to the guidance when it reads like a crisis.
+    note_needs_care = bool(
+        current is not None
+        and current.note
+        and not timeout_mine
+        and check_text(current.note, "partner") is not None
+    )
     return (
         "rituals/home_panel.html",
         {
@@ -39,7 +48,8 @@ def home_panel(request):
             "period_url": reverse("rituals-daily-period", kwargs={"period": today}),
             "timeout": current,
             "running": current is not None and current.ends_at > timezone.now(),
-            "timeout_mine": current is not None and current.author_id == user.pk,
+            "timeout_mine": timeout_mine,
+            "note_needs_care": note_needs_care,
             "ends_local": current.ends_at.astimezone(space.tzinfo()).strftime("%H:%M")
             if current
             else None,

@@ -18,16 +18,23 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from reattune.care.support import support_context
 from reattune.core import access
 from reattune.core.aftersave import after_text_saved
 from reattune.core.decorators import partner_required
 from reattune.couples.actions import partner_of
 from reattune.domain import charts
 from reattune.domain.plan.library import load_agreements, load_ladder
-from reattune.rituals import actions, progress, slots
+from reattune.rituals import actions, progress, sharing, slots
 from reattune.rituals.calendar import build_calendar
 from reattune.rituals.kinds import DAILY, KINDS, feelings_vocabulary, week_start
-from reattune.rituals.models import AgreementAcceptance, CalendarFeed, LadderState, TimeOut
+from reattune.rituals.models import (
+    AgreementAcceptance,
+    CalendarFeed,
+    LadderState,
+    TimeOut,
+    words_of,
+)
 
 FEED_LINK = "rituals_feed_link"
 GET_POST = require_http_methods(["GET", "POST"])
@@ -83,12 +90,18 @@ def _answers_from_post(kind, post):
     return answers
 
 
-def _fields(kind, values: dict):
+def _fields(kind, values: dict, private=()):
     """The prompts with what to show in each input."""
     vocabulary = feelings_vocabulary()
+    can_keep = set(sharing.private_prompt_ids(kind))
     fields = []
     for prompt in kind.prompts():
-        field = {"prompt": prompt, "value": values.get(prompt["id"], "")}
+        field = {
+            "prompt": prompt,
+            "value": values.get(prompt["id"], ""),
+            "can_keep": prompt["id"] in can_keep,
+            "private": prompt["id"] in private,
+        }
         if prompt["kind"] == "scale":
             field["choices"] = [str(n) for n in range(prompt["min"], prompt["max"] + 1)]
             field["value"] = str(field["value"])
@@ -104,11 +117,10 @@ def _fields(kind, values: dict):
 
 
 def _values_of(kind, entry):
-    values = {}
-    for prompt in kind.answer_prompts():
-        values[prompt["id"]] = getattr(entry, prompt["id"])
+    """The author's own answers (the private ones included) as the form shows them."""
+    values = sharing.own_values(kind, entry)
     if kind.key == "daily":
-        words = entry.feeling_list()
+        words = entry.own_feeling_list()
         offered = set(feelings_vocabulary()["pleasant"]) | set(feelings_vocabulary()["hard"])
         values["feelings"] = [w for w in words if w in offered]
         values["own_feelings_text"] = ", ".join(w for w in words if w not in offered)
@@ -116,10 +128,130 @@ def _values_of(kind, entry):
 
 
 def _after_save(request, kind, entry, response):
-    text = "\n".join(str(getattr(entry, p["id"]) or "") for p in kind.text_prompts())
-    if kind.key == "daily":
-        text += "\n" + " ".join(entry.feeling_list())
-    return after_text_saved(request, text, response)
+    """The crisis check after a save, with the context that is true for each answer."""
+    shared = sharing.shared_values(kind, entry)
+    response_ = after_text_saved(
+        request, sharing.joined(kind, shared, shared), response, context="shared"
+    )
+    if response_ is not response:
+        return response_
+    kept = entry.kept_private()
+    return after_text_saved(request, sharing.joined(kind, kept, kept), response, context="private")
+
+
+def _private_from_post(kind, post) -> set[str]:
+    return set(post.getlist("private")) & set(sharing.private_prompt_ids(kind))
+
+
+def _to_ask_about(kind, mine, values: dict, private: set) -> list[str]:
+    """Answers with crisis language that this save would share and that the partner has not
+    been able to read as they are now: the author is asked about these first."""
+    shared_before = sharing.shared_values(kind, mine) if mine is not None else {}
+    ask = []
+    for pid in sharing.crisis_answers(kind, values):
+        if pid in private:
+            continue
+        if pid in shared_before and shared_before[pid] == values.get(pid):
+            continue  # shared as written already: nothing new for the partner
+        ask.append(pid)
+    return ask
+
+
+def _form_context(request, kind, space, period, mine, values, private, **extra):
+    context = {
+        "kind": kind,
+        "period": period,
+        "period_label": kind.label_period(period),
+        "mine": mine,
+        "fields": _fields(kind, values, private),
+        "error": None,
+        "submit_key": request.POST.get("submit_key") or uuid.uuid4(),
+        "version": request.POST.get("version") or (mine.version if mine else ""),
+        "partner": partner_of(request.user),
+        "partner_done": access.partner_done(
+            kind.model.objects.all(), request.user, **{kind.period_field: period}
+        ),
+        "day_url": _period_url(kind, period),
+    }
+    context.update(extra)
+    return context
+
+
+def _before_sharing(request, kind, space, period, entry, held: list[str]):
+    """The answers with crisis language are saved for the author alone; before anything of
+    them is shared, the author chooses: share as written, keep private, or change them."""
+    values = sharing.own_values(kind, entry)
+    labels = {p["id"]: p["label"] for p in kind.answer_prompts()}
+    held_answers = [
+        {"id": pid, "label": labels[pid], "text": sharing.answer_text(kind, pid, values[pid])}
+        for pid in held
+    ]
+    context = {
+        "kind": kind,
+        "period_label": kind.label_period(period),
+        "held": held_answers,
+        "partner": partner_of(request.user),
+        "partner_done": access.partner_done(
+            kind.model.objects.all(), request.user, **{kind.period_field: period}
+        ),
+        "others_shared": any(
+            value not in ("", "[]", None) for value in sharing.shared_values(kind, entry).values()
+        ),
+        "form_url": reverse(f"rituals-{kind.key}"),
+        "day_url": _period_url(kind, period),
+    }
+    support = support_context(
+        request.user, sharing.joined(kind, values, held), request, context="private"
+    )
+    if support:
+        context.update(support)
+    return render(request, "rituals/before_sharing.html", context)
+
+
+def _choice(request, kind, space, period, mine):
+    """The author's answer to the question before sharing (POST choice=share|private|edit)."""
+    choice = request.POST.get("choice")
+    if mine is None:
+        messages.error(request, "There is nothing saved for this yet: please fill in the form.")
+        return redirect(f"rituals-{kind.key}")
+    pids = [p for p in request.POST.getlist("answer") if p in mine.kept_private()]
+    period_url = _period_url(kind, period)
+    if choice == "share":
+        try:
+            shared = actions.do_share_answers(kind, mine, pids)
+        except actions.RitualError as problem:
+            messages.error(request, str(problem))
+            return redirect(period_url)
+        partner = partner_of(request.user)
+        name = partner.display_name if partner else "Your partner"
+        if shared:
+            messages.success(
+                request,
+                f"Shared as you wrote it. {name} can read it once you have both shared.",
+            )
+        return redirect(period_url)
+    if choice == "edit":
+        values = _values_of(kind, mine)
+        private = set(mine.kept_private()) - set(pids)
+        context = _form_context(
+            request,
+            kind,
+            space,
+            period,
+            mine,
+            values,
+            private,
+            version=mine.version,
+            submit_key=uuid.uuid4(),
+            editing_held=True,
+        )
+        return render(request, "rituals/form.html", context)
+    messages.success(
+        request,
+        "Kept just for you. Your other answers are shared as usual; you can change this "
+        "until the " + kind.noun + " ends.",
+    )
+    return redirect(period_url)
 
 
 @partner_required
@@ -132,9 +264,15 @@ def ritual_form(request, kind):
     mine = _mine(kind, request.user, space, period)
     status = 200
     error = None
+    private = set(mine.kept_private()) if mine else set()
+    if request.method == "POST" and request.POST.get("choice"):
+        return _choice(request, kind, space, period, mine)
     if request.method == "POST":
         answers = _answers_from_post(kind, request.POST)
+        private = _private_from_post(kind, request.POST)
         try:
+            values = actions.clean_answers(kind, answers)
+            held = _to_ask_about(kind, mine, values, private)
             if mine is None:
                 entry, created = actions.do_submit(
                     kind,
@@ -142,10 +280,15 @@ def ritual_form(request, kind):
                     answers,
                     period=period,
                     submit_key=_uuid(request.POST.get("submit_key")),
+                    private=private | set(held),
                 )
             else:
                 entry = actions.do_update(
-                    kind, mine, answers, expected_version=_int(request.POST.get("version"))
+                    kind,
+                    mine,
+                    answers,
+                    expected_version=_int(request.POST.get("version")),
+                    private=private | set(held),
                 )
                 created = False
         except actions.RitualError as problem:
@@ -153,6 +296,10 @@ def ritual_form(request, kind):
             values = dict(answers)
             values["own_feelings_text"] = request.POST.get("own_feelings", "")
         else:
+            if held and not created and mine is None:
+                held = []  # a retried submit: the first one already asked
+            if held:
+                return _before_sharing(request, kind, space, period, entry, held)
             messages.success(
                 request,
                 "Thank you for sharing." if created or mine is None else "Your changes are saved.",
@@ -161,21 +308,7 @@ def ritual_form(request, kind):
             return _after_save(request, kind, entry, target)
     else:
         values = _values_of(kind, mine) if mine else {}
-    context = {
-        "kind": kind,
-        "period": period,
-        "period_label": kind.label_period(period),
-        "mine": mine,
-        "fields": _fields(kind, values),
-        "error": error,
-        "submit_key": request.POST.get("submit_key") or uuid.uuid4(),
-        "version": request.POST.get("version") or (mine.version if mine else ""),
-        "partner": partner_of(request.user),
-        "partner_done": access.partner_done(
-            kind.model.objects.all(), request.user, **{kind.period_field: period}
-        ),
-        "day_url": _period_url(kind, period),
-    }
+    context = _form_context(request, kind, space, period, mine, values, private, error=error)
     return render(request, "rituals/form.html", context, status=status)
 
 
@@ -215,8 +348,14 @@ def ritual_period(request, kind, period):
         "period_label": kind.label_period(period),
         "editable": actions.editable(kind, space, period),
         "partner": partner_of(request.user),
-        "mine_answers": _shown(kind, status["mine"]),
-        "their_answers": _shown(kind, status["theirs"]),
+        "mine_answers": _shown(kind, status["mine"], own=True),
+        "their_answers": _shown(
+            kind,
+            status["theirs"],
+            edited=sharing.edited_after_reveal(kind, status["theirs"], status["mine"].created_at)
+            if status["theirs"]
+            else (),
+        ),
         "previous_url": _period_url(kind, kind.previous(period)),
         "next_url": (
             _period_url(kind, kind.following(period))
@@ -225,23 +364,42 @@ def ritual_period(request, kind, period):
         ),
         "form_url": reverse(f"rituals-{kind.key}"),
     }
+    context["mine_private"] = any(item["private"] for item in context["mine_answers"] or ())
+    if status["theirs"]:
+        support = sharing.partner_support_context(kind, status["theirs"], request.user, request)
+        if support:
+            context.update(support)
     return render(request, "rituals/period.html", context)
 
 
-def _shown(kind, entry):
-    """[(label, answer)] for an entry, in prompt order, skipping empty optional answers."""
+def _shown(kind, entry, own=False, edited=()):
+    """[{label, answer, private, edited}] for an entry, in prompt order, skipping empty
+    optional answers. The author (own) sees every answer, marked when kept private; anyone
+    else sees the shared answers only, marked when changed after they could read them."""
     if entry is None:
         return None
+    values = sharing.own_values(kind, entry) if own else sharing.shared_values(kind, entry)
+    kept = entry.kept_private() if own else {}
     shown = []
     for prompt in kind.answer_prompts():
-        value = getattr(entry, prompt["id"])
+        pid = prompt["id"]
+        if pid not in values:
+            continue
+        value = values[pid]
         if prompt["kind"] == "feelings":
-            value = ", ".join(entry.feeling_list())
+            value = ", ".join(words_of(value))
         elif prompt["kind"] == "scale":
             value = f"{value} of {prompt['max']}"
         if value in ("", None):
             continue
-        shown.append((prompt["label"], value))
+        shown.append(
+            {
+                "label": prompt["label"],
+                "answer": value,
+                "private": pid in kept,
+                "edited": pid in edited,
+            }
+        )
     return shown
 
 
@@ -428,7 +586,7 @@ def agreements(request):
 def _timeout_context(request, space):
     current = actions.open_timeout(space.pk)
     now = timezone.now()
-    return {
+    context = {
         "timeout": current,
         "running": current is not None and current.ends_at > now,
         "ends_local": current.ends_at.astimezone(space.tzinfo()).strftime("%H:%M")
@@ -439,6 +597,12 @@ def _timeout_context(request, space):
         "suggested": TimeOut.SUGGESTED,
         "partner": partner_of(request.user),
     }
+    if current is not None and current.note and current.author_id != request.user.pk:
+        # The partner reads the note: how to respond if it reads like a crisis.
+        support = support_context(request.user, current.note, request, context="partner")
+        if support:
+            context.update(support)
+    return context
 
 
 @partner_required
@@ -458,7 +622,8 @@ def timeout(request):
         messages.success(request, "Your time-out has started. Take a breath; it is fine to pause.")
         response = redirect("rituals-timeout")
         if started.note:
-            return after_text_saved(request, started.note, response)
+            # The note is for the partner: they read it on this page while it runs.
+            return after_text_saved(request, started.note, response, context="shared")
         return response
     return render(request, "rituals/timeout.html", _timeout_context(request, space))
 
