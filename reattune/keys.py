@@ -225,7 +225,7 @@ def retire(grace: float = GRACE_SECONDS, wait: bool = False, progress=print) -> 
                 f"key; run this again in {grace - age:.0f} s (or add --wait).",
                 progress,
             )
-        progress(f"Waiting {grace - age:.0f} s so every running process uses the newest key...")
+        progress(f"Waiting {grace - age:.1f} s so every running process uses the newest key...")
         time.sleep(grace - age)
     try:
         scan(fix=True, progress=progress)
@@ -291,8 +291,8 @@ def startup_problem() -> str | None:
             return (
                 f"the encryption key file {path} is missing, and the database already holds "
                 "encrypted text. Put your backed-up key file back in place (mode 0600) and "
-                "start again. reattune does not make a new key over existing data: text "
-                "saved under it could not be read with your real key, nor yours with it."
+                "start again. reattune never makes a new key over existing data: what is "
+                "saved under a new key could not be read together with what is stored now."
             )
         return (
             f"the encryption key file {path} (REATTUNE_ENCRYPTION_KEYS_FILE) is missing. "

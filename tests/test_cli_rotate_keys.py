@@ -6,11 +6,21 @@ both engines matter). Data is written with `reattune demo` plus one entry with a
 """
 
 import json
+import subprocess
+import sys
+from unittest import mock
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
+from django.db import connection
+from django.test import override_settings
 
-from tests.browser import app_env, fresh_database, run_cli
+from reattune import keys
+from reattune.core import crypto
+from reattune.journal.models import Entry
+from tests.base import BaseTestCase
+from tests.browser import REPO, app_env, fresh_database, run_cli
+from tests.test_crypto import raw_body
 
 MARKER_TITLE = "rotation marker ✓ 🔑"
 MARKER_BODY = "Ünïcödé survives rotation: 日本語, emoji 💛, <b>html</b>, and 'quotes'."
@@ -125,3 +135,109 @@ def test_rotate_without_retiring_keeps_the_old_key_second(tmp_path):
         assert _read_values(after) == _read_values(before)
         # Already re-encrypted: the old key is kept for reading but no longer needed.
         _assert_only_key_opens_everything(after, keys[0], [old_key])
+
+
+def test_rotation_under_load_loses_no_confirmed_write_and_answers_no_5xx(tmp_path):
+    """bench/key_drill.py, small: rotate and retire while two server processes take writes.
+
+    No restart between the rotation and the read-back. Then the broken key files: each one
+    refused by `reattune serve`. A longer run and its figures are in docs/deploy.md.
+    """
+    results = tmp_path / "key_drill.json"
+    with fresh_database("reattune_key_drill") as database_url:
+        command = [sys.executable, "bench/key_drill.py", "--writes", "80", "--threads", "3",
+                   "--workers", "2", "--grace", "2", "--results", str(results)]  # fmt: skip
+        if database_url:
+            command += ["--database-url", database_url]
+        # The timeout catches a hung drill; it is not a speed target.
+        run = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout + run.stderr
+    result = json.loads(results.read_text())
+    assert result["confirmed"] >= 80 and result["keys_after"] == 1 and result["key_changed"]
+    assert result["server_errors_during_load"] == 0, result["statuses"]
+    assert result["unreadable_without_restart"] == 0
+    assert result["unreadable_after_restart"] == 0
+    assert result["confirmed_before_retire"] < result["confirmed"]  # writes went on after it
+    assert [c["case"] for c in result["broken_key_files"] if c["refused"]] == [
+        "missing", "empty", "invalid", "wrong key"
+    ]  # fmt: skip
+    assert "OK" in run.stdout
+
+
+class RetireChecksTests(BaseTestCase):
+    """`rotate-keys --retire-old` in-process: it refuses whenever a key may still be needed."""
+
+    def setUp(self):
+        super().setUp()
+        import tempfile
+        from pathlib import Path
+
+        from django.conf import settings
+
+        self.old = list(settings.ENCRYPTION_KEYS)
+        self.path = Path(tempfile.mkdtemp(prefix="reattune-retire-")) / "encryption.keys"
+        self.path.write_text("\n".join(self.old) + "\n")
+        override = override_settings(ENCRYPTION_KEYS_FILE=self.path)
+        override.enable()
+        self.addCleanup(override.disable)
+        crypto.refresh()
+        self.said = []
+        self.assertEqual(keys.rotate(progress=self.said.append), 0, self.said)
+        self.new = self.path.read_text().split()[0]
+
+    def _file_keys(self):
+        return self.path.read_text().split()
+
+    def _store_under(self, key: str, text: str, entry) -> None:
+        token = Fernet(key.encode()).encrypt(text.encode()).decode()
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE journal_entry SET body = %s WHERE id = %s", [token, entry.pk])
+
+    def _body(self, entry) -> str:
+        return Entry.objects.get(pk=entry.pk).body
+
+    def test_it_refuses_while_the_new_key_is_younger_than_the_grace_period(self):
+        self.assertEqual(keys.retire(grace=3600, progress=self.said.append), 1)
+        self.assertIn("Nothing was retired", self.said[-1])
+        self.assertEqual(self._file_keys(), [self.new, *self.old])
+
+    def test_a_value_written_under_the_old_key_just_before_the_rotation_is_re_encrypted(self):
+        self._store_under(self.old[0], "late write", self.alex_private)
+        self.assertEqual(keys.retire(grace=0, progress=self.said.append), 0, self.said)
+        self.assertEqual(self._file_keys(), [self.new])
+        self.assertEqual(self._body(self.alex_private), "late write")
+        self.assertTrue(crypto.opens_with_newest(raw_body(self.alex_private.pk)))
+
+    def test_a_value_under_an_old_key_arriving_during_retirement_puts_the_keys_back(self):
+        write_keys = keys._write_keys
+
+        def racing_write(path, new_keys):
+            write_keys(path, new_keys)
+            if new_keys == [self.new]:  # a slow process commits its old-key write right now
+                self._store_under(self.old[0], "racing write", self.sam_private)
+
+        with mock.patch.object(keys, "_write_keys", racing_write):
+            self.assertEqual(keys.retire(grace=0, progress=self.said.append), 1)
+        self.assertIn("back in the key file", self.said[-1])
+        self.assertEqual(self._file_keys(), [self.new, *self.old])
+        self.assertEqual(self._body(self.sam_private), "racing write")
+
+    def test_a_value_no_key_opens_blocks_retirement(self):
+        self._store_under(Fernet.generate_key().decode(), "foreign", self.casey_private)
+        self.assertEqual(keys.retire(grace=0, progress=self.said.append), 1)
+        self.assertIn("cannot be opened by any key", self.said[-1])
+        self.assertEqual(self._file_keys(), [self.new, *self.old])
+
+    def test_an_edit_saved_during_re_encryption_is_kept(self):
+        self._store_under(self.old[0], "before the edit", self.alex_shared)
+        stale_row = (self.alex_shared.pk, raw_body(self.alex_shared.pk))
+        Entry.objects.filter(pk=self.alex_shared.pk).update(body="the edit")  # under new key
+        rewritten = keys._rewrite_row("journal_entry", "id", ["body"], stale_row)
+        self.assertEqual(rewritten, 0)  # the row changed: nothing of the old read is written
+        self.assertEqual(self._body(self.alex_shared), "the edit")
+
+    def test_with_one_key_there_is_nothing_to_retire(self):
+        self.assertEqual(keys.retire(grace=0, progress=self.said.append), 0)
+        self.assertEqual(keys.retire(grace=0, progress=self.said.append), 0)
+        self.assertIn("nothing to retire", self.said[-1])
+        self.assertEqual(self._file_keys(), [self.new])
