@@ -74,3 +74,76 @@ class PlanTests(BaseTestCase):
     def test_practice_pages_show_steps(self):
         self.assertContains(self.client_for("alex").get("/plan/practice/validation/"), "<ol>")
         self.assertEqual(self.client_for("alex").get("/plan/practice/nope/").status_code, 404)
+
+
+def _screen_positive(user):
+    from reattune.care.models import SafetyScreen
+    from reattune.care.safety import result_to_json
+    from reattune.domain.safety.screen import ScreenResult
+
+    SafetyScreen.objects.create(
+        author=user,
+        answers="{}",
+        result=result_to_json(ScreenResult(positive=True, areas=frozenset({"fear"}))),
+    )
+
+
+def _without_tokens(html: str) -> str:
+    import re
+
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+class PlanSafetyTests(BaseTestCase):
+    def test_a_positive_check_changes_only_that_persons_view_of_the_shared_plan(self):
+        complete_checkup(self.alex, 0.8)
+        complete_checkup(self.sam, 0.7)
+        pages = ("/plan/", "/home/")
+
+        def sam_sees():
+            client = self.client_for("sam")
+            seen = {p: _without_tokens(client.get(p).content.decode()) for p in pages}
+            seen["api"] = self.api("sam", "get", "/api/v1/plan").json()
+            return seen
+
+        before = sam_sees()
+        alex_before = self.client_for("alex").get("/plan/").content.decode()
+        _screen_positive(self.alex)
+        self.assertEqual(sam_sees(), before)
+        alex_after = self.client_for("alex").get("/plan/").content.decode()
+        self.assertNotEqual(alex_after, alex_before)
+        self.assertIn("resting for you", alex_after)
+        self.assertIn("plan looks the same as before", alex_after)
+        self.assertIn("Resting for now.", alex_after)
+        view = self.api("alex", "get", "/api/v1/plan").json()["view"]
+        self.assertTrue(view["safety_mode"])
+        first = view["weeks"][0]["focus"]
+        self.assertEqual([f["form"] for f in first[:2]], ["solo", "solo"])
+        self.assertTrue(all(f["resting"] for f in first if f["form"] == "conjoint_risky"))
+        self.assertFalse(self.api("sam", "get", "/api/v1/plan").json()["view"]["safety_mode"])
+
+    def test_the_shared_plan_quotes_no_single_answer(self):
+        from reattune.domain.plan import load_practices
+
+        complete_checkup(self.alex, 0.8)
+        complete_checkup(self.sam, 0.7)
+        plan = Plan.objects.get(kind="couple", active=True)
+        text = str(plan.data)
+        self.assertNotIn("sign:", text)
+        self.assertNotIn("cause:", text)
+        for ref, phrase in load_practices().phrases.items():
+            if ref.startswith(("sign:", "cause:")):
+                self.assertNotIn(phrase, text)
+        self.assertIn("Because you both feel", text)
+
+    def test_a_solo_plan_with_eggshells_asks_nothing_of_the_partner_in_week_one(self):
+        from reattune.domain.plan import load_practices
+
+        complete_checkup(self.alex, 0.8)
+        plan = Plan.objects.get(author=self.alex, active=True)
+        self.assertEqual(plan.kind, "solo")
+        self.assertTrue(plan.data["safety_first"])
+        library = load_practices()
+        week_one = [f["practice_id"] for f in plan.data["weeks"][0]["focus"]]
+        self.assertTrue(all(library[pid].form == "solo" for pid in week_one), week_one)
+        self.assertNotIn("appreciation", week_one)

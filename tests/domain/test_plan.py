@@ -527,3 +527,78 @@ def test_practices_argument_must_be_a_library(library):
     with pytest.raises(TypeError):
         generate_plan({}, practices={"appreciation": 1})
     assert solo_plan({}, library) == solo_plan({}, practices=library) == solo_plan({})
+
+
+# --------------------------------------------------------------------------- own view
+
+
+def test_practice_forms_are_set_and_solo_forms_can_be_done_alone(library):
+    from reattune.domain.plan.library import FORMS
+
+    assert {p.form for p in library.values()} == set(FORMS)
+    assert all(p.solo for p in library.values() if p.form == "solo")
+    for pid in ("honest_opening", "communication_rules", "repair", "vulnerability_ladder"):
+        assert library[pid].form == "conjoint_risky"
+
+
+def test_own_view_outside_safety_mode_is_the_plan_itself(library):
+    from reattune.domain.plan import own_view
+
+    plan = generate_plan({"area:vulnerability": 0.75, "sign:numbness": 0.9}, practices=library)
+    view = own_view(plan, False, library)
+    assert view.notice is None and not view.safety_mode
+    for week, seen in zip(plan.weeks, view.weeks, strict=True):
+        assert tuple(i.practice_id for i in seen.focus) == week.practice_ids
+        assert tuple(i.reason for i in seen.focus) == tuple(i.reason for i in week.focus)
+        assert not any(i.resting or i.added for i in seen.focus)
+    assert view.ladder.reason == plan.ladder.reason
+
+
+@pytest.mark.parametrize("kind", ["couple", "solo"])
+def test_own_view_in_safety_mode_puts_individual_and_safety_practices_first(library, kind):
+    from reattune.domain.plan import own_view
+    from reattune.domain.plan.view import SAFETY_PRACTICES, TEXT
+
+    signals = {"area:vulnerability": 0.75, "pattern:pursue_withdraw": 1.0, "sign:numbness": 0.9}
+    plan = (
+        generate_plan(signals, practices=library)
+        if kind == "couple"
+        else solo_plan({"sign:walking_on_eggshells": 0.75}, library)
+    )
+    view = own_view(plan, True, library)
+    assert view.safety_mode and view.notice
+    order = {"solo": 0, "together": 1, "conjoint_risky": 2}
+    for week, seen in zip(plan.weeks, view.weeks, strict=True):
+        ids = [i.practice_id for i in seen.focus]
+        assert ids[: len(SAFETY_PRACTICES)] == list(SAFETY_PRACTICES)
+        assert set(week.practice_ids) <= set(ids)  # nothing of the plan disappears silently
+        forms = [order[i.form] for i in seen.focus]
+        assert forms == sorted(forms)
+        for item in seen.focus:
+            assert item.resting == (item.form == "conjoint_risky")
+            if item.resting:
+                assert item.reason == TEXT["resting"]
+            if item.added:
+                assert item.practice_id not in week.practice_ids
+        assert seen.ladder_resting
+    assert view.ladder.resting
+    if kind == "couple":
+        assert "communication_rules" in plan.weeks[0].practice_ids
+        assert any(i.resting for i in view.weeks[0].focus)
+        assert "partner's plan looks the same" in view.notice
+    # the plan itself is untouched
+    assert (
+        own_view(plan, False, library).weeks[0].focus[0].practice_id
+        == (plan.weeks[0].practice_ids[0])
+    )
+
+
+def test_solo_plan_safety_first_asks_nothing_of_the_partner_in_week_one(library):
+    for trigger in ("sign:walking_on_eggshells", "cause:safety_erosion", "flag:escalation"):
+        plan = solo_plan({trigger: 0.9}, library)
+        assert plan.safety_first
+        assert all(library[pid].form == "solo" for pid in plan.weeks[0].practice_ids)
+        assert "appreciation" not in plan.weeks[0].practice_ids
+    calm = solo_plan({"sign:numbness": 0.9}, library)
+    assert not calm.safety_first
+    assert calm.weeks[0].practice_ids == ("self_awareness", "appreciation")

@@ -18,10 +18,11 @@ Plain Python (no Django). Two builders, each returning ``(signals, roles)`` for 
   and changing one answer changes the shared plan only when it changes an area's band, an
   area's strained / not strained, or a pattern the couple view lists.
 
-* :func:`solo_input` - for one person's private solo plan: the signs and likely causes that
-  person's own results page lists (``SIGN_LEVEL``, ``CAUSE_LEVEL``, at most as many as it
-  lists), and ``flag:escalation`` when its help card lists escalating conflict
-  (``HELP_LEVEL``). Their own items may show in their own view, and only there.
+* :func:`solo_input` - for one person's private solo plan: the areas that feel strained to
+  them (``STRAIN_LEVEL``), the signs and likely causes their own results page lists
+  (``SIGN_LEVEL``, ``CAUSE_LEVEL``, at most as many as it lists), and ``flag:escalation``
+  when its help card lists escalating conflict (``HELP_LEVEL``). Their own items may show in
+  their own view, and only there.
 
 Every cut-off is imported from reattune.domain.instruments.insight, where the results page and
 the couple view get them.
@@ -124,6 +125,10 @@ def solo_input(insight: IndividualInsight) -> tuple[dict[str, float], dict[str, 
     """``(signals, roles)`` for a private solo plan: what this person's results page lists."""
     raw: Mapping[str, float] = insight.signals
     signals: dict[str, float] = {}
+    for row in insight.areas:  # every area is on the own results page, with its band
+        strain = insight.area_strain(row["id"])
+        if strain is not None and strain >= STRAIN_LEVEL:
+            signals[f"area:{row['id']}"] = strain
     for sign in insight.strongest_signs:
         signals[sign["ref"]] = raw.get(sign["ref"], sign["strength"])
     for cause in insight.likely_causes:
