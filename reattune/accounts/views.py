@@ -66,6 +66,12 @@ def _after_login(request):
     return redirect("home")
 
 
+def locked_message(attempt) -> str:
+    minutes = attempt.wait_minutes
+    wait = "a minute" if minutes == 1 else f"{minutes} minutes"
+    return f"Too many attempts. Please wait {wait} and try again."
+
+
 def landing(request):
     if request.user.is_authenticated:
         return redirect("home")
@@ -78,16 +84,19 @@ def signup(request):
     if not (settings.OPEN_SIGNUP or invited):
         return render(request, "accounts/signup_closed.html", status=403)
     form = SignupForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if throttle.is_locked(data["email"], request):
-            form.add_error(None, "Too many attempts. Please wait 15 minutes and try again.")
+        signup_attempt = throttle.begin_signup(request)
+        attempt = throttle.begin(data["email"], request) if signup_attempt.allowed else None
+        if attempt is None or not attempt.allowed:
+            form.add_error(None, locked_message(attempt or signup_attempt))
+            status = 429
         elif User.objects.filter(email=data["email"]).exists():
             # Without email confirmation the address's existence cannot be fully hidden
             # here; the answer stays neutral and counts as a failed attempt (docs/privacy.md).
             user = authenticate(request, email=data["email"], password=data["password"])
             if user is None:
-                throttle.record_failure(data["email"], request)
                 form.add_error(
                     None,
                     "We could not create an account with these details. "
@@ -95,8 +104,11 @@ def signup(request):
                 )
             else:
                 login(request, user)
-                return _after_login(request)
+                response = _after_login(request)
+                throttle.succeeded(attempt, response)
+                return response
         else:
+            throttle.succeeded(attempt)  # a new account is no failed log-in
             user = actions.do_create_user(
                 email=data["email"],
                 password=data["password"],
@@ -112,8 +124,11 @@ def signup(request):
                 request.session[INVITE_SIGNUP_USED] = hash_invite(pending_invite(request))
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             # A new person is first offered the private, skippable safety questions (care).
-            return redirect("care-welcome")
-    status = 400 if form.has_error(NON_FIELD_ERRORS, TIMEZONE_UNREADABLE) else 200
+            response = redirect("care-welcome")
+            throttle.remember_device(response, data["email"])
+            return response
+    if form.has_error(NON_FIELD_ERRORS, TIMEZONE_UNREADABLE):
+        status = 400
     return render(
         request, "accounts/signup.html", {"form": form, "invited": invited}, status=status
     )
@@ -124,18 +139,20 @@ def login_view(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
-        if throttle.is_locked(email, request):
-            form.add_error(None, "Too many attempts. Please wait 15 minutes and try again.")
+        # Checked and counted in one step, before the password is (core.throttle).
+        attempt = throttle.begin(email, request)
+        if not attempt.allowed:
+            form.add_error(None, locked_message(attempt))
             status = 429
         else:
             user = authenticate(request, email=email, password=form.cleaned_data["password"])
             if user is None:
-                throttle.record_failure(email, request)
                 form.add_error(None, "That email and password do not match an account.")
             else:
-                throttle.clear_account(email)
                 login(request, user)
-                return _after_login(request)
+                response = _after_login(request)
+                throttle.succeeded(attempt, response)
+                return response
     return render(
         request,
         "accounts/login.html",

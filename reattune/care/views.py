@@ -283,7 +283,13 @@ def therapist_signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if User.objects.filter(email=data["email"]).exists():
+        from reattune.accounts.views import locked_message
+        from reattune.core import throttle
+
+        signup_attempt = throttle.begin_signup(request)  # sign-ups are counted per address
+        if not signup_attempt.allowed:
+            form.add_error(None, locked_message(signup_attempt))
+        elif User.objects.filter(email=data["email"]).exists():
             form.add_error(
                 None,
                 "We could not create an account with these details. "
