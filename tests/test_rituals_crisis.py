@@ -414,3 +414,17 @@ class AnyDayOfAPeriodTests(BaseTestCase):
             self.assertEqual(
                 self.api("alex", "GET", f"{API}/{kind}/{after.isoformat()}").status_code, 404
             )
+
+
+class EverydayWordsTests(BaseTestCase):
+    def test_no_word_of_the_feelings_list_is_asked_about(self):
+        from reattune.rituals.kinds import all_feeling_words
+
+        words = sorted(all_feeling_words())
+        data = form_data("daily", "alex", feelings=words)
+        response = self.client_for("alex").post("/rituals/daily/", data)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(DailyCheckIn.objects.get(author=self.alex).kept_private(), {})
+        self.assertEqual(
+            DailyCheckIn.objects.get(author=self.alex).feeling_list(), [*words, "cosy"]
+        )

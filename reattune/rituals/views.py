@@ -212,7 +212,11 @@ def _choice(request, kind, space, period, mine):
     """The author's answer to the question before sharing (POST choice=share|private|edit)."""
     choice = request.POST.get("choice")
     if mine is None:
-        messages.error(request, "There is nothing saved for this yet: please fill in the form.")
+        messages.error(
+            request,
+            f"Nothing was changed: there are no answers of yours for this {kind.noun} to share. "
+            "Anything you kept just for you stays that way.",
+        )
         return redirect(f"rituals-{kind.key}")
     pids = [p for p in request.POST.getlist("answer") if p in mine.kept_private()]
     period_url = _period_url(kind, period)
@@ -224,10 +228,15 @@ def _choice(request, kind, space, period, mine):
             return redirect(period_url)
         partner = partner_of(request.user)
         name = partner.display_name if partner else "Your partner"
+        done = access.partner_done(
+            kind.model.objects.all(), request.user, **{kind.period_field: period}
+        )
         if shared:
             messages.success(
                 request,
-                f"Shared as you wrote it. {name} can read it once you have both shared.",
+                f"Shared as you wrote it. {name} can read it now."
+                if done
+                else f"Shared as you wrote it. {name} can read it once you have both shared.",
             )
         return redirect(period_url)
     if choice == "edit":
