@@ -1,8 +1,16 @@
-"""Crisis-language detector: labelled cases, properties, speed. No Django."""
+"""Crisis-language detector: labelled corpus floors, properties, bounded work. No Django.
+
+The corpus lives in tests/data/crisis/{dev,holdout}/<lang>.yaml. The dev part is used to write
+the rules; the holdout part is written separately and is only read here to pin floors a little
+below what it measures (never to change rules). No test here reads a clock: the bound on work
+is counted in characters handed to the regex engine (``scan_work``); timings are in
+bench/crisis_eval.py.
+"""
 
 from __future__ import annotations
 
-import time
+import math
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,42 +18,131 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.crisis_eval import evaluate, load_part
+from reattune.domain.safety import crisis
 from reattune.domain.safety.crisis import (
     KINDS,
+    LEXICON_ROOT,
     CrisisResult,
     LexiconError,
     _parse,
     available_languages,
     detect_crisis,
     load_lexicon,
+    scan_work,
+    validate_all_lexicons,
 )
 
-CASES_FILE = Path(__file__).resolve().parents[1] / "data" / "crisis_cases.yaml"
-CASES = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))["cases"]
+DEV = load_part("dev")
+HOLDOUT = load_part("holdout")
+EN_CASES = DEV["en"]
+CRISIS_TOPICS = {
+    "ideation_explicit": "suicide",
+    "ideation_indirect": "suicide",
+    "hopelessness": "suicide",
+    "means_preparation": "suicide",
+    "self_harm": "self_harm",
+    "partner_threat": "harm_from_others",
+    "strangulation": "harm_from_others",
+    "fear_home": "harm_from_others",
+    "harm_to_others": "harm_to_others",
+}
+NONE_TOPICS = {"violent_idiom", "hyperbole", "negated", "reported_or_third_person_news", "everyday"}
 
 
-def test_labelled_set_is_big_and_balanced():
-    positives = [c for c in CASES if c["kinds"]]
-    negatives = [c for c in CASES if not c["kinds"]]
-    assert len(CASES) >= 60
-    assert len(positives) >= 30 and len(negatives) >= 30
-    for kind in KINDS:
-        assert sum(kind in c["kinds"] for c in CASES) >= 5, kind
-    texts = [c["text"] for c in CASES]
+# --------------------------------------------------------------------------- the corpus
+
+
+def test_dev_corpus_is_big_and_balanced():
+    crisis_cases = [c for c in EN_CASES if c["label"] != "none"]
+    none_cases = [c for c in EN_CASES if c["label"] == "none"]
+    assert len(crisis_cases) >= 80 and len(none_cases) >= 80
+    for topic in CRISIS_TOPICS:
+        assert sum(c["topic"] == topic for c in crisis_cases) >= 5, topic
+    assert sum(c["topic"] in ("violent_idiom", "hyperbole") for c in none_cases) >= 40
+    texts = [c["text"] for c in EN_CASES]
     assert len(texts) == len(set(texts)), "duplicate case"
     assert any("\u2019" in t for t in texts), "typographic apostrophes are covered"
     assert any(t.isupper() for t in texts), "upper case is covered"
 
 
+@pytest.mark.parametrize("part", ["dev", "holdout"])
+def test_corpus_files_are_well_formed(part):
+    for lang, cases in load_part(part).items():
+        for case in cases:
+            assert set(case) <= {"text", "label", "topic", "explicit", "note"}, case
+            assert isinstance(case["text"], str) and case["text"].strip(), (lang, case)
+            if case["label"] == "none":
+                assert case["topic"] in NONE_TOPICS, (lang, case)
+            else:
+                assert CRISIS_TOPICS.get(case["topic"]) == case["label"], (lang, case)
+                assert isinstance(case.get("explicit"), bool), (lang, case)
+
+
 @pytest.mark.parametrize(
-    "case", CASES, ids=[f"{i:03d}-{c['text'][:40]}" for i, c in enumerate(CASES)]
+    "case", EN_CASES, ids=[f"{i:03d}-{c['text'][:40]}" for i, c in enumerate(EN_CASES)]
 )
-def test_labelled_case(case):
+def test_english_dev_case(case):
+    """Every English dev sentence is right: its label among the kinds, or no hit at all."""
     result = detect_crisis(case["text"])
     assert isinstance(result, CrisisResult)
-    assert set(result.kinds) == set(case["kinds"]), case.get("note", "")
-    assert result.hit == bool(case["kinds"])
-    assert bool(result) == result.hit
+    if case["label"] == "none":
+        assert not result.hit, [(s.rule, s.lang) for s in result.spans]
+    else:
+        assert case["label"] in result.kinds, (sorted(result.kinds), case["topic"])
+    assert bool(result) == result.hit == bool(result.kinds)
+
+
+# Floors on the dev part of every language present (the other languages' owners may add cases
+# while they write their rules; these are the issue's targets, not 100%).
+DEV_FLOORS = {"explicit": 0.97, "indirect": 0.90, "topic": 0.80, "kind": 0.95, "false_alarm": 0.03}
+
+
+@pytest.mark.parametrize("lang", sorted(DEV))
+def test_dev_floors_per_language(lang):
+    report = evaluate(DEV[lang])
+    assert report["crisis"] and report["none"], lang
+    for topic, row in report["recall_per_topic"].items():
+        assert row["recall"] >= DEV_FLOORS["topic"], (lang, topic, row)
+    assert (report["recall_explicit"] or 1.0) >= DEV_FLOORS["explicit"], report["errors"]
+    assert (report["recall_indirect"] or 1.0) >= DEV_FLOORS["indirect"], report["errors"]
+    assert report["kind_accuracy"] >= DEV_FLOORS["kind"], report["errors"]
+    assert report["false_alarm_rate"] <= DEV_FLOORS["false_alarm"], report["errors"]
+
+
+# Holdout floors: a little below what bench/crisis_eval.py measured on the holdout written by
+# someone else (never used to change rules). Languages without a pinned floor must still meet
+# the issue's targets less a margin.
+HOLDOUT_FLOORS: dict[str, dict[str, float]] = {}
+HOLDOUT_DEFAULT = {"explicit": 0.90, "indirect": 0.80, "false_alarm": 0.06}
+
+
+@pytest.mark.skipif(not HOLDOUT, reason="no holdout corpus yet")
+@pytest.mark.parametrize("lang", sorted(HOLDOUT) or ["-"])
+def test_holdout_floors_per_language(lang):
+    report = evaluate(HOLDOUT[lang])
+    floors = {**HOLDOUT_DEFAULT, **HOLDOUT_FLOORS.get(lang, {})}
+    # only figures are compared; the holdout sentences are never printed here
+    explicit, indirect = report["recall_explicit"], report["recall_indirect"]
+    assert explicit is None or explicit >= floors["explicit"], (lang, explicit)
+    assert indirect is None or indirect >= floors["indirect"], (lang, indirect)
+    assert report["false_alarm_rate"] is None or (
+        report["false_alarm_rate"] <= floors["false_alarm"]
+    ), (lang, report["false_alarm_rate"])
+
+
+def test_dev_and_holdout_do_not_share_sentences():
+    dev = {c["text"].strip().lower() for cases in DEV.values() for c in cases}
+    holdout = {c["text"].strip().lower() for cases in HOLDOUT.values() for c in cases}
+    assert not dev & holdout
+
+
+# --------------------------------------------------------------------------- behaviour
+
+
+def test_more_than_one_kind():
+    result = detect_crisis("I want to kill him and then kill myself")
+    assert result.kinds == {"harm_to_others", "suicide"}
 
 
 def test_spans_point_into_the_original_text():
@@ -53,25 +150,102 @@ def test_spans_point_into_the_original_text():
     result = detect_crisis(text)
     assert result.hit
     (span,) = result.spans
-    assert span.kind == "suicide"
+    assert span.kind == "suicide" and span.lang == "en"
     assert text[span.start : span.end].lower().startswith("end my life")
 
 
 def test_each_sentence_is_judged_on_its_own():
-    text = "I'm not suicidal. Last night I wanted to die."
-    assert detect_crisis(text).kinds == {"suicide"}
+    assert detect_crisis("I'm not suicidal. Last night I wanted to die.").kinds == {"suicide"}
 
 
-def test_language_fallback_and_tags():
+def test_the_old_dead_rule_for_being_here_fires():
+    assert detect_crisis("I don't want to be here anymore").kinds == {"suicide"}
+    assert not detect_crisis("I don't want to be here at this party anymore")
+
+
+def test_every_language_is_checked_whatever_the_tag():
     assert "en" in available_languages()
-    for lang in ("en", "en-GB", "en_US", "xx", "", None):
+    for lang in ("en", "en-GB", "en_US", "de", "fr-CA", "xx", "", None):
         assert detect_crisis("I want to kill myself", lang=lang).kinds == {"suicide"}
 
 
-@pytest.mark.parametrize("value", [None, 42, 3.5, [], {}, object(), b"I want to die", ""])
-def test_odd_inputs_never_raise(value):
-    result = detect_crisis(value)
+def test_mixed_language_text_is_checked_in_each_language():
+    langs = set(available_languages())
+    text = "We argued again about the holidays. I want to die."
+    if "de" in langs:
+        text += " Ich will nicht mehr leben."
+    result = detect_crisis(text, lang="de")
+    assert "suicide" in result.kinds
+    assert {s.lang for s in result.spans} >= ({"en", "de"} & langs)
+
+
+def test_a_negation_in_english_cancels_a_match_found_by_another_language():
+    # "suicidal" looks like a word of several languages; the English "not" still negates it
+    assert not detect_crisis("I'm not suicidal, just tired")
+
+
+def test_a_lexicon_that_breaks_at_run_time_leaves_the_others_working(monkeypatch):
+    real = crisis.load_lexicon
+
+    def flaky(lang="en", root=None):
+        if lang != "en":
+            raise LexiconError("xx/crisis.yaml", "rules", "broken on purpose")
+        return real(lang, root)
+
+    monkeypatch.setattr(crisis, "load_lexicon", flaky)
+    assert detect_crisis("I want to kill myself").kinds == {"suicide"}
+
+
+def test_internal_errors_give_no_hit_and_never_raise(monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(crisis, "_check", boom)
+    assert detect_crisis("I want to kill myself") is crisis.NO_HIT
+
+
+def test_any_whitespace_between_words():
+    assert detect_crisis("I  want\tto   kill\u00a0myself").kinds == {"suicide"}
+    assert detect_crisis("my self harm is back").kinds == {"self_harm"}
+
+
+# --------------------------------------------------------------------------- bad input
+
+BAD_INPUTS = {
+    "empty": "",
+    "spaces": " \n\t ",
+    "long": ("We had a long talk about the kitchen and the kids. " * 400)[:20_000],
+    "long_one_sentence": ("and then we talked about the kids " * 600)[:20_000],
+    "binary": bytes(range(256)).decode("latin-1") * 40,
+    "nul_and_controls": "\x00\x01\x02I want\x00 to die\x7f\x1b[31m",
+    "emoji_only": "😀😭💔🔪🙃" * 200,
+    "mixed": "Ich bin müde. I want to die. Je suis fatigué. Estoy cansada. Sono stanca.",
+    "rtl": "أنا متعب جدا ولا أريد أن أعيش. אני עייף מאוד. \u202eI want to die\u202c",
+    "surrogates_escaped": "I want to die \udcff\udcfe",
+    "combining": "I want to kill my\u0301self",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_never_raises_and_work_stays_bounded(name):
+    text = BAD_INPUTS[name]
+    result = detect_crisis(text)
     assert isinstance(result, CrisisResult)
+    assert result.kinds <= KINDS
+    for span in result.spans:
+        assert 0 <= span.start < span.end <= len(text)
+    assert scan_work(text) <= WORK_PER_CHAR * max(len(text), 1)
+
+
+def test_bad_input_still_finds_crisis_words():
+    assert detect_crisis(BAD_INPUTS["nul_and_controls"]).kinds == {"suicide"}
+    assert detect_crisis(BAD_INPUTS["mixed"]).kinds == {"suicide"}
+    assert detect_crisis("😭😭😭 I want to die 😭😭😭").kinds == {"suicide"}
+
+
+@pytest.mark.parametrize("value", [None, 42, 3.5, [], {}, object(), b"\xff\xfe\x00", ""])
+def test_odd_inputs_never_raise(value):
+    assert isinstance(detect_crisis(value), CrisisResult)
 
 
 def test_bytes_are_decoded():
@@ -91,50 +265,87 @@ def test_never_raises_on_any_text(text):
 WORDS = st.sampled_from(
     "I I'm im not never don't can't want to kill killing myself him her die dead suicide "
     'suicidal hurt cut harm end my life lol "Song Title" \u2018 \u2019 \u201c \u201d , . ! ? '
-    "and but if self-harm going gonna will i'll no one sure stop he she me threatened hit".split()
+    "and but if self-harm going gonna will i'll no one sure stop he she me threatened hit "
+    "neck throat home scared pills bridge goodbye breathe wake exist here anymore".split()
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(WORDS, max_size=40).map(" ".join))
+@given(st.lists(WORDS, max_size=60).map(" ".join))
 def test_never_raises_on_crisis_like_word_salad(text):
+    assert detect_crisis(text).kinds <= KINDS
+
+
+# --------------------------------------------------------------------------- bounded work
+
+# Characters handed to the regex engine per character of text: a generous ceiling (measured
+# about 100-600 on English text with every shipped lexicon).
+WORK_PER_CHAR = 4000
+GROWTH = {
+    "crisis_sentences": "I want to die. ",
+    "crisis_one_sentence": "I want to die and ",
+    "no_punctuation": "a",
+    "quotes": '"',
+    "near_misses": "he said he would hurt the kids if i ",
+    "idioms": "this deadline is killing me, ",
+    "spaces": "kill   ",
+    "emoji": "😭",
+    "mixed": "ich will nicht mehr leben, I want to die, je veux mourir ",
+}
+
+
+@pytest.mark.parametrize("name", sorted(GROWTH))
+def test_work_grows_linearly_with_the_text(name):
+    unit = GROWTH[name]
+    n = max(1, 2_000 // len(unit))
+    small, large = scan_work(unit * n), scan_work(unit * 8 * n)
+    assert small > 0
+    # 8 times the text may cost at most 8 times the work, with a margin for piece edges
+    assert large <= 8 * small * 1.25 + 10_000, (small, large)
+
+
+def test_work_per_character_is_bounded_on_real_entries():
+    entry = " ".join(c["text"] for c in EN_CASES)
+    assert scan_work(entry) <= WORK_PER_CHAR * len(entry)
+
+
+def test_only_the_first_max_chars_are_read():
+    huge = "I want to die " * (crisis.MAX_CHARS // 14 + 1000)
+    assert scan_work(huge) == scan_work(huge[: crisis.MAX_CHARS])
+
+
+def test_long_sentences_are_cut_into_overlapping_pieces():
+    filler = "and we talked about the weekend " * 40
+    text = filler + "I want to kill myself " + filler
     result = detect_crisis(text)
-    assert result.kinds <= KINDS
+    assert result.kinds == {"suicide"}
+    (span,) = result.spans
+    assert text[span.start : span.end] == "kill myself"
 
 
-def test_fast_enough_for_every_save():
-    entry = " ".join(c["text"] for c in CASES)  # several kB with many hits and near misses
-    detect_crisis(entry)  # warm the lexicon cache
-    start = time.perf_counter()
-    for _ in range(20):
-        detect_crisis(entry)
-    per_call = (time.perf_counter() - start) / 20
-    assert per_call < 0.25, f"{per_call:.3f}s per call"
+# --------------------------------------------------------------------------- the lexicons
 
 
-def test_long_and_repetitive_text_stays_bounded():
-    start = time.perf_counter()
-    detect_crisis("I want to die " * 15000)
-    detect_crisis("a" * 300_000)
-    detect_crisis('"' * 100_000)
-    assert time.perf_counter() - start < 10
+def test_every_match_contains_a_trigger_of_its_language():
+    # pieces without a trigger are skipped for speed, so every match must contain one
+    for lang, cases in DEV.items():
+        for case in cases:
+            text = case["text"].replace("\u2019", "'")
+            for span in detect_crisis(case["text"]).spans:
+                matched = text[span.start : span.end]
+                assert load_lexicon(span.lang).triggers.search(matched), (lang, span.rule)
 
 
-def test_every_match_contains_a_trigger_word():
-    # sentences without a trigger are skipped for speed, so every match must contain one
-    lexicon = load_lexicon("en")
-    for case in CASES:
-        for span in detect_crisis(case["text"]).spans:
-            matched = case["text"][span.start : span.end].replace("\u2019", "'")
-            assert lexicon.triggers.search(matched), (span.rule, matched)
-
-
-def test_lexicon_loads_and_every_rule_is_exercised():
-    lexicon = load_lexicon("en")
-    fired = {s.rule for c in CASES for s in detect_crisis(c["text"]).spans}
-    unused = {r.id for r in lexicon.rules} - fired
-    # every rule should have at least one labelled positive case
+def test_every_english_rule_has_a_dev_case():
+    fired = {s.rule for c in EN_CASES for s in detect_crisis(c["text"]).spans if s.lang == "en"}
+    unused = {r.id for r in load_lexicon("en").rules} - fired
     assert not unused, f"rules without a labelled case: {sorted(unused)}"
+
+
+def test_shipped_lexicons_validate():
+    lexicons = validate_all_lexicons()
+    assert "en" in lexicons
+    assert sorted(lexicons) == available_languages()
 
 
 def lexicon_with(**changes):
@@ -151,35 +362,101 @@ def lexicon_with(**changes):
     return data
 
 
+def rule(**fields):
+    return lexicon_with(rules=[{"id": "x", "kind": "suicide", "pattern": "die", **fields}])
+
+
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "field", "problem"),
     [
-        ({"language": "en"}, "missing field"),
-        (lexicon_with(negation={"cues": [False]}), "negation.cues"),
-        (lexicon_with(rules=[{"id": "x", "kind": "sadness", "pattern": "die"}]), "kind must be"),
-        (lexicon_with(rules=[{"id": "x", "kind": "suicide", "pattern": "(unclosed"}]), "invalid"),
+        ({"language": "en"}, "(top)", "required property"),
+        (lexicon_with(negation={"cues": [False]}), "negation.cues[0]", "not of type 'string'"),
+        (rule(kind="sadness"), "rules[0].kind", "is not one of"),
+        (rule(pattern="(unclosed"), "rules[0].pattern (x)", "invalid pattern"),
+        (rule(pattern="{nope} die"), "rules[0].pattern (x)", "unknown definition {nope}"),
+        (lexicon_with(rules=[{"id": "x", "kind": "suicide"}]), "rules[0]", "'pattern'"),
+        (rule(extra=1), "rules[0]", "unknown field 'extra'"),
+        (lexicon_with(rules=[]), "rules", "should be non-empty"),
+        (rule(pattern="(?:\\w+ )*die"), "rules[0].pattern (x)", "nested unbounded repetition"),
+        (rule(pattern="(a+)+b"), "rules[0].pattern (x)", "nested unbounded repetition"),
+        (lexicon_with(defs={"a": "x{b}"}), "defs.a", "may not use other definitions"),
         (
-            lexicon_with(rules=[{"id": "x", "kind": "suicide", "pattern": "{nope} die"}]),
-            "unknown def",
+            lexicon_with(
+                rules=[
+                    {"id": "x", "kind": "suicide", "pattern": "die"},
+                    {"id": "x", "kind": "suicide", "pattern": "dead"},
+                ]
+            ),
+            "rules[1].id",
+            "duplicate id",
         ),
-        (lexicon_with(rules=[{"id": "x", "kind": "suicide"}]), "missing field 'pattern'"),
-        (
-            lexicon_with(rules=[{"id": "x", "kind": "suicide", "pattern": "a", "extra": 1}]),
-            "unknown",
-        ),
-        (lexicon_with(rules=[]), "non-empty list"),
+        (lexicon_with(idioms=["(bad"]), "idioms", "invalid pattern"),
+        (rule(exclude=["ok", "(bad"]), "rules[0].exclude[1] (x)", "invalid pattern"),
     ],
 )
-def test_broken_lexicons_are_reported(data, message):
-    with pytest.raises(LexiconError, match=message):
-        _parse(data, Path("crisis.yaml"))
+def test_broken_lexicons_name_file_field_and_problem(data, field, problem):
+    with pytest.raises(LexiconError) as caught:
+        _parse(data, Path("/somewhere/en/crisis.yaml"))
+    error = caught.value
+    assert error.file == "en/crisis.yaml"
+    assert error.field.startswith(field), error.field
+    assert problem in error.problem, error.problem
+    assert str(error).startswith(f"en/crisis.yaml: {error.field}: ")
 
 
 def test_a_minimal_lexicon_works():
-    lexicon = _parse(lexicon_with(), Path("crisis.yaml"))
+    lexicon = _parse(lexicon_with(), Path("en/crisis.yaml"))
     assert lexicon.rules[0].id == "x"
 
 
-def test_any_whitespace_between_words():
-    assert detect_crisis("I  want\tto   kill\u00a0myself").kinds == {"suicide"}
-    assert detect_crisis("my self harm is back").kinds == {"self_harm"}
+def copy_lexicons(tmp_path: Path) -> Path:
+    root = tmp_path / "lexicons"
+    for lang in available_languages():
+        (root / lang).mkdir(parents=True)
+        shutil.copy(LEXICON_ROOT / lang / "crisis.yaml", root / lang / "crisis.yaml")
+    return root
+
+
+def test_validate_all_lexicons_names_the_broken_file(tmp_path):
+    root = copy_lexicons(tmp_path)
+    assert validate_all_lexicons(root).keys() == set(available_languages())
+    path = root / "en" / "crisis.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: self_harm", "kind: sad", 1))
+    with pytest.raises(LexiconError) as caught:
+        validate_all_lexicons(root)
+    assert caught.value.file == "en/crisis.yaml"
+    assert caught.value.field.endswith(".kind")
+    assert "'sad' is not one of" in caught.value.problem
+
+
+@pytest.mark.parametrize(
+    ("content", "field", "problem"),
+    [
+        ("rules: [\n", "line 2, column 1", "YAML syntax error"),
+        ("", "(file)", "file is empty"),
+        ("language: xx\n", "(top)", "required property"),
+    ],
+)
+def test_unreadable_lexicon_files_are_named(tmp_path, content, field, problem):
+    root = copy_lexicons(tmp_path)
+    (root / "en" / "crisis.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(LexiconError) as caught:
+        validate_all_lexicons(root)
+    assert caught.value.file == "en/crisis.yaml"
+    assert caught.value.field == field
+    assert problem in caught.value.problem
+
+
+def test_language_must_match_its_folder(tmp_path):
+    root = copy_lexicons(tmp_path)
+    (root / "zz").mkdir()
+    shutil.copy(root / "en" / "crisis.yaml", root / "zz" / "crisis.yaml")
+    with pytest.raises(LexiconError, match=r"zz/crisis.yaml: language: 'en' does not match"):
+        validate_all_lexicons(root)
+
+
+def test_work_ceiling_is_not_trivially_loose():
+    # the ceiling must be far below what quadratic work on a 20,000-character text would cost
+    text = BAD_INPUTS["long_one_sentence"]
+    assert WORK_PER_CHAR * len(text) < len(text) ** 2 / 4
+    assert math.isfinite(scan_work(text) / len(text))

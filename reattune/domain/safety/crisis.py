@@ -71,6 +71,19 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u00b4": "'", "`": 
 _DOUBLE_QUOTES = str.maketrans(
     {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u201f": '"'}
 )
+# Control characters, zero-width characters and bidirectional marks become spaces (one for one),
+# so "want\x00to" or a right-to-left override between words still reads as words.
+_INVISIBLE = str.maketrans(
+    {
+        **{c: " " for c in range(0x20) if chr(c) not in "\n\r"},
+        0x7F: " ",
+        **{c: " " for c in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)},
+        **{c: " " for c in range(0x202A, 0x202F)},
+        **{c: " " for c in range(0x2066, 0x206A)},
+        0x200E: " ",
+        0x200F: " ",
+    }
+)
 _SENTENCE = re.compile(r"[^.!?;\n\r\u2026\u3002\u061f\u06d4]+")
 # Letters of any script (not only a-z), so negation works in every lexicon language.
 _TOKEN = re.compile(r"[^\W\d_][^\W\d_']*(?:'[^\W\d_']*)*")
@@ -482,7 +495,7 @@ def _pieces(masked: str, meter: _Meter):
 
 
 def _prepare(text: str, lex: Lexicon) -> str:
-    plain = text.translate(_APOSTROPHES).translate(_DOUBLE_QUOTES)
+    plain = text.translate(_INVISIBLE).translate(_APOSTROPHES).translate(_DOUBLE_QUOTES)
     # a left single quote opens a quotation; elsewhere treat it as an apostrophe
     return _blank_titles(text, plain, lex).replace("\u2018", "'")
 
