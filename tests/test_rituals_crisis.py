@@ -257,6 +257,14 @@ class KeptPrivateEverywhereTests(BaseTestCase):
         self.assertContains(own, f"{self.SECRET} daily")
         self.assertContains(own, "Just for you")
 
+    def test_the_partners_calendar_feed_never_holds_it(self):
+        from reattune.rituals.actions import do_create_feed
+
+        token = do_create_feed(self.sam)
+        feed = self.client.get(f"/rituals/calendar/{token}.ics")
+        self.assertEqual(feed.status_code, 200)
+        self.assert_hidden(feed.content.decode(), "calendar feed")
+
     def test_the_partners_export_never_holds_it(self):
         from reattune.exports.archive import export_bytes
 
