@@ -168,15 +168,26 @@ def _refuse(message: str, progress) -> int:
 def rotate(new_key: str | None = None, progress=print) -> int:
     """Step 1: a new key first in the file, old keys kept for reading, everything re-encrypted."""
     path = key_file()
-    if path is None:
-        progress(
-            "Keys come from REATTUNE_ENCRYPTION_KEYS; add a new key first in that variable "
-            "(newest first), restart, then run rotate-keys again to re-encrypt."
-        )
-        return 2
     problem = crypto.key_problem()
     if problem:
         return _refuse(f"Nothing was changed: {problem}.", progress)
+    if path is None:
+        if len(crypto.current_keys()) < 2:
+            progress(
+                "Keys come from REATTUNE_ENCRYPTION_KEYS; add a new key first in that variable "
+                "(newest first), restart, then run rotate-keys again to re-encrypt."
+            )
+            return 2
+        try:
+            changed = reencrypt_all(progress)
+        except (RowKeptChanging, crypto.DecryptionFailed):
+            return _refuse("Some stored text could not be re-encrypted; run this again.", progress)
+        progress(
+            f"Re-encrypted {changed} value(s) under the first key in REATTUNE_ENCRYPTION_KEYS. "
+            "Remove the older keys from that variable (and restart) only when every process "
+            "has been restarted with the new key first."
+        )
+        return 0
     existing = crypto.current_keys()
     new_key = new_key or Fernet.generate_key().decode()
     _write_keys(path, [new_key, *[k for k in existing if k != new_key]])

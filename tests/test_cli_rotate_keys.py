@@ -241,3 +241,29 @@ class RetireChecksTests(BaseTestCase):
         self.assertEqual(keys.retire(grace=0, progress=self.said.append), 0)
         self.assertIn("nothing to retire", self.said[-1])
         self.assertEqual(self._file_keys(), [self.new])
+
+
+class InlineKeysTests(BaseTestCase):
+    """Keys in REATTUNE_ENCRYPTION_KEYS: rotate-keys re-encrypts under the first one."""
+
+    def test_it_re_encrypts_under_a_new_first_key_given_inline(self):
+        from django.conf import settings
+
+        new = Fernet.generate_key().decode()
+        said = []
+        with override_settings(
+            ENCRYPTION_KEYS_FILE=None, ENCRYPTION_KEYS=[new, *settings.ENCRYPTION_KEYS]
+        ):
+            self.assertEqual(keys.rotate(progress=said.append), 0, said)
+            self.assertTrue(crypto.opens_with_newest(raw_body(self.alex_private.pk)))
+        self.assertIn("Re-encrypted", said[-1])
+
+    def test_with_one_inline_key_it_says_how_to_add_one(self):
+        from django.conf import settings
+
+        said = []
+        with override_settings(
+            ENCRYPTION_KEYS_FILE=None, ENCRYPTION_KEYS=settings.ENCRYPTION_KEYS[:1]
+        ):
+            self.assertEqual(keys.rotate(progress=said.append), 2)
+        self.assertIn("add a new key first", said[-1])
