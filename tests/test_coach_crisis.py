@@ -158,3 +158,85 @@ def test_validating_replies_never_mirror_a_negated_feeling():
 def test_a_feeling_that_is_not_negated_is_still_reflected():
     assert "I feel that way about you too." in validating_responses("I feel loved")
     assert any("worried" in r for r in validating_responses("I can't stop worrying about money"))
+
+
+class SupportWordingTests(BaseTestCase):
+    """support_for: the same object everywhere, with wording true for its context."""
+
+    def setUp(self):
+        super().setUp()
+        from reattune.care.support import support_for
+
+        self.support_for = support_for
+        self.alex.country = "GB"
+        self.alex.save()
+        self.sam.country = "DE"
+        self.sam.save()
+
+    def test_each_context_says_only_what_is_true(self):
+        private = self.support_for(self.alex, CRISIS, context="private")
+        shared = self.support_for(self.alex, CRISIS, context="shared")
+        draft = self.support_for(self.alex, CRISIS, context="draft")
+        self.assertIn("your partner cannot read them", private["message"])
+        self.assertIn("your partner can read them", shared["message"])
+        self.assertNotIn("cannot read", shared["message"])
+        self.assertIn("Nothing you typed here has been saved", draft["message"])
+        for support, context in ((private, "private"), (shared, "shared"), (draft, "draft")):
+            self.assertEqual(support["context"], context)
+            self.assertEqual(support["guidance"], [])
+            self.assertEqual(support["safety_check_url"], "/care/safety/")
+            # Never more than is true: the host can read the server's data.
+            self.assertNotIn("only you can read", support["message"].lower())
+
+    def test_the_partner_gets_guidance_and_the_readers_own_lines(self):
+        support = self.support_for(self.sam, HURT, context="partner")
+        self.assertEqual(support["context"], "partner")
+        self.assertEqual(support["kinds"][0], "harm_from_others")
+        self.assertEqual(support["country"], "DE")
+        self.assertEqual(support["emergency"]["number"], "112")
+        self.assertEqual(support["lines"][0]["kind"], "domestic_violence")
+        self.assertTrue(any("Ask them directly" in step for step in support["guidance"]))
+        self.assertIsNone(support["safety_check_url"])
+        self.assertNotIn("you alone", support["message"])
+
+    def test_no_hit_is_none_in_every_context(self):
+        for context in ("private", "shared", "draft", "partner"):
+            self.assertIsNone(self.support_for(self.alex, BLAMING, context=context))
+
+    def test_after_text_saved_passes_the_context_and_keeps_old_hooks_working(self):
+        from django.http import HttpResponse
+        from django.test import RequestFactory
+
+        from reattune.core import aftersave
+
+        seen = []
+        request = RequestFactory().post("/journal/new/")
+        request.user = self.alex
+        old = aftersave._HOOKS[:]
+        aftersave._HOOKS[:] = [
+            lambda request, text: seen.append(("old", text)),
+            lambda request, text, context="private": seen.append(("new", context)),
+        ]
+        try:
+            result = aftersave.after_text_saved(request, "hi", HttpResponse("next"), "shared")
+        finally:
+            aftersave._HOOKS[:] = old
+        self.assertEqual(result.content, b"next")
+        self.assertEqual(seen, [("old", "hi"), ("new", "shared")])
+
+    def test_a_shared_journal_entry_says_the_partner_can_read_it(self):
+        import uuid
+
+        page = self.client_for("alex").post(
+            "/journal/new/",
+            {"title": "", "body": CRISIS, "visibility": "shared", "submit_key": str(uuid.uuid4())},
+        )
+        self.assertContains(page, "your partner can read them")
+        self.assertNotContains(page, "your partner cannot read them")
+        private = self.client_for("alex").post(
+            "/journal/new/",
+            {"title": "", "body": CRISIS, "visibility": "private", "submit_key": str(uuid.uuid4())},
+        )
+        self.assertContains(private, "your partner cannot read them")
+        data = self.api("alex", "post", "/api/v1/journal", {"body": CRISIS, "visibility": "shared"})
+        self.assertEqual(data.json()["support"]["context"], "shared")
