@@ -1,0 +1,152 @@
+"""Crisis lexicons for German, French, Spanish, Italian and Dutch, checked on their dev corpora.
+
+Each language has a labelled development corpus in tests/data/crisis/dev/<lang>.yaml (used to
+write and tune the rules). The independent holdout lives elsewhere and is never read here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reattune.domain.safety.crisis import LEXICON_ROOT, detect_crisis, load_lexicon
+
+LANGUAGES = ("de", "fr", "es", "it", "nl")
+DATA = Path(__file__).resolve().parents[1] / "data"
+DEV = DATA / "crisis" / "dev"
+
+LABELS = {"suicide", "self_harm", "harm_to_others", "harm_from_others", "none"}
+CRISIS_TOPICS = {
+    "ideation_explicit": "suicide",
+    "ideation_indirect": "suicide",
+    "hopelessness": "suicide",
+    "means_preparation": "suicide",
+    "self_harm": "self_harm",
+    "partner_threat": "harm_from_others",
+    "strangulation": "harm_from_others",
+    "fear_home": "harm_from_others",
+    "harm_to_others": "harm_to_others",
+}
+NONE_TOPICS = {"violent_idiom", "hyperbole", "negated", "reported_or_third_person_news", "everyday"}
+MIN_RECALL = 0.95
+MAX_FALSE_ALARMS = 0.03
+
+
+def dev_cases(lang: str) -> list[dict]:
+    data = yaml.safe_load((DEV / f"{lang}.yaml").read_text(encoding="utf-8"))
+    assert data["language"] == lang and data["part"] == "dev"
+    return data["cases"]
+
+
+def english_everyday() -> list[str]:
+    dev = DEV / "en.yaml"
+    if dev.is_file():
+        cases = yaml.safe_load(dev.read_text(encoding="utf-8"))["cases"]
+        return [c["text"] for c in cases if c["label"] == "none"]
+    cases = yaml.safe_load((DATA / "crisis_cases.yaml").read_text(encoding="utf-8"))["cases"]
+    return [c["text"] for c in cases if not c["kinds"]]
+
+
+def spans_from(text: str, lang: str):
+    """The matches that ``lang``'s own lexicon contributes (every lexicon is checked at once)."""
+    return [s for s in detect_crisis(text, lang).spans if s.lang == lang]
+
+
+def scores(lang: str) -> tuple[float, float, list[str], list[str]]:
+    """Recall (hit with the labelled kind) on crisis cases and false-alarm rate on none cases."""
+    cases = dev_cases(lang)
+    crisis = [c for c in cases if c["label"] != "none"]
+    calm = [c for c in cases if c["label"] == "none"]
+    missed = [c["text"] for c in crisis if c["label"] not in detect_crisis(c["text"], lang).kinds]
+    alarms = [c["text"] for c in calm if detect_crisis(c["text"], lang)]
+    return 1 - len(missed) / len(crisis), len(alarms) / len(calm), missed, alarms
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_lexicon_file_exists_and_loads(lang):
+    assert (LEXICON_ROOT / lang / "crisis.yaml").is_file()
+    lexicon = load_lexicon(lang)
+    assert lexicon.language == lang  # not the English fallback
+    assert len(lexicon.rules) >= 20
+    kinds = {rule.kind for rule in lexicon.rules}
+    assert kinds == {"suicide", "self_harm", "harm_to_others", "harm_from_others"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_dev_corpus_is_labelled_and_covers_every_topic(lang):
+    cases = dev_cases(lang)
+    texts = [c["text"] for c in cases]
+    assert len(texts) == len(set(texts)), "duplicate case"
+    crisis = [c for c in cases if c["label"] != "none"]
+    calm = [c for c in cases if c["label"] == "none"]
+    assert len(crisis) >= 45 and len(calm) >= 45
+    for case in cases:
+        assert case["label"] in LABELS, case
+        if case["label"] == "none":
+            assert case["topic"] in NONE_TOPICS, case
+        else:
+            assert CRISIS_TOPICS[case["topic"]] == case["label"], case
+            assert isinstance(case["explicit"], bool), case
+    for topic in CRISIS_TOPICS:
+        assert sum(c["topic"] == topic for c in crisis) >= 3, topic
+    for topic in NONE_TOPICS - {"reported_or_third_person_news"}:
+        assert sum(c["topic"] == topic for c in calm) >= 3, topic
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_dev_recall_and_false_alarms(lang):
+    recall, false_alarms, missed, alarms = scores(lang)
+    assert recall >= MIN_RECALL, (recall, missed)
+    assert false_alarms <= MAX_FALSE_ALARMS, (false_alarms, alarms)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_rule_fires_on_a_dev_case_and_every_match_has_a_trigger(lang):
+    lexicon = load_lexicon(lang)
+    fired = set()
+    for case in dev_cases(lang):
+        for span in spans_from(case["text"], lang):
+            fired.add(span.rule)
+            matched = case["text"][span.start : span.end].replace("\u2019", "'")
+            assert lexicon.triggers.search(matched), (span.rule, matched)
+    unused = {rule.id for rule in lexicon.rules} - fired
+    assert not unused, f"{lang}: rules without a dev case: {sorted(unused)}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_english_everyday_text_raises_no_alarm_in_other_lexicons(lang):
+    # every text is checked in every language at once: these lexicons must stay quiet on English
+    texts = english_everyday()
+    assert len(texts) >= 30
+    alarms = [(t, s.rule) for t in texts for s in spans_from(t, lang)]
+    assert not alarms, alarms
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_everyday_text_of_the_other_languages_raises_no_alarm(lang):
+    calm = [c["text"] for o in LANGUAGES if o != lang for c in dev_cases(o) if c["label"] == "none"]
+    alarms = [(t, s.rule) for t in calm for s in spans_from(t, lang)]
+    assert not alarms, alarms
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "kind"),
+    [
+        ("de", "ich will mich nicht umbringen", None),
+        ("de", "Ich will mich umbringen", "suicide"),
+        ("de", "Ich habe nicht vor, mich umzubringen.", None),
+        ("fr", "Je ne veux pas me tuer.", None),
+        ("fr", "Je ne veux plus vivre.", "suicide"),
+        ("es", "No quiero matarme.", None),
+        ("es", "No quiero seguir viviendo.", "suicide"),
+        ("it", "Non voglio uccidermi.", None),
+        ("it", "Non voglio più vivere.", "suicide"),
+        ("nl", "Ik wil mezelf niet van kant maken.", None),
+        ("nl", "Ik wil niet meer leven.", "suicide"),
+    ],
+)
+def test_negation_around_the_verb(lang, text, kind):
+    result = detect_crisis(text, lang)
+    assert (kind in result.kinds) if kind else not result, result
