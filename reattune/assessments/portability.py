@@ -118,37 +118,76 @@ def export_user(user) -> dict[str, list[dict]]:
     }
 
 
+MAX_ANSWERS = 500
+
+
+def _answers(row: dict, instrument) -> dict[str, int]:
+    """The row's answers, each a known question of `instrument` with a value on its scale."""
+    answers = row.get("answers", {})
+    if answers is None:
+        answers = {}
+    if not isinstance(answers, dict) or len(answers) > MAX_ANSWERS:
+        raise ImportProblem("'answers' must map question ids to whole numbers.")
+    for item_id, value in answers.items():
+        item = instrument.item(item_id)
+        if item is None:
+            shown = item_id[:64]
+            raise ImportProblem(
+                f"'answers' names a question {shown!r} this check-up does not have."
+            )
+        scale = instrument.scales[item.scale]
+        if not scale.contains(value):
+            raise ImportProblem(
+                f"the answer to {item_id!r} must be a whole number from {scale.min} to {scale.max}."
+            )
+    return answers
+
+
 def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
+    """Own check-ups come back once: matched on their id (imported before, or a row of this
+    account exported from here) or on (instrument, version, started_at). Refused: a check-up
+    this server does not have, a question it does not ask, an answer off its scale."""
+    from reattune.assessments.catalog import catalog
     from reattune.assessments.models import Answer, Response
     from reattune.couples.models import Space
+    from reattune.exports.registry import MAX_INT, boolean, integer, local_ids
 
-    for row in documents.get("checkup_responses") or []:
-        if row.get("owner") != OWNER_ME:
+    mine = Response.objects.filter(author=user)
+    local = local_ids(mine)
+    natural = {(r.instrument_id, r.instrument_version, r.started_at) for r in mine}
+    instruments = catalog()
+    for row in id_map.rows(documents, "checkup_responses"):
+        if row.get("owner", OWNER_ME) != OWNER_ME:
             id_map.skipped("checkup_responses")
             continue
         source = text(row, "id", max_length=64)
-        if id_map.get("checkup_responses", source, Response) is not None:
+        instrument_id = text(row, "instrument", max_length=64)
+        version = integer(row, "version", 1, MAX_INT)
+        instrument = instruments.get(instrument_id, version)
+        if instrument is None:
+            raise ImportProblem(
+                f"the check-up {instrument_id!r} (version {version}) does not exist on this "
+                "reattune."
+            )
+        answers = _answers(row, instrument)
+        started_at = parse_datetime(row, "started_at")
+        updated_at = parse_datetime(row, "updated_at")
+        submitted = parse_datetime(row, "submitted_at", required=False)
+        share_items = boolean(row, "share_items")
+        if (
+            source in local
+            or (instrument_id, version, started_at) in natural
+            or id_map.get("checkup_responses", source, Response) is not None
+        ):
             id_map.existing("checkup_responses")
             continue
         space = id_map.get("spaces", text(row, "space", max_length=64), Space)
         if space is None:
             raise ImportProblem("A check-up refers to a space that is not in the file.")
-        answers = row.get("answers") or {}
-        if not isinstance(answers, dict) or not all(
-            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
-            for k, v in answers.items()
-        ):
-            raise ImportProblem("A check-up's answers must map question ids to whole numbers.")
-        version = row.get("version")
-        if not isinstance(version, int) or version < 1:
-            raise ImportProblem("A check-up's 'version' must be a whole number from 1.")
-        submitted = parse_datetime(row, "submitted_at", required=False)
         if (
             submitted is None
             and Response.objects.filter(
-                author=user,
-                instrument_id=text(row, "instrument", max_length=64),
-                submitted_at__isnull=True,
+                author=user, instrument_id=instrument_id, submitted_at__isnull=True
             ).exists()
         ):
             id_map.skipped("checkup_responses")  # one unfinished check-up per instrument
@@ -156,15 +195,16 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
         response = Response.objects.create(
             author=user,
             space=space,
-            instrument_id=text(row, "instrument", max_length=64),
+            instrument_id=instrument_id,
             instrument_version=version,
-            started_at=parse_datetime(row, "started_at"),
-            updated_at=parse_datetime(row, "updated_at"),
+            started_at=started_at,
+            updated_at=updated_at,
             submitted_at=submitted,
-            share_items=bool(row.get("share_items", False)),
+            share_items=share_items,
         )
         Answer.objects.bulk_create(
-            [Answer(response=response, item_id=k[:64], value=v) for k, v in answers.items()]
+            [Answer(response=response, item_id=k, value=v) for k, v in answers.items()]
         )
+        natural.add((instrument_id, version, started_at))
         id_map.put("checkup_responses", source, response)
         id_map.created("checkup_responses")

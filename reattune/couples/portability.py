@@ -95,7 +95,7 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
         stable_id(m.space): m.space
         for m in Membership.objects.filter(user=user).select_related("space")
     }
-    for row in documents.get("spaces") or []:
+    for row in id_map.rows(documents, "spaces"):
         source = text(row, "id", max_length=64)
         timezone_name = valid_timezone(text(row, "timezone", max_length=64, default="UTC"))
         if row.get("current") is True:
@@ -135,7 +135,7 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
         id_map.created("spaces")
 
     local_memberships = {stable_id(m) for m in Membership.objects.filter(user=user)}
-    for row in documents.get("memberships") or []:
+    for row in id_map.rows(documents, "memberships"):
         source = text(row, "id", max_length=64)
         space = id_map.get("spaces", text(row, "space", max_length=64), Space)
         if space is None:
@@ -154,7 +154,7 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
         id_map.put("memberships", source, membership)
         id_map.created("memberships")
 
-    for row in documents.get("notices") or []:
+    for row in id_map.rows(documents, "notices"):
         kind = choice(row, "kind", Notice.Kind.values)
         created_at = parse_datetime(row, "created_at")
         seen_at = parse_datetime(row, "seen_at", required=False)

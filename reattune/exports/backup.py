@@ -271,10 +271,14 @@ def backup(directory: Path, keep: int | None, say: Say) -> tuple[Path, list[Path
 # --- checking that the keys open the data ---------------------------------------------------
 
 
-def check_encrypted(cursor, quote: Callable[[str], str], say: Say) -> int:
+def check_encrypted(
+    cursor, quote: Callable[[str], str], say: Say, present: dict[str, set[str]] | None = None
+) -> int:
     """Decrypt every encrypted value reachable through `cursor`; returns how many.
 
-    Raises BackupError naming the first table whose values the configured keys cannot open.
+    `present` ({table: columns}, from a checked schema) leaves out encrypted columns an older
+    backup does not have yet (migrations add them when reattune starts). Raises BackupError
+    naming the first table whose values the configured keys cannot open.
     """
     from reattune.core import crypto
 
@@ -282,6 +286,10 @@ def check_encrypted(cursor, quote: Callable[[str], str], say: Say) -> int:
     for model, names in crypto.encrypted_fields():
         table = model._meta.db_table
         columns = [model._meta.get_field(name).column for name in names]
+        if present is not None:
+            columns = [c for c in columns if c in present.get(table, set())]
+            if not columns:
+                continue
         cursor.execute(f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)}")  # noqa: S608  # nosec B608 - names come from the model registry, not from input
         for row in cursor.fetchall():
             for value in row:
@@ -303,6 +311,87 @@ def check_encrypted(cursor, quote: Callable[[str], str], say: Say) -> int:
 
 def _sqlite_quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+# --- is it ours? -----------------------------------------------------------------------------
+
+# Without these, a database is not a reattune one, whatever else it holds.
+CORE_APPS = ("accounts", "couples", "journal")
+
+
+def check_schema(applied: set[tuple[str, str]], present: dict[str, set[str]], source) -> None:
+    """Refuse a database that is not a whole reattune database of this version or older.
+
+    `applied`: the (app, migration) rows of its django_migrations; `present`: its tables and
+    their columns. Refused: no reattune migrations (another application's database, or only
+    an empty django_migrations), migrations this reattune does not have (a newer reattune or
+    another application), a migration recorded without the ones it needs, or a table or
+    column its migrations made that is missing (a partial copy).
+    """
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    graph = loader.graph
+    ours = {app for app, _ in graph.nodes}
+    if not all(any(app == core for app, _ in applied) for core in CORE_APPS):
+        raise BackupError(
+            f"{source} is not a reattune database: it records none of reattune's own tables. "
+            "Nothing was changed."
+        )
+    unknown = sorted(
+        f"{app}.{name}" for app, name in applied if app in ours and (app, name) not in graph.nodes
+    )
+    if unknown:
+        raise BackupError(
+            f"{source} was made by a newer reattune or by another application (it records "
+            f"changes this reattune does not know, e.g. {unknown[0]}). Nothing was changed."
+        )
+    known = [key for key in applied if key in graph.nodes]
+    for key in known:
+        missing = [dep for dep in graph.forwards_plan(key) if dep not in applied]
+        if missing:
+            app, name = missing[0]
+            raise BackupError(
+                f"{source} is an incomplete reattune database (it lacks {app}.{name}). "
+                "Nothing was changed."
+            )
+    state = loader.project_state(nodes=known, at_end=True)
+    for model in state.apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if not meta.managed or meta.proxy or meta.app_label not in ours:
+            continue
+        table = meta.db_table
+        if table not in present:
+            raise BackupError(
+                f"{source} is an incomplete reattune database (the table {table} is missing). "
+                "Nothing was changed."
+            )
+        for field in meta.local_fields:
+            if field.column and field.column not in present[table]:
+                raise BackupError(
+                    f"{source} is an incomplete reattune database (the column "
+                    f"{table}.{field.column} is missing). Nothing was changed."
+                )
+
+
+def _sqlite_schema(connection) -> tuple[set[tuple[str, str]], dict[str, set[str]]]:
+    tables = [
+        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    ]
+    present = {
+        table: {
+            row[1]
+            for row in connection.execute(f"PRAGMA table_info({_sqlite_quote(table)})")  # nosec B608
+        }
+        for table in tables
+    }
+    applied: set[tuple[str, str]] = set()
+    if {"app", "name"} <= present.get("django_migrations", set()):
+        applied = {
+            (str(app), str(name))
+            for app, name in connection.execute("SELECT app, name FROM django_migrations")
+        }
+    return applied, present
 
 
 # --- restore -------------------------------------------------------------------------------
@@ -332,8 +421,10 @@ def restore_sqlite(database: Database, source: Path, say: Say) -> int:
         )
     try:
         result = sqlite_integrity(source)
-    except sqlite3.DatabaseError as error:
-        raise BackupError(f"{source} is not a reattune SQLite backup ({error}).") from error
+    except sqlite3.Error as error:
+        raise BackupError(
+            f"{source} is not a reattune SQLite backup ({error}). Nothing was changed."
+        ) from error
     if result != "ok":
         raise BackupError(f"{source} failed its integrity check ({result}); nothing was changed.")
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -343,18 +434,19 @@ def restore_sqlite(database: Database, source: Path, say: Say) -> int:
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
     try:
-        _sqlite_copy(source, partial, say)
-        connection = sqlite3.connect(partial)
         try:
-            tables = {
-                row[0]
-                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            if "django_migrations" not in tables:
-                raise BackupError(f"{source} is not a reattune database backup.")
-            checked = check_encrypted(connection.cursor(), _sqlite_quote, say)
-        finally:
-            connection.close()
+            _sqlite_copy(source, partial, say)
+            connection = sqlite3.connect(partial)
+            try:
+                applied, present = _sqlite_schema(connection)
+                check_schema(applied, present, source)
+                checked = check_encrypted(connection.cursor(), _sqlite_quote, say, present)
+            finally:
+                connection.close()
+        except sqlite3.Error as error:
+            raise BackupError(
+                f"{source} cannot be read as a reattune database ({error}). Nothing was changed."
+            ) from error
         _fsync(partial)
         for leftover in (target, wal, target.with_name(target.name + "-shm")):
             if leftover.exists():
@@ -388,6 +480,14 @@ def restore_postgresql(database: Database, source: Path, say: Say) -> int:
         )
     env = _pg_env(database.settings)
     pg_check(source, env)
+    listing = _run([pg_tool("pg_restore"), "--list", str(source)], env, "pg_restore --list")
+    tables = set(re.findall(r" TABLE DATA \S+ (\S+) ", listing.stdout))
+    needed = {"django_migrations", "accounts_user", "couples_space", "journal_entry"}
+    if not needed <= tables:
+        raise BackupError(
+            f"{source} is not a whole reattune database dump (it lacks "
+            f"{sorted(needed - tables)[0]}). Nothing was changed."
+        )
     connection.close()  # pg_restore works on its own connection
     _run(
         [

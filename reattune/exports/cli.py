@@ -19,6 +19,10 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
 def cmd_export(args) -> int:
     _setup()
     from reattune.accounts.models import User
@@ -66,8 +70,16 @@ def cmd_import(args) -> int:
     try:
         report = do_import(Path(args.file), email=args.user, progress=None if args.quiet else _err)
     except ArchiveError as error:
-        _err(f"Import refused: {error}")
-        return 2
+        _err(f"Import refused: {_one_line(error)}")
+        return 1
+    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, OSError) as error:
+        # Not foreseen by the checks: still one line, no traceback, and nothing was written
+        # (the import is one transaction).
+        _err(
+            f"Import refused: the file could not be read ({type(error).__name__}). "
+            "Nothing was imported."
+        )
+        return 1
     created = sum(s["created"] for s in report.stats.values())
     existing = sum(s["existing"] for s in report.stats.values())
     print(f"Imported into {report.email}: {created:,} row(s) added, {existing:,} already there.")
@@ -116,8 +128,8 @@ def cmd_restore(args) -> int:
     try:
         checked = restore(Path(args.file), say=_err)
     except BackupError as error:
-        _err(f"Restore refused: {error}")
-        return 2
+        _err(f"Restore refused: {_one_line(error)}")
+        return 1
     print(
         f"Restored {args.file}; {checked:,} encrypted value(s) read back with the configured "
         "keys. Start reattune with `reattune serve` (it applies any newer migrations)."

@@ -134,6 +134,18 @@ class IdMap:
         self.new_account = new_account
         self._run: dict[tuple[str, str], object] = {}
         self.stats: dict[str, dict[str, int]] = {}
+        # (kind, row number in the file from 1) of the row being imported, for refusals.
+        self.position: tuple[str, int] | None = None
+        # kind -> the file's row number of each row handed to the module (own rows only).
+        self.numbers: dict[str, list[int]] = {}
+
+    def rows(self, documents: dict[str, list[dict]], kind: str):
+        """The rows of `kind`, remembering which one is being imported (for refusals)."""
+        numbers = self.numbers.get(kind, [])
+        for index, row in enumerate(documents.get(kind) or []):
+            self.position = (kind, numbers[index] if index < len(numbers) else index + 1)
+            yield row
+        self.position = None
 
     def get(self, kind: str, source_id: str, model):
         key = (kind, str(source_id))
@@ -179,7 +191,93 @@ class IdMap:
         self._count(kind, "skipped", n)
 
 
+def stable_ids(model, pks) -> dict[int, str]:
+    """stable_id() of many rows of `model` at once: {pk: id}."""
+    from reattune.exports.models import ImportedId
+
+    pks = list(pks)
+    label = model._meta.label_lower
+    found: dict[int, str] = {}
+    for start in range(0, len(pks), 500):
+        chunk = pks[start : start + 500]
+        for object_id, source in ImportedId.objects.filter(
+            model=label, object_id__in=chunk
+        ).values_list("object_id", "source_id"):
+            found.setdefault(object_id, source)
+    namespace = _namespace()
+    return {pk: found.get(pk) or str(uuid.uuid5(namespace, f"{label}:{pk}")) for pk in pks}
+
+
+def local_ids(queryset) -> dict[str, object]:
+    """{stable id: row} of the rows in `queryset`: what an export from here calls them, so an
+    import into the account an export came from finds its rows instead of copying them."""
+    rows = list(queryset)
+    if not rows:
+        return {}
+    ids = stable_ids(type(rows[0]), [row.pk for row in rows])
+    return {ids[row.pk]: row for row in rows}
+
+
+# --- who a row belongs to: signatures of this server -----------------------------------------
+
+
+def others_ids(user) -> dict[str, set[str]]:
+    """{kind: ids} of the rows someone else wrote in any space `user` has been in, under every
+    id an export could give them (their uuid, their stable id). An import never takes such a
+    row as the importer's own, whatever its `owner` says."""
+    from django.apps import apps
+
+    from reattune.core.visibility import CoupleContent
+    from reattune.couples.models import Membership
+
+    spaces = list(Membership.objects.filter(user=user).values_list("space_id", flat=True))
+    found: dict[str, set[str]] = {}
+    if not spaces:
+        return found
+    for kind in all_kinds().values():
+        ids: set[str] = set()
+        for label in kind.models:
+            model = apps.get_model(label)
+            if not issubclass(model, CoupleContent):
+                continue
+            rows = model.objects.filter(space_id__in=spaces).exclude(author=user)
+            names = {f.name for f in model._meta.get_fields()}
+            if "submit_key" in names:
+                ids |= {str(key) for key in rows.values_list("submit_key", flat=True)}
+            ids |= set(stable_ids(model, rows.values_list("pk", flat=True)).values())
+        if ids:
+            found[kind.name] = ids
+    return found
+
+
+def _key(purpose: bytes) -> bytes:
+    from django.conf import settings
+
+    return hmac.new(settings.SECRET_KEY.encode(), purpose, hashlib.sha256).digest()
+
+
+def instance_id() -> str:
+    """This server, as an export names it: one-way from SECRET_KEY, revealing nothing."""
+    return hmac.new(_key(b"reattune export instance"), b"", hashlib.sha256).hexdigest()[:32]
+
+
+def account_id(user) -> str:
+    """The exporting account, as its export's signatures name it (no e-mail, no pk)."""
+    return hmac.new(
+        _key(b"reattune export account"), str(user.pk).encode(), hashlib.sha256
+    ).hexdigest()[:32]
+
+
+def owner_signature(kind: str, row_id: str, owner: str, account: str) -> str:
+    """What this server signs for each row of an export: the kind, the row's id, its owner and
+    the exporting account. A row relabelled from "partner" to "me" no longer matches."""
+    message = "\n".join((kind, str(row_id), owner, account)).encode()
+    return hmac.new(_key(b"reattune export owner"), message, hashlib.sha256).hexdigest()[:40]
+
+
 # --- helpers for portability modules ------------------------------------------------------
+
+MAX_INT = 2**31 - 1
 
 
 def to_json_value(value):
@@ -199,8 +297,10 @@ def parse_datetime(row: dict, name: str, required: bool = True) -> datetime | No
         if required:
             raise ImportProblem(f"'{name}' is missing.")
         return None
+    if not isinstance(value, str) or len(value) > 40:
+        raise ImportProblem(f"'{name}' is not a date and time with a time zone.")
     try:
-        parsed = parse(str(value))
+        parsed = parse(value)
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
@@ -221,13 +321,43 @@ def text(row: dict, name: str, max_length: int | None = None, default: str | Non
 
 def choice(row: dict, name: str, allowed, default=None) -> str:
     value = row.get(name, default)
-    if value not in allowed:
+    if not isinstance(value, str | int) or isinstance(value, bool) or value not in allowed:
         raise ImportProblem(f"'{name}' must be one of {', '.join(map(str, allowed))}.")
     return value
 
 
-def uuid_value(row: dict, name: str) -> uuid.UUID:
+def integer(row: dict, name: str, low: int = 0, high: int = MAX_INT, default=None) -> int:
+    """A whole number from `low` to `high` (never a bool, a float or text)."""
+    value = row.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ImportProblem(f"'{name}' must be a whole number from {low} to {high}.")
+    return value
+
+
+def boolean(row: dict, name: str, default: bool = False) -> bool:
+    value = row.get(name, default)
+    if not isinstance(value, bool):
+        raise ImportProblem(f"'{name}' must be true or false.")
+    return value
+
+
+def date_value(row: dict, name: str, required: bool = True) -> date | None:
+    value = row.get(name)
+    if value in (None, "") and not required:
+        return None
+    if not isinstance(value, str) or len(value) != 10:
+        raise ImportProblem(f"'{name}' is not a date (YYYY-MM-DD).")
     try:
-        return uuid.UUID(str(row.get(name)))
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise ImportProblem(f"'{name}' is not a date (YYYY-MM-DD).") from error
+
+
+def uuid_value(row: dict, name: str) -> uuid.UUID:
+    value = row.get(name)
+    if not isinstance(value, str) or len(value) > 64:
+        raise ImportProblem(f"'{name}' is not a valid id.")
+    try:
+        return uuid.UUID(value)
     except (ValueError, TypeError) as error:
         raise ImportProblem(f"'{name}' is not a valid id.") from error

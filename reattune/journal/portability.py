@@ -3,11 +3,13 @@ and the entries their partner shares with them in their current space, marked
 owner=partner. Never the partner's private entries (docs/export.md)."""
 
 from reattune.exports.registry import (
+    MAX_INT,
     OWNER_ME,
     OWNER_PARTNER,
     ImportProblem,
     Kind,
     choice,
+    integer,
     parse_datetime,
     stable_id,
     text,
@@ -83,37 +85,31 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
     from reattune.journal.actions import EntryError, check_text
     from reattune.journal.models import Entry
 
-    rows = documents.get("journal_entries") or []
     present = set(Entry.objects.filter(author=user).values_list("submit_key", flat=True))
     pending = []
-    for row in rows:
+    for row in id_map.rows(documents, "journal_entries"):
+        # Every row is checked, those already here too: a bad file is refused as a whole.
         key = uuid_value(row, "id")
-        if key in present:
-            id_map.existing("journal_entries")
-            continue
-        space = id_map.get("spaces", text(row, "space", max_length=64), Space)
-        if space is None:
-            raise ImportProblem("An entry refers to a space that is not in the file.")
+        space_id = text(row, "space", max_length=64)
         title, body = text(row, "title", default=""), text(row, "body")
         try:
             check_text(body, title)
         except EntryError as error:
             raise ImportProblem(str(error)) from error
-        version = row.get("version", 1)
-        if not isinstance(version, int) or version < 1:
-            raise ImportProblem("'version' must be a whole number from 1.")
+        values = {
+            "visibility": choice(row, "visibility", Visibility.values),
+            "created_at": parse_datetime(row, "created_at"),
+            "updated_at": parse_datetime(row, "updated_at"),
+            "version": integer(row, "version", 1, MAX_INT, default=1),
+        }
+        if key in present:
+            id_map.existing("journal_entries")
+            continue
+        space = id_map.get("spaces", space_id, Space)
+        if space is None:
+            raise ImportProblem("An entry refers to a space that is not in the file.")
         pending.append(
-            Entry(
-                author=user,
-                space=space,
-                visibility=choice(row, "visibility", Visibility.values),
-                title=title,
-                body=body,
-                created_at=parse_datetime(row, "created_at"),
-                updated_at=parse_datetime(row, "updated_at"),
-                version=version,
-                submit_key=key,
-            )
+            Entry(author=user, space=space, title=title, body=body, submit_key=key, **values)
         )
         present.add(key)
     for start in range(0, len(pending), BATCH):

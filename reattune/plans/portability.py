@@ -50,41 +50,61 @@ def export_user(user) -> dict[str, list[dict]]:
 
 
 def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
-    from datetime import date
-
+    """Own plans come back once: matched on their id or on (kind, starts_on, created_at).
+    A plan naming a practice this server does not have is refused."""
+    from reattune.core.visibility import Visibility
     from reattune.couples.models import Space
     from reattune.domain.plan import Plan as DomainPlan
+    from reattune.domain.plan.library import load_practices
+    from reattune.exports.registry import boolean, choice, date_value, local_ids
     from reattune.plans.models import Plan
 
-    for row in documents.get("plans") or []:
-        if row.get("owner") != OWNER_ME:
+    mine = Plan.objects.filter(author=user)
+    local = local_ids(mine)
+    natural = {(p.kind, p.starts_on, p.created_at) for p in mine}
+    practices = load_practices()
+    for row in id_map.rows(documents, "plans"):
+        if row.get("owner", OWNER_ME) != OWNER_ME:
             id_map.skipped("plans")
             continue
         source = text(row, "id", max_length=64)
-        if id_map.get("plans", source, Plan) is not None:
+        kind = choice(row, "kind", Plan.Kind.values)
+        visibility = choice(row, "visibility", Visibility.values)
+        starts_on = date_value(row, "starts_on")
+        created_at = parse_datetime(row, "created_at")
+        active = boolean(row, "active")
+        try:
+            plan_data = DomainPlan.from_dict(row.get("plan"))
+        except (ValueError, TypeError) as error:
+            raise ImportProblem(f"the plan is not readable: {error}") from error
+        unknown = sorted(
+            {pid for week in plan_data.weeks for pid in week.practice_ids} - set(practices)
+        )
+        if unknown:
+            raise ImportProblem(
+                f"the plan names a practice this reattune does not have: {unknown[0]!r}."
+            )
+        if (
+            source in local
+            or (kind, starts_on, created_at) in natural
+            or id_map.get("plans", source, Plan) is not None
+        ):
             id_map.existing("plans")
             continue
         space = id_map.get("spaces", text(row, "space", max_length=64), Space)
         if space is None:
             raise ImportProblem("A plan refers to a space that is not in the file.")
-        try:
-            DomainPlan.from_dict(row.get("plan"))
-            starts_on = date.fromisoformat(text(row, "starts_on", max_length=10))
-        except (ValueError, TypeError) as error:
-            raise ImportProblem(f"A plan is not readable: {error}") from error
-        kind = text(row, "kind", max_length=8)
-        if kind not in Plan.Kind.values:
-            raise ImportProblem(f"Unknown plan kind {kind!r}.")
         plan = Plan.objects.create(
             author=user,
             space=space,
-            visibility=text(row, "visibility", max_length=8),
+            visibility=visibility,
             kind=kind,
             data=row["plan"],
             starts_on=starts_on,
-            created_at=parse_datetime(row, "created_at"),
-            active=bool(row.get("active"))
+            created_at=created_at,
+            active=active
             and not Plan.objects.filter(space=space, author=user, active=True).exists(),
         )
+        natural.add((kind, starts_on, created_at))
         id_map.put("plans", source, plan)
         id_map.created("plans")

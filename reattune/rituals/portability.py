@@ -7,13 +7,18 @@ and ladder step. Import takes back only the person's own rows (owner = me).
 """
 
 import json
-from datetime import date
 
 from reattune.exports.registry import (
+    MAX_INT,
     OWNER_ME,
     OWNER_PARTNER,
     ImportProblem,
     Kind,
+    boolean,
+    choice,
+    date_value,
+    integer,
+    local_ids,
     parse_datetime,
     stable_id,
     text,
@@ -103,6 +108,20 @@ KINDS = [
 ]
 
 FIELDS = {"daily": DAILY_FIELDS, "weekly": WEEKLY_FIELDS, "monthly": MONTHLY_FIELDS}
+MAX_FEELINGS = 60
+
+
+def _has_private(entry_or_model) -> bool:
+    """Whether ritual entries can keep answers private (rituals.models.RitualEntry)."""
+    return hasattr(entry_or_model, "kept_private")
+
+
+def _words(raw) -> list[str]:
+    try:
+        words = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [w for w in words if isinstance(w, str)] if isinstance(words, list) else []
 
 
 def _space_ids():
@@ -144,9 +163,17 @@ def export_user(user) -> dict[str, list[dict]]:
                     "updated_at": entry.updated_at,
                     "version": entry.version,
                 }
+                # The author's own rows carry every answer, the ones kept private too (marked
+                # in kept_private); the partner's carry only what they share (the shared
+                # columns: an answer kept private is never in them).
+                kept = entry.kept_private() if owner == OWNER_ME and _has_private(entry) else {}
                 for field in FIELDS[key]:
-                    value = getattr(entry, field)
-                    row[field] = ", ".join(entry.feeling_list()) if field == "feelings" else value
+                    value = kept[field] if field in kept else getattr(entry, field)
+                    if field == "feelings":
+                        value = ", ".join(_words(value))
+                    row[field] = value
+                if owner == OWNER_ME and _has_private(entry):
+                    row["kept_private"] = sorted(kept)
                 rows.append({k: to_json_value(v) for k, v in row.items()})
         out[name] = rows
     timeouts = []
@@ -198,15 +225,42 @@ def _space(row, id_map):
     return space
 
 
-def _date(row, name) -> date:
-    try:
-        return date.fromisoformat(str(row.get(name)))
-    except ValueError as error:
-        raise ImportProblem(f"'{name}' is not a date.") from error
+def _values(kind, key: str, row: dict, prompts: dict) -> tuple[dict, dict]:
+    """(column values, answers kept private) of one row, every answer checked."""
+    values = {}
+    for field in FIELDS[key]:
+        prompt = prompts[field]
+        if prompt["kind"] == "scale":
+            value = integer(row, field, prompt["min"], prompt["max"])
+        elif prompt["kind"] == "feelings":
+            raw = text(row, field, max_length=2000, default="")
+            words = [w.strip() for w in raw.split(",") if w.strip()]
+            if len(words) > MAX_FEELINGS or any(len(w) > 40 for w in words):
+                raise ImportProblem(f"'{field}' holds more or longer words than a check-in can.")
+            value = json.dumps(words, ensure_ascii=False)
+        else:
+            value = text(row, field, max_length=prompt.get("max_length"), default="")
+        values[field] = value
+    kept_ids = row.get("kept_private", [])
+    if kept_ids is None:
+        kept_ids = []
+    allowed = [p["id"] for p in kind.answer_prompts() if p["kind"] in ("text", "feelings")]
+    if not isinstance(kept_ids, list) or any(
+        not isinstance(pid, str) or pid not in allowed for pid in kept_ids
+    ):
+        raise ImportProblem(f"'kept_private' may only name written answers ({', '.join(allowed)}).")
+    kept = {}
+    for pid in kept_ids:
+        kept[pid] = values[pid]
+        values[pid] = "[]" if prompts[pid]["kind"] == "feelings" else ""
+    return values, kept
 
 
 def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
-    from reattune.domain.plan.library import load_agreements
+    """Own rows come back once: rituals matched on their id or their (space, period); time-outs
+    on their id or start time; agreements on their id or (agreement, accepted_at); the ladder
+    once per space. Answers kept private stay private."""
+    from reattune.domain.plan.library import load_agreements, load_ladder
     from reattune.rituals.kinds import KINDS as RITUALS
     from reattune.rituals.models import AgreementAcceptance, LadderState, TimeOut
 
@@ -216,39 +270,34 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
         prompts = {p["id"]: p for p in kind.answer_prompts()}
         present = set(model.objects.filter(author=user).values_list("submit_key", flat=True))
         taken = set(model.objects.filter(author=user).values_list("space_id", kind.period_field))
+        private = _has_private(model)
         pending = []
-        for row in documents.get(name) or []:
+        for row in id_map.rows(documents, name):
             if row.get("owner", OWNER_ME) != OWNER_ME:
                 continue  # a partner's answers stay theirs
             submit_key = uuid_value(row, "id")
+            period = kind.period_of(date_value(row, "period"))
+            values, kept = _values(kind, key, row, prompts)
+            created_at = parse_datetime(row, "created_at")
+            updated_at = parse_datetime(row, "updated_at")
+            version = integer(row, "version", 1, MAX_INT, default=1)
             space = _space(row, id_map)
-            period = kind.period_of(_date(row, "period"))
             if submit_key in present or (space.pk, period) in taken:
                 id_map.existing(name)
                 continue
-            values = {}
-            for field in FIELDS[key]:
-                prompt = prompts[field]
-                if prompt["kind"] == "scale":
-                    value = row.get(field)
-                    if not isinstance(value, int) or not prompt["min"] <= value <= prompt["max"]:
-                        raise ImportProblem(f"'{field}' must be a whole number from 0 to 10.")
-                elif prompt["kind"] == "feelings":
-                    words = [w.strip() for w in text(row, field, default="").split(",")]
-                    value = json.dumps([w for w in words if w][:20], ensure_ascii=False)
-                else:
-                    value = text(row, field, max_length=prompt.get("max_length"), default="")
-                values[field] = value
+            if kept and not private:
+                raise ImportProblem("answers kept private cannot be stored on this reattune.")
             extra = {"day_index": period.toordinal()} if key == "daily" else {}
-            version = row.get("version", 1)
+            if private:
+                extra["private_answers"] = json.dumps(kept, ensure_ascii=False)
             pending.append(
                 model(
                     author=user,
                     space=space,
                     submit_key=submit_key,
-                    created_at=parse_datetime(row, "created_at"),
-                    updated_at=parse_datetime(row, "updated_at"),
-                    version=version if isinstance(version, int) and version > 0 else 1,
+                    created_at=created_at,
+                    updated_at=updated_at,
+                    version=version,
                     **{kind.period_field: period},
                     **extra,
                     **values,
@@ -260,42 +309,59 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
             model.objects.bulk_create(pending[start : start + BATCH])
         id_map.created(name, len(pending))
 
-    for row in documents.get("ritual_timeouts") or []:
+    mine = TimeOut.objects.filter(author=user)
+    local = local_ids(mine)
+    starts = {t.started_at for t in mine}
+    for row in id_map.rows(documents, "ritual_timeouts"):
         if row.get("owner", OWNER_ME) != OWNER_ME:
             continue
         source = text(row, "id", max_length=64)
-        if id_map.get("ritual_timeouts", source, TimeOut) is not None:
+        started_at = parse_datetime(row, "started_at")
+        ends_at = parse_datetime(row, "ends_at")
+        ended_at = parse_datetime(row, "ended_at", required=False)
+        minutes = choice(row, "minutes", TimeOut.LENGTHS)
+        note = text(row, "note", max_length=500, default="")
+        if (
+            source in local
+            or started_at in starts
+            or id_map.get("ritual_timeouts", source, TimeOut) is not None
+        ):
             id_map.existing("ritual_timeouts")
             continue
-        ends_at = parse_datetime(row, "ends_at")
-        minutes = row.get("minutes")
-        if minutes not in TimeOut.LENGTHS:
-            raise ImportProblem("'minutes' is not one of the time-out lengths.")
         timeout = TimeOut.objects.create(
             author=user,
             space=_space(row, id_map),
-            started_at=parse_datetime(row, "started_at"),
+            started_at=started_at,
             minutes=minutes,
             ends_at=ends_at,
             # An imported time-out is history: it never reopens.
-            ended_at=parse_datetime(row, "ended_at", required=False) or ends_at,
-            note=text(row, "note", max_length=500, default=""),
+            ended_at=ended_at or ends_at,
+            note=note,
         )
+        starts.add(started_at)
         id_map.put("ritual_timeouts", source, timeout)
         id_map.created("ritual_timeouts")
 
     known = {a.id for a in load_agreements()}
-    for row in documents.get("ritual_agreements") or []:
+    mine = AgreementAcceptance.objects.filter(author=user)
+    local = local_ids(mine)
+    accepted = {(a.agreement_id, a.accepted_at) for a in mine}
+    for row in id_map.rows(documents, "ritual_agreements"):
         source = text(row, "id", max_length=64)
-        if id_map.get("ritual_agreements", source, AgreementAcceptance) is not None:
+        agreement = text(row, "agreement", max_length=64)
+        accepted_at = parse_datetime(row, "accepted_at")
+        withdrawn = parse_datetime(row, "withdrawn_at", required=False)
+        if (
+            source in local
+            or (agreement, accepted_at) in accepted
+            or id_map.get("ritual_agreements", source, AgreementAcceptance) is not None
+        ):
             id_map.existing("ritual_agreements")
             continue
-        agreement = text(row, "agreement", max_length=64)
         if agreement not in known:
             id_map.skipped("ritual_agreements")
             continue
         space = _space(row, id_map)
-        withdrawn = parse_datetime(row, "withdrawn_at", required=False)
         if (
             withdrawn is None
             and AgreementAcceptance.objects.filter(
@@ -304,30 +370,29 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
         ):
             id_map.existing("ritual_agreements")
             continue
-        accepted = AgreementAcceptance.objects.create(
+        acceptance = AgreementAcceptance.objects.create(
             author=user,
             space=space,
             agreement_id=agreement,
-            accepted_at=parse_datetime(row, "accepted_at"),
+            accepted_at=accepted_at,
             withdrawn_at=withdrawn,
         )
-        id_map.put("ritual_agreements", source, accepted)
+        accepted.add((agreement, accepted_at))
+        id_map.put("ritual_agreements", source, acceptance)
         id_map.created("ritual_agreements")
 
-    for row in documents.get("ritual_ladder") or []:
+    top = len(load_ladder())
+    for row in id_map.rows(documents, "ritual_ladder"):
+        source = text(row, "id", max_length=64)
+        step = integer(row, "step", 1, top)
+        since_week = date_value(row, "since_week")
+        staying = boolean(row, "staying")
         space = _space(row, id_map)
         if LadderState.objects.filter(author=user, space=space).exists():
             id_map.existing("ritual_ladder")
             continue
-        step = row.get("step")
-        if not isinstance(step, int) or step < 1:
-            raise ImportProblem("'step' must be a whole number from 1.")
         state = LadderState.objects.create(
-            author=user,
-            space=space,
-            step=step,
-            since_week=_date(row, "since_week"),
-            staying=bool(row.get("staying")),
+            author=user, space=space, step=step, since_week=since_week, staying=staying
         )
-        id_map.put("ritual_ladder", text(row, "id", max_length=64), state)
+        id_map.put("ritual_ladder", source, state)
         id_map.created("ritual_ladder")
