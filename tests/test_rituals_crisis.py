@@ -436,3 +436,17 @@ class EverydayWordsTests(BaseTestCase):
         self.assertEqual(
             DailyCheckIn.objects.get(author=self.alex).feeling_list(), [*words, "cosy"]
         )
+
+    def test_rows_made_directly_keep_private_answers_apart(self):
+        from reattune.rituals.actions import new_row_values
+        from reattune.rituals.kinds import MONTHLY
+
+        values = new_row_values(
+            MONTHLY,
+            {"most_connecting": "a", "want_to_grow": "b", "appreciation": "c"},
+            ["want_to_grow"],
+        )
+        self.assertEqual(values["want_to_grow"], "")
+        entry = MonthlyCheckIn(**values)
+        self.assertEqual(entry.own_value("want_to_grow"), "b")
+        self.assertEqual(sorted(values["answer_times"]), ["appreciation", "most_connecting"])

@@ -198,6 +198,12 @@ def _stored_values(kind: Kind, current, values: dict, private: set, now) -> dict
     return stored
 
 
+def new_row_values(kind: Kind, values: dict, private=(), now=None) -> dict:
+    """Column values for a new row of `kind` from validated answer values, keeping the
+    answers in `private` for the author alone (for importers that create rows directly)."""
+    return _stored_values(kind, None, values, clean_private(kind, private), now or timezone.now())
+
+
 def do_submit(
     kind: Kind,
     author,
