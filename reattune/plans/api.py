@@ -21,16 +21,18 @@ def _out(plan, user):
     from reattune.care.safety import safety_mode
     from reattune.domain.plan import Plan as DomainPlan
     from reattune.domain.plan import own_view
+    from reattune.domain.plan.view import shared_safe
 
     today = active_membership(user).space.today()
+    stored = DomainPlan.from_dict(plan.data)
     return {
         "id": plan.pk,
         "kind": plan.kind,
         "starts_on": plan.starts_on.isoformat(),
         "current_week": actions.week_number(plan, today),
         "version": plan.version,
-        "plan": plan.data,
-        "view": own_view(DomainPlan.from_dict(plan.data), safety_mode(user)).to_dict(),
+        "plan": shared_safe(stored).to_dict(),
+        "view": own_view(stored, safety_mode(user)).to_dict(),
     }
 
 

@@ -544,7 +544,9 @@ def test_practice_forms_are_set_and_solo_forms_can_be_done_alone(library):
 def test_own_view_outside_safety_mode_is_the_plan_itself(library):
     from reattune.domain.plan import own_view
 
-    plan = generate_plan({"area:vulnerability": 0.75, "sign:numbness": 0.9}, practices=library)
+    plan = generate_plan(
+        {"area:vulnerability": 0.75, "pattern:pursue_withdraw": 1.0}, practices=library
+    )
     view = own_view(plan, False, library)
     assert view.notice is None and not view.safety_mode
     for week, seen in zip(plan.weeks, view.weeks, strict=True):
@@ -602,3 +604,21 @@ def test_solo_plan_safety_first_asks_nothing_of_the_partner_in_week_one(library)
     calm = solo_plan({"sign:numbness": 0.9}, library)
     assert not calm.safety_first
     assert calm.weeks[0].practice_ids == ("self_awareness", "appreciation")
+
+
+def test_stored_shared_plans_that_quote_one_answer_are_read_without_it(library):
+    from reattune.domain.plan import own_view
+    from reattune.domain.plan.view import shared_safe
+
+    old = generate_plan(
+        {"sign:walking_on_eggshells": 0.9, "area:affection": 0.75}, practices=library
+    )
+    assert "eggshells" in json.dumps(old.to_dict())  # as plans were stored before
+    safe = shared_safe(old, library)
+    text = json.dumps(safe.to_dict())
+    assert "eggshells" not in text and "sign:" not in text
+    assert safe.focus_ids() == old.focus_ids()  # same practices, neutral words
+    assert "Because one of you feels some strain around touch and affection" in text
+    assert "eggshells" not in json.dumps(own_view(old, False, library).to_dict())
+    private = solo_plan({"sign:walking_on_eggshells": 0.9}, library)
+    assert shared_safe(private, library) == private  # a solo plan is its author's own

@@ -17,10 +17,13 @@ partner's view of the same plan is computed from the partner's own safety mode a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .generator import Plan, PlanItem
+from .generator import TEXT as PLAN_TEXT
+from .generator import Plan, PlanItem, Week
 from .library import PracticeLibrary, load_practices
+
+SHARED_BASIS_KINDS = ("area", "pattern")  # what a shared plan's reason may rest on
 
 SAFETY_PRACTICES: tuple[str, ...] = ("time_out", "self_awareness")
 FORM_ORDER = {"solo": 0, "together": 1, "conjoint_risky": 2}
@@ -100,6 +103,38 @@ class OwnView:
         }
 
 
+def shared_safe(plan: Plan, practices: PracticeLibrary | None = None) -> Plan:
+    """A shared plan with no reason resting on less than the couple view shows.
+
+    Plans stored before reasons were limited to areas and listed patterns may quote a sign,
+    a cause or a help answer of one partner. Read through this, such an item keeps its
+    practice and gets the neutral wording instead; a solo plan (private) is returned as it is.
+    """
+    if plan.kind == "solo":
+        return plan
+    library = practices if practices is not None else load_practices()
+
+    def clean(item: PlanItem | None) -> PlanItem | None:
+        if item is None or item.basis is None:
+            return item
+        kind = item.basis.removeprefix("agree:").partition(":")[0]
+        if kind in SHARED_BASIS_KINDS:
+            return item
+        invitation = library[item.practice_id].invitation
+        return replace(item, reason=PLAN_TEXT["filler"].format(invitation=invitation), basis=None)
+
+    return replace(
+        plan,
+        weeks=tuple(
+            Week(w.number, tuple(clean(i) for i in w.focus), w.ladder_step) for w in plan.weeks
+        ),
+        daily=clean(plan.daily),
+        ladder=clean(plan.ladder),
+        weekly=clean(plan.weekly),
+        monthly=clean(plan.monthly),
+    )
+
+
 def _plain(item: PlanItem, library: PracticeLibrary) -> ViewItem:
     return ViewItem(item.practice_id, item.reason, library[item.practice_id].form, basis=item.basis)
 
@@ -118,6 +153,7 @@ def _safe(item: PlanItem, library: PracticeLibrary, *, solo_plan: bool) -> ViewI
 def own_view(plan: Plan, safety_mode: bool, practices: PracticeLibrary | None = None) -> OwnView:
     """What the viewer is shown of ``plan``; see the module docstring."""
     library = practices if practices is not None else load_practices()
+    plan = shared_safe(plan, library)
     if not safety_mode:
         return OwnView(
             safety_mode=False,
