@@ -41,11 +41,22 @@ class CrisisPageTests(BaseTestCase):
         self.assertIn("Nothing has been sent to anyone", page)
         self.assertIn("data-quick-exit", page)
         self.assertEqual(care_rows(), before, "a crisis hit stores nothing")
-        # The partner reads the shared entry as usual, with nothing added to it.
-        entry = Entry.objects.filter(author=self.alex).first()
-        sam_page = self.client_for("sam").get(f"/journal/{entry.pk}/").content.decode()
+        # The partner reads the shared entry with guidance on how to respond and the lines of
+        # the partner's own country (Sam has none set: the German browser gives Germany).
+        entry = Entry.objects.filter(author=self.alex, visibility="shared").latest("pk")
+        sam = self.client_for("sam")
+        sam_page = sam.get(f"/journal/{entry.pk}/", HTTP_ACCEPT_LANGUAGE="de-DE").content.decode()
+        self.assertIn('data-support="partner"', sam_page)
+        self.assertIn("How you can respond", sam_page)
+        self.assertIn("TelefonSeelsorge", sam_page)
         self.assertNotIn("Samaritans", sam_page)
-        self.assertNotIn("support", self.api("sam", "get", f"/api/v1/journal/{entry.pk}").json())
+        self.assertNotIn("safety check", sam_page.lower().split('id="support"', 1)[1])
+        read = self.api("sam", "get", f"/api/v1/journal/{entry.pk}").json()
+        self.assertEqual(read["support"]["context"], "partner")
+        self.assertNotIn("support", self.api("alex", "get", f"/api/v1/journal/{entry.pk}").json())
+        # An everyday shared entry comes with nothing added.
+        other = Entry.objects.filter(author=self.alex, visibility="shared").earliest("pk")
+        self.assertNotIn('id="support"', sam.get(f"/journal/{other.pk}/").content.decode())
 
     def test_it_puts_the_domestic_violence_lines_first_for_harm_from_others(self):
         self.alex.country = "GB"

@@ -110,11 +110,25 @@ def create_entry(request, payload: EntryIn):
     return (201 if created else 200), _saved(entry, user, request)
 
 
-@router.get("/{int:entry_id}", response=EntryOut, summary="Read one entry")
+@router.get(
+    "/{int:entry_id}",
+    response=EntrySaved,
+    summary="Read one entry",
+    description="A partner's shared entry with words of crisis comes with `support` "
+    "(context `partner`): how to respond, and the lines of the reader's country.",
+    exclude_none=True,
+)
 def get_entry(request, entry_id: int):
+    from reattune.care.support import support_for
+
     user = require_partner(request)
     entry = access.get_visible_or_404(Entry.objects.select_related("author"), user, pk=entry_id)
-    return _out(entry, user)
+    out = _out(entry, user)
+    if not out["mine"]:
+        support = support_for(user, entry.body + "\n" + entry.title, request, context="partner")
+        if support is not None:
+            out["support"] = support
+    return out
 
 
 @router.put("/{int:entry_id}", response=EntrySaved, summary="Change my entry", exclude_none=True)

@@ -72,12 +72,22 @@ def entry_detail(request, entry_id):
     entry = access.get_visible_or_404(
         Entry.objects.select_related("author"), request.user, pk=entry_id
     )
+    mine = entry.author_id == request.user.pk
+    support = None
+    if not mine:
+        # The reader of a partner's shared words of crisis is shown how to respond and the lines
+        # of their own country; nothing about the author's care data.
+        from reattune.care.support import support_for
+
+        text = entry.body + "\n" + entry.title
+        support = support_for(request.user, text, request, context="partner")
     return render(
         request,
         "journal/detail.html",
         {
             "entry": entry,
-            "mine": entry.author_id == request.user.pk,
+            "mine": mine,
+            "support": support,
             "space_id": access.active_space_id(request.user),
         },
     )
