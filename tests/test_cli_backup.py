@@ -147,3 +147,109 @@ def test_it_prunes_only_its_own_files(tmp_path):
     assert sorted(p.name for p in removed) == names[:2]
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == sorted(names[2:])
+
+
+# --- restore refuses what is not a whole reattune database ----------------------------------
+
+
+def _sqlite_with(path, statements, rows=()):
+    connection = sqlite3.connect(path)
+    for statement in statements:
+        connection.execute(statement)
+    connection.executemany(
+        "INSERT INTO django_migrations (app, name, applied) VALUES (?, ?, ?)", rows
+    )
+    connection.commit()
+    connection.close()
+    return path
+
+
+MIGRATIONS_TABLE = (
+    "CREATE TABLE django_migrations (id INTEGER PRIMARY KEY, app TEXT, name TEXT, applied TEXT)"
+)
+
+
+def test_restore_refuses_foreign_partial_and_newer_databases(tmp_path):
+    """Each refused with a message and nothing restored; a whole database restores."""
+    import pytest
+
+    source = tmp_path / "source"
+    run_cli(["manage", "migrate", "--verbosity", "0"], app_env(source))
+    real = source / "reattune.sqlite3"
+    connection = sqlite3.connect(real)
+    applied = connection.execute("SELECT app, name, applied FROM django_migrations").fetchall()
+    connection.close()
+
+    def variant(name, *statements):
+        path = tmp_path / name
+        shutil.copy2(real, path)
+        connection = sqlite3.connect(path)
+        for statement in statements:
+            connection.execute(statement)
+        connection.commit()
+        connection.close()
+        return path
+
+    cases = {
+        "only django_migrations, empty": (
+            _sqlite_with(tmp_path / "a.sqlite3", [MIGRATIONS_TABLE]),
+            "is not a reattune database",
+        ),
+        "only django_migrations, with reattune's rows": (
+            _sqlite_with(tmp_path / "b.sqlite3", [MIGRATIONS_TABLE], applied),
+            "incomplete reattune database",
+        ),
+        "not SQLite": (tmp_path / "c.sqlite3", "is not a reattune SQLite backup"),
+        "another application": (
+            _sqlite_with(
+                tmp_path / "d.sqlite3",
+                [MIGRATIONS_TABLE, "CREATE TABLE blog_post (id INTEGER PRIMARY KEY)"],
+                [("blog", "0001_initial", "2026-01-01"), ("auth", "0001_initial", "2026-01-01")],
+            ),
+            "is not a reattune database",
+        ),
+        "a newer reattune": (
+            variant(
+                "e.sqlite3",
+                "INSERT INTO django_migrations (app, name, applied) "
+                "VALUES ('journal', '9999_from_the_future', '2030-01-01')",
+            ),
+            "newer reattune",
+        ),
+        "a table missing": (variant("f.sqlite3", "DROP TABLE journal_entry"), "journal_entry"),
+        "a column missing": (
+            variant("g.sqlite3", "ALTER TABLE couples_notice DROP COLUMN seen_at"),
+            "couples_notice.seen_at",
+        ),
+        "a migration without the ones it needs": (
+            variant(
+                "h.sqlite3",
+                "DELETE FROM django_migrations WHERE app = 'rituals' AND name = '0001_initial'",
+            ),
+            "lacks rituals.0001_initial",
+        ),
+    }
+    (tmp_path / "c.sqlite3").write_bytes(b"SQLite format 2\x00 but not really" * 50)
+    for label, (path, message) in cases.items():
+        target = tmp_path / f"target-{path.stem}" / "reattune.sqlite3"
+        database = backups.Database("sqlite", {"NAME": str(target)})
+        with pytest.raises(backups.BackupError) as caught:
+            backups.restore_sqlite(database, path, lambda line: None)
+        assert message in str(caught.value), (label, str(caught.value))
+        assert "Traceback" not in str(caught.value)
+        assert not target.exists(), label
+    # a whole database restores
+    target = tmp_path / "whole" / "reattune.sqlite3"
+    backups.restore_sqlite(backups.Database("sqlite", {"NAME": str(target)}), real, print)
+    assert target.exists()
+
+    # on the command line: one line, exit 1, no traceback
+    result = run_cli(
+        ["restore", str(cases["only django_migrations, with reattune's rows"][0])],
+        app_env(tmp_path / "cli"),
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("Restore refused: ")
+    assert "incomplete reattune database" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
