@@ -264,6 +264,10 @@ class SignupThrottleTests(BaseTestCase):
         with mock.patch("django.utils.timezone.now", return_value=later):
             self.assertEqual(self.sign_up(101).status_code, 302)
 
+    def test_sign_ups_from_the_servers_own_machine_are_not_counted(self):
+        for number in range(throttle.MAX_SIGNUPS_PER_ADDRESS + 2):
+            self.assertEqual(self.sign_up(number, address="127.0.0.1").status_code, 302)
+
 
 @skipUnless(connection.vendor == "postgresql", "threads need a real database server")
 class ParallelGuessTests(TransactionTestCase):

@@ -15,7 +15,7 @@ What is counted, each with a longer wait every time its limit is reached again
   account logged in before carries a signed "known device" cookie and is counted on its own
   (5 failures), so nobody elsewhere, an abusive partner at home included, can keep the owner
   out of their own browser. There is no hard lock of the account itself.
-- sign-ups from one address: 10 an hour.
+- sign-ups from one address: 10, then one an hour (not from loopback, see begin_signup).
 
 The client address is REMOTE_ADDR unless the direct peer is a configured trusted proxy;
 only then is X-Forwarded-For read, from the right, skipping trusted hops. A forged header
@@ -75,6 +75,13 @@ def client_ip(request) -> str:
         if not _trusted(hop, networks):
             return hop
     return remote
+
+
+def _loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 def _key(kind: str, value: str) -> str:
@@ -216,10 +223,18 @@ def succeeded(attempt: Attempt, response=None) -> None:
 
 
 def begin_signup(request) -> Attempt:
-    """Count one sign-up from this address (whatever its outcome); see Attempt.allowed."""
+    """Count one sign-up from this address (whatever its outcome); see Attempt.allowed.
+
+    Not counted from the server's own machine (loopback): that is the host, or a reverse
+    proxy missing from REATTUNE_TRUSTED_PROXIES, where one shared count would soon close
+    sign-up for everyone (docs/decisions/0002-login-throttle.md).
+    """
+    address = client_ip(request)
+    if _loopback(address):
+        return Attempt(email="", counters=[])
     counter = Counter(
         "signup",
-        _key("signup", client_ip(request)),
+        _key("signup", address),
         MAX_SIGNUPS_PER_ADDRESS,
         first_wait=SIGNUP_WINDOW,
     )
