@@ -9,7 +9,9 @@ bench/crisis_eval.py.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -147,10 +149,10 @@ def test_more_than_one_kind():
 def test_spans_point_into_the_original_text():
     text = "We talked.  Then I said: honestly, I\u2019m going to end my life."
     result = detect_crisis(text)
-    assert result.hit
-    (span,) = result.spans
-    assert span.kind == "suicide" and span.lang == "en"
-    assert text[span.start : span.end].lower().startswith("end my life")
+    assert result.kinds == {"suicide"}
+    assert {s.lang for s in result.spans} == {"en"}
+    assert any(text[s.start : s.end].lower().startswith("end my life") for s in result.spans)
+    assert all(text[s.start : s.end].lower().endswith("my life") for s in result.spans)
 
 
 def test_each_sentence_is_judged_on_its_own():
@@ -325,14 +327,17 @@ def test_long_sentences_are_cut_into_overlapping_pieces():
 # --------------------------------------------------------------------------- the lexicons
 
 
-def test_every_match_contains_a_trigger_of_its_language():
-    # pieces without a trigger are skipped for speed, so every match must contain one
-    for lang, cases in DEV.items():
+@pytest.mark.parametrize("lang", available_languages())
+def test_the_trigger_words_never_hide_a_match(lang):
+    # sentences without a trigger word are skipped for speed; with the skip switched off, the
+    # rules must find nothing more on the dev corpus of any language
+    lexicon = load_lexicon(lang)
+    unfiltered = dataclasses.replace(lexicon, triggers=re.compile(""))
+    for cases in DEV.values():
         for case in cases:
-            text = case["text"].replace("\u2019", "'")
-            for span in detect_crisis(case["text"]).spans:
-                matched = text[span.start : span.end]
-                assert load_lexicon(span.lang).triggers.search(matched), (lang, span.rule)
+            with_skip = crisis._scan(case["text"], lexicon)
+            without = crisis._scan(case["text"], unfiltered)
+            assert with_skip == without, (lang, case["text"], [s.rule for s in without])
 
 
 def test_every_english_rule_has_a_dev_case():
@@ -408,9 +413,9 @@ def test_a_minimal_lexicon_works():
     assert lexicon.rules[0].id == "x"
 
 
-def copy_lexicons(tmp_path: Path) -> Path:
+def copy_lexicons(tmp_path: Path, langs=("en",)) -> Path:
     root = tmp_path / "lexicons"
-    for lang in available_languages():
+    for lang in langs:
         (root / lang).mkdir(parents=True)
         shutil.copy(LEXICON_ROOT / lang / "crisis.yaml", root / lang / "crisis.yaml")
     return root
@@ -418,7 +423,7 @@ def copy_lexicons(tmp_path: Path) -> Path:
 
 def test_validate_all_lexicons_names_the_broken_file(tmp_path):
     root = copy_lexicons(tmp_path)
-    assert validate_all_lexicons(root).keys() == set(available_languages())
+    assert validate_all_lexicons(root).keys() == {"en"}
     path = root / "en" / "crisis.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("kind: self_harm", "kind: sad", 1))
     with pytest.raises(LexiconError) as caught:
