@@ -454,6 +454,35 @@ class HostileImportTests(BaseTestCase):
         self.refused(b"", "not a zip file")
 
 
+class HostileJsonOverTheApiTests(BaseTestCase):
+    """Import is a host command (docs/export.md); the API answers hostile JSON with 4xx."""
+
+    def test_deep_huge_and_wrongly_typed_bodies_answer_4xx_with_a_message(self):
+        deep = "[" * 50_000 + "]" * 50_000
+        cases = {
+            "/api/v1/journal": ("body", '"visibility": "private"'),
+            "/api/v1/rituals/timeout": ("minutes", '"note": "n"'),
+        }
+        for path, (field, rest) in cases.items():
+            bodies = [
+                deep,
+                f'{{"{field}": {deep}, {rest}}}',
+                f'{{"{field}": {"9" * 5000}, {rest}}}',
+                f'{{"{field}": 1e999, {rest}}}',
+                f'{{"{field}": ["x"], {rest}}}',
+            ]
+            for body in bodies:
+                with self.subTest(path=path, body=body[:30]):
+                    response = self.api("alex", "post", path, json=body)
+                    self.assertIn(response.status_code, (400, 422))
+                    self.assertTrue(response.json()["detail"])
+        # the export download is only ever one's own, whatever the form says
+        response = self.client_for("alex").post("/account/export/download/", {"user": "sam"})
+        self.assertEqual(response.status_code, 200)
+        manifest = json.loads(members(response.content)["manifest.json"])
+        self.assertEqual(manifest["user"]["email"], self.alex.email)
+
+
 def central_header(info: zipfile.ZipInfo) -> bytes:
     import struct
 
