@@ -360,7 +360,7 @@ class HostileImportTests(BaseTestCase):
                     out.writestr(name, raw)
             with out.open("journal_entries.json", "w") as member:
                 block = b" " * (1024 * 1024)
-                for _ in range(300):  # 300 MB of blanks (valid JSON whitespace)
+                for _ in range(100):  # 100 MB of blanks (valid JSON whitespace)
                     member.write(block)
         packed = bomb.getvalue()
         self.assertLess(len(packed), 1024 * 1024)
@@ -385,6 +385,22 @@ class HostileImportTests(BaseTestCase):
             tracemalloc.stop()
         self.assertLess(peak, 8 * 1024 * 1024, f"peak {peak:,} bytes")
         self.refused(small, "damaged")
+
+    def test_many_small_values_are_refused_while_reading(self):
+        """16 MB of tiny strings would cost hundreds of MB parsed: refused before parsing."""
+        data = export_bytes(self.alex)
+        rows = b'{"format": "reattune-export", "version": 1, "rows": [' + b'"ab",' * 3_200_000
+        packed = edit(data, "journal_entries", raw=rows + b'"ab"]}')
+        self.assertLess(len(packed), 1024 * 1024)
+        tracemalloc.start()
+        try:
+            with self.assertRaises(ArchiveError) as caught:
+                archive_module.read_export(io.BytesIO(packed))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        self.assertIn("more values than an export can", str(caught.exception))
+        self.assertLess(peak, 40 * 1024 * 1024, f"peak {peak:,} bytes")
 
     @staticmethod
     def lying_zip(files: dict[str, bytes], real: int) -> bytes:

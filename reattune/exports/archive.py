@@ -34,9 +34,13 @@ MANIFEST = "manifest.json"
 # reading stops at the first limit, so memory stays bounded whatever the file claims.
 MAX_MEMBERS = 200  # an export has about two per kind
 MAX_MEMBER_BYTES = 64 * 1024**2  # one document, unpacked
-MAX_TOTAL_BYTES = 256 * 1024**2  # every document read, unpacked
+MAX_TOTAL_BYTES = 128 * 1024**2  # every document read, unpacked
 MAX_MANIFEST_BYTES = 1024**2
-MAX_CONTAINERS = 2_000_000  # JSON objects and lists in one document
+# What parsed JSON may cost, counted in the raw bytes while reading (over all documents):
+# "{" and "[" bound the objects and lists, "," the values. Text counts too, so these are
+# upper bounds; a heavy real export (years of daily use) stays far below them.
+MAX_CONTAINERS = 400_000
+MAX_SEPARATORS = 3_000_000
 MAX_DEPTH = 16  # nesting of JSON values (rows sit at depth 3)
 MAX_NUMBER_CHARS = 20  # digits of one JSON number
 CHUNK = 64 * 1024
@@ -249,7 +253,7 @@ def _too_deep(value) -> bool:
 def parse_json(raw: bytes, name: str):
     """JSON with limits: no NaN or Infinity, no number of more than 20 digits, a bounded count
     of objects and lists and a bounded depth. Raises ArchiveError naming `name`."""
-    if raw.count(b"{") + raw.count(b"[") > MAX_CONTAINERS:
+    if raw.count(b"{") + raw.count(b"[") > MAX_CONTAINERS or raw.count(b",") > MAX_SEPARATORS:
         raise ArchiveError(f"{name} holds more values than an export can: it is not importable.")
     try:
         text = raw.decode("utf-8")
@@ -328,6 +332,8 @@ class _Reader:
     def __init__(self, archive: zipfile.ZipFile):
         self.archive = archive
         self.total = 0
+        self.containers = 0
+        self.separators = 0
 
     def read(self, name: str, limit: int = MAX_MEMBER_BYTES) -> bytes:
         try:
@@ -348,6 +354,12 @@ class _Reader:
                         raise ArchiveError(
                             f"This export unpacks to more than {MAX_TOTAL_BYTES // 1024**2} MB: "
                             "it is not importable."
+                        )
+                    self.containers += chunk.count(b"{") + chunk.count(b"[")
+                    self.separators += chunk.count(b",")
+                    if self.containers > MAX_CONTAINERS or self.separators > MAX_SEPARATORS:
+                        raise ArchiveError(
+                            f"{name} holds more values than an export can: it is not importable."
                         )
                     parts.append(chunk)
         except ArchiveError:
