@@ -277,6 +277,15 @@ def retire(grace: float = GRACE_SECONDS, wait: bool = False, progress=print) -> 
     return 0
 
 
+def _missing(path: Path) -> str:
+    return (
+        f"the encryption key file {path} is missing, and the database already holds "
+        "encrypted text. Put your backed-up key file back in place (mode 0600) and start "
+        "again. reattune never makes a new key over existing data: what is saved under a new "
+        "key could not be read together with what is stored now."
+    )
+
+
 def startup_problem() -> str | None:
     """Why `reattune serve` must not start with these keys, or None.
 
@@ -299,12 +308,7 @@ def startup_problem() -> str | None:
             crypto.refresh()
             return crypto.key_problem()
         if sampled:
-            return (
-                f"the encryption key file {path} is missing, and the database already holds "
-                "encrypted text. Put your backed-up key file back in place (mode 0600) and "
-                "start again. reattune never makes a new key over existing data: what is "
-                "saved under a new key could not be read together with what is stored now."
-            )
+            return _missing(path)
         return (
             f"the encryption key file {path} (REATTUNE_ENCRYPTION_KEYS_FILE) is missing. "
             "Copy the key file every app process shares to that place and start again."
@@ -320,11 +324,7 @@ def startup_problem() -> str | None:
             # Made by this very start, before anything was encrypted with it: take it back, so
             # nothing else ever writes under a key that does not belong to this data.
             path.unlink(missing_ok=True)
-            return (
-                f"the encryption key file {path} was missing, and the database already holds "
-                "encrypted text written under another key. Put your backed-up key file in "
-                "place (mode 0600) and start again."
-            )
+            return _missing(path)
         where = f"the key file {path}" if path is not None else "REATTUNE_ENCRYPTION_KEYS"
         return (
             f"the keys in {where} cannot open {failed} of {sampled} sampled stored values: "
