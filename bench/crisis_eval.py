@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reattune.domain.safety.crisis import detect_crisis  # noqa: E402
+from reattune.domain.safety.crisis import detect_crisis, scan_work  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "crisis"
 RESULTS = ROOT / "bench" / "results" / "crisis_eval.json"
@@ -168,6 +168,29 @@ def _table(part: str, reports: dict[str, dict]) -> None:
     print(f"targets: {verdict}")
 
 
+def speed() -> dict:
+    """Wall-clock figures (kept here, never in tests): milliseconds per call by text size."""
+    sentence = "We argued about the holidays again and I felt very alone. "
+    texts = {
+        "1 kB": (sentence * 20)[:1_000],
+        "20 kB": (sentence * 400)[:20_000],
+        "20 kB one sentence": ("and we talked about the kids " * 700)[:20_000],
+        "20 kB crisis words": ("I want to die. He said he would kill me. " * 500)[:20_000],
+    }
+    detect_crisis("warm up the lexicon cache")
+    out = {}
+    for name, text in texts.items():
+        runs = 5
+        started = time.perf_counter()
+        for _ in range(runs):
+            detect_crisis(text)
+        out[name] = {
+            "ms_per_call": round((time.perf_counter() - started) / runs * 1000, 1),
+            "regex_chars_per_char": round(scan_work(text) / len(text), 1),
+        }
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     started = time.perf_counter()
@@ -177,6 +200,13 @@ def main(argv: list[str] | None = None) -> int:
         per_lang = {lang: evaluate(cases, None) for lang, cases in sorted(corpus.items())}
         report["parts"][part] = per_lang
         _table(part, per_lang)
+    report["speed"] = speed()
+    print("\nspeed (every shipped lexicon):")
+    for name, row in report["speed"].items():
+        print(
+            f"  {name:<22} {row['ms_per_call']:>8.1f} ms/call "
+            f"{row['regex_chars_per_char']:>8.1f} regex chars per char"
+        )
     if "--errors" in argv:
         print("\ndev errors (holdout errors are never listed)")
         for lang, rep in report["parts"]["dev"].items():

@@ -332,6 +332,7 @@ def _parse(data: object, path: Path) -> Lexicon:
     for i, x in enumerate(idioms):  # name the broken one, not the joined pattern
         _compile(str(x), defs, path, f"idioms[{i}]")
     reported = data.get("reported")
+    triggers = _compile(str(data["triggers"]), defs, path, "triggers")
     return Lexicon(
         language=str(data["language"]),
         rules=tuple(rules),
@@ -342,7 +343,7 @@ def _parse(data: object, path: Path) -> Lexicon:
         window=int(negation.get("window", 5)),
         jokes=_compile(str(data["jokes"]), defs, path, "jokes"),
         title_cues=_compile(str(data["titles"]["cues"]), defs, path, "titles.cues"),
-        triggers=_compile(str(data["triggers"]), defs, path, "triggers"),
+        triggers=triggers,
         idioms=idiom_re,
         reported=_compile(str(reported), defs, path, "reported") if reported else None,
     )
@@ -500,6 +501,23 @@ def _prepare(text: str, lex: Lexicon) -> str:
     return _blank_titles(text, plain, lex).replace("\u2018", "'")
 
 
+@lru_cache(maxsize=8192)
+def _lower_case_twin(pattern: re.Pattern) -> re.Pattern:
+    """The same pattern without IGNORECASE, for text that is already lower case.
+
+    Python's regex engine is several times faster on case-sensitive literals. A pattern with
+    upper-case letters of its own (an escape such as \\S, a class such as [A-Z]) keeps its
+    IGNORECASE form, which is just as right on lower-case text.
+    """
+    if pattern.pattern != pattern.pattern.lower():
+        return pattern
+    return re.compile(pattern.pattern)
+
+
+def _same(pattern: re.Pattern) -> re.Pattern:
+    return pattern
+
+
 def _scan(
     text: str,
     lex: Lexicon,
@@ -511,49 +529,60 @@ def _scan(
     cues = lex.negation_cues if cues is None else cues
     not_before = lex.not_before if not_before is None else not_before
     masked = _prepare(text, lex)
-    meter.chars += 2 * len(text)
+    lowered = masked.lower()
+    # match lower-cased text with case-sensitive twins when lowering kept every offset
+    if len(lowered) == len(masked):
+        subject, fast = lowered, _lower_case_twin
+    else:
+        subject, fast = masked, _same
+    meter.chars += 3 * len(text)
     spans: list[CrisisSpan] = []
+    triggers, first_person = fast(lex.triggers), fast(lex.first_person)
+    idioms = fast(lex.idioms) if lex.idioms is not None else None
     for p_start, p_end in _pieces(masked, meter):
         meter.chars += p_end - p_start
-        if not lex.triggers.search(masked, p_start, p_end):
+        if not triggers.search(subject, p_start, p_end):
             continue
         fp_cache: bool | None = None
         joke_cache: bool | None = None
         reported_cache: bool | None = None
         for rule in lex.rules:
             meter.chars += p_end - p_start
-            for m in rule.pattern.finditer(masked, p_start, p_end):
+            for m in fast(rule.pattern).finditer(subject, p_start, p_end):
                 m_start, m_end = m.span()
                 w_start, w_end = max(p_start, m_start - _REACH), min(p_end, m_end + _REACH)
                 meter.chars += (w_end - w_start) * (len(rule.exclude) + 1)
-                if any(_overlaps(x, masked, w_start, w_end, m_start, m_end) for x in rule.exclude):
+                if any(
+                    _overlaps(fast(x), subject, w_start, w_end, m_start, m_end)
+                    for x in rule.exclude
+                ):
                     continue
-                if lex.idioms is not None and _overlaps(
-                    lex.idioms, masked, w_start, w_end, m_start, m_end
+                if idioms is not None and _overlaps(
+                    idioms, subject, w_start, w_end, m_start, m_end
                 ):
                     continue
                 if rule.first_person:
                     if fp_cache is None:
                         meter.chars += p_end - p_start
-                        fp_cache = bool(lex.first_person.search(masked, p_start, p_end))
+                        fp_cache = bool(first_person.search(subject, p_start, p_end))
                     if not fp_cache:
                         continue
                 if rule.jokes_cancel:
                     if joke_cache is None:
                         meter.chars += p_end - p_start
-                        joke_cache = bool(lex.jokes.search(masked, p_start, p_end))
+                        joke_cache = bool(fast(lex.jokes).search(subject, p_start, p_end))
                     if joke_cache:
                         continue
                 if lex.reported is not None:
                     if reported_cache is None:
                         meter.chars += p_end - p_start
-                        reported_cache = bool(lex.reported.search(masked, p_start, p_end))
-                    if reported_cache and not lex.first_person.search(
-                        masked, max(p_start, m_start - _NEAR_SPEAKER), m_end
+                        reported_cache = bool(fast(lex.reported).search(subject, p_start, p_end))
+                    if reported_cache and not first_person.search(
+                        subject, max(p_start, m_start - _NEAR_SPEAKER), m_end
                     ):
                         continue
                 if _negated(
-                    masked[max(p_start, m_start - _REACH) : m_start], lex, cues, not_before
+                    subject[max(p_start, m_start - _REACH) : m_start], lex, cues, not_before
                 ):
                     continue
                 spans.append(CrisisSpan(m_start, m_end, rule.kind, rule.id, lex.language))
@@ -570,9 +599,14 @@ def _lexicons(lang: str | None) -> list[Lexicon]:
     for code in codes:
         try:
             out.append(load_lexicon(code))
-        except Exception:  # a broken file must not stop the other languages at run time
-            log.exception("crisis lexicon %s cannot be used; checking without it", code)
+        except Exception as exc:  # a broken file must not stop the other languages at run time
+            if _REPORTED_BROKEN.get(code) != str(exc):  # say it once, not on every save
+                _REPORTED_BROKEN[code] = str(exc)
+                log.error("crisis lexicon %s cannot be used; checking without it: %s", code, exc)
     return out
+
+
+_REPORTED_BROKEN: dict[str, str] = {}
 
 
 def _check(text: object, lang: str | None, meter: _Meter) -> CrisisResult:
