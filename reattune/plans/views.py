@@ -25,7 +25,7 @@ def plan_context(plan: Plan, today, safety_mode: bool = False):
     solo = plan.kind == Plan.Kind.SOLO
     view = own_view(DomainPlan.from_dict(plan.data), safety_mode, library)
 
-    def item(entry):
+    def item(entry, taken=frozenset()):
         practice = library[entry.practice_id]
         offer_swap = not (entry.resting or entry.added)
         return {
@@ -37,12 +37,17 @@ def plan_context(plan: Plan, today, safety_mode: bool = False):
             "title": practice.title,
             "duration": practice.duration_minutes,
             "alternatives": [
-                (a, library[a].title) for a in alternatives(entry.practice_id, library, solo=solo)
+                (a, library[a].title)
+                for a in alternatives(entry.practice_id, library, solo=solo)
+                if a not in taken  # a practice already in that week cannot come in twice
             ]
             if offer_swap
             else [],
         }
 
+    in_week = {
+        w["number"]: frozenset(f["practice_id"] for f in w["focus"]) for w in plan.data["weeks"]
+    }
     weeks = []
     for week in view.weeks:
         step = (
@@ -54,7 +59,7 @@ def plan_context(plan: Plan, today, safety_mode: bool = False):
             {
                 "number": week.number,
                 "current": week.number == current,
-                "focus": [item(f) for f in week.focus],
+                "focus": [item(f, in_week.get(week.number, frozenset())) for f in week.focus],
                 "ladder": step,
             }
         )
