@@ -18,9 +18,14 @@ from django.test import Client, TestCase
 
 from reattune.care.models import SafetyScreen
 from reattune.care.safety import RESTING_PROMPT, safety_mode
+from reattune.domain.safety.screen import SKIP_VALUE, load_screen
 from tests.access import matrix
 
-POSITIVE = {"hurt": "1", "afraid": "2", "monitored": "3", "unsafe_now": "yes"}
+# Every question is sent (as a browser does); the rest are "Prefer not to say".
+POSITIVE = {
+    **{item.id: SKIP_VALUE for item in load_screen().items},
+    **{"hurt": "1", "afraid": "2", "monitored": "3", "unsafe_now": "yes"},
+}
 VOLATILE = [
     (re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'), 'name="csrfmiddlewaretoken"'),
     (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"), "<ts>"),
@@ -143,14 +148,16 @@ class OtherPartnerSeesNoChangeTests(TestCase):
 
         # ... while alex's own view did change: resources, the safety note, a resting ladder.
         result = alex.get("/care/safety/result/").content.decode()
-        self.assertIn("If you are in danger now", result)
+        self.assertIn("Your safety matters most right now", result)
         self.assertIn("Making a safety plan", result)
         self.assertIn("not the right first step", result)
         self.assertIn("Your safety comes first", alex.get("/care/").content.decode())
-        self.assertIn(RESTING_PROMPT, alex.get("/rituals/ladder/").content.decode())
+        self.assertIn('data-resting="ladder"', alex.get("/rituals/ladder/").content.decode())
         sam_ladder = Client()
         sam_ladder.force_login(self.world["sam"])
-        self.assertNotIn(RESTING_PROMPT, sam_ladder.get("/rituals/ladder/").content.decode())
+        sam_page = sam_ladder.get("/rituals/ladder/").content.decode()
+        self.assertNotIn(RESTING_PROMPT, sam_page)
+        self.assertNotIn("data-resting", sam_page)
 
     def test_words_of_crisis_in_private_change_nothing_the_partner_or_the_therapist_can_see(self):
         """Alex writes words of crisis in private: on a page (an edit), through the API (a new

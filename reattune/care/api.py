@@ -20,6 +20,9 @@ router = Router(tags=["care"])
 class ReasonOut(Schema):
     id: str
     text: str
+    lines: Literal["crisis"] | None = Field(
+        None, description="crisis: show the crisis lines (GET /care/resources) with it."
+    )
 
 
 class HelpOut(Schema):
@@ -38,6 +41,9 @@ class LineOut(Schema):
     url: str | None
     hours: str | None
     region: str | None
+    audience: list[Literal["everyone", "women", "men", "lgbtq"]] = Field(
+        default_factory=lambda: ["everyone"], description="Who the line is for."
+    )
 
 
 class ResourcesOut(Schema):
@@ -47,6 +53,9 @@ class ResourcesOut(Schema):
     emergency_label: str
     crisis_lines: list[LineOut]
     dv_lines: list[LineOut]
+    behaviour_lines: list[LineOut] = Field(
+        default_factory=list, description="For people worried about their own behaviour."
+    )
     directory: list[dict]
     message: str | None
 
@@ -121,6 +130,7 @@ def _line(line):
         "url": line.url,
         "hours": line.hours,
         "region": line.region,
+        "audience": list(line.audience),
     }
 
 
@@ -132,7 +142,7 @@ def help_card(request):
     return {
         **help.card_context(user),
         "show": bool(reasons) and until is None,
-        "reasons": [{"id": r.id, "text": r.text} for r in reasons],
+        "reasons": [{"id": r.id, "text": r.text, "lines": r.lines} for r in reasons],
         "snoozed_until": until,
     }
 
@@ -148,6 +158,7 @@ def resources(request):
         "emergency_label": res.emergency.label,
         "crisis_lines": [_line(x) for x in res.crisis_lines],
         "dv_lines": [_line(x) for x in res.dv_lines],
+        "behaviour_lines": [_line(x) for x in res.behaviour_lines],
         "directory": [{"name": d.name, "url": d.url} for d in res.directory],
         "message": res.message,
     }

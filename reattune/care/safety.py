@@ -1,14 +1,18 @@
 """The private safety screen: its latest result for its author, and safety mode.
 
-`safety_mode(user)` is True while the person's latest screen is positive. Features that ask a
-person to raise things with their partner (the coach's opener builder, the rituals ladder)
-step back for them. It reads one row of the person's own (one query, cached on the user
-object for the request) and must only ever change what THAT person sees: never a partner's
-page, count or API response.
+`policy(user)` is the one place every feature asks what rests for a person: it is
+`reattune.domain.safety.policy.policy_for` applied to the person's latest screen result (a
+frozen SafetyPolicy with named flags and what is offered instead). `safety_mode(user)` is
+`policy(user).active`; `rests(user, feature)` one flag; `resting_prompt(user, prompt)` the
+resting text instead of a partner-facing prompt. It reads one row of the person's own (one
+query, cached on the user object for the request) and must only ever change what THAT person
+sees: never a partner's page, count or API response. Deleting the result (or answering again
+with nothing at a threshold) ends safety mode at once (`forget` drops the cache).
 """
 
 import json
 
+from reattune.domain.safety.policy import SafetyPolicy, policy_for
 from reattune.domain.safety.screen import ScreenResult
 
 _CACHE = "_care_safety_result"
@@ -26,9 +30,18 @@ def latest_result(user) -> ScreenResult | None:
     return getattr(user, _CACHE)
 
 
+def policy(user) -> SafetyPolicy:
+    """What rests for this person (their own view only)."""
+    return policy_for(latest_result(user))
+
+
 def safety_mode(user) -> bool:
-    result = latest_result(user)
-    return bool(result and result.positive)
+    return policy(user).active
+
+
+def rests(user, feature: str) -> bool:
+    """True while `feature` (a name in reattune.domain.safety.policy.FEATURES) rests for them."""
+    return policy(user).rests(feature)
 
 
 def forget(user) -> None:
@@ -66,3 +79,29 @@ RESTING_PROMPT = "This question is resting for now. Take your time, and look aft
 def resting_prompt(user, prompt):
     """`prompt`, or the resting text while the person is in safety mode (their view only)."""
     return RESTING_PROMPT if safety_mode(user) else prompt
+
+
+#: Where each kind of suggestion leads (the person's own pages).
+SUGGESTION_URLS = {
+    "help_lines": ("care", "#help-now"),
+    "emergency": ("care", "#help-now"),
+    "safety_plan": ("care-safety-result", "#safety-plan"),
+    "individual_support": ("care", "#individual"),
+}
+
+
+def resting_context(user) -> dict:
+    """Template context for care/includes/resting.html: the policy and its suggestions with
+    links. Empty (nothing to show) outside safety mode."""
+    from django.urls import reverse
+
+    pol = policy(user)
+    if not pol.active:
+        return {"policy": pol, "suggestions": []}
+    suggestions = []
+    for s in pol.suggestions:
+        name, anchor = SUGGESTION_URLS[s.target]
+        suggestions.append(
+            {"id": s.id, "title": s.title, "text": s.text, "url": reverse(name) + anchor}
+        )
+    return {"policy": pol, "suggestions": suggestions}

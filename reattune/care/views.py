@@ -15,8 +15,15 @@ from reattune.care.models import SafetyScreen, TherapistGrant, TherapistInvite
 from reattune.care.therapist import couple_summary
 from reattune.core import access
 from reattune.core.decorators import partner_required
+from reattune.domain.safety.policy import load_safety_mode
 from reattune.domain.safety.resources import ISO_COUNTRIES, load_professional
-from reattune.domain.safety.screen import ScreenAnswerError, load_safety_plan, load_screen
+from reattune.domain.safety.screen import (
+    ScreenAnswerError,
+    ScreenSubmissionError,
+    load_safety_plan,
+    load_screen,
+    parse_submission,
+)
 
 PENDING_THERAPIST_INVITE = "pending_therapist_invite"
 THERAPIST_LINK = "therapist_link"
@@ -74,13 +81,16 @@ def help_page(request):
     if link and not (open_invite and open_invite.is_open):
         sealed.drop(request, THERAPIST_LINK)
         link = None
+    reasons = help.reasons_for(user)
     context = {
         **help.card_context(user),
-        "reasons": help.reasons_for(user),
+        "reasons": reasons,
+        "crisis_lines": help.needs_crisis_lines(reasons),
         "snoozed_until": help.snoozed_until(user),
         "professional": load_professional(support.resource_set()),
         "res": support.resources_for_user(user, request),
         "safety_mode": safety.safety_mode(user),
+        "resting": safety.resting_context(user),
         "partner": partner_of(user),
         "open_grants": open_grants,
         "reads": reads,
@@ -113,22 +123,26 @@ def welcome(request):
 
 @partner_required
 def screen(request):
-    form = ScreenForm(request.POST or None)
+    form = ScreenForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if request.POST.get("skip"):
             return redirect(_continue_after_offer(request))
-        if form.is_valid():
-            try:
-                answers = actions.parse_answers(form.cleaned_data)
-                actions.do_save_screen(request.user, answers)
-            except ScreenAnswerError:
-                form.add_error(None, "Something in the answers did not fit. Please try again.")
-                status = 422
-            else:
-                return redirect("care-safety-result")
-        else:
+        fields = {k: request.POST.getlist(k) for k in request.POST if k != "skip"}
+        try:
+            answers = parse_submission(fields)
+            actions.do_save_screen(request.user, answers)
+        except ScreenSubmissionError as error:
+            form.is_valid()  # bound: the page shows the person's own choices again
+            form.add_error(None, str(error))
+            for item_id in error.missing:
+                form.add_error(item_id, 'Choose an answer, or "Prefer not to say".')
             status = 422
+        except ScreenAnswerError:
+            form.add_error(None, "Something in the answers did not fit. Nothing was saved.")
+            status = 422
+        else:
+            return redirect("care-safety-result")
     return render(
         request,
         "care/screen.html",
@@ -145,10 +159,18 @@ def screen_result(request):
         return redirect("care-safety")
     result = safety.result_from_json(row.result)
     scr = load_screen()
+    pol = safety.policy(user)
     context = {
         "row": row,
         "result": result,
-        "outcomes": [scr.outcomes[k] for k in result.outcome_ids if k in scr.outcomes],
+        "urgent": scr.outcomes["urgent"] if result.urgent else None,
+        "outcomes": [
+            scr.outcomes[k] for k in result.outcome_ids if k in scr.outcomes and k != "urgent"
+        ],
+        "resting_titles": (
+            [load_safety_mode().rest_titles[f] for f in pol.resting] if pol.active else []
+        ),
+        "resting": safety.resting_context(user),
         "areas": [scr.areas[a] for a in sorted(result.areas) if a in scr.areas],
         "res": support.resources_for_user(user, request),
         "plan": load_safety_plan() if result.positive else None,
@@ -187,6 +209,10 @@ def set_country(request):
 @partner_required
 @require_POST
 def therapist_invite_create(request):
+    if safety.rests(request.user, "therapist_invite"):
+        # Resting for this person only (their safety mode); nothing is created.
+        messages.info(request, "Inviting a couples therapist is resting for you for now.")
+        return redirect(reverse("care") + "#therapist")
     try:
         raw = actions.do_create_therapist_invite(
             request.user, share_journal=request.POST.get("share_journal") == "yes"

@@ -18,6 +18,14 @@ Rules (all thresholds live in :class:`HelpRuleConfig`):
    disagreements got; True/False are read as 10/0): over the last 28 days, with at least 3
    ratings in each fortnight, the recent fortnight's mean is at least 2 points above the
    earlier one and at least 5; or at least 6 of the last 14 days were rated 7 or more.
+   The app feeds it from time-outs (reattune.care.help.timeout_series): each of the last 28
+   days is True when a time-out was called in the couple space that day, False otherwise. So
+   it fires when time-outs were called on 6 or more of the last 14 days, or on at least half
+   of them after a calmer fortnight before.
+
+Safety mode (``couples_therapy=False``): reasons that recommend a couples therapist are worded
+for support on one's own instead (``SOLO_REASON_TEXTS``), and so is the card's intro.
+``hopelessness`` carries ``lines="crisis"``: the card shows the crisis lines with it.
 
 Construct ids are the instrument's: stopped_trying, escalating_conflict, hopelessness,
 spill_over, past_in_the_way. The spellings ``escalation`` and ``spillover`` are accepted too.
@@ -58,6 +66,10 @@ HELP_CARD_INTRO = (
     "Asking for help is not a sign that something has failed. It is a way of recommitting: "
     "of saying that this relationship is worth real care. Here is why we are suggesting it now."
 )
+HELP_CARD_INTRO_SOLO = (
+    "Asking for help is not a sign that something has failed. It is a way of looking after "
+    "yourself. Here is why we are suggesting it now."
+)
 HELP_CARD_NOTE = (
     "This is a gentle suggestion based on your answers, not a diagnosis, and not medical "
     "advice. If you or anyone is in danger, call your local emergency number."
@@ -82,7 +94,7 @@ REASON_TEXTS = {
     "hopelessness": (
         "You said it is hard to believe things can get better. That feeling deserves care. "
         "Talking with someone, together or on your own, can bring back a sense of what is "
-        "possible. Choosing to get help is a way of choosing each other again."
+        "possible. If it ever feels like too much, the lines below are there at any hour."
     ),
     "spill_over": (
         "The distance between you seems to be reaching into work, friendships or family life. "
@@ -97,10 +109,45 @@ REASON_TEXTS = {
 }
 
 
+#: In safety mode: the same reasons, pointing to support for the person on their own.
+SOLO_REASON_TEXTS = {
+    "low_connection": (
+        "On most days over the last three weeks, connection has felt low. Long stretches like "
+        "this are hard to carry, and talking with someone on your own can help."
+    ),
+    "stopped_trying": (
+        "Your answers suggest that reaching out has become rare, or feels pointless right now. "
+        "That often happens when someone is tired and hurt. A counsellor who sees you on your "
+        "own can help you think about what you need."
+    ),
+    "escalation": (
+        "Disagreements seem to be getting bigger rather than settling. That is exhausting. A "
+        "counsellor who sees you on your own, or a domestic-violence line if you ever feel "
+        "afraid, can help you think about what keeps you safe and well."
+    ),
+    "hopelessness": (
+        "You said it is hard to believe things can get better. That feeling deserves care. "
+        "Talking with someone on your own can help; the lines below are there at any hour."
+    ),
+    "spill_over": (
+        "What is happening at home seems to be reaching into work, friendships or family life. "
+        "Outside support for you can lighten the load."
+    ),
+    "past_in_the_way": (
+        "Old hurts or mental health seem to be weighing on you. That is no one's fault. A "
+        "therapist who sees you on your own can help with this in ways an app cannot."
+    ),
+}
+
+#: Reasons shown together with the crisis lines of the person's country.
+CRISIS_LINE_REASONS = frozenset({"hopelessness"})
+
+
 @dataclass(frozen=True)
 class HelpReason:
     id: str
     text: str
+    lines: str | None = None  # "crisis": show the crisis lines with this reason
 
 
 @dataclass(frozen=True)
@@ -224,12 +271,14 @@ def help_reasons(
     *,
     today: dt.date | None = None,
     config: HelpRuleConfig = DEFAULT_CONFIG,
+    couples_therapy: bool = True,
 ) -> list[HelpReason]:
     """Why the help card should appear (empty list: it should not).
 
     ``time_for_help_scores``: construct id -> mean score 1..5 (or None); ScaleScore objects work.
     ``checkin_series``: (date, connection 0..10 or None) per day. ``escalation_series``:
     (date, 0..10 or bool or None). ``today`` ends the windows (default: latest date given).
+    ``couples_therapy=False`` (the person's safety mode): texts for support on one's own.
     """
     found: set[str] = set()
     for cid, value in _construct_scores(time_for_help_scores).items():
@@ -239,4 +288,9 @@ def help_reasons(
         found.add("low_connection")
     if escalation_rising(escalation_series, today, config):
         found.add("escalation")
-    return [HelpReason(rid, REASON_TEXTS[rid]) for rid in REASON_ORDER if rid in found]
+    texts = REASON_TEXTS if couples_therapy else SOLO_REASON_TEXTS
+    return [
+        HelpReason(rid, texts[rid], "crisis" if rid in CRISIS_LINE_REASONS else None)
+        for rid in REASON_ORDER
+        if rid in found
+    ]

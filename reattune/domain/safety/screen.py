@@ -9,9 +9,14 @@ evaluation, repeated here:
   threat, any fear and any sign of coercive control (being watched, money used to control,
   being cut off, sexual pressure) counts the first time. Insults and screaming count from
   "Sometimes"; "Once or twice" is **noted** (``noted``) but not positive.
-* An ``urgent`` item answered Yes (feeling unsafe right now) makes the result positive and
-  **urgent**: show the emergency number first.
+* An ``urgent`` item at its threshold makes the result positive and **urgent**: feeling
+  unsafe right now, strangulation, threats to kill, weapons, stalking and danger around
+  separation (the Danger Assessment's risk factors are the basis, see the YAML header). Show
+  the emergency number and the domestic-violence line first, then the safety plan.
 * Unanswered items (``None``, "Prefer not to say") never count either way.
+* :func:`parse_submission` turns a submitted form (every field with all its values) into
+  answers, or refuses it with a message fit to show: nothing answered, questions left without
+  any choice, a value off the scale, an unknown field or a repeated one.
 
 A positive result is for that partner only: the caller must make sure nothing the other
 partner can see changes. Plain Python: no Django.
@@ -19,7 +24,7 @@ partner can see changes. Plain Python: no Django.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,8 +46,21 @@ REQUIRED_AREAS = frozenset(
         "financial_control",
         "isolation",
         "sexual_pressure",
+        "strangulation",
+        "threats_to_kill",
+        "weapons",
+        "stalking",
+        "separation_danger",
     }
 )
+
+#: Areas whose items must be urgent (issue 14, part 2: the Danger Assessment's risk factors).
+URGENT_AREAS = frozenset(
+    {"strangulation", "threats_to_kill", "weapons", "stalking", "separation_danger"}
+)
+
+#: The form value for "Prefer not to say".
+SKIP_VALUE = "skip"
 
 
 class ScreenAnswerError(ValueError):
@@ -74,6 +92,7 @@ class ScreenItem:
     positive_at: int | bool
     text: str
     urgent: bool = False
+    basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -196,11 +215,17 @@ def parse_screen(data: Mapping, source: Path | str = "(screen)") -> Screen:
                 positive_at=threshold,
                 text=raw["text"].strip(),
                 urgent=bool(raw.get("urgent", False)),
+                basis=raw.get("basis"),
             )
         )
     missing = REQUIRED_AREAS - {i.area for i in items}
     if missing:
         raise SafetyDataError(source, "items", f"no item covers {sorted(missing)}")
+    for i, item in enumerate(items):
+        if item.area in URGENT_AREAS and not (item.urgent and item.basis):
+            raise SafetyDataError(
+                source, f"items[{i}]", f"an item on {item.area!r} must be urgent and name its basis"
+            )
     return Screen(
         id=data["id"],
         version=data["version"],
@@ -302,3 +327,77 @@ def _load_plan(path: Path) -> SafetyPlan:
 
 def load_safety_plan(path: Path | str | None = None) -> SafetyPlan:
     return _load_plan(Path(path) if path is not None else SAFETY_PLAN_FILE)
+
+
+class ScreenSubmissionError(ScreenAnswerError):
+    """A submitted form that cannot be stored; ``str()`` is fit to show the person."""
+
+    def __init__(self, message: str, missing: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.missing = missing
+
+
+def parse_submission(
+    fields: Mapping[str, Sequence[str]],
+    screen: Screen | None = None,
+    ignore: Iterable[str] = ("csrfmiddlewaretoken",),
+) -> dict[str, int | bool | None]:
+    """Answers from a submitted form: ``fields`` maps each field name to ALL its values.
+
+    Each item takes exactly one value: a value of its scale ("0".."3" for frequency items,
+    "yes"/"no" for yes/no items) or ``SKIP_VALUE`` ("Prefer not to say", stored as None).
+    Raises :class:`ScreenSubmissionError` (nothing may be stored) when a field is unknown or
+    repeated, a value is not on the scale, some questions have no choice at all
+    (half-answered), or no question is answered (all blank or all skipped).
+    """
+    scr = screen if screen is not None else load_screen()
+    ignored = set(ignore)
+    known = {item.id for item in scr.items}
+    unknown = sorted(k for k in fields if k not in known and k not in ignored)
+    if unknown:
+        raise ScreenSubmissionError(
+            "This form had fields it does not know, so nothing was saved. Please reload the page "
+            "and answer again."
+        )
+    answers: dict[str, int | bool | None] = {}
+    missing: list[str] = []
+    for item in scr.items:
+        values = [v.strip() if isinstance(v, str) else v for v in fields.get(item.id, ())]
+        values = [v for v in values if v != ""]
+        if not values:
+            missing.append(item.id)
+            continue
+        if len(values) > 1:
+            raise ScreenSubmissionError(
+                "A question came back with more than one answer, so nothing was saved. Please "
+                "choose one answer for each question."
+            )
+        raw = values[0]
+        if raw == SKIP_VALUE:
+            answers[item.id] = None
+        elif item.scale.type == "yes_no" and raw in ("yes", "no"):
+            answers[item.id] = raw == "yes"
+        elif item.scale.type == "frequency" and isinstance(raw, str) and raw.isdigit():
+            if int(raw) not in item.scale.values:
+                raise ScreenSubmissionError(_OFF_SCALE)
+            answers[item.id] = int(raw)
+        else:
+            raise ScreenSubmissionError(_OFF_SCALE)
+    if len(missing) == len(scr.items) or (not missing and all(v is None for v in answers.values())):
+        raise ScreenSubmissionError(
+            "No question was answered, so nothing was saved. Choose an answer for each question "
+            '(or "Prefer not to say"), or leave with "Skip for now".'
+        )
+    if missing:
+        raise ScreenSubmissionError(
+            f"{len(missing)} of {len(scr.items)} questions have no answer yet, so nothing was "
+            'saved. Choose an answer or "Prefer not to say" for each of them.',
+            missing=tuple(missing),
+        )
+    return answers
+
+
+_OFF_SCALE = (
+    "An answer was not one of the choices, so nothing was saved. Please reload the page and "
+    "answer again."
+)
