@@ -22,10 +22,12 @@ from pathlib import Path
 from django.apps import apps
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisDjangoTestCase
 
 from reattune.accounts.models import User
 from reattune.cli import main
 from reattune.exports import archive as archive_module
+from reattune.exports.actions import do_import
 from reattune.exports.archive import ArchiveError, _csv_bytes, _csv_cell, export_bytes
 from reattune.exports.registry import all_kinds
 from reattune.rituals import actions as rituals
@@ -36,6 +38,7 @@ from tests.rituals_helpers import answers, submit
 
 # Kinds whose rows an import never adds (a record of the server that made the export).
 NOT_IMPORTED = {"care.TherapistRead"}
+CHARS_FOR_ROWS = st.characters(blacklist_categories=("Cs",))
 
 
 def run(*args) -> tuple[int, str, str]:
@@ -470,6 +473,63 @@ class HostileImportTests(BaseTestCase):
         self.refused(b"", "not a zip file")
 
 
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**19), max_value=10**19)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=CHARS_FOR_ROWS, max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text(alphabet=CHARS_FOR_ROWS, max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+FUZZED = (
+    "checkup_responses",
+    "ritual_daily_checkins",
+    "ritual_timeouts",
+    "journal_entries",
+    "plans",
+    "spaces",
+    "memberships",
+    "ritual_ladder",
+    "ritual_agreements",
+    "profile",
+)
+
+
+class FuzzedRowTests(HypothesisDjangoTestCase, BaseTestCase):
+    """Any value in any field of an exported row: imported, or refused as ArchiveError with
+    the file named; never another exception."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        fill(cls.alex, "connection_check", 0.7)
+        fill(cls.alex, "whats_behind_it", 0.7)
+        submit("daily", cls.alex)
+        rituals.do_start_timeout(cls.alex, 20, "note")
+        rituals.do_accept_agreement(cls.alex, "time_out")
+        rituals.do_ladder(cls.alex, "deeper")
+        cls.export = export_bytes(cls.alex)
+
+    @settings(max_examples=60, deadline=None)  # no wall-clock limit on a busy machine
+    @given(kind=st.sampled_from(FUZZED), pick=st.integers(0, 50), value=JSON_VALUES)
+    def test_any_value_in_any_field_is_imported_or_refused_cleanly(self, kind, pick, value):
+        def change(rows):
+            row = rows[0]
+            field = sorted(row)[pick % len(row)]
+            row[field] = value
+
+        data = edit(self.export, kind, change)
+        try:
+            do_import(io.BytesIO(data), email="fuzz@example.org")
+        except ArchiveError as error:
+            self.assertTrue(str(error))
+            self.assertNotIn("\n", str(error))
+
+
 class HostileJsonOverTheApiTests(BaseTestCase):
     """Import is a host command (docs/export.md); the API answers hostile JSON with 4xx."""
 
@@ -541,7 +601,7 @@ def _spreadsheet_would_run(cell: str) -> bool:
     return bool(stripped) and stripped[0] in "=+-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\u2212"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None)  # no wall-clock limit on a busy machine
 @given(
     st.text(alphabet=st.sampled_from(RISKY) | CHARS, max_size=12),
     st.text(alphabet=CHARS, max_size=12),
@@ -559,6 +619,7 @@ def test_csv_cells_are_defused_for_every_formula_start(prefix, rest):
     assert read == [cell]
 
 
+@settings(deadline=None)  # no wall-clock limit on a busy machine
 @given(st.integers(min_value=-(10**12), max_value=10**12) | st.floats(allow_nan=False))
 def test_numbers_stay_numbers_negative_too(number):
     assert _csv_cell(number) == str(number)
