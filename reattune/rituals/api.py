@@ -223,14 +223,19 @@ def _period_out(kind: Kind, user, space, period: date, request=None):
 
 @router.get("/prompts", summary="The questions of each ritual and the feelings vocabulary")
 def prompts(request):
-    require_partner(request)
+    user = require_partner(request)
     data = load_rituals()
     return {
         "rituals": {
             key: {
                 "title": kind.title,
                 "intro": kind.ritual["intro"],
-                "prompts": [dict(p) for p in kind.prompts()],
+                # `resting`: not asked of this person for now (their own safety mode).
+                "prompts": [
+                    {**p, "resting": p["id"] in resting}
+                    for resting in [actions.resting_prompt_ids(kind, user)]
+                    for p in kind.prompts()
+                ],
             }
             for key, kind in KINDS.items()
         },
@@ -463,7 +468,10 @@ def end_timeout(request, timeout_id: int):
         pk=timeout_id,
     )
     if current.ended_at is None:
-        actions.do_end_timeout(user, current)
+        try:
+            actions.do_end_timeout(user, current)
+        except actions.RitualError as error:
+            _raise(error)
     return _timeout_out(current, user, request)
 
 
@@ -500,6 +508,10 @@ def agreements(request):
 )
 def accept(request, agreement_id: str):
     user = require_partner(request)
+    from reattune.care.safety import rests
+
+    if rests(user, "agreements"):  # the person's own safety mode; nothing is stored
+        raise HttpError(409, RESTING_MESSAGE)
     try:
         row, created = actions.do_accept_agreement(user, agreement_id)
     except actions.RitualError as error:
@@ -515,6 +527,12 @@ def withdraw(request, agreement_id: str):
     except actions.RitualError as error:
         _raise(error)
     return 204, None
+
+
+RESTING_MESSAGE = (
+    "This is resting for you for now: your safety comes first. See /api/v1/care/resources for "
+    "people you can talk to in confidence."
+)
 
 
 class LadderIn(Schema):
@@ -560,6 +578,10 @@ def ladder(request):
 @router.post("/ladder", summary="Stay on a step, move on, or go deeper or lighter")
 def ladder_change(request, payload: LadderIn):
     user = require_partner(request)
+    from reattune.care.safety import rests
+
+    if rests(user, "ladder"):  # the person's own safety mode; nothing changes
+        raise HttpError(409, RESTING_MESSAGE)
     try:
         actions.do_ladder(user, payload.action)
     except actions.RitualError as error:
