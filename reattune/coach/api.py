@@ -69,6 +69,10 @@ def _too_long(text: str):
 )
 def analyze_text(request, payload: TextIn):
     user = require_partner(request)
+    from reattune.coach.views import _rests
+
+    if _rests(user, "coach_rewrite"):
+        raise HttpError(404, "Not found.")  # resting for this person only (safety mode)
     support = support_for(user, payload.text, request, context="draft")
     if support is not None:
         return {"support": support}
@@ -104,9 +108,9 @@ def validate(request, payload: TextIn):
 )
 def opener(request, payload: OpenerIn):
     user = require_partner(request)
-    from reattune.coach.views import _safety_mode
+    from reattune.coach.views import _rests
 
-    if _safety_mode(user):
+    if _rests(user, "coach_opener"):
         raise HttpError(404, "Not found.")
     fields = (payload.miss, payload.feel, payload.like)
     if not any(v.strip() for v in fields):

@@ -21,11 +21,26 @@ from reattune.domain.coach import MAX_CHARS, TextTooLong, build_opener, validati
 
 
 def _safety_mode(user) -> bool:
-    try:
-        from reattune.care.safety import safety_mode
-    except ImportError:
-        return False
+    from reattune.care.safety import safety_mode
+
     return safety_mode(user)
+
+
+def _rests(user, feature: str) -> bool:
+    """The person's own safety-mode policy (care.safety): coach_rewrite or coach_opener."""
+    from reattune.care.safety import rests
+
+    return rests(user, feature)
+
+
+def _resting_page(request, feature: str):
+    from reattune.care.safety import resting_context
+
+    return render(
+        request,
+        "coach/resting.html",
+        {"resting": resting_context(request.user), "resting_feature": feature},
+    )
 
 
 def _feedback_context(text: str, request=None) -> dict:
@@ -43,6 +58,8 @@ def _feedback_context(text: str, request=None) -> dict:
 
 @partner_required
 def coach(request):
+    if _rests(request.user, "coach_rewrite"):
+        return _resting_page(request, "coach_rewrite")
     text = request.POST.get("text", "") if request.method == "POST" else ""
     context = {
         "text": text,
@@ -61,6 +78,8 @@ def coach(request):
 @require_POST
 def live_feedback(request):
     """The htmx fragment under the text box (debounced while typing)."""
+    if _rests(request.user, "coach_rewrite"):
+        return render(request, "coach/feedback.html", {"empty": True, "max_chars": MAX_CHARS})
     context = _feedback_context(request.POST.get("text", ""), request)
     context["max_chars"] = MAX_CHARS
     return render(request, "coach/feedback.html", context)
@@ -121,8 +140,8 @@ OPENER_FIELD_LIMIT = 1000
 
 @partner_required
 def opener(request):
-    if _safety_mode(request.user):
-        return render(request, "coach/opener_paused.html")
+    if _rests(request.user, "coach_opener"):
+        return _resting_page(request, "coach_opener")
     fields = {name: request.POST.get(name, "") for name in ("miss", "feel", "like")}
     context = {**fields, "limit": OPENER_FIELD_LIMIT, "save_key": uuid.uuid4()}
     status = 200

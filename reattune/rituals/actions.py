@@ -122,15 +122,29 @@ def clean_feelings(prompt, picked, own=()) -> list[str]:
     return words
 
 
-def clean_answers(kind: Kind, answers: dict) -> dict:
+def resting_prompt_ids(kind: Kind, user) -> frozenset[str]:
+    """Prompts that ask to raise a problem or a need (`raises_issues` in rituals.yaml). While
+    the person's own safety check is positive (care.safety) they rest: not asked, never
+    required. Only that person's form changes."""
+    from reattune.care.safety import rests
+
+    if user is None or not rests(user, "ritual_prompts"):
+        return frozenset()
+    return frozenset(p["id"] for p in kind.prompts() if p.get("raises_issues"))
+
+
+def clean_answers(kind: Kind, answers: dict, resting: frozenset[str] = frozenset()) -> dict:
     """Validated field values for the kind's model, from {prompt id: value}.
 
     For the feelings prompt, `answers["feelings"]` is the list picked from the vocabulary and
-    `answers["own_feelings"]` an optional list of free words.
+    `answers["own_feelings"]` an optional list of free words. Prompts in `resting`
+    (resting_prompt_ids) are never required.
     """
     values = {}
     for prompt in kind.answer_prompts():
         pid = prompt["id"]
+        if pid in resting:
+            prompt = {**prompt, "required": False}
         if prompt["kind"] == "scale":
             values[pid] = _clean_scale(prompt, answers.get(pid))
         elif prompt["kind"] == "feelings":
@@ -220,7 +234,7 @@ def do_submit(
     """
     space = space_of(author)
     period = check_open(kind, space, period or space.today())
-    values = clean_answers(kind, answers)
+    values = clean_answers(kind, answers, resting_prompt_ids(kind, author))
     private = clean_private(kind, private)
     submit_key = submit_key or uuid.uuid4()
     lookup = {"author": author, "space": space, kind.period_field: period}
@@ -258,7 +272,7 @@ def do_update(kind: Kind, entry, answers: dict, expected_version: int | None = N
     alone (None keeps the set as it is)."""
     space = Space.objects.get(pk=entry.space_id)
     check_open(kind, space, getattr(entry, kind.period_field))
-    values = clean_answers(kind, answers)
+    values = clean_answers(kind, answers, resting_prompt_ids(kind, entry.author))
     current = (
         kind.model.objects.select_for_update()
         .filter(pk=entry.pk, author_id=entry.author_id)

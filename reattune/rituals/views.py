@@ -90,12 +90,15 @@ def _answers_from_post(kind, post):
     return answers
 
 
-def _fields(kind, values: dict, private=()):
-    """The prompts with what to show in each input."""
+def _fields(kind, values: dict, private=(), resting=frozenset()):
+    """The prompts with what to show in each input (prompts in `resting` are left out: they
+    rest for this person, see actions.resting_prompt_ids)."""
     vocabulary = feelings_vocabulary()
     can_keep = set(sharing.private_prompt_ids(kind))
     fields = []
     for prompt in kind.prompts():
+        if prompt["id"] in resting:
+            continue
         field = {
             "prompt": prompt,
             "value": values.get(prompt["id"], ""),
@@ -163,7 +166,7 @@ def _form_context(request, kind, space, period, mine, values, private, **extra):
         "period": period,
         "period_label": kind.label_period(period),
         "mine": mine,
-        "fields": _fields(kind, values, private),
+        "fields": _fields(kind, values, private, actions.resting_prompt_ids(kind, request.user)),
         "error": None,
         "submit_key": request.POST.get("submit_key") or uuid.uuid4(),
         "version": request.POST.get("version") or (mine.version if mine else ""),
@@ -280,7 +283,9 @@ def ritual_form(request, kind):
         answers = _answers_from_post(kind, request.POST)
         private = _private_from_post(kind, request.POST)
         try:
-            values = actions.clean_answers(kind, answers)
+            values = actions.clean_answers(
+                kind, answers, actions.resting_prompt_ids(kind, request.user)
+            )
             held = _to_ask_about(kind, mine, values, private)
             if mine is None:
                 entry, created = actions.do_submit(
@@ -503,8 +508,14 @@ def _ladder_view(user, space):
 @partner_required
 @GET_POST
 def ladder(request):
+    from reattune.care.safety import resting_context
+
     space = _space(request)
+    resting = resting_context(request.user)  # the person's own safety mode only
     if request.method == "POST":
+        if resting["policy"].ladder:
+            messages.info(request, "The ladder is resting for you for now. Nothing changed.")
+            return redirect("rituals-ladder")
         try:
             actions.do_ladder(request.user, request.POST.get("action", ""))
         except actions.RitualError as error:
@@ -538,7 +549,7 @@ def ladder(request):
             "partner": partner,
             "partner_step": partner_step,
             "top": len(ladder_data),
-            "resting": prompt not in step.prompts,
+            "resting": resting if resting["policy"].ladder else None,
         },
     )
 
@@ -549,12 +560,17 @@ def ladder(request):
 @partner_required
 @GET_POST
 def agreements(request):
+    from reattune.care.safety import resting_context
+
     space = _space(request)
     user = request.user
+    resting = resting_context(user)  # the person's own safety mode only
     if request.method == "POST":
         agreement_id = request.POST.get("agreement", "")
         try:
-            if request.POST.get("action") == "withdraw":
+            if request.POST.get("action") != "withdraw" and resting["policy"].agreements:
+                messages.info(request, "Agreements are resting for you for now. Nothing changed.")
+            elif request.POST.get("action") == "withdraw":
                 actions.do_withdraw_agreement(user, agreement_id)
                 messages.success(
                     request, "You took this agreement back. You can accept it again any time."
@@ -586,7 +602,15 @@ def agreements(request):
                 "theirs": who.get(False),
             }
         )
-    return render(request, "rituals/agreements.html", {"items": items, "partner": partner})
+    return render(
+        request,
+        "rituals/agreements.html",
+        {
+            "items": items,
+            "partner": partner,
+            "resting": resting if resting["policy"].agreements else None,
+        },
+    )
 
 
 # --- time-out ------------------------------------------------------------------------------
