@@ -46,8 +46,20 @@ class CountryTests(BaseTestCase):
             page = client.get("/care/").content.decode()
             self.assertIn(f"Showing lines for {res.name}", page, code)
             self.assertIn(f'href="tel:{res.emergency.number}"', page, code)
-            for line in (*res.crisis_lines, *res.dv_lines):
+            for line in (*res.crisis_lines, *res.dv_lines, *res.behaviour_lines):
                 self.assertIn(escape(line.name), page, code)
+                if line.audience_label:
+                    self.assertIn(escape(line.audience_label), page, code)
+            if res.behaviour_lines:
+                self.assertIn("If you are worried about your own behaviour", page, code)
+
+    def test_the_api_lists_who_each_line_is_for_and_the_own_behaviour_lines(self):
+        User.objects.filter(pk=self.alex.pk).update(country="GB")
+        data = self.api("alex", "get", "/api/v1/care/resources").json()
+        audiences = {line["name"]: line["audience"] for line in data["dv_lines"]}
+        self.assertEqual(audiences["Men's Advice Line"], ["men"])
+        self.assertEqual(audiences["National Domestic Abuse Helpline"], ["women"])
+        self.assertEqual([x["phone"] for x in data["behaviour_lines"]], ["0808 802 4040"])
 
     def test_a_host_can_add_local_professional_help(self):
         with tempfile.TemporaryDirectory() as folder:

@@ -28,6 +28,7 @@ def all_lines(res=RES):
     for country in res.countries.values():
         yield from country.crisis_lines
         yield from country.dv_lines
+        yield from country.behaviour_lines
 
 
 def test_iso_list_is_complete():
@@ -289,3 +290,75 @@ def test_validation_errors_name_file_field_and_problem(tmp_path, name, text, fie
 def test_missing_override_folder_is_reported(tmp_path):
     with pytest.raises(SafetyDataError, match="does not exist"):
         load_resources(tmp_path / "nope")
+
+
+# --- lines for men, LGBTQ+ people and people worried about their own behaviour (issue 14) -----
+
+
+def test_a_line_for_women_never_says_anyone():
+    for country in RES.countries.values():
+        for line in country.dv_lines:
+            if "women" in line.audience:
+                assert "anyone" not in line.description.lower(), (country.country, line.name)
+                assert "women" in line.description.lower(), (country.country, line.name)
+
+
+def test_audience_lines_say_who_they_are_for():
+    words = {"men": "men", "lgbtq": "lgb"}
+    for country in RES.countries.values():
+        for line in (*country.dv_lines, *country.behaviour_lines):
+            for who, word in words.items():
+                if who in line.audience:
+                    assert word in line.description.lower(), (country.country, line.name)
+            assert line.audience_label is None or line.audience_label.startswith("For ")
+
+
+@pytest.mark.parametrize(
+    ("code", "men", "lgbtq", "behaviour"),
+    [
+        ("GB", "0808 801 0327", "0800 999 5428", "0808 802 4040"),
+        ("AU", "1300 78 99 78", "1800 184 527", "1300 766 491"),
+        ("DE", "0800 1239900", None, None),
+        ("ES", None, "028", None),
+        ("FR", None, None, "08 019 019 11"),
+        ("IE", "01 554 3811", None, None),
+        ("IT", None, "800 713 713", None),
+        ("NL", None, None, "0800-2000"),
+        ("NZ", None, None, "0800 456 450"),
+    ],
+)
+def test_lines_for_men_lgbtq_people_and_own_behaviour(code, men, lgbtq, behaviour):
+    country = RES.countries[code]
+    phones = {
+        who: [x.phone for x in country.dv_lines if who in x.audience] for who in ("men", "lgbtq")
+    }
+    if men:
+        assert men in phones["men"]
+    if lgbtq:
+        assert lgbtq in phones["lgbtq"]
+    if behaviour:
+        assert behaviour in [x.phone for x in country.behaviour_lines]
+    for line in (*country.dv_lines, *country.behaviour_lines):
+        assert line.source.startswith("https://") and line.checked
+
+
+def test_every_country_says_which_lines_it_could_not_confirm():
+    for path in sorted(RESOURCES_DIR.glob("[A-Z][A-Z].yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        kinds = {
+            "men": any("men" in x.get("for", ()) for x in data["dv_lines"]),
+            "lgbtq": any("lgbtq" in x.get("for", ()) for x in data["dv_lines"]),
+            "behaviour": bool(data.get("behaviour_lines")),
+        }
+        if not all(kinds.values()):
+            assert data.get("not_found"), path.name
+
+
+def test_an_unknown_audience_is_refused(tmp_path):
+    (tmp_path / "GB.yaml").write_text(
+        "behaviour_lines:\n  - {name: X, phone: '1', description: d, source: 'https://x.org/', "
+        "checked: 2026-12-06, for: [children]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SafetyDataError, match="behaviour_lines"):
+        load_resources(override_dir=tmp_path)

@@ -4,7 +4,9 @@ Files (shape: ``reattune/data/schemas/resources.schema.json``), in ``reattune/da
 
 * ``XX.yaml`` (kind ``country``), one per ISO 3166-1 alpha-2 code; the file name must match its
   ``country`` field. Every number carries the official ``source`` it was checked against and the
-  date it was ``checked``. Lines not known with certainty are left out.
+  date it was ``checked``. Lines not known with certainty are left out (``not_found`` lists what
+  was looked for). A line's ``for`` says who it serves (everyone, women, men, lgbtq);
+  ``behaviour_lines`` are for people worried about their own behaviour.
 * ``fallback.yaml`` (kind ``fallback``): used for every other country. It names no number
   (112 is not universal) and says "your local emergency number".
 * ``international.yaml`` (kind ``international``): directories of help lines, shown with every
@@ -162,6 +164,24 @@ class HelpLine:
     hours: str | None = None
     region: str | None = None
     languages: tuple[str, ...] = ()
+    audience: tuple[str, ...] = ("everyone",)  # "for" in the data: everyone, women, men, lgbtq
+
+    @property
+    def for_everyone(self) -> bool:
+        return "everyone" in self.audience
+
+    @property
+    def audience_label(self) -> str | None:
+        """ "For women", "For men and LGBTQ+ people" ...; None for a line open to everyone."""
+        if self.for_everyone:
+            return None
+        names = [AUDIENCE_NAMES[a] for a in self.audience]
+        return "For " + (
+            names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        )
+
+
+AUDIENCE_NAMES = {"women": "women", "men": "men", "lgbtq": "LGBTQ+ people"}
 
 
 @dataclass(frozen=True)
@@ -186,6 +206,7 @@ class CountryResources:
     directory: tuple[Directory, ...]
     sources: tuple[str, ...]
     is_fallback: bool = False
+    behaviour_lines: tuple[HelpLine, ...] = ()  # for people worried about their own behaviour
     note: str | None = None
     message: str | None = None  # the fallback's explanation
 
@@ -251,6 +272,7 @@ def _line(raw: Mapping) -> HelpLine:
         hours=raw.get("hours"),
         region=raw.get("region"),
         languages=tuple(raw.get("languages") or ()),
+        audience=tuple(raw.get("for") or ("everyone",)),
     )
 
 
@@ -311,14 +333,16 @@ def _country(data: Mapping, path: Path, directories: tuple[Directory, ...]) -> C
     )
     crisis = tuple(_line(x) for x in data["crisis_lines"])
     dv = tuple(_line(x) for x in data["dv_lines"])
+    behaviour = tuple(_line(x) for x in data.get("behaviour_lines") or ())
     return CountryResources(
         country=code,
         name=data["name"],
         emergency=emergency,
         crisis_lines=crisis,
         dv_lines=dv,
+        behaviour_lines=behaviour,
         directory=directories,
-        sources=_sources(emergency, [*crisis, *dv], directories),
+        sources=_sources(emergency, [*crisis, *dv, *behaviour], directories),
         note=data.get("note"),
     )
 
