@@ -250,6 +250,8 @@ class HostileImportTests(BaseTestCase):
             ("journal_entries", lambda r: r.update(visibility="everyone"), "'visibility'"),
             ("journal_entries", lambda r: r.update(version=2**40), "'version'"),
             ("notices", lambda r: r.update(kind="surprise"), "'kind'"),
+            ("profile", lambda r: r.update(country="ZZ"), "'country'"),
+            ("profile", lambda r: r.update(display_name={"a": 1}), "'display_name'"),
             ("journal_entries", lambda r: r.update(owner="nobody"), "'owner'"),
         ]
         for kind, change, message in cases:

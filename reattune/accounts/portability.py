@@ -1,6 +1,13 @@
 """What an account contributes to an export: the profile (docs/export.md)."""
 
-from reattune.exports.registry import Kind, choice, parse_datetime, text, to_json_value
+from reattune.exports.registry import (
+    ImportProblem,
+    Kind,
+    choice,
+    parse_datetime,
+    text,
+    to_json_value,
+)
 
 KINDS = [
     Kind(
@@ -32,13 +39,21 @@ def export_user(user) -> dict[str, list[dict]]:
 def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
     from reattune.accounts.models import User
 
-    rows = documents.get("profile") or []
+    rows = list(id_map.rows(documents, "profile"))[:1]
     if not rows:
         return
     row = rows[0]
+    id_map.position = ("profile", 1)
     changed = []
+    from reattune.domain.safety.resources import normalise_country
+
     display_name = text(row, "display_name", max_length=60)
     country = text(row, "country", max_length=2, default="")
+    if country and normalise_country(country) is None:
+        raise ImportProblem(
+            f"'country' must be a country code this reattune knows, not {country!r}."
+        )
+    country = normalise_country(country) if country else ""
     if display_name and user.display_name != display_name:
         user.display_name = display_name
         changed.append("display_name")
