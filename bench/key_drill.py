@@ -72,6 +72,24 @@ def reattune(env: dict, *args: str, timeout: float = 600) -> subprocess.Complete
     )  # fmt: skip
 
 
+def post_entry(port: int, token: str, key: str, body: str) -> tuple[int | None, str]:
+    """(status, "") or (None, what went wrong) when no answer came."""
+    payload = json.dumps({"body": body, "visibility": "private", "submit_key": key})
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request(
+            "POST",
+            "/api/v1/journal",
+            body=payload.encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        status = connection.getresponse().status
+        connection.close()
+        return status, ""
+    except (OSError, http.client.HTTPException) as error:
+        return None, type(error).__name__
+
+
 def get(port: int, path: str, token: str | None = None) -> int | None:
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
@@ -97,6 +115,9 @@ class Load:
         self.attempted = 0
         self.reads = 0
         self.pool: list[threading.Thread] = []
+        self.began = time.monotonic()
+        self.no_answers: list[dict] = []  # when (since the load began) and what
+        self.slowest_write = 0.0
 
     def _count(self, kind: str, status: int | None) -> None:
         name = f"{kind} {status if status is not None else 'no answer'}"
@@ -110,8 +131,17 @@ class Load:
                 number = self.attempted
             key = str(uuid.uuid4())
             body = f"key drill {number} ✓ {key[:8]}"
-            status = drill.post_entry(self.port, self.token, key, body)
+            began = time.monotonic()
+            status, error = post_entry(self.port, self.token, key, body)
+            took = time.monotonic() - began
             self._count("POST journal", status)
+            with self.lock:
+                self.slowest_write = max(self.slowest_write, took)
+            if error:
+                with self.lock:
+                    self.no_answers.append(
+                        {"at_seconds": round(time.monotonic() - self.began, 2), "error": error}
+                    )
             if status == 201:
                 with self.lock:
                     self.confirmed[key] = body
@@ -220,6 +250,7 @@ def run(args) -> dict:
         try:
             quarter = max(args.writes // 4, 1)
             load.wait_for(quarter)
+            result["rotate_began_at_seconds"] = round(time.monotonic() - load.began, 2)
             t0 = time.monotonic()
             rotated = reattune(env, "rotate-keys")
             result["rotate_seconds"] = round(time.monotonic() - t0, 2)
@@ -229,6 +260,7 @@ def run(args) -> dict:
             )
             with load.lock:
                 result["confirmed_before_retire"] = len(load.confirmed)
+            result["retire_began_at_seconds"] = round(time.monotonic() - load.began, 2)
             t0 = time.monotonic()
             retired = reattune(
                 env, "rotate-keys", "--retire-old", "--grace", str(args.grace), "--wait"
@@ -249,6 +281,8 @@ def run(args) -> dict:
             confirmed=len(load.confirmed),
             reads=load.reads,
             statuses=dict(sorted(load.statuses.items())),
+            no_answers=load.no_answers,
+            slowest_write_seconds=round(load.slowest_write, 2),
             server_errors_during_load=load.server_errors(),
             keys_after=len(keys_now),
             key_changed=keys_now != first_key.split(),
@@ -317,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
         f"  rotate-keys: {result['rotate_seconds']} s; --retire-old (grace {args.grace:g} s): "
         f"{result['retire_seconds_including_grace']} s; keys left: {result['keys_after']}\n"
         f"  writes: {result['writes_attempted']} attempted, {result['confirmed']} confirmed; "
-        f"5xx during the load: {result['server_errors_during_load']}\n"
+        f"5xx during the load: {result['server_errors_during_load']}; slowest write: "
+        f"{result['slowest_write_seconds']} s\n"
         f"  confirmed but unreadable: {result['unreadable_without_restart']} without a restart, "
         f"{result['unreadable_after_restart']} after one\n"
         f"  broken key files: {refusals}\n"

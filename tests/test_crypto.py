@@ -149,3 +149,27 @@ def _rotated(new: str, old: list[str], token: str) -> str:
 
     ring = MultiFernet([Fernet(k.encode()) for k in [new, *old]])
     return ring.rotate(token.encode()).decode()
+
+
+class SampleTests(BaseTestCase):
+    def test_the_sample_skips_a_column_a_migration_has_not_added_yet(self):
+        from unittest import mock
+
+        real = connection.introspection.get_table_description
+
+        def without_body(cursor, table):
+            rows = real(cursor, table)
+            return [r for r in rows if not (table == "journal_entry" and r.name == "body")]
+
+        with mock.patch.object(connection.introspection, "get_table_description", without_body):
+            labels = {label for label, _ in crypto.sample_values()}
+        self.assertIn("journal.Entry.title", labels)
+        self.assertNotIn("journal.Entry.body", labels)
+
+    def test_the_sample_opens_with_the_right_key_and_not_with_a_wrong_one(self):
+        sampled, failed = crypto.sample_problem()
+        self.assertGreater(sampled, 0)
+        self.assertEqual(failed, 0)
+        crypto._keyring.cache_clear()
+        with override_settings(ENCRYPTION_KEYS=[Fernet.generate_key().decode()]):
+            self.assertEqual(crypto.sample_problem(), (sampled, sampled))

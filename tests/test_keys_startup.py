@@ -13,6 +13,12 @@ from cryptography.fernet import Fernet
 from tests.browser import app_env, free_port, fresh_database, http_get, run_cli, serve
 
 KEYS = "encryption.keys"
+WRITE_ENTRY = """
+from reattune.accounts.models import User
+from reattune.journal.actions import do_create_entry
+do_create_entry(User.objects.get(email="alex@demo.reattune.example"), "after the key was lost")
+print("written")
+"""
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +125,23 @@ def test_the_right_keys_start_and_healthz_follows_the_key_file(copy):
         (data_dir / KEYS).write_text(right)
         status, _, body = http_get(f"{app.url}/healthz")
         assert status == 200, body
+
+
+def test_other_commands_never_write_under_a_key_made_over_existing_data(copy):
+    """A command writing text with the key file missing fails, and writes nothing encrypted.
+
+    SQLite: no key is made at all. PostgreSQL: the settings cannot see the data, so a key
+    file is made, but the first encryption checks the stored data first and refuses.
+    """
+    data_dir, env = copy
+    right = (data_dir / KEYS).read_text()
+    (data_dir / KEYS).unlink()
+    result = run_cli(["manage", "shell", "-c", WRITE_ENTRY], env, check=False)
+    assert result.returncode != 0, result.stdout
+    assert "written" not in result.stdout
+    assert "encryption key" in result.stderr.lower(), result.stderr[-2000:]
+    (data_dir / KEYS).write_text(right)
+    # With the right key back, the newest stored values (a sample) all open: nothing was
+    # written under another key.
+    with serve(env, data_dir) as app:
+        assert http_get(f"{app.url}/healthz")[0] == 200

@@ -135,8 +135,33 @@ def keyring() -> MultiFernet:
     return _keyring(tuple(settings.ENCRYPTION_KEYS))
 
 
+# A key file this very process created (reattune/paths.py; with DATABASE_URL it cannot see
+# the data first): before the first value is encrypted under it, the stored data is checked.
+_new_key_unchecked = False
+
+
+def _check_new_key() -> None:
+    global _new_key_unchecked
+    with _lock:
+        if not _new_key_unchecked:
+            return
+        ring = keyring()
+        for _, token in sample_values(per_column=1, oldest=False):
+            try:
+                ring.decrypt(token.encode("ascii"))
+            except (InvalidToken, ValueError) as error:
+                raise ImproperlyConfigured(
+                    f"The encryption key file {_key_file()} was missing and has just been "
+                    "made anew, but the database holds text written under another key. Put "
+                    "your backed-up key file in its place; nothing was saved."
+                ) from error
+        _new_key_unchecked = False
+
+
 def encrypt(text: str) -> str:
     refresh()
+    if _new_key_unchecked:
+        _check_new_key()
     return keyring().encrypt(text.encode("utf-8")).decode("ascii")
 
 
@@ -204,17 +229,24 @@ def sample_values(per_column: int = 2, oldest: bool = True):
     """(label, stored token) for a few stored values of every encrypted column.
 
     The newest (and, with oldest, the oldest) non-empty values of each column, read with raw SQL (so nothing
-    is decrypted on the way). Tables that do not exist yet are skipped.
+    is decrypted on the way). Tables and columns that do not exist yet are skipped.
     """
     from django.db import connection
 
     quote = connection.ops.quote_name
-    tables = set(connection.introspection.table_names())
+    introspection = connection.introspection
+    tables = set(introspection.table_names())
     for model, fields in encrypted_fields():
         meta = model._meta
         if meta.db_table not in tables:
             continue
+        with connection.cursor() as cursor:
+            # Only columns the database has: before or during a migration, a new encrypted
+            # column may exist in the model but not yet in the table.
+            present = {c.name for c in introspection.get_table_description(cursor, meta.db_table)}
         for name in fields:
+            if meta.get_field(name).column not in present:
+                continue
             column = quote(meta.get_field(name).column)
             for order in ("DESC", "ASC") if oldest else ("DESC",):
                 # Names come from the model registry, never from input.
@@ -271,4 +303,13 @@ def encrypted_fields():
             yield model, names
 
 
+def _note_new_key_file() -> None:
+    global _new_key_unchecked
+    from reattune import paths
+
+    path = _key_file()
+    _new_key_unchecked = path is not None and path.resolve() in paths.CREATED
+
+
 _remember_current_file()
+_note_new_key_file()
