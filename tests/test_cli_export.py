@@ -155,3 +155,20 @@ class ExportCommandTests(BaseTestCase):
             run("export", "--user", "alex@example.org", "--out", str(existing), "--force")[0], 0
         )
         self.assertTrue(zipfile.is_zipfile(existing))
+
+    def test_cells_starting_with_blanks_invisibles_or_full_width_signs_are_defused(self):
+        starts = [" =1+1", "\u00a0=1+1", "\u200b=1+1", "\n=1+1", "\uff1dSUM(A1)", "\uff0b1", "\t@x"]
+        for number, body in enumerate(starts):
+            do_create_entry(self.alex, body, visibility="private", title=f"t{number}")
+        files = self.export("alex", self.tmp)
+        table = list(
+            csv.DictReader(
+                io.StringIO(files["journal_entries.csv"].decode("utf-8-sig"), newline="")
+            )
+        )
+        cells = {row["body"] for row in table}
+        for body in starts:
+            self.assertIn("'" + body, cells)
+            self.assertNotIn(body, cells)
+        # the JSON keeps the text exactly
+        self.assertLessEqual(set(starts), texts(files))
