@@ -130,6 +130,9 @@ def cmd_restore(args) -> int:
     except BackupError as error:
         _err(f"Restore refused: {_one_line(error)}")
         return 1
+    except OSError as error:  # e.g. a data directory that cannot be written
+        _err(f"Restore failed: {error.strerror or type(error).__name__}. Nothing was changed.")
+        return 1
     print(
         f"Restored {args.file}; {checked:,} encrypted value(s) read back with the configured "
         "keys. Start reattune with `reattune serve` (it applies any newer migrations)."
