@@ -77,7 +77,7 @@ def _unfit(old: list[str], new: list[str]) -> str | None:
         return "holds a key that is not a valid encryption key"
     if not old or old[0] in new:
         return None
-    for _, token in sample_values(per_column=1, oldest=False):
+    for _, token in sample_values(per_model=1, oldest=False):
         try:
             ring.decrypt(token.encode("ascii"))
         except (InvalidToken, ValueError):
@@ -146,7 +146,7 @@ def _check_new_key() -> None:
         if not _new_key_unchecked:
             return
         ring = keyring()
-        for _, token in sample_values(per_column=1, oldest=False):
+        for _, token in sample_values(per_model=1, oldest=False):
             try:
                 ring.decrypt(token.encode("ascii"))
             except (InvalidToken, ValueError) as error:
@@ -225,45 +225,59 @@ def key_problem() -> str | None:
     return None
 
 
-def sample_values(per_column: int = 2, oldest: bool = True):
+_complete_tables: set[str] = set()  # tables known to have every encrypted column
+
+
+def _present_columns(connection, model, columns: list[str]) -> list[str]:
+    """The columns the table has now: before or during a migration a new one may be missing."""
+    table = model._meta.db_table
+    if table in _complete_tables:
+        return columns
+    with connection.cursor() as cursor:
+        present = {c.name for c in connection.introspection.get_table_description(cursor, table)}
+    found = [c for c in columns if c in present]
+    if len(found) == len(columns):
+        _complete_tables.add(table)  # columns are only ever added by migrations
+    return found
+
+
+def sample_values(per_model: int = 3, oldest: bool = True):
     """(label, stored token) for a few stored values of every encrypted column.
 
-    The newest (and, with oldest, the oldest) non-empty values of each column, read with raw SQL (so nothing
-    is decrypted on the way). Tables and columns that do not exist yet are skipped.
+    The encrypted values of the newest (and, with oldest, the oldest) rows of each model,
+    read with raw SQL (so nothing is decrypted on the way); one query per model and end.
+    Tables and columns that do not exist yet are skipped.
     """
     from django.db import connection
 
     quote = connection.ops.quote_name
-    introspection = connection.introspection
-    tables = set(introspection.table_names())
+    tables = set(connection.introspection.table_names())
     for model, fields in encrypted_fields():
         meta = model._meta
         if meta.db_table not in tables:
             continue
-        with connection.cursor() as cursor:
-            # Only columns the database has: before or during a migration, a new encrypted
-            # column may exist in the model but not yet in the table.
-            present = {c.name for c in introspection.get_table_description(cursor, meta.db_table)}
-        for name in fields:
-            if meta.get_field(name).column not in present:
-                continue
-            column = quote(meta.get_field(name).column)
-            for order in ("DESC", "ASC") if oldest else ("DESC",):
-                # Names come from the model registry, never from input.
-                query = (
-                    f"SELECT {column} FROM {quote(meta.db_table)} WHERE {column} IS NOT NULL "  # noqa: S608  # nosec B608
-                    f"ORDER BY {quote(meta.pk.column)} {order} LIMIT {int(per_column)}"
-                )
-                with connection.cursor() as cursor:
-                    cursor.execute(query)
-                    for (token,) in cursor.fetchall():
-                        yield f"{meta.label}.{name}", token
+        names = {meta.get_field(name).column: name for name in fields}
+        columns = _present_columns(connection, model, list(names))
+        if not columns:
+            continue
+        for order in ("DESC", "ASC") if oldest else ("DESC",):
+            # Names come from the model registry, never from input.
+            query = (
+                f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(meta.db_table)} "  # noqa: S608  # nosec B608
+                f"ORDER BY {quote(meta.pk.column)} {order} LIMIT {int(per_model)}"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(query)
+                for row in cursor.fetchall():
+                    for column, token in zip(columns, row, strict=True):
+                        if token is not None:
+                            yield f"{meta.label}.{names[column]}", token
 
 
-def sample_problem(per_column: int = 2, oldest: bool = True) -> tuple[int, int]:
+def sample_problem(per_model: int = 3, oldest: bool = True) -> tuple[int, int]:
     """(values sampled, values no configured key opens)."""
     sampled = failed = 0
-    for label, token in sample_values(per_column, oldest):
+    for label, token in sample_values(per_model, oldest):
         sampled += 1
         try:
             decrypt(token, where=label)

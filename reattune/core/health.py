@@ -28,7 +28,7 @@ def problem() -> str | None:
     if crypto.key_problem():
         return "encryption keys missing or invalid"
     try:
-        _, failed = crypto.sample_problem(per_column=1, oldest=False)
+        _, failed = crypto.sample_problem(per_model=1, oldest=False)
     except DatabaseError:
         return "database unreachable"
     if failed:
