@@ -140,13 +140,14 @@ def test_rotate_without_retiring_keeps_the_old_key_second(tmp_path):
 def test_rotation_under_load_loses_no_confirmed_write_and_answers_no_5xx(tmp_path):
     """bench/key_drill.py, small: rotate and retire while two server processes take writes.
 
-    No restart between the rotation and the read-back. Then the broken key files: each one
-    refused by `reattune serve`. A longer run and its figures are in docs/deploy.md.
+    No restart between the rotation and the read-back. (The drill's broken key files are
+    tests/test_keys_startup.py's cases.) A longer run and its figures are in docs/deploy.md.
     """
     results = tmp_path / "key_drill.json"
     with fresh_database("reattune_key_drill") as database_url:
         command = [sys.executable, "bench/key_drill.py", "--writes", "80", "--threads", "3",
-                   "--workers", "2", "--grace", "2", "--results", str(results)]  # fmt: skip
+                   "--workers", "2", "--grace", "2", "--results", str(results),
+                   "--skip-broken-key-files"]  # fmt: skip
         if database_url:
             command += ["--database-url", database_url]
         # The timeout catches a hung drill; it is not a speed target.
@@ -158,9 +159,6 @@ def test_rotation_under_load_loses_no_confirmed_write_and_answers_no_5xx(tmp_pat
     assert result["unreadable_without_restart"] == 0
     assert result["unreadable_after_restart"] == 0
     assert result["confirmed_before_retire"] < result["confirmed"]  # writes went on after it
-    assert [c["case"] for c in result["broken_key_files"] if c["refused"]] == [
-        "missing", "empty", "invalid", "wrong key"
-    ]  # fmt: skip
     assert "OK" in run.stdout
 
 
