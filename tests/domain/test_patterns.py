@@ -13,7 +13,6 @@ import pytest
 from reattune.domain.concepts import load_concepts, load_learn
 from reattune.domain.instruments import load_instruments, parse_instrument, score_response
 from reattune.domain.instruments.insight import (
-    CoupleInsight,
     IndividualInsight,
     couple_insight,
     individual_insight,
@@ -266,11 +265,27 @@ def test_care_channel_mismatch_absent(a_give, b_receive):
     assert "care_channel_mismatch" not in cpl.patterns
 
 
-def test_both_guessed_well_is_a_shared_strength():
+def test_a_good_guess_is_not_a_shared_strength_it_would_tell_one_answer():
+    """Each care channel is one question: "you each guessed well" would tell each partner
+    the other's answer to the channel they guessed, so the couple view never says it."""
     a = person(receive=low_but("touch"), guess=low_but("words"))
     b = person(receive=low_but("words"), guess=low_but("touch"))
-    strengths = couple_insight(a, b).shared_strengths
-    assert any(s["id"] == "care_guessed" for s in strengths)
+    cpl = couple_insight(a, b)
+    assert cpl.care_channels["a_guess_of_b"]["hit"] is True  # computed, for tests only
+    assert not any(s["kind"] == "care" for s in cpl.shared_strengths)
+    shared = cpl.to_dict()["care_channels"]
+    assert set(shared) == {"mismatch", "wording", "learn"}
+
+
+def test_the_couple_view_names_no_care_channel():
+    a = person(give=low_but("acts"), receive=low_but("time"), guess=low_but("acts"))
+    b = person(give=low_but("time"), receive=low_but("words"), guess=low_but("time"))
+    cpl = couple_insight(a, b)
+    assert "care_channel_mismatch" in cpl.patterns
+    text = json.dumps(cpl.to_dict())
+    for channel in CHANNELS:
+        assert f'"{channel}"' not in text
+    assert "pattern:care_channel_mismatch" not in cpl.to_dict()["signals"]
 
 
 # --------------------------------------------------------------------------- perception gaps
@@ -373,9 +388,6 @@ def test_individual_help_and_roles():
     assert ins.signals["role:pursuer"] == 1.0
     assert ins.signals["cause:attachment_needs"] == 1.0
     assert ins.closeness["band"] == "Feeling apart"
-    signals, roles = ins.plan_input("a")
-    assert roles == {"a": {"pursuer"}}
-    assert all(":" in k and not k.startswith(("role", "attachment", "care")) for k in signals)
 
 
 def test_individual_missing_and_plain_scores():
@@ -465,21 +477,15 @@ def test_to_dict_is_json_and_private():
                 assert f'"{item.id}"' not in text
 
 
-def test_plan_input_uses_concept_refs_and_agreement():
-    a, b = full_pair()
-    cpl = couple_insight(a, b)
-    assert isinstance(cpl, CoupleInsight)
-    signals, roles = cpl.plan_input()
-    concepts = load_concepts()
-    for key, value in signals.items():
-        ref = key.removeprefix("agree:")
-        concepts.resolve(ref)
-        assert 0 <= value <= 1
-    assert signals["pattern:pursue_withdraw"] == pytest.approx(1.0)
-    assert roles == {"a": {"pursuer"}, "b": {"withdrawer"}}
-    # strongest of the two, and agree: is the weaker of the two
-    assert signals["area:communication"] == a.signals["area:communication"]
-    assert signals["agree:area:communication"] == b.signals["area:communication"]
+def test_shared_view_leaves_out_causes_that_can_rest_on_one_answer():
+    """Mental health and learned avoidance are two-question scales scored from one answer:
+    they stay on the owner's page, never in what the partner, report or therapist read."""
+    ins = person(behind={"mental_health": 5, "learned_avoidance": 5, "life_load": 5})
+    own = {c["id"] for c in ins.likely_causes}
+    assert {"mental_health", "learned_avoidance", "life_load"} <= own
+    shared = {c["id"] for c in ins.shared_view()["likely_causes"]}
+    assert "life_load" in shared
+    assert not shared & {"mental_health", "learned_avoidance"}
 
 
 def test_area_with_too_few_answers_says_so():

@@ -7,7 +7,7 @@ thresholds below read as "about one answer step". They are our own, documented c
 not borrowed norms or cut-offs, and the results are a description of how things feel to
 each person now, never a diagnosis.
 
-Signals (``.signals``, all 0..1) are what the plan generator consumes:
+Signals (``.signals``, all 0..1) are the raw positions behind the results:
 
 * ``area:<area>``        strain in an area (connection check; higher = more strain)
 * ``sign:<sign>``        how strongly a sign shows (mean of that sign's items)
@@ -24,14 +24,16 @@ The couple view adds ``pattern:<pattern>`` strengths, per-partner ``a:role:pursu
 ``b:role:withdrawer`` (own and partner reports combined), ``a:attachment:anxiety`` ...,
 ``area:<area>`` (mean of both) and ``gap:<area>`` (absolute difference).
 
-The plan generator (reattune.domain.plan) accepts only concept references (plus
-``agree:<ref>`` and ``flag:...``) and takes roles separately: use ``plan_input()`` on either
-insight, which returns ``(signals, roles)`` in exactly that form.
+The plan is not built from these signals directly: reattune.domain.plan.inputs reduces the
+results to what their reader is shown first (couple_input, solo_input).
 
 Privacy: an IndividualInsight's ``to_dict()`` is for its owner (it holds sign-level detail
-from single items). ``shared_view()`` is what the partner may see (scale-level only).
-``CoupleInsight.to_dict()`` holds no item-level answers; for care channels it names only
-the channels that stand out, which is the point of that pattern.
+from single items). ``shared_view()`` is what the partner (and, with consent, the report and
+a therapist) may see: scale-level only, and only scales of at least SHARED_MIN_ITEMS
+questions with at least SHARED_MIN_ANSWERED answered, so no score there is one answer.
+``CoupleInsight.to_dict()`` is read by both partners: areas, gaps and patterns, never a
+single item. Care preferences are one question per channel, so of them it says only whether
+the care-channel pattern is listed, never which channel anyone prefers, gives or guessed.
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ CARE_PREFERENCE_LEVEL = 0.5  # a receive channel must reach this to count as a p
 CARE_FIT_LEVEL = 0.75  # giving at or above this in the partner's channel is a fit
 CARE_MARGIN = 0.25  # mismatch: the giver's main channel is this far above the fit
 OUTCOME_STRENGTH_LEVEL = 0.75  # closeness pulse counts as a strength at or above this
+# What a partner may be shown of a scale: it has at least this many questions, and at least
+# this many were answered (a two-question scale, or one answer, would show the answers).
+SHARED_MIN_ITEMS = 3
+SHARED_MIN_ANSWERED = 2
 
 NOTE = (
     "These results describe how things feel to you now, from your own answers. They are "
@@ -92,39 +98,10 @@ LOW_CAUSE_STRENGTHS = {
 }
 
 CARE_QUESTIONS = ("care_receive", "care_give", "care_guess")
-
-# Signal kinds that are concept references (what the plan generator accepts).
-PLAN_KINDS = ("area", "sign", "help_sign", "cause", "pattern", "outcome")
-# Plan roles, from one partner's own answers (see roles_from_signals).
-ROLE_LEVEL = PATTERN_LEVEL
-
-
-def roles_from_signals(signals: Mapping[str, float]) -> set[str]:
-    """Plan roles for one partner, from their own answers (positions 0..1).
-
-    pursuer / withdrawer: the own-report leaning (pursue - withdraw, or the reverse) is at
-    least ROLE_CONTRAST and the role itself reaches ROLE_LEVEL. hopes_intuited: "I hope my
-    partner will know what I need without my saying it" (cause:role_conditioning item) at or
-    above CAUSE_LEVEL. fact_sharer: learned to keep feelings in (cause:learned_avoidance) at
-    or above CAUSE_LEVEL.
-    """
-    roles: set[str] = set()
-    p, w = signals.get("role:pursuer"), signals.get("role:withdrawer")
-    if p is not None and w is not None:
-        if p >= ROLE_LEVEL and p - w >= ROLE_CONTRAST:
-            roles.add("pursuer")
-        if w >= ROLE_LEVEL and w - p >= ROLE_CONTRAST:
-            roles.add("withdrawer")
-    if (signals.get("cause:role_conditioning") or 0) >= CAUSE_LEVEL:
-        roles.add("hopes_intuited")
-    if (signals.get("cause:learned_avoidance") or 0) >= CAUSE_LEVEL:
-        roles.add("fact_sharer")
-    return roles
-
-
-def concept_signals(signals: Mapping[str, float]) -> dict[str, float]:
-    """Only the keys that are concept references (kind:id with a concept kind)."""
-    return {k: v for k, v in signals.items() if k.partition(":")[0] in PLAN_KINDS}
+# Of the care-channel pattern both partners read only this (each channel is one question).
+SHARED_CARE_KEYS = ("mismatch", "wording", "learn")
+# Couple signals that rest on single questions (one per care channel): never in to_dict().
+ITEM_LEVEL_SIGNALS = frozenset({"pattern:care_channel_mismatch"})
 
 
 def _r(x: float | None) -> float | None:
@@ -170,14 +147,11 @@ class IndividualInsight:
     missing: list[dict]
     signals: dict[str, float]
     cause_sources: dict[str, str] = field(default_factory=dict)  # cause id -> measured|derived
+    # cause id -> (questions answered, questions in its scale), for measured causes
+    cause_basis: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def area_strain(self, area: str) -> float | None:
         return self.signals.get(f"area:{area}")
-
-    def plan_input(self, partner: str = "a") -> tuple[dict[str, float], dict[str, set[str]]]:
-        """``(signals, roles)`` for the plan generator's solo plan (concept refs only)."""
-        roles = roles_from_signals(self.signals)
-        return concept_signals(self.signals), ({partner: roles} if roles else {})
 
     def to_dict(self) -> dict:
         """The owner's full view."""
@@ -198,15 +172,24 @@ class IndividualInsight:
             "thresholds": thresholds(),
         }
 
+    def shares_cause(self, cause_id: str) -> bool:
+        """May the partner see this cause? Only a measured one, from a scale of at least
+        SHARED_MIN_ITEMS questions with at least SHARED_MIN_ANSWERED answered. Derived causes
+        (read from single signs) and two-question scales (mental health, learned avoidance)
+        stay on the owner's own page."""
+        if self.cause_sources.get(cause_id) != "measured":
+            return False
+        answered, items = self.cause_basis.get(cause_id, (0, 0))
+        return items >= SHARED_MIN_ITEMS and answered >= SHARED_MIN_ANSWERED
+
     def shared_view(self) -> dict:
-        """What the partner may see: scale-level scores only (no signs, care or help detail)."""
+        """What the partner may see: scale-level scores only (no signs, care or help detail,
+        no cause that could rest on one answer; see shares_cause)."""
         return {
             "note": NOTE,
             "completed": list(self.completed),
             "areas": self.areas,
-            "likely_causes": [
-                c for c in self.likely_causes if self.cause_sources.get(c["id"]) == "measured"
-            ],
+            "likely_causes": [c for c in self.likely_causes if self.shares_cause(c["id"])],
             "strengths": [s for s in self.strengths if s["kind"] in ("area", "outcome")],
             "tension": self.tension,
             "attachment": self.attachment,
@@ -317,6 +300,7 @@ def individual_insight(
 
     # derived causes (only when no construct measured them)
     cause_sources = {cid: "measured" for cid in cause_scores}
+    cause_basis = {cid: (score.n_answered, score.n_items) for cid, score in cause_scores.items()}
     for cause, refs in DERIVED_CAUSES.items():
         key = f"cause:{cause}"
         if key in signals:
@@ -517,6 +501,7 @@ def individual_insight(
         missing=missing,
         signals=signals,
         cause_sources=cause_sources,
+        cause_basis=cause_basis,
     )
 
 
@@ -562,32 +547,11 @@ class CoupleInsight:
     patterns: list[str]
     missing: list[str]
     signals: dict[str, float]
-    partner_signals: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
-
-    def plan_input(self) -> tuple[dict[str, float], dict[str, set[str]]]:
-        """``(signals, roles)`` for the plan generator's couple plan.
-
-        For each concept reference either partner has: the stronger of the two values, and
-        ``agree:<ref>`` = the weaker one (the plan reads >= 0.5 as "you both said"). Pattern
-        strengths come from this couple view. Roles per partner key ("a", "b") from each
-        one's own answers (roles_from_signals).
-        """
-        out: dict[str, float] = {}
-        mine = [concept_signals(self.partner_signals.get(p, {})) for p in PARTNERS]
-        for ref in sorted(set(mine[0]) | set(mine[1])):
-            values = [m[ref] for m in mine if ref in m]
-            if ref.startswith("pattern:"):
-                continue
-            out[ref] = max(values)
-            if len(values) == 2:
-                out[f"agree:{ref}"] = min(values)
-        out.update(
-            concept_signals({k: v for k, v in self.signals.items() if k.startswith("pattern:")})
-        )
-        roles = {p: roles_from_signals(self.partner_signals.get(p, {})) for p in PARTNERS}
-        return out, {p: r for p, r in roles.items() if r}
 
     def to_dict(self) -> dict:
+        """What both partners read (couple page, API, report, therapist). Care channels are
+        one question each: only whether the pattern is listed, never a channel or its
+        strength (care_channels itself keeps the detail for tests and nothing else)."""
         return {
             "note": COUPLE_NOTE,
             "missing": list(self.missing),
@@ -597,10 +561,12 @@ class CoupleInsight:
             "shared_concerns": self.shared_concerns,
             "pursue_withdraw": self.pursue_withdraw,
             "anxious_avoidant": self.anxious_avoidant,
-            "care_channels": self.care_channels,
+            "care_channels": {k: self.care_channels.get(k) for k in SHARED_CARE_KEYS},
             "mutual_avoidance": self.mutual_avoidance,
             "shared_strengths": self.shared_strengths,
-            "signals": {k: _r(v) for k, v in sorted(self.signals.items())},
+            "signals": {
+                k: _r(v) for k, v in sorted(self.signals.items()) if k not in ITEM_LEVEL_SIGNALS
+            },
             "thresholds": thresholds(),
         }
 
@@ -882,16 +848,8 @@ def couple_insight(ins_a: IndividualInsight, ins_b: IndividualInsight) -> Couple
         signals["pattern:care_channel_mismatch"] = max(d["strength"] or 0.0 for d in directions)
     if care["mismatch"]:
         patterns.append("care_channel_mismatch")
-    guesses = [care["a_guess_of_b"], care["b_guess_of_a"]]
-    if all(g is not None and g["hit"] for g in guesses):
-        strengths.append(
-            {
-                "kind": "care",
-                "id": "care_guessed",
-                "title": "Knowing how the other likes to be cared for",
-                "wording": "You each have a good sense of how the other most likes to receive care.",
-            }
-        )
+    # No "you each know how the other likes care" strength: it would tell each partner
+    # whether their guess matched the other's top channel, which is one answer.
 
     # mutual avoidance (both keep the peace by keeping quiet)
     ca = {p: ins[p].signals.get("cause:conflict_avoidance") for p in PARTNERS}
@@ -933,5 +891,4 @@ def couple_insight(ins_a: IndividualInsight, ins_b: IndividualInsight) -> Couple
         patterns=patterns,
         missing=missing,
         signals=signals,
-        partner_signals={p: dict(ins[p].signals) for p in PARTNERS},
     )
