@@ -215,3 +215,38 @@ def test_never_raises_and_only_known_reasons(scores, checkins, escalations):
     assert [r.id for r in reasons] == [
         rid for rid in REASON_ORDER if rid in {r.id for r in reasons}
     ]
+
+
+# --- safety mode and crisis lines (issue 14, part 4) -------------------------------------------
+
+
+def test_in_safety_mode_no_reason_recommends_couples_therapy():
+    from reattune.domain.safety.help_rules import REASON_ORDER, SOLO_REASON_TEXTS
+
+    assert set(SOLO_REASON_TEXTS) == set(REASON_ORDER)
+    for text in SOLO_REASON_TEXTS.values():
+        assert "couples" not in text.lower() and "together" not in text.lower()
+        assert "each other" not in text.lower()
+    scores = dict.fromkeys(
+        ("stopped_trying", "escalating_conflict", "hopelessness", "spill_over", "past_in_the_way"),
+        4.5,
+    )
+    solo = help_reasons(scores, couples_therapy=False)
+    assert [r.text for r in solo] == [SOLO_REASON_TEXTS[r.id] for r in solo]
+    assert any("couples therapist" in r.text for r in help_reasons(scores))
+
+
+def test_hopelessness_comes_with_the_crisis_lines():
+    reasons = help_reasons({"hopelessness": 4.5, "spill_over": 4.5})
+    assert {r.id: r.lines for r in reasons} == {"hopelessness": "crisis", "spill_over": None}
+
+
+def test_escalation_from_a_time_out_series():
+    import datetime as dt
+
+    today = dt.date(2026, 12, 6)
+    days = [today - dt.timedelta(days=i) for i in range(28)]
+    six = [(d, i % 2 == 0 and i < 12) for i, d in enumerate(days)]
+    assert [r.id for r in help_reasons(escalation_series=six, today=today)] == ["escalation"]
+    few = [(d, i in (1, 5, 9)) for i, d in enumerate(days)]
+    assert help_reasons(escalation_series=few, today=today) == []
