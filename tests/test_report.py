@@ -5,6 +5,7 @@ content, and for the absence of anything private of either partner: journal entr
 text, item answers, safety-screen and crisis content.
 """
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -37,6 +38,10 @@ def pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
+
+
+def _no_csrf(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
 
 def item_texts(instrument_ids) -> list[str]:
@@ -135,6 +140,52 @@ class ContentTests(ReportWorld):
         self.assertContains(page, "What you have practised")
         self.assertNotContains(page, "alexmarker")
         self.assertNotContains(page, "sammarker")
+
+    def test_the_plan_is_the_viewers_own_view_and_the_partners_safety_never_shows(self):
+        import tests.test_care_screen as screen
+
+        self.include("alex", "sam")
+        sam_before = self.client_for("sam").get("/report/").content.decode()
+        alex_before = build.build(self.alex, self.space).plan
+        response = self.client_for("alex").post("/care/safety/", screen.POSITIVE)
+        self.assertEqual(response.status_code, 302)
+        alex = screen.fresh(self.alex)
+        alex_after = build.build(alex, self.space).plan
+        # Alex's own report shows the plan as Alex's plan page does: safety first, the
+        # practices for two resting.
+        self.assertNotEqual(alex_before["weeks"], alex_after["weeks"])
+        focus = [title for week in alex_after["weeks"] for title in week["focus"]]
+        self.assertTrue(any(title.endswith("(resting for now)") for title in focus))
+        self.assertFalse(
+            any("(resting for now)" in t for w in alex_before["weeks"] for t in w["focus"])
+        )
+        # Sam's report is the same, byte for byte (after the form's CSRF token).
+        sam_after = self.client_for("sam").get("/report/").content.decode()
+        self.assertEqual(_no_csrf(sam_before), _no_csrf(sam_after))
+
+    def test_a_cause_that_can_rest_on_one_answer_is_not_in_the_partners_section(self):
+        from reattune.assessments.models import Answer, Response
+
+        # Sam's "what's behind it": only the mental-health questions at the top.
+        response = Response.objects.get(author=self.sam, instrument_id="whats_behind_it")
+        instrument = catalog().latest("whats_behind_it")
+        for item in instrument.items:
+            scale = instrument.scales[item.scale]
+            top = item.construct == "mental_health"
+            value = (scale.max if not item.reverse else scale.min) if top else scale.min
+            if item.reverse and not top:
+                value = scale.max
+            Answer.objects.filter(response=response, item_id=item.id).update(value=value)
+        from reattune.assessments.results import insight_for
+
+        own = {c["id"] for c in insight_for(self.sam)[0].likely_causes}
+        self.assertIn("mental_health", own)  # on Sam's own results page
+        self.include("alex", "sam")
+        report = build.build(self.alex, self.space)
+        sam = next(p for p in report.people if p.name == "Sam")
+        self.assertNotIn("mental_health", {c["id"] for c in sam.insight["likely_causes"]})
+        page = self.client_for("alex").get("/report/").content.decode()
+        self.assertNotIn("What may be behind it, for Sam", page)
 
     def test_someone_alone_in_a_space_gets_a_page(self):
         self.assertEqual(self.client_for("casey").get("/report/").status_code, 200)

@@ -7,8 +7,10 @@ Privacy rules (docs/privacy.md, "The report"):
   means no. The couple part (patterns between you) needs both partners' yes, because it is
   computed from both people's answers.
 - Only scale-level results go in: the same data the partner already sees in the couple view
-  (IndividualInsight.shared_view). Never item answers (shared or not), signs, help or safety
-  screen results, crisis checks, journal entries, or any text written in a ritual.
+  (IndividualInsight.shared_view, CoupleInsight.to_dict). Never item answers (shared or
+  not), signs, care channels, causes that can rest on one answer, help or safety screen
+  results, crisis checks, journal entries, or any text written in a ritual.
+- The plan is the viewer's own view of it (their own safety mode, never the partner's).
 - The partner's daily ratings are read through the reveal rule (progress.connection_data),
   exactly as on the progress page.
 
@@ -230,7 +232,13 @@ def _trends(report: Report, user, space) -> None:
 
 
 def _plan(report: Report, user, space) -> None:
-    """The plan they are following: the couple plan, or the viewer's own if included."""
+    """The plan they are following: the couple plan, or the viewer's own if included.
+
+    Shown as the viewer's own plan page shows it (their own safety mode): while it is on,
+    practices to do together rest and practices for them alone come first. Whether the
+    partner is in safety mode never changes this.
+    """
+    from reattune.care.safety import safety_mode
     from reattune.plans.actions import current_plan
     from reattune.plans.models import Plan
     from reattune.plans.views import plan_context
@@ -240,18 +248,22 @@ def _plan(report: Report, user, space) -> None:
         return
     if plan.kind == Plan.Kind.SOLO and not report.me.included:
         return  # a solo plan is the viewer's own private content
-    context = plan_context(plan, report.today)
+    context = plan_context(plan, report.today, safety_mode(user))
     report.plan = {
         "kind": context["kind"],
         "starts_on": plan.starts_on,
         "current_week": context["current_week"],
-        "daily": context["daily"]["title"],
+        "daily": _title(context["daily"]),
         "weeks": [
             {
                 "number": week["number"],
                 "current": week["current"],
-                "focus": [item["title"] for item in week["focus"]],
+                "focus": [_title(item) for item in week["focus"]],
             }
             for week in context["weeks"]
         ],
     }
+
+
+def _title(item: dict) -> str:
+    return f"{item['title']} (resting for now)" if item.get("resting") else item["title"]
