@@ -26,7 +26,7 @@ from reattune.core.decorators import signed_in_required
 PENDING_INVITE = "pending_invite"
 INVITE_SIGNUP_USED = "invite_signup_used"
 PENDING_LIFETIME = 24 * 3600  # to sign up or log in after opening the link
-NEW_TOKEN = "new_token"  # noqa: S105 (a slot name, not a secret)
+NEW_TOKEN = "new_token"  # noqa: S105  # nosec B105: a session slot name, not a secret
 NEW_TOKEN_LIFETIME = 10 * 60  # shown once on the next page; gone after that anyway
 
 
