@@ -443,6 +443,7 @@ def test_validate_all_lexicons_names_the_broken_file(tmp_path):
         ("rules: [\n", "line 2, column 1", "YAML syntax error"),
         ("", "(file)", "file is empty"),
         ("language: xx\n", "(top)", "required property"),
+        ("language: en\nlanguage: en\n", "line 2", "duplicate key 'language'"),
     ],
 )
 def test_unreadable_lexicon_files_are_named(tmp_path, content, field, problem):
