@@ -178,11 +178,14 @@ class ScreenedPersonTests(BaseTestCase):
         self.assertIn('data-resting="therapist_invite"', page)
         self.assertIn('id="individual"', page)
         self.assertNotIn('id="kind-couples_therapy"', page)
+        self.assertIn("look for someone who sees you on your own", page)
+        self.assertNotIn("You can go together", page)
         alex.post("/care/therapist/invite/")
         self.assertFalse(TherapistInvite.objects.exists())
         sam_page = self.client_for("sam").get("/care/").content.decode()
         self.assertIn("Make a link for our therapist", sam_page)
         self.assertIn('id="kind-couples_therapy"', sam_page)
+        self.assertIn("You can go together", sam_page)
 
     def test_the_help_card_recommends_no_couples_therapy_and_hopelessness_has_crisis_lines(self):
         fill(self.alex, "time_for_help", 0.9)
