@@ -233,3 +233,16 @@ class ScreenedPersonTests(BaseTestCase):
         alex.post("/care/safety/", negative)
         self.assertFalse(safety_mode(fresh(self.alex)))
         self.assertNotIn("data-resting", alex.get("/rituals/agreements/").content.decode())
+
+    def test_agreeing_to_a_therapist_the_partner_invited_rests_too(self):
+        from reattune.care.models import TherapistConsent
+        from tests.test_care_access import grant_for, make_therapist
+
+        grant = grant_for(self.sam, make_therapist("therapist_rest"))
+        alex = self.screen()
+        page = alex.get("/care/").content.decode()
+        self.assertIn("Agreeing to a couples therapist is resting for you", page)
+        self.assertNotIn(f'action="/care/therapist/{grant.pk}/consent/"', page)
+        self.assertIn(f'action="/care/therapist/{grant.pk}/revoke/"', page)  # can still stop it
+        alex.post(f"/care/therapist/{grant.pk}/consent/", {"share_journal": "yes"})
+        self.assertFalse(TherapistConsent.objects.filter(grant=grant, partner=self.alex).exists())

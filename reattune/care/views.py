@@ -11,7 +11,7 @@ from reattune.accounts.views import PENDING_LIFETIME, has_pending_invite
 from reattune.care import actions, help, safety, support
 from reattune.care.decorators import therapist_required
 from reattune.care.forms import ScreenForm
-from reattune.care.models import SafetyScreen, TherapistGrant, TherapistInvite
+from reattune.care.models import SafetyScreen, TherapistConsent, TherapistGrant, TherapistInvite
 from reattune.care.therapist import couple_summary
 from reattune.core import access
 from reattune.core.decorators import partner_required
@@ -238,6 +238,13 @@ def therapist_invite_revoke(request):
 @partner_required
 @require_POST
 def therapist_consent(request, grant_id):
+    if (
+        safety.rests(request.user, "therapist_invite")
+        and not TherapistConsent.objects.filter(grant_id=grant_id, partner=request.user).exists()
+    ):
+        # A new agreement to couples therapy rests for this person (their safety mode only).
+        messages.info(request, "Agreeing to a couples therapist is resting for you for now.")
+        return redirect(reverse("care") + "#therapist")
     share = request.POST.get("share_journal") == "yes"
     if actions.do_consent(request.user, grant_id, share) is None:
         raise Http404
