@@ -7,23 +7,41 @@ database file alone. A sealed slot holds the value encrypted with the app's encr
 expired, or that no current key opens, reads as empty and is dropped.
 
 `take` empties the slot as it reads it: for what is shown once (a new token).
+
+A sealed value is bound to its slot name and to a random binding kept in the same session (it
+survives the key change at log-in): a value copied into another slot or another session's row
+reads as empty there.
 """
 
 import json
+import secrets
 import time
 
 from reattune.core import crypto
 
 PREFIX = "sealed:"
+BINDING = "sealed_binding"
 
 
 def _now() -> float:
     return time.time()
 
 
+def _binding(request, create: bool) -> str | None:
+    value = request.session.get(BINDING)
+    if isinstance(value, str) and value:
+        return value
+    if not create:
+        return None
+    value = secrets.token_urlsafe(16)
+    request.session[BINDING] = value
+    return value
+
+
 def seal(request, name: str, value: str, seconds: int) -> None:
-    payload = json.dumps({"v": value, "until": int(_now()) + int(seconds)})
-    request.session[PREFIX + name] = crypto.encrypt(payload)
+    payload = {"v": value, "until": int(_now()) + int(seconds), "slot": name}
+    payload["bind"] = _binding(request, create=True)
+    request.session[PREFIX + name] = crypto.encrypt(json.dumps(payload))
 
 
 def peek(request, name: str) -> str | None:
@@ -31,8 +49,16 @@ def peek(request, name: str) -> str | None:
     if not stored:
         return None
     try:
+        if not isinstance(stored, str):
+            raise TypeError("not a sealed value")
         payload = json.loads(crypto.decrypt(stored, where="a sealed session value"))
-        if int(payload["until"]) >= _now() and isinstance(payload["v"], str):
+        if (
+            isinstance(payload, dict)
+            and isinstance(payload.get("v"), str)
+            and int(payload["until"]) >= _now()
+            and payload.get("slot") == name
+            and payload.get("bind") == _binding(request, create=False)
+        ):
             return payload["v"]
     except (crypto.DecryptionFailed, ValueError, KeyError, TypeError):
         pass

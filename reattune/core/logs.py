@@ -59,7 +59,16 @@ class RedactingFilter(logging.Filter):
         if hasattr(record, "request"):
             request = record.request
             record.request = None
-            record.path = redact_path(getattr(request, "path", ""))
+            path = getattr(request, "path", "")
+            record.path = redact_path(path)
+            if record.exc_info and is_private_path(path):
+                # A traceback names the view and its module, and so which private page was
+                # opened: keep only the exception's type.
+                exc_type = record.exc_info[0]
+                record.exc_info = None
+                record.exc_text = None
+                record.msg = f"{record.msg} ({getattr(exc_type, '__name__', 'error')}; "
+                record.msg += "traceback withheld on a private page)"
         if record.args:
             try:
                 record.msg = record.msg % record.args
