@@ -24,6 +24,7 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
+from reattune.domain.plan import load_practices
 from tests.browser import http_get, unique_email
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_foundation import follow, log_in, nav, path_of, sign_up, visit
@@ -115,7 +116,13 @@ def test_the_demo_couple_reads_this_weeks_plan_with_reasons(new_context, demo_ac
         expect(this_week).to_contain_text("Going a little deeper:")
         every_day = page.locator("#every-day")
         expect(every_day.get_by_role("link", name="The daily check-in")).to_be_visible()
-        expect(every_day).to_contain_text("(about 15 minutes). Because")
+        # The daily check-in gives a reason ("Because ...") only when an area it touches
+        # feels strained; otherwise it says what the practice invites the two of them to do.
+        invitation = load_practices()["daily_checkin"].invitation_for(solo=False)
+        said = every_day.inner_text().split("(about 15 minutes).", 1)[1].strip()
+        assert said.startswith("Because ") or said.startswith(
+            invitation[:1].upper() + invitation[1:]
+        ), said
         # The current week is open among the six; the others are folded away.
         weeks = page.locator("#weeks details")
         expect(weeks).to_have_count(6)
