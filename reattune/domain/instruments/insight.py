@@ -149,6 +149,8 @@ class IndividualInsight:
     cause_sources: dict[str, str] = field(default_factory=dict)  # cause id -> measured|derived
     # cause id -> (questions answered, questions in its scale), for measured causes
     cause_basis: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # the likely causes the partner may see (shared_view), chosen among shareable ones
+    shared_causes: list[dict] = field(default_factory=list)
 
     def area_strain(self, area: str) -> float | None:
         return self.signals.get(f"area:{area}")
@@ -173,14 +175,8 @@ class IndividualInsight:
         }
 
     def shares_cause(self, cause_id: str) -> bool:
-        """May the partner see this cause? Only a measured one, from a scale of at least
-        SHARED_MIN_ITEMS questions with at least SHARED_MIN_ANSWERED answered. Derived causes
-        (read from single signs) and two-question scales (mental health, learned avoidance)
-        stay on the owner's own page."""
-        if self.cause_sources.get(cause_id) != "measured":
-            return False
-        answered, items = self.cause_basis.get(cause_id, (0, 0))
-        return items >= SHARED_MIN_ITEMS and answered >= SHARED_MIN_ANSWERED
+        """May the partner see this cause? See _shares_cause."""
+        return _shares_cause(cause_id, self.cause_sources, self.cause_basis)
 
     def shared_view(self) -> dict:
         """What the partner may see: scale-level scores only (no signs, care or help detail,
@@ -189,12 +185,25 @@ class IndividualInsight:
             "note": NOTE,
             "completed": list(self.completed),
             "areas": self.areas,
-            "likely_causes": [c for c in self.likely_causes if self.shares_cause(c["id"])],
+            "likely_causes": self.shared_causes,
             "strengths": [s for s in self.strengths if s["kind"] in ("area", "outcome")],
             "tension": self.tension,
             "attachment": self.attachment,
             "closeness": self.closeness,
         }
+
+
+def _shares_cause(
+    cause_id: str, sources: Mapping[str, str], basis: Mapping[str, tuple[int, int]]
+) -> bool:
+    """May the partner see this cause? Only a measured one, from a scale of at least
+    SHARED_MIN_ITEMS questions with at least SHARED_MIN_ANSWERED answered. Derived causes
+    (read from single signs) and two-question scales (mental health, learned avoidance) stay
+    on the owner's own page."""
+    if sources.get(cause_id) != "measured":
+        return False
+    answered, items = basis.get(cause_id, (0, 0))
+    return items >= SHARED_MIN_ITEMS and answered >= SHARED_MIN_ANSWERED
 
 
 def thresholds() -> dict:
@@ -366,13 +375,13 @@ def individual_insight(
         if key.startswith("cause:") and v >= CAUSE_LEVEL and key.partition(":")[2] in cause_order
     ]
     cause_values.sort(key=lambda kv: (-kv[1], cause_order[kv[0]]))
-    likely_causes = []
-    for cause_id, value in cause_values[:MAX_CAUSES]:
+    cause_rows = []
+    for cause_id, value in cause_values:
         concept = concepts.get("cause", cause_id)
         entry = _learn(learn, f"cause:{cause_id}")
         score = cause_scores.get(cause_id)
         practices = list(entry.try_practices) if entry else []
-        likely_causes.append(
+        cause_rows.append(
             {
                 "id": cause_id,
                 "ref": f"cause:{cause_id}",
@@ -391,6 +400,12 @@ def individual_insight(
                 "learn": f"cause:{cause_id}",
             }
         )
+    likely_causes = cause_rows[:MAX_CAUSES]
+    # The partner's list is chosen among the shareable causes only: a hidden cause must not
+    # push a shared one out of the top MAX_CAUSES (that would show its answers).
+    shared_causes = [
+        row for row in cause_rows if _shares_cause(row["id"], cause_sources, cause_basis)
+    ][:MAX_CAUSES]
 
     # strengths
     strengths = []
@@ -502,6 +517,7 @@ def individual_insight(
         signals=signals,
         cause_sources=cause_sources,
         cause_basis=cause_basis,
+        shared_causes=shared_causes,
     )
 
 
