@@ -9,8 +9,6 @@ Each test FAILS if the attack works.
 
 import re
 
-import pytest
-
 from reattune.care.actions import do_save_screen, do_set_country
 from reattune.care.support import support_for
 from reattune.couples.models import Space
@@ -135,12 +133,6 @@ class PartnerSupportAttack(BaseTestCase):
 
 
 class SafetyModeAnswersAttack(BaseTestCase):
-    @pytest.mark.xfail(
-        strict=True,
-        reason="FINDING: a check-in made in safety mode leaves its resting required prompts as "
-        'empty strings in the partner\'s API answers ("challenging_part": ""), a state no '
-        "one outside safety mode can produce, so sam's client can tell alex is in safety mode",
-    )
     def test_an_entry_made_in_safety_mode_does_not_betray_it_to_sam(self):
         self.assertEqual(self.client_for("alex").post("/care/safety/", POSITIVE).status_code, 302)
         data = form_data("daily", "alex")

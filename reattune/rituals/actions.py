@@ -209,7 +209,33 @@ def _stored_values(kind: Kind, current, values: dict, private: set, now) -> dict
             stored[pid] = sharing.empty_value(pid)
     stored["private_answers"] = json.dumps(kept, ensure_ascii=False)
     stored["answer_times"] = sharing.next_times(kind, current, values, private, now)
+    # What the partner may read after this save: its history, and the partner-facing version
+    # and time, which move only when that changes (a change to a private answer alone leaves
+    # them as they were).
+    visible = sharing.visible_values(kind, stored, private)
+    stored["shared_history"] = sharing.next_history(kind, current, visible, now)
+    if current is None:
+        stored["shared_version"], stored["shared_updated_at"] = 1, now
+    elif sharing.shared_values(kind, current) != visible:
+        stored["shared_version"], stored["shared_updated_at"] = current.shared_version + 1, now
     return stored
+
+
+def _keep_resting(kind: Kind, current, values: dict, private: set, resting) -> set:
+    """A prompt resting for its author is not in their form: sent empty, its stored answer
+    stays as it was, kept private or shared as before (nothing is lost or shared by it)."""
+    kept = current.kept_private()
+    private = set(private)
+    for prompt in kind.answer_prompts():
+        pid = prompt["id"]
+        if pid not in resting or not sharing.is_empty(prompt, values.get(pid)):
+            continue
+        values[pid] = current.own_value(pid)
+        if pid in kept:
+            private.add(pid)
+        else:
+            private.discard(pid)
+    return private
 
 
 def new_row_values(kind: Kind, values: dict, private=(), now=None) -> dict:
@@ -272,7 +298,8 @@ def do_update(kind: Kind, entry, answers: dict, expected_version: int | None = N
     alone (None keeps the set as it is)."""
     space = Space.objects.get(pk=entry.space_id)
     check_open(kind, space, getattr(entry, kind.period_field))
-    values = clean_answers(kind, answers, resting_prompt_ids(kind, entry.author))
+    resting = resting_prompt_ids(kind, entry.author)
+    values = clean_answers(kind, answers, resting)
     current = (
         kind.model.objects.select_for_update()
         .filter(pk=entry.pk, author_id=entry.author_id)
@@ -281,6 +308,7 @@ def do_update(kind: Kind, entry, answers: dict, expected_version: int | None = N
     if current is None or (expected_version is not None and current.version != expected_version):
         raise EditConflict()
     private = set(current.kept_private()) if private is None else clean_private(kind, private)
+    private = _keep_resting(kind, current, values, private, resting)
     now = timezone.now()
     stored = _stored_values(kind, current, values, private, now)
     # The version read above must still be the row's: a concurrent edit answers 409.
@@ -292,9 +320,24 @@ def do_update(kind: Kind, entry, answers: dict, expected_version: int | None = N
     return entry
 
 
+class StaleChoice(RitualError):
+    def __init__(self):
+        super().__init__(
+            "Nothing was shared: your answers changed in another window after this page was "
+            "opened. Here they are as they are saved now; look them over and save again.",
+            status=409,
+            code="conflict",
+        )
+
+
 @transaction.atomic
-def do_share_answers(kind: Kind, entry, pids) -> list[str]:
-    """Share answers the author kept private, as they are written; returns the ids shared."""
+def do_share_answers(kind: Kind, entry, pids, expected_version: int | None) -> list[str]:
+    """Share answers the author kept private, as they are written; returns the ids shared.
+
+    `expected_version` is the entry's version when the author was shown the answers: if the
+    entry changed since (another window), nothing is shared and StaleChoice (409) is raised,
+    so a page left open never shares words the author did not see there. None: 409 too.
+    """
     space = Space.objects.get(pk=entry.space_id)
     check_open(kind, space, getattr(entry, kind.period_field))
     current = (
@@ -304,6 +347,8 @@ def do_share_answers(kind: Kind, entry, pids) -> list[str]:
     )
     if current is None:
         raise EditConflict()
+    if expected_version is None or current.version != expected_version:
+        raise StaleChoice()
     kept = current.kept_private()
     shared = [pid for pid in sharing.private_prompt_ids(kind) if pid in kept and pid in pids]
     if not shared:

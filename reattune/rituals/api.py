@@ -106,11 +106,20 @@ class RitualEntryOut(DropEmptySupport):
     mine: bool
     author_name: str
     answers: dict[str, Any] = Field(
-        ..., description="On your partner's entry, the answers they keep private are left out."
+        ...,
+        description="On your partner's entry, the answers they keep private are left out "
+        "(and so is any answer they were not asked this time).",
     )
     created_at: datetime
-    updated_at: datetime
-    version: int
+    updated_at: datetime = Field(
+        ...,
+        description="On your partner's entry: when an answer you can read last changed.",
+    )
+    version: int = Field(
+        ...,
+        description="Send it back on PUT. On your partner's entry it counts only changes to "
+        "answers you can read.",
+    )
     private_fields: list[str] = Field(
         default_factory=list,
         description="Your answers kept for you alone (always empty on your partner's entry).",
@@ -164,8 +173,9 @@ def _entry_out(kind: Kind, entry, user, request=None, reader_since=None):
         "author_name": entry.author.display_name,
         "answers": answers,
         "created_at": entry.created_at,
-        "updated_at": entry.updated_at,
-        "version": entry.version,
+        # The partner's view moves only with what they may read (sharing.partner_version).
+        "updated_at": entry.updated_at if mine else sharing.partner_version(entry)[1],
+        "version": entry.version if mine else sharing.partner_version(entry)[0],
         "private_fields": sorted(entry.kept_private()) if mine else [],
         "edited_after_reveal": []
         if mine

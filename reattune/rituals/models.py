@@ -53,9 +53,28 @@ class RitualEntry(SharedContent):
     # when the partner could first read it, so an answer changed after it was revealed is
     # marked for the partner. No text, only times.
     answer_times = models.JSONField(default=dict, blank=True)
+    # What the partner reads of this entry moves on its own: `shared_version` and
+    # `shared_updated_at` change only when an answer the partner may read changes (so a change
+    # to an answer kept private leaves no trace for them); the partner's API and export show
+    # these in place of version and updated_at.
+    shared_version = models.PositiveIntegerField(default=1)
+    shared_updated_at = models.DateTimeField(default=timezone.now)
+    # {prompt id: [[iso time, digest of what the partner could read, or null while they could
+    # not read it], ...]}: when each answer's shared value changed, as digests, encrypted, so
+    # the "edited after it was shared with you" mark compares what the partner can read now
+    # with what they could first read (sharing.edited_after_reveal). "{}" on rows made before
+    # it existed: those use answer_times alone.
+    shared_history = EncryptedTextField(default="{}")
 
     class Meta:
         abstract = True
+
+    def history(self) -> dict[str, list]:
+        try:
+            data = json.loads(self.shared_history or "{}")
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
 
     def kept_private(self) -> dict[str, str]:
         """{prompt id: value} of the answers only the author can read."""

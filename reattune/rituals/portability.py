@@ -163,6 +163,10 @@ def export_user(user) -> dict[str, list[dict]]:
                     "updated_at": entry.updated_at,
                     "version": entry.version,
                 }
+                if owner == OWNER_PARTNER and _has_private(entry):
+                    # What the partner shares moves these, nothing they keep to themselves.
+                    row["version"] = entry.shared_version
+                    row["updated_at"] = entry.shared_updated_at
                 # The author's own rows carry every answer, the ones kept private too (marked
                 # in kept_private); the partner's carry only what they share (the shared
                 # columns: an answer kept private is never in them).
@@ -290,6 +294,7 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
             extra = {"day_index": period.toordinal()} if key == "daily" else {}
             if private:
                 extra["private_answers"] = json.dumps(kept, ensure_ascii=False)
+                extra["shared_version"], extra["shared_updated_at"] = version, updated_at
             pending.append(
                 model(
                     author=user,

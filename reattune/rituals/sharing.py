@@ -10,9 +10,15 @@
 - The partner who reads a revealed answer with crisis language gets guidance on how to respond
   and the help lines of their own country (care.support, context "partner"); nothing else of
   the author's care data.
-- An answer changed after the partner could first read it is marked for the partner.
+- An answer whose value differs from the one the partner could first read is marked for the
+  partner. The partner's version and updated time of an entry move only when something they
+  may read changes (shared_version, shared_updated_at).
+- A required answer left empty (a prompt resting for its author in safety mode) is left out of
+  what the partner reads, exactly like an answer kept private.
 """
 
+import hashlib
+import json
 from datetime import datetime
 
 from django.utils.dateparse import parse_datetime
@@ -68,10 +74,48 @@ def own_values(kind: Kind, entry) -> dict:
     return {p["id"]: entry.own_value(p["id"]) for p in kind.answer_prompts()}
 
 
+def visible_values(kind: Kind, columns: dict, kept) -> dict:
+    """{prompt id: value} the partner may read of an entry whose shared columns hold
+    `columns`, with the answers in `kept` kept private.
+
+    Left out, the same way: the answers kept private, and a required answer that is empty,
+    which only a prompt resting for its author (safety mode, actions.resting_prompt_ids) can
+    leave so. The partner cannot tell one from the other, nor either from an answer that was
+    never asked.
+    """
+    shown = {}
+    for prompt in kind.answer_prompts():
+        pid = prompt["id"]
+        if pid in kept:
+            continue
+        value = columns.get(pid)
+        if prompt.get("required") and is_empty(prompt, value):
+            continue
+        shown[pid] = value
+    return shown
+
+
+def is_empty(prompt, value) -> bool:
+    """Whether a stored written answer says nothing (scales always hold a number)."""
+    if prompt["kind"] == "scale":
+        return False
+    if prompt["kind"] == "feelings":
+        from reattune.rituals.models import words_of
+
+        return not words_of(value)
+    return not str(value or "").strip()
+
+
 def shared_values(kind: Kind, entry) -> dict:
-    """{prompt id: value} the partner may read: the private answers are left out."""
-    kept = entry.kept_private()
-    return {p["id"]: getattr(entry, p["id"]) for p in kind.answer_prompts() if p["id"] not in kept}
+    """{prompt id: value} the partner may read (visible_values of the entry)."""
+    columns = {p["id"]: getattr(entry, p["id"]) for p in kind.answer_prompts()}
+    return visible_values(kind, columns, entry.kept_private())
+
+
+def partner_version(entry) -> tuple[int, object]:
+    """(version, updated_at) of `entry` as its partner sees them: they move only when an
+    answer the partner may read changes."""
+    return entry.shared_version, entry.shared_updated_at
 
 
 # --- answer times: the "changed after you could read it" mark --------------------------------
@@ -111,14 +155,86 @@ def next_times(kind: Kind, current, values: dict, private: set, now: datetime) -
     return times
 
 
+def digest(value) -> str:
+    """A short digest of a shared value, kept only in the encrypted shared_history."""
+    return hashlib.sha256(str(value).encode()).hexdigest()[:32]
+
+
+MAX_HISTORY = 60  # changes kept per answer; beyond that the oldest go (see edited_after_reveal)
+
+
+def next_history(kind: Kind, current, visible: dict, now: datetime) -> str:
+    """The entry's new shared_history (JSON) once the partner may read `visible`.
+
+    A row made before shared_history existed keeps "{}": its marks come from answer_times.
+    """
+    if current is not None:
+        history = current.history()
+        if not history:
+            return "{}"
+    else:
+        history = {}
+    for prompt in kind.answer_prompts():
+        pid = prompt["id"]
+        events = [e for e in history.get(pid, []) if isinstance(e, list) and len(e) == 2]
+        state = digest(visible[pid]) if pid in visible else None
+        if not events or events[-1][1] != state:
+            events.append([now.isoformat(), state])
+        history[pid] = events[-MAX_HISTORY:]
+    return json.dumps(history, separators=(",", ":"))
+
+
+def _first_readable(events: list, since: datetime):
+    """The digest of the first value the reader could read from `since` on ("unknown" when
+    the history no longer reaches back that far), or None if they could read none."""
+    first_at = _when(events[0][0]) if events else None
+    if first_at is None or first_at > since:
+        return "unknown"
+    at_since, later = None, []
+    for at, value in events:
+        when = _when(at)
+        if when is None:
+            return "unknown"
+        if when <= since:
+            at_since = value
+        else:
+            later.append(value)
+    if at_since is not None:
+        return at_since
+    return next((value for value in later if value is not None), None)
+
+
 def edited_after_reveal(kind: Kind, entry, reader_since: datetime | None) -> list[str]:
-    """Shared answers of `entry` changed after its reader could first read them.
+    """Shared answers of `entry` whose value now differs from the one its reader could first
+    read (an answer first readable now, or changed and changed back, is not marked; nor is
+    anything done while an answer was kept private, unless it changed what the reader reads).
 
     `reader_since` is when the reader's own entry for the period was created (the reveal
     needs both); None means the reader cannot read the entry at all.
     """
     if reader_since is None:
         return []
+    history = entry.history()
+    if not history:
+        return _edited_by_times(kind, entry, reader_since)
+    revealed = max(entry.created_at, reader_since)
+    visible = shared_values(kind, entry)
+    marked = []
+    for p in kind.answer_prompts():
+        pid = p["id"]
+        if pid not in visible:
+            continue
+        events = history.get(pid) or []
+        first = _first_readable(events, revealed)
+        if first is None:
+            continue  # nothing of it was readable before: it is new, not edited
+        if first != digest(visible[pid]):
+            marked.append(pid)
+    return marked
+
+
+def _edited_by_times(kind: Kind, entry, reader_since: datetime) -> list[str]:
+    """edited_after_reveal for rows made before shared_history: by answer_times alone."""
     kept = entry.kept_private()
     revealed = max(entry.created_at, reader_since)
     marked = []

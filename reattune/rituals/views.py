@@ -202,13 +202,64 @@ def _before_sharing(request, kind, space, period, entry, held: list[str]):
         ),
         "form_url": reverse(f"rituals-{kind.key}"),
         "day_url": _period_url(kind, period),
+        "version": entry.version,
     }
+    # The choice is about the answers as shown here: the version goes with it in the form and
+    # in the session (for a form posted without it), so a page left open while the answers
+    # change elsewhere shares nothing (_choice). Only numbers are kept in the session.
+    shown = request.session.get(CHOICE_KEY) or {}
+    shown[kind.key] = [entry.pk, entry.version]
+    request.session[CHOICE_KEY] = shown
     support = support_context(
         request.user, sharing.joined(kind, values, held), request, context="private"
     )
     if support:
         context.update(support)
     return render(request, "rituals/before_sharing.html", context)
+
+
+CHOICE_KEY = "rituals_choice"
+
+
+def _shown_version(request, kind, mine) -> int | None:
+    """The version of `mine` the author saw on the before-sharing page: the form's, else the
+    one this session was last shown for the entry; None if neither."""
+    posted = _int(request.POST.get("version"))
+    if posted is not None:
+        return posted
+    shown = (request.session.get(CHOICE_KEY) or {}).get(kind.key)
+    if isinstance(shown, list) and len(shown) == 2 and shown[0] == mine.pk:
+        return _int(shown[1])
+    return None
+
+
+def _forget_shown(request, kind):
+    shown = request.session.get(CHOICE_KEY)
+    if shown and kind.key in shown:
+        shown.pop(kind.key)
+        request.session[CHOICE_KEY] = shown
+
+
+def _stale_choice(request, kind, space, period, mine, problem):
+    """409: the answers changed after the before-sharing page was shown. Nothing is shared;
+    the form shows the answers as they are saved now (nothing typed is lost: the page held no
+    typing), to look over and save again."""
+    if mine is None:
+        messages.error(request, str(problem))
+        return redirect(f"rituals-{kind.key}")
+    context = _form_context(
+        request,
+        kind,
+        space,
+        period,
+        mine,
+        _values_of(kind, mine),
+        set(mine.kept_private()),
+        version=mine.version,
+        submit_key=uuid.uuid4(),
+        error=str(problem),
+    )
+    return render(request, "rituals/form.html", context, status=problem.status)
 
 
 def _choice(request, kind, space, period, mine):
@@ -223,9 +274,17 @@ def _choice(request, kind, space, period, mine):
         return redirect(f"rituals-{kind.key}")
     pids = [p for p in request.POST.getlist("answer") if p in mine.kept_private()]
     period_url = _period_url(kind, period)
+    expected = _shown_version(request, kind, mine)
+    if choice in ("share", "private"):
+        _forget_shown(request, kind)
+        if expected != mine.version:
+            return _stale_choice(request, kind, space, period, mine, actions.StaleChoice())
     if choice == "share":
         try:
-            shared = actions.do_share_answers(kind, mine, pids)
+            shared = actions.do_share_answers(kind, mine, pids, expected)
+        except actions.StaleChoice as problem:
+            mine = _mine(kind, request.user, space, period)
+            return _stale_choice(request, kind, space, period, mine, problem)
         except actions.RitualError as problem:
             messages.error(request, str(problem))
             return redirect(period_url)
