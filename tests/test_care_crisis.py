@@ -127,3 +127,19 @@ class CrisisApiTests(BaseTestCase):
         self.assertEqual(lines[0]["kind"], "domestic_violence")
         self.assertEqual(data["support"]["kinds"][0], "harm_from_others")
         self.assertNotIn(CRISIS, json.dumps(data["support"]))
+
+
+class OwnBehaviourLinesTests(BaseTestCase):
+    """Someone who writes that they might hurt someone is offered the lines for people worried
+    about their own behaviour (GB has one), first; a partner reading it is not."""
+
+    def test_the_author_gets_the_own_behaviour_lines_first(self):
+        from reattune.care.support import support_for
+
+        self.alex.country = "GB"
+        self.alex.save()
+        support = support_for(self.alex, "I'm scared I'm going to hurt him when he comes home.")
+        self.assertIn("harm_to_others", support["kinds"])
+        self.assertEqual(support["lines"][0]["kind"], "own_behaviour")
+        partner = support_for(self.alex, "I'm scared I'm going to hurt him.", context="partner")
+        self.assertNotIn("own_behaviour", {line["kind"] for line in partner["lines"]})

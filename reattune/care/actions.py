@@ -22,7 +22,7 @@ from reattune.care.models import (
 )
 from reattune.domain.safety.help_rules import DEFAULT_SNOOZE_DAYS
 from reattune.domain.safety.resources import normalise_country
-from reattune.domain.safety.screen import ScreenAnswerError, evaluate_screen, load_screen
+from reattune.domain.safety.screen import evaluate_screen, load_screen
 
 THERAPIST_INVITE_LIFETIME = timedelta(days=7)
 
@@ -52,26 +52,6 @@ def do_set_country(user, code: str) -> str:
 
 
 # --- the safety screen -------------------------------------------------------------------
-
-
-def parse_answers(data) -> dict:
-    """Form values ("0".."3", "yes"/"no", "" for prefer not to say) -> screen answers."""
-    screen = load_screen()
-    answers = {}
-    for item in screen.items:
-        raw = (data.get(item.id) or "").strip()
-        if raw == "":
-            answers[item.id] = None
-        elif item.scale.type == "yes_no":
-            if raw not in ("yes", "no"):
-                raise ScreenAnswerError(f"item {item.id!r}: not yes or no")
-            answers[item.id] = raw == "yes"
-        else:
-            try:
-                answers[item.id] = int(raw)
-            except ValueError as error:
-                raise ScreenAnswerError(f"item {item.id!r}: not a number") from error
-    return answers
 
 
 @transaction.atomic

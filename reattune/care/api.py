@@ -61,7 +61,7 @@ class ResourcesOut(Schema):
 
 
 class SupportLineOut(Schema):
-    kind: Literal["crisis", "domestic_violence"]
+    kind: Literal["crisis", "domestic_violence", "own_behaviour"]
     name: str
     phone: str
     description: str

@@ -189,6 +189,11 @@ def crisis_context(user, kinds, request=None, context: str = "private", res=None
     groups = [("dv", res.dv_lines), ("crisis", res.crisis_lines)]
     if not dv_first:
         groups.reverse()
+    if "harm_to_others" in kinds and context != "partner":
+        # Someone afraid of what they might do is offered the lines for people worried about
+        # their own behaviour, first when that is what the words are about.
+        behaviour = ("behaviour", res.behaviour_lines)
+        groups.insert(0 if kinds[0] == "harm_to_others" else len(groups), behaviour)
     return {
         "kinds": kinds,
         "context": context,
@@ -197,6 +202,9 @@ def crisis_context(user, kinds, request=None, context: str = "private", res=None
         "line_groups": [(name, lines) for name, lines in groups if lines],
         "dv_first": dv_first,
     }
+
+
+LINE_KINDS = {"dv": "domestic_violence", "crisis": "crisis", "behaviour": "own_behaviour"}
 
 
 def _line(line, kind: str) -> dict:
@@ -220,7 +228,7 @@ def build_support(check, res) -> dict:
     ctx = crisis_context(None, check.kinds, None, check.context, res=res)
     lines = []
     for name, group in ctx["line_groups"]:
-        lines += [_line(x, "domestic_violence" if name == "dv" else "crisis") for x in group]
+        lines += [_line(x, LINE_KINDS[name]) for x in group]
     partner = check.context == "partner"
     return {
         "kinds": ctx["kinds"],
