@@ -18,7 +18,8 @@ channel, or a sign inside an area whose score stays the same, must change nothin
 
 Two tests: a quick one on the plain-Python pipeline (many examples), and one through the
 database and the real pages and API for B: the couple page, /api/v1/checkups/results/*,
-B's report (both sections included), B's plan page and plan API, B's home page, and the
+B's report (both sections included), B's plan pages and plan API, B's home, rituals,
+ladder and progress pages (where the plan card and progress sections show), and the
 therapist's couple page (both partners consented).
 """
 
@@ -190,11 +191,17 @@ B_PAGES = (
     "/results/",
     "/report/",
     "/plan/",
+    "/plan/history/",
     "/home/",
+    "/rituals/",
+    "/rituals/ladder/",
+    "/rituals/progress/",
     "/api/v1/checkups/results/couple",
     "/api/v1/checkups/results/me",
     "/api/v1/checkups/results/history",
     "/api/v1/plan",
+    "/api/v1/rituals/ladder",
+    "/api/v1/rituals/progress",
 )
 # One-time values that differ between two renderings of the same page (not content): the
 # CSRF token, the moment each check-up was stored, and the ids and versions of rows created
@@ -265,6 +272,12 @@ def _rendered_for_b(world, a_profile, b_profile) -> dict[str, str]:
         assert response.status_code == 200, (path, response.status_code)
         pages[path] = _stable(response.content.decode())
         transaction.set_rollback(True)
+    # Not a vacuous comparison: the couple view is ready, and the report and the therapist
+    # page hold both people's areas.
+    assert "Side by side" in pages["/results/us/"]
+    assert '"state": "ready"' in pages["/api/v1/checkups/results/couple"]
+    assert "Avery" in pages["/report/"] and "Patterns between you" in pages["/report/"]
+    assert "Avery" in pages[path] and "Blake" in pages[path]
     return pages
 
 
