@@ -1,3 +1,4 @@
+import json
 import re
 
 from reattune.assessments.catalog import catalog
@@ -95,6 +96,31 @@ class ItemAnswersStayPrivateTests(BaseTestCase):
         alex.post("/results/share/", {"share": "no"})
         self.assertEqual(sam.get("/results/partner-answers/").status_code, 404)
         self.assertNotContains(sam.get("/results/us/"), "partner-answers")
+
+
+class DerivedLeakTests(BaseTestCase):
+    """What Sam reads that is computed from Alex's answers is at scale level (issue 14)."""
+
+    CHANNELS = ("words", "time", "acts", "touch", "gifts")
+
+    def test_the_couple_api_names_no_care_channel_and_no_one_answer_cause(self):
+        complete_checkup(self.alex, 0.9)
+        complete_checkup(self.sam, 0.2)
+        data = self.api("sam", "get", "/api/v1/checkups/results/couple").json()
+        self.assertEqual(data["state"], "ready")
+        care = data["couple"]["care_channels"]
+        self.assertEqual(set(care), {"mismatch", "wording", "learn"})
+        text = json.dumps(data)
+        for channel in self.CHANNELS:
+            self.assertNotIn(f'"{channel}"', text)
+        self.assertNotIn("pattern:care_channel_mismatch", data["couple"]["signals"])
+        # never a cause from a two-question scale (test_report and tests/domain cover it
+        # with answers that put it on Alex's own page)
+        causes = {c["id"] for c in data["partner"]["likely_causes"]}
+        self.assertFalse(causes & {"mental_health", "learned_avoidance"})
+        self.assertTrue(
+            all(c["id"] not in ("care_guessed",) for c in data["couple"]["shared_strengths"])
+        )
 
 
 class HistoryTests(BaseTestCase):

@@ -1,8 +1,9 @@
 """From stored answers to results: individual insight, the couple view, change over time.
 
 Item answers leave this module only towards their own author. The partner's side is reduced
-to scale-level data (IndividualInsight.shared_view, CoupleInsight) before any template or API
-sees it.
+to scale-level data (IndividualInsight.shared_view, CoupleInsight.to_dict) before any template
+or API sees it: no sign, no care channel, no cause that can rest on one answer
+(tests/test_derived_leaks.py holds it).
 """
 
 from collections import defaultdict
