@@ -450,6 +450,21 @@ def test_broken_lexicons_name_file_field_and_problem(data, field, problem):
     assert str(error).startswith(f"en/crisis.yaml: {error.field}: ")
 
 
+@pytest.mark.parametrize(
+    ("written", "compiled"),
+    [
+        ("a b", r"a\s+b"),
+        ("any ?more", r"any\s*more"),
+        ("[ ]x y", r"[ ]x\s+y"),
+        ("(?<!not )joking", r"(?<!not\s)joking"),
+        ("x (?:a|(?<!no )b) y", r"x\s+(?:a|(?<!no\s)b)\s+y"),
+    ],
+)
+def test_spaces_in_patterns(written, compiled):
+    assert crisis._spaces_to_whitespace(written) == compiled
+    re.compile(compiled)
+
+
 def test_a_minimal_lexicon_works():
     lexicon = _parse(lexicon_with(), Path("en/crisis.yaml"))
     assert lexicon.rules[0].id == "x"

@@ -192,10 +192,14 @@ def _schema_check(data: object, path: Path) -> None:
 def _spaces_to_whitespace(pattern: str) -> str:
     """A literal space means one or more whitespace characters, except inside [...].
 
-    A space followed by ``?`` or ``*`` ("any ?more") means any whitespace or none.
+    A space followed by ``?`` or ``*`` ("any ?more") means any whitespace or none. Inside a
+    look-behind ("(?<!not )"), which must have a fixed width, a space means one whitespace
+    character.
     """
     out: list[str] = []
     in_class = escaped = skip = False
+    depth = 0
+    behind: list[int] = []  # depths at which a look-behind group opened
     for i, ch in enumerate(pattern):
         if skip:
             skip = False
@@ -208,9 +212,21 @@ def _spaces_to_whitespace(pattern: str) -> str:
             in_class = True
         elif ch == "]" and in_class:
             in_class = False
-        elif ch == " " and not in_class:
+        elif in_class:
+            pass
+        elif ch == "(":
+            depth += 1
+            if pattern.startswith(("(?<=", "(?<!"), i):
+                behind.append(depth)
+        elif ch == ")":
+            if behind and behind[-1] == depth:
+                behind.pop()
+            depth -= 1
+        elif ch == " ":
             following = pattern[i + 1 : i + 2]
-            if following in ("?", "*"):
+            if behind:
+                out.append(r"\s")
+            elif following in ("?", "*"):
                 out.append(r"\s*")
                 skip = True
             else:
