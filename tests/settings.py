@@ -15,5 +15,5 @@ from reattune.settings import *  # noqa: E402,F403
 from reattune.settings import PASSWORD_HASHERS as PRODUCTION_PASSWORD_HASHERS  # noqa: E402
 
 # Argon2 with production parameters costs ~100 ms a hash; tests use a cheap argon2 so the
-# suite stays fast. tests/test_settings_env.py checks production keeps full Argon2 first.
+# suite stays fast. tests/test_guards.py checks production keeps full Argon2 first.
 PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher", *PRODUCTION_PASSWORD_HASHERS]

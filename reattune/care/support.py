@@ -142,7 +142,7 @@ PARTNER_GUIDANCE = {
 
 def resource_set():
     """The shipped resources merged with the host's override folders (settings.RESOURCE_DIRS,
-    in order, a later folder winning; else the REATTUNE_RESOURCES_DIR environment variable).
+    in order, a later folder winning).
     Works without Django settings too (the `reattune coach` command)."""
     configured = settings.configured
     dirs = [

@@ -1,6 +1,6 @@
 """Places on the rituals pages that other features fill in.
 
-- Plan card (issue 4, part 2): the plan feature registers a function
+- Plan card: the plan feature registers a function
   ``(request) -> (template name, context) | None`` with :func:`register_plan_card`; the
   rituals home shows the first card returned, above today's rituals.
 - Progress sections (check-up areas across check-ups, from the assessments feature):

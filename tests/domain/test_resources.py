@@ -219,10 +219,12 @@ def test_several_override_folders_apply_in_order(tmp_path):
     assert resources_for("US", res).emergency.number == "911"  # field by field
 
 
-def test_env_variable_points_to_the_override(tmp_path, monkeypatch):
+def test_the_domain_reads_no_environment_variable(tmp_path, monkeypatch):
+    """Overrides come only from REATTUNE_RESOURCE_DIRS through the app's settings; the old,
+    undocumented REATTUNE_RESOURCES_DIR does nothing."""
     write(tmp_path, "US.yaml", "name: Env override\n")
     monkeypatch.setenv("REATTUNE_RESOURCES_DIR", str(tmp_path))
-    assert resources_for("US", load_resources()).name == "Env override"
+    assert resources_for("US", load_resources()).name != "Env override"
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""When to suggest professional help (issue 6, part 1; domain brief section 5).
+"""When to suggest professional help.
 
 :func:`help_reasons` turns the latest "Is it time for help" scores and the recent check-in
 trends into a list of :class:`HelpReason`. Each reason says kindly why the help card appears.

@@ -15,8 +15,8 @@ Files (shape: ``reattune/data/schemas/resources.schema.json``), in ``reattune/da
   what to look for and how to find it, without listing any provider, plus ``local`` entries a
   host may add (name, kind, how to reach, languages).
 
-Host override: pass ``override_dir`` to :func:`load_resources`, or set the environment variable
-``REATTUNE_RESOURCES_DIR``. A file there with the same name as a shipped file replaces the fields
+Host override: pass ``override_dir`` to :func:`load_resources` (the app passes the folders of
+``REATTUNE_RESOURCE_DIRS``). A file there with the same name as a shipped file replaces the fields
 it names (top-level keys) and keeps the rest; a new ``XX.yaml`` adds a country. Every problem
 raises :class:`SafetyDataError` naming the file, the field and the problem.
 
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -39,7 +38,6 @@ import yaml
 DATA_ROOT = Path(__file__).resolve().parents[2] / "data"
 RESOURCES_DIR = DATA_ROOT / "resources"
 SCHEMA_DIR = DATA_ROOT / "schemas"
-OVERRIDE_ENV = "REATTUNE_RESOURCES_DIR"
 
 PHONE_RE = re.compile(r"^\+?[0-9]+(?:[ -][0-9]+)*$")
 SPECIAL_FILES = ("fallback", "international", "professional")
@@ -401,12 +399,9 @@ def load_resources(
     """Read, merge and check the shipped resource files and a host's override folders.
 
     ``override_dir`` is one folder or several, applied in order (a later folder's file
-    overrides the same file of an earlier one, field by field); it defaults to the
-    ``REATTUNE_RESOURCES_DIR`` environment variable (if set).
+    overrides the same file of an earlier one, field by field); none by default.
     Raises :class:`SafetyDataError` on any problem.
     """
-    if override_dir is None:
-        override_dir = os.environ.get(OVERRIDE_ENV) or None
     if override_dir is None:
         overrides: tuple[Path, ...] = ()
     elif isinstance(override_dir, str | Path):

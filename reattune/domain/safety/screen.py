@@ -35,7 +35,7 @@ SCREEN_FILE = DATA_ROOT / "safety" / "screen.yaml"
 SAFETY_PLAN_FILE = DATA_ROOT / "safety" / "safety_plan.yaml"
 SCHEMA = "screen.schema.json"
 
-#: The areas the screen must cover (issue 6, part 2).
+#: The areas the screen must cover.
 REQUIRED_AREAS = frozenset(
     {
         "physical_harm",
@@ -54,7 +54,7 @@ REQUIRED_AREAS = frozenset(
     }
 )
 
-#: Areas whose items must be urgent (issue 14, part 2: the Danger Assessment's risk factors).
+#: Areas whose items must be urgent (the Danger Assessment's risk factors; docs/care.md).
 URGENT_AREAS = frozenset(
     {"strangulation", "threats_to_kill", "weapons", "stalking", "separation_danger"}
 )
