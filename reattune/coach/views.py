@@ -113,7 +113,7 @@ def save(request):
             **_feedback_context(text, request),
         }
         return render(request, "coach/coach.html", context, status=error.status)
-    messages.success(request, "Saved to your private journal. Only you can see it.")
+    messages.success(request, "Saved to your private journal. Your partner cannot see it.")
     from reattune.core.aftersave import after_text_saved
 
     return after_text_saved(request, text, redirect("journal-detail", entry.pk))

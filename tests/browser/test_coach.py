@@ -66,7 +66,7 @@ def test_a_caring_reply_is_suggested_and_a_draft_saves_only_to_the_private_journ
     draft = "I miss our walks and I would like one this Sunday."
     page.get_by_label("What do you want to say?").fill(draft)
     follow(page, page.get_by_role("button", name="Save to my private journal"))
-    expect(page.locator("main")).to_contain_text("Only you can see it")
+    expect(page.locator("main")).to_contain_text("Your partner cannot see it")
     expect(page.locator("main")).to_contain_text(draft)
     nav(page, "Journal")
     expect(page.locator("main")).to_contain_text("Draft from the coach")
