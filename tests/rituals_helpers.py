@@ -95,8 +95,11 @@ def _marked(kind: str, mark) -> dict:
 
 
 def _with_private_marker(entry, mark, **more):
-    # The answers kept private are a JSON object the action builds; the marker goes in directly.
-    type(entry).objects.filter(pk=entry.pk).update(private_answers=mark("private_answers"), **more)
+    # The answers kept private and the shared history are JSON the action builds; the marker
+    # goes in directly.
+    type(entry).objects.filter(pk=entry.pk).update(
+        private_answers=mark("private_answers"), shared_history=mark("shared_history"), **more
+    )
     entry.refresh_from_db()
     return entry
 

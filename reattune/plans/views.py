@@ -16,8 +16,8 @@ def plan_context(plan: Plan, today, safety_mode: bool = False):
 
     ``safety_mode`` is the VIEWER's own (care.safety.safety_mode(viewer)): their own view of
     the plan (domain.plan.own_view) puts practices they can do on their own first and rests
-    the conjoint-risky ones. Pass it only for the person who is looking; a report or a
-    therapist view of the shared plan leaves it False.
+    the conjoint-risky ones. Pass it only for the person who is looking (the report passes its
+    reader's); a therapist's view of the shared plan leaves it False.
     """
     library = load_practices()
     ladder = load_ladder()
