@@ -18,25 +18,16 @@ from reattune.accounts.forms import (
     TokenForm,
 )
 from reattune.accounts.models import AccessToken, User
+from reattune.accounts.present import locked_message
+from reattune.accounts.sessions import (
+    INVITE_SIGNUP_USED,
+    NEW_TOKEN,
+    NEW_TOKEN_LIFETIME,
+    has_pending_invite,
+    pending_invite,
+)
 from reattune.core import throttle
 from reattune.core.decorators import signed_in_required
-
-# Session slots (accounts.sealed): the invite link a partner opened, sealed, and the hash of
-# the invite that already made an account in this visit (one account per visit).
-PENDING_INVITE = "pending_invite"
-INVITE_SIGNUP_USED = "invite_signup_used"
-PENDING_LIFETIME = 24 * 3600  # to sign up or log in after opening the link
-NEW_TOKEN = "new_token"  # noqa: S105  # nosec B105: a session slot name, not a secret
-NEW_TOKEN_LIFETIME = 10 * 60  # shown once on the next page; gone after that anyway
-
-
-def pending_invite(request) -> str | None:
-    """The raw token of the couple invite this visitor opened, if still in their session."""
-    return sealed.peek(request, PENDING_INVITE)
-
-
-def has_pending_invite(request) -> bool:
-    return sealed.present(request, PENDING_INVITE)
 
 
 def _invite_for_signup(request):
@@ -64,12 +55,6 @@ def _after_login(request):
     ):
         return redirect(target)
     return redirect("home")
-
-
-def locked_message(attempt) -> str:
-    minutes = attempt.wait_minutes
-    wait = "a minute" if minutes == 1 else f"{minutes} minutes"
-    return f"Too many attempts. Please wait {wait} and try again."
 
 
 def landing(request):

@@ -53,7 +53,7 @@ def couple_summary(grant) -> dict:
     )
     plan_ctx = None
     if plan is not None:
-        from reattune.plans.views import plan_context
+        from reattune.plans.present import plan_context
 
         plan_ctx = plan_context(plan, grant.space.today())
     return {"people": people, "patterns": patterns, "plan": plan_ctx}

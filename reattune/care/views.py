@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from reattune.accounts import sealed
 from reattune.accounts.models import User
-from reattune.accounts.views import PENDING_LIFETIME, has_pending_invite
+from reattune.accounts.sessions import PENDING_LIFETIME, has_pending_invite
 from reattune.care import actions, help, safety, support
 from reattune.care.decorators import therapist_required
 from reattune.care.forms import ScreenForm
@@ -16,7 +16,7 @@ from reattune.care.therapist import couple_summary
 from reattune.core import access
 from reattune.core.decorators import partner_required
 from reattune.domain.safety.policy import load_safety_mode
-from reattune.domain.safety.resources import ISO_COUNTRIES, load_professional
+from reattune.domain.safety.resources import load_professional
 from reattune.domain.safety.screen import (
     ScreenAnswerError,
     ScreenSubmissionError,
@@ -34,13 +34,6 @@ THERAPIST_SIGNUP_USED = "therapist_signup_used"
 def _continue_after_offer(request) -> str:
     """Where a new person goes after the screen offer: joining their partner, or home."""
     return reverse("invite-confirm") if has_pending_invite(request) else reverse("home")
-
-
-def country_choices():
-    res = support.resource_set()
-    listed = sorted(((c.country, c.name) for c in res.countries.values()), key=lambda x: x[1])
-    others = sorted(ISO_COUNTRIES - set(res.countries))
-    return listed, others
 
 
 # --- the help page and the help card -----------------------------------------------------
@@ -316,7 +309,7 @@ def therapist_signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        from reattune.accounts.views import locked_message
+        from reattune.accounts.present import locked_message
         from reattune.core import throttle
 
         signup_attempt = throttle.begin_signup(request)  # sign-ups are counted per address

@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 from reattune.api.base import require_partner
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
+from reattune.care.safety import rests
 from reattune.care.support import support_for
 from reattune.coach.present import feedback
 from reattune.domain.coach import MAX_CHARS, TextTooLong, build_opener, validating_responses
@@ -69,9 +70,7 @@ def _too_long(text: str):
 )
 def analyze_text(request, payload: TextIn):
     user = require_partner(request)
-    from reattune.coach.views import _rests
-
-    if _rests(user, "coach_rewrite"):
+    if rests(user, "coach_rewrite"):
         raise HttpError(404, "Not found.")  # resting for this person only (safety mode)
     support = support_for(user, payload.text, request, context="draft")
     if support is not None:
@@ -108,9 +107,7 @@ def validate(request, payload: TextIn):
 )
 def opener(request, payload: OpenerIn):
     user = require_partner(request)
-    from reattune.coach.views import _rests
-
-    if _rests(user, "coach_opener"):
+    if rests(user, "coach_opener"):
         raise HttpError(404, "Not found.")
     fields = (payload.miss, payload.feel, payload.like)
     if not any(v.strip() for v in fields):

@@ -14,28 +14,14 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from reattune.care.safety import resting_context, rests, safety_mode
 from reattune.care.support import support_context
 from reattune.coach.present import feedback
 from reattune.core.decorators import partner_required
 from reattune.domain.coach import MAX_CHARS, TextTooLong, build_opener, validating_responses
 
 
-def _safety_mode(user) -> bool:
-    from reattune.care.safety import safety_mode
-
-    return safety_mode(user)
-
-
-def _rests(user, feature: str) -> bool:
-    """The person's own safety-mode policy (care.safety): coach_rewrite or coach_opener."""
-    from reattune.care.safety import rests
-
-    return rests(user, feature)
-
-
 def _resting_page(request, feature: str):
-    from reattune.care.safety import resting_context
-
     return render(
         request,
         "coach/resting.html",
@@ -58,14 +44,14 @@ def _feedback_context(text: str, request=None) -> dict:
 
 @partner_required
 def coach(request):
-    if _rests(request.user, "coach_rewrite"):
+    if rests(request.user, "coach_rewrite"):
         return _resting_page(request, "coach_rewrite")
     text = request.POST.get("text", "") if request.method == "POST" else ""
     context = {
         "text": text,
         "max_chars": MAX_CHARS,
         "save_key": uuid.uuid4(),
-        "safety_mode": _safety_mode(request.user),
+        "safety_mode": safety_mode(request.user),
     }
     status = 200
     if request.method == "POST":
@@ -78,7 +64,7 @@ def coach(request):
 @require_POST
 def live_feedback(request):
     """The htmx fragment under the text box (debounced while typing)."""
-    if _rests(request.user, "coach_rewrite"):
+    if rests(request.user, "coach_rewrite"):
         return render(request, "coach/feedback.html", {"empty": True, "max_chars": MAX_CHARS})
     context = _feedback_context(request.POST.get("text", ""), request)
     context["max_chars"] = MAX_CHARS
@@ -140,7 +126,7 @@ OPENER_FIELD_LIMIT = 1000
 
 @partner_required
 def opener(request):
-    if _rests(request.user, "coach_opener"):
+    if rests(request.user, "coach_opener"):
         return _resting_page(request, "coach_opener")
     fields = {name: request.POST.get(name, "") for name in ("miss", "feel", "like")}
     context = {**fields, "limit": OPENER_FIELD_LIMIT, "save_key": uuid.uuid4()}

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reattune.accounts import sealed
-from reattune.accounts.views import (
+from reattune.accounts.sessions import (
     INVITE_SIGNUP_USED,
     PENDING_INVITE,
     PENDING_LIFETIME,

@@ -11,7 +11,7 @@ def plan_panel(request):
     if plan is None:
         return None
     from reattune.care.safety import safety_mode
-    from reattune.plans.views import plan_context
+    from reattune.plans.present import plan_context
 
     context = plan_context(
         plan, active_membership(request.user).space.today(), safety_mode(request.user)

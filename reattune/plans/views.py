@@ -5,73 +5,10 @@ from django.views.decorators.http import require_POST
 
 from reattune.core import access
 from reattune.core.decorators import partner_required
-from reattune.domain.plan import Plan as DomainPlan
-from reattune.domain.plan import alternatives, load_ladder, load_practices, own_view
+from reattune.domain.plan import load_practices
 from reattune.plans import actions
 from reattune.plans.models import Plan
-
-
-def plan_context(plan: Plan, today, safety_mode: bool = False):
-    """Plan data joined with practice titles, for the page, the API and the report.
-
-    ``safety_mode`` is the VIEWER's own (care.safety.safety_mode(viewer)): their own view of
-    the plan (domain.plan.own_view) puts practices they can do on their own first and rests
-    the conjoint-risky ones. Pass it only for the person who is looking (the report passes its
-    reader's); a therapist's view of the shared plan leaves it False.
-    """
-    library = load_practices()
-    ladder = load_ladder()
-    current = actions.week_number(plan, today)
-    solo = plan.kind == Plan.Kind.SOLO
-    view = own_view(DomainPlan.from_dict(plan.data), safety_mode, library)
-
-    def item(entry, taken=frozenset()):
-        practice = library[entry.practice_id]
-        offer_swap = not (entry.resting or entry.added)
-        return {
-            "practice_id": entry.practice_id,
-            "reason": entry.reason,
-            "form": entry.form,
-            "resting": entry.resting,
-            "added": entry.added,
-            "title": practice.title,
-            "duration": practice.duration_minutes,
-            "alternatives": [
-                (a, library[a].title)
-                for a in alternatives(entry.practice_id, library, solo=solo)
-                if a not in taken  # a practice already in that week cannot come in twice
-            ]
-            if offer_swap
-            else [],
-        }
-
-    in_week = {
-        w["number"]: frozenset(f["practice_id"] for f in w["focus"]) for w in plan.data["weeks"]
-    }
-    weeks = []
-    for week in view.weeks:
-        step = (
-            ladder.steps[min(week.ladder_step, len(ladder.steps)) - 1]
-            if week.ladder_step and not week.ladder_resting
-            else None
-        )
-        weeks.append(
-            {
-                "number": week.number,
-                "current": week.number == current,
-                "focus": [item(f, in_week.get(week.number, frozenset())) for f in week.focus],
-                "ladder": step,
-            }
-        )
-    return {
-        "plan": plan,
-        "kind": plan.get_kind_display(),
-        "current_week": current,
-        "daily": item(view.daily),
-        "weeks": weeks,
-        "this_week": next((w for w in weeks if w["current"]), weeks[0]),
-        "safety_notice": view.notice,
-    }
+from reattune.plans.present import plan_context
 
 
 @partner_required

@@ -241,7 +241,7 @@ def _plan(report: Report, user, space) -> None:
     from reattune.care.safety import safety_mode
     from reattune.plans.actions import current_plan
     from reattune.plans.models import Plan
-    from reattune.plans.views import plan_context
+    from reattune.plans.present import plan_context
 
     plan = current_plan(user)
     if plan is None:

@@ -6,7 +6,7 @@ register = template.Library()
 @register.inclusion_tag("care/includes/country_section.html", takes_context=True)
 def care_country_section(context):
     from reattune.care import support
-    from reattune.care.views import country_choices
+    from reattune.care.present import country_choices
     from reattune.domain.safety.resources import country_from_locale
 
     request = context.get("request")
