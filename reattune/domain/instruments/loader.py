@@ -14,88 +14,21 @@ new answers should go to the current version.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import MappingProxyType
 
-import yaml
-
-from ..concepts import DATA_DIR, ConceptError, Concepts, load_concepts
+from ..concepts import ConceptError, Concepts, load_concepts
+from ..datafile import DATA_DIR, check, plain, read_yaml
 from .model import Band, Construct, Instrument, InstrumentError, Item, Scale
 
 SHIPPED_DIR = DATA_DIR / "instruments"
-SCHEMA_FILE = DATA_DIR / "schemas" / "instrument.schema.json"
+SCHEMA = "instrument.schema.json"
 SUFFIXES = (".yaml", ".yml", ".json")
 
 
-@functools.cache
-def _validator():
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
-
-
-def field_path(parts: Iterable) -> str:
-    """['items', 3, 'scale'] -> 'items[3].scale'."""
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "(top)"
-
-
-def _stringify_keys(value: object) -> object:
-    """YAML gives int keys for `labels: {0: Never}`; JSON Schema wants string keys."""
-    if isinstance(value, dict):
-        return {str(k): _stringify_keys(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_stringify_keys(v) for v in value]
-    return value
-
-
 def read_document(path: Path) -> object:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InstrumentError(path, "(file)", f"cannot read: {exc}") from exc
-    try:
-        data = yaml.safe_load(text)  # JSON is YAML too
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InstrumentError(path, where, f"YAML syntax error: {problem}") from exc
-    if data is None:
-        raise InstrumentError(path, "(file)", "file is empty")
-    return data
-
-
-def _schema_check(data: object, source: Path | str) -> None:
-    from jsonschema.exceptions import best_match
-
-    errors = list(_validator().iter_errors(data))
-    if errors:
-        err = best_match(errors)
-        message = err.message
-        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
-            import re
-
-            known = set(err.schema.get("properties", {}))
-            patterns = [re.compile(p) for p in err.schema.get("patternProperties", {})]
-            extra = [
-                k
-                for k in err.instance
-                if k not in known and not any(p.search(str(k)) for p in patterns)
-            ]
-            if extra:
-                names = ", ".join(repr(k) for k in extra)
-                message = f"unknown field{'s' if len(extra) > 1 else ''} {names}"
-        raise InstrumentError(source, field_path(err.absolute_path), message)
+    return read_yaml(path, InstrumentError)  # JSON is YAML too
 
 
 def _resolve(concepts: Concepts, ref: str, source, where: str) -> str:
@@ -110,8 +43,8 @@ def parse_instrument(
 ) -> Instrument:
     """Check one loaded document (schema + semantics) and build the Instrument."""
     concepts = concepts or load_concepts()
-    data = _stringify_keys(data)
-    _schema_check(data, source)
+    data = plain(data)
+    check(data, SCHEMA, source, error=InstrumentError)
     if not isinstance(data, dict):  # the schema checked this; never skipped under -O
         raise TypeError("expected a mapping at the top of the file")
 
