@@ -11,18 +11,17 @@ both a sign and a cause, so it must be qualified.
 from __future__ import annotations
 
 import functools
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-import yaml
+from .datafile import DATA_DIR, DataFileError, check, read_yaml
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CONCEPTS_FILE = DATA_DIR / "concepts.yaml"
 LEARN_DIR = DATA_DIR / "learn"
-LEARN_SCHEMA_FILE = DATA_DIR / "schemas" / "learn.schema.json"
+CONCEPTS_SCHEMA = "concepts.schema.json"
+LEARN_SCHEMA = "learn.schema.json"
 
 # Section name in concepts.yaml -> the kind used in references ("sign:...").
 SECTIONS: dict[str, str] = {
@@ -39,11 +38,13 @@ KINDS: tuple[str, ...] = tuple(SECTIONS.values())
 # Kinds that have a page in the learn library.
 LEARN_KINDS: tuple[str, ...] = ("sign", "help_sign", "cause", "pattern", "practice")
 
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-
 
 class ConceptError(ValueError):
     """concepts.yaml or a learn file is malformed, or a reference does not resolve."""
+
+
+class ConceptFileError(DataFileError, ConceptError):
+    """concepts.yaml or a learn file is malformed: ``<file>: <field>: <problem>``."""
 
 
 @dataclass(frozen=True)
@@ -109,44 +110,29 @@ class Concepts:
         return tuple(c for c in self.all("sign") if c.area == area)
 
 
-def _fail(source: Path | str, where: str, problem: str) -> ConceptError:
-    return ConceptError(f"{Path(str(source)).name}: {where}: {problem}")
+def _fail(source: Path | str, where: str, problem: str) -> ConceptFileError:
+    return ConceptFileError(source, where, problem)
 
 
 def parse_concepts(data: object, source: Path | str = "concepts.yaml") -> Concepts:
     """Validate the loaded concepts document and build a Concepts object."""
-    if not isinstance(data, dict):
-        raise _fail(source, "(top)", "expected a mapping of sections")
+    check(data, CONCEPTS_SCHEMA, source, error=ConceptFileError)
+    if not isinstance(data, dict):  # the schema checked this; never skipped under -O
+        raise TypeError("expected a mapping at the top of the file")
     version = data.get("version", 1)
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise _fail(source, "version", "must be an integer")
     by_kind: dict[str, dict[str, Concept]] = {}
     bare: dict[str, list[Concept]] = {}
     for section, kind in SECTIONS.items():
-        entries = data.get(section)
-        if entries is None:
-            if section in ("help_signs", "outcomes"):
-                by_kind[kind] = {}
-                continue
-            raise _fail(source, section, "section is missing")
-        if not isinstance(entries, dict):
-            raise _fail(source, section, "expected a mapping of id to title")
+        entries = data.get(section) or {}  # the schema requires all but help_signs, outcomes
         found: dict[str, Concept] = {}
         for id_, value in entries.items():
-            where = f"{section}.{id_}"
-            if not isinstance(id_, str) or not _ID.match(id_):
-                raise _fail(source, where, "id must be lower_snake_case")
             area = None
             if kind == "sign":
-                if not isinstance(value, dict):
-                    raise _fail(source, where, "a sign needs {area: ..., title: ...}")
-                area, title = value.get("area"), value.get("title")
-                if area not in entries_or_empty(data.get("areas")):
-                    raise _fail(source, f"{where}.area", f"unknown area {area!r}")
+                area, title = value["area"], value["title"]
+                if area not in data["areas"]:
+                    raise _fail(source, f"{section}.{id_}.area", f"unknown area {area!r}")
             else:
                 title = value
-            if not isinstance(title, str) or not title.strip():
-                raise _fail(source, where, "title must be a non-empty string")
             concept = Concept(kind=kind, id=id_, title=title.strip(), area=area)
             found[id_] = concept
             bare.setdefault(id_, []).append(concept)
@@ -159,35 +145,17 @@ def parse_concepts(data: object, source: Path | str = "concepts.yaml") -> Concep
     )
 
 
-def entries_or_empty(value: object) -> Mapping:
-    return value if isinstance(value, dict) else {}
-
-
-def _read_yaml(path: Path, error: type[Exception]) -> object:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise error(f"{path.name}: (file): cannot read: {exc.strerror or exc}") from exc
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise error(f"{path.name}: {where}: YAML syntax error: {problem}") from exc
-
-
 def load_concepts(path: Path | str | None = None) -> Concepts:
     """Load concepts.yaml (the shipped file by default; that one is cached)."""
     if path is None:
         return _load_default_concepts()
     path = Path(path)
-    return parse_concepts(_read_yaml(path, ConceptError), path)
+    return parse_concepts(read_yaml(path, ConceptFileError), path)
 
 
 @functools.cache
 def _load_default_concepts() -> Concepts:
-    return parse_concepts(_read_yaml(CONCEPTS_FILE, ConceptError), CONCEPTS_FILE)
+    return parse_concepts(read_yaml(CONCEPTS_FILE, ConceptFileError), CONCEPTS_FILE)
 
 
 # --------------------------------------------------------------------------- learn library
@@ -220,33 +188,9 @@ class LearnEntry:
         }
 
 
-@functools.cache
-def _learn_validator():
-    import json
-
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads(LEARN_SCHEMA_FILE.read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
-
-
-def _json_path(parts: Iterable) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top)"
-
-
 def parse_learn(data: object, source: Path | str, concepts: Concepts) -> dict[str, LearnEntry]:
     """Validate one learn file (schema, then references) and return entries keyed by ref."""
-    validator = _learn_validator()
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        from jsonschema.exceptions import best_match
-
-        err = best_match(errors)
-        raise _fail(source, _json_path(err.absolute_path), err.message)
+    check(data, LEARN_SCHEMA, source, error=ConceptFileError)
     kind = data["kind"]
     out: dict[str, LearnEntry] = {}
     for id_, entry in data["entries"].items():
@@ -278,7 +222,7 @@ def load_learn(
     directory = Path(directory) if directory is not None else LEARN_DIR
     entries: dict[str, LearnEntry] = {}
     for path in sorted(directory.glob("*.yaml")):
-        for ref, entry in parse_learn(_read_yaml(path, ConceptError), path, concepts).items():
+        for ref, entry in parse_learn(read_yaml(path, ConceptFileError), path, concepts).items():
             if ref in entries:
                 raise _fail(path, f"entries.{entry.id}", f"{ref} already has a page")
             entries[ref] = entry
