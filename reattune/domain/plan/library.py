@@ -17,23 +17,19 @@ the others are ``$defs``), then cross-checked against concepts.yaml. A problem r
 from __future__ import annotations
 
 import functools
-import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-import yaml
-
 from reattune.domain.concepts import ConceptError, Concepts, load_concepts
-from reattune.domain.datafile import DataFileError
+from reattune.domain.datafile import DATA_DIR, DataFileError, check, read_yaml
 
-DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
 PRACTICES_FILE = DATA_DIR / "practices.yaml"
 LADDER_FILE = DATA_DIR / "ladder.yaml"
 AGREEMENTS_FILE = DATA_DIR / "agreements.yaml"
 RITUALS_FILE = DATA_DIR / "rituals.yaml"
-SCHEMA_FILE = DATA_DIR / "schemas" / "practice.schema.json"
+SCHEMA = "practice.schema.json"
 
 ROLES: tuple[str, ...] = ("pursuer", "withdrawer", "fact_sharer", "hopes_intuited")
 FREQUENCIES: tuple[str, ...] = ("daily", "weekly", "monthly", "once", "as_needed")
@@ -178,69 +174,12 @@ class Agreement:
 
 
 def _read_yaml(path: Path) -> object:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PracticeError(path, "(file)", f"cannot read: {exc.strerror or exc}") from exc
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PracticeError(path, where, f"YAML syntax error: {problem}") from exc
-
-
-def _json_path(parts: Iterable) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top)"
-
-
-def _order(data: object, path: Iterable) -> tuple[int, ...]:
-    """Position of a path in the document: list index or key position at each level."""
-    out = []
-    for part in path:
-        if isinstance(data, dict):
-            keys = list(data)
-            out.append(keys.index(part) if part in keys else len(keys))
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int):
-            out.append(part)
-            data = data[part] if part < len(data) else None
-        else:
-            out.append(0)
-            data = None
-    return tuple(out)
-
-
-@functools.cache
-def _schema() -> dict:
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return schema
-
-
-@functools.cache
-def _validator(definition: str):
-    from jsonschema import Draft202012Validator
-
-    schema = _schema()
-    return Draft202012Validator({"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]})
+    return read_yaml(path, PracticeError)
 
 
 def _validate(data: object, definition: str, source: Path) -> None:
-    from jsonschema.exceptions import best_match
-
-    errors = list(_validator(definition).iter_errors(data))
-    if errors:
-        # Report the first problem in document order (deterministic), the most relevant there.
-        first = min(errors, key=lambda e: _order(data, e.absolute_path))
-        err = best_match(e for e in errors if e.absolute_path == first.absolute_path)
-        raise PracticeError(source, _json_path(err.absolute_path), err.message)
+    # Report the first problem in document order (deterministic), the most relevant there.
+    check(data, SCHEMA, source, definition=definition, error=PracticeError, first_in_document=True)
 
 
 def _clean(text: str) -> str:
