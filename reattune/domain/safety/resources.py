@@ -26,18 +26,17 @@ Plain Python: no Django. The screen module shares :class:`SafetyDataError` and t
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from .. import datafile
+from ..datafile import DATA_DIR, DataFileError, field_path
 
-DATA_ROOT = Path(__file__).resolve().parents[2] / "data"
-RESOURCES_DIR = DATA_ROOT / "resources"
-SCHEMA_DIR = DATA_ROOT / "schemas"
+DATA_ROOT = DATA_DIR  # the name screen.py and policy.py import
+RESOURCES_DIR = DATA_DIR / "resources"
 
 PHONE_RE = re.compile(r"^\+?[0-9]+(?:[ -][0-9]+)*$")
 SPECIAL_FILES = ("fallback", "international", "professional")
@@ -63,77 +62,27 @@ COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
 # ---------------------------------------------------------------- errors and reading
 
 
-class SafetyDataError(ValueError):
-    """A safety data file is wrong. ``str()`` names the file, the field and the problem."""
+class SafetyDataError(DataFileError):
+    """A safety data file is wrong. ``str()`` names the file (its whole path: it may be in a
+    host's override folder), the field and the problem."""
 
     def __init__(self, path: Path | str, where: str, problem: str):
+        super().__init__(path, where, problem)
         self.path = str(path)
-        self.where = where
-        self.problem = problem
-        super().__init__(f"{self.path}: {where}: {problem}")
-
-
-def field_path(parts: Iterable) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
-def _plain(value: object) -> object:
-    """YAML dates become ISO strings, keys become strings (so JSON Schema can check them)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return value
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe loader that keeps dates as text, so a bad date is reported with its field."""
-
-
-_Loader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
+        self.args = (f"{self.path}: {where}: {problem}",)
 
 
 def read_yaml(path: Path) -> dict:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SafetyDataError(path, "(file)", f"cannot read: {exc}") from exc
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506  # nosec B506 - _Loader is a SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "(file)"
-        raise SafetyDataError(path, where, f"YAML syntax error: {exc}") from exc
-    if data is None:
-        raise SafetyDataError(path, "(file)", "file is empty")
+    """Read a safety data file: a mapping, with dates as text and keys as strings."""
+    data = datafile.read_yaml(path, SafetyDataError)
     if not isinstance(data, dict):
         raise SafetyDataError(path, "(top level)", "expected a mapping of fields")
-    return _plain(data)
-
-
-@lru_cache(maxsize=8)
-def _validator(schema_name: str):
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads((SCHEMA_DIR / schema_name).read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return datafile.plain(data)
 
 
 def schema_check(data: Mapping, schema_name: str, source: Path | str) -> None:
     """Raise SafetyDataError for the most relevant schema error, if any."""
-    from jsonschema.exceptions import best_match
-
-    error = best_match(_validator(schema_name).iter_errors(data))
-    if error is not None:
-        raise SafetyDataError(source, field_path(error.absolute_path), error.message)
+    datafile.check(data, schema_name, source, error=SafetyDataError, top="(top level)")
 
 
 # ---------------------------------------------------------------- the model

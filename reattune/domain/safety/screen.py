@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .resources import DATA_ROOT, SafetyDataError, read_yaml, schema_check
+from ..datafile import DATA_DIR
+from .resources import SafetyDataError, read_yaml, schema_check
 
-SCREEN_FILE = DATA_ROOT / "safety" / "screen.yaml"
-SAFETY_PLAN_FILE = DATA_ROOT / "safety" / "safety_plan.yaml"
+SCREEN_FILE = DATA_DIR / "safety" / "screen.yaml"
+SAFETY_PLAN_FILE = DATA_DIR / "safety" / "safety_plan.yaml"
 SCHEMA = "screen.schema.json"
 
 #: The areas the screen must cover.
