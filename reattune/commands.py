@@ -6,7 +6,16 @@ import Django models at module level, so `reattune --help` stays instant.
 
 import importlib
 
-FEATURE_CLI_APPS = ["assessments", "plans", "rituals", "coach", "care", "exports", "reports"]
+FEATURE_CLI_APPS = [
+    "accounts",
+    "assessments",
+    "plans",
+    "rituals",
+    "coach",
+    "care",
+    "exports",
+    "reports",
+]
 
 
 def add_feature_commands(sub) -> None:

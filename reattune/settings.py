@@ -89,6 +89,14 @@ HTTPS = env_bool("REATTUNE_HTTPS")
 # Proxies whose X-Forwarded-For / X-Forwarded-Proto we believe. Empty: believe nobody.
 TRUSTED_PROXIES = env_list("REATTUNE_TRUSTED_PROXIES")
 OPEN_SIGNUP = env_bool("REATTUNE_OPEN_SIGNUP", True)
+# E-mail, only for password-reset links; without a host, `reattune reset-password` makes them.
+EMAIL_HOST = env("REATTUNE_EMAIL_HOST") or ""
+EMAIL_PORT = env_int("REATTUNE_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env("REATTUNE_EMAIL_USER") or ""
+EMAIL_HOST_PASSWORD = env("REATTUNE_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("REATTUNE_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = env("REATTUNE_EMAIL_FROM") or "reattune@localhost"
+PASSWORD_RESET_TIMEOUT = 3600  # a reset link works for one hour (and once)
 INSTRUMENT_DIRS = env_list("REATTUNE_INSTRUMENT_DIRS")
 RESOURCE_DIRS = env_list("REATTUNE_RESOURCE_DIRS")
 

@@ -2,6 +2,7 @@ import os
 
 from django.urls import include, path
 
+from reattune.accounts import reset
 from reattune.accounts import views as accounts
 from reattune.api import urls as _api_routes  # noqa: F401  (mounts the routers)
 from reattune.api.base import api
@@ -15,6 +16,12 @@ urlpatterns = [
     path("", accounts.landing, name="landing"),
     path("signup/", accounts.signup, name="signup"),
     path("login/", accounts.login_view, name="login"),
+    path("password-reset/", reset.password_reset, name="password-reset"),
+    path(
+        "password-reset/<str:uidb64>/<str:token>/",
+        reset.password_reset_confirm,
+        name="password-reset-confirm",
+    ),
     path("logout/", accounts.logout_view, name="logout"),
     path("account/", accounts.account, name="account"),
     path("account/tokens/", accounts.token_create, name="token-create"),

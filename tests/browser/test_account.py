@@ -266,3 +266,40 @@ def test_a_deleted_account_is_gone_and_the_partner_keeps_their_entries(new_conte
     expect(b.locator(".entry-body")).to_have_text(f"Body of {entries['b', 'shared'][1]}")
     visit(b, f"/journal/{entries['a', 'shared'][0]}/", status=404)
     expect(b.get_by_role("heading", level=1)).to_have_text(NOT_FOUND)
+
+
+def test_a_forgotten_password_is_reset_with_the_hosts_link(new_context, live_app):
+    """The person forgets their password; the login page says how to get a link; the host runs
+    `reattune reset-password`; the link sets a new password once and logs the laptop out."""
+    first, _ = names()
+    email = unique_email("sky")
+    laptop = new_context(viewport=DESKTOP, check_axe_on_every_page=True).new_page()
+    visit(laptop, "/signup/")
+    sign_up(laptop, first, email)
+
+    phone = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
+    visit(phone, "/login/")
+    follow(phone, phone.get_by_role("link", name="Forgot your password?"))
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Forgot your password?")
+    expect(phone.locator("main")).to_contain_text("reattune reset-password")
+    fits_width(phone)
+
+    out = live_app.cli("reset-password", email).stdout
+    link = re.search(r"http://\S+/password-reset/\S+/", out).group(0)
+    path = "/" + link.split("/", 3)[3]
+    visit(phone, path)
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Choose a new password")
+    phone.get_by_label("New password").fill(NEW_PASSWORD)
+    follow(phone, phone.get_by_role("button", name="Set my new password"))
+    assert path_of(phone).startswith("/login/")
+    expect(
+        phone.get_by_text("Your new password is set. Every device was logged out")
+    ).to_be_visible()
+    log_in(phone, email, NEW_PASSWORD)
+    assert path_of(phone) == "/home/"
+
+    # The link worked once; the laptop's session ended.
+    visit(phone, path, status=404)
+    expect(phone.get_by_role("heading", level=1)).to_have_text("This link no longer works")
+    visit(laptop, "/journal/")
+    assert path_of(laptop) == "/login/?next=/journal/"
