@@ -55,7 +55,7 @@ def test_a_language_is_added_by_adding_a_folder(tmp_path):
             "emotions.yaml",
             lambda d: d["families"]["joy"]["words"]["happy"].update(intensity=5),
             "intensity",
-            "1, 2 or 3",
+            "is not one of [1, 2, 3]",
         ),
         (
             "templates.yaml",
@@ -63,8 +63,20 @@ def test_a_language_is_added_by_adding_a_folder(tmp_path):
             "default_feelings.default",
             "not in emotions.yaml",
         ),
-        ("validation.yaml", lambda d: d.pop("cancelled_by"), "cancelled_by", "is missing"),
-        ("levels.yaml", lambda d: d.update(content=[]), "content", "non-empty list"),
+        (
+            "validation.yaml",
+            lambda d: d.pop("cancelled_by"),
+            "(top level)",
+            "'cancelled_by' is a required property",
+        ),
+        ("levels.yaml", lambda d: d.update(content=[]), "content", "should be non-empty"),
+        (
+            "emotions.yaml",
+            lambda d: d["families"]["joy"]["words"]["glad"].update(needs_feel="yes"),
+            "families.joy.words.glad.needs_feel",
+            "is not of type 'boolean'",
+        ),
+        ("curiosity.yaml", lambda d: d.update(qeustions=["why"]), "(top level)", "'qeustions'"),
     ],
 )
 def test_a_broken_file_is_reported_with_file_field_and_problem(
@@ -93,7 +105,7 @@ def test_a_missing_file_or_language_is_reported(tmp_path):
 def test_invalid_yaml_is_reported(tmp_path):
     folder = _copy(tmp_path)
     (folder / "stonewalling.yaml").write_text("patterns: [unclosed", encoding="utf-8")
-    with pytest.raises(LexiconError, match="stonewalling.yaml.*not valid YAML"):
+    with pytest.raises(LexiconError, match="stonewalling.yaml: line 1, column .*YAML syntax error"):
         _load(tmp_path)
 
 

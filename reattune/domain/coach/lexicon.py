@@ -17,12 +17,13 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .. import datafile
+from ..datafile import DATA_DIR, DataFileError, read_yaml
 from .anchors import DIGIT_TOKEN, anchor_requirements
 from .text import SENTENCE_MARKS, TOKEN_RE, is_token_char
 
-LEXICON_ROOT = Path(__file__).resolve().parents[2] / "data" / "lexicons"
+LEXICON_ROOT = DATA_DIR / "lexicons"
+SCHEMA = "coach_lexicon.schema.json"  # one definition per file: "<name>File"
 
 FILES = (
     "language",
@@ -56,14 +57,15 @@ _SENTENCE_START = r"(?:^|(?<=[.!?;\n]))[^\w'.!?;\n]*"
 _SENTENCE_END = r"(?=[^\w']*(?:[.!?;\n]|$))"
 
 
-class LexiconError(ValueError):
-    """A lexicon file is missing, unreadable or has a field that is not as expected."""
+class LexiconError(DataFileError):
+    """A coach lexicon file is missing, unreadable or has a field that is not as expected:
+    ``en/blame.yaml: cause[3]: unknown slot {nope} in pattern ...``."""
 
-    def __init__(self, file: str, field_name: str, problem: str) -> None:
-        self.file = file
-        self.field = field_name
-        self.problem = problem
-        super().__init__(f"{file}: field '{field_name}': {problem}")
+    def __init__(self, file: str | Path, field_name: str, problem: str) -> None:
+        super().__init__(file, field_name, problem)
+        path = Path(str(file))
+        self.file = f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+        self.args = (f"{self.file}: {field_name}: {problem}",)
 
 
 # How many of a pattern's sets of needed words are checked before its regex runs: the third
@@ -515,11 +517,11 @@ def _read(directory: Path, name: str) -> dict[str, Any]:
     file = f"{directory.name}/{name}.yaml"
     if not path.is_file():
         raise LexiconError(file, "(file)", "is missing")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise LexiconError(file, "(file)", f"is not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
+    data = read_yaml(path, LexiconError)
+    datafile.check(
+        data, SCHEMA, file, definition=f"{name}File", error=LexiconError, top="(top level)"
+    )
+    if not isinstance(data, dict):  # the schema checked this; never skipped under -O
         raise LexiconError(file, "(top level)", "should be a mapping")
     return data
 
