@@ -1,7 +1,7 @@
 from ninja import Router, Schema
 
 from reattune.api.base import require_partner
-from reattune.couples.actions import active_membership, partner_of
+from reattune.couples.membership import active_membership, partner_of
 
 router = Router(tags=["me"])
 

@@ -32,7 +32,7 @@ from reattune.core.decorators import signed_in_required
 
 def _invite_for_signup(request):
     """The still-open invite this visit may create one account for, or None."""
-    from reattune.couples.actions import find_open_invite
+    from reattune.couples.membership import find_open_invite
     from reattune.couples.models import hash_invite
 
     token = pending_invite(request)

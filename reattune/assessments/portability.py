@@ -71,7 +71,7 @@ def export_user(user) -> dict[str, list[dict]]:
     from reattune.assessments.models import Response
     from reattune.assessments.results import answers_for
     from reattune.core import access
-    from reattune.couples.actions import partner_of
+    from reattune.couples.membership import partner_of
     from reattune.domain.instruments import score_response
 
     own = list(access.owned_by(Response.objects.all(), user).order_by("started_at", "pk"))

@@ -259,7 +259,7 @@ def share_items(request):
 def partner_answers(request):
     """The partner's item answers, only for responses the partner chose to share."""
     from reattune.assessments.results import answers_for, latest_per_instrument, submitted
-    from reattune.couples.actions import partner_of
+    from reattune.couples.membership import partner_of
 
     partner = partner_of(request.user)
     if partner is None:

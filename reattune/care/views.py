@@ -42,7 +42,7 @@ def _continue_after_offer(request) -> str:
 @partner_required
 def help_page(request):
     user = request.user
-    from reattune.couples.actions import partner_of
+    from reattune.couples.membership import partner_of
 
     grants = list(
         TherapistGrant.objects.filter(space_id=access.active_space_id(user))

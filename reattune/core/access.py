@@ -8,6 +8,30 @@ from django.http import Http404
 
 from reattune.core.visibility import Visibility
 
+# --- spaces: the couples app registers how to find a person's space (CouplesConfig.ready) ---
+
+_space_reader: dict = {}
+
+
+def register_space_reader(space_id, space) -> None:
+    """Set how core finds a person's active space, so core imports no feature app.
+
+    ``space_id(user)`` answers the id of the user's current couple space or None (uncached);
+    ``space(user, space_id)`` the Space with that id. The couples app registers
+    couples.membership.active_space_id and space_for from CouplesConfig.ready().
+    """
+    _space_reader["space_id"] = space_id
+    _space_reader["space"] = space
+
+
+def _reader(name: str):
+    try:
+        return _space_reader[name]
+    except KeyError:
+        raise RuntimeError(
+            "No space reader registered (the couples app is not installed)."
+        ) from None
+
 
 def active_space_id(user) -> int | None:
     """The id of the user's current couple space, cached on the user object per request.
@@ -19,19 +43,7 @@ def active_space_id(user) -> int | None:
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_active_space_id"):
-        if getattr(user, "_couple_memo", None) is not None:
-            from reattune.couples.actions import active_membership
-
-            membership = active_membership(user)
-            user._active_space_id = membership.space_id if membership else None
-        else:
-            from reattune.couples.models import Membership
-
-            user._active_space_id = (
-                Membership.objects.filter(user=user, left_at__isnull=True)
-                .values_list("space_id", flat=True)
-                .first()
-            )
+        user._active_space_id = _reader("space_id")(user)
     return user._active_space_id
 
 
@@ -40,13 +52,7 @@ def active_space(user):
     space_id = active_space_id(user)
     if space_id is None:
         return None
-    memo = getattr(user, "_couple_memo", None)
-    membership = memo.get("membership") if memo else None
-    if membership is not None and membership.space_id == space_id:
-        return membership.space
-    from reattune.couples.models import Space
-
-    return Space.objects.get(pk=space_id)
+    return _reader("space")(user, space_id)
 
 
 def forget_space(user) -> None:
@@ -144,50 +150,23 @@ def partner_done(queryset: QuerySet, user, **period) -> bool:
 
 # --- therapists (care) ---------------------------------------------------------------------
 
-THERAPIST_SCOPES = ("couple", "journal")
+_grant_provider: list = []
+
+
+def register_grant_provider(provider) -> None:
+    """Set the therapist access rule (care.access.therapist_grant, from CareConfig.ready)."""
+    _grant_provider[:] = [provider]
 
 
 def therapist_grant(therapist, space_id, scope: str = "couple"):
     """The therapist's open grant on a couple space, or Http404.
 
-    Open means: not revoked, the space still open, the therapist still a therapist, and every
-    active member of the space has consented. Scope "couple" (scale scores, patterns, trends,
-    the plan) needs nothing more; scope "journal" also needs every member's journal opt-in.
-    Anything else (a partner, a revoked or half-consented grant, a wrong id) is a 404.
+    The rule lives in care.access.therapist_grant (registered by the care app); without it
+    no therapist reads anything.
     """
-    from reattune.care.models import TherapistConsent, TherapistGrant
-    from reattune.couples.models import Membership
-
-    if scope not in THERAPIST_SCOPES or not getattr(therapist, "is_authenticated", False):
+    if not _grant_provider:
         raise Http404
-    if therapist.role != therapist.Role.THERAPIST:
-        raise Http404
-    try:
-        grant = TherapistGrant.objects.select_related("space").get(
-            therapist=therapist,
-            space_id=int(space_id),
-            revoked_at__isnull=True,
-            space__closed_at__isnull=True,
-        )
-    except (TherapistGrant.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
-    members = set(
-        Membership.objects.filter(space_id=grant.space_id, left_at__isnull=True).values_list(
-            "user_id", flat=True
-        )
-    )
-    consents = {
-        partner_id: share
-        for partner_id, share in TherapistConsent.objects.filter(grant=grant).values_list(
-            "partner_id", "share_journal"
-        )
-    }
-    if len(members) < 2 or not members <= set(consents):
-        raise Http404
-    if scope == "journal" and not all(consents[m] for m in members):
-        raise Http404
-    grant.member_ids = sorted(members)
-    return grant
+    return _grant_provider[0](therapist, space_id, scope)
 
 
 def therapist_visible(queryset: QuerySet, grant) -> QuerySet:

@@ -1,13 +1,22 @@
-"""Couple-space writes. Each runs in one transaction; the policy is in docs/privacy.md."""
+"""Couple-space writes. Each runs in one transaction; the policy is in docs/privacy.md.
+
+The reads (active_membership, partner_of, find_open_invite) live in couples.membership.
+"""
 
 import zoneinfo
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Subquery
 from django.utils import timezone
 
 from reattune.core.access import forget_space
+
+# The reads live in couples.membership; re-exported for this app's views and api, and tests.
+from reattune.couples.membership import (  # noqa: F401
+    active_membership,
+    find_open_invite,
+    partner_of,
+)
 from reattune.couples.models import Invite, Membership, Space, hash_invite
 
 INVITE_LIFETIME = timedelta(days=7)
@@ -37,67 +46,6 @@ def valid_timezone(name: str) -> str:
         return name
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return "UTC"
-
-
-def active_membership(user) -> Membership | None:
-    memo = getattr(user, "_couple_memo", None)  # set for request.user only (core.middleware)
-    if memo is None:
-        return (
-            Membership.objects.filter(user=user, left_at__isnull=True)
-            .select_related("space")
-            .first()
-        )
-    if "membership" not in memo:
-        _remember_couple(user, memo)
-    return memo["membership"]
-
-
-def _remember_couple(user, memo: dict) -> None:
-    """Fill the request's memo with the user's membership (and space) and their partner.
-
-    One query instead of two: every active membership of the space the user is in (the user's
-    first active one, as active_membership picks it), with the space and the user of each.
-    """
-    first_space = (
-        Membership.objects.filter(user=user, left_at__isnull=True)
-        .order_by("pk")
-        .values("space_id")[:1]
-    )
-    rows = list(
-        Membership.objects.filter(space_id=Subquery(first_space), left_at__isnull=True)
-        .select_related("space", "user")
-        .order_by("pk")
-    )
-    mine = next((m for m in rows if m.user_id == user.pk), None)
-    other = next((m for m in rows if m.user_id != user.pk), None)
-    if mine is not None:
-        mine.user = user  # the request's own user object, not a second copy of it
-    memo["membership"] = mine
-    memo["partner"] = other.user if mine is not None and other is not None else None
-
-
-def partner_of(user):
-    """The other active member of the user's space, or None.
-
-    Within one request the answer is remembered on request.user together with the user's
-    membership (a home page asks up to six times); joining or leaving clears them
-    (core.access.forget_space).
-    """
-    memo = getattr(user, "_couple_memo", None)
-    if memo is not None:
-        if "partner" not in memo:
-            _remember_couple(user, memo)
-        return memo["partner"]
-    membership = active_membership(user)
-    if membership is None:
-        return None
-    other = (
-        Membership.objects.filter(space_id=membership.space_id, left_at__isnull=True)
-        .exclude(user=user)
-        .select_related("user")
-        .first()
-    )
-    return other.user if other else None
 
 
 @transaction.atomic
@@ -138,15 +86,6 @@ def do_revoke_invites(user) -> int:
     return Invite.objects.filter(
         space_id=membership.space_id, used_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
-
-
-def find_open_invite(raw: str) -> Invite | None:
-    invite = (
-        Invite.objects.filter(token_hash=hash_invite(raw or "")).select_related("space").first()
-    )
-    if invite is None or not invite.is_open or invite.space.closed_at is not None:
-        return None
-    return invite
 
 
 def _move_solo_content(user, from_space: Space, to_space: Space) -> None:

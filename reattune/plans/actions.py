@@ -5,7 +5,7 @@ from django.db.models import F
 
 from reattune.core.access import active_space_id, visible_to
 from reattune.core.visibility import Visibility
-from reattune.couples.actions import active_membership, partner_of
+from reattune.couples.membership import active_membership, partner_of
 from reattune.domain.plan import Plan as DomainPlan
 from reattune.domain.plan import couple_input, generate_plan, solo_input, solo_plan
 from reattune.plans.models import Plan

@@ -2,7 +2,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from reattune.api.base import require_partner
-from reattune.couples.actions import active_membership
+from reattune.couples.membership import active_membership
 from reattune.plans import actions
 
 router = Router(tags=["plan"])

@@ -1,5 +1,5 @@
 from reattune.core.home import register_panel
-from reattune.couples.actions import active_membership
+from reattune.couples.membership import active_membership
 from reattune.plans.actions import current_plan
 from reattune.rituals.slots import register_plan_card
 

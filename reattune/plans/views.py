@@ -17,7 +17,7 @@ def plan_page(request):
     if plan is None:
         return render(request, "plans/none.html")
     from reattune.care.safety import safety_mode
-    from reattune.couples.actions import active_membership
+    from reattune.couples.membership import active_membership
 
     today = active_membership(request.user).space.today()
     return render(request, "plans/plan.html", plan_context(plan, today, safety_mode(request.user)))

@@ -5,7 +5,7 @@ from ninja.errors import HttpError
 
 from reattune.api.base import require_partner
 from reattune.core import access
-from reattune.couples.actions import partner_of
+from reattune.couples.membership import partner_of
 from reattune.reports import build
 
 router = Router(tags=["reports"])

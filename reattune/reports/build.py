@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reattune.core import access
-from reattune.couples.actions import partner_of
+from reattune.couples.membership import partner_of
 from reattune.domain import charts
 from reattune.reports.models import ReportChoice
 

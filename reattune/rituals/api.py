@@ -19,7 +19,7 @@ from pydantic import model_serializer
 from reattune.api.base import require_partner
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.core import access
-from reattune.couples.actions import partner_of
+from reattune.couples.membership import partner_of
 from reattune.domain.plan.library import load_agreements, load_ladder, load_rituals
 from reattune.rituals import actions, progress, sharing
 from reattune.rituals.kinds import DAILY, KINDS, MONTHLY, WEEKLY, Kind, week_start

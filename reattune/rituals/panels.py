@@ -13,7 +13,7 @@ def home_panel(request):
     space = access.active_space(user)
     if space is None:
         return None
-    from reattune.couples.actions import partner_of
+    from reattune.couples.membership import partner_of
     from reattune.domain.safety.check import check_text
     from reattune.rituals.actions import open_timeout_for_page
     from reattune.rituals.models import DailyCheckIn

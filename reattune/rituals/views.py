@@ -22,7 +22,7 @@ from reattune.care.support import support_context
 from reattune.core import access
 from reattune.core.aftersave import after_text_saved
 from reattune.core.decorators import partner_required
-from reattune.couples.actions import partner_of
+from reattune.couples.membership import partner_of
 from reattune.domain import charts
 from reattune.domain.plan.library import load_agreements, load_ladder
 from reattune.rituals import actions, progress, sharing, slots
