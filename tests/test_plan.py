@@ -147,3 +147,21 @@ class PlanSafetyTests(BaseTestCase):
         week_one = [f["practice_id"] for f in plan.data["weeks"][0]["focus"]]
         self.assertTrue(all(library[pid].form == "solo" for pid in week_one), week_one)
         self.assertNotIn("appreciation", week_one)
+
+    def test_an_older_couple_plan_quoting_one_answer_is_exported_without_that_reason(self):
+        """Plans stored before reasons were limited may quote one partner's answer; the export
+        reads them as the page and the API do (shared_safe)."""
+        from reattune.plans.portability import export_user
+
+        complete_checkup(self.alex, 0.8)
+        complete_checkup(self.sam, 0.7)
+        plan = Plan.objects.get(kind="couple", active=True)
+        quoted = "Because one of you feels home can feel like walking on eggshells."
+        item = plan.data["weeks"][0]["focus"][0]
+        item.update(reason=quoted, basis="sign:eggshells")
+        plan.save(update_fields=["data"])
+        for who in (self.alex, self.sam):
+            exported = str(export_user(who)["plans"])
+            self.assertNotIn("eggshells", exported)
+            self.assertIn(item["practice_id"], exported)
+        self.assertNotIn("eggshells", str(self.api("sam", "get", "/api/v1/plan").json()["plan"]))

@@ -26,6 +26,8 @@ KINDS = [
 def export_user(user) -> dict[str, list[dict]]:
     from reattune.core import access
     from reattune.couples.models import Space
+    from reattune.domain.plan import Plan as DomainPlan
+    from reattune.domain.plan.view import shared_safe
     from reattune.plans.models import Plan
 
     rows = []
@@ -42,7 +44,9 @@ def export_user(user) -> dict[str, list[dict]]:
                     "starts_on": plan.starts_on.isoformat(),
                     "created_at": plan.created_at,
                     "active": plan.active,
-                    "plan": plan.data,
+                    # read as the page and the API read it: an older couple plan may quote
+                    # one partner's single answer in a reason, and shared_safe drops that
+                    "plan": shared_safe(DomainPlan.from_dict(plan.data)).to_dict(),
                 }.items()
             }
         )

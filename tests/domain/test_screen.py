@@ -278,6 +278,9 @@ def test_a_full_form_parses():
         (full(hurt="4"), "not one of the choices"),
         (full(hurt="-1"), "not one of the choices"),
         (full(hurt="1.0"), "not one of the choices"),
+        (full(hurt="\u00b2"), "not one of the choices"),  # passes str.isdigit(), int() fails
+        (full(hurt="\u0663"), "not one of the choices"),  # an Arabic-Indic digit
+        (full(hurt="01"), "not one of the choices"),
         (full(unsafe_now="1"), "not one of the choices"),
         (full(leaving="true"), "not one of the choices"),
         ({**full(hurt="1"), "nonsense": ["1"]}, "fields it does not know"),

@@ -378,9 +378,8 @@ def parse_submission(
             answers[item.id] = None
         elif item.scale.type == "yes_no" and raw in ("yes", "no"):
             answers[item.id] = raw == "yes"
-        elif item.scale.type == "frequency" and isinstance(raw, str) and raw.isdigit():
-            if int(raw) not in item.scale.values:
-                raise ScreenSubmissionError(_OFF_SCALE)
+        elif item.scale.type == "frequency" and raw in {str(v) for v in item.scale.values}:
+            # compared as text: "²" or "٣" pass str.isdigit() but are not an answer on the scale
             answers[item.id] = int(raw)
         else:
             raise ScreenSubmissionError(_OFF_SCALE)
