@@ -44,7 +44,8 @@ WHERE = {
     ),
     "shared": (
         "Your words are saved and shared, so your partner can read them (or will, once they "
-        "are revealed). This help is shown to you alone."
+        "are revealed), as can a therapist you both allowed to read what you share. This help "
+        "is shown to you alone."
     ),
     "draft": (
         "Nothing you typed here has been saved, and nothing has been sent to anyone: this help "

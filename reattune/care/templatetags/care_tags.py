@@ -26,14 +26,14 @@ def care_country_section(context):
 #: Why individual support is suggested, per cause of insight's individual_support rule.
 INDIVIDUAL_REASONS = {
     "mental_health": (
-        "Some of your answers suggest that low mood, worry or other mental health troubles are "
-        "weighing on you. A psychologist, psychotherapist or counsellor who sees you on your "
-        "own, or your family doctor as a first step, can help with that directly."
+        "Some of your answers were about low mood or worry weighing on you. A psychologist, "
+        "psychotherapist or counsellor who sees you on your own, or your family doctor as a "
+        "first step, can help with that directly."
     ),
     "learned_avoidance": (
-        "Some of your answers suggest you learned early to keep feelings to yourself. A "
-        "therapist who sees you on your own can help you find words for what you feel, at "
-        "your own pace."
+        "Some of your answers were about keeping feelings to yourself, perhaps for a long "
+        "time. A therapist who sees you on your own can help you find words for what you "
+        "feel, at your own pace."
     ),
 }
 
