@@ -151,7 +151,7 @@ class ResultsHelpCardTests(BaseTestCase):
         html = template.render(Context({"insight": insight, "user": self.alex, "request": request}))
         self.assertIn("Support for you on your own", html)
         self.assertIn("psychologist, psychotherapist or counsellor", html)
-        self.assertIn("low mood, worry", html)
+        self.assertIn("low mood or worry weighing on you", html)
         self.assertNotIn("keep feelings to yourself", html)
         empty = {"help": {"signs": [], "individual_support": False}, "signals": {}}
         html = template.render(Context({"insight": empty, "user": self.alex, "request": request}))
