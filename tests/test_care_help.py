@@ -152,7 +152,7 @@ class ResultsHelpCardTests(BaseTestCase):
         self.assertIn("Support for you on your own", html)
         self.assertIn("psychologist, psychotherapist or counsellor", html)
         self.assertIn("low mood or worry weighing on you", html)
-        self.assertNotIn("keep feelings to yourself", html)
+        self.assertNotIn("keeping feelings to yourself", html)
         empty = {"help": {"signs": [], "individual_support": False}, "signals": {}}
         html = template.render(Context({"insight": empty, "user": self.alex, "request": request}))
         self.assertNotIn("results-help-title", html)
