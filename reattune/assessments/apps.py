@@ -6,9 +6,16 @@ class AssessmentsConfig(AppConfig):
     label = "assessments"
 
     def ready(self):
-        # Validate every instrument file at start-up: a malformed file stops the app here with
-        # "<file>: <field>: <problem>" instead of failing on someone's check-up later.
-        from reattune.assessments.catalog import catalog
+        # Validate every data file at start-up (concepts, learn pages, instruments, practices,
+        # rituals, coach and crisis lexicons, help resources with the host's override folders,
+        # the safety screen, plan and safety-mode text, and the host's instrument folders): a
+        # malformed file stops the app here with "<file>: <field>: <problem>" instead of failing
+        # on someone's page later.
+        from django.conf import settings
 
+        from reattune.assessments.catalog import catalog
+        from reattune.domain.datafile import validate_all
+
+        validate_all(resource_dirs=[d for d in settings.RESOURCE_DIRS if d])
         catalog()
         from reattune.assessments import home, progress  # noqa: F401  (register card and chart)

@@ -1,7 +1,8 @@
 """The instrument catalogue of this installation, loaded and validated once at start-up.
 
 A malformed instrument file (shipped or in REATTUNE_INSTRUMENT_DIRS) stops start-up with
-`<file>: <field>: <problem>`.
+`<file>: <field>: <problem>`; AssessmentsConfig.ready() loads it right after checking every
+other data file (reattune.domain.datafile.validate_all).
 """
 
 from functools import lru_cache
