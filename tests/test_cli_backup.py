@@ -253,3 +253,40 @@ def test_restore_refuses_foreign_partial_and_newer_databases(tmp_path):
     assert result.stderr.startswith("Restore refused: ")
     assert "incomplete reattune database" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_postgresql_restore_of_a_newer_or_partial_dump_is_refused_and_leaves_it_empty(tmp_path):
+    """The PostgreSQL run: the same schema checks as for SQLite, after pg_restore; a refusal
+    empties the target again, so "nothing was changed" holds."""
+    import psycopg
+    import pytest
+
+    if not os.environ.get("DATABASE_URL"):
+        pytest.skip("the PostgreSQL run only (scripts/with-postgres.sh)")
+    cases = {
+        "newer reattune": "INSERT INTO django_migrations (app, name, applied) "
+        "VALUES ('journal', '9999_from_the_future', now())",
+        "couples_notice.seen_at": "ALTER TABLE couples_notice DROP COLUMN seen_at",
+    }
+    for message, statement in cases.items():
+        out = tmp_path / message.replace(" ", "_")
+        with fresh_database("reattune_backup_src") as source_url:
+            source = env_for(tmp_path / f"source-{out.name}", source_url)
+            run_cli(["manage", "migrate", "--verbosity", "0"], source)
+            with psycopg.connect(source_url, autocommit=True) as connection:
+                connection.execute(statement)
+            run_cli(["backup", "--out", str(out)], source)
+        (dump,) = backups.backups_in(out)
+        with fresh_database("reattune_backup_dst") as target_url:
+            target = env_for(tmp_path / f"target-{out.name}", target_url)
+            copy_keys(tmp_path / f"source-{out.name}", tmp_path / f"target-{out.name}")
+            result = run_cli(["restore", str(dump)], target, check=False)
+            with psycopg.connect(target_url) as connection:
+                tables = connection.execute(
+                    "SELECT count(*) FROM information_schema.tables "
+                    "WHERE table_schema = current_schema()"
+                ).fetchone()[0]
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert message in result.stderr and "Nothing was changed" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+        assert tables == 0

@@ -470,7 +470,7 @@ def _pg_is_empty() -> bool:
 
 
 def restore_postgresql(database: Database, source: Path, say: Say) -> int:
-    from django.db import connection, transaction
+    from django.db import DatabaseError, connection, transaction
 
     if not _pg_is_empty():
         raise BackupError(
@@ -502,8 +502,46 @@ def restore_postgresql(database: Database, source: Path, say: Say) -> int:
         env,
         "pg_restore",
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        return check_encrypted(cursor, connection.ops.quote_name, say)
+    # The same checks as a SQLite restore; the database was empty before, so a refusal empties
+    # it again and "nothing was changed" stays true.
+    try:
+        with connection.cursor() as cursor:
+            applied, present = _pg_schema(cursor)
+        check_schema(applied, present, source)
+        with transaction.atomic(), connection.cursor() as cursor:
+            return check_encrypted(cursor, connection.ops.quote_name, say, present)
+    except (BackupError, DatabaseError) as error:
+        _pg_empty_again()
+        if isinstance(error, BackupError):
+            raise
+        raise BackupError(
+            f"{source} cannot be read as a reattune database ({type(error).__name__}). Nothing "
+            "was changed."
+        ) from error
+
+
+def _pg_schema(cursor) -> tuple[set[tuple[str, str]], dict[str, set[str]]]:
+    cursor.execute("SELECT app, name FROM django_migrations")
+    applied = {(app, name) for app, name in cursor.fetchall()}
+    cursor.execute(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema()"
+    )
+    present: dict[str, set[str]] = {}
+    for table, column in cursor.fetchall():
+        present.setdefault(table, set()).add(column)
+    return applied, present
+
+
+def _pg_empty_again() -> None:
+    """Drop what a refused restore brought in (the target was empty before it)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        schema = connection.ops.quote_name(cursor.fetchone()[0])
+        cursor.execute(f"DROP SCHEMA {schema} CASCADE")  # nosec B608 - the current schema name
+        cursor.execute(f"CREATE SCHEMA {schema}")  # nosec B608 - the current schema name
 
 
 def restore(source: Path, say: Say) -> int:
