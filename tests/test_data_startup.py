@@ -1,0 +1,69 @@
+"""A broken data file of any kind stops start-up, naming the file, the field and the problem.
+
+Each test runs the app from a copy of the package whose data folder has one broken file (the
+in-process checks of every kind of file are in tests/domain/test_datafile.py).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import reattune
+
+PACKAGE = Path(reattune.__file__).resolve().parent
+
+
+def _start(tmp_path, relative=None, env_extra=None):
+    shutil.copytree(PACKAGE, tmp_path / "reattune", ignore=shutil.ignore_patterns("__pycache__"))
+    if relative is not None:
+        path = tmp_path / "reattune" / "data" / relative
+        path.write_text(path.read_text(encoding="utf-8") + "\ncolour: red\n", encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tmp_path),
+        "REATTUNE_DATA_DIR": tempfile.mkdtemp(),
+        **(env_extra or {}),
+    }
+    env.pop("DATABASE_URL", None)  # the check fails before any database is touched
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # the app's own settings, from the copy
+    return subprocess.run(
+        [sys.executable, "-m", "reattune", "manage", "check"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("relative", "expected"),
+    [
+        ("concepts.yaml", "concepts.yaml: (top): unknown field 'colour'"),
+        ("learn/signs.yaml", "signs.yaml: (top): unknown field 'colour'"),
+        ("practices.yaml", "practices.yaml: (top): unknown field 'colour'"),
+        ("rituals.yaml", "rituals.yaml: (top): unknown field 'colour'"),
+        ("resources/GB.yaml", "GB.yaml: (top level): unknown field 'colour'"),
+        ("safety/screen.yaml", "screen.yaml: (top level): unknown field 'colour'"),
+        ("lexicons/en/templates.yaml", "en/templates.yaml: (top level): unknown field 'colour'"),
+        ("lexicons/en/crisis.yaml", "en/crisis.yaml: (top): unknown field 'colour'"),
+    ],
+)
+def test_it_refuses_to_start_with_a_broken_data_file(tmp_path, relative, expected):
+    result = _start(tmp_path, relative)
+    assert result.returncode != 0
+    assert expected in result.stderr
+
+
+def test_it_refuses_to_start_with_a_broken_host_resource_file(tmp_path):
+    folder = tmp_path / "host_resources"
+    folder.mkdir()
+    (folder / "GB.yaml").write_text("kind: country\ncountry: GB\ncolour: red\n", encoding="utf-8")
+    result = _start(tmp_path, env_extra={"REATTUNE_RESOURCE_DIRS": str(folder)})
+    assert result.returncode != 0
+    assert f"{folder / 'GB.yaml'}: (top level): unknown field 'colour'" in result.stderr
