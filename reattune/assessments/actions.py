@@ -1,4 +1,7 @@
-"""Check-up writes. Answers are validated against the response's own instrument version."""
+"""Check-up writes. Answers are validated against the response's own instrument version.
+
+The reads (instrument_of, is_retired, open_response, answers_of) live in assessments.queries.
+"""
 
 import logging
 
@@ -6,32 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reattune.assessments.catalog import catalog
+from reattune.assessments.errors import CheckupError
 from reattune.assessments.models import Answer, Response
+from reattune.assessments.queries import instrument_of, is_retired, open_response
 from reattune.core.access import active_space_id
-
-
-class CheckupError(ValueError):
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.status = status
-
-
-def instrument_of(response: Response):
-    instrument = catalog().get(response.instrument_id, response.instrument_version)
-    if instrument is None:
-        raise CheckupError("This check-up is no longer available on this server.", status=410)
-    return instrument
-
-
-def is_retired(response: Response) -> bool:
-    latest = catalog().latest(response.instrument_id)
-    return latest is None or latest.version != response.instrument_version
-
-
-def open_response(user, instrument_id: str) -> Response | None:
-    return Response.objects.filter(
-        author=user, instrument_id=instrument_id, submitted_at__isnull=True
-    ).first()
 
 
 def do_start_response(user, instrument_id: str) -> tuple[Response, bool]:
@@ -101,10 +82,6 @@ def do_save_answers(response: Response, answers: dict[str, int | None]) -> int:
     return saved
 
 
-def answers_of(response: Response) -> dict[str, int]:
-    return dict(response.answers.values_list("item_id", "value"))
-
-
 MIN_SHARE_ANSWERED = 0.5
 
 
@@ -126,18 +103,27 @@ def do_submit(response: Response) -> Response:
         )
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["submitted_at"])
-    _refresh_plan(locked.author)
+    _after_submitted(locked.author)
     return locked
 
 
-def _refresh_plan(user) -> None:
-    """A finished check-up renews the plan. A failure there must never undo the submission."""
-    from reattune.plans.actions import do_refresh_plan
+# Run after a check-up is submitted, each as hook(user): the plans app renews the plan
+# (PlansConfig.ready), so assessments imports nothing of plans.
+_after_submit: list = []
 
-    try:
-        do_refresh_plan(user)
-    except Exception:
-        logging.getLogger("reattune.plans").exception("Could not refresh the plan")
+
+def register_after_submit(hook) -> None:
+    if hook not in _after_submit:
+        _after_submit.append(hook)
+
+
+def _after_submitted(user) -> None:
+    """A finished check-up renews the plan. A failure there must never undo the submission."""
+    for hook in _after_submit:
+        try:
+            hook(user)
+        except Exception:
+            logging.getLogger(hook.__module__).exception("Could not refresh the plan")
 
 
 @transaction.atomic

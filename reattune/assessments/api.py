@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from reattune.api.base import require_partner
-from reattune.assessments import actions
+from reattune.assessments import actions, queries
 from reattune.assessments.catalog import catalog
 from reattune.assessments.models import Response
 from reattune.core import access
@@ -86,8 +86,8 @@ def _response_out(response):
         "instrument_version": response.instrument_version,
         "started_at": response.started_at,
         "submitted_at": response.submitted_at,
-        "retired": actions.is_retired(response),
-        "answers": actions.answers_of(response),
+        "retired": queries.is_retired(response),
+        "answers": queries.answers_of(response),
     }
 
 

@@ -40,13 +40,8 @@ def _answer(instrument, item, lean, rng, person):
 
 
 def step(alex, sam, args):
-    from reattune.plans.actions import do_refresh_plan
-    from reattune.plans.models import Plan
-
     if Response.objects.filter(author__in=[alex, sam]).exists():
-        if not Plan.objects.filter(author__in=[alex, sam], active=True).exists():
-            do_refresh_plan(sam)
-        return
+        return  # the plan from these check-ups is made by the plans step (plans/demo.py)
     rng = random.Random(20261122)  # noqa: S311  # nosec B311 - demo data, not security
     now = timezone.now()
     for person, user in (("alex", alex), ("sam", sam)):
@@ -76,4 +71,3 @@ def step(alex, sam, args):
                         for item in instrument.items
                     ]
                 )
-    do_refresh_plan(sam)  # both finished: one plan for the two of them

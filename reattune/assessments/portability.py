@@ -67,8 +67,8 @@ def _rows(responses, owner, answers):
 
 
 def export_user(user) -> dict[str, list[dict]]:
-    from reattune.assessments.actions import instrument_of
     from reattune.assessments.models import Response
+    from reattune.assessments.queries import instrument_of
     from reattune.assessments.results import answers_for
     from reattune.core import access
     from reattune.couples.membership import partner_of

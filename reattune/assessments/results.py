@@ -10,9 +10,9 @@ from collections import defaultdict
 
 from django.core.cache import cache
 
-from reattune.assessments.actions import instrument_of
 from reattune.assessments.catalog import CHECKUP_SEQUENCE, catalog
 from reattune.assessments.models import Answer, Response
+from reattune.assessments.queries import instrument_of
 from reattune.couples.membership import partner_of
 from reattune.domain.instruments import keyed_rows, score_response
 from reattune.domain.instruments.change import (

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from reattune.assessments import actions
+from reattune.assessments import actions, queries
 from reattune.assessments.catalog import CHECKUP_SEQUENCE, catalog
 from reattune.assessments.models import Response
 from reattune.core import access
@@ -42,7 +42,7 @@ def checkup_home(request):
         rows.append(
             {
                 "instrument": instrument,
-                "open": actions.open_response(request.user, instrument.id),
+                "open": queries.open_response(request.user, instrument.id),
                 "last": last,
                 "in_checkup": instrument.id in CHECKUP_SEQUENCE,
             }
@@ -68,7 +68,7 @@ def checkup_start(request, instrument_id):
         messages.error(request, str(error))
         return redirect("checkup")
     answered = set(response.answers.values_list("item_id", flat=True))
-    pages = _pages(actions.instrument_of(response))
+    pages = _pages(queries.instrument_of(response))
     page = next(
         (n for n, items in enumerate(pages, 1) if any(i.id not in answered for i in items)),
         len(pages),
@@ -81,7 +81,7 @@ def checkup_page(request, response_id, page):
     response = _own_open_response(request, response_id)
     if response.submitted_at is not None:
         return redirect("results")
-    instrument = actions.instrument_of(response)
+    instrument = queries.instrument_of(response)
     pages = _pages(instrument)
     if not 1 <= page <= len(pages):
         raise Http404
@@ -107,7 +107,7 @@ def checkup_page(request, response_id, page):
             if page < len(pages):
                 return redirect("checkup-page", response.pk, page + 1)
             return redirect("checkup-review", response.pk)
-    saved = actions.answers_of(response)
+    saved = queries.answers_of(response)
     questions = []
     for item in items:
         scale = instrument.scales[item.scale]
@@ -142,8 +142,8 @@ def checkup_review(request, response_id):
     response = _own_open_response(request, response_id)
     if response.submitted_at is not None:
         return redirect("results")
-    instrument = actions.instrument_of(response)
-    answered = len(actions.answers_of(response))
+    instrument = queries.instrument_of(response)
+    answered = len(queries.answers_of(response))
     error, status = None, 200
     if request.method == "POST":
         try:
@@ -276,7 +276,7 @@ def partner_answers(request):
     answers = answers_for(latest.values())
     sections = []
     for response in latest.values():
-        instrument = actions.instrument_of(response)
+        instrument = queries.instrument_of(response)
         given = answers.get(response.pk, {})
         rows = []
         for item in instrument.items:
