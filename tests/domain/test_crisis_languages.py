@@ -1,7 +1,8 @@
 """Crisis lexicons for German, French, Spanish, Italian and Dutch, checked on their dev corpora.
 
 Each language has a labelled development corpus in tests/data/crisis/dev/<lang>.yaml (used to
-write and tune the rules). The independent holdout lives elsewhere and is never read here.
+write and tune the rules): the first writer's sentences, then a second writer's who never saw the
+rules. The independent holdout lives elsewhere and is never read here.
 """
 
 from __future__ import annotations
@@ -31,7 +32,12 @@ CRISIS_TOPICS = {
 }
 NONE_TOPICS = {"violent_idiom", "hyperbole", "negated", "reported_or_third_person_news", "everyday"}
 MIN_RECALL = 0.95
+MIN_RECALL_EXPLICIT = 0.95
+MIN_RECALL_INDIRECT = 0.90
 MAX_FALSE_ALARMS = 0.03
+# both writers' sentences: a corpus that shrinks below this has lost the second writer's part
+MIN_CRISIS_CASES = 200
+MIN_CALM_CASES = 140
 
 
 def dev_cases(lang: str) -> list[dict]:
@@ -81,7 +87,7 @@ def test_dev_corpus_is_labelled_and_covers_every_topic(lang):
     assert len(texts) == len(set(texts)), "duplicate case"
     crisis = [c for c in cases if c["label"] != "none"]
     calm = [c for c in cases if c["label"] == "none"]
-    assert len(crisis) >= 45 and len(calm) >= 45
+    assert len(crisis) >= MIN_CRISIS_CASES and len(calm) >= MIN_CALM_CASES
     for case in cases:
         assert case["label"] in LABELS, case
         if case["label"] == "none":
@@ -100,6 +106,16 @@ def test_dev_recall_and_false_alarms(lang):
     recall, false_alarms, missed, alarms = scores(lang)
     assert recall >= MIN_RECALL, (recall, missed)
     assert false_alarms <= MAX_FALSE_ALARMS, (false_alarms, alarms)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_dev_recall_on_explicit_and_on_indirect_cases(lang):
+    crisis = [c for c in dev_cases(lang) if c["label"] != "none"]
+    for explicit, floor in ((True, MIN_RECALL_EXPLICIT), (False, MIN_RECALL_INDIRECT)):
+        part = [c for c in crisis if c["explicit"] is explicit]
+        assert part, explicit
+        missed = [c["text"] for c in part if c["label"] not in detect_crisis(c["text"], lang).kinds]
+        assert 1 - len(missed) / len(part) >= floor, (explicit, missed)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
