@@ -250,6 +250,61 @@ def individual_insight(
     concepts = concepts or load_concepts()
     learn = load_learn() if learn is None else learn
 
+    found = _collect(scores_by_instrument_id, catalog)
+    signals = {key: sum(v) / len(v) for key, v in found.sums.items()}
+    cause_sources, cause_basis = _derive_causes(
+        signals, found.cause_scores, found.concept_positions
+    )
+    areas = _areas(concepts, signals, found.area_info)
+    cause_rows = _cause_rows(concepts, learn, signals, found.cause_scores, cause_sources)
+    # The partner's list is chosen among the shareable causes only: a hidden cause must not
+    # push a shared one out of the top MAX_CAUSES (that would show its answers).
+    shared_causes = [
+        row for row in cause_rows if _shares_cause(row["id"], cause_sources, cause_basis)
+    ][:MAX_CAUSES]
+    missing = [
+        {"instrument": i, "wording": MISSING_WORDING[i]}
+        for i in CHECKUP_IDS
+        if i not in found.completed
+    ]
+    return IndividualInsight(
+        areas=areas,
+        strongest_signs=_strongest_signs(concepts, learn, signals),
+        likely_causes=cause_rows[:MAX_CAUSES],
+        strengths=_strengths(concepts, areas, found.closeness, signals, cause_sources),
+        tension=_tension(signals),
+        attachment=_attachment(signals),
+        care=_care(signals),
+        help=_help(concepts, signals, found.help_scores),
+        closeness=found.closeness,
+        completed=found.completed,
+        missing=missing,
+        signals=signals,
+        cause_sources=cause_sources,
+        cause_basis=cause_basis,
+        shared_causes=shared_causes,
+    )
+
+
+@dataclass
+class _Collected:
+    """What individual_insight gathers from the scores before reading them."""
+
+    sums: dict[str, list[float]]  # signal key -> positions to average
+    area_info: dict[str, tuple[ScaleScore, Instrument]]
+    cause_scores: dict[str, ScaleScore]
+    help_scores: dict[str, tuple[ScaleScore, str]]
+    closeness: dict | None
+    completed: list[str]
+    concept_positions: dict[str, float]
+
+
+def _collect(
+    scores_by_instrument_id: Mapping[str, Mapping[str, ScaleScore] | None],
+    catalog: Catalog | None,
+) -> _Collected:
+    """Positions by signal key, and the scores the results quote, from every instrument taken
+    (safety instruments are skipped)."""
     sums: dict[str, list[float]] = {}
     area_info: dict[str, tuple[ScaleScore, Instrument]] = {}
     cause_scores: dict[str, ScaleScore] = {}
@@ -305,9 +360,24 @@ def individual_insight(
                 if ref.startswith("sign:"):
                     sums.setdefault(ref, []).append(position)
 
-    signals = {key: sum(v) / len(v) for key, v in sums.items()}
+    return _Collected(
+        sums=sums,
+        area_info=area_info,
+        cause_scores=cause_scores,
+        help_scores=help_scores,
+        closeness=closeness,
+        completed=completed,
+        concept_positions=concept_positions,
+    )
 
-    # derived causes (only when no construct measured them)
+
+def _derive_causes(
+    signals: dict[str, float],
+    cause_scores: Mapping[str, ScaleScore],
+    concept_positions: Mapping[str, float],
+) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
+    """Add the derived causes to ``signals`` (only when no construct measured them); return
+    each cause's source (measured or derived) and each measured cause's basis."""
     cause_sources = {cid: "measured" for cid in cause_scores}
     cause_basis = {cid: (score.n_answered, score.n_items) for cid, score in cause_scores.items()}
     for cause, refs in DERIVED_CAUSES.items():
@@ -323,7 +393,15 @@ def individual_insight(
         signals["cause:attachment_needs"] = max(v for v in attachment_values if v is not None)
         cause_sources["attachment_needs"] = "derived"
 
-    # areas
+    return cause_sources, cause_basis
+
+
+def _areas(
+    concepts: Concepts,
+    signals: Mapping[str, float],
+    area_info: Mapping[str, tuple[ScaleScore, Instrument]],
+) -> list[dict]:
+    """Every area in concepts.yaml order, with its strain and score (or none yet)."""
     areas = []
     for area in concepts.all("area"):
         strain = signals.get(f"area:{area.id}")
@@ -343,7 +421,13 @@ def individual_insight(
             }
         )
 
-    # strongest signs
+    return areas
+
+
+def _strongest_signs(
+    concepts: Concepts, learn: Mapping[str, LearnEntry], signals: Mapping[str, float]
+) -> list[dict]:
+    """The MAX_SIGNS strongest signs at or above SIGN_LEVEL."""
     order = {c.id: i for i, c in enumerate(concepts.all("sign"))}
     sign_values = [
         (key.partition(":")[2], v)
@@ -367,7 +451,17 @@ def individual_insight(
             }
         )
 
-    # likely causes
+    return strongest_signs
+
+
+def _cause_rows(
+    concepts: Concepts,
+    learn: Mapping[str, LearnEntry],
+    signals: Mapping[str, float],
+    cause_scores: Mapping[str, ScaleScore],
+    cause_sources: Mapping[str, str],
+) -> list[dict]:
+    """Every cause at or above CAUSE_LEVEL, strongest first."""
     cause_order = {c.id: i for i, c in enumerate(concepts.all("cause"))}
     cause_values = [
         (key.partition(":")[2], v)
@@ -400,14 +494,17 @@ def individual_insight(
                 "learn": f"cause:{cause_id}",
             }
         )
-    likely_causes = cause_rows[:MAX_CAUSES]
-    # The partner's list is chosen among the shareable causes only: a hidden cause must not
-    # push a shared one out of the top MAX_CAUSES (that would show its answers).
-    shared_causes = [
-        row for row in cause_rows if _shares_cause(row["id"], cause_sources, cause_basis)
-    ][:MAX_CAUSES]
+    return cause_rows
 
-    # strengths
+
+def _strengths(
+    concepts: Concepts,
+    areas: list[dict],
+    closeness: dict | None,
+    signals: Mapping[str, float],
+    cause_sources: Mapping[str, str],
+) -> list[dict]:
+    """Steady areas, feeling close, and measured causes that play little part."""
     strengths = []
     for area in areas:
         if area["strain"] is not None and area["strain"] <= STRENGTH_LEVEL:
@@ -444,17 +541,28 @@ def individual_insight(
                     }
                 )
 
-    # tension (pursue / withdraw), attachment, care
-    tension = {
+    return strengths
+
+
+def _tension(signals: Mapping[str, float]) -> dict:
+    """Pursue / withdraw: how I act under tension, and how I see my partner act."""
+    return {
         "self": _lean(signals.get("role:pursuer"), signals.get("role:withdrawer")),
         "partner_as_seen": _lean(
             signals.get("partner_role:pursuer"), signals.get("partner_role:withdrawer")
         ),
     }
-    attachment = {
+
+
+def _attachment(signals: Mapping[str, float]) -> dict:
+    return {
         "anxiety": _r(signals.get("attachment:anxiety")),
         "avoidance": _r(signals.get("attachment:avoidance")),
     }
+
+
+def _care(signals: Mapping[str, float]) -> dict:
+    """Per care question (receive, give, guess): the top channels and every channel's value."""
     care = {}
     for question in CARE_QUESTIONS:
         values = _channels(signals, question)
@@ -463,8 +571,15 @@ def individual_insight(
             if values
             else None
         )
+    return care
 
-    # help
+
+def _help(
+    concepts: Concepts,
+    signals: Mapping[str, float],
+    help_scores: Mapping[str, tuple[ScaleScore, str]],
+) -> dict:
+    """The is-it-time-for-help signs at or above HELP_LEVEL, and whether to suggest help."""
     help_signs = []
     for help_id, (score, title) in help_scores.items():
         value = score.normalised
@@ -499,26 +614,7 @@ def individual_insight(
         ),
     }
 
-    missing = [
-        {"instrument": i, "wording": MISSING_WORDING[i]} for i in CHECKUP_IDS if i not in completed
-    ]
-    return IndividualInsight(
-        areas=areas,
-        strongest_signs=strongest_signs,
-        likely_causes=likely_causes,
-        strengths=strengths,
-        tension=tension,
-        attachment=attachment,
-        care=care,
-        help=help_info,
-        closeness=closeness,
-        completed=completed,
-        missing=missing,
-        signals=signals,
-        cause_sources=cause_sources,
-        cause_basis=cause_basis,
-        shared_causes=shared_causes,
-    )
+    return help_info
 
 
 def _lean(pursue: float | None, withdraw: float | None) -> dict:
