@@ -864,7 +864,48 @@ def couple_insight(ins_a: IndividualInsight, ins_b: IndividualInsight) -> Couple
     patterns: list[str] = []
     missing = [f"{p}:{m['instrument']}" for p in PARTNERS for m in ins[p].missing]
 
-    # areas, perception gaps, shared concerns and strengths
+    areas, gaps, concerns, strengths = _couple_areas(concepts, ins_a, ins_b, signals, patterns)
+    pw = _couple_pursue_withdraw(ins, signals, patterns)
+    aa = _couple_anxious_avoidant(ins, signals, patterns)
+    care = _couple_care(ins_a, ins_b, signals, patterns)
+    mutual = _mutual_avoidance(ins, signals, patterns)
+    if _both_feel_close(ins):
+        strengths.append(
+            {
+                "kind": "outcome",
+                "id": "closeness",
+                "title": "Feeling close",
+                "wording": "You both have been feeling close lately.",
+            }
+        )
+
+    return CoupleInsight(
+        areas=areas,
+        perception_gaps=gaps,
+        shared_concerns=concerns,
+        pursue_withdraw=pw,
+        anxious_avoidant=aa,
+        care_channels=care,
+        mutual_avoidance=mutual,
+        shared_strengths=strengths,
+        patterns=patterns,
+        missing=missing,
+        signals=signals,
+    )
+
+
+# Each section below reads both partners' insights, adds its signals (``signals``) and, when
+# its pattern is present, its name (``patterns``), in the order of the couple view.
+
+
+def _couple_areas(
+    concepts: Concepts,
+    ins_a: IndividualInsight,
+    ins_b: IndividualInsight,
+    signals: dict[str, float],
+    patterns: list[str],
+) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    """Areas, perception gaps, shared concerns and shared strengths."""
     areas, gaps, concerns, strengths = [], [], [], []
     for area in concepts.all("area"):
         a, b = ins_a.area_strain(area.id), ins_b.area_strain(area.id)
@@ -913,7 +954,12 @@ def couple_insight(ins_a: IndividualInsight, ins_b: IndividualInsight) -> Couple
     if gaps:
         patterns.append("perception_gap")
 
-    # pursue-withdraw
+    return areas, gaps, concerns, strengths
+
+
+def _couple_pursue_withdraw(
+    ins: dict[str, IndividualInsight], signals: dict[str, float], patterns: list[str]
+) -> dict:
     pw = _pursue_withdraw(ins)
     combined_p, combined_w = pw.pop("_combined")
     for p in PARTNERS:
@@ -926,7 +972,12 @@ def couple_insight(ins_a: IndividualInsight, ins_b: IndividualInsight) -> Couple
     if pw["present"]:
         patterns.append("pursue_withdraw")
 
-    # anxious-avoidant
+    return pw
+
+
+def _couple_anxious_avoidant(
+    ins: dict[str, IndividualInsight], signals: dict[str, float], patterns: list[str]
+) -> dict:
     aa = _anxious_avoidant(ins)
     for p in PARTNERS:
         for k in ("anxiety", "avoidance"):
@@ -938,7 +989,16 @@ def couple_insight(ins_a: IndividualInsight, ins_b: IndividualInsight) -> Couple
     if aa["present"]:
         patterns.append("anxious_avoidant")
 
-    # care channels
+    return aa
+
+
+def _couple_care(
+    ins_a: IndividualInsight,
+    ins_b: IndividualInsight,
+    signals: dict[str, float],
+    patterns: list[str],
+) -> dict:
+    """Care channels: whether each gives care the way the other most easily notices."""
     a_to_b, b_to_a = _care_direction(ins_a, ins_b), _care_direction(ins_b, ins_a)
     care = {
         "a_to_b": a_to_b,
@@ -963,7 +1023,13 @@ def couple_insight(ins_a: IndividualInsight, ins_b: IndividualInsight) -> Couple
     # No "you each know how the other likes care" strength: it would tell each partner
     # whether their guess matched the other's top channel, which is one answer.
 
-    # mutual avoidance (both keep the peace by keeping quiet)
+    return care
+
+
+def _mutual_avoidance(
+    ins: dict[str, IndividualInsight], signals: dict[str, float], patterns: list[str]
+) -> dict:
+    """Mutual avoidance: both keep the peace by keeping quiet."""
     ca = {p: ins[p].signals.get("cause:conflict_avoidance") for p in PARTNERS}
     mutual = {"present": False, "strength": None, "learn": "pattern:mutual_avoidance"}
     if all(v is not None for v in ca.values()):
@@ -979,28 +1045,11 @@ def couple_insight(ins_a: IndividualInsight, ins_b: IndividualInsight) -> Couple
         else None
     )
 
-    closeness = [ins[p].closeness for p in PARTNERS]
-    if all(c and c["position"] is not None for c in closeness):
-        if min(c["position"] for c in closeness) >= OUTCOME_STRENGTH_LEVEL:
-            strengths.append(
-                {
-                    "kind": "outcome",
-                    "id": "closeness",
-                    "title": "Feeling close",
-                    "wording": "You both have been feeling close lately.",
-                }
-            )
+    return mutual
 
-    return CoupleInsight(
-        areas=areas,
-        perception_gaps=gaps,
-        shared_concerns=concerns,
-        pursue_withdraw=pw,
-        anxious_avoidant=aa,
-        care_channels=care,
-        mutual_avoidance=mutual,
-        shared_strengths=strengths,
-        patterns=patterns,
-        missing=missing,
-        signals=signals,
+
+def _both_feel_close(ins: dict[str, IndividualInsight]) -> bool:
+    closeness = [ins[p].closeness for p in PARTNERS]
+    return all(c and c["position"] is not None for c in closeness) and (
+        min(c["position"] for c in closeness) >= OUTCOME_STRENGTH_LEVEL
     )
