@@ -1,0 +1,95 @@
+"""No page shows an empty placeholder or a wrong plural: every page without parameters in the
+URL map, rendered for both partners of the demo couple (twelve weeks of data), is read as a
+person reads it (visible text only) and checked for "Week  of", "1 minutes", a stray "None"
+and the like."""
+
+import io
+import re
+from contextlib import redirect_stdout
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
+from django.test import Client, TestCase
+
+from reattune.accounts.models import User
+from tests.access import matrix
+
+# Each pattern finds a sentence the template did not finish, or a plural that does not agree.
+PLACEHOLDERS = {
+    # "Week 3 of your plan" without its number ("Week of 1 Dec" and "Day of the week" are fine)
+    "a number is missing": re.compile(
+        r"\b(?:[Ww]eek|[Dd]ay|[Mm]onth|[Ss]tep)\s{2,}of\b|\b[Ww]eek\s+of\s+(?:your|the|our)\s+plan"
+    ),
+    "a plural after one": re.compile(
+        r"(?<![\d.,])\b1 (?:minutes|hours|days|weeks|months|questions|answers|entries|times|"
+        r"check-ins|people|partners|tokens|couples)\b"
+    ),
+    "a singular after several": re.compile(
+        r"\b(?:[02-9]|\d{2,}) (?:minute|hour|day|week|month|question|answer|entry|time)\b(?!-)"
+    ),
+    "Python's None": re.compile(r"\bNone\b"),
+    "an empty pair of brackets": re.compile(r"\(\s*\)"),
+    "a doubled space inside a sentence": re.compile(r"\w  +\w"),
+    "a space before a full stop or comma": re.compile(r"\w \s*[.,](?:\s|$)"),
+}
+
+
+class VisibleText(HTMLParser):
+    """The text nodes a person sees (no script, style or template of the page)."""
+
+    HIDDEN = {"script", "style", "template", "title"}
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0
+        self.nodes: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if not self.depth and data.strip():
+            self.nodes.append(data.strip())
+
+
+def visible_text(html: str) -> list[str]:
+    parser = VisibleText()
+    parser.feed(html)
+    return parser.nodes
+
+
+class PageTextTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from reattune import demo
+
+        with redirect_stdout(io.StringIO()):
+            demo.run(SimpleNamespace(json=False, couples=0, days=0))
+        cls.emails = [email for email, _ in demo.DEMO_PEOPLE]
+
+    def test_every_page_reads_without_placeholders(self):
+        routes = [
+            route
+            for route in matrix.url_routes()
+            if not matrix.is_api(route) and not matrix.route_params(route)
+        ]
+        findings, pages = [], 0
+        for email in self.emails:
+            client = Client()
+            client.force_login(User.objects.get(email=email))
+            for route in routes:
+                response = client.get("/" + route)
+                if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                    continue
+                pages += 1
+                for node in visible_text(response.content.decode()):
+                    for problem, pattern in PLACEHOLDERS.items():
+                        if pattern.search(node):
+                            findings.append(f"/{route} ({email}): {problem}: {node[:120]!r}")
+        self.assertGreater(pages, 25)
+        self.assertEqual(findings, [], "\n".join(findings))
