@@ -21,7 +21,7 @@ from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.core import access
 from reattune.couples.membership import partner_of
 from reattune.domain.plan.library import load_agreements, load_ladder, load_rituals
-from reattune.rituals import actions, progress, sharing
+from reattune.rituals import actions, progress, queries, sharing
 from reattune.rituals.kinds import DAILY, KINDS, MONTHLY, WEEKLY, Kind, week_start
 from reattune.rituals.models import AgreementAcceptance, LadderState, TimeOut, words_of
 
@@ -208,23 +208,15 @@ def _own_since(kind: Kind, user, space, periods) -> dict:
 
 
 def _period_out(kind: Kind, user, space, period: date, request=None):
-    rows = kind.model.objects.select_related("author").filter(
-        space=space, **{kind.period_field: period}
-    )
-    mine = access.owned_by(rows, user).first()
-    theirs = (
-        access.revealed_to(rows, user, kind.period_field).exclude(author=user).first()
-        if mine
-        else None
-    )
+    status = queries.period_status(kind, user, space, period)
+    mine, theirs = status["mine"], status["theirs"]
     return {
         "kind": kind.key,
         "period": period,
         "editable": actions.editable(kind, space, period),
         "mine": _entry_out(kind, mine, user, request) if mine else None,
         "partner": _entry_out(kind, theirs, user, request, mine.created_at) if theirs else None,
-        "partner_done": theirs is not None
-        or access.partner_done(kind.model.objects.all(), user, **{kind.period_field: period}),
+        "partner_done": status["partner_done"],
     }
 
 
@@ -570,9 +562,7 @@ def _ladder_out(user, space):
         "step": step.number,
         "steps": len(ladder),
         "theme": step.theme,
-        "prompt": resting_prompt(
-            user, step.prompts[(this_week.toordinal() // 7) % len(step.prompts)]
-        ),
+        "prompt": resting_prompt(user, step.prompt_for_week(this_week)),
         "match_depth": step.match_depth,
         "staying": state.staying,
         "partner_step": partner_step,

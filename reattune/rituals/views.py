@@ -25,7 +25,7 @@ from reattune.core.decorators import partner_required
 from reattune.couples.membership import partner_of
 from reattune.domain import charts
 from reattune.domain.plan.library import load_agreements, load_ladder
-from reattune.rituals import actions, progress, sharing, slots
+from reattune.rituals import actions, progress, queries, sharing, slots
 from reattune.rituals.calendar import build_calendar
 from reattune.rituals.kinds import DAILY, KINDS, feelings_vocabulary, week_start
 from reattune.rituals.models import (
@@ -48,34 +48,6 @@ def _space(request):
 
 
 # --- the three rituals ---------------------------------------------------------------------
-
-
-def _mine(kind, user, space, period):
-    return (
-        access.owned_by(kind.model.objects.all(), user)
-        .filter(space=space, **{kind.period_field: period})
-        .first()
-    )
-
-
-def _theirs(kind, user, space, period):
-    """The partner's answers for the period, only if the reveal rule allows it."""
-    return (
-        access.revealed_to(kind.model.objects.all(), user, kind.period_field)
-        .filter(space=space, **{kind.period_field: period})
-        .exclude(author=user)
-        .select_related("author")
-        .first()
-    )
-
-
-def _status(kind, user, space, period):
-    mine = _mine(kind, user, space, period)
-    theirs = _theirs(kind, user, space, period) if mine else None
-    done = theirs is not None or access.partner_done(
-        kind.model.objects.all(), user, **{kind.period_field: period}
-    )
-    return {"kind": kind, "period": period, "mine": mine, "theirs": theirs, "partner_done": done}
 
 
 def _answers_from_post(kind, post):
@@ -283,7 +255,7 @@ def _choice(request, kind, space, period, mine):
         try:
             shared = actions.do_share_answers(kind, mine, pids, expected)
         except actions.StaleChoice as problem:
-            mine = _mine(kind, request.user, space, period)
+            mine = queries.own_entry(kind, request.user, space, period)
             return _stale_choice(request, kind, space, period, mine, problem)
         except actions.RitualError as problem:
             messages.error(request, str(problem))
@@ -332,7 +304,7 @@ def ritual_form(request, kind):
     kind = KINDS[kind]
     space = _space(request)
     period = kind.period_of(space.today())
-    mine = _mine(kind, request.user, space, period)
+    mine = queries.own_entry(kind, request.user, space, period)
     status = 200
     error = None
     private = set(mine.kept_private()) if mine else set()
@@ -415,7 +387,7 @@ def ritual_period(request, kind, period):
     space = _space(request)
     if period != kind.period_of(period) or period > kind.period_of(space.today()):
         raise Http404
-    status = _status(kind, request.user, space, period)
+    status = queries.period_status(kind, request.user, space, period)
     context = {
         **status,
         "period_label": kind.label_period(period),
@@ -485,7 +457,9 @@ def home(request):
     space = _space(request)
     today = space.today()
     user = request.user
-    rituals = [_status(kind, user, space, kind.period_of(today)) for kind in KINDS.values()]
+    rituals = [
+        queries.period_status(kind, user, space, kind.period_of(today)) for kind in KINDS.values()
+    ]
     for item in rituals:
         item["url"] = reverse(f"rituals-{item['kind'].key}")
         item["period_url"] = _period_url(item["kind"], item["period"])
@@ -558,7 +532,7 @@ def _ladder_view(user, space):
     state = actions.ladder_state(user, space)
     number = state.current_step(this_week, len(ladder))
     step = ladder.step(number)
-    prompt = step.prompts[(this_week.toordinal() // 7) % len(step.prompts)]
+    prompt = step.prompt_for_week(this_week)
     from reattune.care.safety import resting_prompt  # steps back after a positive safety screen
 
     return ladder, step, resting_prompt(user, prompt)

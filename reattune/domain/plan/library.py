@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
@@ -144,6 +145,10 @@ class LadderStep:
     theme: str
     prompts: tuple[str, ...]
     match_depth: str
+
+    def prompt_for_week(self, week: date) -> str:
+        """This week's prompt: the step's prompts take turns, one calendar week each."""
+        return self.prompts[(week.toordinal() // 7) % len(self.prompts)]
 
 
 @dataclass(frozen=True)
