@@ -18,6 +18,17 @@ class TimeOutTests(BaseTestCase):
             self.assertContains(page, '<option value="20" selected>20 minutes (suggested)')
         self.assertNotContains(self.client.get("/login/"), 'action="/rituals/timeout/"')
 
+    def test_someone_without_a_partner_is_not_offered_a_time_out(self):
+        from django.test import Client
+
+        from reattune.accounts.actions import do_create_user
+
+        alone = do_create_user("robin@example.org", "a long enough passphrase 1", "Robin")
+        client = Client()
+        client.force_login(alone)
+        for url in ("/home/", "/journal/", "/rituals/"):
+            self.assertNotContains(client.get(url), 'action="/rituals/timeout/"')
+
     def test_the_partner_sees_it_with_the_return_time_and_the_note(self):
         response = self.client_for("alex").post(
             "/rituals/timeout/", {"minutes": "20", "note": "alex needs a walk"}

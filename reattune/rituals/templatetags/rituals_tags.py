@@ -23,9 +23,14 @@ def timeout_bar(context):
         current = open_timeout_for_page(user, space_id) if space_id else None
     except DatabaseError:
         return {"show": False}
+    from reattune.couples.membership import partner_of
+
     now = timezone.now()
+    # A time-out is a pause between two people: someone alone is not offered one (a time-out
+    # still open from before their partner left is still shown, so it can be ended).
+    with_partner = space_id is not None and partner_of(user) is not None
     return {
-        "show": space_id is not None,
+        "show": with_partner or current is not None,
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "timeout": current,
