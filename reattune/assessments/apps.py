@@ -14,7 +14,7 @@ class AssessmentsConfig(AppConfig):
         from django.conf import settings
 
         from reattune.assessments.catalog import catalog
-        from reattune.domain.datafile import validate_all
+        from reattune.domain.data_check import validate_all
 
         validate_all(resource_dirs=[d for d in settings.RESOURCE_DIRS if d])
         catalog()

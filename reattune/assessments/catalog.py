@@ -2,7 +2,7 @@
 
 A malformed instrument file (shipped or in REATTUNE_INSTRUMENT_DIRS) stops start-up with
 `<file>: <field>: <problem>`; AssessmentsConfig.ready() loads it right after checking every
-other data file (reattune.domain.datafile.validate_all).
+other data file (reattune.domain.data_check.validate_all).
 """
 
 from functools import lru_cache

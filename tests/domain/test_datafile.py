@@ -8,13 +8,13 @@ import yaml
 from reattune.domain import datafile
 from reattune.domain.coach.lexicon import LexiconError as CoachLexiconError
 from reattune.domain.concepts import ConceptError, ConceptFileError
+from reattune.domain.data_check import validate_all
 from reattune.domain.datafile import (
     DATA_DIR,
     DataFileError,
     check,
     field_path,
     read_yaml,
-    validate_all,
     validator,
 )
 from reattune.domain.instruments import InstrumentError
