@@ -264,3 +264,15 @@ class AuditLogLifecycleTests(BaseTestCase):
         report = do_import(io.BytesIO(export_bytes(self.alex)), "alex2@example.org")
         self.assertEqual(TherapistRead.objects.count(), before)
         self.assertEqual(report.stats["therapist_reads"]["skipped"], 2)
+
+
+class TherapistBrandLinkTests(BaseTestCase):
+    def test_the_brand_link_takes_a_therapist_to_their_own_home(self):
+        therapist = make_therapist("dana")
+        client = Client()
+        client.force_login(therapist)
+        page = client.get("/therapist/").content.decode()
+        self.assertIn('class="brand" href="/therapist/"', page)
+        self.assertEqual(client.get("/therapist/").status_code, 200)
+        partner = self.client_for("alex").get("/home/").content.decode()
+        self.assertIn('class="brand" href="/home/"', partner)
