@@ -19,6 +19,7 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from reattune.accounts.models import AccessToken, User, hash_token
+from reattune.core.errors import ActionError
 
 # The largest whole number any query parameter or JSON body may carry: JavaScript's largest
 # exact integer, far below what a database column holds, so `offset + limit` or an id
@@ -154,6 +155,14 @@ def _source_of(func) -> str:
     return "\n".join(parts)
 
 
+def may_refuse(view):
+    """Declare that an operation's action can refuse: it raises a core.errors.ActionError
+    (409 or 422, with words fit to show the person), which on_action_refused answers. The
+    schema then lists 409 for it. Put it under the router's decorator."""
+    view.may_refuse = True
+    return view
+
+
 def error_statuses(operation) -> set[int]:
     """The error statuses an operation can answer, read from how it is declared and written."""
     statuses = set()
@@ -165,8 +174,10 @@ def error_statuses(operation) -> set[int]:
     if "require_partner" in source or "404" in source or "_or_404" in source:
         statuses.add(404)
     writes = set(operation.methods) - {"GET", "HEAD", "OPTIONS"}
-    # A write whose action can refuse (the actions' errors carry 409 or 422), or that says 409.
-    if "409" in source or (writes and re.search(r"except [\w.]*Error", source)):
+    # A write whose action can refuse (declared with @may_refuse: the action raises an
+    # ActionError, answered by on_action_refused with its status), or that says 409.
+    refusable = getattr(operation.view_func, "may_refuse", False)
+    if "409" in source or (writes and (refusable or re.search(r"except [\w.]*Error", source))):
         statuses.add(409)
     if "422" in source:
         statuses.add(422)
@@ -268,6 +279,13 @@ def on_data_error(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
     return _json(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(ActionError)
+def on_action_refused(request, exc):
+    # An action could not do what was asked (core.errors.ActionError and each app's subclass):
+    # its status, and its words, which are fit to show the person.
+    return _json(request, exc.status, str(exc))
 
 
 @api.exception_handler(Exception)

@@ -2,9 +2,8 @@ from datetime import datetime
 
 from django.http import Http404
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
-from reattune.api.base import require_partner
+from reattune.api.base import may_refuse, require_partner
 from reattune.assessments import actions, queries
 from reattune.assessments.catalog import catalog
 from reattune.assessments.models import Response
@@ -91,10 +90,6 @@ def _response_out(response):
     }
 
 
-def _fail(error: actions.CheckupError):
-    raise HttpError(error.status, str(error))
-
-
 def _own(user, response_id) -> Response:
     return access.get_own_or_404(Response.objects.all(), user, pk=response_id)
 
@@ -110,12 +105,10 @@ def instruments(request):
     response={201: ResponseOut, 200: ResponseOut},
     summary="Start a check-up, or resume the unfinished one",
 )
+@may_refuse
 def start(request, payload: StartIn):
     user = require_partner(request)
-    try:
-        response, created = actions.do_start_response(user, payload.instrument_id)
-    except actions.CheckupError as error:
-        _fail(error)
+    response, created = actions.do_start_response(user, payload.instrument_id)
     return (201 if created else 200), _response_out(response)
 
 
@@ -136,21 +129,17 @@ def get_response(request, response_id: int):
     response=SavedOut,
     summary="Save answers (null clears one); saved as you go",
 )
+@may_refuse
 def save_answers(request, response_id: int, payload: AnswersIn):
     response = _own(require_partner(request), response_id)
-    try:
-        return {"saved": actions.do_save_answers(response, payload.answers)}
-    except actions.CheckupError as error:
-        _fail(error)
+    return {"saved": actions.do_save_answers(response, payload.answers)}
 
 
 @router.post("/responses/{int:response_id}/submit", response=ResponseOut, summary="Finish")
+@may_refuse
 def submit(request, response_id: int):
     response = _own(require_partner(request), response_id)
-    try:
-        return _response_out(actions.do_submit(response))
-    except actions.CheckupError as error:
-        _fail(error)
+    return _response_out(actions.do_submit(response))
 
 
 @router.get("/results/me", summary="My results (only mine can include sign-level detail)")

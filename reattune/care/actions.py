@@ -20,6 +20,7 @@ from reattune.care.models import (
     TherapistRead,
     hash_secret,
 )
+from reattune.core.errors import ActionError
 from reattune.domain.safety.help_rules import DEFAULT_SNOOZE_DAYS
 from reattune.domain.safety.resources import normalise_country
 from reattune.domain.safety.screen import evaluate_screen, load_screen
@@ -27,7 +28,7 @@ from reattune.domain.safety.screen import evaluate_screen, load_screen
 THERAPIST_INVITE_LIFETIME = timedelta(days=7)
 
 
-class CareError(ValueError):
+class CareError(ActionError):
     """Why something could not be done, in words fit to show the person."""
 
 

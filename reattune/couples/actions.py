@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reattune.core.access import forget_space
+from reattune.core.errors import ActionError
 
 # The reads live in couples.membership; re-exported for this app's views and api, and tests.
 from reattune.couples.membership import (  # noqa: F401
@@ -22,8 +23,10 @@ from reattune.couples.models import Invite, Membership, Space, hash_invite
 INVITE_LIFETIME = timedelta(days=7)
 
 
-class JoinError(Exception):
+class JoinError(ActionError):
     """Why an invite cannot be used, in words fit to show the person."""
+
+    status = 409
 
 
 MAX_TIMEZONE_LENGTH = 64  # Space.timezone; the longest IANA name is about half of that

@@ -1,7 +1,7 @@
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from reattune.api.base import require_partner
+from reattune.api.base import may_refuse, require_partner
 from reattune.couples import actions
 
 router = Router(tags=["couple"])
@@ -46,12 +46,10 @@ def space(request):
 
 
 @router.post("/invite", response={201: InviteOut}, summary="Create a new invite link")
+@may_refuse
 def invite(request):
     user = require_partner(request)
-    try:
-        raw = actions.do_create_invite(user)
-    except actions.JoinError as error:
-        raise HttpError(409, str(error)) from error
+    raw = actions.do_create_invite(user)
     return 201, {
         "url": request.build_absolute_uri(f"/invite/{raw}/"),
         "expires_in_days": actions.INVITE_LIFETIME.days,

@@ -7,14 +7,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from reattune.core.access import active_space_id
+from reattune.core.errors import ActionError
 from reattune.core.visibility import Visibility
 from reattune.journal.models import MAX_ENTRY_CHARS, Entry
 
 
-class EntryError(ValueError):
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.status = status
+class EntryError(ActionError):
+    """Why an entry cannot be saved, in words fit to show the person."""
 
 
 class EditConflict(EntryError):

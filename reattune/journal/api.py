@@ -3,9 +3,8 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 
-from reattune.api.base import require_partner
+from reattune.api.base import may_refuse, require_partner
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.core import access
 from reattune.journal import actions
@@ -71,10 +70,6 @@ def _out(entry, user):
     }
 
 
-def _raise(error: actions.EntryError):
-    raise HttpError(error.status, str(error))
-
-
 @router.get("", response=list[EntryOut], summary="Entries I can read (mine and shared with me)")
 def list_entries(
     request, scope: Literal["all", "mine", "shared"] = "all", limit: int = 50, offset: int = 0
@@ -95,18 +90,16 @@ def list_entries(
 @router.post(
     "", response={201: EntrySaved, 200: EntrySaved}, summary="Write an entry", exclude_none=True
 )
+@may_refuse
 def create_entry(request, payload: EntryIn):
     user = require_partner(request)
-    try:
-        entry, created = actions.do_create_entry(
-            user,
-            body=payload.body,
-            title=payload.title,
-            visibility=payload.visibility,
-            submit_key=payload.submit_key,
-        )
-    except actions.EntryError as error:
-        _raise(error)
+    entry, created = actions.do_create_entry(
+        user,
+        body=payload.body,
+        title=payload.title,
+        visibility=payload.visibility,
+        submit_key=payload.submit_key,
+    )
     return (201 if created else 200), _saved(entry, user, request)
 
 
@@ -132,19 +125,17 @@ def get_entry(request, entry_id: int):
 
 
 @router.put("/{int:entry_id}", response=EntrySaved, summary="Change my entry", exclude_none=True)
+@may_refuse
 def update_entry(request, entry_id: int, payload: EntryUpdate):
     user = require_partner(request)
     entry = access.get_own_or_404(Entry.objects.select_related("author"), user, pk=entry_id)
-    try:
-        entry = actions.do_update_entry(
-            entry,
-            body=payload.body,
-            title=payload.title,
-            visibility=payload.visibility,
-            expected_version=payload.version,
-        )
-    except actions.EntryError as error:
-        _raise(error)
+    entry = actions.do_update_entry(
+        entry,
+        body=payload.body,
+        title=payload.title,
+        visibility=payload.visibility,
+        expected_version=payload.version,
+    )
     return _saved(entry, user, request)
 
 

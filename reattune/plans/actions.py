@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import F
 
 from reattune.core.access import active_space_id, visible_to
+from reattune.core.errors import ActionError
 from reattune.core.visibility import Visibility
 from reattune.couples.membership import active_membership, partner_of
 from reattune.domain.plan import Plan as DomainPlan
@@ -11,10 +12,8 @@ from reattune.domain.plan import couple_input, generate_plan, solo_input, solo_p
 from reattune.plans.models import Plan
 
 
-class PlanError(ValueError):
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.status = status
+class PlanError(ActionError):
+    """Why a plan change cannot be done, in words fit to show the person."""
 
 
 def current_plan(user) -> Plan | None:

@@ -1,7 +1,7 @@
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from reattune.api.base import require_partner
+from reattune.api.base import may_refuse, require_partner
 from reattune.couples.membership import active_membership
 from reattune.plans import actions
 
@@ -46,13 +46,11 @@ def current(request) -> dict:
 
 
 @router.post("/swap", summary="Swap a practice for another that meets the same need")
+@may_refuse
 def swap(request, payload: SwapIn) -> dict:
     user = require_partner(request)
     plan = actions.current_plan(user)
     if plan is None:
         raise HttpError(404, "No plan yet.")
-    try:
-        plan = actions.do_swap(user, plan, payload.week, payload.old, payload.new, payload.version)
-    except actions.PlanError as error:
-        raise HttpError(error.status, str(error)) from error
+    plan = actions.do_swap(user, plan, payload.week, payload.old, payload.new, payload.version)
     return _out(plan, user)

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from reattune.core.access import active_space
+from reattune.core.errors import ActionError
 from reattune.couples.models import Space
 from reattune.domain.plan.library import load_agreements, load_ladder
 from reattune.rituals import sharing
@@ -37,11 +38,8 @@ from reattune.rituals.models import (
 MAX_NOTE_CHARS = 500
 
 
-class RitualError(ValueError):
-    def __init__(self, message: str, status: int = 422, code: str = "invalid"):
-        super().__init__(message)
-        self.status = status
-        self.code = code
+class RitualError(ActionError):
+    """Why a ritual step cannot be done, in words fit to show the person."""
 
 
 class EditConflict(RitualError):

@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from pydantic import model_serializer
 
-from reattune.api.base import require_partner
+from reattune.api.base import may_refuse, require_partner
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.core import access
 from reattune.couples.membership import partner_of
@@ -26,17 +26,6 @@ from reattune.rituals.kinds import DAILY, KINDS, MONTHLY, WEEKLY, Kind, week_sta
 from reattune.rituals.models import AgreementAcceptance, LadderState, TimeOut, words_of
 
 router = Router(tags=["rituals"])
-
-
-def _raise(error: actions.RitualError):
-    raise HttpError(error.status, str(error))
-
-
-def _space(user):
-    try:
-        return actions.space_of(user)
-    except actions.RitualError as error:
-        _raise(error)
 
 
 # --- schemas -------------------------------------------------------------------------------
@@ -248,7 +237,7 @@ def prompts(request):
 @router.get("/today", response=list[PeriodOut], summary="Today, this week and this month")
 def today(request):
     user = require_partner(request)
-    space = _space(user)
+    space = actions.space_of(user)
     return [
         _period_out(k, user, space, k.period_of(space.today()), request) for k in KINDS.values()
     ]
@@ -268,7 +257,7 @@ def _register(kind: Kind, schema):
     )
     def list_entries(request, start: date | None = None, end: date | None = None, limit: int = 60):
         user = require_partner(request)
-        space = _space(user)
+        space = actions.space_of(user)
         rows = access.revealed_to(
             kind.model.objects.filter(space=space).select_related("author"),
             user,
@@ -293,20 +282,18 @@ def _register(kind: Kind, schema):
         summary=f"{kind.title}: share my answers for the current {kind.noun}",
         operation_id=f"rituals_{kind.key}_create",
     )
+    @may_refuse
     def create_entry(request, payload: schema):
         user = require_partner(request)
         period = getattr(payload, kind.period_field)
-        try:
-            entry, created = actions.do_submit(
-                kind,
-                user,
-                _answers(payload),
-                period=period,
-                submit_key=payload.submit_key,
-                private=payload.private_fields,
-            )
-        except actions.RitualError as error:
-            _raise(error)
+        entry, created = actions.do_submit(
+            kind,
+            user,
+            _answers(payload),
+            period=period,
+            submit_key=payload.submit_key,
+            private=payload.private_fields,
+        )
         entry = kind.model.objects.select_related("author").get(pk=entry.pk)
         return (201 if created else 200), _saved_out(kind, entry, user, request)
 
@@ -318,7 +305,7 @@ def _register(kind: Kind, schema):
     )
     def get_period(request, period: date):
         user = require_partner(request)
-        space = _space(user)
+        space = actions.space_of(user)
         # Any day of a period that has started reads as that period (a week or month that
         # has not started yet is not found).
         period = kind.period_of(period)
@@ -332,20 +319,18 @@ def _register(kind: Kind, schema):
         summary=f"{kind.title}: change my answers (until the {kind.noun} ends)",
         operation_id=f"rituals_{kind.key}_update",
     )
+    @may_refuse
     def update_entry(request, period: date, payload: schema):
         user = require_partner(request)
-        space = _space(user)
+        space = actions.space_of(user)
         mine = access.get_own_or_404(
             kind.model.objects.select_related("author").filter(space=space),
             user,
             **{kind.period_field: kind.period_of(period)},
         )
-        try:
-            entry = actions.do_update(
-                kind, mine, _answers(payload), payload.version, private=payload.private_fields
-            )
-        except actions.RitualError as error:
-            _raise(error)
+        entry = actions.do_update(
+            kind, mine, _answers(payload), payload.version, private=payload.private_fields
+        )
         return _saved_out(kind, entry, user, request)
 
 
@@ -360,14 +345,14 @@ _register(MONTHLY, MonthlyIn)
 @router.get("/streaks", summary="Rituals this week and runs of days (never a penalty)")
 def streaks(request):
     user = require_partner(request)
-    space = _space(user)
+    space = actions.space_of(user)
     return progress.streaks(user, space, space.today()).__dict__
 
 
 @router.get("/progress", summary="Connection over time and rituals per week (aggregated)")
 def progress_data(request, range: Literal["12w", "1y", "all"] = "12w"):  # noqa: A002
     user = require_partner(request)
-    space = _space(user)
+    space = actions.space_of(user)
     today_ = space.today()
     partner = partner_of(user)
     people = [(user.pk, "me")] + ([(partner.pk, "partner")] if partner else [])
@@ -437,7 +422,7 @@ def _timeout_out(t: TimeOut, user, request=None, saved=False):
 @router.get("/timeout", response={200: TimeOutOut, 204: None}, summary="The open time-out")
 def get_timeout(request):
     user = require_partner(request)
-    space = _space(user)
+    space = actions.space_of(user)
     current = (
         access.visible_to(TimeOut.objects.select_related("author"), user)
         .filter(space=space, ended_at__isnull=True)
@@ -449,12 +434,10 @@ def get_timeout(request):
 
 
 @router.post("/timeout", response={201: TimeOutOut}, summary="Call a time-out")
+@may_refuse
 def start_timeout(request, payload: TimeOutIn):
     user = require_partner(request)
-    try:
-        started = actions.do_start_timeout(user, payload.minutes, payload.note)
-    except actions.RitualError as error:
-        _raise(error)
+    started = actions.do_start_timeout(user, payload.minutes, payload.note)
     started = TimeOut.objects.select_related("author").get(pk=started.pk)
     return 201, _timeout_out(started, user, request, saved=True)
 
@@ -462,6 +445,7 @@ def start_timeout(request, payload: TimeOutIn):
 @router.post(
     "/timeout/{int:timeout_id}/end", response=TimeOutOut, summary="End a time-out (either of you)"
 )
+@may_refuse
 def end_timeout(request, timeout_id: int):
     user = require_partner(request)
     current = access.get_visible_or_404(
@@ -470,10 +454,7 @@ def end_timeout(request, timeout_id: int):
         pk=timeout_id,
     )
     if current.ended_at is None:
-        try:
-            actions.do_end_timeout(user, current)
-        except actions.RitualError as error:
-            _raise(error)
+        actions.do_end_timeout(user, current)
     return _timeout_out(current, user, request)
 
 
@@ -483,7 +464,7 @@ def end_timeout(request, timeout_id: int):
 @router.get("/agreements", summary="The agreements and who has accepted each")
 def agreements(request):
     user = require_partner(request)
-    space = _space(user)
+    space = actions.space_of(user)
     rows = (
         access.visible_to(AgreementAcceptance.objects.all(), user)
         .filter(space=space, withdrawn_at__isnull=True)
@@ -514,20 +495,15 @@ def accept(request, agreement_id: str):
 
     if rests(user, "agreements"):  # the person's own safety mode; nothing is stored
         raise HttpError(409, RESTING_MESSAGE)
-    try:
-        row, created = actions.do_accept_agreement(user, agreement_id)
-    except actions.RitualError as error:
-        _raise(error)
+    row, created = actions.do_accept_agreement(user, agreement_id)
     return (201 if created else 200), {"id": agreement_id, "accepted_at": row.accepted_at}
 
 
 @router.delete("/agreements/{agreement_id}", response={204: None}, summary="Take it back")
+@may_refuse
 def withdraw(request, agreement_id: str):
     user = require_partner(request)
-    try:
-        actions.do_withdraw_agreement(user, agreement_id)
-    except actions.RitualError as error:
-        _raise(error)
+    actions.do_withdraw_agreement(user, agreement_id)
     return 204, None
 
 
@@ -572,7 +548,7 @@ def _ladder_out(user, space):
 @router.get("/ladder", summary="This week's step on the vulnerability ladder")
 def ladder(request):
     user = require_partner(request)
-    return _ladder_out(user, _space(user))
+    return _ladder_out(user, actions.space_of(user))
 
 
 @router.post("/ladder", summary="Stay on a step, move on, or go deeper or lighter")
@@ -582,11 +558,8 @@ def ladder_change(request, payload: LadderIn):
 
     if rests(user, "ladder"):  # the person's own safety mode; nothing changes
         raise HttpError(409, RESTING_MESSAGE)
-    try:
-        actions.do_ladder(user, payload.action)
-    except actions.RitualError as error:
-        _raise(error)
-    return _ladder_out(user, _space(user))
+    actions.do_ladder(user, payload.action)
+    return _ladder_out(user, actions.space_of(user))
 
 
 # --- schedule and calendar feed ------------------------------------------------------------
@@ -622,19 +595,17 @@ def _schedule_out(schedule):
 @router.get("/schedule", response=ScheduleIO, summary="Our ritual times (space-local)")
 def schedule(request):
     user = require_partner(request)
-    return _schedule_out(actions.schedule_for(_space(user)))
+    return _schedule_out(actions.schedule_for(actions.space_of(user)))
 
 
 @router.put("/schedule", response=ScheduleIO, summary="Change our ritual times")
+@may_refuse
 def schedule_update(request, payload: ScheduleIO):
     user = require_partner(request)
-    try:
-        values = payload.dict(exclude={"version"})
-        for name in TIME_FIELDS:
-            values[name] = time.fromisoformat(values[name])
-        saved = actions.do_update_schedule(user, values, expected_version=payload.version)
-    except actions.RitualError as error:
-        _raise(error)
+    values = payload.dict(exclude={"version"})
+    for name in TIME_FIELDS:
+        values[name] = time.fromisoformat(values[name])
+    saved = actions.do_update_schedule(user, values, expected_version=payload.version)
     return _schedule_out(saved)
 
 
