@@ -1,9 +1,8 @@
-"""Plan writes: (re)generate after a finished check-up, swap a practice."""
+"""Plan writes: (re)generate after a finished check-up, swap a practice (reads: queries.py)."""
 
 from django.db import transaction
 from django.db.models import F
 
-from reattune.core.access import active_space_id, visible_to
 from reattune.core.errors import ActionError
 from reattune.core.visibility import Visibility
 from reattune.couples.membership import active_membership, partner_of
@@ -14,14 +13,6 @@ from reattune.plans.models import Plan
 
 class PlanError(ActionError):
     """Why a plan change cannot be done, in words fit to show the person."""
-
-
-def current_plan(user) -> Plan | None:
-    """The plan the user should follow: the couple plan of their space, else their solo plan."""
-    space_id = active_space_id(user)
-    rows = visible_to(Plan.objects.filter(active=True), user).filter(space_id=space_id)
-    couple = rows.filter(kind=Plan.Kind.COUPLE).first()
-    return couple or rows.filter(author=user).first()
 
 
 def _build(user):
@@ -70,11 +61,6 @@ def do_refresh_plan(user) -> Plan | None:
         data=domain_plan.to_dict(),
         starts_on=space.today(),
     )
-
-
-def week_number(plan: Plan, today) -> int:
-    weeks = len(plan.data.get("weeks", [])) or 6
-    return max(1, min(weeks, (today - plan.starts_on).days // 7 + 1))
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ from ninja.errors import HttpError
 
 from reattune.api.base import may_refuse, require_partner
 from reattune.couples.membership import active_membership
-from reattune.plans import actions
+from reattune.plans import actions, queries
 
 router = Router(tags=["plan"])
 
@@ -29,7 +29,7 @@ def _out(plan, user):
         "id": plan.pk,
         "kind": plan.kind,
         "starts_on": plan.starts_on.isoformat(),
-        "current_week": actions.week_number(plan, today),
+        "current_week": queries.week_number(plan, today),
         "version": plan.version,
         "plan": shared_safe(stored).to_dict(),
         "view": own_view(stored, safety_mode(user)).to_dict(),
@@ -39,7 +39,7 @@ def _out(plan, user):
 @router.get("", summary="My current plan (the couple's, or my own for now)")
 def current(request) -> dict:
     user = require_partner(request)
-    plan = actions.current_plan(user)
+    plan = queries.current_plan(user)
     if plan is None:
         raise HttpError(404, "No plan yet: it appears once you finish the check-up.")
     return _out(plan, user)
@@ -49,7 +49,7 @@ def current(request) -> dict:
 @may_refuse
 def swap(request, payload: SwapIn) -> dict:
     user = require_partner(request)
-    plan = actions.current_plan(user)
+    plan = queries.current_plan(user)
     if plan is None:
         raise HttpError(404, "No plan yet.")
     plan = actions.do_swap(user, plan, payload.week, payload.old, payload.new, payload.version)

@@ -1,6 +1,6 @@
 from reattune.core.home import register_panel
 from reattune.couples.membership import active_membership
-from reattune.plans.actions import current_plan
+from reattune.plans.queries import current_plan
 from reattune.rituals.slots import register_plan_card
 
 

@@ -2,7 +2,7 @@
 
 from reattune.domain.plan import Plan as DomainPlan
 from reattune.domain.plan import alternatives, load_ladder, load_practices, own_view
-from reattune.plans import actions
+from reattune.plans import queries
 from reattune.plans.models import Plan
 
 
@@ -16,7 +16,7 @@ def plan_context(plan: Plan, today, safety_mode: bool = False):
     """
     library = load_practices()
     ladder = load_ladder()
-    current = actions.week_number(plan, today)
+    current = queries.week_number(plan, today)
     solo = plan.kind == Plan.Kind.SOLO
     view = own_view(DomainPlan.from_dict(plan.data), safety_mode, library)
 

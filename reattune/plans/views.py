@@ -6,14 +6,14 @@ from django.views.decorators.http import require_POST
 from reattune.core import access
 from reattune.core.decorators import partner_required
 from reattune.domain.plan import load_practices
-from reattune.plans import actions
+from reattune.plans import actions, queries
 from reattune.plans.models import Plan
 from reattune.plans.present import plan_context
 
 
 @partner_required
 def plan_page(request):
-    plan = actions.current_plan(request.user)
+    plan = queries.current_plan(request.user)
     if plan is None:
         return render(request, "plans/none.html")
     from reattune.care.safety import safety_mode
@@ -26,7 +26,7 @@ def plan_page(request):
 @partner_required
 @require_POST
 def plan_swap(request):
-    plan = actions.current_plan(request.user)
+    plan = queries.current_plan(request.user)
     if plan is None or str(plan.pk) != request.POST.get("plan"):
         raise Http404
     try:

@@ -239,9 +239,9 @@ def _plan(report: Report, user, space) -> None:
     partner is in safety mode never changes this.
     """
     from reattune.care.safety import safety_mode
-    from reattune.plans.actions import current_plan
     from reattune.plans.models import Plan
     from reattune.plans.present import plan_context
+    from reattune.plans.queries import current_plan
 
     plan = current_plan(user)
     if plan is None:
