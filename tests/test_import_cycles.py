@@ -21,10 +21,6 @@ KNOWN_MUTUAL_APPS = {
     ("care", "journal"), ("care", "plans"), ("care", "rituals"),
 }  # fmt: skip
 
-# Module cycles waiting for a fix. The data-file kit's check of every file at start-up
-# (domain/datafile.py imports every loader, which import datafile) is still being built.
-KNOWN_MODULE_CYCLES_WITH = {"reattune.domain.datafile"}
-
 
 def _components(nodes, edges) -> list[set]:
     """Strongly connected components of more than one node (Tarjan, without recursion)."""
@@ -106,7 +102,7 @@ def test_the_cycles_this_refactor_broke_stay_broken():
 
 def test_no_module_imports_itself_through_others():
     modules, edges = _graph()
-    cycles = [c for c in _components(modules, edges) if not c & KNOWN_MODULE_CYCLES_WITH]
+    cycles = _components(modules, edges)
     assert cycles == [], f"import cycle between modules: {cycles}"
 
 
