@@ -6,6 +6,7 @@ Each subcommand is a function taking parsed arguments; Django is set up only whe
 
 import argparse
 import os
+import sys
 
 
 def _setup_django():
@@ -27,6 +28,16 @@ def cmd_serve(args) -> int:
 
     # Before migrating: keys that do not fit the data stop here, before anything is written.
     if keys.startup_check():
+        return 1
+    # Every language's crisis patterns, compiled once here, before the workers are forked: a
+    # broken pattern stops the server with its file and field named, and the workers start
+    # with the compiled patterns instead of each compiling them on its first save.
+    from reattune.domain.safety.crisis import LexiconError, validate_all_lexicons
+
+    try:
+        validate_all_lexicons()
+    except LexiconError as error:
+        print(f"reattune cannot start: a crisis lexicon is broken: {error}", file=sys.stderr)
         return 1
     call_command("migrate", interactive=False, verbosity=0)
     if not os.environ.get("REATTUNE_STATIC_FROM_SOURCE"):

@@ -15,7 +15,7 @@ from pathlib import Path
 from .coach.lexicon import FILES as COACH_FILES
 from .coach.lexicon import load_lexicon
 from .concepts import load_concepts, load_learn
-from .datafile import DATA_DIR
+from .datafile import DATA_DIR, check
 from .instruments.loader import SUFFIXES, load_instruments, shipped_catalog
 from .plan.library import load_agreements, load_ladder, load_practices, load_rituals
 from .safety import crisis
@@ -29,6 +29,7 @@ def validate_all(
     *,
     instrument_dirs: Iterable[Path | str] = (),
     resource_dirs: Iterable[Path | str] = (),
+    compile_crisis: bool = False,
 ) -> dict[str, int]:
     """Load and check every data file under ``root`` (default: the shipped ``DATA_DIR``), plus
     a host's instrument and resource folders. The first broken file raises its loader's
@@ -94,8 +95,15 @@ def validate_all(
     for lang in coach:
         load_lexicon(lang, None if shipped else str(lexicons))
     done["coach_lexicons"] = len(coach) * len(COACH_FILES)
-    check_crisis = getattr(crisis, "validate_all_lexicons", None)
-    if check_crisis is not None:
-        done["crisis_lexicons"] = len(check_crisis(None if shipped else lexicons))
+    if compile_crisis:
+        done["crisis_lexicons"] = len(crisis.validate_all_lexicons(None if shipped else lexicons))
+    else:
+        # Compiling every language's patterns takes seconds: every process checks the files'
+        # shape here, and `reattune serve` compiles them once before its workers start
+        # (cli.cmd_serve), so a broken pattern still stops the server with its file named.
+        found = sorted(lexicons.glob("*/crisis.yaml"))
+        for path in found:
+            check(crisis._read(path), "crisis_lexicon.schema.json", path, error=crisis.LexiconError)
+        done["crisis_lexicons"] = len(found)
 
     return done

@@ -57,7 +57,12 @@ def field_path(parts: Iterable, top: str = "(top)") -> str:
     return out or top
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (about ten times faster: every data file is read at
+# start-up), else the pure-Python one; both are safe loaders.
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeBase):
     """Safe loader that keeps dates as text, so a bad date is reported with its field."""
 
 

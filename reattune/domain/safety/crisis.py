@@ -426,7 +426,23 @@ def _read(path: Path) -> object:
 
 
 def load_lexicon_file(path: Path) -> Lexicon:
-    """Read, check and compile one lexicon file. Raises LexiconError."""
+    """Read, check and compile one lexicon file. Raises LexiconError.
+
+    Compiled once per version of the file (path, modification time, size): start-up's check
+    and the detector share the compiled patterns."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return _load_lexicon_file(Path(path))  # raises LexiconError naming the file
+    return _compiled_lexicon_file(Path(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _compiled_lexicon_file(path: Path, mtime_ns: int, size: int) -> Lexicon:
+    return _load_lexicon_file(path)
+
+
+def _load_lexicon_file(path: Path) -> Lexicon:
     lexicon = _parse(_read(path), path)
     if lexicon.language != path.parent.name:
         raise LexiconError(
