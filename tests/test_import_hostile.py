@@ -290,6 +290,22 @@ class HostileImportTests(BaseTestCase):
             forged = edit(edited, manifest=lambda m: m["origin"].update(account="0" * 32))
             self.refused(forged, "did not export it as yours", user="copy@example.org")
 
+    def test_non_ascii_signatures_and_origins_are_refused_in_one_line(self):
+        """hmac.compare_digest raises on non-ASCII text: such a file is refused, not a crash."""
+        submit("daily", self.alex)
+        data = export_bytes(self.alex)
+
+        def sign_oddly(rows):
+            for row in rows:
+                row["signature"] = "\u00e9" * 64
+
+        odd_rows = edit(data, "ritual_daily_checkins", sign_oddly)
+        self.refused(odd_rows, "did not export it as yours")
+        odd_origin = edit(data, manifest=lambda m: m["origin"].update(instance="\u00e9t\u00e9"))
+        code, out, err = run("import", self.file(odd_origin), "--user", self.alex.email)
+        self.assertIn(code, (0, 1), err)
+        self.assertNotIn("Traceback", err)
+
     def test_the_partner_cannot_import_the_partners_own_export_rows(self):
         """sam's own export brought into alex (by the host): sam's rows are sam's here."""
         data = export_bytes(self.sam)

@@ -58,7 +58,8 @@ def check_owners(archive: Archive, user) -> None:
     origin = archive.origin
     here = instance_id()
     instance = origin.get("instance")
-    same = isinstance(instance, str) and hmac.compare_digest(instance, here)
+    # compare_digest takes ASCII text only: compared as UTF-8 bytes, any text is just unequal
+    same = isinstance(instance, str) and hmac.compare_digest(instance.encode(), here.encode())
     account = origin.get("account") if isinstance(origin.get("account"), str) else ""
     others = others_ids(user)
     for kind, rows in archive.documents.items():
@@ -72,7 +73,9 @@ def check_owners(archive: Archive, user) -> None:
             if same:
                 signature = row.get("signature")
                 expected = owner_signature(kind, row_id, OWNER_ME, account)
-                if not isinstance(signature, str) or not hmac.compare_digest(signature, expected):
+                if not isinstance(signature, str) or not hmac.compare_digest(
+                    signature.encode(), expected.encode()
+                ):
                     raise ArchiveError(
                         f"{where}: it is marked as yours, but this reattune did not export it "
                         "as yours (the file was changed after the export). Nothing was "
