@@ -79,6 +79,7 @@ PAGES_NOT_VISITED = {
     "token-revoke": "a POST button with no text",
     "invite-open": "needs a one-time invitation token; its page has a confirm button only",
     "invite-confirm": "a confirm button only",
+    "password-reset-confirm": "needs a one-time reset link; its one field is a new password",
     "journal-delete": "a POST button with no text",
     "checkup-start": "a POST button with no text",
     "checkup-page": "answers are radio buttons (no free text); reached only after a start",
