@@ -412,7 +412,7 @@ def _read(path: Path) -> object:
     except (OSError, UnicodeDecodeError) as exc:
         raise LexiconError(path, "(file)", f"cannot be read ({exc})") from exc
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506  # nosec B506 - a SafeLoader subclass
     except _DuplicateKey as exc:
         raise LexiconError(path, f"line {exc.line}", f"duplicate key {exc.key!r}") from exc
     except yaml.YAMLError as exc:
