@@ -115,9 +115,11 @@ def test_unknown_country_gets_the_fallback_without_a_guessed_number():
     assert resources_for("br", RES).country == "BR"
 
 
-def test_a_country_without_a_certain_line_leaves_it_out():
+def test_a_country_without_a_national_line_lists_only_regional_ones():
     canada = resources_for("CA", RES)
-    assert not canada.has_dv_line and canada.note and canada.directory
+    assert canada.note and canada.directory
+    lines = (*canada.dv_lines, *canada.behaviour_lines)
+    assert lines and all(line.region for line in lines)
 
 
 def test_country_codes_are_normalised():
@@ -326,7 +328,9 @@ def test_audience_lines_say_who_they_are_for():
         ("IE", "01 554 3811", None, None),
         ("IT", None, "800 713 713", None),
         ("NL", None, None, "0800-2000"),
-        ("NZ", None, None, "0800 456 450"),
+        ("NZ", None, None, "0800 439 276"),
+        ("CA", None, None, "211"),
+        ("US", None, "617-742-4911", "877-898-3411"),
     ],
 )
 def test_lines_for_men_lgbtq_people_and_own_behaviour(code, men, lgbtq, behaviour):
