@@ -12,7 +12,8 @@ from unittest import mock
 from django.utils import timezone
 
 from reattune.couples.models import Space
-from reattune.rituals.kinds import month_end, week_start
+from reattune.rituals.actions import do_share_answers
+from reattune.rituals.kinds import DAILY, month_end, week_start
 from reattune.rituals.models import DailyCheckIn, MonthlyCheckIn, WeeklyReview
 from tests.base import BaseTestCase
 from tests.rituals_helpers import answers, form_data, submit
@@ -29,31 +30,38 @@ def today_of(user):
 
 
 class ApiSupportTests(BaseTestCase):
-    def test_every_ritual_create_and_update_returns_support_for_crisis_text(self):
+    def test_every_ritual_create_and_update_holds_a_crisis_answer_with_support(self):
         for kind, field in WRITTEN.items():
             with self.subTest(kind=kind):
                 created = self.api("alex", "POST", f"{API}/{kind}", answers(kind, "alex"))
                 self.assertEqual(created.status_code, 201, created.content)
-                self.assertNotIn("support", created.json())
-                self.assertNotIn("crisis_answers", created.json())
+                for name in ("support", "crisis_answers", "held_answers"):
+                    self.assertNotIn(name, created.json())
                 path = f"{API}/{kind}/{today_of(self.alex).isoformat()}"
                 changed = self.api("alex", "PUT", path, answers(kind, "alex", **{field: CRISIS}))
                 self.assertEqual(changed.status_code, 200, changed.content)
                 body = changed.json()
+                self.assertEqual(body["held_answers"], [field])
+                self.assertNotIn("crisis_answers", body)  # nothing with it is shared
+                self.assertEqual(body["private_fields"], [field])
+                self.assertEqual(body["answers"][field], CRISIS)  # the author reads it
                 self.assertEqual(body["support"]["context"], "shared")
+                self.assertIn("has not seen these words", body["support"]["message"])
                 self.assertIn("suicide", body["support"]["kinds"])
                 self.assertTrue(body["support"]["lines"] or body["support"]["emergency"])
-                self.assertEqual(body["crisis_answers"], [field])
 
-    def test_a_crisis_answer_on_create_says_which_shared_answer_it_is(self):
+    def test_a_crisis_answer_on_create_is_held_and_named(self):
         response = self.api(
             "alex", "POST", f"{API}/weekly", answers("weekly", "alex", looking_ahead=THREAT)
         )
         self.assertEqual(response.status_code, 201)
         body = response.json()
-        self.assertEqual(body["crisis_answers"], ["looking_ahead"])
+        self.assertEqual(body["held_answers"], ["looking_ahead"])
         self.assertEqual(body["support"]["context"], "shared")
         self.assertEqual(body["support"]["kinds"][0], "harm_from_others")
+        entry = WeeklyReview.objects.get(author=self.alex)
+        self.assertEqual(entry.looking_ahead, "")
+        self.assertEqual(entry.kept_private(), {"looking_ahead": THREAT})
 
     def test_an_answer_kept_private_gets_private_support_and_no_crisis_answers(self):
         response = self.api(
@@ -74,7 +82,7 @@ class ApiSupportTests(BaseTestCase):
             "alex", "POST", f"{API}/daily", answers("daily", "alex", own_feelings=["want to die"])
         )
         self.assertEqual(response.status_code, 201)
-        self.assertEqual(response.json()["crisis_answers"], ["feelings"])
+        self.assertEqual(response.json()["held_answers"], ["feelings"])
         self.assertEqual(response.json()["support"]["context"], "shared")
 
     def test_private_fields_must_name_written_answers(self):
@@ -125,7 +133,9 @@ class PartnerReadsTests(BaseTestCase):
     def test_the_partner_reading_a_crisis_answer_gets_guidance_for_their_country(self):
         self.sam.country = "DE"
         self.sam.save(update_fields=["country"])
-        submit("daily", self.alex, best_part=CRISIS)
+        entry = submit("daily", self.alex, best_part=CRISIS)
+        self.assertEqual(entry.held_answers, ["best_part"])
+        do_share_answers(DAILY, entry, ["best_part"], entry.version)  # alex shares it
         submit("daily", self.sam)
         path = f"{API}/daily/{today_of(self.alex).isoformat()}"
         body = self.api("sam", "GET", path).json()

@@ -236,6 +236,64 @@ def _keep_resting(kind: Kind, current, values: dict, private: set, resting) -> s
     return private
 
 
+# --- the hold: crisis language is not shared without the author's say-so --------------------
+
+
+def clean_confirmed(kind: Kind, share_anyway, private) -> set[str]:
+    """The prompt ids the author confirmed to share as written (`share_anyway`); 422 for an id
+    that is not a written answer or that is also in `private`."""
+    if not share_anyway:
+        return set()
+    allowed = sharing.private_prompt_ids(kind)
+    confirmed = set()
+    for pid in share_anyway:
+        if pid not in allowed:
+            raise RitualError(
+                f"Only written answers can be shared as written ({', '.join(allowed)}); "
+                f"'{str(pid)[:40]}' is not one of them.",
+                code="share_anyway",
+            )
+        confirmed.add(pid)
+    both = sorted(confirmed & set(private or ()))
+    if both:
+        raise RitualError(
+            f"{', '.join(both)}: asked both to share and to keep for you. Choose one; nothing "
+            "was saved yet.",
+            code="share_anyway",
+        )
+    return confirmed
+
+
+def held_answers(kind: Kind, current, values: dict, private: set, confirmed=()) -> list[str]:
+    """THE HOLD RULE (every adapter goes through it: do_submit, do_update).
+
+    Answers (prompt ids, in prompt order) with crisis language that this save would make
+    readable to the partner and that the author has not confirmed: not kept private, not in
+    `confirmed`, and not already shared with exactly these words. The save keeps them for the
+    author alone until the author chooses (share as written, keep private, or change them).
+    """
+    shared_before = sharing.shared_values(kind, current) if current is not None else {}
+    held = []
+    for pid in sharing.crisis_answers(kind, values):
+        if pid in private or pid in confirmed:
+            continue
+        if pid in shared_before and shared_before[pid] == values.get(pid):
+            continue  # shared as written already: nothing new for the partner
+        held.append(pid)
+    return held
+
+
+class StaleConfirm(RitualError):
+    def __init__(self):
+        super().__init__(
+            "Nothing was saved or shared: to share an answer as written, send the version of "
+            "your answers you read it in; they have changed since (or no version was sent). "
+            "Read them again and confirm with the current version.",
+            status=409,
+            code="conflict",
+        )
+
+
 def new_row_values(kind: Kind, values: dict, private=(), now=None) -> dict:
     """Column values for a new row of `kind` from validated answer values, keeping the
     answers in `private` for the author alone (for importers that create rows directly)."""
@@ -249,10 +307,14 @@ def do_submit(
     period: date | None = None,
     submit_key=None,
     private=None,
+    share_anyway=None,
 ):
     """Save one's answers for the current period; returns (entry, created).
 
     `private`: prompt ids of answers kept for the author alone (never shown to the partner).
+    `share_anyway`: answers the author confirmed to share as written in this same request.
+    Any other answer with crisis language is held (held_answers): kept for the author alone;
+    `entry.held_answers` lists them (empty on a retry, which saves nothing new).
     A retry with the same submit_key returns the first row (created False). Any other second
     submit for the same period answers 409: change the answers you gave instead.
     """
@@ -260,6 +322,9 @@ def do_submit(
     period = check_open(kind, space, period or space.today())
     values = clean_answers(kind, answers, resting_prompt_ids(kind, author))
     private = clean_private(kind, private)
+    confirmed = clean_confirmed(kind, share_anyway, private)
+    held = held_answers(kind, None, values, private, confirmed)
+    private = private | set(held)
     submit_key = submit_key or uuid.uuid4()
     lookup = {"author": author, "space": space, kind.period_field: period}
     model = kind.model
@@ -267,6 +332,7 @@ def do_submit(
     def existing_or_conflict():
         row = model.objects.filter(**lookup).first()
         if row is not None and row.submit_key == submit_key:
+            row.held_answers = []
             return row, False
         raise RitualError(
             f"You have already shared your answers for this {kind.noun}. You can change them "
@@ -287,26 +353,49 @@ def do_submit(
             )
     except IntegrityError:
         return existing_or_conflict()
+    entry.held_answers = held
     return entry, True
 
 
 @transaction.atomic
-def do_update(kind: Kind, entry, answers: dict, expected_version: int | None = None, private=None):
+def do_update(
+    kind: Kind,
+    entry,
+    answers: dict,
+    expected_version: int | None = None,
+    private=None,
+    share_anyway=None,
+):
     """Change one's answers. `private`: the complete set of answers kept for the author
-    alone (None keeps the set as it is)."""
+    alone (None keeps the set as it is, less the answers in `share_anyway`).
+
+    `share_anyway`: answers the author confirmed to share as written; it needs
+    `expected_version`, the version they were read in (StaleConfirm, 409, nothing saved, if
+    it is missing or the entry changed since). Any other answer with crisis language that
+    this save would newly share is held (held_answers); `entry.held_answers` lists them.
+    """
     space = Space.objects.get(pk=entry.space_id)
     check_open(kind, space, getattr(entry, kind.period_field))
     resting = resting_prompt_ids(kind, entry.author)
     values = clean_answers(kind, answers, resting)
+    if private is not None:
+        private = clean_private(kind, private)
+    confirmed = clean_confirmed(kind, share_anyway, private)
     current = (
         kind.model.objects.select_for_update()
         .filter(pk=entry.pk, author_id=entry.author_id)
         .first()
     )
-    if current is None or (expected_version is not None and current.version != expected_version):
+    if current is None:
         raise EditConflict()
-    private = set(current.kept_private()) if private is None else clean_private(kind, private)
+    if confirmed and (expected_version is None or current.version != expected_version):
+        raise StaleConfirm()
+    if expected_version is not None and current.version != expected_version:
+        raise EditConflict()
+    private = set(current.kept_private()) - confirmed if private is None else private
     private = _keep_resting(kind, current, values, private, resting)
+    held = held_answers(kind, current, values, private, confirmed)
+    private = private | set(held)
     now = timezone.now()
     stored = _stored_values(kind, current, values, private, now)
     # The version read above must still be the row's: a concurrent edit answers 409.
@@ -315,6 +404,7 @@ def do_update(kind: Kind, entry, answers: dict, expected_version: int | None = N
     if not rows.update(**stored, updated_at=now, version=F("version") + 1):
         raise EditConflict()
     entry.refresh_from_db()
+    entry.held_answers = held
     return entry
 
 

@@ -1,8 +1,13 @@
-"""Rituals API: the same reveal rule and actions as the pages.
+"""Rituals API: the same reveal rule, hold rule and actions as the pages.
 
 Errors: 422 for answers that cannot be saved (a rating outside 0-10, a future day, a day
 whose edit window has closed: `detail` says which), 409 for a second submit for the same
-period or an edit that lost a race (`version`), 404 for anything not visible.
+period, an edit that lost a race (`version`) or a `share_anyway` without the current
+`version`, 404 for anything not visible.
+
+Crisis language (actions.held_answers): an answer your partner would read that contains it is
+held, saved for you alone, and listed in `held_answers` with `support`, until you confirm it
+(`share_anyway` on PUT with the entry's `version`) or keep it (`private_fields`).
 """
 
 import uuid
@@ -38,6 +43,15 @@ PRIVATE_FIELDS = (
 )
 
 
+SHARE_ANYWAY = (
+    "Answers you confirm to share as written although they contain crisis language (prompt "
+    "ids, e.g. from `held_answers`). Without it such an answer is held: saved for you alone. "
+    "On PUT it needs `version` (the version you read the answers in): if they changed since, "
+    "or no version is sent, the answer is 409 and nothing is saved or shared. On POST it "
+    "confirms the words sent in the same request. An id may not also be in `private_fields`."
+)
+
+
 class DailyIn(Schema):
     day: date | None = Field(None, description="Defaults to today in the couple's timezone.")
     connection_today: int = Field(..., ge=0, le=10, description="0 far apart .. 10 very close")
@@ -52,6 +66,7 @@ class DailyIn(Schema):
     )
     version: int | None = Field(None, description="On PUT: the version you edited; 409 if changed.")
     private_fields: list[str] | None = Field(None, description=PRIVATE_FIELDS)
+    share_anyway: list[str] | None = Field(None, description=SHARE_ANYWAY)
 
 
 class WeeklyIn(Schema):
@@ -64,6 +79,7 @@ class WeeklyIn(Schema):
     submit_key: uuid.UUID | None = None
     version: int | None = None
     private_fields: list[str] | None = Field(None, description=PRIVATE_FIELDS)
+    share_anyway: list[str] | None = Field(None, description=SHARE_ANYWAY)
 
 
 class MonthlyIn(Schema):
@@ -74,15 +90,17 @@ class MonthlyIn(Schema):
     submit_key: uuid.UUID | None = None
     version: int | None = None
     private_fields: list[str] | None = Field(None, description=PRIVATE_FIELDS)
+    share_anyway: list[str] | None = Field(None, description=SHARE_ANYWAY)
 
 
 class DropEmptySupport(Schema):
-    """Leaves `support` (and `crisis_answers`) out of the JSON when there is none."""
+    """Leaves `support` (and `crisis_answers`, `held_answers`) out of the JSON when there is
+    none."""
 
     @model_serializer(mode="wrap")
     def _drop_empty(self, handler):
         data = handler(self)
-        for name in ("support", "crisis_answers"):
+        for name in ("support", "crisis_answers", "held_answers"):
             if name in data and data[name] is None:
                 del data[name]
         return data
@@ -121,16 +139,27 @@ class RitualEntryOut(DropEmptySupport):
     support: SupportOut | None = Field(
         None,
         description="On your own save: " + SUPPORT_DESCRIPTION + " Context `shared` when an "
-        "answer your partner will read contains crisis language, `private` when only an "
-        "answer kept for you does. On your partner's revealed entry (context `partner`): how "
-        "to respond when what they shared contains crisis language, with the lines of your "
-        "country.",
+        "answer your partner would read contains crisis language: if answers were held "
+        "(`held_answers`), its message says your partner has not seen them and that you can "
+        "share, keep or change them. Context `private` when only an answer kept for you "
+        "does. On your partner's revealed entry (context `partner`, on every read: the list, "
+        "one period, today): how to respond when what they shared contains crisis language, "
+        "with the lines of your country.",
+    )
+    held_answers: list[str] | None = Field(
+        None,
+        description="On your own save: answers with crisis language that this save held. "
+        "They are saved for you alone and your partner has not seen them. To share one as "
+        "written, PUT the answers again with its id in `share_anyway` and this entry's "
+        "`version` (409 and nothing shared if the answers changed since); to keep it, PUT "
+        "with its id in `private_fields`; or PUT changed words. Left out when none.",
     )
     crisis_answers: list[str] | None = Field(
         None,
-        description="On your own save: the shared answers that contain crisis language. Your "
-        "partner reads them once you have both shared; to keep one for you alone, send it in "
-        "`private_fields` with a PUT.",
+        description="On your own save: the shared answers that contain crisis language (ones "
+        "you confirmed with `share_anyway`, or shared so before). Your partner reads them "
+        "once you have both shared; to keep one for you alone, send it in `private_fields` "
+        "with a PUT.",
     )
 
 
@@ -143,9 +172,11 @@ class PeriodOut(Schema):
     partner_done: bool = Field(..., description="Your partner has shared for this period.")
 
 
-def _entry_out(kind: Kind, entry, user, request=None, reader_since=None):
+def _entry_out(kind: Kind, entry, user, request=None, reader_since=None, memo=None):
     """One entry as `user` may read it. On the partner's entry, `reader_since` (when the
-    user's own entry for the period was made) dates the reveal for the "changed" mark."""
+    user's own entry for the period was made) dates the reveal for the "changed" mark; its
+    shared values are computed once, and `memo` (one dict per response) builds the partner
+    support once per distinct shared text."""
     mine = entry.author_id == user.pk
     values = sharing.own_values(kind, entry) if mine else sharing.shared_values(kind, entry)
     answers = {}
@@ -168,24 +199,42 @@ def _entry_out(kind: Kind, entry, user, request=None, reader_since=None):
         "private_fields": sorted(entry.kept_private()) if mine else [],
         "edited_after_reveal": []
         if mine
-        else sharing.edited_after_reveal(kind, entry, reader_since),
+        else sharing.edited_after_reveal(kind, entry, reader_since, visible=values),
     }
     if not mine:
-        out["support"] = sharing.partner_support(kind, entry, user, request)
+        out["support"] = sharing.partner_support(
+            kind, entry, user, request, shared=values, memo=memo
+        )
     return out
 
 
 def _saved_out(kind: Kind, entry, user, request):
-    """The author's entry after a save, with `support` and `crisis_answers` on a hit."""
+    """The author's entry after a save: `held_answers` and `support` when the save held
+    answers with crisis language (actions.held_answers), else `crisis_answers` and `support`
+    on a hit among the shared answers."""
     out = _entry_out(kind, entry, user, request)
     shared = sharing.shared_values(kind, entry)
+    held = list(getattr(entry, "held_answers", None) or ())
+    out["held_answers"] = held or None
     out["crisis_answers"] = sharing.crisis_answers(kind, shared) or None
-    out["support"] = sharing.author_support(kind, entry, request)
+    out["support"] = sharing.held_support(kind, entry, held, request) or sharing.author_support(
+        kind, entry, request
+    )
     return out
 
 
 def _answers(payload) -> dict:
-    return payload.dict(exclude={"day", "week", "month", "submit_key", "version", "private_fields"})
+    return payload.dict(
+        exclude={
+            "day",
+            "week",
+            "month",
+            "submit_key",
+            "version",
+            "private_fields",
+            "share_anyway",
+        }
+    )
 
 
 def _own_since(kind: Kind, user, space, periods) -> dict:
@@ -246,6 +295,18 @@ def today(request):
 # --- the three rituals, one set of routes each ---------------------------------------------
 
 
+SAVE_DESCRIPTION = (
+    "An answer your partner would read that contains crisis language, and that you have not "
+    "confirmed, is held: saved for you alone, your partner does not see it. The response "
+    "lists it in `held_answers` with `support` (context `shared`, saying your partner has not "
+    "seen it and how to share or keep it). To share it as written, PUT your answers again "
+    "with its id in `share_anyway` and the entry's `version` (409, nothing saved or shared, "
+    "if the answers changed since or no version is sent); to keep it, PUT with its id in "
+    "`private_fields`; or PUT changed words. An answer already shared with exactly the same "
+    "words is not held again. The pages ask the same question before sharing."
+)
+
+
 def _register(kind: Kind, schema):
     base = f"/{kind.key}"
 
@@ -254,6 +315,9 @@ def _register(kind: Kind, schema):
         response=list[RitualEntryOut],
         summary=f"{kind.title}: answers I can read (mine, and my partner's once revealed)",
         operation_id=f"rituals_{kind.key}_list",
+        description="Up to `limit` (at most 400) entries, newest first. Your partner's entries "
+        "carry `support` (context `partner`) when what they shared contains crisis language; "
+        "it is built once per distinct shared text in the response.",
     )
     def list_entries(request, start: date | None = None, end: date | None = None, limit: int = 60):
         user = require_partner(request)
@@ -271,8 +335,9 @@ def _register(kind: Kind, schema):
         entries = list(rows.order_by(f"-{kind.period_field}")[:limit])
         periods = {getattr(e, kind.period_field) for e in entries if e.author_id != user.pk}
         since = _own_since(kind, user, space, periods) if periods else {}
+        memo: dict = {}  # partner support, built once per distinct shared text
         return [
-            _entry_out(kind, e, user, request, since.get(getattr(e, kind.period_field)))
+            _entry_out(kind, e, user, request, since.get(getattr(e, kind.period_field)), memo)
             for e in entries
         ]
 
@@ -281,6 +346,7 @@ def _register(kind: Kind, schema):
         response={201: RitualEntryOut, 200: RitualEntryOut},
         summary=f"{kind.title}: share my answers for the current {kind.noun}",
         operation_id=f"rituals_{kind.key}_create",
+        description=SAVE_DESCRIPTION,
     )
     @may_refuse
     def create_entry(request, payload: schema):
@@ -293,8 +359,11 @@ def _register(kind: Kind, schema):
             period=period,
             submit_key=payload.submit_key,
             private=payload.private_fields,
+            share_anyway=payload.share_anyway,
         )
+        held = entry.held_answers
         entry = kind.model.objects.select_related("author").get(pk=entry.pk)
+        entry.held_answers = held
         return (201 if created else 200), _saved_out(kind, entry, user, request)
 
     @router.get(
@@ -318,6 +387,7 @@ def _register(kind: Kind, schema):
         response=RitualEntryOut,
         summary=f"{kind.title}: change my answers (until the {kind.noun} ends)",
         operation_id=f"rituals_{kind.key}_update",
+        description=SAVE_DESCRIPTION,
     )
     @may_refuse
     def update_entry(request, period: date, payload: schema):
@@ -329,7 +399,12 @@ def _register(kind: Kind, schema):
             **{kind.period_field: kind.period_of(period)},
         )
         entry = actions.do_update(
-            kind, mine, _answers(payload), payload.version, private=payload.private_fields
+            kind,
+            mine,
+            _answers(payload),
+            payload.version,
+            private=payload.private_fields,
+            share_anyway=payload.share_anyway,
         )
         return _saved_out(kind, entry, user, request)
 

@@ -3,10 +3,12 @@
 - An author may keep any written answer (a text prompt, or the feelings with their own words)
   for themselves: it is stored in the entry's `private_answers` only, so the partner's page,
   API and export, which read the shared columns, cannot show it (models.RitualEntry).
-- A page save never shares an answer with crisis language without asking first: such an answer
-  is saved for the author alone and the author chooses to share it as written, keep it private
-  or change it (views.ritual_form). The API keeps whatever `private_fields` says and tells the
-  client which shared answers contain crisis language (`crisis_answers`, `support`).
+- No save shares an answer with crisis language the author has not confirmed: such an answer
+  is held, saved for the author alone, until the author chooses to share it as written, keep
+  it private or change it (actions.held_answers, the one rule). The page asks at once
+  (views.ritual_form); the API lists the held answers (`held_answers`, with `support`) and the
+  client confirms with `share_anyway` and the entry's `version`, or keeps them in
+  `private_fields`.
 - The partner who reads a revealed answer with crisis language gets guidance on how to respond
   and the help lines of their own country (care.support, context "partner"); nothing else of
   the author's care data.
@@ -204,7 +206,9 @@ def _first_readable(events: list, since: datetime):
     return next((value for value in later if value is not None), None)
 
 
-def edited_after_reveal(kind: Kind, entry, reader_since: datetime | None) -> list[str]:
+def edited_after_reveal(
+    kind: Kind, entry, reader_since: datetime | None, visible: dict | None = None
+) -> list[str]:
     """Shared answers of `entry` whose value now differs from the one its reader could first
     read (an answer first readable now, or changed and changed back, is not marked; nor is
     anything done while an answer was kept private, unless it changed what the reader reads).
@@ -218,7 +222,8 @@ def edited_after_reveal(kind: Kind, entry, reader_since: datetime | None) -> lis
     if not history:
         return _edited_by_times(kind, entry, reader_since)
     revealed = max(entry.created_at, reader_since)
-    visible = shared_values(kind, entry)
+    if visible is None:
+        visible = shared_values(kind, entry)
     marked = []
     for p in kind.answer_prompts():
         pid = p["id"]
@@ -253,12 +258,23 @@ def _edited_by_times(kind: Kind, entry, reader_since: datetime) -> list[str]:
 # --- support -------------------------------------------------------------------------------
 
 
-def partner_support(kind: Kind, entry, reader, request=None):
-    """`support` (context "partner") for a reader of the partner's revealed answers, or None."""
+def partner_support(kind: Kind, entry, reader, request=None, shared=None, memo=None):
+    """`support` (context "partner") for a reader of the partner's revealed answers, or None.
+
+    `shared`: the entry's shared_values when already computed. `memo`: a dict kept across
+    the entries of one response, so each distinct shared text is checked and its support
+    built once (the same text gives the same support for the same reader).
+    """
     from reattune.care.support import support_for
 
-    shared = shared_values(kind, entry)
-    return support_for(reader, joined(kind, shared, shared), request, context="partner")
+    if shared is None:
+        shared = shared_values(kind, entry)
+    text = joined(kind, shared, shared)
+    if memo is None:
+        return support_for(reader, text, request, context="partner")
+    if text not in memo:
+        memo[text] = support_for(reader, text, request, context="partner")
+    return memo[text]
 
 
 def partner_support_context(kind: Kind, entry, reader, request=None):
@@ -266,6 +282,29 @@ def partner_support_context(kind: Kind, entry, reader, request=None):
 
     shared = shared_values(kind, entry)
     return support_context(reader, joined(kind, shared, shared), request, context="partner")
+
+
+HELD_WHERE = (
+    "Your partner has not seen these words: they are saved for you alone until you choose. "
+    "You can share them as you wrote them, keep them just for you, or change them. This help "
+    "is shown to you alone."
+)
+
+
+def held_support(kind: Kind, entry, held, request=None):
+    """`support` for the author when a save held answers with crisis language (context
+    "shared": the question is about sharing them), saying truthfully that the partner has not
+    seen them and how to share or keep them; None if there are none."""
+    from reattune.care.support import HELP, LEADS, ordered_kinds, support_for
+
+    if not held:
+        return None
+    values = own_values(kind, entry)
+    found = support_for(entry.author, joined(kind, values, held), request, context="shared")
+    if found is not None:
+        first = ordered_kinds(found["kinds"])[0]
+        found["message"] = f"{LEADS[first]} {HELD_WHERE} {HELP[first]}"
+    return found
 
 
 def author_support(kind: Kind, entry, request=None):

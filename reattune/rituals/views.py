@@ -118,20 +118,6 @@ def _private_from_post(kind, post) -> set[str]:
     return set(post.getlist("private")) & set(sharing.private_prompt_ids(kind))
 
 
-def _to_ask_about(kind, mine, values: dict, private: set) -> list[str]:
-    """Answers with crisis language that this save would share and that the partner has not
-    been able to read as they are now: the author is asked about these first."""
-    shared_before = sharing.shared_values(kind, mine) if mine is not None else {}
-    ask = []
-    for pid in sharing.crisis_answers(kind, values):
-        if pid in private:
-            continue
-        if pid in shared_before and shared_before[pid] == values.get(pid):
-            continue  # shared as written already: nothing new for the partner
-        ask.append(pid)
-    return ask
-
-
 def _form_context(request, kind, space, period, mine, values, private, **extra):
     context = {
         "kind": kind,
@@ -314,10 +300,8 @@ def ritual_form(request, kind):
         answers = _answers_from_post(kind, request.POST)
         private = _private_from_post(kind, request.POST)
         try:
-            values = actions.clean_answers(
-                kind, answers, actions.resting_prompt_ids(kind, request.user)
-            )
-            held = _to_ask_about(kind, mine, values, private)
+            # The action holds any answer with crisis language this save would newly share
+            # (actions.held_answers) and reports it in entry.held_answers; the page then asks.
             if mine is None:
                 entry, created = actions.do_submit(
                     kind,
@@ -325,7 +309,7 @@ def ritual_form(request, kind):
                     answers,
                     period=period,
                     submit_key=_uuid(request.POST.get("submit_key")),
-                    private=private | set(held),
+                    private=private,
                 )
             else:
                 entry = actions.do_update(
@@ -333,7 +317,7 @@ def ritual_form(request, kind):
                     mine,
                     answers,
                     expected_version=_int(request.POST.get("version")),
-                    private=private | set(held),
+                    private=private,
                 )
                 created = False
         except actions.RitualError as problem:
@@ -341,8 +325,7 @@ def ritual_form(request, kind):
             values = dict(answers)
             values["own_feelings_text"] = request.POST.get("own_feelings", "")
         else:
-            if held and not created and mine is None:
-                held = []  # a retried submit: the first one already asked
+            held = entry.held_answers  # empty on a retried submit: the first one asked
             if held:
                 return _before_sharing(request, kind, space, period, entry, held)
             messages.success(
