@@ -80,8 +80,22 @@ def test_corpus_files_are_well_formed(part):
                 assert isinstance(case.get("explicit"), bool), (lang, case)
 
 
+def _known_miss(case: dict) -> bool:
+    return str(case.get("note", "")).startswith("known miss")
+
+
+# A dev case whose meaning no rule written by phenomenon can reach (it needs the next sentence,
+# or context the text does not give) carries a note "known miss: why". It stays in the corpus,
+# counts against the floors below, and is expected to fail here until a rule reaches it.
 @pytest.mark.parametrize(
-    "case", EN_CASES, ids=[f"{i:03d}-{c['text'][:40]}" for i, c in enumerate(EN_CASES)]
+    "case",
+    [
+        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=c["note"]))
+        if _known_miss(c)
+        else c
+        for c in EN_CASES
+    ],
+    ids=[f"{i:03d}-{c['text'][:40]}" for i, c in enumerate(EN_CASES)],
 )
 def test_english_dev_case(case):
     """Every English dev sentence is right: its label among the kinds, or no hit at all."""
@@ -113,7 +127,9 @@ def test_english_dev_sentences_survive_ordinary_rewording(variant):
     """Rules must not depend on a sentence standing alone: context around it changes nothing."""
     change = VARIANTS[variant]
     missed = [
-        c["text"] for c in EN_CASES if c["label"] != "none" and not detect_crisis(change(c["text"]))
+        c["text"]
+        for c in EN_CASES
+        if c["label"] != "none" and not _known_miss(c) and not detect_crisis(change(c["text"]))
     ]
     alarms = [
         c["text"] for c in EN_CASES if c["label"] == "none" and detect_crisis(change(c["text"]))
@@ -195,6 +211,21 @@ def test_spans_point_into_the_original_text():
     assert {s.lang for s in result.spans} == {"en"}
     assert any(text[s.start : s.end].lower().startswith("end my life") for s in result.spans)
     assert all(text[s.start : s.end].lower().endswith("my life") for s in result.spans)
+
+
+def test_an_ellipsis_before_a_lower_case_word_goes_on_with_the_sentence():
+    for dots in ("...", "..", "\u2026"):
+        text = f"i want to go to sleep and just{dots} not wake up"
+        assert detect_crisis(text).kinds == {"suicide"}, dots
+    # the negation before the dots still counts, and a capital letter still starts a sentence
+    assert not detect_crisis("i would never... kill myself")
+    assert detect_crisis("I would never lie to you... I want to die").kinds == {"suicide"}
+
+
+def test_informal_endings_close_a_statement():
+    for ending in ("fr", "ngl", "tbh", "\U0001f614", "tho"):
+        assert detect_crisis(f"no one would miss me {ending}").kinds == {"suicide"}, ending
+    assert not detect_crisis("no one would miss me at the party if I left early")
 
 
 def test_each_sentence_is_judged_on_its_own():

@@ -28,6 +28,8 @@ Design (plain Python, no Django):
   count, so an English "not" also cancels a match that another language's rules found.
 * Joke markers ("lol", "I'm only kidding") cancel only rules marked ``jokes_cancel`` (threats and
   hyperbole about other people), never suicide or self-harm.
+* An ellipsis followed by a lower-case word ("and just... not wake up") does not end the
+  sentence: the thought goes on, and so does the clause for negation.
 * Quoted titles of songs, films and books are blanked before matching; a sentence about a film,
   a book or the news (``reported``) is ignored unless the author speaks in the first person
   right at the match.
@@ -90,6 +92,9 @@ _INVISIBLE = str.maketrans(
         0x200F: " ",
     }
 )
+# An ellipsis followed by a lower-case word ("and just... not wake up") goes on with the same
+# sentence: its dots become spaces (one for one) before the text is cut into sentences.
+_TRAILING_OFF = re.compile(r"(?:\.{2,}|\u2026)(?=[ \t]*[a-z])")
 _SENTENCE = re.compile(r"[^.!?;\n\r\u2026\u3002\u061f\u06d4]+")
 # Letters of any script (not only a-z), so negation works in every lexicon language.
 _TOKEN = re.compile(r"[^\W\d_][^\W\d_']*(?:'[^\W\d_']*)*")
@@ -556,6 +561,7 @@ def _pieces(masked: str, meter: _Meter):
 
 def _prepare(text: str, lex: Lexicon) -> str:
     plain = text.translate(_INVISIBLE).translate(_APOSTROPHES).translate(_DOUBLE_QUOTES)
+    plain = _TRAILING_OFF.sub(lambda m: " " * len(m.group()), plain)
     # a left single quote opens a quotation; elsewhere treat it as an apostrophe
     return _blank_titles(text, plain, lex).replace("\u2018", "'")
 
