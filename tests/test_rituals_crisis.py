@@ -16,7 +16,7 @@ from reattune.rituals.actions import do_share_answers
 from reattune.rituals.kinds import DAILY, month_end, week_start
 from reattune.rituals.models import DailyCheckIn, MonthlyCheckIn, WeeklyReview
 from tests.base import BaseTestCase
-from tests.rituals_helpers import answers, form_data, submit
+from tests.rituals_helpers import answers, form_data, frozen, submit
 
 CRISIS = "Honestly I want to die some days."
 THREAT = "He said he will kill me if I leave."
@@ -460,3 +460,175 @@ class EverydayWordsTests(BaseTestCase):
         entry = MonthlyCheckIn(**values)
         self.assertEqual(entry.own_value("want_to_grow"), "b")
         self.assertEqual(sorted(values["answer_times"]), ["appreciation", "most_connecting"])
+
+
+class ApiHoldTests(BaseTestCase):
+    """The API follows the same hold rule as the pages (actions.held_answers)."""
+
+    def setUp(self):
+        super().setUp()
+        self.day = today_of(self.alex).isoformat()
+        self.path = f"{API}/daily/{self.day}"
+        self.api("sam", "POST", f"{API}/daily", answers("daily", "sam"))  # sam shared first
+
+    def hold(self):
+        made = self.api("alex", "POST", f"{API}/daily", answers("daily", "alex", best_part=CRISIS))
+        self.assertEqual(made.status_code, 201, made.content)
+        return made.json()
+
+    def sam_reads(self) -> str:
+        seen = [
+            self.api("sam", "GET", self.path).content.decode(),
+            self.api("sam", "GET", f"{API}/daily").content.decode(),
+            self.api("sam", "GET", f"{API}/today").content.decode(),
+            self.client_for("sam").get(f"/rituals/daily/{self.day}/").content.decode(),
+        ]
+        return "\n".join(seen)
+
+    def put(self, **overrides):
+        return self.api("alex", "PUT", self.path, answers("daily", "alex", **overrides))
+
+    def test_an_api_save_holds_it_and_sam_cannot_read_it_anywhere(self):
+        body = self.hold()
+        self.assertEqual(body["held_answers"], ["best_part"])
+        self.assertEqual(body["support"]["context"], "shared")
+        self.assertIn("has not seen these words", body["support"]["message"])
+        self.assertNotIn("can read them", body["support"]["message"])
+        seen = self.sam_reads()
+        self.assertNotIn(CRISIS, seen)
+        self.assertIn("alex challenging part text", seen)  # the rest is revealed
+        partner = self.api("sam", "GET", self.path).json()["partner"]
+        self.assertNotIn("best_part", partner["answers"])
+        self.assertNotIn("support", partner)  # nothing betrays the held answer
+
+    def test_share_anyway_with_the_version_shares_it_and_sam_gets_guidance(self):
+        version = self.hold()["version"]
+        shared = self.put(best_part=CRISIS, share_anyway=["best_part"], version=version)
+        self.assertEqual(shared.status_code, 200, shared.content)
+        body = shared.json()
+        self.assertNotIn("held_answers", body)
+        self.assertEqual(body["crisis_answers"], ["best_part"])
+        self.assertEqual(body["private_fields"], [])
+        self.assertEqual(body["support"]["context"], "shared")
+        partner = self.api("sam", "GET", self.path).json()["partner"]
+        self.assertEqual(partner["answers"]["best_part"], CRISIS)
+        self.assertEqual(partner["support"]["context"], "partner")
+        self.assertTrue(partner["support"]["guidance"])
+        page = self.client_for("sam").get(f"/rituals/daily/{self.day}/")
+        self.assertContains(page, CRISIS)
+        self.assertContains(page, 'data-support="partner"')
+        # Saved again with the same words: shared as written already, not held again.
+        again = self.put(best_part=CRISIS, appreciation="thanks", version=body["version"])
+        self.assertNotIn("held_answers", again.json())
+        self.assertEqual(DailyCheckIn.objects.get(author=self.alex).best_part, CRISIS)
+
+    def test_a_stale_or_missing_version_answers_409_and_shares_nothing(self):
+        version = self.hold()["version"]
+        self.put(best_part=CRISIS, appreciation="changed elsewhere", version=version)
+        before = DailyCheckIn.objects.get(author=self.alex)
+        for sent in ({"version": version}, {}):
+            with self.subTest(sent=sent):
+                stale = self.put(best_part=CRISIS, share_anyway=["best_part"], **sent)
+                self.assertEqual(stale.status_code, 409, stale.content)
+                self.assertIn("Nothing was saved or shared", stale.json()["detail"])
+                entry = DailyCheckIn.objects.get(author=self.alex)
+                self.assertEqual(entry.version, before.version)
+                self.assertEqual(entry.best_part, "")
+                self.assertEqual(entry.kept_private(), {"best_part": CRISIS})
+        self.assertNotIn(CRISIS, self.sam_reads())
+
+    def test_private_fields_keeps_it_private(self):
+        version = self.hold()["version"]
+        kept = self.put(best_part=CRISIS, private_fields=["best_part"], version=version)
+        self.assertEqual(kept.status_code, 200, kept.content)
+        body = kept.json()
+        self.assertNotIn("held_answers", body)
+        self.assertEqual(body["private_fields"], ["best_part"])
+        self.assertEqual(body["support"]["context"], "private")
+        self.assertNotIn(CRISIS, self.sam_reads())
+
+    def test_a_put_without_a_choice_keeps_it_from_sam(self):
+        version = self.hold()["version"]
+        # private_fields left out: the list stays as it is, the held answer in it.
+        kept = self.put(best_part=CRISIS, version=version)
+        self.assertEqual(kept.status_code, 200, kept.content)
+        self.assertEqual(kept.json()["private_fields"], ["best_part"])
+        self.assertEqual(kept.json()["support"]["context"], "private")
+        # An empty list would share it: without share_anyway it is held again.
+        again = self.put(best_part=CRISIS, private_fields=[], version=kept.json()["version"])
+        self.assertEqual(again.status_code, 200, again.content)
+        self.assertEqual(again.json()["held_answers"], ["best_part"])
+        self.assertNotIn(CRISIS, self.sam_reads())
+
+    def test_share_anyway_names_written_answers_not_also_kept_private(self):
+        version = self.hold()["version"]
+        both = self.put(
+            best_part=CRISIS,
+            share_anyway=["best_part"],
+            private_fields=["best_part"],
+            version=version,
+        )
+        self.assertEqual(both.status_code, 422, both.content)
+        self.assertEqual(
+            self.put(share_anyway=["connection_today"], version=version).status_code, 422
+        )
+        self.assertEqual(DailyCheckIn.objects.get(author=self.alex).version, version)
+
+    def test_share_anyway_on_create_confirms_the_words_sent(self):
+        made = self.api(
+            "alex",
+            "POST",
+            f"{API}/daily",
+            answers("daily", "alex", best_part=CRISIS, share_anyway=["best_part"]),
+        )
+        self.assertEqual(made.status_code, 201, made.content)
+        self.assertNotIn("held_answers", made.json())
+        self.assertEqual(made.json()["crisis_answers"], ["best_part"])
+        self.assertIn(CRISIS, self.api("sam", "GET", self.path).content.decode())
+
+    def test_the_page_flow_is_unchanged_by_an_api_hold(self):
+        self.hold()
+        # The page shows the author their held answer as kept for them.
+        own = self.client_for("alex").get(f"/rituals/daily/{self.day}/")
+        self.assertContains(own, CRISIS)
+        self.assertContains(own, "Just for you")
+
+
+class ListSupportCostTests(BaseTestCase):
+    """GET the list: shared values once per entry, partner support once per distinct text."""
+
+    DAYS = 4
+
+    def setUp(self):
+        super().setUp()
+        now = timezone.now()
+        for back in range(self.DAYS):
+            with frozen(now - timedelta(days=back)):
+                text = CRISIS if back % 2 else THREAT
+                self.api(
+                    "alex",
+                    "POST",
+                    f"{API}/daily",
+                    answers("daily", "alex", best_part=text, share_anyway=["best_part"]),
+                )
+                self.api("sam", "POST", f"{API}/daily", answers("daily", "sam"))
+
+    def test_counts(self):
+        from reattune.care import support
+        from reattune.rituals import sharing
+
+        with (
+            mock.patch.object(
+                sharing, "shared_values", wraps=sharing.shared_values
+            ) as shared_values,
+            mock.patch.object(support, "support_for", wraps=support.support_for) as support_for,
+        ):
+            listed = self.api("sam", "GET", f"{API}/daily")
+        self.assertEqual(listed.status_code, 200)
+        theirs = [row for row in listed.json() if not row["mine"]]
+        self.assertEqual(len(theirs), self.DAYS)
+        self.assertTrue(all(row["support"]["context"] == "partner" for row in theirs))
+        kinds = {row["answers"]["best_part"]: row["support"]["kinds"][0] for row in theirs}
+        self.assertEqual(kinds, {CRISIS: "suicide", THREAT: "harm_from_others"})
+        self.assertEqual(shared_values.call_count, self.DAYS)  # once per partner entry
+        self.assertEqual(support_for.call_count, 2)  # once per distinct shared text

@@ -12,14 +12,14 @@ held, saved for you alone, and listed in `held_answers` with `support`, until yo
 
 import uuid
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from pydantic import model_serializer
+from pydantic import StringConstraints, model_serializer
 
 from reattune.api.base import may_refuse, require_partner
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
@@ -42,6 +42,9 @@ PRIVATE_FIELDS = (
     "shared); leave the field out to keep the list as it is."
 )
 
+
+# A prompt id (best_part, closer_area, ...): never free text.
+PromptId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 SHARE_ANYWAY = (
     "Answers you confirm to share as written although they contain crisis language (prompt "
@@ -66,7 +69,7 @@ class DailyIn(Schema):
     )
     version: int | None = Field(None, description="On PUT: the version you edited; 409 if changed.")
     private_fields: list[str] | None = Field(None, description=PRIVATE_FIELDS)
-    share_anyway: list[str] | None = Field(None, description=SHARE_ANYWAY)
+    share_anyway: list[PromptId] | None = Field(None, description=SHARE_ANYWAY)
 
 
 class WeeklyIn(Schema):
@@ -79,7 +82,7 @@ class WeeklyIn(Schema):
     submit_key: uuid.UUID | None = None
     version: int | None = None
     private_fields: list[str] | None = Field(None, description=PRIVATE_FIELDS)
-    share_anyway: list[str] | None = Field(None, description=SHARE_ANYWAY)
+    share_anyway: list[PromptId] | None = Field(None, description=SHARE_ANYWAY)
 
 
 class MonthlyIn(Schema):
@@ -90,7 +93,7 @@ class MonthlyIn(Schema):
     submit_key: uuid.UUID | None = None
     version: int | None = None
     private_fields: list[str] | None = Field(None, description=PRIVATE_FIELDS)
-    share_anyway: list[str] | None = Field(None, description=SHARE_ANYWAY)
+    share_anyway: list[PromptId] | None = Field(None, description=SHARE_ANYWAY)
 
 
 class DropEmptySupport(Schema):

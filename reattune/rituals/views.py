@@ -283,6 +283,12 @@ def _choice(request, kind, space, period, mine):
     return redirect(period_url)
 
 
+def _mine(kind, user, space, period):
+    """The author's own entry for the period, or None (one place, so a test can stage a race
+    of two submits that both read "none yet")."""
+    return queries.own_entry(kind, user, space, period)
+
+
 @partner_required
 @GET_POST
 def ritual_form(request, kind):
@@ -290,7 +296,7 @@ def ritual_form(request, kind):
     kind = KINDS[kind]
     space = _space(request)
     period = kind.period_of(space.today())
-    mine = queries.own_entry(kind, request.user, space, period)
+    mine = _mine(kind, request.user, space, period)
     status = 200
     error = None
     private = set(mine.kept_private()) if mine else set()
