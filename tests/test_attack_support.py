@@ -48,7 +48,14 @@ class PartnerSupportAttack(BaseTestCase):
             "alex",
             "POST",
             f"{API}/daily",
-            answers("daily", "alex", best_part=CRISIS, need=THREAT, private_fields=["need"]),
+            answers(
+                "daily",
+                "alex",
+                best_part=CRISIS,
+                need=THREAT,
+                private_fields=["need"],
+                share_anyway=["best_part"],
+            ),
         )
         self.assertEqual(made.status_code, 201, made.content)
         self.api("sam", "POST", f"{API}/daily", answers("daily", "sam"))
