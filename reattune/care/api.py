@@ -92,9 +92,11 @@ class SupportOut(Schema):
     )
     context: Literal["private", "shared", "draft", "partner"] = Field(
         ...,
-        description="private: saved, your partner cannot read it; shared: saved, your partner "
-        "can read it (or will once revealed); draft: not stored; partner: you are reading "
-        "what your partner revealed, with guidance on how to respond.",
+        description="private: saved, your partner cannot read it; shared: saved for your "
+        "partner to read (or will once revealed) or, for ritual answers listed in "
+        "`held_answers`, held for you until you confirm with `share_anyway` (the message says "
+        "which); draft: not stored; partner: you are reading what your partner revealed, with "
+        "guidance on how to respond.",
     )
     message_key: str
     message: str = Field(..., description="Wording that is true for the context.")
