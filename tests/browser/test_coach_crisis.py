@@ -27,7 +27,7 @@ def test_a_crisis_sentence_in_the_coach_shows_help_lines_and_no_rewrite(new_cont
     feedback = page.locator("#feedback")
     expect(feedback).to_contain_text("This sounds like a lot to carry", timeout=10_000)
     expect(feedback).to_contain_text("Samaritans")
-    expect(feedback.get_by_role("link", name="999")).to_be_visible()
+    expect(feedback.get_by_role("link", name="999", exact=True)).to_be_visible()
     expect(feedback.get_by_role("link", name="Take the private safety check")).to_be_visible()
     expect(feedback).not_to_contain_text("Another way to say it")
     expect(feedback).not_to_contain_text("Blame")

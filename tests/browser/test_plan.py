@@ -34,8 +34,11 @@ pytestmark = pytest.mark.browser
 # Seeds two rounds of check-ups for a couple (the demo's own generator) and makes their plan.
 SEED_CHECKUPS = """
 from reattune.accounts.models import User
-from reattune.assessments.demo import step
-step(User.objects.get(email={a!r}), User.objects.get(email={b!r}), None)
+from reattune.assessments.demo import step as checkups
+from reattune.plans.demo import step as plan
+a, b = User.objects.get(email={a!r}), User.objects.get(email={b!r})
+checkups(a, b, None)
+plan(a, b, None)
 print("OK")
 """
 
