@@ -60,16 +60,13 @@ class LoginForm(forms.Form):
     )
 
 
-class PasswordChangeForm(forms.Form):
-    current_password = forms.CharField(
-        label="Current password",
-        strip=False,
-        max_length=1024,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+class NewPasswordForm(forms.Form):
+    """A new password for `user`, checked by the password validators (reset and change)."""
+
     new_password = forms.CharField(
         label="New password",
         strip=False,
+        max_length=1024,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 10 characters.",
     )
@@ -78,15 +75,25 @@ class PasswordChangeForm(forms.Form):
         self.user = user
         super().__init__(*args, **kwargs)
 
+    def clean_new_password(self):
+        value = self.cleaned_data["new_password"]
+        password_validation.validate_password(value, self.user)
+        return value
+
+
+class PasswordChangeForm(NewPasswordForm):
+    current_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["current_password", "new_password"]
+
     def clean_current_password(self):
         value = self.cleaned_data["current_password"]
         if not self.user.check_password(value):
             raise forms.ValidationError("That is not your current password.")
-        return value
-
-    def clean_new_password(self):
-        value = self.cleaned_data["new_password"]
-        password_validation.validate_password(value, self.user)
         return value
 
 

@@ -11,7 +11,6 @@ token, as a password change does. The token never goes into the session; it stay
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -21,6 +20,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from reattune.accounts.actions import end_sessions
+from reattune.accounts.forms import NewPasswordForm
 from reattune.accounts.models import AccessToken, User
 
 SENT_MESSAGE = (
@@ -67,25 +67,6 @@ def do_reset_password(user: User, new_password: str) -> int:
 
 class ResetRequestForm(forms.Form):
     email = forms.EmailField(label="Your e-mail address", max_length=254)
-
-
-class NewPasswordForm(forms.Form):
-    new_password = forms.CharField(
-        label="New password",
-        strip=False,
-        max_length=1024,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters. A few unrelated words make a strong one.",
-    )
-
-    def __init__(self, user, *args, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_new_password(self):
-        password = self.cleaned_data["new_password"]
-        password_validation.validate_password(password, self.user)
-        return password
 
 
 def password_reset(request):
