@@ -17,7 +17,7 @@ wrote or read the text changes. Nothing is sent, logged or flagged anywhere.
 from django.conf import settings
 
 from reattune.core.aftersave import register_after_save
-from reattune.domain.safety.check import CONTEXTS, KIND_ORDER, check_text
+from reattune.domain.safety.check import CONTEXTS, check_text
 from reattune.domain.safety.check import ordered_kinds as _ordered
 from reattune.domain.safety.resources import (
     country_from_locale,
@@ -81,9 +81,6 @@ HELP = {
         "emergency number."
     ),
 }
-
-# Kept for older callers: the private wording of each kind.
-CRISIS_MESSAGES = {k: f"{LEADS[k]} {WHERE['private']} {HELP[k]}" for k in KIND_ORDER}
 
 # For a partner who reads what the author revealed: how to respond, with the reader's lines.
 PARTNER_MESSAGES = {
@@ -220,10 +217,6 @@ def _line(line, kind: str) -> dict:
     }
 
 
-def _support(user, check, request) -> dict:
-    return build_support(check, resources_for_user(user, request))
-
-
 def build_support(check, res) -> dict:
     """The `support` dict for a SafetyCheck and a CountryResources (no Django needed)."""
     ctx = crisis_context(None, check.kinds, None, check.context, res=res)
@@ -256,7 +249,7 @@ def support_for(user, text, request=None, context: str = "private") -> dict | No
     check = check_text(text, context)
     if check is None:
         return None
-    return _support(user, check, request)
+    return build_support(check, resources_for_user(user, request))
 
 
 def support_context(user, text, request=None, context: str = "private") -> dict | None:
