@@ -13,24 +13,13 @@ import pytest
 import yaml
 
 from reattune.domain.safety.crisis import LEXICON_ROOT, detect_crisis, load_lexicon
+from tests.domain.test_crisis import CRISIS_TOPICS, NONE_TOPICS  # the corpus vocabulary, once
 
 LANGUAGES = ("de", "fr", "es", "it", "nl")
 DATA = Path(__file__).resolve().parents[1] / "data"
 DEV = DATA / "crisis" / "dev"
 
 LABELS = {"suicide", "self_harm", "harm_to_others", "harm_from_others", "none"}
-CRISIS_TOPICS = {
-    "ideation_explicit": "suicide",
-    "ideation_indirect": "suicide",
-    "hopelessness": "suicide",
-    "means_preparation": "suicide",
-    "self_harm": "self_harm",
-    "partner_threat": "harm_from_others",
-    "strangulation": "harm_from_others",
-    "fear_home": "harm_from_others",
-    "harm_to_others": "harm_to_others",
-}
-NONE_TOPICS = {"violent_idiom", "hyperbole", "negated", "reported_or_third_person_news", "everyday"}
 MIN_RECALL = 0.95
 MIN_RECALL_EXPLICIT = 0.95
 MIN_RECALL_INDIRECT = 0.90
