@@ -4,6 +4,7 @@ from django.http import Http404
 from ninja import Router, Schema
 
 from reattune.api.base import may_refuse, require_partner
+from reattune.api.types import JsonInt
 from reattune.assessments import actions, queries
 from reattune.assessments.catalog import catalog
 from reattune.assessments.models import Response
@@ -47,7 +48,7 @@ class StartIn(Schema):
 
 
 class AnswersIn(Schema):
-    answers: dict[str, int | None]
+    answers: dict[str, JsonInt | None]
 
 
 class SavedOut(Schema):

@@ -5,6 +5,7 @@ from typing import Literal
 from ninja import Field, Router, Schema
 
 from reattune.api.base import may_refuse, require_partner
+from reattune.api.types import JsonInt
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.core import access
 from reattune.journal import actions
@@ -26,7 +27,7 @@ class EntryUpdate(Schema):
     body: str = Field(..., min_length=1, max_length=MAX_ENTRY_CHARS)
     title: str = Field("", max_length=200)
     visibility: Literal["private", "shared"]
-    version: int | None = Field(None, description="The version you edited; 409 if it changed.")
+    version: JsonInt | None = Field(None, description="The version you edited; 409 if it changed.")
 
 
 class EntryOut(Schema):

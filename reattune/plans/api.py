@@ -2,6 +2,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from reattune.api.base import may_refuse, require_partner
+from reattune.api.types import JsonInt
 from reattune.couples.membership import active_membership
 from reattune.plans import actions, queries
 
@@ -9,10 +10,10 @@ router = Router(tags=["plan"])
 
 
 class SwapIn(Schema):
-    week: int
+    week: JsonInt
     old: str
     new: str
-    version: int | None = None
+    version: JsonInt | None = None
 
 
 def _out(plan, user):

@@ -4,6 +4,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from reattune.api.base import require_partner
+from reattune.api.types import JsonBool
 from reattune.core import access
 from reattune.couples.membership import partner_of
 from reattune.reports import build
@@ -12,7 +13,7 @@ router = Router(tags=["reports"])
 
 
 class ChoiceIn(Schema):
-    include: bool
+    include: JsonBool
 
 
 def _out(user) -> dict:

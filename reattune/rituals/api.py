@@ -22,6 +22,7 @@ from ninja.errors import HttpError
 from pydantic import StringConstraints, model_serializer
 
 from reattune.api.base import may_refuse, require_partner
+from reattune.api.types import JsonBool, JsonDate, JsonInt, NumberNotFlag
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.core import access
 from reattune.couples.membership import partner_of
@@ -56,8 +57,8 @@ SHARE_ANYWAY = (
 
 
 class DailyIn(Schema):
-    day: date | None = Field(None, description="Defaults to today in the couple's timezone.")
-    connection_today: int = Field(..., ge=0, le=10, description="0 far apart .. 10 very close")
+    day: JsonDate | None = Field(None, description="Defaults to today in the couple's timezone.")
+    connection_today: JsonInt = Field(..., ge=0, le=10, description="0 far apart .. 10 very close")
     feelings: list[str] = Field(default_factory=list, description="Words from GET /prompts")
     own_feelings: list[str] = Field(default_factory=list, max_length=3)
     best_part: str = Field(..., max_length=2000)
@@ -67,31 +68,35 @@ class DailyIn(Schema):
     submit_key: uuid.UUID | None = Field(
         None, description="Send the same key again to retry safely: no second check-in is made."
     )
-    version: int | None = Field(None, description="On PUT: the version you edited; 409 if changed.")
+    version: JsonInt | None = Field(
+        None, description="On PUT: the version you edited; 409 if changed."
+    )
     private_fields: list[str] | None = Field(None, description=PRIVATE_FIELDS)
     share_anyway: list[PromptId] | None = Field(None, description=SHARE_ANYWAY)
 
 
 class WeeklyIn(Schema):
-    week: date | None = Field(None, description="Any day of the week; defaults to this week.")
+    week: JsonDate | None = Field(None, description="Any day of the week; defaults to this week.")
     connecting_moment: str = Field(..., max_length=2000)
     closer_area: str = Field(..., max_length=2000)
     appreciation: str = Field(..., max_length=1000)
     looking_ahead: str = Field(..., max_length=2000)
     what_would_help: str = Field("", max_length=1000)
     submit_key: uuid.UUID | None = None
-    version: int | None = None
+    version: JsonInt | None = None
     private_fields: list[str] | None = Field(None, description=PRIVATE_FIELDS)
     share_anyway: list[PromptId] | None = Field(None, description=SHARE_ANYWAY)
 
 
 class MonthlyIn(Schema):
-    month: date | None = Field(None, description="Any day of the month; defaults to this month.")
+    month: JsonDate | None = Field(
+        None, description="Any day of the month; defaults to this month."
+    )
     most_connecting: str = Field(..., max_length=3000)
     want_to_grow: str = Field(..., max_length=3000)
     appreciation: str = Field(..., max_length=2000)
     submit_key: uuid.UUID | None = None
-    version: int | None = None
+    version: JsonInt | None = None
     private_fields: list[str] | None = Field(None, description=PRIVATE_FIELDS)
     share_anyway: list[PromptId] | None = Field(None, description=SHARE_ANYWAY)
 
@@ -457,7 +462,7 @@ def progress_data(request, range: Literal["12w", "1y", "all"] = "12w"):  # noqa:
 
 
 class TimeOutIn(Schema):
-    minutes: int = Field(TimeOut.SUGGESTED, description="One of 10, 20, 30, 45, 60")
+    minutes: JsonInt = Field(TimeOut.SUGGESTED, description="One of 10, 20, 30, 45, 60")
     note: str = Field("", max_length=500)
 
 
@@ -650,16 +655,16 @@ TIME_FIELDS = ("daily_time", "weekly_time", "monthly_time")
 
 
 class ScheduleIO(Schema):
-    daily_on: bool = True
+    daily_on: JsonBool = True
     daily_time: str = Field("20:30", pattern=LOCAL_TIME, description="local time, HH:MM")
-    weekly_on: bool = True
-    weekly_day: int = Field(6, ge=0, le=6, description="0 Monday .. 6 Sunday")
+    weekly_on: JsonBool = True
+    weekly_day: JsonInt = Field(6, ge=0, le=6, description="0 Monday .. 6 Sunday")
     weekly_time: str = Field("18:00", pattern=LOCAL_TIME, description="local time, HH:MM")
-    monthly_on: bool = True
-    monthly_ordinal: Literal[1, 2, 3, 4, -1] = 1
-    monthly_day: int = Field(6, ge=0, le=6)
+    monthly_on: JsonBool = True
+    monthly_ordinal: Annotated[Literal[1, 2, 3, 4, -1], NumberNotFlag] = 1
+    monthly_day: JsonInt = Field(6, ge=0, le=6)
     monthly_time: str = Field("17:00", pattern=LOCAL_TIME, description="local time, HH:MM")
-    version: int | None = None
+    version: JsonInt | None = None
 
 
 def _schedule_out(schedule):
