@@ -103,13 +103,85 @@ NEGATIVE = {
         "What time does the film start?",
         "Why do you always do this?",
         "What's wrong with you?",
-        "how are you feeling",  # not asked as a question
+        "she asked how are you feeling and I froze",  # reported, not asked
+        "how are you feeling.",  # punctuated, and not as a question
     ],
     "validation": ["I hear you, but you're overreacting.", "That makes no sense."],
     "level_content": ["I feel lonely."],
     "level_process": ["Can you pick up milk?"],
     "level_meaning": ["Can you pick up milk?"],
 }
+
+
+# Issue 18: the class of expression, not only the words the lexicon was written from.
+POSITIVE_CLASSES = {
+    "contempt": [
+        "Wow, thanks so much for finally noticing I exist.",  # thanks for something overdue
+        "Sure, because your job is soooo much more important.",  # "sure, because", stretched
+        "God, you're such a child.",
+        "Whatever you say, genius.",  # a mocking title
+        "I can't believe I married someone this lazy.",
+        "ok mr know-it-all",
+        "Let me guess, you forgot again.",
+        "I just think it's funny how I'm the only one who ever cleans.",
+    ],
+    "criticism": [
+        "I'm not saying you're lazy, but the dishes have been there for days.",  # hedge + but
+        "No offence, but you're kind of a slob.",
+        "You've been a terrible partner lately.",
+        "Do you ever think about anyone but yourself?",
+    ],
+    "defensiveness": [
+        "Maybe if you helped once in a while I wouldn't be so tired.",
+        "I wouldn't have to yell if you ever listened.",
+        "Says the person who forgot our anniversary.",
+        "You do the exact same thing.",
+        "So it's my fault now?",
+    ],
+    "you_blame": [
+        "Talking to you is like talking to a brick wall.",  # metaphor
+        "I'm not your maid.",
+        "I've asked you a million times to put the lid back on.",  # hyperbole
+        "How hard is it to send one text?",  # a question that carries a verdict
+        "Would it kill you to say thank you?",
+        "Why you did not tell me before?",  # non-native word order
+    ],
+    "curiosity_question": ["hows ur day going", "hey u ok", "r u mad at me"],
+    "i_statement": ["feeling kinda down rn", "My heart sank when I saw the message."],
+}
+NEGATIVE_CLASSES = {
+    # A worried question that names the speaker's own fear is not blame.
+    "you_blame": [
+        "Why didn't you call? I was so worried something had happened to you.",
+        "Why didn't you answer? I got really scared.",
+        "I understand why you are upset.",
+    ],
+    # A sincere disclaimer (no "but") still disowns.
+    "criticism": ["I'm not saying you're lazy, I know you've been exhausted."],
+    "contempt": ["You're a genius!", "Thanks so much for picking up the kids."],
+    # A denied hard feeling is not an I-statement.
+    "i_statement": ["I'm not mad, it's just that this is your fault.", "Happy Friday 😊"],
+    "complaint": ["Why didn't you tell me you'd spent the savings?"],
+}
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [(label, text) for label, texts in POSITIVE_CLASSES.items() for text in texts],
+)
+def test_class_of_expression_found(label, text):
+    analysis = analyze(text)
+    assert label in analysis.labels, (text, sorted(analysis.labels))
+    assert all(f.spans and f.explanation for f in analysis.findings)
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [(label, text) for label, texts in NEGATIVE_CLASSES.items() for text in texts],
+)
+def test_class_of_expression_not_found(label, text):
+    analysis = analyze(text)
+    assert label not in analysis.labels, (text, sorted(analysis.labels))
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,10 @@ from .text import (
     quoted_regions,
 )
 
+# A negation just before a feeling ("not mad", "don't feel upset"), unless it is undone
+# ("can't stop worrying", "can't help feeling").
+_NEGATED_BEFORE = re.compile(r"(?:\bnot|n't|nt|\bnever)\s+(?!stop\b|help\b)(?:[\w']+\s+)?$").search
+_BUT = re.compile(r"\bbut\b").search
 _HAS_SENTENCE_MARK = re.compile(f"[{re.escape(SENTENCE_MARKS)}]").search
 # A single quote can open a quotation only at the start or after a space or bracket.
 _SINGLE_QUOTE_OPENS = re.compile(r"[\s(\[:]'").search
@@ -45,7 +49,14 @@ def _may_hold_quotes(prepared: str) -> bool:
 _CONFLICT = ("absolute", "you_blame", "criticism", "contempt", "defensiveness", "stonewalling")
 _BLAMING = frozenset({"absolute", "you_blame", "criticism", "contempt"})
 _BLAMING_OR_DEFENSIVE = _BLAMING | {"defensiveness"}
-_NOT_A_COMPLAINT = frozenset({"absolute", "criticism", "contempt"})
+# A counter-attack's "you didn't…" is defensiveness, not a complaint.
+_NOT_A_COMPLAINT = frozenset({"absolute", "criticism", "contempt", "defensiveness"})
+_FEAR_FAMILIES = frozenset({"fear"})
+_FEEL_VERBS = frozenset({"feel", "felt", "feeling", "am", "was"})
+_FEELING_SUBJECTS = frozenset({"i'm", "im", "i've", "ive"})  # "I'm feeling…" names itself
+# Families whose hits mean the message blames in other words too (a worried question then
+# stays blame): criticism and contempt patterns.
+_NO_FEAR_QUESTION = frozenset({"criticism", "contempt"})
 _WITHDRAWING = frozenset({"defensiveness", "stonewalling"})
 # Any of these makes a practical message more than logistics.
 _NOT_LOGISTICS_ONLY = frozenset(_CONFLICT) | {
@@ -264,10 +275,16 @@ class _Message:
         return self.sentence_labels.get(index, _NO_LABELS)
 
     def disclaimed(self, index: int, pos: int) -> bool:
+        """Is the word at pos disowned by a disclaimer before it in its sentence ("I'm not
+        saying you never…")? A disclaimer followed by "but" is a hedge, not a disowning: in
+        "I'm not saying you're lazy, but the dishes…" the verdict still stands."""
         if "disclaimers" not in self.found:
             return False  # the usual case: no disclaimer at all
-        start, _ = self.bounds(index)
-        return self.within("disclaimers", start, pos)
+        start, end = self.bounds(index)
+        for _, s, e, _ in self.found["disclaimers"]:
+            if start <= s and e <= pos:
+                return _BUT(self.work, e, end) is None
+        return False
 
 
 def analyze(text: str, lang: str = "en") -> Analysis:
@@ -359,7 +376,9 @@ def _owned(msg: _Message, start: int, end: int) -> bool:
     while index >= 0 and tokens[index] in lex.fillers:
         index -= 1
     if index < 0:
-        return False
+        # A sentence without a subject is the speaker's own: "miss u", "love you",
+        # "feeling kinda down", "so tired today" (but not "Happy Friday").
+        return bool(tokens)
     token = tokens[index]
     if token in lex.first_person:
         # "I hurt you" is about the partner's hurt, not the speaker's.
@@ -377,7 +396,20 @@ def _owned(msg: _Message, start: int, end: int) -> bool:
                 return True
         return True
     # "it hurts me", "that scares me"
-    return next_token in lex.first_person_object and token in ("it", "that", "this")
+    if next_token in lex.first_person_object and token in ("it", "that", "this"):
+        return True
+    if token in lex.partner_subjects or token in lex.other_subjects:
+        return False
+    # "I feel so much lighter and calmer": "I feel" shortly before, no subject in between.
+    for back in range(index - 1, max(-1, index - 7), -1):
+        earlier = tokens[back]
+        if earlier in _FEELING_SUBJECTS:
+            return True  # "I'm so much calmer"
+        if earlier in lex.first_person:
+            return tokens[back + 1] in _FEEL_VERBS
+        if earlier in lex.partner_subjects or earlier in lex.other_subjects:
+            return False
+    return False
 
 
 # ----- absolutes -----
@@ -441,7 +473,13 @@ def _kind_absolute(msg: _Message, kind: str, index: int, start: int, end: int) -
 
 def _patterns(msg: _Message) -> None:
     found = msg.found
+    worried = None
     for kind, start, end, _ in found.get("blame", _NO_HITS):
+        if kind == "question":
+            if worried is None:
+                worried = _worried(msg)
+            if worried:
+                continue  # "Why didn't you call? I was so worried": fear, not blame
         if not msg.disclaimed(msg.sentence(start), start):
             msg.add("you_blame", start, end, kind)
     for kind, start, end, _ in found.get("criticism", _NO_HITS):
@@ -462,6 +500,16 @@ def _patterns(msg: _Message) -> None:
             msg.add("stonewalling", start, end, kind)
 
 
+def _worried(msg: _Message) -> bool:
+    """Does the speaker name their own fear, with no absolute, verdict or insult anywhere in
+    the message? Then a "why didn't you…?" is a worried question rather than an accusation."""
+    if not any(f.owned and f.family in _FEAR_FAMILIES for f in msg.feelings):
+        return False
+    if msg.hits.keys() & _BLAMING:
+        return False
+    return _NO_FEAR_QUESTION.isdisjoint(msg.found)
+
+
 def _kind_sentence(msg: _Message, index: int) -> bool:
     s_start, s_end = msg.bounds(index)
     if msg.within("kind_frames", s_start, s_end):
@@ -479,6 +527,8 @@ def _complaints(msg: _Message) -> None:
         if msg.labels_in(index) & _NOT_A_COMPLAINT or index in msg.kind:
             continue
         s_start, s_end = msg.bounds(index)
+        if msg.work.startswith("?", s_end):
+            continue  # a question about what happened is a question, not a complaint
         if msg.within("kind_frames", s_start, s_end) or msg.within(
             "logistics_not_only", s_start, s_end
         ):
@@ -501,7 +551,17 @@ def _i_statements(msg: _Message) -> None:
     for _, start, end, _ in found.get("i_disguised", _NO_HITS):
         msg.add("disguised_blame", start, end)
         disguised_sentences.add(msg.sentence(start))
-    candidates: list[Span] = [f.span for f in msg.feelings if f.owned]
+    work = msg.work
+    # "I'm not mad, it's just…" denies a hard feeling rather than owning it; "I'm not happy"
+    # still speaks from the speaker's own state.
+    candidates: list[Span] = [
+        f.span
+        for f in msg.feelings
+        if f.owned
+        and not (
+            f.valence == "negative" and _NEGATED_BEFORE(work, max(0, f.span[0] - 16), f.span[0])
+        )
+    ]
     if "i_needs" in found:
         candidates += map(_span_of_match, found["i_needs"])
     if "i_feel_like_self" in found:
@@ -540,16 +600,27 @@ def _validation_and_curiosity(msg: _Message) -> None:
         if lex.validation_cancel in work[end : s_end + 1]:
             continue
         msg.add("validation", start, end)
+    unpunctuated: bool | None = None
     for _, start, end, _ in msg.found.get("curiosity", _NO_HITS):
         index = msg.sentence(start)
-        _, s_end = msg.bounds(index)
+        s_start, s_end = msg.bounds(index)
         if not work.startswith("?", s_end):
-            continue
+            # Texting often leaves the question mark out ("hows ur day going"): a message
+            # with no sentence mark at all that opens with the question still asks it.
+            if unpunctuated is None:
+                unpunctuated = _HAS_SENTENCE_MARK(work) is None
+            if not (unpunctuated and _opens_message(work, start, lex)):
+                continue
         if msg.labels_in(index) & _BLAMING_OR_DEFENSIVE:
             continue
         msg.add("curiosity_question", start, end)
     for _, start, end, _ in msg.found.get("invitations", _NO_HITS):
         msg.add("curiosity_question", start, end)
+
+
+def _opens_message(work: str, start: int, lex: Lexicon) -> bool:
+    """Only greeting or filler words before this position?"""
+    return all(t in lex.question_openers for t in TOKEN_RE.findall(work, 0, start))
 
 
 # ----- levels and logistics -----

@@ -258,6 +258,7 @@ class Lexicon:
     first_person_object: frozenset[str]
     causatives: frozenset[str]
     validation_cancel: str
+    question_openers: frozenset[str]
     templates: dict[str, Any]
     situation_edits: list[tuple[re.Pattern[str], str]]
     request_frames: re.Pattern[str]
@@ -820,6 +821,11 @@ def load_lexicon(lang: str = "en", root: str | None = None) -> Lexicon:
         first_person_object=_words(emotions, "first_person_object", f_emo),
         causatives=_words(emotions, "causatives", f_emo),
         validation_cancel=_get(raw["validation"], "cancelled_by", str, file["validation"]),
+        question_openers=frozenset(
+            w.lower() for w in _strings(curiosity["openers"], f_cur, "openers")
+        )
+        if "openers" in curiosity
+        else frozenset(),
         templates=templates,
         situation_edits=edits,
         request_frames=_compile_regex(
