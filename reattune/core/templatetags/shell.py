@@ -1,0 +1,83 @@
+"""{% main_nav as nav %}: the app shell's destinations for the signed-in person.
+
+At most five tabs (the bottom tab bar on a phone, one row in the header on a wide screen),
+each with an icon, and the rest under "More". The current destination is the one whose
+address is the longest prefix of the page's path (marked aria-current in the template).
+"""
+
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+# 24x24 line icons, drawn with stroke="currentColor" (no fill), hand-written.
+ICONS = {
+    "today": "M12 7.5a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9zM12 2v2.5M12 19.5V22M2 12h2.5M19.5 "
+    "12H22M4.9 4.9l1.8 1.8M17.3 17.3l1.8 1.8M4.9 19.1l1.8-1.8M17.3 6.7l1.8-1.8",
+    "plan": "M10 6h10M10 12h10M10 18h10M3.5 6l1.5 1.5L7.5 5M3.5 12l1.5 1.5L7.5 11M3.5 18l1.5 "
+    "1.5L7.5 17",
+    "coach": "M4 5.5h16v10.5H10l-5 4v-4H4z",
+    "us": "M2.5 12a6 6 0 1 0 12 0a6 6 0 1 0-12 0M9.5 12a6 6 0 1 0 12 0a6 6 0 1 0-12 0",
+    "more": "M5 12h.01M12 12h.01M19 12h.01",
+    "couples": "M2.5 12a6 6 0 1 0 12 0a6 6 0 1 0-12 0M9.5 12a6 6 0 1 0 12 0a6 6 0 1 0-12 0",
+    "account": "M12 3.5a4 4 0 1 0 0 8a4 4 0 1 0 0-8zM4 21c.5-4 4-6 8-6s7.5 2 8 6",
+}
+
+PARTNER_TABS = (
+    ("today", "Today", "home"),
+    ("plan", "Plan", "plan"),
+    ("coach", "Coach", "coach"),
+    ("us", "Us", "couple"),
+)
+PARTNER_MORE = (
+    ("Rituals", "rituals"),
+    ("Progress", "rituals-progress"),
+    ("Check-up", "checkup"),
+    ("Journal", "journal"),
+    ("Report", "report"),
+    ("Support", "care"),
+    ("Account", "account"),
+)
+THERAPIST_TABS = (
+    ("couples", "Couples", "therapist-home"),
+    ("account", "Account", "account"),
+)
+# Pages that belong to a destination without sharing its address's prefix.
+ALSO_UNDER = {"Us": ("/invite/",), "Check-up": ("/results/", "/learn/")}
+
+
+def _current(path: str, candidates: list[dict]) -> dict | None:
+    best, length = None, 0
+    for item in candidates:
+        for prefix in (item["url"], *ALSO_UNDER.get(item["label"], ())):
+            if path.startswith(prefix) and len(prefix) > length:
+                best, length = item, len(prefix)
+    return best
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context):
+    """{"tabs": [...], "more": [...], "more_current": bool} or None for a visitor."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    therapist = user.role == "therapist"
+    tabs = [
+        {"key": key, "label": label, "url": reverse(name), "icon": ICONS[key]}
+        for key, label, name in (THERAPIST_TABS if therapist else PARTNER_TABS)
+    ]
+    more = (
+        []
+        if therapist
+        else [{"label": label, "url": reverse(name)} for label, name in PARTNER_MORE]
+    )
+    if not therapist:
+        tabs.append({"key": "more", "label": "More", "url": "#more", "icon": ICONS["more"]})
+    current = _current(request.path, [t for t in tabs if t["key"] != "more"] + more)
+    if current is not None:
+        current["current"] = True
+    more_current = any(item.get("current") for item in more)
+    if more_current:
+        tabs[-1]["current"] = True
+    return {"tabs": tabs, "more": more, "therapist": therapist, "more_current": more_current}

@@ -1,0 +1,161 @@
+"""The app shell on a phone (390x844) and a wide screen (1366x900), with the demo couple.
+
+On every main page: nothing overflows sideways, the top bar is at most 64 px tall, every link
+and button in the navigation is at least 44x44 px, there are at most five tabs, each with an
+icon and a label, and the current one is marked with aria-current. On a phone the tabs sit at
+the bottom of the screen; on a wide screen in the top row. The web app manifest comes from this
+server, with its icons and theme colour. Every page shown passes axe-core.
+"""
+
+import json
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import PHONE, axe_check
+
+pytestmark = pytest.mark.browser
+
+WIDE = {"width": 1366, "height": 900}
+# path -> the tab marked current there ("More" for the pages listed under it)
+PAGES = {
+    "/home/": "Today",
+    "/plan/": "Plan",
+    "/coach/": "Coach",
+    "/couple/": "Us",
+    "/rituals/": "More",
+    "/rituals/daily/": "More",
+    "/rituals/progress/": "More",
+    "/checkup/": "More",
+    "/results/": "More",
+    "/journal/": "More",
+    "/learn/": "More",
+    "/care/": "More",
+    "/report/": "More",
+    "/account/": "More",
+}
+
+MEASURE = """() => {
+  const nav = document.querySelector('nav[aria-label="Main"]');
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== "hidden";
+  };
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    return {text: el.textContent.trim(), width: r.width, height: r.height, top: r.top,
+            bottom: r.bottom};
+  };
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    header: document.querySelector("header.site").getBoundingClientRect().height,
+    targets: [...nav.querySelectorAll("a, button")].filter(visible).map(box),
+    tabs: [...nav.querySelectorAll(".tabbar .tab")].map((tab) => ({
+      ...box(tab),
+      icon: !!tab.querySelector("svg[aria-hidden=true] path"),
+      current: tab.getAttribute("aria-current"),
+    })),
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def demo_accounts(live_app):
+    return {a["email"].split("@")[0]: a for a in live_app.demo()}
+
+
+def log_in(page: Page, account: dict) -> None:
+    page.goto("/login/")
+    axe_check(page)
+    page.get_by_label("Email").fill(account["email"])
+    page.get_by_label("Password", exact=True).fill(account["password"])
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    axe_check(page)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["phone", "wide"])
+def test_every_main_page_fits_with_a_short_top_bar_and_large_tabs(
+    new_context, demo_accounts, viewport
+):
+    page = new_context(viewport=viewport, check_axe_on_every_page=True).new_page()
+    log_in(page, demo_accounts["sam"])
+    problems = []
+    for path, current in PAGES.items():
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        axe_check(page)
+        m = page.evaluate(MEASURE)
+        if m["scrollWidth"] > m["innerWidth"]:
+            problems.append(f"{path}: {m['scrollWidth']} px wide in {m['innerWidth']} px")
+        if m["header"] > 64:
+            problems.append(f"{path}: the top bar is {m['header']} px tall")
+        for target in m["targets"]:
+            if target["width"] < 44 or target["height"] < 44:
+                problems.append(
+                    f"{path}: '{target['text']}' is {target['width']:.0f}x{target['height']:.0f} px"
+                )
+        tabs = m["tabs"]
+        assert [t["text"] for t in tabs] == ["Today", "Plan", "Coach", "Us", "More"], path
+        assert all(t["icon"] for t in tabs), path
+        marked = [t["text"] for t in tabs if t["current"]]
+        assert marked == [current], f"{path}: current tab {marked}, expected {current}"
+        if viewport is PHONE:
+            # At the bottom of the screen, one row.
+            assert all(abs(t["bottom"] - viewport["height"]) <= 1 for t in tabs), (path, tabs)
+        else:
+            # In the top row, beside the name.
+            assert all(t["bottom"] <= 64 for t in tabs), (path, tabs)
+    assert not problems, "\n".join(problems)
+
+
+def test_more_lists_every_other_page_and_marks_the_current_one(new_context, demo_accounts):
+    page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
+    log_in(page, demo_accounts["alex"])
+    page.goto("/journal/")
+    axe_check(page)
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("link", name="More").click()
+    more = nav.get_by_role("region", name="More")
+    expect(more).to_be_in_viewport()
+    for name in ("Rituals", "Progress", "Check-up", "Journal", "Report", "Support", "Account"):
+        expect(more.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(more.get_by_role("link", name="Journal", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
+    expect(more.get_by_role("button", name="Log out")).to_be_visible()
+    axe_check(page)
+    with page.expect_navigation():
+        more.get_by_role("link", name="Support", exact=True).click()
+    axe_check(page)
+    assert urlparse(page.url).path == "/care/"
+
+
+def test_the_manifest_and_its_icons_come_from_this_server(new_context, live_app, demo_accounts):
+    page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
+    log_in(page, demo_accounts["alex"])
+    href = page.locator('link[rel="manifest"]').get_attribute("href")
+    manifest_url = urlparse(page.evaluate("(h) => new URL(h, location.href).href", href))
+    assert manifest_url.netloc == urlparse(live_app.url).netloc
+    assert page.locator('meta[name="theme-color"]').get_attribute("content") == "#2f6f62"
+    response = page.request.get(manifest_url.geturl())
+    assert response.status == 200
+    manifest = json.loads(response.text())
+    assert manifest["display"] == "standalone"
+    assert manifest["start_url"] == "/home/"
+    assert manifest["theme_color"] == "#2f6f62"
+    sizes = set()
+    for icon in manifest["icons"]:
+        icon_url = page.evaluate(
+            "([src, base]) => new URL(src, base).href", [icon["src"], manifest_url.geturl()]
+        )
+        assert urlparse(icon_url).netloc == manifest_url.netloc, icon_url
+        got = page.request.get(icon_url)
+        assert got.status == 200, icon_url
+        assert got.headers["content-type"].startswith(icon["type"]), icon_url
+        sizes.add(icon["sizes"])
+    assert {"192x192", "512x512"} <= sizes
+    assert any(icon.get("purpose") == "maskable" for icon in manifest["icons"])
