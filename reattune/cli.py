@@ -149,8 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     rotate.set_defaults(func=cmd_rotate_keys)
 
     from reattune import commands
+    from reattune.vault import cli as vault_cli
 
     commands.add_feature_commands(sub)
+    vault_cli.register(sub)  # `reattune vault decrypt | fingerprint`
     return parser
 
 

@@ -70,13 +70,15 @@ def ensure_demo_couple():
 def run(args) -> int:
     people = ensure_demo_couple()
     (alex, _), (sam, _) = people
+    extras = {}  # what a step returns is printed with the first account (vault: passphrase)
     for step in feature_steps():
-        step(alex, sam, args)
+        extras.update(step(alex, sam, args) or {})
     accounts = []
     for user, password in people:
         AccessToken.objects.filter(user=user, name="demo").delete()
         _, token = do_create_token(user, "demo")
         accounts.append({"email": user.email, "password": password, "token": token})
+    accounts[0].update(extras)
     if args.couples:
         from reattune import bulk
 
@@ -87,5 +89,7 @@ def run(args) -> int:
         print("Demo couple ready. Log in as either partner:")
         for account in accounts:
             print(f"  {account['email']}  password: {account['password']}")
-        print("The passwords change each time you run `reattune demo`.")
+        if extras.get("vault_passphrase"):
+            print(f"  {accounts[0]['email']} vault passphrase: {extras['vault_passphrase']}")
+        print("The passwords (and the vault passphrase) change each time you run `reattune demo`.")
     return 0

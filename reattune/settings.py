@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "reattune.care",
     "reattune.exports",
     "reattune.reports",
+    "reattune.vault",
 ]
 FEATURE_APPS = [app.rsplit(".", 1)[1] for app in INSTALLED_APPS if app.startswith("reattune.")]
 

@@ -11,6 +11,7 @@ from reattune.journal.api import router as journal_router
 from reattune.plans.api import router as plans_router
 from reattune.reports.api import router as reports_router
 from reattune.rituals.api import router as rituals_router
+from reattune.vault.api import router as vault_router
 
 api.add_router("/me", me_router)
 api.add_router("/couple", couple_router)
@@ -22,3 +23,4 @@ api.add_router("/coach", coach_router)
 api.add_router("/care", care_router)
 api.add_router("/export", exports_router)
 api.add_router("/reports", reports_router)
+api.add_router("/vault", vault_router)

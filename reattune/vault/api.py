@@ -1,0 +1,276 @@
+"""The vault's API: opaque objects the browser encrypted (docs/vault.md).
+
+Only the owner ever gets anything: everyone else (the partner, a therapist, another couple)
+gets 404, an anonymous request 401. Nothing here is free text the server could read, so
+there is no crisis check on the server: the browser runs it before encrypting.
+"""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from django.http import Http404
+from ninja import Field, Router, Schema
+
+from reattune.api.base import may_refuse, require_partner
+from reattune.vault import actions
+from reattune.vault import format as vault_format
+from reattune.vault.models import VaultItem, VaultKeyring
+
+router = Router(tags=["vault"])
+
+B64U = vault_format.B64U_PATTERN
+UUID4 = vault_format.UUID4_PATTERN
+SALT = Field(
+    ...,
+    pattern=B64U,
+    min_length=22,
+    max_length=86,
+    description="base64url (no padding) of 16 to 64 random bytes",
+)
+WRAPPED = Field(
+    ...,
+    pattern=vault_format.WRAPPED_KEY_PATTERN,
+    description="base64url (no padding) of nonce (12 bytes) || AES-GCM(KEK, vault key, aad)",
+)
+
+
+class Argon2idKdf(Schema):
+    name: Literal["argon2id"]
+    memory_kib: int = Field(
+        ...,
+        ge=vault_format.ARGON2_MIN_MEMORY_KIB,
+        le=vault_format.ARGON2_MAX_MEMORY_KIB,
+        description="memory in KiB; at least 65536 (64 MiB)",
+    )
+    iterations: int = Field(
+        ..., ge=vault_format.ARGON2_MIN_ITERATIONS, le=vault_format.ARGON2_MAX_ITERATIONS
+    )
+    parallelism: int = Field(1, ge=1, le=vault_format.ARGON2_MAX_PARALLELISM)
+    salt: str = SALT
+
+
+class Pbkdf2Kdf(Schema):
+    name: Literal["pbkdf2-sha256"]
+    iterations: int = Field(
+        ..., ge=vault_format.PBKDF2_MIN_ITERATIONS, le=vault_format.PBKDF2_MAX_ITERATIONS
+    )
+    salt: str = SALT
+
+
+Kdf = Annotated[Argon2idKdf | Pbkdf2Kdf, Field(discriminator="name")]
+
+
+class KeyringIn(Schema):
+    vault_id: str = Field(..., pattern=UUID4, description="a random UUID4, lower case")
+    format: Literal[1] = 1
+    kdf: Kdf
+    wrapped_key_passphrase: str = WRAPPED
+    wrapped_key_recovery: str = WRAPPED
+
+
+class KeysIn(Schema):
+    key_version: int = Field(..., ge=1, description="The current key_version; 409 if it changed.")
+    kdf: Kdf
+    wrapped_key_passphrase: str = WRAPPED
+    wrapped_key_recovery: str = WRAPPED
+
+
+class KeyringOut(Schema):
+    vault_id: str
+    format: int
+    kdf: Kdf
+    wrapped_key_passphrase: str
+    wrapped_key_recovery: str
+    key_version: int
+    created_at: datetime
+
+
+class DeleteVaultIn(Schema):
+    confirm: Literal["delete my vault"] = Field(
+        ..., description='Type "delete my vault": everything in it goes, for good.'
+    )
+
+
+class ItemIn(Schema):
+    item_id: str = Field(..., pattern=UUID4, description="a random UUID4, lower case")
+    kind: Literal["journal", "safety"]
+    ciphertext: str = Field(
+        ...,
+        pattern=B64U,
+        min_length=vault_format.MIN_CIPHERTEXT_CHARS,
+        max_length=vault_format.MAX_CIPHERTEXT_CHARS,
+        description="base64url (no padding) of nonce (12 bytes) || AES-GCM(vault key, "
+        "UTF-8 JSON, aad)",
+    )
+    replaces_entry: int | None = Field(
+        None,
+        ge=1,
+        description="The id of your own private journal entry this item now holds: it is "
+        "deleted in the same step (moving an entry into the vault).",
+    )
+
+
+class ItemUpdate(Schema):
+    ciphertext: str = Field(
+        ...,
+        pattern=B64U,
+        min_length=vault_format.MIN_CIPHERTEXT_CHARS,
+        max_length=vault_format.MAX_CIPHERTEXT_CHARS,
+    )
+    version: int = Field(..., ge=1, description="The version you edited; 409 if it changed.")
+
+
+class ItemOut(Schema):
+    item_id: str
+    kind: str
+    ciphertext: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def _keyring_out(keyring: VaultKeyring) -> dict:
+    return {
+        "vault_id": str(keyring.vault_id),
+        "format": keyring.format,
+        "kdf": keyring.kdf,
+        "wrapped_key_passphrase": keyring.wrapped_key_passphrase,
+        "wrapped_key_recovery": keyring.wrapped_key_recovery,
+        "key_version": keyring.key_version,
+        "created_at": keyring.created_at,
+    }
+
+
+def _item_out(item: VaultItem) -> dict:
+    return {
+        "item_id": str(item.item_id),
+        "kind": item.kind,
+        "ciphertext": item.ciphertext,
+        "version": item.version,
+        "created_at": item.created_at,
+        "updated_at": item.updated_at,
+    }
+
+
+def _own_keyring_or_404(user) -> VaultKeyring:
+    keyring = VaultKeyring.objects.filter(owner=user).first()
+    if keyring is None:
+        raise Http404
+    return keyring
+
+
+def _own_item_or_404(user, item_id) -> VaultItem:
+    item = VaultItem.objects.filter(owner=user, item_id=item_id).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+@router.get("", response=KeyringOut, summary="My vault's key material (404 when I have none)")
+def get_keyring(request):
+    user = require_partner(request)
+    return _keyring_out(_own_keyring_or_404(user))
+
+
+@router.post(
+    "",
+    response={201: KeyringOut, 200: KeyringOut},
+    summary="Set up my vault",
+    description="Stores the wrapped keys as they are. The same keyring sent again answers "
+    "200 (a retry); a different one while a vault exists answers 409.",
+)
+@may_refuse
+def create_keyring(request, payload: KeyringIn):
+    user = require_partner(request)
+    keyring, created = actions.do_create_keyring(
+        user,
+        vault_id=payload.vault_id,
+        format=payload.format,
+        kdf=payload.kdf.model_dump(),
+        wrapped_key_passphrase=payload.wrapped_key_passphrase,
+        wrapped_key_recovery=payload.wrapped_key_recovery,
+    )
+    return (201 if created else 200), _keyring_out(keyring)
+
+
+@router.put(
+    "/keys",
+    response=KeyringOut,
+    summary="Wrap the vault key again (new passphrase or recovery key)",
+    description="Items are not touched. 409 when key_version is not the current one.",
+)
+@may_refuse
+def rewrap_keys(request, payload: KeysIn):
+    user = require_partner(request)
+    keyring = _own_keyring_or_404(user)
+    keyring = actions.do_rewrap(
+        keyring,
+        key_version=payload.key_version,
+        kdf=payload.kdf.model_dump(),
+        wrapped_key_passphrase=payload.wrapped_key_passphrase,
+        wrapped_key_recovery=payload.wrapped_key_recovery,
+    )
+    return _keyring_out(keyring)
+
+
+@router.delete("", response={204: None}, summary="Delete my vault and everything in it")
+def delete_vault(request, payload: DeleteVaultIn):
+    user = require_partner(request)
+    actions.do_delete_vault(_own_keyring_or_404(user))
+    return 204, None
+
+
+@router.get("/items", response=list[ItemOut], summary="My vault items, newest first")
+def list_items(request, kind: Literal["journal", "safety"] | None = None):
+    user = require_partner(request)
+    rows = VaultItem.objects.filter(owner=user)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return [_item_out(item) for item in rows.order_by("-created_at", "-id")]
+
+
+@router.post(
+    "/items",
+    response={201: ItemOut, 200: ItemOut},
+    summary="Put an encrypted item in my vault",
+    description="The same item_id with the same ciphertext again answers 200 (a double "
+    "submit); with another ciphertext, 409. 409 too when there is no vault yet.",
+)
+@may_refuse
+def create_item(request, payload: ItemIn):
+    user = require_partner(request)
+    item, created = actions.do_create_item(
+        user,
+        item_id=payload.item_id,
+        kind=payload.kind,
+        ciphertext=payload.ciphertext,
+        replaces_entry=payload.replaces_entry,
+    )
+    return (201 if created else 200), _item_out(item)
+
+
+@router.get("/items/{uuid:item_id}", response=ItemOut, summary="One of my vault items")
+def get_item(request, item_id: uuid.UUID):
+    user = require_partner(request)
+    return _item_out(_own_item_or_404(user, item_id))
+
+
+@router.put(
+    "/items/{uuid:item_id}",
+    response=ItemOut,
+    summary="Replace an item's ciphertext",
+    description="Send the version you edited; 409 if it changed meanwhile.",
+)
+@may_refuse
+def update_item(request, item_id: uuid.UUID, payload: ItemUpdate):
+    user = require_partner(request)
+    item = _own_item_or_404(user, item_id)
+    return _item_out(actions.do_update_item(item, payload.ciphertext, payload.version))
+
+
+@router.delete("/items/{uuid:item_id}", response={204: None}, summary="Delete a vault item")
+def delete_item(request, item_id: uuid.UUID):
+    user = require_partner(request)
+    actions.do_delete_item(_own_item_or_404(user, item_id))
+    return 204, None

@@ -1,0 +1,482 @@
+"""The vault API (/api/v1/vault...): only the owner ever gets anything, the server keeps what
+the browser sent exactly as it was, and refuses what is not format 1 (docs/vault.md)."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+from functools import cache
+from pathlib import Path
+
+from django.test import TestCase
+
+from reattune.accounts.actions import do_create_user
+from reattune.accounts.models import User
+from reattune.journal.actions import do_create_entry
+from reattune.journal.models import Entry
+from reattune.vault import format as vault_format
+from reattune.vault.models import VaultItem, VaultKeyring
+from tests.base import BaseTestCase
+
+ROOT = Path(__file__).resolve().parent.parent
+VECTORS = json.loads(
+    (Path(vault_format.__file__).with_name("vectors.json")).read_text(encoding="utf-8")
+)
+
+
+def vector_keyring(vault_id: str | None = None) -> dict:
+    """Real key material from the known-answer file (no key derivation needed in tests)."""
+    ring = VECTORS["keyrings"][0]
+    return {
+        "vault_id": vault_id or ring["vault_id"],
+        "format": 1,
+        "kdf": ring["kdf"],
+        "wrapped_key_passphrase": ring["wrapped_key_passphrase"],
+        "wrapped_key_recovery": ring["wrapped_key_recovery"],
+    }
+
+
+VAULT_ID = VECTORS["keyrings"][0]["vault_id"]
+VAULT_KEY = vault_format.b64u_decode(VECTORS["keyrings"][0]["vault_key"])
+PASSPHRASE = VECTORS["keyrings"][0]["passphrase"]
+
+
+def sealed(item_id: str, kind: str = "journal", body: str = "vault words") -> str:
+    payload = (
+        {"title": "", "body": body, "written_at": "2026-12-06T10:00:00+01:00"}
+        if kind == "journal"
+        else {"screen_version": 1, "answers": {}, "notes": body, "result": {}}
+    )
+    return vault_format.encrypt_item(VAULT_KEY, VAULT_ID, item_id, kind, payload)
+
+
+def world_vault(world) -> str:
+    """The access matrix's object (tests/access/vault_api.yaml): alex's vault with one item;
+    returns the item's id."""
+    from reattune.vault import actions
+
+    actions.do_create_keyring(world["alex"], **vector_keyring())
+    item_id = "5f0c2b7a-9d3e-4c1b-a2f4-6e8d0b1c3a5e"
+    actions.do_create_item(world["alex"], item_id, "journal", sealed(item_id))
+    return item_id
+
+
+@cache
+def fresh_item_ids(n: int = 8) -> list[str]:
+    return [str(uuid.uuid4()) for _ in range(n)]
+
+
+class VaultApiTests(BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.assertEqual(
+            self.api("alex", "post", "/api/v1/vault", vector_keyring()).status_code, 201
+        )
+
+    def item(self, persona="alex", item_id=None, kind="journal", body="vault words", **extra):
+        item_id = item_id or str(uuid.uuid4())
+        payload = {"item_id": item_id, "kind": kind, "ciphertext": sealed(item_id, kind, body)}
+        return self.api(persona, "post", "/api/v1/vault/items", {**payload, **extra})
+
+    # --- the keyring ---
+
+    def test_the_keyring_comes_back_exactly_as_sent(self):
+        got = self.api("alex", "get", "/api/v1/vault").json()
+        sent = vector_keyring()
+        for key, value in sent.items():
+            self.assertEqual(got[key], value, key)
+        self.assertEqual(got["key_version"], 1)
+        self.assertIn("created_at", got)
+        # ... and opens with the passphrase, as the browser would after fetching it.
+        self.assertEqual(vault_format.open_keyring(got, passphrase=PASSPHRASE), VAULT_KEY)
+
+    def test_setting_up_twice_is_a_retry_or_a_conflict(self):
+        again = self.api("alex", "post", "/api/v1/vault", vector_keyring())
+        self.assertEqual(again.status_code, 200)
+        other = self.api("alex", "post", "/api/v1/vault", vector_keyring(str(uuid.uuid4())))
+        self.assertEqual(other.status_code, 409)
+        self.assertIn("already have a vault", other.json()["detail"])
+        self.assertEqual(VaultKeyring.objects.filter(owner=self.alex).count(), 1)
+
+    def test_it_refuses_weak_or_malformed_key_material(self):
+        weak_memory = {**vector_keyring(), "kdf": {**vector_keyring()["kdf"], "memory_kib": 1024}}
+        weak_passes = {**vector_keyring(), "kdf": {**vector_keyring()["kdf"], "iterations": 2}}
+        weak_pbkdf2 = {
+            **vector_keyring(),
+            "kdf": {
+                "name": "pbkdf2-sha256",
+                "iterations": 100_000,
+                "salt": "AAECAwQFBgcICQoLDA0ODw",
+            },
+        }
+        unknown_kdf = {
+            **vector_keyring(),
+            "kdf": {"name": "scrypt", "salt": "AAECAwQFBgcICQoLDA0ODw"},
+        }
+        short_salt = {**vector_keyring(), "kdf": {**vector_keyring()["kdf"], "salt": "AAEC"}}
+        padded = {
+            **vector_keyring(),
+            "wrapped_key_recovery": vector_keyring()["wrapped_key_recovery"][:78] + "==",
+        }
+        not_uuid = {**vector_keyring(), "vault_id": "not-a-uuid"}
+        upper = {**vector_keyring(), "vault_id": VAULT_ID.upper()}
+        wrong_format = {**vector_keyring(), "format": 2}
+        for body in (
+            weak_memory,
+            weak_passes,
+            weak_pbkdf2,
+            unknown_kdf,
+            short_salt,
+            padded,
+            not_uuid,
+            upper,
+            wrong_format,
+        ):
+            response = self.api("sam", "post", "/api/v1/vault", body)
+            self.assertEqual(response.status_code, 422, body)
+            self.assertIn("detail", response.json())
+        self.assertFalse(VaultKeyring.objects.filter(owner=self.sam).exists())
+        # PBKDF2 at the minimum is accepted (the path without WebAssembly).
+        pbkdf2 = {**weak_pbkdf2, "kdf": {**weak_pbkdf2["kdf"], "iterations": 600_000}}
+        self.assertEqual(self.api("sam", "post", "/api/v1/vault", pbkdf2).status_code, 201)
+
+    def test_a_salt_in_non_canonical_base64url_is_refused(self):
+        # 16 bytes are 22 characters; the last one carries 4 unused bits that must be zero.
+        kdf = {**vector_keyring()["kdf"], "salt": "AAECAwQFBgcICQoLDA0ODx"}
+        response = self.api("sam", "post", "/api/v1/vault", {**vector_keyring(), "kdf": kdf})
+        self.assertEqual(response.status_code, 422)
+
+    def test_rewrapping_needs_the_current_key_version(self):
+        ring = VECTORS["keyrings"][2]  # the same vault key, wrapped under PBKDF2 this time
+        body = {
+            "key_version": 1,
+            "kdf": ring["kdf"],
+            "wrapped_key_passphrase": ring["wrapped_key_passphrase"],
+            "wrapped_key_recovery": ring["wrapped_key_recovery"],
+        }
+        item_id = str(uuid.uuid4())
+        self.assertEqual(self.item(item_id=item_id).status_code, 201)
+        before = VaultItem.objects.get(item_id=item_id).ciphertext
+        first = self.api("alex", "put", "/api/v1/vault/keys", body)
+        self.assertEqual(first.status_code, 200, first.content)
+        self.assertEqual(first.json()["key_version"], 2)
+        self.assertEqual(first.json()["kdf"]["name"], "pbkdf2-sha256")
+        stale = self.api("alex", "put", "/api/v1/vault/keys", body)
+        self.assertEqual(stale.status_code, 409)
+        # Items are not touched, and still open with the key the new wrapping holds.
+        self.assertEqual(VaultItem.objects.get(item_id=item_id).ciphertext, before)
+        key = vault_format.open_keyring(first.json(), passphrase=ring["passphrase"])
+        opened = vault_format.decrypt_item(key, VAULT_ID, item_id, "journal", before)
+        self.assertEqual(opened["body"], "vault words")
+        self.assertEqual(self.api("sam", "put", "/api/v1/vault/keys", body).status_code, 404)
+
+    def test_deleting_the_vault_takes_every_item_and_needs_the_words(self):
+        self.item()
+        self.item(kind="safety")
+        wrong = self.api("alex", "delete", "/api/v1/vault", {"confirm": "yes"})
+        self.assertEqual(wrong.status_code, 422)
+        self.assertEqual(
+            self.api("sam", "delete", "/api/v1/vault", {"confirm": "delete my vault"}).status_code,
+            404,
+        )
+        done = self.api("alex", "delete", "/api/v1/vault", {"confirm": "delete my vault"})
+        self.assertEqual(done.status_code, 204)
+        self.assertFalse(VaultItem.objects.filter(owner=self.alex).exists())
+        self.assertEqual(self.api("alex", "get", "/api/v1/vault").status_code, 404)
+
+    # --- items ---
+
+    def test_items_are_stored_and_listed_exactly_as_sent_newest_first(self):
+        first, second = str(uuid.uuid4()), str(uuid.uuid4())
+        self.assertEqual(self.item(item_id=first).status_code, 201)
+        created = self.item(item_id=second, kind="safety")
+        self.assertEqual(created.status_code, 201)
+        self.assertEqual(created.json()["version"], 1)
+        listed = self.api("alex", "get", "/api/v1/vault/items").json()
+        self.assertEqual([i["item_id"] for i in listed], [second, first])
+        self.assertEqual(listed[0]["ciphertext"], sealed_again(second, listed))
+        only = self.api("alex", "get", "/api/v1/vault/items?kind=journal").json()
+        self.assertEqual([i["item_id"] for i in only], [first])
+        one = self.api("alex", "get", f"/api/v1/vault/items/{first}").json()
+        opened = vault_format.decrypt_item(VAULT_KEY, VAULT_ID, first, "journal", one["ciphertext"])
+        self.assertEqual(opened["body"], "vault words")
+
+    def test_a_double_submit_is_answered_with_the_first_item(self):
+        item_id = str(uuid.uuid4())
+        body = {"item_id": item_id, "kind": "journal", "ciphertext": sealed(item_id)}
+        self.assertEqual(self.api("alex", "post", "/api/v1/vault/items", body).status_code, 201)
+        again = self.api("alex", "post", "/api/v1/vault/items", body)
+        self.assertEqual(again.status_code, 200)
+        self.assertEqual(again.json()["ciphertext"], body["ciphertext"])
+        other = self.api(
+            "alex", "post", "/api/v1/vault/items", {**body, "ciphertext": sealed(item_id)}
+        )
+        self.assertEqual(other.status_code, 409)
+        self.assertEqual(VaultItem.objects.filter(owner=self.alex).count(), 1)
+
+    def test_the_same_item_id_in_two_vaults_is_no_conflict(self):
+        # Ids are the browser's: another person's item with the same id reveals nothing.
+        item_id = str(uuid.uuid4())
+        self.assertEqual(self.item(item_id=item_id).status_code, 201)
+        self.assertEqual(
+            self.api("sam", "post", "/api/v1/vault", vector_keyring()).status_code, 201
+        )
+        self.assertEqual(self.item("sam", item_id=item_id).status_code, 201)
+
+    def test_without_a_vault_an_item_is_refused(self):
+        response = self.item("sam")
+        self.assertEqual(response.status_code, 409)
+        self.assertIn("Set up your vault first", response.json()["detail"])
+
+    def test_it_refuses_items_that_are_not_format_1(self):
+        item_id = str(uuid.uuid4())
+        cases = [
+            {"item_id": item_id, "kind": "note", "ciphertext": sealed(item_id)},
+            {"item_id": item_id, "kind": "journal", "ciphertext": "plain words, not base64"},
+            {"item_id": item_id, "kind": "journal", "ciphertext": "QUJD"},  # too short
+            {"item_id": item_id, "kind": "journal", "ciphertext": "A" * 150_001},
+            {"item_id": item_id, "kind": "journal", "ciphertext": sealed(item_id) + "A"},  # 4n+1
+            {"item_id": item_id.upper(), "kind": "journal", "ciphertext": sealed(item_id)},
+            {"item_id": "1", "kind": "journal", "ciphertext": sealed(item_id)},
+        ]
+        for body in cases:
+            response = self.api("alex", "post", "/api/v1/vault/items", body)
+            self.assertIn(response.status_code, (413, 422), body["ciphertext"][:40])
+        self.assertFalse(VaultItem.objects.filter(owner=self.alex).exists())
+
+    def test_an_update_needs_the_current_version(self):
+        item_id = str(uuid.uuid4())
+        self.item(item_id=item_id)
+        path = f"/api/v1/vault/items/{item_id}"
+        new = sealed(item_id, body="changed words")
+        done = self.api("alex", "put", path, {"ciphertext": new, "version": 1})
+        self.assertEqual(done.status_code, 200)
+        self.assertEqual(done.json()["version"], 2)
+        stale = self.api("alex", "put", path, {"ciphertext": sealed(item_id), "version": 1})
+        self.assertEqual(stale.status_code, 409)
+        self.assertEqual(VaultItem.objects.get(item_id=item_id).ciphertext, new)
+        self.assertEqual(self.api("alex", "delete", path).status_code, 204)
+        self.assertEqual(self.api("alex", "get", path).status_code, 404)
+
+    def test_everyone_else_gets_the_answer_of_a_missing_item(self):
+        item_id = str(uuid.uuid4())
+        self.item(item_id=item_id)
+        therapist = do_create_user(
+            "therapist@example.org", "therapist-password-1", "T", with_space=False
+        )
+        User.objects.filter(pk=therapist.pk).update(role=User.Role.THERAPIST)
+        therapist.refresh_from_db()
+        real, missing = f"/api/v1/vault/items/{item_id}", f"/api/v1/vault/items/{uuid.uuid4()}"
+        update = {"ciphertext": sealed(item_id), "version": 1}
+        for persona in ("sam", "casey", "therapist"):
+            for method, body in (("get", None), ("put", update), ("delete", None)):
+                answers = []
+                for path in (real, missing):
+                    if persona == "therapist":
+                        client = self.client_class()
+                        client.force_login(therapist)
+                        call = getattr(client, method)
+                        response = (
+                            call(path, data=body, content_type="application/json")
+                            if body
+                            else call(path)
+                        )
+                    else:
+                        response = self.api(persona, method, path, body)
+                    answers.append((response.status_code, response.content))
+                self.assertEqual(answers[0], answers[1], (persona, method))
+                self.assertEqual(answers[0][0], 404, (persona, method))
+            # The vault itself, and the list, are theirs alone: nothing of alex's.
+        self.assertEqual(self.api("sam", "get", "/api/v1/vault").status_code, 404)
+        self.assertEqual(self.api("sam", "get", "/api/v1/vault/items").json(), [])
+        self.assertEqual(self.api("anonymous", "get", real).status_code, 401)
+        self.assertEqual(self.api("anonymous", "get", "/api/v1/vault").status_code, 401)
+        self.assertEqual(VaultItem.objects.filter(item_id=item_id).count(), 1)
+
+    # --- moving a journal entry in ---
+
+    def test_moving_an_entry_in_deletes_it_in_the_same_step(self):
+        entry, _ = do_create_entry(self.alex, "words to move", visibility="private")
+        response = self.item(body="words to move", replaces_entry=entry.pk)
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertFalse(Entry.objects.filter(pk=entry.pk).exists())
+        # A retry after the move (the answer was lost) is still the same item.
+        item_id = response.json()["item_id"]
+        again = self.api(
+            "alex",
+            "post",
+            "/api/v1/vault/items",
+            {
+                "item_id": item_id,
+                "kind": "journal",
+                "ciphertext": response.json()["ciphertext"],
+                "replaces_entry": entry.pk,
+            },
+        )
+        self.assertEqual(again.status_code, 200)
+
+    def test_only_the_owners_own_private_entry_can_be_replaced(self):
+        before = VaultItem.objects.count()
+        for entry in (self.sam_private, self.casey_private, self.sam_shared):
+            response = self.item(replaces_entry=entry.pk)
+            self.assertEqual(response.status_code, 404, entry.title)
+            self.assertEqual(response.json(), {"detail": "Not found."})
+        missing = self.item(replaces_entry=10**9)
+        self.assertEqual(missing.json(), {"detail": "Not found."})
+        shared = self.item(replaces_entry=self.alex_shared.pk)
+        self.assertEqual(shared.status_code, 409)
+        safety = self.item(kind="safety", replaces_entry=self.alex_private.pk)
+        self.assertEqual(safety.status_code, 422)
+        self.assertEqual(VaultItem.objects.count(), before)
+        for entry in (
+            self.sam_private,
+            self.casey_private,
+            self.sam_shared,
+            self.alex_shared,
+            self.alex_private,
+        ):
+            self.assertTrue(Entry.objects.filter(pk=entry.pk).exists())
+
+    # --- account deletion ---
+
+    def test_deleting_the_account_deletes_the_vault(self):
+        from reattune.accounts.actions import do_delete_account
+
+        self.item()
+        do_delete_account(self.alex)
+        self.assertFalse(VaultKeyring.objects.filter(owner_id=self.alex.pk).exists())
+        self.assertFalse(VaultItem.objects.filter(owner_id=self.alex.pk).exists())
+
+
+def sealed_again(item_id: str, listed: list[dict]) -> str:
+    """The ciphertext the list holds for item_id (it must be what was sent: checked by
+    decrypting it with the vault key)."""
+    row = next(i for i in listed if i["item_id"] == item_id)
+    vault_format.decrypt_item(VAULT_KEY, VAULT_ID, item_id, row["kind"], row["ciphertext"])
+    return row["ciphertext"]
+
+
+class VaultSchemaTests(TestCase):
+    def test_every_vault_operation_declares_its_errors(self):
+        from reattune.api.base import api
+
+        paths = api.get_openapi_schema()["paths"]
+        vault = {p: ops for p, ops in paths.items() if p.startswith("/api/v1/vault")}
+        self.assertEqual(
+            set(vault),
+            {
+                "/api/v1/vault",
+                "/api/v1/vault/keys",
+                "/api/v1/vault/items",
+                "/api/v1/vault/items/{item_id}",
+            },
+        )
+        for path, ops in vault.items():
+            for method, op in ops.items():
+                statuses = {int(s) for s in op["responses"]}
+                self.assertLessEqual({401, 404}, statuses, (method, path))
+                if method in ("post", "put"):
+                    self.assertIn(409, statuses, (method, path))
+                    self.assertIn(422, statuses, (method, path))
+        # Nothing the vault takes is free text the server could check: patterns and enums.
+        item = api.get_openapi_schema()["components"]["schemas"]["ItemIn"]["properties"]
+        self.assertIn("pattern", item["ciphertext"])
+        self.assertIn("pattern", item["item_id"])
+
+
+# Runs in a subprocess against a fresh data directory: migrate, set up a vault and put a
+# journal item and a safety item in it through the API (format.py encrypting, as the browser
+# does), copy the database files while the connection is open (the WAL not yet checkpointed),
+# then make a backup.
+WRITER = """
+import json, os, shutil, sys, uuid
+from pathlib import Path
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+call_command("migrate", verbosity=0, interactive=False)
+from reattune.accounts.actions import do_create_token, do_create_user
+from reattune.exports.backup import backup
+from reattune.vault import format as vault_format
+marker, copies = sys.argv[1], sys.argv[2]
+user = do_create_user("vault@example.org", "a-long-password-for-tests", "V")
+_, token = do_create_token(user, "tests")
+client, headers = Client(), {"Authorization": "Bearer " + token}
+def post(path, body):
+    response = client.post(path, data=json.dumps(body), content_type="application/json", headers=headers)
+    assert response.status_code == 201, (path, response.status_code)
+    return response.json()
+ring, key, _ = vault_format.create_keyring("a passphrase only the test knows")
+ring.pop("key_version")
+post("/api/v1/vault", ring)
+journal = {"title": marker, "body": marker + " in the body", "written_at": "2026-12-06T10:00:00+01:00"}
+safety = {"screen_version": 1, "answers": {"hurt": 2, "afraid": 3}, "notes": marker,
+          "result": {"positive": True, "urgent": True, "areas": ["hurt"]}}
+for kind, payload in (("journal", journal), ("safety", safety)):
+    item_id = str(uuid.uuid4())
+    ciphertext = vault_format.encrypt_item(key, ring["vault_id"], item_id, kind, payload)
+    post("/api/v1/vault/items", {"item_id": item_id, "kind": kind, "ciphertext": ciphertext})
+    print("CIPHERTEXT", ciphertext[:48], flush=True)
+    got = client.get("/api/v1/vault/items/" + item_id, headers=headers).json()
+    assert vault_format.decrypt_item(key, ring["vault_id"], item_id, kind, got["ciphertext"]) == payload
+base = connection.settings_dict["NAME"]
+for suffix in ("", "-wal", "-shm", "-journal"):
+    if os.path.exists(base + suffix):
+        shutil.copyfile(base + suffix, os.path.join(copies, "open" + suffix))
+backup(Path(copies) / "backups", None, say=lambda message: None)
+print("WRITTEN", flush=True)
+"""
+
+
+class PlaintextNeverStoredTests(TestCase):
+    def test_the_database_its_wal_and_a_backup_hold_no_plaintext_of_vault_items(self):
+        marker = f"vaultmark{uuid.uuid4().hex}"
+        with tempfile.TemporaryDirectory(prefix="reattune-vault-") as data_dir:
+            copies = Path(data_dir) / "copies"
+            copies.mkdir()
+            env = {
+                key: value
+                for key, value in os.environ.items()
+                if not key.startswith("REATTUNE_") and key != "DATABASE_URL"
+            }
+            env.update(
+                DJANGO_SETTINGS_MODULE="reattune.settings",
+                REATTUNE_DATA_DIR=data_dir,
+                REATTUNE_ALLOWED_HOSTS="testserver",
+                REATTUNE_LOG_LEVEL="DEBUG",
+                PYTHONPATH=str(ROOT),
+            )
+            result = subprocess.run(
+                [sys.executable, "-c", WRITER, marker, str(copies)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            output = result.stdout + result.stderr
+            self.assertEqual(result.returncode, 0, output[-4000:])
+            self.assertIn("WRITTEN", result.stdout)
+            self.assertNotIn(marker, output)  # nor in the writer's logs
+            stored = [
+                line.split()[1] for line in result.stdout.splitlines() if line.startswith("CIPHERTEXT")
+            ]
+            self.assertEqual(len(stored), 2)
+            files = list(Path(data_dir).glob("reattune.sqlite3*")) + list(copies.rglob("*"))
+            files = [path for path in files if path.is_file()]
+            names = {path.name for path in files}
+            self.assertIn("reattune.sqlite3", names)
+            self.assertIn("open-wal", names)
+            self.assertTrue(any(name.startswith("reattune-") for name in names), names)
+            seen_ciphertext = False
+            for path in files:
+                data = path.read_bytes()
+                for needle in (marker, marker[9:]):
+                    self.assertNotIn(needle.encode(), data, path.name)
+                    self.assertNotIn(needle.encode("utf-16-le"), data, path.name)
+                seen_ciphertext = seen_ciphertext or any(c.encode() in data for c in stored)
+            self.assertTrue(seen_ciphertext, "no vault ciphertext found: were the rows written?")
