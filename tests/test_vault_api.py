@@ -463,7 +463,9 @@ class PlaintextNeverStoredTests(TestCase):
             self.assertIn("WRITTEN", result.stdout)
             self.assertNotIn(marker, output)  # nor in the writer's logs
             stored = [
-                line.split()[1] for line in result.stdout.splitlines() if line.startswith("CIPHERTEXT")
+                line.split()[1]
+                for line in result.stdout.splitlines()
+                if line.startswith("CIPHERTEXT")
             ]
             self.assertEqual(len(stored), 2)
             files = list(Path(data_dir).glob("reattune.sqlite3*")) + list(copies.rglob("*"))

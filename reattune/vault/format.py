@@ -75,7 +75,7 @@ def b64u_encode(data: bytes) -> str:
 
 def b64u_decode(text: str) -> bytes:
     """Strict: only A-Z a-z 0-9 - _, no padding, and the canonical form (unused bits zero)."""
-    if not isinstance(text, str) or not _B64U.match(text) or len(text) % 4 == 1:
+    if not isinstance(text, str) or not _B64U.fullmatch(text) or len(text) % 4 == 1:
         raise FormatError("not base64url without padding")
     try:
         data = base64.b64decode(
@@ -89,7 +89,7 @@ def b64u_decode(text: str) -> bytes:
 
 
 def is_uuid4(text) -> bool:
-    return isinstance(text, str) and bool(_UUID4.match(text))
+    return isinstance(text, str) and bool(_UUID4.fullmatch(text))
 
 
 def new_uuid4() -> str:
