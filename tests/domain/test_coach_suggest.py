@@ -24,14 +24,17 @@ ABSOLUTE_ABOUT_PARTNER = re.compile(r"\byou\b[^.]*\b(always|never)\b", re.I)
 )
 def test_rewrite_is_an_i_statement_without_the_absolute(text):
     rewrite = suggest(analyze(text)).rewrite
-    assert rewrite and rewrite.startswith("I feel ")
+    assert rewrite and rewrite.startswith(("I feel ", "I felt "))  # the user's tense
     assert not ABSOLUTE_ABOUT_PARTNER.search(rewrite)
     assert not analyze(rewrite).labels & {"absolute", "criticism", "contempt"}
 
 
 def test_rewrite_keeps_the_users_words_and_request():
+    rewrite = suggest(analyze("You never help with the dishes. I'd like a rota.")).rewrite
+    assert "help with the dishes" in rewrite and rewrite.endswith("I'd like a rota.")
+    # "when you don't listen" would still read as blame: the request stays, the charge goes.
     rewrite = suggest(analyze("You never listen. I'd like you to put your phone away.")).rewrite
-    assert "listen" in rewrite and "put your phone away" in rewrite
+    assert rewrite == "I feel lonely, and I'd like you to put your phone away."
 
 
 def test_rewrite_uses_the_named_feeling_or_one_from_the_vocabulary():

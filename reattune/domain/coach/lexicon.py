@@ -264,6 +264,11 @@ class Lexicon:
     request_frames: re.Pattern[str]
     opener_strip: re.Pattern[str]
     vocabulary: dict[str, Emotion] = field(default_factory=dict)
+    # The rewrite's own patterns (templates.yaml, rewrite.*): a guess at the partner's mind,
+    # requests asked as questions, words that trail off a situation.
+    mind_reading: re.Pattern[str] | None = None
+    request_questions: tuple[tuple[re.Pattern[str], str], ...] = ()
+    trailing_words: frozenset[str] = frozenset()
     trigger_words: frozenset[str] = frozenset()
     plain_words: frozenset[str] = frozenset()
     # Every token the lexicon cares about (a pattern needs it, or it is a pattern itself): one
@@ -686,7 +691,7 @@ def load_lexicon(lang: str = "en", root: str | None = None) -> Lexicon:
             isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
         ):
             raise LexiconError(f_tpl, where, "should be [pattern, replacement]")
-        edits.append((re.compile(_expand(pair[0], slots, f_tpl, where)), pair[1]))
+        edits.append((re.compile(_expand(pair[0], slots, f_tpl, where), re.I), pair[1]))
 
     stonewalling = raw["stonewalling"]
     f_sw = file["stonewalling"]
@@ -835,7 +840,28 @@ def load_lexicon(lang: str = "en", root: str | None = None) -> Lexicon:
             templates["opener"].get("strip_prefixes"), slots, f_tpl, "opener.strip_prefixes"
         ),
         vocabulary=vocabulary,
+        mind_reading=_compile_regex(rewrite["mind_reading"], slots, f_tpl, "rewrite.mind_reading")
+        if "mind_reading" in rewrite
+        else None,
+        request_questions=tuple(_pairs(rewrite.get("request_questions", []), slots, f_tpl)),
+        trailing_words=frozenset(
+            w.lower() for w in _strings(rewrite["trailing_words"], f_tpl, "rewrite.trailing_words")
+        )
+        if "trailing_words" in rewrite
+        else frozenset(),
     )
+
+
+def _pairs(value: Any, slots: dict[str, str], file: str) -> list[tuple[re.Pattern[str], str]]:
+    pairs = []
+    for index, pair in enumerate(value):
+        where = f"rewrite.request_questions[{index}]"
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
+        ):
+            raise LexiconError(file, where, "should be [pattern, replacement]")
+        pairs.append((re.compile(_expand(pair[0], slots, file, where)), pair[1]))
+    return pairs
 
 
 def tokens_between(text: str, start: int, end: int) -> list[re.Match[str]]:

@@ -83,10 +83,12 @@ class Suggestions:
     rewrite: str | None
     antidotes: list[tuple[str, str]]
     question_back: str
+    kept: str | None = None  # for a message left alone: what it already does well
 
     def to_dict(self) -> dict:
         return {
             "rewrite": self.rewrite,
+            "kept": self.kept,
             "antidotes": [{"name": name, "text": text} for name, text in self.antidotes],
             "question_back": self.question_back,
         }
