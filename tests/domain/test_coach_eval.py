@@ -6,6 +6,7 @@ tune them; their floor is the honest measure of how the coach generalises.
 """
 
 import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -18,27 +19,28 @@ _spec = importlib.util.spec_from_file_location("coach_eval", ROOT / "bench" / "c
 coach_eval = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(coach_eval)
 
-# Measured on 573 messages: all labels 0.84-1.00, macro 0.974 (see bench/results/coach_eval.json).
+# Measured on 1079 messages (1019 development, 60 holdout) on 2026-12-06: all labels
+# 0.87-1.00, macro 0.976 (see bench/results/coach_eval.json).
 F1_FLOORS = {
-    "absolute": 0.95,
-    "you_blame": 0.96,
-    "criticism": 0.95,
-    "complaint": 0.93,
-    "contempt": 0.95,
+    "absolute": 0.97,
+    "you_blame": 0.97,
+    "criticism": 0.97,
+    "complaint": 0.95,
+    "contempt": 0.98,
     "defensiveness": 0.97,
-    "stonewalling": 0.95,
-    "logistics_only": 0.92,
-    "i_statement": 0.97,
-    "disguised_blame": 0.95,
-    "feeling_named": 0.97,
-    "no_feeling_named": 0.97,
-    "curiosity_question": 0.94,
-    "validation": 0.95,
-    "level_content": 0.81,
+    "stonewalling": 0.96,
+    "logistics_only": 0.94,
+    "i_statement": 0.98,
+    "disguised_blame": 0.97,
+    "feeling_named": 0.98,
+    "no_feeling_named": 0.98,
+    "curiosity_question": 0.97,
+    "validation": 0.97,
+    "level_content": 0.85,
     "level_process": 0.96,
-    "level_meaning": 0.88,
+    "level_meaning": 0.87,
 }
-HOLDOUT_MACRO_F1_FLOOR = 0.91  # measured 0.942
+HOLDOUT_MACRO_F1_FLOOR = 0.93  # measured 0.950 on the 60 messages of the first holdout
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +70,7 @@ def test_holdout_floor(corpus):
 
 
 def test_corpus_size_and_coverage(corpus):
-    assert len(corpus) >= 400
+    assert len(corpus) >= 1000
     assert len({item["text"] for item in corpus}) == len(corpus)
     for label in LABELS:
         support = sum(label in item["labels"] for item in corpus)
@@ -88,3 +90,59 @@ def test_corpus_has_hard_negatives(corpus):
     assert count(r"\?$", "curiosity_question") >= 15  # logistics and accusing questions
     assert count(r"\b(not|n't)\b", "criticism") >= 20  # negation
     assert count(r"\b(great|thanks|nice|wow)\b", "contempt") >= 5  # sincere, not sarcastic
+
+
+def test_development_part_covers_the_voices_of_issue_18(corpus):
+    voices = {item.get("voice") for item in corpus} - {None}
+    assert {
+        "texting",
+        "forum",
+        "nonnative",
+        "sarcasm",
+        "disclaimers",
+        "questions",
+        "worried",
+        "metaphor",
+        "counter",
+        "long",
+        "good",
+    } <= voices
+    assert sum(1 for item in corpus if item.get("voice")) >= 500
+    assert all(item.get("split") != "holdout" for item in corpus if item.get("voice"))
+
+
+def _fake_holdout(tmp_path):
+    path = tmp_path / "holdout.jsonl"
+    lines = [
+        {"text": "You never listen to me, secret words 1.", "labels": ["absolute", "you_blame"]},
+        {"text": "Whatever, secret words 2.", "labels": ["stonewalling", "no_feeling_named"]},
+    ]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def test_the_separate_holdout_is_reported_by_figures_only(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(coach_eval, "RESULTS", tmp_path / "results.json")
+    assert coach_eval.main(["--errors"], holdout2=_fake_holdout(tmp_path)) == 0
+    written = (tmp_path / "results.json").read_text(encoding="utf-8")
+    printed = capsys.readouterr().out
+    assert "secret words" not in written and "secret words" not in printed
+    report = json.loads(written)["holdout2"]
+    assert report["messages"] == 2 and "errors" not in report
+    assert set(report["targets"]) >= {"macro F1 >= 0.9", "every label F1 >= 0.8"}
+    assert "issue 18 targets on holdout2" in printed
+
+
+def test_dev_only_never_opens_the_separate_holdout(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(coach_eval, "RESULTS", tmp_path / "results.json")
+    holdout = _fake_holdout(tmp_path)
+    opened = []
+    real = coach_eval.load_corpus
+    monkeypatch.setattr(
+        coach_eval, "load_corpus", lambda path=coach_eval.CORPUS: opened.append(path) or real(path)
+    )
+    assert coach_eval.main(["--dev-only"], holdout2=holdout) == 0
+    assert holdout not in opened and opened == [coach_eval.CORPUS]
+    assert json.loads((tmp_path / "results.json").read_text())["holdout2"] == {
+        "skipped": "--dev-only"
+    }
