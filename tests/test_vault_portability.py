@@ -20,6 +20,7 @@ from django.test import TestCase
 
 from reattune.exports.actions import do_import
 from reattune.exports.archive import ArchiveError, export_bytes
+from reattune.exports.registry import account_id, owner_signature
 from reattune.journal.models import Entry
 from reattune.vault import actions
 from reattune.vault import format as vault_format
@@ -102,8 +103,12 @@ class VaultPortabilityTests(BaseTestCase):
             self.assertEqual(ring[key], value, key)
         self.assertEqual(ring["key_version"], 1)
         rows = {row["id"]: row for row in docs["vault_items"]["rows"]}
-        self.assertEqual(set(rows), set(self.ids))
-        for item in VaultItem.objects.filter(owner=self.alex):
+        # Journal items only: a safety check is never in an export, even encrypted.
+        self.assertEqual(set(rows), {self.ids[0], self.ids[2]})
+        self.assertEqual({row["kind"] for row in rows.values()}, {"journal"})
+        safety = VaultItem.objects.get(item_id=self.ids[1])
+        self.assertNotIn(safety.ciphertext.encode(), export_bytes(self.alex))
+        for item in VaultItem.objects.filter(owner=self.alex, kind="journal"):
             row = rows[str(item.item_id)]
             self.assertEqual(row["ciphertext"], item.ciphertext)
             self.assertEqual((row["kind"], row["version"]), (item.kind, item.version))
@@ -113,13 +118,13 @@ class VaultPortabilityTests(BaseTestCase):
         sams = documents(export_bytes(self.sam))
         self.assertEqual(sams["vault_keyring"]["rows"], [])
         self.assertEqual(sams["vault_items"]["rows"], [])
-        self.assertNotIn(rows[self.ids[1]]["ciphertext"].encode(), export_bytes(self.sam))
+        self.assertNotIn(rows[self.ids[2]]["ciphertext"].encode(), export_bytes(self.sam))
 
     def test_a_round_trip_into_the_same_account_adds_nothing(self):
         before_items, before_ring = items_of(self.alex), keyring_of(self.alex)
         report = do_import(io.BytesIO(export_bytes(self.alex)), email=self.alex.email)
         self.assertEqual(report.stats["vault_keyring"]["created"], 0)
-        self.assertEqual(report.stats["vault_items"], {"created": 0, "existing": 3, "skipped": 0})
+        self.assertEqual(report.stats["vault_items"], {"created": 0, "existing": 2, "skipped": 0})
         self.assertEqual(items_of(self.alex), before_items)
         self.assertEqual(keyring_of(self.alex), before_ring)
 
@@ -132,7 +137,8 @@ class VaultPortabilityTests(BaseTestCase):
 
         moved = User.objects.get(email="alex-elsewhere@example.org")
         self.assertEqual(keyring_of(moved), before_ring)
-        self.assertEqual(items_of(moved), before_items)
+        journal = [item for item in before_items if item[1] == "journal"]
+        self.assertEqual(items_of(moved), journal)
         # The same passphrase opens it, and every item opens under its own id.
         ring = VaultKeyring.objects.get(owner=moved)
         material = {**vector_keyring(), "key_version": ring.key_version}
@@ -143,11 +149,30 @@ class VaultPortabilityTests(BaseTestCase):
             )
             for i in VaultItem.objects.filter(owner=moved)
         )
-        self.assertEqual(texts, ["edited", "exported", "safety"])
+        self.assertEqual(texts, ["edited", "exported"])
         # ... and a second import adds nothing there either.
         again = do_import(io.BytesIO(data), email="alex-elsewhere@example.org")
         self.assertEqual(again.stats["vault_items"]["created"], 0)
-        self.assertEqual(items_of(moved), before_items)
+        self.assertEqual(items_of(moved), journal)
+
+    def test_a_file_holding_a_safety_item_imports_it_intact(self):
+        # Not in this server's exports, but another client's file may hold one.
+        safety = VaultItem.objects.get(item_id=self.ids[1])
+        row = {
+            "id": self.ids[1],
+            "vault_id": VAULT_ID,
+            "kind": "safety",
+            "ciphertext": safety.ciphertext,
+            "version": 1,
+            "created_at": safety.created_at.isoformat(),
+            "updated_at": safety.updated_at.isoformat(),
+        }
+        # Signed as this server signs the rows it exports (exports/actions.check_owners).
+        row["signature"] = owner_signature("vault_items", row["id"], "me", account_id(self.alex))
+        data = rewrite(export_bytes(self.alex), "vault_items", lambda rows: [*rows, row])
+        do_import(io.BytesIO(data), email="alex-elsewhere@example.org")
+        moved = VaultItem.objects.get(owner__email="alex-elsewhere@example.org", kind="safety")
+        self.assertEqual(moved.ciphertext, safety.ciphertext)
 
     def test_an_account_with_another_vault_refuses_the_import_whole(self):
         data = export_bytes(self.alex)

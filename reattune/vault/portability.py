@@ -3,7 +3,13 @@
 Everything stays encrypted in the export, under the person's vault key: the file is no
 easier to read than the vault (the export's other files are readable, as they always were).
 `reattune vault decrypt EXPORT.zip` opens it on the person's own machine with their
-passphrase or recovery key. An import brings the vault back intact (the same vault_id, items
+passphrase or recovery key.
+
+Safety checks kept in the vault are NOT exported, like the safety screen outside it
+(care/portability.py): the file can end up on a shared computer, and even encrypted, a row of
+kind "safety" would tell a partner who finds it that the safety questions were answered. They
+stay in the vault on this server (and in its backups) until their author deletes them. An
+import still accepts safety rows, should a file hold any. An import brings the vault back intact (the same vault_id, items
 and versions), so the same passphrase opens it on another server; rows already here are not
 added again. Deleting the account deletes the vault (a database cascade from the user).
 """
@@ -31,12 +37,15 @@ KINDS = [
         "vault_items",
         version=1,
         models=("vault.VaultItem",),
-        description="What you keep in your vault, still encrypted: only your passphrase or "
-        "recovery key opens it (reattune vault decrypt).",
+        description="The journal entries you keep in your vault, still encrypted: only your "
+        "passphrase or recovery key opens them (reattune vault decrypt). Safety checks in the "
+        "vault are never exported, like the safety questions outside it.",
     ),
 ]
 
 BATCH = 500
+# The kinds of vault items an export carries (see above: never "safety").
+EXPORTED_ITEM_KINDS = ("journal",)
 
 
 def export_user(user) -> dict[str, list[dict]]:
@@ -60,7 +69,8 @@ def export_user(user) -> dict[str, list[dict]]:
         }
     ]
     items = []
-    rows = VaultItem.objects.filter(owner=user).order_by("created_at", "pk")
+    rows = VaultItem.objects.filter(owner=user, kind__in=EXPORTED_ITEM_KINDS)
+    rows = rows.order_by("created_at", "pk")
     for item in rows.iterator(chunk_size=BATCH):
         items.append(
             {
