@@ -87,8 +87,10 @@ class KeyringOut(Schema):
 
 
 class DeleteVaultIn(Schema):
-    confirm: Literal["delete my vault"] = Field(
-        ..., description='Type "delete my vault": everything in it goes, for good.'
+    confirm: str = Field(
+        ...,
+        pattern=r"^delete my vault$",
+        description='Type "delete my vault": everything in it goes, for good.',
     )
 
 
