@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("reattune.care.urls")),
     path("", include("reattune.exports.urls")),
     path("", include("reattune.reports.urls")),
+    path("", include("reattune.vault.urls")),
 ]
 
 if os.environ.get("REATTUNE_BENCH_FLOOR") == "1":

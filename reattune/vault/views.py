@@ -1,0 +1,121 @@
+"""The vault's pages: thin shells the browser fills in (static/reattune/vault.js).
+
+Nothing a person keeps in the vault ever reaches these views: the pages carry only what the
+server already knows (the screen's questions, the help lines for the person's country, the
+outcome texts) and the browser encrypts and decrypts through /api/v1/vault. Every variant the
+browser may need (locked, unlocked, each outcome of the safety check, help for each kind of
+crisis language) is rendered here and hidden; the browser shows the one that fits, so the
+server never learns which one that was (docs/vault.md).
+
+The pages allow WebAssembly ('wasm-unsafe-eval') for Argon2id (vendor/hash-wasm); every other
+page keeps the site's policy without it.
+"""
+
+from django.shortcuts import render
+from django.utils.crypto import salted_hmac
+
+from reattune.core.decorators import partner_required
+from reattune.core.middleware import CONTENT_SECURITY_POLICY
+
+#: The unlocked key is kept (non-extractable, in IndexedDB) at most this long after last use.
+IDLE_SECONDS = 15 * 60
+
+VAULT_CSP = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", 1
+)
+
+# What the crisis check finds, in the order help is shown (domain/safety/check.KIND_ORDER).
+_VAULT_WHERE = (
+    "Your words are locked in your vault, where only you can read them. The check ran in this "
+    "browser: nothing about it was sent anywhere, and this help is shown to you alone."
+)
+
+
+def _session_tag(request) -> str:
+    """A tag that changes with every log-in (the session key is cycled): the browser drops a
+    key it kept under another tag, so a key left behind never outlives its session."""
+    key = request.session.session_key or ""
+    return salted_hmac("reattune.vault.session-tag", key).hexdigest()[:32]
+
+
+def _crisis_check() -> dict:
+    """The browser's crisis detector (static/reattune/crisis.js) and its lexicons' address,
+    when this install has both; otherwise the pages go without (no help card can show)."""
+    from django.templatetags.static import static
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return {
+            "crisis_js": static("reattune/crisis.js"),
+            "lexicons_url": reverse("care-crisis-lexicons"),
+        }
+    except (NoReverseMatch, ValueError):
+        return {}
+
+
+def _page(request, template, context=None):
+    base = {
+        "vault_tag": _session_tag(request),
+        "vault_idle_seconds": IDLE_SECONDS,
+        "vault_idle_minutes": IDLE_SECONDS // 60,
+        **_crisis_check(),
+    }
+    response = render(request, template, {**base, **(context or {})})
+    response["Content-Security-Policy"] = VAULT_CSP
+    return response
+
+
+def _help_context(request):
+    from reattune.care import support
+    from reattune.domain.safety.check import KIND_ORDER
+
+    messages = [
+        {"kind": kind, "text": f"{support.LEADS[kind]} {_VAULT_WHERE} {support.HELP[kind]}"}
+        for kind in KIND_ORDER
+    ]
+    return {"crisis_messages": messages, "res": support.resources_for_user(request.user, request)}
+
+
+@partner_required
+def home(request):
+    return _page(request, "vault/home.html")
+
+
+@partner_required
+def journal(request):
+    return _page(request, "vault/journal.html", _help_context(request))
+
+
+@partner_required
+def safety(request):
+    from reattune.care.forms import ScreenForm
+    from reattune.domain.safety.policy import load_safety_mode
+    from reattune.domain.safety.screen import load_safety_plan, load_screen
+
+    screen = load_screen()
+    scoring = {
+        "version": screen.version,
+        "items": [
+            {
+                "id": item.id,
+                "area": item.area,
+                "type": item.scale.type,
+                "values": list(item.scale.values),
+                "positive_at": item.positive_at,
+                "urgent": item.urgent,
+            }
+            for item in screen.items
+        ],
+    }
+    context = {
+        **_help_context(request),
+        "screen": screen,
+        "form": ScreenForm(),
+        "scoring": scoring,
+        "outcomes": screen.outcomes,
+        "areas": screen.areas,
+        "plan": load_safety_plan(),
+        "rest_titles": list(load_safety_mode().rest_titles.values()),
+        "quick_exit": True,
+    }
+    return _page(request, "vault/safety.html", context)
