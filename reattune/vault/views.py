@@ -76,6 +76,25 @@ def _help_context(request):
     return {"crisis_messages": messages, "res": support.resources_for_user(request.user, request)}
 
 
+def screen_scoring(screen) -> dict:
+    """What the browser scores the vault safety check with (vault.js evaluateScreen, a port of
+    domain/safety/screen.evaluate_screen): the items of data/safety/screen.yaml."""
+    return {
+        "version": screen.version,
+        "items": [
+            {
+                "id": item.id,
+                "area": item.area,
+                "type": item.scale.type,
+                "values": list(item.scale.values),
+                "positive_at": item.positive_at,
+                "urgent": item.urgent,
+            }
+            for item in screen.items
+        ],
+    }
+
+
 @partner_required
 def home(request):
     return _page(request, "vault/home.html")
@@ -93,25 +112,11 @@ def safety(request):
     from reattune.domain.safety.screen import load_safety_plan, load_screen
 
     screen = load_screen()
-    scoring = {
-        "version": screen.version,
-        "items": [
-            {
-                "id": item.id,
-                "area": item.area,
-                "type": item.scale.type,
-                "values": list(item.scale.values),
-                "positive_at": item.positive_at,
-                "urgent": item.urgent,
-            }
-            for item in screen.items
-        ],
-    }
     context = {
         **_help_context(request),
         "screen": screen,
         "form": ScreenForm(),
-        "scoring": scoring,
+        "scoring": screen_scoring(screen),
         "outcomes": screen.outcomes,
         "areas": screen.areas,
         "plan": load_safety_plan(),
