@@ -4,7 +4,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.sessions.models import Session
 from django.db import transaction
 
-from reattune.accounts.models import AccessToken, User, UserSession, hash_token
+from reattune.accounts.models import AccessToken, User, UserSession
 
 
 @transaction.atomic
@@ -56,7 +56,7 @@ def do_change_password(request, user: User, new_password: str) -> int:
 @transaction.atomic
 def do_create_token(user: User, name: str) -> tuple[AccessToken, str]:
     raw = AccessToken.new_raw()
-    token = AccessToken.objects.create(user=user, name=name, token_hash=hash_token(raw))
+    token = AccessToken.objects.create(user=user, name=name, token_hash=AccessToken.hash(raw))
     return token, raw
 
 

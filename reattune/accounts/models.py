@@ -1,16 +1,17 @@
-import hashlib
-import secrets
+from typing import cast
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+
+from reattune.core.tokens import HashedToken, hash_secret
 
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def create_user(self, email, password=None, **extra):
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = cast("User", self.model(email=self.normalize_email(email).lower(), **extra))
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -43,24 +44,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name or f"user {self.pk}"
 
 
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+hash_token = hash_secret  # the stored form of a token (core.tokens)
 
 
-class AccessToken(models.Model):
+class AccessToken(HashedToken):
     """A personal access token for scripts. Only its hash is stored; it is shown once."""
 
     PREFIX = "rt_"
+    RAW_BYTES = 32
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
     name = models.CharField(max_length=60)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
-
-    @classmethod
-    def new_raw(cls) -> str:
-        return cls.PREFIX + secrets.token_urlsafe(32)
 
 
 class UserSession(models.Model):

@@ -10,14 +10,12 @@
   No crisis flag is stored anywhere: a crisis hit only changes the author's next page.
 """
 
-import hashlib
-import secrets
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from reattune.core.crypto import EncryptedTextField
+from reattune.core.tokens import SingleUseToken, hash_secret  # noqa: F401  (care.actions)
 
 
 class CarePreference(models.Model):
@@ -37,11 +35,7 @@ class SafetyScreen(models.Model):
         indexes = [models.Index(fields=["author", "created_at"])]
 
 
-def hash_secret(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-class TherapistInvite(models.Model):
+class TherapistInvite(SingleUseToken):
     """A single-use link a partner gives their therapist. Only the hash is stored."""
 
     PREFIX = "thr_"
@@ -49,19 +43,6 @@ class TherapistInvite(models.Model):
     space = models.ForeignKey("couples.Space", on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
     share_journal = models.BooleanField(default=False)  # the inviter's own opt-in
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    @classmethod
-    def new_raw(cls) -> str:
-        return cls.PREFIX + secrets.token_urlsafe(24)
-
-    @property
-    def is_open(self) -> bool:
-        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class TherapistGrant(models.Model):

@@ -1,11 +1,11 @@
-import hashlib
-import secrets
 import zoneinfo
 from datetime import datetime
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone as dj_timezone
+
+from reattune.core.tokens import SingleUseToken, hash_secret
 
 
 class Space(models.Model):
@@ -45,32 +45,16 @@ class Membership(models.Model):
         ]
 
 
-def hash_invite(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+hash_invite = hash_secret  # the stored form of an invite token (core.tokens)
 
 
-class Invite(models.Model):
+class Invite(SingleUseToken):
     """A single-use invite link. Only the hash of its token is stored."""
 
     PREFIX = "inv_"
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="invites")
     created_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=dj_timezone.now)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    @classmethod
-    def new_raw(cls) -> str:
-        return cls.PREFIX + secrets.token_urlsafe(24)
-
-    @property
-    def is_open(self) -> bool:
-        return (
-            self.used_at is None and self.revoked_at is None and self.expires_at > dj_timezone.now()
-        )
 
 
 class Notice(models.Model):
