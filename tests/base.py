@@ -45,14 +45,6 @@ class BaseTestCase(TestCase):
         for key, value in world.items():
             setattr(cls, key, value)
 
-    def setUp(self):
-        super().setUp()
-        # Reading the space id is cached on user objects; fresh objects per test.
-        for name in ("alex", "sam", "casey", "jordan"):
-            user = getattr(self, name)
-            if hasattr(user, "_active_space_id"):
-                del user._active_space_id
-
     def client_for(self, persona: str) -> Client:
         client = Client()
         if persona != "anonymous":

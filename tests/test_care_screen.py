@@ -7,6 +7,7 @@ from reattune.accounts.actions import do_create_user
 from reattune.accounts.models import User
 from reattune.care.models import SafetyScreen
 from reattune.care.safety import RESTING_PROMPT, safety_mode
+from reattune.core.request_context import couple_scope
 from reattune.couples import actions as couples
 from reattune.domain.safety.screen import SKIP_VALUE, URGENT_AREAS, load_screen
 from tests.base import PASSWORD, BaseTestCase
@@ -124,7 +125,8 @@ class ScreenTests(BaseTestCase):
     def test_safety_mode_is_one_query_and_cached(self):
         self.client_for("alex").post("/care/safety/", POSITIVE)
         user = fresh(self.alex)
-        with self.assertNumQueries(1):
+        # Once per request (request.couple) or per couple_scope; nothing kept on the user.
+        with couple_scope(user), self.assertNumQueries(1):
             self.assertTrue(safety_mode(user))
             self.assertTrue(safety_mode(user))
 

@@ -251,10 +251,6 @@ def _rendered_for_b(world, a_profile, b_profile) -> dict[str, str]:
 
     pages = {}
     with transaction.atomic():
-        for user in (world["a"], world["b"]):
-            for attr in ("_active_space_id",):
-                if hasattr(user, attr):
-                    delattr(user, attr)
         _submit(world["b"], b_profile)
         _submit(world["a"], a_profile)  # A finished last: the shared plan is built now
         do_set_included(world["a"], True)

@@ -22,7 +22,6 @@ def space_of(user):
 
 class RevealRuleTests(BaseTestCase):
     def revealed(self, user, model=DailyCheckIn, field="day"):
-        access.forget_space(user)
         return set(
             access.revealed_to(model.objects.all(), user, field).values_list("pk", flat=True)
         )
@@ -156,7 +155,6 @@ class TimezoneRevealTests(BaseTestCase):
 
 
 def _theirs(user, day):
-    access.forget_space(user)
     return (
         access.revealed_to(DailyCheckIn.objects.all(), user, "day")
         .filter(day=day)

@@ -20,3 +20,12 @@ def pending_invite(request) -> str | None:
 
 def has_pending_invite(request) -> bool:
     return sealed.present(request, PENDING_INVITE)
+
+
+def on_login(sender, request, user, **kwargs) -> None:
+    """user_logged_in receiver (reattune/hooks.py): remember the session of a log-in, so
+    ending a person's sessions is one indexed delete."""
+    from reattune.accounts.actions import remember_session
+
+    if request is not None and hasattr(request, "session"):
+        remember_session(user, request.session.session_key)

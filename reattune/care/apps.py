@@ -6,11 +6,7 @@ class CareConfig(AppConfig):
     label = "care"
 
     def ready(self):
-        from reattune.care import support  # noqa: F401  (registers the crisis after-save hook)
-        from reattune.care.access import therapist_grant
-        from reattune.care.help import home_panel
-        from reattune.core.access import register_grant_provider
-        from reattune.core.home import register_panel
+        from reattune.hooks import install
 
-        register_panel(home_panel)
-        register_grant_provider(therapist_grant)
+        # The safety reader, the therapist rule, the crisis after-save hook, the help card.
+        install(self.label)

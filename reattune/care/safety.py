@@ -5,34 +5,40 @@
 frozen SafetyPolicy with named flags and what is offered instead). `safety_mode(user)` is
 `policy(user).active`; `rests(user, feature)` one flag; `resting_prompt(user, prompt)` the
 resting text instead of a partner-facing prompt. It reads one row of the person's own (one
-query, cached on the user object for the request) and must only ever change what THAT person
-sees: never a partner's page, count or API response. Deleting the result (or answering again
-with nothing at a threshold) ends safety mode at once (`forget` drops the cache).
+query, at most once per request: request.couple.safety, core.request_context) and must only
+ever change what THAT person sees: never a partner's page, count or API response. Deleting the
+result (or answering again with nothing at a threshold) ends safety mode at once (the action
+calls `forget`, which makes the request's context read it again).
 """
 
 import json
 
+from reattune.core.request_context import changed, context_of
 from reattune.domain.safety.policy import SafetyPolicy, policy_for
 from reattune.domain.safety.screen import ScreenResult
 
-_CACHE = "_care_safety_result"
+
+def read_latest_result(user) -> ScreenResult | None:
+    """One query for the person's latest screen result. Registered as core.request_context's
+    safety reader (CareConfig.ready), which calls it at most once per request."""
+    from reattune.care.models import SafetyScreen
+
+    row = SafetyScreen.objects.filter(author=user).only("result").first()
+    return result_from_json(row.result) if row else None
 
 
 def latest_result(user) -> ScreenResult | None:
     """The person's latest screen result (None if they never answered, or deleted it)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    if not hasattr(user, _CACHE):
-        from reattune.care.models import SafetyScreen
-
-        row = SafetyScreen.objects.filter(author=user).only("result").first()
-        setattr(user, _CACHE, result_from_json(row.result) if row else None)
-    return getattr(user, _CACHE)
+    return context_of(user).safety_result
 
 
 def policy(user) -> SafetyPolicy:
-    """What rests for this person (their own view only)."""
-    return policy_for(latest_result(user))
+    """What rests for this person (their own view only): request.couple.safety."""
+    if not getattr(user, "is_authenticated", False):
+        return policy_for(None)
+    return context_of(user).safety
 
 
 def safety_mode(user) -> bool:
@@ -45,8 +51,11 @@ def rests(user, feature: str) -> bool:
 
 
 def forget(user) -> None:
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
+    """A new or deleted screen result: the request's context reads it again (care.actions).
+
+    The write's own invalidation, not something a test calls: core.request_context.changed.
+    """
+    changed(user)
 
 
 def result_to_json(result: ScreenResult) -> str:

@@ -3,65 +3,33 @@
 Anything the requester may not see answers 404, never 403, so its existence stays hidden.
 """
 
+from typing import cast
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from reattune.core.request_context import context_of
 from reattune.core.visibility import Visibility
 
-# --- spaces: the couples app registers how to find a person's space (CouplesConfig.ready) ---
-
-_space_reader: dict = {}
-
-
-def register_space_reader(space_id, space) -> None:
-    """Set how core finds a person's active space, so core imports no feature app.
-
-    ``space_id(user)`` answers the id of the user's current couple space or None (uncached);
-    ``space(user, space_id)`` the Space with that id. The couples app registers
-    couples.membership.active_space_id and space_for from CouplesConfig.ready().
-    """
-    _space_reader["space_id"] = space_id
-    _space_reader["space"] = space
-
-
-def _reader(name: str):
-    try:
-        return _space_reader[name]
-    except KeyError:
-        raise RuntimeError(
-            "No space reader registered (the couples app is not installed)."
-        ) from None
+# --- spaces: read from the person's couple context (core.request_context) -----------------
 
 
 def active_space_id(user) -> int | None:
-    """The id of the user's current couple space, cached on the user object per request.
+    """The id of the user's current couple space, or None.
 
-    On request.user (which carries the request's couple memo, core.middleware) this reads the
-    memoized membership, so the page's later membership, space and partner lookups cost no
-    further query.
+    Within the user's own request this is request.couple (built once, with the partner and
+    the space), so a page's later membership, space and partner lookups cost no query.
     """
     if not getattr(user, "is_authenticated", False):
         return None
-    if not hasattr(user, "_active_space_id"):
-        user._active_space_id = _reader("space_id")(user)
-    return user._active_space_id
+    return context_of(user).space_id
 
 
 def active_space(user):
-    """The user's current couple Space, or None; from the request's couple memo when it has it."""
-    space_id = active_space_id(user)
-    if space_id is None:
+    """The user's current couple Space, or None (loaded with the membership: no own query)."""
+    if not getattr(user, "is_authenticated", False):
         return None
-    return _reader("space")(user, space_id)
-
-
-def forget_space(user) -> None:
-    """Drop the cached space (and the request's couple memo) after joining or leaving."""
-    if hasattr(user, "_active_space_id"):
-        del user._active_space_id
-    memo = getattr(user, "_couple_memo", None)
-    if memo is not None:
-        memo.clear()
+    return context_of(user).space
 
 
 def visible_filter(user) -> Q:
@@ -117,7 +85,7 @@ def revealed_filter(queryset: QuerySet, user, period_field: str) -> Q:
     own_for_period = queryset.model.objects.filter(
         author=user, space_id=OuterRef("space_id"), **{period_field: OuterRef(period_field)}
     )
-    return Q(author=user) | (visible_filter(user) & Exists(own_for_period))
+    return cast(Q, Q(author=user) | (visible_filter(user) & Exists(own_for_period)))
 
 
 def revealed_to(queryset: QuerySet, user, period_field: str) -> QuerySet:

@@ -13,8 +13,9 @@ _HOOKS = []
 
 
 def register_after_save(func):
-    """func(request, text, context="private") -> HttpResponse | None"""
-    _HOOKS.append(func)
+    """func(request, text, context="private") -> HttpResponse | None (registered once)"""
+    if func not in _HOOKS:
+        _HOOKS.append(func)
     return func
 
 

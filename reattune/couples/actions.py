@@ -9,8 +9,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from reattune.core.access import forget_space
 from reattune.core.errors import ActionError
+from reattune.core.request_context import changed
 
 # The reads live in couples.membership; re-exported for this app's views and api, and tests.
 from reattune.couples.membership import (  # noqa: F401
@@ -18,7 +18,7 @@ from reattune.couples.membership import (  # noqa: F401
     find_open_invite,
     partner_of,
 )
-from reattune.couples.models import Invite, Membership, Space, hash_invite
+from reattune.couples.models import Invite, Membership, Space
 
 INVITE_LIFETIME = timedelta(days=7)
 
@@ -57,7 +57,7 @@ def do_create_space(user, timezone_name: str = "UTC") -> Space:
         raise JoinError("You are already in a couple space.")
     space = Space.objects.create(timezone=valid_timezone(timezone_name))
     Membership.objects.create(user=user, space=space)
-    forget_space(user)
+    changed(user)  # request.couple is read again
     return space
 
 
@@ -76,7 +76,7 @@ def do_create_invite(user) -> str:
     )
     raw = Invite.new_raw()
     Invite.objects.create(
-        space=space, created_by=user, token_hash=hash_invite(raw), expires_at=now + INVITE_LIFETIME
+        space=space, created_by=user, token_hash=Invite.hash(raw), expires_at=now + INVITE_LIFETIME
     )
     return raw
 
@@ -100,12 +100,10 @@ def _move_solo_content(user, from_space: Space, to_space: Space) -> None:
 
 
 @transaction.atomic
-def do_join_space(user, raw_token: str) -> Space:
+def do_join_space(user, raw_token: str | None) -> Space:
     if user.role != user.Role.PARTNER:  # a therapist reaches a couple only with consent (care)
         raise JoinError("This link is for a partner's account.")
-    invite = (
-        Invite.objects.select_for_update().filter(token_hash=hash_invite(raw_token or "")).first()
-    )
+    invite = Invite.find_by_secret(raw_token, Invite.objects.select_for_update())
     if invite is None or not invite.is_open:
         raise JoinError("This invite link is not valid any more. Ask your partner for a new one.")
     space = Space.objects.select_for_update().get(pk=invite.space_id)
@@ -131,7 +129,7 @@ def do_join_space(user, raw_token: str) -> Space:
     Membership.objects.create(user=user, space=space, joined_at=now)
     invite.used_at = now
     invite.save(update_fields=["used_at"])
-    forget_space(user)
+    changed(user)  # request.couple is read again
     return space
 
 
@@ -163,10 +161,10 @@ def do_leave_space(user, reopen_for_leaver: bool = True) -> Space | None:
         from reattune.couples.models import Notice
 
         Notice.objects.create(user_id=other.user_id, kind=Notice.Kind.PARTNER_LEFT)
-    forget_space(user)
+    changed(user)  # request.couple is read again
     if reopen_for_leaver:
         fresh = Space.objects.create(timezone=space.timezone)
         Membership.objects.create(user=user, space=fresh, joined_at=now)
-        forget_space(user)
+        changed(user)  # request.couple is read again
         return fresh
     return None

@@ -6,7 +6,6 @@ class CouplesConfig(AppConfig):
     label = "couples"
 
     def ready(self):
-        from reattune.core.access import register_space_reader
-        from reattune.couples.membership import active_space_id, space_for
+        from reattune.hooks import install
 
-        register_space_reader(active_space_id, space_for)
+        install(self.label)  # request.couple's reader (reattune/hooks.py)

@@ -1,32 +1,26 @@
 """Who is in which couple space: the reads of the couples app (its writes are in actions.py).
 
-core.access asks these through the reader the couples app registers (CouplesConfig.ready),
-so core imports no feature app.
+core.request_context builds request.couple through read_couple, which the couples app
+registers (CouplesConfig.ready), so core imports no feature app.
 """
 
 from django.db.models import Subquery
 
-from reattune.couples.models import Invite, Membership, Space, hash_invite
+from reattune.core.request_context import context_of
+from reattune.couples.models import Invite, Membership, Space
 
 
 def active_membership(user) -> Membership | None:
-    memo = getattr(user, "_couple_memo", None)  # set for request.user only (core.middleware)
-    if memo is None:
-        return (
-            Membership.objects.filter(user=user, left_at__isnull=True)
-            .select_related("space")
-            .first()
-        )
-    if "membership" not in memo:
-        _remember_couple(user, memo)
-    return memo["membership"]
+    """The user's active membership (its space loaded), from the request's couple context."""
+    return context_of(user).membership
 
 
-def _remember_couple(user, memo: dict) -> None:
-    """Fill the request's memo with the user's membership (and space) and their partner.
+def read_couple(user) -> tuple[Membership | None, object | None]:
+    """The user's membership (and space) and their partner, in one query.
 
-    One query instead of two: every active membership of the space the user is in (the user's
-    first active one, as active_membership picks it), with the space and the user of each.
+    Every active membership of the space the user is in (the user's first active one), with
+    the space and the user of each. Registered as core.request_context's couple reader
+    (CouplesConfig.ready), which calls it once per request for request.couple.
     """
     first_space = (
         Membership.objects.filter(user=user, left_at__isnull=True)
@@ -41,65 +35,31 @@ def _remember_couple(user, memo: dict) -> None:
     mine = next((m for m in rows if m.user_id == user.pk), None)
     other = next((m for m in rows if m.user_id != user.pk), None)
     if mine is not None:
-        mine.user = user  # the request's own user object, not a second copy of it
-    memo["membership"] = mine
-    memo["partner"] = other.user if mine is not None and other is not None else None
+        mine.user = user  # the caller's own user object, not a second copy of it
+    partner = other.user if mine is not None and other is not None else None
+    return mine, partner
 
 
 def partner_of(user):
-    """The other active member of the user's space, or None.
-
-    Within one request the answer is remembered on request.user together with the user's
-    membership (a home page asks up to six times); joining or leaving clears them
-    (core.access.forget_space).
-    """
-    memo = getattr(user, "_couple_memo", None)
-    if memo is not None:
-        if "partner" not in memo:
-            _remember_couple(user, memo)
-        return memo["partner"]
-    membership = active_membership(user)
-    if membership is None:
-        return None
-    other = (
-        Membership.objects.filter(space_id=membership.space_id, left_at__isnull=True)
-        .exclude(user=user)
-        .select_related("user")
-        .first()
-    )
-    return other.user if other else None
+    """The other active member of the user's space, or None (request.couple.partner)."""
+    return context_of(user).partner
 
 
 def find_open_invite(raw: str) -> Invite | None:
-    invite = (
-        Invite.objects.filter(token_hash=hash_invite(raw or "")).select_related("space").first()
-    )
+    invite = Invite.find_by_secret(raw, Invite.objects.select_related("space"))
     if invite is None or not invite.is_open or invite.space.closed_at is not None:
         return None
     return invite
 
 
 def active_space_id(user) -> int | None:
-    """The id of the user's current space (uncached: core.access.active_space_id caches it).
-
-    On request.user (which carries the request's couple memo, core.middleware) this reads the
-    memoized membership, so the page's later membership, space and partner lookups cost no
-    further query.
-    """
-    if getattr(user, "_couple_memo", None) is not None:
-        membership = active_membership(user)
-        return membership.space_id if membership else None
-    return (
-        Membership.objects.filter(user=user, left_at__isnull=True)
-        .values_list("space_id", flat=True)
-        .first()
-    )
+    """The id of the user's current space (request.couple.space_id)."""
+    return context_of(user).space_id
 
 
 def space_for(user, space_id: int) -> Space:
-    """The Space with this id, from the request's couple memo when it has it."""
-    memo = getattr(user, "_couple_memo", None)
-    membership = memo.get("membership") if memo else None
-    if membership is not None and membership.space_id == space_id:
-        return membership.space
+    """The Space with this id: the user's own from their couple context, else from the table."""
+    space = context_of(user).space
+    if space is not None and space.pk == space_id:
+        return space
     return Space.objects.get(pk=space_id)

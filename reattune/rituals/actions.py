@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from reattune.core.access import active_space
 from reattune.core.errors import ActionError
+from reattune.core.request_context import changed, scoped_context
 from reattune.couples.models import Space
 from reattune.domain.plan.library import load_agreements, load_ladder
 from reattune.rituals import sharing
@@ -460,33 +461,25 @@ def open_timeout(space_id) -> TimeOut | None:
 
 def open_timeout_for_page(user, space_id) -> TimeOut | None:
     """open_timeout for displaying a page: asked once per request (the home card and the
-    time-out bar on every page both show it), remembered in the request's couple memo.
+    time-out bar on every page both show it), kept in the request's couple context.
 
-    Only for reading: the do_* actions below use open_timeout and forget the memo.
+    Only for reading: the do_* actions below use open_timeout and mark the context changed.
     """
-    memo = getattr(user, "_couple_memo", None)
-    if memo is not None and memo.get("open_timeout_space") == space_id:
-        return memo["open_timeout"]
-    current = (
-        TimeOut.objects.filter(space_id=space_id, ended_at__isnull=True)
-        .select_related("author", "space")
-        .first()
-    )
-    if memo is not None:
-        memo["open_timeout_space"], memo["open_timeout"] = space_id, current
-    return current
 
+    def lookup() -> TimeOut | None:
+        return (
+            TimeOut.objects.filter(space_id=space_id, ended_at__isnull=True)
+            .select_related("author", "space")
+            .first()
+        )
 
-def _forget_open_timeout(user) -> None:
-    memo = getattr(user, "_couple_memo", None)
-    if memo is not None:
-        memo.pop("open_timeout_space", None)
-        memo.pop("open_timeout", None)
+    couple = scoped_context(user)
+    return couple.once(f"open_timeout:{space_id}", lookup) if couple else lookup()
 
 
 @transaction.atomic
 def do_start_timeout(author, minutes: int, note: str = "") -> TimeOut:
-    _forget_open_timeout(author)
+    changed(author, "open_timeout")  # the request reads the open time-out again
     space = space_of(author)
     if minutes not in TimeOut.LENGTHS:
         lengths = ", ".join(str(n) for n in TimeOut.LENGTHS)
@@ -525,7 +518,7 @@ def do_start_timeout(author, minutes: int, note: str = "") -> TimeOut:
 @transaction.atomic
 def do_end_timeout(user, timeout: TimeOut) -> TimeOut:
     """Either partner ends it (early, or says 'we are back' after it ran out)."""
-    _forget_open_timeout(user)
+    changed(user, "open_timeout")  # the request reads the open time-out again
     now = timezone.now()
     updated = TimeOut.objects.filter(pk=timeout.pk, ended_at__isnull=True).update(
         ended_at=now, ended_by=user
