@@ -30,6 +30,8 @@ class SignupForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data is None:  # ModelForm/Form.clean returns cleaned_data; for the type checker
+            data = self.cleaned_data
         if "timezone" in data and data["timezone"] is None:
             self.add_error(
                 None,

@@ -53,7 +53,7 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
         raise ImportProblem(
             f"'country' must be a country code this reattune knows, not {country!r}."
         )
-    country = normalise_country(country) if country else ""
+    country = (normalise_country(country) or "") if country else ""
     if display_name and user.display_name != display_name:
         user.display_name = display_name
         changed.append("display_name")

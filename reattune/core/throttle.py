@@ -197,9 +197,9 @@ def _reserve(email: str, counters: list[Counter]) -> Attempt:
         waits = [
             _wait(seen[c.key]["n"], seen[c.key]["last"], c, now) for c in counters if c.key in seen
         ]
-        waits = [w for w in waits if w is not None]
-        if waits:
-            attempt.wait = max(waits)
+        known = [w for w in waits if w is not None]
+        if known:
+            attempt.wait = max(known)
             return attempt
         attempt.row_ids = [LoginFailure.objects.create(key=key, at=now).pk for key in keys]
     if secrets.randbelow(50) == 0:  # now and then, forget what is too old to matter

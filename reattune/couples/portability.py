@@ -2,6 +2,8 @@
 membership history and their notices. Never the partner's e-mail, name or any of their data:
 a membership row only says whether someone else was in the space too (docs/export.md)."""
 
+from datetime import datetime
+
 from reattune.exports.registry import (
     ImportProblem,
     Kind,
@@ -11,6 +13,15 @@ from reattune.exports.registry import (
     text,
     to_json_value,
 )
+
+
+def _required_datetime(row: dict, name: str) -> datetime:
+    """parse_datetime for a column that must be there (it raises ImportProblem when missing)."""
+    value = parse_datetime(row, name)
+    if value is None:
+        raise ImportProblem(f"'{name}' is missing.")
+    return value
+
 
 SPACE_COLUMNS = ("id", "current", "timezone", "created_at", "closed_at")
 MEMBERSHIP_COLUMNS = ("id", "space", "joined_at", "left_at", "partner_present")
@@ -109,7 +120,7 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
                 space.timezone = timezone_name
                 fields = ["timezone"]
                 if id_map.new_account:  # a space made for this import: its real age
-                    space.created_at = parse_datetime(row, "created_at")
+                    space.created_at = _required_datetime(row, "created_at")
                     fields.append("created_at")
                     joined_at = _joined_at(documents, source)
                     if joined_at:
@@ -119,7 +130,7 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
             id_map.put("spaces", source, space, persist=source not in local)
             id_map.existing("spaces")
             continue
-        created_at = parse_datetime(row, "created_at")
+        created_at = _required_datetime(row, "created_at")
         closed_at = parse_datetime(row, "closed_at", required=False) or created_at
         if source in local:
             id_map.put("spaces", source, local[source], persist=False)
@@ -146,7 +157,7 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
                 id_map.put("memberships", source, mine)
             id_map.existing("memberships")
             continue
-        joined_at = parse_datetime(row, "joined_at")
+        joined_at = _required_datetime(row, "joined_at")
         left_at = parse_datetime(row, "left_at", required=False) or space.closed_at
         membership = Membership.objects.create(
             user=user, space=space, joined_at=joined_at, left_at=left_at
@@ -156,7 +167,7 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
 
     for row in id_map.rows(documents, "notices"):
         kind = choice(row, "kind", Notice.Kind.values)
-        created_at = parse_datetime(row, "created_at")
+        created_at = _required_datetime(row, "created_at")
         seen_at = parse_datetime(row, "seen_at", required=False)
         _, created = Notice.objects.get_or_create(
             user=user, kind=kind, created_at=created_at, defaults={"seen_at": seen_at}
