@@ -248,9 +248,10 @@ def sha256_of(path: Path) -> str:
 def _served_copies() -> dict[str, Path]:
     """name -> the collected copy the server sends (after `reattune serve`'s collectstatic)."""
     try:
-        from reattune.cli import _setup_django
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reattune.settings")
+        import django
 
-        _setup_django()
+        django.setup()
         from django.conf import settings
     except Exception:  # noqa: BLE001 - no settings here: only the package's files count
         return {}
