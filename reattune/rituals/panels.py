@@ -1,9 +1,63 @@
-"""The rituals card on the home page: today's check-in and a time-out, if one is on."""
+"""The Today card on the home page: what is due today (the daily check-in; the weekly review
+and the monthly check-in from their chosen day until their period ends), each started in one
+tap, and a time-out, if one is on."""
+
+from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
 from reattune.core import access
+
+
+def _due_from(kind, schedule, today):
+    """The first day of the current period on which this ritual is due, or None if it is off
+    (the daily check-in is due every day)."""
+    from reattune.rituals.calendar import _nth_weekday
+    from reattune.rituals.kinds import month_start, week_start
+
+    if kind.key == "weekly":
+        if not schedule.weekly_on:
+            return None
+        return week_start(today) + timedelta(days=schedule.weekly_day)
+    if kind.key == "monthly":
+        if not schedule.monthly_on:
+            return None
+        return _nth_weekday(month_start(today), schedule.monthly_ordinal, schedule.monthly_day)
+    return today
+
+
+def _review_items(user, space, today):
+    """The weekly review and the monthly check-in, when due and not yet done by this person
+    (or when the partner has done theirs: their answers wait for one's own)."""
+    from reattune.rituals.actions import schedule_for
+    from reattune.rituals.kinds import MONTHLY, WEEKLY
+
+    schedule = schedule_for(space)
+    items = []
+    for kind in (WEEKLY, MONTHLY):
+        period = kind.period_of(today)
+        due_from = _due_from(kind, schedule, today)
+        # Existence only (who has done theirs), as access.partner_done tells it: no answers.
+        authors = set(
+            access.visible_to(kind.model.objects.all(), user)
+            .filter(space=space, **{kind.period_field: period})
+            .values_list("author_id", flat=True)
+        )
+        mine = user.pk in authors
+        partner_done = any(author_id != user.pk for author_id in authors)
+        if mine or (not partner_done and (due_from is None or today < due_from)):
+            continue
+        items.append(
+            {
+                "kind": kind,
+                "title": kind.title,
+                "partner_done": partner_done,
+                "url": reverse(f"rituals-{kind.key}"),
+                "minutes": kind.ritual.get("duration_minutes"),
+            }
+        )
+    return items
 
 
 def home_panel(request):
@@ -37,6 +91,7 @@ def home_panel(request):
         and not timeout_mine
         and check_text(current.note, "partner") is not None
     )
+    partner = partner_of(user)
     return (
         "rituals/home_panel.html",
         {
@@ -44,8 +99,10 @@ def home_panel(request):
             "theirs": theirs,
             "partner_done": theirs
             or access.partner_done(DailyCheckIn.objects.all(), user, day=today),
-            "partner": partner_of(user),
+            "partner": partner,
+            "today": today,
             "period_url": reverse("rituals-daily-period", kwargs={"period": today}),
+            "reviews": _review_items(user, space, today),
             "timeout": current,
             "running": current is not None and current.ends_at > timezone.now(),
             "timeout_mine": timeout_mine,
