@@ -1,9 +1,10 @@
 from django.urls import path
 
-from reattune.care import views
+from reattune.care import lexicons_json, views
 
 urlpatterns = [
     path("care/", views.help_page, name="care"),
+    path("care/crisis-lexicons.json", lexicons_json.crisis_lexicons, name="care-crisis-lexicons"),
     path("care/snooze/", views.snooze, name="care-snooze"),
     path("care/welcome/", views.welcome, name="care-welcome"),
     path("care/safety/", views.screen, name="care-safety"),

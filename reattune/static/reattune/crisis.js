@@ -29,8 +29,10 @@
  *   setLexicons(json)            use an already fetched document
  *   checkText(text, lang) -> {ready, hit, kinds, spans, harmFromOthers}
  *     kinds in display order (check.py's KIND_ORDER); spans [{start, end, kind, rule, lang}]
- *     with start/end as JavaScript string offsets. Until the lexicons are loaded: ready false
- *     and no hit (the caller should wait for `ready`). Never throws.
+ *     with start/end as JavaScript string offsets. Until the lexicons are loaded, or when this
+ *     browser cannot run any of them (no look-behind before Safari 16.4): ready false and no
+ *     hit, so the caller can say the check did not run. Never throws.
+ *   problems                     lexicons left out (by the server or by this browser)
  */
 (function (root, factory) {
   "use strict";
@@ -327,13 +329,25 @@
 
   let readyPromise = null;
 
+  // The first check compiles every rule (most of a second on a slow phone): do it while the
+  // page is idle rather than when the person saves.
+  function warmUp() {
+    const run = () => checkText("warm up: i want to die");
+    if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 5000 });
+    else setTimeout(run, 0);
+  }
+
   function load(url) {
     const p = fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((r) => {
         if (!r.ok) throw new Error("crisis lexicons: HTTP " + r.status);
         return r.json();
       })
-      .then(setLexicons);
+      .then((doc) => {
+        const found = setLexicons(doc);
+        warmUp();
+        return found;
+      });
     if (readyPromise === null) readyPromise = p;
     return p;
   }
@@ -493,8 +507,12 @@
     return { ready, hit: false, kinds: [], spans: [], harmFromOthers: false };
   }
 
+  function isReady() {
+    return state !== null && state.lexicons.length > 0;
+  }
+
   function check(input, lang) {
-    if (state === null) return noHit(false);
+    if (!isReady()) return noHit(false); // not loaded, or no lexicon this browser can run
     if (typeof input !== "string") return noHit(true);
     let text = new Text(input);
     if (search(state.space, text)) return noHit(true); // empty or only white space
@@ -542,7 +560,7 @@
       return check(text, lang);
     } catch (err) {
       logError("crisis check failed; treating the text as no hit", err);
-      return noHit(state !== null);
+      return noHit(isReady());
     }
   }
 
