@@ -36,6 +36,7 @@ import hashlib
 import json
 import logging
 import re
+import threading
 from pathlib import Path
 
 from django.http import HttpResponse, HttpResponseNotModified
@@ -572,8 +573,16 @@ def _etag() -> str:
     return '"' + digest.hexdigest()[:32] + '"'
 
 
-@functools.lru_cache(maxsize=2)
+_BUILDING = threading.Lock()  # one build at a time: the first takes seconds, the rest wait
+
+
 def _body(etag: str) -> tuple[bytes, bytes]:
+    with _BUILDING:
+        return _built(etag)
+
+
+@functools.lru_cache(maxsize=2)
+def _built(etag: str) -> tuple[bytes, bytes]:
     """The document for one version of the files (the ETag names it): plain and gzipped."""
     raw = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return raw, gzip.compress(raw, compresslevel=6, mtime=0)
