@@ -12,7 +12,7 @@ Three parts, kept apart:
                used to tune anything. Only its figures are printed or written, never a message
                (--errors lists development and holdout messages only). --dev-only skips it
                without opening it: use that while tuning.
-The targets of issue 18 are checked on holdout2: macro F1 at least 0.90, at least 0.85 on
+The holdout targets are checked on holdout2: macro F1 at least 0.90, at least 0.85 on
 contempt, criticism, defensiveness, disguised blame and stonewalling, no label below 0.80.
 """
 
@@ -94,7 +94,7 @@ def figures_only(report: dict) -> dict:
 
 
 def targets(report: dict) -> dict:
-    """Issue 18's targets on one part: each one met or not."""
+    """The holdout targets on one part: each one met or not."""
     rows = report["labels"]
     # A label with no example in the part cannot be judged; it is left out of "no label below".
     judged = {label: row["f1"] for label, row in rows.items() if row["support"]}
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None, holdout2: Path = HOLDOUT2) -> int:
     for name in names:
         _table(name, report[name])
     if "holdout2" in names:
-        print("\nissue 18 targets on holdout2:")
+        print("\nholdout targets on holdout2:")
         for target, met in report["holdout2"]["targets"].items():
             print(f"  {target}: {'met' if met else 'NOT met'}")
     else:

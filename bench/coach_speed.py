@@ -27,7 +27,7 @@ from reattune.domain.coach import analyze  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "coach_corpus.jsonl"
 RESULTS = ROOT / "bench" / "results" / "coach_speed.json"
-TARGET = 20000  # issue 18: at least 20,000 messages per second on one core
+TARGET = 20000  # the target: at least 20,000 messages per second on one core
 
 
 def load_texts() -> list[str]:

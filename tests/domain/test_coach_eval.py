@@ -130,7 +130,7 @@ def test_the_separate_holdout_is_reported_by_figures_only(tmp_path, monkeypatch,
     report = json.loads(written)["holdout2"]
     assert report["messages"] == 2 and "errors" not in report
     assert set(report["targets"]) >= {"macro F1 >= 0.9", "every label F1 >= 0.8"}
-    assert "issue 18 targets on holdout2" in printed
+    assert "holdout targets on holdout2" in printed
 
 
 def test_dev_only_never_opens_the_separate_holdout(tmp_path, monkeypatch, capsys):

@@ -113,7 +113,7 @@ NEGATIVE = {
 }
 
 
-# Issue 18: the class of expression, not only the words the lexicon was written from.
+# The class of expression, not only the words the lexicon was written from.
 POSITIVE_CLASSES = {
     "contempt": [
         "Wow, thanks so much for finally noticing I exist.",  # thanks for something overdue

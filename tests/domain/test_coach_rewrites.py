@@ -1,4 +1,4 @@
-"""Rewrites that make things better, never worse (issue 18).
+"""Rewrites that make things better, never worse.
 
 tests/data/coach_rewrites.yaml holds the inputs and, for each, the properties its rewrite must
 have; every rewrite of the development corpus must pass the same checks.
