@@ -317,6 +317,23 @@ class VaultApiTests(BaseTestCase):
         )
         self.assertEqual(again.status_code, 200)
 
+    def test_a_move_that_fails_halfway_leaves_the_entry_and_no_item(self):
+        from unittest import mock
+
+        entry, _ = do_create_entry(self.alex, "words that stay", visibility="private")
+        item_id = str(uuid.uuid4())
+        with (
+            mock.patch("reattune.journal.actions.do_delete_entry", side_effect=RuntimeError),
+            self.assertRaises(RuntimeError),
+        ):
+            from reattune.vault import actions
+
+            actions.do_create_item(
+                self.alex, item_id, "journal", sealed(item_id), replaces_entry=entry.pk
+            )
+        self.assertTrue(Entry.objects.filter(pk=entry.pk).exists())
+        self.assertFalse(VaultItem.objects.filter(item_id=item_id).exists())
+
     def test_only_the_owners_own_private_entry_can_be_replaced(self):
         before = VaultItem.objects.count()
         for entry in (self.sam_private, self.casey_private, self.sam_shared):
