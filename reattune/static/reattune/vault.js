@@ -885,7 +885,11 @@
     },
     load: function () {
       if (root.performance && performance.mark) performance.mark("vault-list-start");
-      return listItems("journal").then(openItems).then(function (opened) {
+      return listItems("journal").then(function (items) {
+        if (root.performance && performance.mark) performance.mark("vault-list-fetched");
+        return openItems(items);
+      }).then(function (opened) {
+        if (root.performance && performance.mark) performance.mark("vault-list-decrypted");
         journal.entries = opened;
         journal.render();
         if (root.performance && performance.mark) performance.mark("vault-list-end");
