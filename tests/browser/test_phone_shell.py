@@ -56,6 +56,11 @@ MEASURE = """() => {
     tabs: [...nav.querySelectorAll(".tabbar .tab")].map((tab) => ({
       ...box(tab),
       icon: !!tab.querySelector("svg[aria-hidden=true] path"),
+      // Seen, not covered by anything: the tab is what is at its own centre.
+      onTop: (() => {
+        const r = tab.getBoundingClientRect();
+        return tab.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+      })(),
       current: tab.getAttribute("aria-current"),
     })),
   };
@@ -101,6 +106,7 @@ def test_every_main_page_fits_with_a_short_top_bar_and_large_tabs(
         tabs = m["tabs"]
         assert [t["text"] for t in tabs] == ["Today", "Plan", "Coach", "Us", "More"], path
         assert all(t["icon"] for t in tabs), path
+        assert all(t["onTop"] for t in tabs), f"{path}: a tab is covered: {tabs}"
         marked = [t["text"] for t in tabs if t["current"]]
         assert marked == [current], f"{path}: current tab {marked}, expected {current}"
         if viewport is PHONE:
