@@ -88,6 +88,7 @@ PAGES_NOT_VISITED = {
     "rituals-feed": "a calendar file (.ics), not a page",
     "rituals-feed-create": "a POST button with no text",
     "rituals-feed-revoke": "a POST button with no text",
+    "rituals-react": "reaction buttons (a heart, thank you, me too) posted with no text",
     "care-therapist-consent": "a checkbox and a button",
     "care-therapist-revoke": "a POST button with no text",
     "therapist-invite-open": "needs a therapist invitation token",

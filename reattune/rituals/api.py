@@ -709,3 +709,69 @@ def feed_revoke(request):
     user = require_partner(request)
     actions.do_revoke_feeds(user)
     return 204, None
+
+
+# --- reactions -----------------------------------------------------------------------------
+
+
+class ReactionIn(Schema):
+    kind: Literal["daily", "weekly", "monthly"]
+    period: JsonDate = Field(
+        description="The day, the Monday of the week or the first of the month."
+    )
+    prompt_id: PromptId = Field(description="The answer reacted to (a prompt id, e.g. best_part).")
+    reaction: Literal["heart", "thanks", "me_too"] = Field(
+        description="Sending the reaction you already gave takes it back."
+    )
+
+
+class ReactionOut(Schema):
+    prompt_id: str
+    reaction: Literal["heart", "thanks", "me_too"] | None = Field(
+        description="Your reaction to that answer now; null once taken back."
+    )
+
+
+class ReactionsOut(Schema):
+    mine: dict[str, Literal["heart", "thanks", "me_too"]] = Field(
+        description="Your reactions to your partner's answers, by prompt id."
+    )
+    theirs: dict[str, Literal["heart", "thanks", "me_too"]] = Field(
+        description="Your partner's reactions to your answers, by prompt id."
+    )
+
+
+REACTIONS_DESCRIPTION = (
+    "A heart, `thanks` or `me_too` to one answer your partner shared and you can read (their "
+    "answers for a period you have both shared; not an answer they kept private or left "
+    "empty: 404, as for an answer that does not exist). One per answer: another reaction "
+    "replaces yours, the same one again takes it back. Only you and your partner read it."
+)
+
+
+@router.post(
+    "/reactions",
+    response=ReactionOut,
+    summary="React to one of my partner's answers",
+    description=REACTIONS_DESCRIPTION,
+)
+@may_refuse
+def react(request, payload: ReactionIn):
+    from reattune.rituals.reactions import do_react
+
+    user = require_partner(request)
+    reaction = do_react(user, payload.kind, payload.period, payload.prompt_id, payload.reaction)
+    return {"prompt_id": payload.prompt_id, "reaction": reaction.reaction if reaction else None}
+
+
+@router.get(
+    "/reactions",
+    response=ReactionsOut,
+    summary="Reactions for one period: mine to my partner's answers, theirs to mine",
+)
+def reactions(request, kind: Literal["daily", "weekly", "monthly"], period: date):
+    from reattune.rituals.reactions import reactions_for
+
+    user = require_partner(request)
+    space = actions.space_of(user)
+    return reactions_for(KINDS[kind], user, space, period)

@@ -297,3 +297,39 @@ class CalendarFeed(models.Model):
     @classmethod
     def new_raw(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+
+class Reaction(SharedContent):
+    """A small reaction of one partner (author) to one answer the other (to_user) shared and
+    the reader could read under the reveal rule: a heart, "thank you" or "me too".
+
+    It holds no words of its own. One per reader and answer: choosing another changes it,
+    choosing the same again takes it back. Like every CoupleContent row it is read through
+    core.access: its author and the partner in the same space while it is their active space;
+    nobody else (a therapist included).
+    """
+
+    HEART, THANKS, ME_TOO = "heart", "thanks", "me_too"
+    CHOICES = ((HEART, "A heart"), (THANKS, "Thank you"), (ME_TOO, "Me too"))
+
+    to_user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    ritual = models.CharField(max_length=8)  # daily | weekly | monthly (rituals.kinds)
+    period = models.DateField()
+    prompt_id = models.CharField(max_length=40)
+    reaction = models.CharField(max_length=8, choices=CHOICES)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "space", "ritual", "period", "prompt_id"],
+                name="rituals_reaction_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(reaction__in=["heart", "thanks", "me_too"]),
+                name="rituals_reaction_choice",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["space", "ritual", "period"], name="rituals_reaction_period"),
+        ]

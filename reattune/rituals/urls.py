@@ -33,6 +33,7 @@ urlpatterns = [
     path("rituals/calendar/revoke/", views.feed_revoke, name="rituals-feed-revoke"),
     path("rituals/calendar/<str:token>.ics", views.feed, name="rituals-feed"),
     path("rituals/progress/", views.progress_page, name="rituals-progress"),
+    path("rituals/react/", views.react, name="rituals-react"),
 ]
 for _key in KINDS:
     urlpatterns += [

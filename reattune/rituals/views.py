@@ -1,5 +1,6 @@
 """Ritual pages: thin views that parse, ask the access helper or an action, and render."""
 
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -25,7 +26,7 @@ from reattune.core.decorators import partner_required
 from reattune.couples.membership import partner_of
 from reattune.domain import charts
 from reattune.domain.plan.library import load_agreements, load_ladder
-from reattune.rituals import actions, progress, queries, sharing, slots
+from reattune.rituals import actions, forms, progress, queries, reactions, sharing, slots
 from reattune.rituals.calendar import build_calendar
 from reattune.rituals.kinds import DAILY, KINDS, feelings_vocabulary, week_start
 from reattune.rituals.models import (
@@ -62,11 +63,12 @@ def _answers_from_post(kind, post):
     return answers
 
 
-def _fields(kind, values: dict, private=(), resting=frozenset()):
+def _fields(kind, values: dict, private=(), resting=frozenset(), errors=None):
     """The prompts with what to show in each input (prompts in `resting` are left out: they
-    rest for this person, see actions.resting_prompt_ids)."""
+    rest for this person, see actions.resting_prompt_ids), each with its problem if any."""
     vocabulary = feelings_vocabulary()
     can_keep = set(sharing.private_prompt_ids(kind))
+    errors = errors or {}
     fields = []
     for prompt in kind.prompts():
         if prompt["id"] in resting:
@@ -76,6 +78,10 @@ def _fields(kind, values: dict, private=(), resting=frozenset()):
             "value": values.get(prompt["id"], ""),
             "can_keep": prompt["id"] in can_keep,
             "private": prompt["id"] in private,
+            "error": errors.get(prompt["id"]),
+            # The daily check-in's short form: the answers it needs, shared in a minute; the
+            # reminder, the timer and the longer prompts are offered after them.
+            "short": kind.key == "daily" and bool(prompt.get("required")),
         }
         if prompt["kind"] == "scale":
             field["choices"] = [str(n) for n in range(prompt["min"], prompt["max"] + 1)]
@@ -118,13 +124,21 @@ def _private_from_post(kind, post) -> set[str]:
     return set(post.getlist("private")) & set(sharing.private_prompt_ids(kind))
 
 
-def _form_context(request, kind, space, period, mine, values, private, **extra):
+def _form_context(request, kind, space, period, mine, values, private, errors=None, **extra):
+    fields = _fields(kind, values, private, actions.resting_prompt_ids(kind, request.user), errors)
     context = {
         "kind": kind,
         "period": period,
         "period_label": kind.label_period(period),
         "mine": mine,
-        "fields": _fields(kind, values, private, actions.resting_prompt_ids(kind, request.user)),
+        "fields": fields,
+        "short_fields": [f for f in fields if f["short"]],
+        "more_fields": [f for f in fields if not f["short"]],
+        "field_errors": [
+            {"id": f["prompt"]["id"], "label": f["prompt"]["label"], "error": f["error"]}
+            for f in fields
+            if f["error"]
+        ],
         "error": None,
         "submit_key": request.POST.get("submit_key") or uuid.uuid4(),
         "version": request.POST.get("version") or (mine.version if mine else ""),
@@ -302,9 +316,17 @@ def ritual_form(request, kind):
     private = set(mine.kept_private()) if mine else set()
     if request.method == "POST" and request.POST.get("choice"):
         return _choice(request, kind, space, period, mine)
+    errors = None
     if request.method == "POST":
         answers = _answers_from_post(kind, request.POST)
         private = _private_from_post(kind, request.POST)
+        # Every problem at once, each beside its answer; nothing is saved until all are fine.
+        errors = forms.field_errors(kind, answers, actions.resting_prompt_ids(kind, request.user))
+    if errors:
+        status = 422
+        values = dict(answers)
+        values["own_feelings_text"] = request.POST.get("own_feelings", "")
+    elif request.method == "POST":
         try:
             # The action holds any answer with crisis language this save would newly share
             # (actions.held_answers) and reports it in entry.held_answers; the page then asks.
@@ -342,7 +364,9 @@ def ritual_form(request, kind):
             return _after_save(request, kind, entry, target)
     else:
         values = _values_of(kind, mine) if mine else {}
-    context = _form_context(request, kind, space, period, mine, values, private, error=error)
+    context = _form_context(
+        request, kind, space, period, mine, values, private, errors=errors, error=error
+    )
     return render(request, "rituals/form.html", context, status=status)
 
 
@@ -399,6 +423,19 @@ def ritual_period(request, kind, period):
         "form_url": reverse(f"rituals-{kind.key}"),
     }
     context["mine_private"] = any(item["private"] for item in context["mine_answers"] or ())
+    # Reactions: one's own to the partner's answers, and theirs to one's own (reactions.py).
+    given = reactions.reactions_for(kind, request.user, space, period)
+    # Paired per question on a phone: under each of the partner's answers, one's own shared
+    # answer to the same question (hidden on wide screens, where the two columns stand side
+    # by side).
+    own = {item["id"]: item for item in context["mine_answers"] or () if not item["private"]}
+    for item in context["their_answers"] or ():
+        item["my_reaction"] = given["mine"].get(item["id"])
+        item["mine"] = own.get(item["id"], {}).get("answer")
+    for item in context["mine_answers"] or ():
+        item["their_reaction"] = given["theirs"].get(item["id"])
+    context["reaction_choices"] = REACTION_BUTTONS
+    context["kind_key"] = kind.key
     if status["theirs"]:
         support = sharing.partner_support_context(kind, status["theirs"], request.user, request)
         if support:
@@ -428,6 +465,7 @@ def _shown(kind, entry, own=False, edited=()):
             continue
         shown.append(
             {
+                "id": pid,
                 "label": prompt["label"],
                 "answer": value,
                 "private": pid in kept,
@@ -435,6 +473,38 @@ def _shown(kind, entry, own=False, edited=()):
             }
         )
     return shown
+
+
+# --- reactions -----------------------------------------------------------------------------
+
+# (value, symbol, words on the button, words the partner reads)
+REACTION_BUTTONS = (
+    ("heart", "♥", "Heart", "sent you a heart"),
+    ("thanks", "", "Thank you", "said thank you"),
+    ("me_too", "", "Me too", "said: me too"),
+)
+
+
+@partner_required
+@require_POST
+def react(request):
+    """A reaction to one of the partner's answers (reactions.do_react), then back to it."""
+    kind_key = request.POST.get("kind", "")
+    prompt_id = request.POST.get("prompt", "")
+    try:
+        period = date.fromisoformat(request.POST.get("period", ""))
+    except ValueError as error:
+        raise Http404 from error
+    try:
+        reactions.do_react(
+            request.user, kind_key, period, prompt_id, request.POST.get("reaction", "")
+        )
+    except reactions.NotFound as error:
+        raise Http404 from error
+    except actions.RitualError as error:
+        messages.error(request, str(error))
+    anchor = f"#answer-{prompt_id}" if re.fullmatch(r"[a-z][a-z0-9_]{0,39}", prompt_id) else ""
+    return redirect(_period_url(KINDS[kind_key], period) + anchor)
 
 
 # --- home ----------------------------------------------------------------------------------

@@ -27,6 +27,10 @@
     if (button) { setTimeout(function () { button.disabled = true; }, 0); }
   });
 
+  // A form sent back with problems: move to the summary that lists them all, with links.
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+
   // htmx sends Django's CSRF token from the cookie on every request it makes.
   document.addEventListener("htmx:configRequest", function (event) {
     var match = document.cookie.match(/(?:^|; )reattune_csrf=([^;]+)/);

@@ -16,6 +16,13 @@
     var link = box.querySelector("[data-timer-link]");
     if (!display || !toggle) return;
     var left = total, handle = null, endAt = 0, lastSpoken = -1;
+    // A running timer survives the page being sent back (a problem in the form): its end time
+    // is kept for this tab in sessionStorage, under the ritual's key, and picked up again.
+    var key = box.getAttribute("data-timer-key") ? "reattune-timer-" + box.getAttribute("data-timer-key") : null;
+    function remember(value) {
+      if (!key) return;
+      try { if (value) { sessionStorage.setItem(key, String(value)); } else { sessionStorage.removeItem(key); } } catch (e) { /* private mode: the timer simply starts again */ }
+    }
     display.hidden = false;
     toggle.hidden = false;
     if (link) link.hidden = true;
@@ -30,24 +37,33 @@
     function tick() {
       left = Math.max(0, Math.round((endAt - Date.now()) / 1000));
       render();
-      if (left === 0) { stop(); toggle.textContent = "Start again"; if (done) done.hidden = false; left = total; }
+      if (left === 0) { stop(); remember(null); toggle.textContent = "Start again"; if (done) done.hidden = false; left = total; }
     }
     function stop() { if (handle) { clearInterval(handle); handle = null; } }
     function start() {
       if (done) done.hidden = true;
       endAt = Date.now() + left * 1000;
+      remember(endAt);
       handle = setInterval(tick, 1000);
       toggle.textContent = "Pause";
       if (reset) reset.hidden = false;
     }
     toggle.addEventListener("click", function (event) {
       event.preventDefault();
-      if (handle) { stop(); toggle.textContent = "Continue"; } else { start(); }
+      if (handle) { stop(); remember(null); toggle.textContent = "Continue"; } else { start(); }
     });
     if (form) form.addEventListener("submit", function (event) { event.preventDefault(); });
     if (reset) reset.addEventListener("click", function () {
-      stop(); left = total; render(); toggle.textContent = "Start the timer"; reset.hidden = true;
+      stop(); remember(null); left = total; render(); toggle.textContent = "Start the timer"; reset.hidden = true;
     });
+    var saved = 0;
+    try { saved = key ? parseInt(sessionStorage.getItem(key), 10) || 0 : 0; } catch (e) { saved = 0; }
+    if (saved > Date.now() && saved - Date.now() <= total * 1000) {
+      left = Math.round((saved - Date.now()) / 1000);
+      start();
+    } else {
+      remember(null);
+    }
     render();
   });
 
