@@ -147,6 +147,8 @@ POSITIVE_CLASSES = {
         "Why you did not tell me before?",  # non-native word order
     ],
     "curiosity_question": ["hows ur day going", "hey u ok", "r u mad at me"],
+    # About the partner rather than to them, as in a forum post.
+    "absolute": ["My husband never helps with the kids.", "my bf is always on his phone"],
     "i_statement": ["feeling kinda down rn", "My heart sank when I saw the message."],
 }
 NEGATIVE_CLASSES = {
@@ -162,7 +164,16 @@ NEGATIVE_CLASSES = {
     # A denied hard feeling is not an I-statement.
     "i_statement": ["I'm not mad, it's just that this is your fault.", "Happy Friday 😊"],
     "complaint": ["Why didn't you tell me you'd spent the savings?"],
+    "absolute": ["My sister never calls.", "My husband is lovely, he always makes me laugh."],
 }
+
+
+def test_a_message_about_the_partner_keeps_its_spans_on_the_words_written():
+    text = "My wife constantly criticises how I load the dishwasher."
+    analysis = analyze(text)
+    (absolute,) = [f for f in analysis.findings if f.label == "absolute"]
+    assert [text[s:e] for s, e in absolute.spans] == ["constantly"]
+    assert "“constantly”" in absolute.explanation
 
 
 @pytest.mark.parametrize(

@@ -299,6 +299,9 @@ def analyze(text: str, lang: str = "en") -> Analysis:
     prepared = normalize(text)
     if _may_hold_quotes(prepared):
         prepared = mask(prepared, quoted_regions(prepared, lex.quote_patterns))
+    if lex.third_person_mention is not None and "my " in prepared:
+        if lex.third_person_mention.search(prepared):
+            prepared = _as_partner(prepared, lex)
     msg = _Message(prepared, lex)
 
     # Each step runs only if the message has hits of the families it reads.
@@ -324,6 +327,25 @@ def analyze(text: str, lang: str = "en") -> Analysis:
         msg.feelings,
         list(filter(found_levels.__contains__, LEVELS)) if found_levels else [],
     )
+
+
+def _as_partner(work: str, lex: Lexicon) -> str:
+    """A message about the partner ("my husband never helps, he just walks off") read as if
+    said to them ("u never helps, u just walks off"): each replacement is padded with spaces
+    to the length of what it replaces, so every position stays where it was."""
+
+    def replace(replacement: str):
+        def padded(match: re.Match[str]) -> str:
+            found = match.group()
+            if len(replacement) > len(found):
+                return found
+            return replacement + " " * (len(found) - len(replacement))
+
+        return padded
+
+    for pattern, replacement in lex.third_person_edits:
+        work = pattern.sub(replace(replacement), work)
+    return work
 
 
 # ----- feelings -----

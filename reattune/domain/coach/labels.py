@@ -4,7 +4,9 @@ absolute            always / never / every time applied to the partner's behavio
                     that is not kind ("I love that you always…"), not softened ("you don't
                     always…"), not disowned ("I'm not saying you never…") and not quoted.
                     A disclaimer followed by "but" is a hedge, not a disowning: in "I'm not
-                    saying you never help, but…" the absolute stands.
+                    saying you never help, but…" the absolute stands. A message about the
+                    partner ("my husband never helps", as in a forum post) counts like one
+                    addressed to them, for every label.
 you_blame           the partner framed as the cause or the one at fault: "you make me…",
                     "your fault", "you don't care", "why do you…", "you should have…", questions
                     that carry a verdict ("how hard is it to…", "would it kill you…"), blame by

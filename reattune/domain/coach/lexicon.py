@@ -264,6 +264,10 @@ class Lexicon:
     request_frames: re.Pattern[str]
     opener_strip: re.Pattern[str]
     vocabulary: dict[str, Emotion] = field(default_factory=dict)
+    # A message about the partner in the third person: the mention that switches it on, and
+    # the replacements that read it as addressed to them (language.yaml, third_person)
+    third_person_mention: re.Pattern[str] | None = None
+    third_person_edits: tuple[tuple[re.Pattern[str], str], ...] = ()
     # The rewrite's own patterns (templates.yaml, rewrite.*): a guess at the partner's mind,
     # requests asked as questions, words that trail off a situation.
     mind_reading: re.Pattern[str] | None = None
@@ -840,10 +844,22 @@ def load_lexicon(lang: str = "en", root: str | None = None) -> Lexicon:
             templates["opener"].get("strip_prefixes"), slots, f_tpl, "opener.strip_prefixes"
         ),
         vocabulary=vocabulary,
+        third_person_mention=_compile_regex(
+            language["third_person"]["mention"], slots, f_lang, "third_person.mention"
+        )
+        if "third_person" in language
+        else None,
+        third_person_edits=tuple(
+            _pairs(language["third_person"]["as_partner"], slots, f_lang, "third_person.as_partner")
+        )
+        if "third_person" in language
+        else (),
         mind_reading=_compile_regex(rewrite["mind_reading"], slots, f_tpl, "rewrite.mind_reading")
         if "mind_reading" in rewrite
         else None,
-        request_questions=tuple(_pairs(rewrite.get("request_questions", []), slots, f_tpl)),
+        request_questions=tuple(
+            _pairs(rewrite.get("request_questions", []), slots, f_tpl, "rewrite.request_questions")
+        ),
         trailing_words=frozenset(
             w.lower() for w in _strings(rewrite["trailing_words"], f_tpl, "rewrite.trailing_words")
         )
@@ -852,10 +868,12 @@ def load_lexicon(lang: str = "en", root: str | None = None) -> Lexicon:
     )
 
 
-def _pairs(value: Any, slots: dict[str, str], file: str) -> list[tuple[re.Pattern[str], str]]:
+def _pairs(
+    value: Any, slots: dict[str, str], file: str, field_name: str
+) -> list[tuple[re.Pattern[str], str]]:
     pairs = []
     for index, pair in enumerate(value):
-        where = f"rewrite.request_questions[{index}]"
+        where = f"{field_name}[{index}]"
         if not (
             isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
         ):
