@@ -13,6 +13,7 @@ page keeps the site's policy without it.
 
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
+from django.views.decorators.http import require_safe
 
 from reattune.core.decorators import partner_required
 from reattune.core.middleware import CONTENT_SECURITY_POLICY
@@ -96,16 +97,19 @@ def screen_scoring(screen) -> dict:
 
 
 @partner_required
+@require_safe  # nothing is ever posted here: the browser talks to /api/v1/vault
 def home(request):
     return _page(request, "vault/home.html")
 
 
 @partner_required
+@require_safe  # nothing is ever posted here: the browser talks to /api/v1/vault
 def journal(request):
     return _page(request, "vault/journal.html", _help_context(request))
 
 
 @partner_required
+@require_safe  # nothing is ever posted here: the browser talks to /api/v1/vault
 def safety(request):
     from reattune.care.forms import ScreenForm
     from reattune.domain.safety.policy import load_safety_mode
