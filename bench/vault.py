@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
+import os
 import shutil
 import statistics
 import sys
@@ -171,10 +172,13 @@ def main() -> int:
         rows.append([label, f["median"], f["max"], TARGETS[name], met])
     common.print_table(["measure", "median ms", "max ms", "target ms", "met"], rows)
     print("list parts (median ms):", figures["list_ms"]["parts_median"])
+    print("load average (1 min) at the end:", round(os.getloadavg()[0], 2))
     common.write_results(
         "vault",
         {
             "machine": common.machine(),
+            # Other work on the machine slows both figures: the load when the run ended.
+            "load_average_1m": round(os.getloadavg()[0], 2),
             "entries": args.entries,
             "runs": args.runs,
             "targets_ms": TARGETS,

@@ -858,10 +858,14 @@
     return api("DELETE", API + "/items/" + itemId);
   }
 
+  var dateFormat = null; // one formatter for the whole list (making one per entry is slow)
   function when(iso) {
     var date = new Date(iso);
     if (isNaN(date.getTime())) return "";
-    return date.toLocaleString(undefined, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+    if (!dateFormat) {
+      dateFormat = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+    }
+    return dateFormat.format(date);
   }
 
   function truncate(text, n) { text = String(text || "").replace(/\s+/g, " ").trim(); return text.length > n ? text.slice(0, n - 1) + "…" : text; }
