@@ -4,8 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages the tests need: the browser, PostgreSQL, WeasyPrint's libraries, pdftotext.
-TEST_DEBS := chromium postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+# Debian packages the tests need: the browser, node (the browser's crisis check run beside
+# Python's), PostgreSQL, WeasyPrint's libraries, pdftotext.
+TEST_DEBS := chromium nodejs postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 # Test processes: one per core (CI has 2). Each gets its own test database and browser server.
@@ -35,6 +36,8 @@ system-deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 	@test -x /usr/bin/chromium || { echo "chromium is missing after install"; exit 1; }
+	@command -v node >/dev/null || { echo "node is missing after install"; exit 1; }
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
 
 run: install
 	$(BIN)/reattune serve --host $(HOST) --port $(PORT)

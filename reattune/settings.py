@@ -246,7 +246,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "reattune.core.static_storage.StaticStorage"},
 }
 WHITENOISE_MAX_AGE = 3600
 from reattune.core.middleware import static_file_headers as WHITENOISE_ADD_HEADERS_FUNCTION  # noqa: E402,F401,N812

@@ -9,6 +9,7 @@ a table entry for a route that no longer exists. The format is at the top of eve
 from django.test import TestCase
 
 from tests.access import matrix
+from tests.access.headers import header_problems
 
 ADD_ROUTE_HINT = (
     "Add it to the YAML file of its app in tests/access/ (format at the top of each file): "
@@ -79,6 +80,9 @@ class AccessMatrixTests(TestCase):
                     )
                     checked += 1
                     got = error or response.status_code
+                    # the same walk checks the security headers of every answer
+                    for problem in [] if error else header_problems(response):
+                        mismatches.append(f"{method} {url} as {persona} ({auth}): {problem}")
                     if got not in expected:
                         mismatches.append(
                             f"{case.source}: {method} {url} ({case.label()}) as {persona}"
