@@ -130,6 +130,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "reattune.core.middleware.IdleSessionMiddleware",
+    "reattune.core.request_context.CoupleContextMiddleware",  # request.couple
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that its 405 passes back through every middleware above (headers, session).

@@ -14,7 +14,7 @@ KNOWN_MUTUAL_APPS = {
     # api/urls.py mounts each app's router, and each router uses api/base.py.
     ("accounts", "api"), ("api", "assessments"), ("api", "care"), ("api", "coach"),
     ("api", "couples"), ("api", "journal"), ("api", "plans"), ("api", "reports"),
-    ("api", "rituals"),
+    ("api", "rituals"), ("api", "vault"),
     # Joining needs the invite read; sign-up/leaving/deleting create, leave and clean up.
     ("accounts", "couples"), ("accounts", "exports"), ("couples", "exports"),
     # The help card and therapist pages read journal, rituals and plans; they ask care.safety.

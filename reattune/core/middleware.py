@@ -1,11 +1,8 @@
 """Headers every response carries, the methods pages answer, and the sliding idle timeout."""
 
-from django.conf import settings
 from django.http import HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-
-from reattune.core.request_context import CoupleContextMiddleware
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -90,14 +87,9 @@ class IdleSessionMiddleware:
 
     The session is saved (and its expiry pushed forward by SESSION_COOKIE_AGE) at most once
     per hour of activity, so an idle session ends SESSION_COOKIE_AGE after last use.
-
-    It hands on to CoupleContextMiddleware (request.couple, core.request_context) until that
-    has its own line in settings.MIDDLEWARE, right after this one; then drop the wrapping.
     """
 
     def __init__(self, get_response):
-        if "reattune.core.request_context.CoupleContextMiddleware" not in settings.MIDDLEWARE:
-            get_response = CoupleContextMiddleware(get_response)
         self.get_response = get_response
 
     def __call__(self, request):
