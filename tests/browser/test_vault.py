@@ -60,6 +60,21 @@ print("JSON" + json.dumps(opened))
 """
 
 
+# Runs in the page: move the kept key's expiry into the past, as if the idle time had passed.
+EXPIRE_KEPT_KEY = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("reattune-vault", 1);
+  open.onsuccess = () => {
+    const tx = open.result.transaction("keys", "readwrite");
+    const store = tx.objectStore("keys");
+    const get = store.get("current");
+    get.onsuccess = () => { store.put({...get.result, expires: 0}, "current"); };
+    tx.oncomplete = () => { open.result.close(); resolve(true); };
+    tx.onerror = () => reject(tx.error);
+  };
+  open.onerror = () => reject(open.error);
+})"""
+
+
 class RequestLog:
     """Every request a context sends: method, URL and body."""
 
@@ -244,6 +259,14 @@ def test_the_vault_keeps_words_from_everyone_but_their_author(new_context, live_
     page.get_by_role("button", name="Open with my recovery key").click()
     wait_state(page, "unlocked")
     expect(page.locator("[data-vault-status]")).to_contain_text("new passphrase is set")
+
+    # Idle time-out: once the kept key is past its expiry, the page locks by itself.
+    page.evaluate(EXPIRE_KEPT_KEY)
+    expect(page.locator("#vault")).to_have_attribute("data-vault-shown", "locked", timeout=20_000)
+    expect(page.locator("[data-vault-status]")).to_contain_text("not used for a while")
+    axe_check(page)
+    unlock(page, THIRD_PASSPHRASE)
+    wait_state(page, "unlocked")
 
     # The safety check in the vault: scored here, the right outcome shown, kept after reload.
     visit(page, "/vault/safety/")
