@@ -14,7 +14,12 @@ class EntryForm(forms.Form):
     )
     visibility = forms.ChoiceField(
         label="Who can see this?",
-        choices=Visibility.choices,
+        # Worded here, not in Visibility's labels (those are in migrations): "private" keeps it
+        # from your partner; it is not hidden from whoever runs the server (the vault is).
+        choices=[
+            (Visibility.PRIVATE, "Private: not shared with my partner"),
+            (Visibility.SHARED, "Shared with my partner"),
+        ],
         initial=Visibility.PRIVATE,
         widget=forms.RadioSelect,
     )

@@ -69,14 +69,16 @@ def write_entry(page: Page, title: str, body: str, shared: bool) -> int:
     expect(page.get_by_role("heading", level=1)).to_have_text("Write an entry")
     page.get_by_label("Title (optional)").fill(title)
     page.get_by_label("What is on your mind?").fill(body)
-    page.get_by_label("Shared with my partner" if shared else "Only me").check()
+    page.get_by_label(
+        "Shared with my partner" if shared else "Private: not shared with my partner"
+    ).check()
     follow(page, page.get_by_role("button", name="Save"))
     match = re.fullmatch(r"/journal/(\d+)/", path_of(page))
     assert match, f"after saving, expected the entry's page, got {page.url}"
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     # innerText renders the <br> of a line break as "\n": the text reads back exactly.
     assert page.locator(".entry-body").inner_text().strip() == body
-    expect(page.locator("main")).to_contain_text("Shared" if shared else "Only you")
+    expect(page.locator("main")).to_contain_text("Shared" if shared else "Private")
     return int(match.group(1))
 
 
@@ -258,7 +260,7 @@ def test_an_entry_is_edited_shared_explicitly_and_deleted(new_context):
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit your entry")
     # The form keeps what was written and the choice made: private stays private unless changed.
     expect(page.get_by_label("What is on your mind?")).to_have_value("We cooked together.")
-    expect(page.get_by_label("Only me")).to_be_checked()
+    expect(page.get_by_label("Private: not shared with my partner")).to_be_checked()
     page.get_by_label("What is on your mind?").fill("We cooked together and laughed a lot.")
     page.get_by_label("Shared with my partner").check()
     follow(page, page.get_by_role("button", name="Save"))

@@ -65,7 +65,7 @@ def test_a_crisis_answer_kept_private_never_reaches_the_partner(new_context):
     # Told before anything of that answer is shared, with the words still there.
     expect(a.get_by_role("heading", level=1)).to_have_text(f"Before {second} reads this")
     expect(a.locator(".before-sharing")).to_contain_text(crisis)
-    expect(a.locator("main")).to_contain_text("only you can read it")
+    expect(a.locator("main")).to_contain_text("your partner cannot read it")
     expect(a.locator("#support")).to_be_visible()
     follow(a, a.get_by_role("button", name="Keep it just for me"))
     assert re.fullmatch(r".*/rituals/daily/\d{4}-\d{2}-\d{2}/", a.url), a.url
