@@ -789,6 +789,11 @@
     if (!detector || !text || typeof detector.checkText !== "function") return Promise.resolve([]);
     return Promise.resolve(detector.ready).catch(function () {}).then(function () {
       var result = detector.checkText(text);
+      if (result && result.ready === false) {
+        // Said plainly rather than passed over: this browser could not run the check.
+        var note = el.querySelector("[data-vault-status]");
+        if (note) note.textContent += " (The check for words of crisis could not run in this browser. If you need help, the help page lists lines for your country.)";
+      }
       return result && result.hit && Array.isArray(result.kinds) ? result.kinds : [];
     }).catch(function () { return []; });
   }
