@@ -29,3 +29,15 @@ def test_it_refuses_empty_and_too_long_text(capsys):
     assert main(["coach", " "]) == 2
     assert main(["coach", "x" * 5001]) == 2
     assert "5,000 characters" in capsys.readouterr().err
+
+
+GOOD_COMPLAINT = (
+    "I felt lonely last night when you were on your phone. Could we keep phones away at dinner?"
+)
+
+
+def test_a_good_message_is_left_as_it_is(capsys):
+    assert main(["coach", GOOD_COMPLAINT]) == 0
+    out = capsys.readouterr().out
+    assert "Another way to say it" not in out
+    assert "Leave it as it is" in out

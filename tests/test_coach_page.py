@@ -40,6 +40,17 @@ class CoachPageTests(BaseTestCase):
         )
         self.assertContains(page, "Nothing here is likely to land as blame")
 
+    def test_a_good_complaint_gets_no_rewrite_and_is_told_why(self):
+        page = self.client_for("alex").post(
+            "/coach/feedback/",
+            {
+                "text": "I felt lonely last night when you were on your phone. "
+                "Could we keep phones away at dinner?"
+            },
+        )
+        self.assertNotContains(page, "Another way to say it")
+        self.assertContains(page, "Leave it as it is")
+
     def test_text_over_the_limit_gets_a_clear_message(self):
         page = self.client_for("alex").post("/coach/", {"text": "a" * 5001})
         self.assertContains(page, "reads up to 5000 characters", status_code=422)

@@ -109,6 +109,8 @@ def _print_readable(text: str, result: dict) -> None:
     suggestions = result["suggestions"] or {}
     if suggestions.get("rewrite"):
         print(f"\nAnother way to say it:\n  {suggestions['rewrite']}")
+    elif suggestions.get("kept"):
+        print(f"\nLeave it as it is: {suggestions['kept']}")
     if suggestions.get("question_back"):
         print(f"\nYou could also ask:\n  {suggestions['question_back']}")
 
