@@ -745,7 +745,8 @@ REACTIONS_DESCRIPTION = (
     "A heart, `thanks` or `me_too` to one answer your partner shared and you can read (their "
     "answers for a period you have both shared; not an answer they kept private or left "
     "empty: 404, as for an answer that does not exist). One per answer: another reaction "
-    "replaces yours, the same one again takes it back. Only you and your partner read it."
+    "replaces yours, the same one again takes it back. It is shown to the two of you only, "
+    "never to a therapist."
 )
 
 
