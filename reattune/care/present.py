@@ -1,12 +1,42 @@
 """Page shaping for care: what the help pages and the care template tags show."""
 
+import unicodedata
+
 from reattune.care import support
 from reattune.domain.safety.resources import ISO_COUNTRIES
 
 
+def country_name(code: str | None) -> str:
+    """The English name of an ISO 3166-1 alpha-2 code, from pycountry ('' for none).
+
+    The everyday name where pycountry has one ("South Korea", not "Korea, Republic of");
+    the code itself for a code pycountry does not know, so nothing is ever shown blank.
+    """
+    if not code:
+        return ""
+    import pycountry
+
+    found = pycountry.countries.get(alpha_2=code.upper())
+    if found is None:
+        return code.upper()
+    return getattr(found, "common_name", None) or found.name
+
+
+def _sort_key(name: str) -> str:
+    """Sort by name as a reader would: accents and case ignored ("Åland" near "Albania")."""
+    plain = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+
+
 def country_choices():
-    """The countries with listed help lines (code, name) by name, then every other ISO code."""
+    """The countries with listed help lines, then every other ISO country; each a list of
+    (code, name) sorted by name, the code kept as the value a form sends."""
     res = support.resource_set()
-    listed = sorted(((c.country, c.name) for c in res.countries.values()), key=lambda x: x[1])
-    others = sorted(ISO_COUNTRIES - set(res.countries))
+    listed = sorted(
+        ((c.country, c.name) for c in res.countries.values()), key=lambda x: _sort_key(x[1])
+    )
+    others = sorted(
+        ((code, country_name(code)) for code in ISO_COUNTRIES - set(res.countries)),
+        key=lambda x: _sort_key(x[1]),
+    )
     return listed, others

@@ -6,7 +6,7 @@ register = template.Library()
 @register.inclusion_tag("care/includes/country_section.html", takes_context=True)
 def care_country_section(context):
     from reattune.care import support
-    from reattune.care.present import country_choices
+    from reattune.care.present import country_choices, country_name
     from reattune.domain.safety.resources import country_from_locale
 
     request = context.get("request")
@@ -16,7 +16,7 @@ def care_country_section(context):
     return {
         "csrf_token": context.get("csrf_token"),
         "chosen": getattr(user, "country", "") or "",
-        "browser": browser,
+        "browser": country_name(browser),
         "listed": listed,
         "others": others,
         "current": support.country_for(user, request),
