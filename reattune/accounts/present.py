@@ -1,8 +1,10 @@
 """Wording the accounts pages share with other apps' sign-up pages."""
 
+from django.utils.translation import ngettext
+
 
 def locked_message(attempt) -> str:
     """What a throttled log-in or sign-up attempt (core.throttle.Attempt) is told."""
     minutes = attempt.wait_minutes
-    wait = "a minute" if minutes == 1 else f"{minutes} minutes"
+    wait = ngettext("a minute", "%(n)d minutes", minutes) % {"n": minutes}
     return f"Too many attempts. Please wait {wait} and try again."

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import ngettext
 
 from reattune.accounts.actions import end_sessions
 from reattune.accounts.forms import NewPasswordForm
@@ -106,7 +107,14 @@ def password_reset_confirm(request, uidb64: str, token: str):
     if request.method == "POST" and form.is_valid():
         revoked = do_reset_password(user, form.cleaned_data["new_password"])
         text = "Your new password is set. Every device was logged out"
-        text += f" and your {revoked} access token(s) were turned off." if revoked else "."
+        if revoked:
+            text += ngettext(
+                " and your access token was turned off.",
+                " and your %(n)d access tokens were turned off.",
+                revoked,
+            ) % {"n": revoked}
+        else:
+            text += "."
         messages.success(request, text + " Log in with the new password.")
         return redirect("login")
     status = 422 if request.method == "POST" else 200
