@@ -6,6 +6,7 @@ in INSTALLED_APPS order and each must itself be safe to run twice.
 
 import json
 import secrets
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 
@@ -18,6 +19,9 @@ DEMO_PEOPLE = [
     ("sam@demo.reattune.example", "Sam"),
 ]
 DEMO_TIMEZONE = "Europe/Berlin"
+#: The demo couple has been together on reattune this long: their space, plan, journal and
+#: rituals history all start on the same first day, twelve weeks before today.
+DEMO_WEEKS = 12
 
 
 def feature_steps():
@@ -64,7 +68,27 @@ def ensure_demo_couple():
             couples.do_create_space(alex, DEMO_TIMEZONE)
         raw = couples.do_create_invite(alex)
         couples.do_join_space(sam, raw)
+    _backdate_couple(alex, sam)
     return people
+
+
+def demo_first_day(space):
+    """The demo couple's first day in their own time zone: twelve weeks before today."""
+    return space.today() - timedelta(weeks=DEMO_WEEKS)
+
+
+def _backdate_couple(alex, sam):
+    """Accounts, space and memberships begin on the first day, so nothing predates them
+    (charts start at the couple's first day). Only ever moved earlier: safe to run twice."""
+    from reattune.couples.models import Membership, Space
+
+    space = couples.active_membership(alex).space
+    start = datetime.combine(demo_first_day(space), time(0, 0), tzinfo=space.tzinfo())
+    Space.objects.filter(pk=space.pk, created_at__gt=start).update(created_at=start)
+    Membership.objects.filter(
+        space=space, user__in=[alex, sam], left_at__isnull=True, joined_at__gt=start
+    ).update(joined_at=start)
+    User.objects.filter(pk__in=[alex.pk, sam.pk], date_joined__gt=start).update(date_joined=start)
 
 
 def run(args) -> int:
