@@ -2,12 +2,17 @@
 
 Plain Python, no Django: the progress page and the reports feature both use it. Charts are
 readable without colour: every series has its own marker shape or fill pattern, lines of
-averages are dashed, and the series name is written next to its line and in the legend. Each
-SVG carries role="img", a <title> and a <desc> (linked by aria-labelledby) so a screen reader
+averages are dashed, and every series is named in the legend. Each SVG carries role="img", a <title> and a <desc> (linked by aria-labelledby) so a screen reader
 announces what the chart shows; pages should also offer the numbers as a table.
 
 Only presentation attributes are used (no style attributes or <style>), so the SVG renders
 under a Content-Security-Policy without 'unsafe-inline'.
+
+Phone first: charts are drawn on a narrow canvas (WIDTH) and scaled to the page width, so at a
+phone's 320 px the smallest text (MIN_FONT) is still at least 12 px. The legend sits below the
+plot and wraps onto as many rows as it needs (long names wrap at spaces), so no label is ever
+cut off. A time axis can start at the couple's first day (`first_day` with `dates`), so no
+empty weeks from before the couple existed are drawn.
 """
 
 from __future__ import annotations
@@ -15,12 +20,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from html import escape
 
 PALETTE = ("#2f6f62", "#8a4f7d", "#9a6a12", "#3b5b92")
 MARKERS = ("circle", "square", "triangle", "diamond")
 PATTERNS = ("solid", "hatch", "dots", "cross")
 FONT = "system-ui, sans-serif"
+WIDTH = 400  # the canvas; pages scale it to their width
+PHONE_WIDTH = 320  # the narrowest width a chart is shown at
+MIN_FONT = 15  # 15 * 320 / 400 = 12 px at phone width
+CHAR_W = 0.6  # average width of a character, in font sizes (for layout only)
+LEGEND_ROW = 24
 
 
 @dataclass
@@ -37,12 +48,13 @@ class Series:
 
 @dataclass
 class Frame:
-    width: int = 640
-    height: int = 280
+    width: int = WIDTH
+    height: int = 260
     left: int = 40
-    right: int = 96
-    top: int = 40
-    bottom: int = 44
+    right: int = 12
+    top: int = 36
+    bottom: int = 30
+    legend_h: int = 0  # rows of legend below the x labels, added to the height
     extra: list[str] = field(default_factory=list)
 
     @property
@@ -53,6 +65,10 @@ class Frame:
     def plot_h(self) -> float:
         return self.height - self.top - self.bottom
 
+    @property
+    def total_h(self) -> int:
+        return self.height + self.legend_h
+
 
 def _id(chart_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", chart_id) or "chart"
@@ -62,7 +78,7 @@ def _fmt(number: float) -> str:
     return f"{number:.1f}".rstrip("0").rstrip(".")
 
 
-def _text(x, y, content, size=12, anchor="start", weight="normal", fill="#2b2622") -> str:
+def _text(x, y, content, size=MIN_FONT, anchor="start", weight="normal", fill="#2b2622") -> str:
     return (
         f'<text x="{_fmt(x)}" y="{_fmt(y)}" font-family="{FONT}" font-size="{size}" '
         f'text-anchor="{anchor}" font-weight="{weight}" fill="{fill}">{escape(str(content))}</text>'
@@ -91,23 +107,29 @@ def _marker(shape: str, x: float, y: float, color: str, label: str) -> str:
 def _open(frame: Frame, chart_id: str, title: str, desc: str) -> list[str]:
     cid = _id(chart_id)
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.total_h}" '
         f'width="100%" role="img" aria-labelledby="{cid}-title {cid}-desc" '
         f'class="chart" id="{cid}" preserveAspectRatio="xMidYMid meet">',
         f'<title id="{cid}-title">{escape(title)}</title>',
         f'<desc id="{cid}-desc">{escape(desc)}</desc>',
-        f'<rect x="0" y="0" width="{frame.width}" height="{frame.height}" fill="#ffffff"/>',
+        f'<rect x="0" y="0" width="{frame.width}" height="{frame.total_h}" fill="#ffffff"/>',
     ]
 
 
 def _x_labels(parts: list[str], frame: Frame, labels: Sequence[str], xs: list[float]) -> None:
     if not labels:
         return
-    room = max(1, int(frame.plot_w // 70))
+    widest = max(len(str(label)) for label in labels) * CHAR_W * MIN_FONT + 12
+    room = max(1, int(frame.plot_w // widest))
     every = max(1, -(-len(labels) // room))
-    for i, (label, x) in enumerate(zip(labels, xs, strict=True)):
-        if i % every == 0 or i == len(labels) - 1 and (len(labels) - 1) % every > every // 2:
-            parts.append(_text(x, frame.height - frame.bottom + 18, label, 11, "middle"))
+    last_x = None
+    for i in range(0, len(labels), every):
+        # kept inside the picture, and never on top of the label before it
+        x = min(max(xs[i], widest / 2), frame.width - widest / 2)
+        if last_x is not None and x - last_x < widest:
+            continue
+        last_x = x
+        parts.append(_text(x, frame.height - frame.bottom + 20, labels[i], MIN_FONT, "middle"))
 
 
 def _y_axis(parts, frame, y_min, y_max, ticks, y_of):
@@ -117,7 +139,7 @@ def _y_axis(parts, frame, y_min, y_max, ticks, y_of):
             f'<line x1="{frame.left}" y1="{_fmt(y)}" x2="{_fmt(frame.left + frame.plot_w)}" '
             f'y2="{_fmt(y)}" stroke="#e6ded5" stroke-width="1"/>'
         )
-        parts.append(_text(frame.left - 6, y + 4, _fmt(tick), 11, "end"))
+        parts.append(_text(frame.left - 6, y + 5, _fmt(tick), MIN_FONT, "end"))
 
 
 def _ticks(y_min: float, y_max: float) -> list[float]:
@@ -138,30 +160,80 @@ def _ticks(y_min: float, y_max: float) -> list[float]:
     return ticks
 
 
-def _legend(parts, frame, entries) -> None:
-    """entries: (kind, label, color, marker/pattern, chart id) drawn left to right at the top."""
-    x, y = frame.left, 16
-    for kind, label, color, style, cid in entries:
+def _legend_lines(label: str, room: float) -> list[str]:
+    """A legend label in lines that fit `room` (SVG units), wrapped at spaces, never cut."""
+    per_line = max(8, int(room // (CHAR_W * MIN_FONT)))
+    lines, current = [], ""
+    for word in label.split():
+        if current and len(current) + 1 + len(word) > per_line:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    return [*lines, current] if current else lines or [""]
+
+
+def _legend_layout(frame: Frame, entries) -> list[tuple[float, float, list[str], tuple]]:
+    """Where each legend entry goes below the plot: (x, y, lines, entry); sets legend_h."""
+    placed = []
+    left, right = 8, frame.width - 8
+    x, y, row_h = left, frame.height + 4 + LEGEND_ROW / 2, 0
+    for entry in entries:
+        lines = _legend_lines(entry[1], right - left - 28)
+        w = 28 + max(len(line) for line in lines) * CHAR_W * MIN_FONT + 16
+        if x > left and x + w > right:
+            x, y = left, y + row_h
+            row_h = 0
+        placed.append((x, y, lines, entry))
+        row_h = max(row_h, LEGEND_ROW * len(lines))
+        x += w
+    frame.legend_h = int(y - frame.height + row_h) if placed else 0
+    return placed
+
+
+def _legend(parts, frame, placed) -> None:
+    """Each series' swatch and its full name, in rows below the plot."""
+    for x, y, lines, (kind, label, color, style, cid) in placed:
         if kind == "line":
             parts.append(
-                f'<line x1="{x}" y1="{y}" x2="{x + 22}" y2="{y}" stroke="{color}" '
-                f'stroke-width="2"/>'
+                f'<line x1="{_fmt(x)}" y1="{_fmt(y)}" x2="{_fmt(x + 22)}" y2="{_fmt(y)}" '
+                f'stroke="{color}" stroke-width="2"/>'
             )
             parts.append(_marker(style, x + 11, y, color, label))
         elif kind == "average":
             parts.append(
-                f'<line x1="{x}" y1="{y}" x2="{x + 22}" y2="{y}" stroke="{color}" '
-                f'stroke-width="3" stroke-dasharray="6 4"/>'
+                f'<line x1="{_fmt(x)}" y1="{_fmt(y)}" x2="{_fmt(x + 22)}" y2="{_fmt(y)}" '
+                f'stroke="{color}" stroke-width="3" stroke-dasharray="6 4"/>'
             )
         else:
             parts.append(
-                f'<rect x="{x + 4}" y="{y - 7}" width="14" height="14" '
+                f'<rect x="{_fmt(x + 4)}" y="{_fmt(y - 7)}" width="14" height="14" '
                 f'fill="{_fill(style, color, cid)}" stroke="{color}" stroke-width="1.5"/>'
             )
-        parts.append(_text(x + 28, y + 4, label, 12))
-        x += 36 + 7 * len(label)
-        if x > frame.width - 120:
-            x, y = frame.left, y + 18
+        for n, line in enumerate(lines):
+            parts.append(_text(x + 28, y + 5 + n * LEGEND_ROW, line))
+
+
+def since_first_day(
+    x_labels: Sequence[str],
+    series: Sequence[Series],
+    dates: Sequence[date],
+    first_day: date | None,
+) -> tuple[list[str], list[Series]]:
+    """Drop the columns from before the couple existed: a column whose period (from its date
+    to the next column's) ends on or before `first_day`. The column holding the first day
+    stays, so the axis starts where the couple began."""
+    if first_day is None or not dates:
+        return list(x_labels), list(series)
+    start = 0
+    for i in range(1, len(dates)):
+        if dates[i] <= first_day:
+            start = i
+    kept = [
+        Series(s.label, list(s.values)[start:], s.average, s.marker, s.pattern, s.color)
+        for s in series
+    ]
+    return list(x_labels)[start:], kept
 
 
 def _fill(pattern: str, color: str, cid: str) -> str:
@@ -197,12 +269,25 @@ def line_chart(
     y_min: float = 0,
     y_max: float = 10,
     y_label: str = "",
-    width: int = 640,
-    height: int = 280,
+    width: int = WIDTH,
+    height: int = 260,
+    dates: Sequence[date] | None = None,
+    first_day: date | None = None,
 ) -> str:
-    """Lines over shared x positions; average series are dashed. Returns an SVG string."""
+    """Lines over shared x positions; average series are dashed. Returns an SVG string.
+
+    With `dates` (one per x label) and `first_day`, the axis starts at the couple's first day.
+    """
+    if dates is not None:
+        x_labels, series = since_first_day(x_labels, series, dates, first_day)
     frame = Frame(width=width, height=height)
     cid = _id(chart_id)
+    legend = []
+    for index, s in enumerate(series):
+        color = s.color or PALETTE[index % len(PALETTE)]
+        marker = s.marker or MARKERS[index % len(MARKERS)]
+        legend.append(("average" if s.average else "line", s.label, color, marker, cid))
+    placed = _legend_layout(frame, legend)
     parts = _open(frame, cid, title, desc)
     n = len(x_labels)
     span = (y_max - y_min) or 1
@@ -215,15 +300,12 @@ def line_chart(
 
     _y_axis(parts, frame, y_min, y_max, _ticks(y_min, y_max), y_of)
     if y_label:
-        parts.append(_text(4, frame.top - 10, y_label, 11))
+        parts.append(_text(4, frame.top - 12, y_label))
     xs = [x_of(i) for i in range(n)]
     _x_labels(parts, frame, x_labels, xs)
-    legend = []
-    end_labels: list[tuple[float, str, str]] = []
     for index, s in enumerate(series):
         color = s.color or PALETTE[index % len(PALETTE)]
         marker = s.marker or MARKERS[index % len(MARKERS)]
-        legend.append(("average" if s.average else "line", s.label, color, marker, cid))
         segments, current = [], []
         for i, value in enumerate(s.values[:n]):
             if value is None:
@@ -254,24 +336,14 @@ def line_chart(
                     )
         group.append("</g>")
         parts.extend(group)
-        if segments:
-            x, y, _i, v = segments[-1][-1]
-            end_labels.append((y, f"{s.label} {_fmt(v)}", color))
-    # Labels at the right end of each line, nudged apart so they never overlap.
-    end_labels.sort()
-    last_y = -100.0
-    for y, label, color in end_labels:
-        y = max(y + 4, last_y + 14)
-        last_y = y
-        parts.append(_text(frame.left + frame.plot_w + 6, y, label, 11, fill=color, weight="bold"))
-    _legend(parts, frame, legend)
+    _legend(parts, frame, placed)
     if not any(v is not None for s in series for v in s.values):
         parts.append(
             _text(
                 frame.left + frame.plot_w / 2,
                 frame.top + frame.plot_h / 2,
                 "No data yet",
-                14,
+                16,
                 "middle",
             )
         )
@@ -288,12 +360,25 @@ def bar_chart(
     chart_id: str = "bars",
     y_max: float | None = None,
     y_label: str = "",
-    width: int = 640,
-    height: int = 260,
+    width: int = WIDTH,
+    height: int = 240,
+    dates: Sequence[date] | None = None,
+    first_day: date | None = None,
 ) -> str:
-    """Grouped bars (one group per x label), each series with its own fill pattern."""
-    frame = Frame(width=width, height=height, right=16)
+    """Grouped bars (one group per x label), each series with its own fill pattern.
+
+    With `dates` (one per x label) and `first_day`, the axis starts at the couple's first day.
+    """
+    if dates is not None:
+        x_labels, series = since_first_day(x_labels, series, dates, first_day)
+    frame = Frame(width=width, height=height)
     cid = _id(chart_id)
+    legend = []
+    for index, s in enumerate(series):
+        color = s.color or PALETTE[index % len(PALETTE)]
+        pattern = s.pattern or PATTERNS[index % len(PATTERNS)]
+        legend.append(("bar", s.label, color, pattern, cid))
+    placed = _legend_layout(frame, legend)
     parts = _open(frame, cid, title, desc)
     n = len(x_labels)
     top = y_max if y_max is not None else max([v or 0 for s in series for v in s.values] + [1])
@@ -305,18 +390,17 @@ def bar_chart(
 
     _y_axis(parts, frame, 0, top, ticks, y_of)
     if y_label:
-        parts.append(_text(4, frame.top - 10, y_label, 11))
+        parts.append(_text(4, frame.top - 12, y_label))
     group_w = frame.plot_w / n if n else frame.plot_w
     bar_w = max(2.0, min(28.0, group_w * 0.8 / max(1, len(series))))
     xs = [frame.left + group_w * (i + 0.5) for i in range(n)]
     _x_labels(parts, frame, x_labels, xs)
-    defs, legend = [], []
+    defs = []
     for index, s in enumerate(series):
         color = s.color or PALETTE[index % len(PALETTE)]
         pattern = s.pattern or PATTERNS[index % len(PATTERNS)]
         if pattern != "solid":
             defs.append(_pattern_defs(cid, pattern, color))
-        legend.append(("bar", s.label, color, pattern, cid))
         group = [f'<g role="group" aria-label="{escape(s.label)}">']
         for i, value in enumerate(s.values[:n]):
             value = value or 0
@@ -328,8 +412,8 @@ def bar_chart(
                 f'<rect x="{_fmt(x)}" y="{_fmt(y)}" width="{_fmt(bar_w - 1)}" height="{_fmt(h)}" '
                 f'fill="{_fill(pattern, color, cid)}" stroke="{color}" stroke-width="1">{tip}</rect>'
             )
-            if value and bar_w >= 12:
-                group.append(_text(x + bar_w / 2, y - 3, _fmt(value), 10, "middle"))
+            if value and bar_w >= CHAR_W * MIN_FONT * len(_fmt(value)) + 2:
+                group.append(_text(x + bar_w / 2, y - 4, _fmt(value), MIN_FONT, "middle"))
         group.append("</g>")
         parts.extend(group)
     if defs:
@@ -339,6 +423,6 @@ def bar_chart(
         f'x2="{_fmt(frame.left + frame.plot_w)}" y2="{_fmt(frame.top + frame.plot_h)}" '
         f'stroke="#5f5750" stroke-width="1"/>'
     )
-    _legend(parts, frame, legend)
+    _legend(parts, frame, placed)
     parts.append("</svg>")
     return "\n".join(parts)
