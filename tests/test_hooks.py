@@ -59,3 +59,32 @@ class HooksListTests(SimpleTestCase):
                 if importlib.util.find_spec(module) is not None:
                     present.add(module)
         self.assertEqual(present, set(hooks.CONVENTION_MODULES))
+
+    def test_only_hooks_install_registers(self):
+        # One registration style: no decorator or import-time call registers a hook; every
+        # hook goes through hooks.install from its app's AppConfig.ready().
+        import ast
+        from pathlib import Path
+
+        names = {point.rsplit(".", 1)[1] for point in hooks.REGISTRIES}
+        root = Path(hooks.__file__).parent
+        found = []
+        for path in root.rglob("*.py"):
+            if path.name == "hooks.py" and path.parent == root or "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                used = None
+                if isinstance(node, ast.Name):
+                    used = node.id
+                elif isinstance(node, ast.Attribute):
+                    used = node.attr
+                elif isinstance(node, ast.ImportFrom):
+                    used = next((a.name for a in node.names if a.name in names), None)
+                if isinstance(node, ast.FunctionDef):
+                    for deco in node.decorator_list:
+                        call = deco.func if isinstance(deco, ast.Call) else deco
+                        if getattr(call, "id", getattr(call, "attr", None)) == "receiver":
+                            used = "@receiver"  # a signal receiver connected at import
+                if used in names or used == "@receiver":
+                    found.append(f"{path.relative_to(root.parent)}:{node.lineno}: {used}")
+        self.assertEqual(found, [])

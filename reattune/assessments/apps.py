@@ -18,4 +18,7 @@ class AssessmentsConfig(AppConfig):
 
         validate_all(resource_dirs=[d for d in settings.RESOURCE_DIRS if d])
         catalog()
-        from reattune.assessments import home, progress  # noqa: F401  (register card and chart)
+
+        from reattune.hooks import install
+
+        install(self.label)  # the home card, the progress page's areas (reattune/hooks.py)

@@ -1,9 +1,7 @@
 from reattune.assessments.catalog import CHECKUP_SEQUENCE
 from reattune.assessments.models import Response
-from reattune.core.home import register_panel
 
 
-@register_panel
 def checkup_panel(request):
     done = set(
         Response.objects.filter(

@@ -1,13 +1,11 @@
 """The progress page's "areas across your check-ups" chart (a rituals slot)."""
 
 from reattune.domain.charts import Series, line_chart
-from reattune.rituals.slots import register_progress_section
 
 MARKERS = ("circle", "square", "triangle", "diamond", "circle", "square")
 MAX_ROUNDS = 24  # the last two years of monthly check-ups: the chart stays readable
 
 
-@register_progress_section
 def areas_section(request, space):
     from reattune.assessments.models import Response
     from reattune.assessments.results import answers_for, scores_for

@@ -16,7 +16,6 @@ wrote or read the text changes. Nothing is sent, logged or flagged anywhere.
 
 from django.conf import settings
 
-from reattune.core.aftersave import register_after_save
 from reattune.domain.safety.check import CONTEXTS, check_text
 from reattune.domain.safety.check import ordered_kinds as _ordered
 from reattune.domain.safety.resources import (
@@ -281,7 +280,6 @@ def _continue_url(request) -> str:
     return "/home/"
 
 
-@register_after_save
 def crisis_after_save(request, text, context: str = "private"):
     """After-save hook: the text is saved already; on a hit its author sees help right now."""
     user = getattr(request, "user", None)

@@ -6,8 +6,7 @@ class PlansConfig(AppConfig):
     label = "plans"
 
     def ready(self):
-        from reattune.assessments.actions import register_after_submit
-        from reattune.plans import home  # noqa: F401  (registers the home card)
-        from reattune.plans.actions import do_refresh_plan
+        from reattune.hooks import install
 
-        register_after_submit(do_refresh_plan)
+        # The home card, the plan card on the rituals page, the plan renewed after a check-up.
+        install(self.label)

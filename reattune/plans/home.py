@@ -1,11 +1,7 @@
-from reattune.core.home import register_panel
 from reattune.couples.membership import active_membership
 from reattune.plans.queries import current_plan
-from reattune.rituals.slots import register_plan_card
 
 
-@register_plan_card
-@register_panel
 def plan_panel(request):
     plan = current_plan(request.user)
     if plan is None:

@@ -6,7 +6,6 @@ class RitualsConfig(AppConfig):
     label = "rituals"
 
     def ready(self):
-        from reattune.core.home import register_panel
-        from reattune.rituals.panels import home_panel
+        from reattune.hooks import install
 
-        register_panel(home_panel)
+        install(self.label)  # the home (Today) card (reattune/hooks.py)
