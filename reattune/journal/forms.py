@@ -17,7 +17,7 @@ class EntryForm(forms.Form):
         # Worded here, not in Visibility's labels (those are in migrations): "private" keeps it
         # from your partner; it is not hidden from whoever runs the server (the vault is).
         choices=[
-            (Visibility.PRIVATE, "Private: not shared with my partner"),
+            (Visibility.PRIVATE, "Private: kept from my partner"),
             (Visibility.SHARED, "Shared with my partner"),
         ],
         initial=Visibility.PRIVATE,

@@ -97,7 +97,7 @@ def test_a_changed_password_logs_in_and_the_old_one_is_refused(new_context):
     expect(laptop.get_by_role("heading", level=1)).to_have_text("Log in")
 
     # The phone stayed logged in; after logging out, only the new password works.
-    nav(phone, "Home")
+    nav(phone, "Today")
     expect(phone.get_by_role("heading", level=1)).to_have_text(f"Hello, {first}")
     follow(phone, phone.get_by_role("button", name="Log out"))
     visit(phone, "/login/")

@@ -70,7 +70,7 @@ def write_entry(page: Page, title: str, body: str, shared: bool) -> int:
     page.get_by_label("Title (optional)").fill(title)
     page.get_by_label("What is on your mind?").fill(body)
     page.get_by_label(
-        "Shared with my partner" if shared else "Private: not shared with my partner"
+        "Shared with my partner" if shared else "Private: kept from my partner"
     ).check()
     follow(page, page.get_by_role("button", name="Save"))
     match = re.fullmatch(r"/journal/(\d+)/", path_of(page))
@@ -176,7 +176,7 @@ def test_partners_join_and_each_sees_exactly_what_they_should(new_context, live_
             assert text[partner, "private"] not in page.content()
 
         # Home and account pages show nothing of the partner's private entry either.
-        nav(page, "Home")
+        nav(page, "Today")
         expect(main).not_to_contain_text(text[partner, "private"])
         nav(page, "Account")
         expect(main).to_contain_text(alex_email if me == "alex" else sam_email)
@@ -260,7 +260,7 @@ def test_an_entry_is_edited_shared_explicitly_and_deleted(new_context):
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit your entry")
     # The form keeps what was written and the choice made: private stays private unless changed.
     expect(page.get_by_label("What is on your mind?")).to_have_value("We cooked together.")
-    expect(page.get_by_label("Private: not shared with my partner")).to_be_checked()
+    expect(page.get_by_label("Private: kept from my partner")).to_be_checked()
     page.get_by_label("What is on your mind?").fill("We cooked together and laughed a lot.")
     page.get_by_label("Shared with my partner").check()
     follow(page, page.get_by_role("button", name="Save"))

@@ -213,7 +213,7 @@ def test_the_vault_keeps_words_from_everyone_but_their_author(new_context, live_
     # Move a private entry in (its readable copy is deleted), and move a vault entry out.
     visit(page, "/journal/new/")
     page.get_by_label("What is on your mind?").fill(MOVED_BODY)
-    page.get_by_label("Private: not shared with my partner").check()
+    page.get_by_label("Private: kept from my partner").check()
     follow(page, page.get_by_role("button", name="Save"))
     visit(page, "/vault/journal/")
     wait_state(page, "unlocked")
