@@ -752,6 +752,55 @@ class LifecycleTests(BaseTestCase):
         )
 
 
+class ForeignVaultImportTests(BaseTestCase):
+    def test_someone_elses_vault_imported_into_an_account_stays_theirs_and_locked(self):
+        # The host imports a file holding only another person's vault into sam's account:
+        # whatever the import decides, the owner's vault is untouched, and sam's account
+        # holds nothing readable (the same ciphertext, under a key sam does not have).
+        from reattune.accounts.actions import do_create_user
+        from reattune.exports.actions import do_import
+        from reattune.exports.archive import ArchiveError, export_bytes
+
+        solo = do_create_user("solo@example.org", "a long password for solo", "Solo")
+        actions.do_create_keyring(solo, **vector_keyring())
+        item_id = str(uuid.uuid4())
+        actions.do_create_item(solo, item_id, "journal", seal(item_id))
+        before = list(VaultItem.objects.filter(owner=solo).values_list("ciphertext", "version"))
+        try:
+            do_import(io.BytesIO(export_bytes(solo)), email=self.sam.email)
+        except ArchiveError:
+            pass
+        after = list(VaultItem.objects.filter(owner=solo).values_list("ciphertext", "version"))
+        self.assertEqual(before, after)
+        self.assertEqual(VaultKeyring.objects.filter(owner=solo).count(), 1)
+        for row in VaultItem.objects.filter(owner=self.sam):
+            self.assertNotIn(MARKER, row.ciphertext)
+            self.assertEqual(row.ciphertext, seal_of(solo, row.item_id))
+
+    def test_the_log_in_alone_can_delete_or_rewrap_the_vault(self):
+        # Pinned limit (no passphrase verifier is stored, by design): whoever has the
+        # account's session or a token, without the passphrase, can delete the vault or
+        # replace its wrapped keys so nothing opens it. Confidentiality holds; availability
+        # does not. See the report of this review.
+        self.api("alex", "post", "/api/v1/vault", vector_keyring())
+        junk = vault_format.b64u_encode(bytes(60))
+        ring = vector_keyring()
+        body = {
+            "key_version": 1,
+            "kdf": ring["kdf"],
+            "wrapped_key_passphrase": junk,
+            "wrapped_key_recovery": junk,
+        }
+        self.assertEqual(self.api("alex", "put", "/api/v1/vault/keys", body).status_code, 200)
+        stored = self.api("alex", "get", "/api/v1/vault").json()
+        with self.assertRaises(vault_format.WrongKey):
+            vault_format.open_keyring(stored, passphrase=PASSPHRASE)
+
+
+def seal_of(user, item_id):
+    return VaultItem.objects.get(owner=user, item_id=item_id).ciphertext
+
+
 # =========================================================================================
 # 5. Copy: every sentence about who can read the vault is true where it is read.
 # =========================================================================================
