@@ -21,6 +21,7 @@ from reattune.care.models import (
     hash_secret,
 )
 from reattune.core.errors import ActionError
+from reattune.core.request_context import changed
 from reattune.domain.safety.help_rules import DEFAULT_SNOOZE_DAYS
 from reattune.domain.safety.resources import normalise_country
 from reattune.domain.safety.screen import evaluate_screen, load_screen
@@ -66,14 +67,14 @@ def do_save_screen(user, answers: dict):
         answers=json.dumps(answers, sort_keys=True),
         result=safety.result_to_json(result),
     )
-    safety.forget(user)
+    changed(user)  # request.couple reads the screen again
     return row, result
 
 
 @transaction.atomic
 def do_delete_screens(user) -> int:
     count, _ = SafetyScreen.objects.filter(author=user).delete()
-    safety.forget(user)
+    changed(user)  # request.couple reads the screen again
     return count
 
 

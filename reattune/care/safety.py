@@ -8,12 +8,12 @@ resting text instead of a partner-facing prompt. It reads one row of the person'
 query, at most once per request: request.couple.safety, core.request_context) and must only
 ever change what THAT person sees: never a partner's page, count or API response. Deleting the
 result (or answering again with nothing at a threshold) ends safety mode at once (the action
-calls `forget`, which makes the request's context read it again).
+calls `core.request_context.changed`, which makes the request's context read it again).
 """
 
 import json
 
-from reattune.core.request_context import changed, context_of
+from reattune.core.request_context import context_of
 from reattune.domain.safety.policy import SafetyPolicy, policy_for
 from reattune.domain.safety.screen import ScreenResult
 
@@ -48,14 +48,6 @@ def safety_mode(user) -> bool:
 def rests(user, feature: str) -> bool:
     """True while `feature` (a name in reattune.domain.safety.policy.FEATURES) rests for them."""
     return policy(user).rests(feature)
-
-
-def forget(user) -> None:
-    """A new or deleted screen result: the request's context reads it again (care.actions).
-
-    The write's own invalidation, not something a test calls: core.request_context.changed.
-    """
-    changed(user)
 
 
 def result_to_json(result: ScreenResult) -> str:
