@@ -8,9 +8,7 @@ Rows are written with visibility "shared": the reveal rule (core.access.revealed
 when the partner may read them, and leaving the space closes them (CoupleContent).
 """
 
-import hashlib
 import json
-import secrets
 import uuid
 from datetime import time
 
@@ -19,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reattune.core.crypto import EncryptedTextField
+from reattune.core.tokens import HashedToken, hash_secret
 from reattune.core.visibility import CoupleContent, Visibility
 
 
@@ -281,22 +280,18 @@ class Schedule(models.Model):
 
 
 def hash_feed_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+    """The stored form of a feed secret (core.tokens.hash_secret, the one hash of every secret)."""
+    return hash_secret(raw)
 
 
-class CalendarFeed(models.Model):
-    """A private calendar (ICS) address. Only the hash of its secret is stored."""
+class CalendarFeed(HashedToken):
+    """A private calendar (ICS) address. Only the hash of its secret is stored (core.tokens:
+    token_hash, created_at, new_raw, find_by_secret); revoking it stops the address at once."""
 
     PREFIX = "cal_"
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
-
-    @classmethod
-    def new_raw(cls) -> str:
-        return cls.PREFIX + secrets.token_urlsafe(32)
 
 
 class Reaction(SharedContent):
