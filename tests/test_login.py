@@ -27,8 +27,10 @@ class LoginTests(BaseTestCase):
     def test_it_logs_out_only_with_post(self):
         client = self.client_for("alex")
         self.assertEqual(client.get("/logout/").status_code, 405)
-        client.post("/logout/")
+        response = client.post("/logout/")
         self.assertEqual(client.get("/home/").status_code, 302)
+        # the browser drops what it keeps for this site, the unlocked vault key included
+        self.assertEqual(response["Clear-Site-Data"], '"storage"')
 
     def test_it_sets_a_fourteen_day_idle_timeout(self):
         from django.conf import settings

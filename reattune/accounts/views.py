@@ -149,7 +149,11 @@ def login_view(request):
 @require_POST
 def logout_view(request):
     logout(request)
-    return redirect("landing")
+    response = redirect("landing")
+    # The unlocked vault key the browser keeps (IndexedDB) goes with the session, whichever
+    # page the person logged out from.
+    response["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 @signed_in_required

@@ -27,7 +27,7 @@ from urllib.parse import urlparse, urlunparse
 
 REPO = Path(__file__).resolve().parents[2]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
-SERVE_TIMEOUT = 30.0
+SERVE_TIMEOUT = 180.0  # a hang guard, not a speed check: a busy CI machine migrates slowly
 
 
 def app_env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
