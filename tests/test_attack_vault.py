@@ -166,16 +166,6 @@ def test_vault_forms_carry_nothing_if_sent_without_the_script(owner, name):
     assert named_fields(html) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING: templates/vault/safety.html renders the answers with ScreenForm "
-    "(includes/field.html), so every radio has name=<question id> and the form has no "
-    "method: submitted without vault.js it is a GET to /vault/safety/?hurt=3&afraid=2..., "
-    "answers in the URL, the access log and the Referer. head.html's comment says 'even a "
-    "form sent without the script would carry nothing'. Fix: render the radios without "
-    "name (e.g. data-item=<id>, grouped by fieldset) and select them in vault.js by that "
-    "attribute, as the entry and passphrase fields already are.",
-)
 def test_the_vault_safety_form_carries_nothing_if_sent_without_the_script(owner):
     _, client = owner
     assert named_fields(page(client, "vault-safety")) == []
@@ -265,15 +255,6 @@ def test_access_log_lines_drop_the_query_of_a_vault_page():
         assert MARKER not in line and "hurt" not in line and "kind=" not in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING: reattune/core/logs.py PRIVATE_PREFIXES hides visits to /care/ (the "
-    "safety check) and /journal/ from every log line, but not /vault/ or /api/v1/vault: the "
-    "access log of a household host shows 'GET /vault/safety/' and 'POST "
-    "/api/v1/vault/items' with times. Fix: add '/vault/' and '/api/v1/vault' to "
-    "PRIVATE_PREFIXES (and update the 'What the server can still observe' list if logs are "
-    "meant to show it).",
-)
 def test_visits_to_the_vault_are_private_paths_in_every_log():
     assert is_private_path("/vault/safety/")
     assert is_private_path("/api/v1/vault/items")
@@ -480,16 +461,6 @@ class BindingTests(TestCase):
         self.assertEqual(old["body"], "before the edit")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING (docs): docs/privacy.md ('What the server can still observe') and "
-    "docs/vault.md ('Items') do not say that the server can serve an earlier version of an "
-    "item, keep serving a deleted one, leave items out or change their order and dates (a "
-    "safety item's plaintext has no date: vault.js shows item.created_at from the server and "
-    "takes the newest by the server's order, so an older, calmer result can be shown in "
-    "place of the latest). Fix: add one sentence to each (or, in a format 2, bind the "
-    "version in the AAD and put written_at into the safety plaintext).",
-)
 def test_the_docs_say_the_server_can_roll_an_item_back():
     for doc in ("privacy.md", "vault.md"):
         text = (ROOT / "docs" / doc).read_text(encoding="utf-8").lower()
@@ -646,16 +617,6 @@ def test_the_browser_derives_with_the_settings_it_makes_itself(tmp_path):
     assert got[1] == {"result": "refused", "argon2_ran": False}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING: static/reattune/vault.js passphraseKek (about line 160) derives with "
-    "whatever kdf the server returns: memory_kib 8 and 1 pass, PBKDF2 with 1 iteration "
-    "(a downgrade), and memory_kib 64 GiB / 1000 passes (a host can freeze or crash the "
-    "tab on every unlock). Fix: before deriving, refuse (VaultError 'kdf') argon2id outside "
-    "memory_kib 65536..1048576 (or the server's cap), iterations 3..64, parallelism 1..16, "
-    "pbkdf2-sha256 outside 600000..10000000 iterations, and a salt outside 16..64 bytes; "
-    "say so plainly on the unlock form instead of 'wrong passphrase'.",
-)
 def test_the_browser_refuses_weak_or_huge_settings_before_deriving(tmp_path):
     got = browser_kdf(
         tmp_path,
@@ -818,17 +779,6 @@ def states_saying_only_you(html):
     return out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING: 'What the vault cannot protect against' (a host who changes the "
-    "scripts, malware, an unlocked device) is only inside home.html's data-vault-state="
-    "'none' section, hidden once a vault exists; journal.html's lead ('Only you can read "
-    "what you write here: not ... whoever runs this server'), safety.html's lead and home's "
-    "unlocked card ('Only you can read it') reach no caveat in the locked or unlocked "
-    "state. Fix: move the <details> into vault/includes/head.html outside any "
-    "data-vault-state block (or add it to every page), so it is one click away wherever "
-    "'only you' is said.",
-)
 def test_every_only_you_on_a_vault_page_has_its_caveat_in_reach(owner):
     _, client = owner
     missing = {}
@@ -851,14 +801,6 @@ def test_before_set_up_the_caveat_sits_beside_the_promise(db, django_user_model)
     assert "changes this app's code" in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING: templates/vault/home.html, the caveat's last item says the server sees "
-    "'that you have a vault, how many items are in it, how large they are and when they "
-    "were saved': it leaves out that it also sees their kind, i.e. that a safety check was "
-    "taken in the vault (docs/privacy.md says so). Fix: '... how many items are in it and "
-    "which are journal entries or safety checks, how large ...'.",
-)
 def test_the_page_says_the_server_sees_which_items_are_safety_checks(db):
     from reattune.accounts.actions import do_create_user
 
@@ -870,14 +812,6 @@ def test_the_page_says_the_server_sees_which_items_are_safety_checks(db):
     assert re.search(r"safety|kind", sentence), sentence
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING: templates/vault/home.html, recovery sheet: 'Anyone who has this key and "
-    "can log in to your account could open your vault' suggests a log-in is needed; anyone "
-    "with the key and the server's database, a backup or an export (the host, in a "
-    "household) can open it without logging in. Fix: 'Anyone who has this key and your "
-    "account, a copy of this server's data or an export of yours could open your vault'.",
-)
 def test_the_recovery_warning_does_not_make_a_log_in_a_condition():
     html = (TEMPLATES / "home.html").read_text(encoding="utf-8")
     sentence = re.search(r"Anyone who has this key[^.<]*", html).group(0)

@@ -28,7 +28,7 @@ def scrub(text: str) -> str:
 
 
 # Paths whose mere visit says something private (the safety check, crisis support, the journal,
-# the therapist's pages). Every log line, the server's access log included, shows them only as
+# the vault, the therapist's pages). Every log line, the server's access log included, shows them only as
 # PRIVATE_PATH, so a host reading logs cannot tell which of them a person opened.
 PRIVATE_PREFIXES = (
     "/care/",
@@ -37,6 +37,8 @@ PRIVATE_PREFIXES = (
     "/api/v1/care/",
     "/api/v1/journal",
     "/api/v1/therapist",
+    "/vault/",
+    "/api/v1/vault",
 )
 PRIVATE_PATH = "/[private]"
 

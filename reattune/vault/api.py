@@ -13,6 +13,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 
 from reattune.api.base import may_refuse, require_partner
+from reattune.api.types import JsonInt, NumberNotFlag
 from reattune.vault import actions
 from reattune.vault import format as vault_format
 from reattune.vault.models import VaultItem, VaultKeyring
@@ -37,22 +38,22 @@ WRAPPED = Field(
 
 class Argon2idKdf(Schema):
     name: Literal["argon2id"]
-    memory_kib: int = Field(
+    memory_kib: JsonInt = Field(
         ...,
         ge=vault_format.ARGON2_MIN_MEMORY_KIB,
         le=vault_format.ARGON2_MAX_MEMORY_KIB,
         description="memory in KiB; at least 65536 (64 MiB)",
     )
-    iterations: int = Field(
+    iterations: JsonInt = Field(
         ..., ge=vault_format.ARGON2_MIN_ITERATIONS, le=vault_format.ARGON2_MAX_ITERATIONS
     )
-    parallelism: int = Field(1, ge=1, le=vault_format.ARGON2_MAX_PARALLELISM)
+    parallelism: JsonInt = Field(1, ge=1, le=vault_format.ARGON2_MAX_PARALLELISM)
     salt: str = SALT
 
 
 class Pbkdf2Kdf(Schema):
     name: Literal["pbkdf2-sha256"]
-    iterations: int = Field(
+    iterations: JsonInt = Field(
         ..., ge=vault_format.PBKDF2_MIN_ITERATIONS, le=vault_format.PBKDF2_MAX_ITERATIONS
     )
     salt: str = SALT
@@ -63,14 +64,16 @@ Kdf = Annotated[Argon2idKdf | Pbkdf2Kdf, Field(discriminator="name")]
 
 class KeyringIn(Schema):
     vault_id: str = Field(..., pattern=UUID4, description="a random UUID4, lower case")
-    format: Literal[1] = 1
+    format: Annotated[Literal[1], NumberNotFlag] = 1
     kdf: Kdf
     wrapped_key_passphrase: str = WRAPPED
     wrapped_key_recovery: str = WRAPPED
 
 
 class KeysIn(Schema):
-    key_version: int = Field(..., ge=1, description="The current key_version; 409 if it changed.")
+    key_version: JsonInt = Field(
+        ..., ge=1, description="The current key_version; 409 if it changed."
+    )
     kdf: Kdf
     wrapped_key_passphrase: str = WRAPPED
     wrapped_key_recovery: str = WRAPPED
@@ -105,7 +108,7 @@ class ItemIn(Schema):
         description="base64url (no padding) of nonce (12 bytes) || AES-GCM(vault key, "
         "UTF-8 JSON, aad)",
     )
-    replaces_entry: int | None = Field(
+    replaces_entry: JsonInt | None = Field(
         None,
         ge=1,
         description="The id of your own private journal entry this item now holds: it is "
@@ -120,7 +123,7 @@ class ItemUpdate(Schema):
         min_length=vault_format.MIN_CIPHERTEXT_CHARS,
         max_length=vault_format.MAX_CIPHERTEXT_CHARS,
     )
-    version: int = Field(..., ge=1, description="The version you edited; 409 if it changed.")
+    version: JsonInt = Field(..., ge=1, description="The version you edited; 409 if it changed.")
 
 
 class ItemOut(Schema):

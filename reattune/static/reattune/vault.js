@@ -157,9 +157,36 @@
   }
 
   // The passphrase KEK: Argon2id (or PBKDF2-SHA256) of the NFC passphrase, as an AES-GCM key.
-  function passphraseKek(passphrase, kdf) {
-    var password = enc.encode(String(passphrase).normalize("NFC"));
+  // What the browser accepts from the server before deriving anything: a server must not be
+  // able to weaken the derivation (too little memory or work) or freeze the tab (too much).
+  var KDF_BOUNDS = {
+    argon2id: { memory_kib: [65536, 1048576], iterations: [3, 64], parallelism: [1, 16] },
+    "pbkdf2-sha256": { iterations: [600000, 10000000] },
+  };
+
+  function checkKdf(kdf) {
+    var bounds = kdf && Object.prototype.hasOwnProperty.call(KDF_BOUNDS, kdf.name) ? KDF_BOUNDS[kdf.name] : null;
+    if (!bounds) throw new VaultError("kdf", "unknown key derivation");
+    Object.keys(bounds).forEach(function (field) {
+      var value = kdf[field];
+      if (typeof value !== "number" || Math.floor(value) !== value ||
+          value < bounds[field][0] || value > bounds[field][1]) {
+        throw new VaultError("kdf", "key settings out of range: " + field);
+      }
+    });
     var salt = b64uDecode(kdf.salt);
+    if (salt.length < 16 || salt.length > 64) throw new VaultError("kdf", "key settings out of range: salt");
+    return salt;
+  }
+
+  function passphraseKek(passphrase, kdf) {
+    var salt;
+    try {
+      salt = checkKdf(kdf);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    var password = enc.encode(String(passphrase).normalize("NFC"));
     if (kdf.name === "argon2id") {
       if (!argon2Available()) return Promise.reject(new VaultError("no-argon2"));
       return root.hashwasm.argon2id({
@@ -462,6 +489,7 @@
   function messageFor(error) {
     if (!error) return "";
     if (error.code === "wrong-key") return "";
+    if (error.code === "kdf") return "Your vault's key settings, as this server sent them, are outside what this browser accepts, so it did not try your passphrase. Nothing was changed. If this keeps happening, ask whoever runs the server what changed.";
     if (error.status === 409) return "Your vault was changed in another window. Please reload the page and try again.";
     if (error.status === 401 || error.status === 403) return "Your session has ended. Please log in again; nothing was changed.";
     if (error.status === 404) return "That is no longer in your vault.";
@@ -1118,6 +1146,13 @@
     var screenData = document.getElementById("vault-screen");
     safety.screen = screenData ? JSON.parse(screenData.textContent) : null;
     var safetyForm = el.querySelector('[data-vault-form="safety"]');
+    // The page sends the questions without names, so a form sent without this script carries
+    // nothing; they get their names here, once the submit below is ours.
+    if (safetyForm) {
+      safetyForm.querySelectorAll("[data-name]").forEach(function (input) {
+        input.setAttribute("name", input.getAttribute("data-name"));
+      });
+    }
     on("safety", function (form) {
       var fields = {};
       safety.screen.items.forEach(function (item) {
