@@ -770,9 +770,16 @@ def react(request, payload: ReactionIn):
     response=ReactionsOut,
     summary="Reactions for one period: mine to my partner's answers, theirs to mine",
 )
-def reactions(request, kind: Literal["daily", "weekly", "monthly"], period: date):
+def reactions(
+    request,
+    kind: Literal["daily", "weekly", "monthly"] | None = None,
+    period: date | None = None,
+):
     from reattune.rituals.reactions import reactions_for
 
+    # who is asking comes first: anyone but a partner gets 404, whatever the query says
     user = require_partner(request)
+    if kind is None or period is None:
+        raise HttpError(422, "Say which check-in: kind (daily, weekly or monthly) and period.")
     space = actions.space_of(user)
     return reactions_for(KINDS[kind], user, space, period)
