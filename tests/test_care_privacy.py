@@ -33,6 +33,8 @@ VOLATILE = [
     (re.compile(r"DTSTAMP:\d{8}T\d{6}Z"), "DTSTAMP:<ts>"),  # calendar feeds: time of serving
     # one-time form keys (submit_key, save_key): a fresh uuid on every render
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
+    # the vault pages' tag for this browser session (which key the browser may keep)
+    (re.compile(r'data-vault-tag="[^"]*"'), 'data-vault-tag="<tag>"'),
 ]
 WATCHERS = (("sam", "session"), ("sam", "bearer"), ("therapist_both", "session"))
 
