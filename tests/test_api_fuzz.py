@@ -46,6 +46,21 @@ def openapi_path(route: str) -> str:
     return "/" + PATH_PARAM.sub(r"{\1}", route)
 
 
+def body_refused(response) -> bool:
+    """A 422 whose every error is about the request body: decided before any object is read,
+    so it says nothing about whose object the path names. (Hypothesis writes strings for `$`
+    in a pattern with a trailing newline that Python's regex allows and pydantic's does not.)"""
+    if response.status_code != 422:
+        return False
+    try:
+        errors = response.json()["detail"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    return bool(errors) and all(
+        isinstance(e, dict) and list(e.get("loc", []))[:1] == ["body"] for e in errors
+    )
+
+
 def is_2xx(statuses) -> bool:
     return bool(statuses) and all(200 <= s < 300 for s in statuses)
 
@@ -129,6 +144,8 @@ class ApiFuzzTests(TestCase):
             def replay(case):
                 for persona in ("sam", "casey"):
                     response = case.call(headers=self.bearer(persona))
+                    if body_refused(response):
+                        continue  # the body itself is invalid: the same for anyone, any object
                     if response.status_code != 404:
                         wrong.append(
                             f"{case.method.upper()} {case.formatted_path} as {persona}: "

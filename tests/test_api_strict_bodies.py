@@ -126,3 +126,21 @@ class StrictBodyOverHttpTests(BaseTestCase):
         )
         assert response.status_code == 422, response.content
         assert "connection_today" in response.content.decode()
+
+
+def test_no_two_schemas_share_a_name():
+    # OpenAPI names components by class name: two classes called ItemOut became one component,
+    # and clients were told the wrong shape for one of them
+    from ninja import Schema
+
+    import reattune.api.urls  # noqa: F401 - every router, so every schema, is imported
+
+    seen: dict[str, set[str]] = {}
+    stack = list(Schema.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.startswith("reattune."):
+            seen.setdefault(cls.__name__, set()).add(cls.__module__)
+    clashes = {name: sorted(mods) for name, mods in seen.items() if len(mods) > 1}
+    assert clashes == {}

@@ -398,7 +398,7 @@ class VaultSchemaTests(TestCase):
                     self.assertIn(409, statuses, (method, path))
                     self.assertIn(422, statuses, (method, path))
         # Nothing the vault takes is free text the server could check: patterns and enums.
-        item = api.get_openapi_schema()["components"]["schemas"]["ItemIn"]["properties"]
+        item = api.get_openapi_schema()["components"]["schemas"]["VaultItemIn"]["properties"]
         self.assertIn("pattern", item["ciphertext"])
         self.assertIn("pattern", item["item_id"])
 

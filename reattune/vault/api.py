@@ -97,7 +97,7 @@ class DeleteVaultIn(Schema):
     )
 
 
-class ItemIn(Schema):
+class VaultItemIn(Schema):
     item_id: str = Field(..., pattern=UUID4, description="a random UUID4, lower case")
     kind: Literal["journal", "safety"]
     ciphertext: str = Field(
@@ -116,7 +116,7 @@ class ItemIn(Schema):
     )
 
 
-class ItemUpdate(Schema):
+class VaultItemUpdate(Schema):
     ciphertext: str = Field(
         ...,
         pattern=B64U,
@@ -126,7 +126,7 @@ class ItemUpdate(Schema):
     version: JsonInt = Field(..., ge=1, description="The version you edited; 409 if it changed.")
 
 
-class ItemOut(Schema):
+class VaultItemOut(Schema):
     item_id: str
     kind: str
     ciphertext: str
@@ -226,7 +226,7 @@ def delete_vault(request, payload: DeleteVaultIn):
     return 204, None
 
 
-@router.get("/items", response=list[ItemOut], summary="My vault items, newest first")
+@router.get("/items", response=list[VaultItemOut], summary="My vault items, newest first")
 def list_items(request, kind: Literal["journal", "safety"] | None = None):
     user = require_partner(request)
     rows = VaultItem.objects.filter(owner=user)
@@ -237,13 +237,13 @@ def list_items(request, kind: Literal["journal", "safety"] | None = None):
 
 @router.post(
     "/items",
-    response={201: ItemOut, 200: ItemOut},
+    response={201: VaultItemOut, 200: VaultItemOut},
     summary="Put an encrypted item in my vault",
     description="The same item_id with the same ciphertext again answers 200 (a double "
     "submit); with another ciphertext, 409. 409 too when there is no vault yet.",
 )
 @may_refuse
-def create_item(request, payload: ItemIn):
+def create_item(request, payload: VaultItemIn):
     user = require_partner(request)
     item, created = actions.do_create_item(
         user,
@@ -255,7 +255,7 @@ def create_item(request, payload: ItemIn):
     return (201 if created else 200), _item_out(item)
 
 
-@router.get("/items/{uuid:item_id}", response=ItemOut, summary="One of my vault items")
+@router.get("/items/{uuid:item_id}", response=VaultItemOut, summary="One of my vault items")
 def get_item(request, item_id: uuid.UUID):
     user = require_partner(request)
     return _item_out(_own_item_or_404(user, item_id))
@@ -263,12 +263,12 @@ def get_item(request, item_id: uuid.UUID):
 
 @router.put(
     "/items/{uuid:item_id}",
-    response=ItemOut,
+    response=VaultItemOut,
     summary="Replace an item's ciphertext",
     description="Send the version you edited; 409 if it changed meanwhile.",
 )
 @may_refuse
-def update_item(request, item_id: uuid.UUID, payload: ItemUpdate):
+def update_item(request, item_id: uuid.UUID, payload: VaultItemUpdate):
     user = require_partner(request)
     item = _own_item_or_404(user, item_id)
     return _item_out(actions.do_update_item(item, payload.ciphertext, payload.version))
