@@ -86,6 +86,7 @@ PAGES_NOT_VISITED = {
     "checkup-review": "a finish button only",
     "rituals-timeout-end": "a POST button with no text",
     "rituals-feed": "a calendar file (.ics), not a page",
+    "care-crisis-lexicons": "public data (the crisis lexicons as JSON for the browser), not a page",
     "rituals-feed-create": "a POST button with no text",
     "rituals-feed-revoke": "a POST button with no text",
     "rituals-react": "reaction buttons (a heart, thank you, me too) posted with no text",

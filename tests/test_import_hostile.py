@@ -139,6 +139,16 @@ class HostileImportTests(BaseTestCase):
         from reattune.couples.models import Notice
 
         Notice.objects.create(user=self.alex, kind=Notice.Kind.values[0])
+        from reattune.vault import actions as vault_actions
+        from reattune.vault import format as vault_format
+
+        ring, key, _ = vault_format.create_keyring("a vault passphrase for the round trip")
+        fields = ("vault_id", "format", "kdf", "wrapped_key_passphrase", "wrapped_key_recovery")
+        vault_actions.do_create_keyring(self.alex, **{k: ring[k] for k in fields})
+        item_id = vault_format.new_uuid4()
+        payload = {"title": "", "body": "locked words", "written_at": "2026-12-06T10:00:00+01:00"}
+        sealed = vault_format.encrypt_item(key, ring["vault_id"], item_id, "journal", payload)
+        vault_actions.do_create_item(self.alex, item_id, "journal", sealed)
 
     # --- 1. a round trip adds nothing ------------------------------------------------------
 
