@@ -169,7 +169,7 @@ def registered(point: str) -> list[str]:
 def install(app_label: str) -> None:
     """Register every hook HOOKS names for `app_label` (from its AppConfig.ready()).
 
-    A hook already registered (e.g. by a decorator still on it) is not registered twice.
+    A hook already registered is not registered twice (install may be called again, e.g. by tests).
     """
     for hook in HOOKS:
         if hook.app != app_label:
