@@ -125,6 +125,20 @@ class SessionSecretTests(BaseTestCase):
         sessions = [json.dumps(row.get_decoded()) for row in Session.objects.all()]
         self.assertFalse(any("sealed:new_token" in s for s in sessions))
 
+    def test_a_calendar_address_is_shown_once_from_a_sealed_slot(self):
+        client = Client()
+        client.post("/login/", {"email": "alex@example.org", "password": PASSWORD})
+        client.post("/rituals/calendar/new/")
+        sessions = [json.dumps(row.get_decoded()) for row in Session.objects.all()]
+        self.assertTrue(any("sealed:rituals_feed_link" in s for s in sessions))
+        self.assertFalse(any(TOKEN_SHAPE.search(s) or ".ics" in s for s in sessions))
+        page = client.get("/rituals/calendar/").content.decode()
+        link = page_value(page, "feed-link")
+        self.assertIn("webcal://" + link.split("://", 1)[1], page)  # one tap to subscribe
+        self.secrets.append(link)
+        self.assert_no_secret_in_any_session("calendar address shown")
+        self.assertNotIn(link, client.get("/rituals/calendar/").content.decode())
+
     def test_a_slot_sealed_under_another_key_or_expired_reads_as_empty(self):
         from unittest import mock
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from reattune.accounts import sealed
 from reattune.care.support import support_context
 from reattune.core import access
 from reattune.core.aftersave import after_text_saved
@@ -38,6 +39,7 @@ from reattune.rituals.models import (
 )
 
 FEED_LINK = "rituals_feed_link"
+FEED_LINK_LIFETIME = 600  # seconds: long enough to reach the next page
 GET_POST = require_http_methods(["GET", "POST"])
 
 
@@ -806,9 +808,9 @@ def calendar(request):
         .order_by("-created_at")
         .first()
     )
-    link = request.session.pop(FEED_LINK, None) if feed else None
+    link = sealed.take(request, FEED_LINK) if feed else None
     if link is None:
-        request.session.pop(FEED_LINK, None)
+        sealed.drop(request, FEED_LINK)
     return render(
         request,
         "rituals/calendar.html",
@@ -816,6 +818,8 @@ def calendar(request):
             "schedule": schedule,
             "feed": feed,
             "feed_link": link,
+            # the same address for a one-tap subscription in the phone's calendar app
+            "webcal_link": "webcal://" + link.split("://", 1)[1] if link else None,
             "weekdays": list(enumerate(schedule.WEEKDAYS)),
             "ordinals": schedule.ORDINALS,
         },
@@ -835,10 +839,10 @@ def _time(raw, default):
 @require_POST
 def feed_create(request):
     raw = actions.do_create_feed(request.user)
-    # Shown once on the next page; only the hash is kept in the database.
-    request.session[FEED_LINK] = request.build_absolute_uri(
-        reverse("rituals-feed", kwargs={"token": raw})
-    )
+    # Shown once on the next page; only the hash is kept in the database, and the link waits
+    # in the session sealed (never readable from a copy of the database).
+    link = request.build_absolute_uri(reverse("rituals-feed", kwargs={"token": raw}))
+    sealed.seal(request, FEED_LINK, link, FEED_LINK_LIFETIME)
     messages.success(request, "Your private calendar address is ready.")
     return redirect("rituals-calendar")
 
@@ -847,7 +851,7 @@ def feed_create(request):
 @require_POST
 def feed_revoke(request):
     actions.do_revoke_feeds(request.user)
-    request.session.pop(FEED_LINK, None)
+    sealed.drop(request, FEED_LINK)
     messages.success(
         request, "The calendar address is turned off. Calendars using it stop updating."
     )
