@@ -50,7 +50,9 @@ def do_create_entry(
     """Create an entry; returns (entry, created). A repeated submit_key returns the first."""
     check_text(body, title)
     if visibility not in Visibility.values:
-        raise EntryError("Choose who can see this entry: you alone (private), or both of you (shared).")
+        raise EntryError(
+            "Choose who can see this entry: you alone (private), or both of you (shared)."
+        )
     space_id = active_space_id(author)
     if space_id is None:
         raise EntryError("You are not in a couple space.", status=409)
@@ -79,7 +81,9 @@ def do_update_entry(
 ) -> Entry:
     check_text(body, title)
     if visibility not in Visibility.values:
-        raise EntryError("Choose who can see this entry: you alone (private), or both of you (shared).")
+        raise EntryError(
+            "Choose who can see this entry: you alone (private), or both of you (shared)."
+        )
     now = timezone.now()
     rows = Entry.objects.filter(pk=entry.pk, author=entry.author)
     if expected_version is not None:

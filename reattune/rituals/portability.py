@@ -402,6 +402,7 @@ def import_user(user, documents: dict[str, list[dict]], id_map) -> None:
         id_map.put("ritual_ladder", source, state)
         id_map.created("ritual_ladder")
 
+
 # Reactions (a heart, "thank you", "me too" to one of the partner's answers) hold no words.
 # They are not in the export yet: listed here so the registry test knows it is a choice.
 NOT_EXPORTED = {
