@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema
 
 from reattune.api.base import may_refuse, require_partner
 from reattune.api.types import JsonInt, NumberNotFlag
-from reattune.vault import actions
+from reattune.vault import actions, queries
 from reattune.vault import format as vault_format
 from reattune.vault.models import VaultItem, VaultKeyring
 
@@ -159,7 +159,7 @@ def _item_out(item: VaultItem) -> dict:
 
 
 def _own_keyring_or_404(user) -> VaultKeyring:
-    keyring = VaultKeyring.objects.filter(owner=user).first()
+    keyring = queries.keyring_of(user)
     if keyring is None:
         raise Http404
     return keyring
@@ -229,10 +229,7 @@ def delete_vault(request, payload: DeleteVaultIn):
 @router.get("/items", response=list[VaultItemOut], summary="My vault items, newest first")
 def list_items(request, kind: Literal["journal", "safety"] | None = None):
     user = require_partner(request)
-    rows = VaultItem.objects.filter(owner=user)
-    if kind:
-        rows = rows.filter(kind=kind)
-    return [_item_out(item) for item in rows.order_by("-created_at", "-id")]
+    return [_item_out(item) for item in queries.items_of(user, kind)]
 
 
 @router.post(
