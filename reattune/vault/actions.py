@@ -12,6 +12,9 @@ from reattune.core.errors import ActionError
 from reattune.vault import format as vault_format
 from reattune.vault.models import VaultItem, VaultKeyring
 
+#: The most items one person's vault holds (each at most format.MAX_CIPHERTEXT_CHARS).
+MAX_ITEMS = 5_000
+
 
 class VaultError(ActionError):
     """Why the vault cannot do what was asked, in words fit to show the person."""
@@ -166,6 +169,13 @@ def do_create_item(
     key = uuid.UUID(item_id)
     existing = VaultItem.objects.filter(owner=user, item_id=key).first()
     if existing is None:
+        if VaultItem.objects.filter(owner=user).count() >= MAX_ITEMS:
+            raise VaultError(
+                f"Your vault holds {MAX_ITEMS:,} items, as many as this server keeps for one "
+                "person. Nothing was saved: delete some, or move entries out, to make room.",
+                status=422,
+                code="vault_full",
+            )
         try:
             with transaction.atomic():
                 return _create_item(user, keyring, key, kind, ciphertext, replaces_entry), True

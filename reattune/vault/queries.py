@@ -1,5 +1,7 @@
 """Reads of the vault other modules share. Only ever the person's own rows."""
 
+from django.db.models import Q
+
 from reattune.vault.models import VaultItem, VaultKeyring
 
 
@@ -21,3 +23,24 @@ def items_of(user, kind: str | None = None):
 
 def item_count(user, kind: str | None = None) -> int:
     return items_of(user, kind).count()
+
+
+#: The most items one page of the list answers (GET /api/v1/vault/items?limit=).
+PAGE_MAX = 500
+
+#: What the list answers for each item, in order (the fields of api.VaultItemOut).
+LIST_FIELDS = ("item_id", "kind", "ciphertext", "version", "created_at", "updated_at")
+
+
+def item_page(user, kind: str | None, limit: int, after=None) -> list[tuple] | None:
+    """One page of the person's items, newest first, as tuples of LIST_FIELDS (no model is
+    built per row); `after`: the item_id the page before ended with. None when `after` is not
+    one of their items (of this kind)."""
+    rows = items_of(user, kind)
+    if after is not None:
+        last = rows.filter(item_id=after).values_list("created_at", "id").first()
+        if last is None:
+            return None
+        created_at, pk = last
+        rows = rows.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk))
+    return list(rows.values_list(*LIST_FIELDS)[:limit])

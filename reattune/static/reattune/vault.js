@@ -851,6 +851,10 @@
 
   // --- helpers for the pages ----------------------------------------------------------------
 
+  function mark(name) {
+    if (root.performance && performance.mark) performance.mark(name);
+  }
+
   function on(name, handler) {
     el.querySelectorAll('[data-vault-form="' + name + '"]').forEach(function (form) {
       form.addEventListener("submit", function (event) {
@@ -860,8 +864,23 @@
     });
   }
 
-  function listItems(kind) {
-    return api("GET", API + "/items?kind=" + encodeURIComponent(kind)).then(function (r) { return r.data || []; });
+  // Every item of a kind, newest first, a page at a time: a small first page, so the newest
+  // are drawn at once, then larger ones. onPage(items) runs for each page in order while the
+  // next page is already on its way; the promise ends with every item.
+  var PAGE_FIRST = 100, PAGE_REST = 500; // the server answers at most 500 a page
+  function listItems(kind, onPage) {
+    var all = [], done = Promise.resolve();
+    var base = API + "/items?kind=" + encodeURIComponent(kind) + "&limit=";
+    function page(limit, after) {
+      return api("GET", base + limit + (after ? "&after=" + after : "")).then(function (r) {
+        var rows = r.data || [];
+        all = all.concat(rows);
+        if (onPage) done = done.then(function () { return onPage(rows); });
+        if (rows.length === limit) return page(PAGE_REST, rows[rows.length - 1].item_id);
+        return done.then(function () { return all; });
+      });
+    }
+    return page(PAGE_FIRST, null);
   }
 
   function openItems(items) {
@@ -873,8 +892,15 @@
     }));
   }
 
+  // The server keeps items up to this size (format.MAX_CIPHERTEXT_CHARS); said here first.
+  var MAX_CIPHERTEXT = 150000;
+  function fits(ciphertext) {
+    if (ciphertext.length <= MAX_CIPHERTEXT) return ciphertext;
+    throw new VaultError("http", "This is longer than the vault keeps in one item (about 100,000 characters). Nothing was saved: please split it into two entries.");
+  }
+
   function saveItem(kind, itemId, data, extra) {
-    return encryptItem(state.key, state.keyring.vault_id, itemId, kind, data).then(function (ciphertext) {
+    return encryptItem(state.key, state.keyring.vault_id, itemId, kind, data).then(fits).then(function (ciphertext) {
       var body = { item_id: itemId, kind: kind, ciphertext: ciphertext };
       Object.keys(extra || {}).forEach(function (k) { body[k] = extra[k]; });
       return api("POST", API + "/items", body);
@@ -882,7 +908,7 @@
   }
 
   function updateItem(kind, item, data) {
-    return encryptItem(state.key, state.keyring.vault_id, item.item_id, kind, data).then(function (ciphertext) {
+    return encryptItem(state.key, state.keyring.vault_id, item.item_id, kind, data).then(fits).then(function (ciphertext) {
       return api("PUT", API + "/items/" + item.item_id, { ciphertext: ciphertext, version: item.version });
     });
   }
@@ -912,6 +938,7 @@
       return journal.load();
     },
     clear: function () {
+      journal.loading++;
       journal.entries = [];
       journal.editing = null;
       var list = el.querySelector("[data-entries]");
@@ -920,23 +947,33 @@
       if (moveList) moveList.textContent = "";
       hideHelp();
     },
+    loading: 0,
+    // Pages are decrypted (all of a page at once) and drawn as they arrive, the newest first.
     load: function () {
-      if (root.performance && performance.mark) performance.mark("vault-list-start");
-      return listItems("journal").then(function (items) {
-        if (root.performance && performance.mark) performance.mark("vault-list-fetched");
-        return openItems(items);
-      }).then(function (opened) {
-        if (root.performance && performance.mark) performance.mark("vault-list-decrypted");
-        journal.entries = opened;
-        journal.render();
-        if (root.performance && performance.mark) performance.mark("vault-list-end");
+      var run = ++journal.loading, entries = [], first = true;
+      mark("vault-list-start");
+      return listItems("journal", function (items) {
+        if (run !== journal.loading) return null; // a newer load took over
+        return openItems(items).then(function (opened) {
+          if (run !== journal.loading) return;
+          entries = entries.concat(opened);
+          journal.entries = entries;
+          journal.draw(opened, first);
+          if (first) mark("vault-list-first");
+          first = false;
+        });
+      }).then(function () {
+        if (run !== journal.loading) return;
+        el.querySelector("[data-entries-empty]").hidden = entries.length > 0;
+        mark("vault-list-end");
       });
     },
-    render: function () {
+    // Draws `opened` at the end of the list (in place of what was there when `replace`).
+    draw: function (opened, replace) {
       var list = el.querySelector("[data-entries]");
       var template = el.querySelector("[data-entry-template]");
       var fragment = document.createDocumentFragment();
-      journal.entries.forEach(function (entry) {
+      opened.forEach(function (entry) {
         var node = template.content.firstElementChild.cloneNode(true);
         node.setAttribute("data-item-id", entry.item.item_id);
         var heading = node.querySelector("[data-entry-heading]");
@@ -957,9 +994,8 @@
         node.querySelector("[data-entry-delete]").setAttribute("aria-label", "Delete: " + label);
         fragment.appendChild(node);
       });
-      list.textContent = "";
+      if (replace) list.textContent = "";
       list.appendChild(fragment);
-      el.querySelector("[data-entries-empty]").hidden = journal.entries.length > 0;
     },
     find: function (node) {
       var li = node.closest("[data-item-id]");
