@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from reattune.accounts.models import User
 from reattune.core.access import active_space_id
 from reattune.core.errors import ActionError
 from reattune.core.visibility import Visibility
@@ -17,7 +18,7 @@ class EntryError(ActionError):
 
 
 class EditConflict(EntryError):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             "This entry changed in another window since you opened it. "
             "Your text is still in the form: copy it, reload, and apply it again.",
@@ -41,7 +42,7 @@ def check_text(body: str, title: str = "") -> None:
 
 
 def do_create_entry(
-    author,
+    author: User,
     body: str,
     visibility: str = Visibility.PRIVATE,
     title: str = "",

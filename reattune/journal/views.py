@@ -1,9 +1,11 @@
 import uuid
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from reattune.accounts.http import AuthedRequest
 from reattune.core import access
 from reattune.core.decorators import partner_required
 from reattune.journal import actions
@@ -11,7 +13,7 @@ from reattune.journal.forms import EntryForm
 from reattune.journal.models import Entry
 
 
-def _after_save(request, entry):
+def _after_save(request: AuthedRequest, entry: Entry) -> HttpResponse:
     from reattune.core.aftersave import after_text_saved
 
     context = "shared" if entry.visibility == "shared" else "private"
@@ -24,14 +26,14 @@ def _after_save(request, entry):
 
 
 @partner_required
-def journal(request):
+def journal(request: AuthedRequest) -> HttpResponse:
     entries = access.owned_by(Entry.objects.all(), request.user)
     space_id = access.active_space_id(request.user)
     return render(request, "journal/list.html", {"entries": entries, "space_id": space_id})
 
 
 @partner_required
-def shared(request):
+def shared(request: AuthedRequest) -> HttpResponse:
     space_id = access.active_space_id(request.user)
     entries = (
         access.visible_to(Entry.objects.all(), request.user)
@@ -42,7 +44,7 @@ def shared(request):
 
 
 @partner_required
-def entry_new(request):
+def entry_new(request: AuthedRequest) -> HttpResponse:
     form = EntryForm(request.POST or None, initial={"submit_key": uuid.uuid4()})
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -68,7 +70,7 @@ def entry_new(request):
 
 
 @partner_required
-def entry_detail(request, entry_id):
+def entry_detail(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = access.get_visible_or_404(
         Entry.objects.select_related("author"), request.user, pk=entry_id
     )
@@ -94,7 +96,7 @@ def entry_detail(request, entry_id):
 
 
 @partner_required
-def entry_edit(request, entry_id):
+def entry_edit(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = access.get_own_or_404(Entry.objects.all(), request.user, pk=entry_id)
     initial = {
         "title": entry.title,
@@ -128,7 +130,7 @@ def entry_edit(request, entry_id):
 
 @partner_required
 @require_POST
-def entry_delete(request, entry_id):
+def entry_delete(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = access.get_own_or_404(Entry.objects.all(), request.user, pk=entry_id)
     actions.do_delete_entry(entry)
     messages.success(request, "Entry deleted.")
