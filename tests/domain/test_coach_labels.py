@@ -39,8 +39,10 @@ POSITIVE = {
         "I'm sick of you ignoring me.",
         "I feel hurt because you always choose work.",
     ],
-    "feeling_named": ["I'm so tired.", "You seem stressed.", "😢", "I feel a bit lost."],
-    "no_feeling_named": ["What time is dinner?", "You never listen."],
+    "feeling_named": ["I'm so lonely.", "You seem stressed.", "I feel a bit lost."],
+    # The labelling guide (docs/coach.md): emoji, "tired", "fed up", "calm", "sorry" are not
+    # named feelings (they still count for level_process).
+    "no_feeling_named": ["What time is dinner?", "You never listen.", "I'm so tired.", "😢"],
     "curiosity_question": [
         "How are you feeling today?",
         "What's been on your mind lately?",
@@ -254,3 +256,21 @@ def test_to_dict_is_json_and_leaves_out_the_text():
     json.dumps(data)
     assert "text" not in data and data["length"] == 18
     assert {f["label"] for f in data["findings"]} >= {"absolute", "contempt"}
+
+
+@pytest.mark.parametrize(
+    ("text", "implied"),
+    [
+        ("You're so selfish.", {"criticism", "you_blame", "level_meaning"}),
+        ("Whatever you say, genius.", {"contempt", "you_blame"}),
+        (
+            "Maybe if you helped once in a while I wouldn't be so tired.",
+            {"defensiveness", "you_blame"},
+        ),
+        ("I'm so tired.", {"level_process", "no_feeling_named"}),
+    ],
+)
+def test_labelling_guide_implied_labels(text, implied):
+    """The labelling guide's implications hold in the analyzer's output."""
+    labels = analyze(text).labels
+    assert implied <= labels, (text, sorted(labels))

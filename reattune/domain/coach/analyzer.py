@@ -91,6 +91,20 @@ _I_FAMILIES = frozenset({"i_disguised", "i_needs", "i_feel_like_self"})
 _LISTENING_FAMILIES = frozenset({"validation", "curiosity", "invitations"})
 _LEVEL_FAMILIES = frozenset({"levels", "logistics"})  # levels also come from feelings
 
+# Labelling conventions (docs/coach.md, "Labelling guide"): these labels are always also
+# you_blame (blame aimed at the partner), and a criticism is always about meaning (identity).
+_IMPLY_YOU_BLAME = ("absolute", "criticism", "contempt", "disguised_blame")
+_IMPLY_YOU_BLAME_SET = frozenset(_IMPLY_YOU_BLAME)
+# A counter-attack is you_blame when it is aimed at the partner: a second-person word in its
+# sentence, or one of the shapes that point at them without one ("says the person who…").
+_PARTNER_WORDS = frozenset({"you", "u", "your", "ur", "you're", "youre", "yourself", "ya"})
+_COUNTER_AT_PARTNER = re.compile(
+    r"says the|look who's|at least i (?:don't|dont|do not|didn't|didnt)|coming from"
+).search
+# Words the emotion vocabulary holds (they still name energy or well-being, level_process)
+# that the labelling guide does not count as a named feeling.
+NOT_NAMED_FEELINGS = frozenset({"tired", "fed up", "calm", "calmer", "sorry"})
+
 
 class _Message:
     """One message being analysed: the prepared text, its sentences and the hits so far."""
@@ -318,7 +332,14 @@ def analyze(text: str, lang: str = "en") -> Analysis:
         _i_statements(msg)
     if not _LISTENING_FAMILIES.isdisjoint(found):
         _validation_and_curiosity(msg)
-    found_levels = _levels(msg) if msg.feelings or not _LEVEL_FAMILIES.isdisjoint(found) else None
+    hits = msg.hits
+    if not _IMPLY_YOU_BLAME_SET.isdisjoint(hits) or "defensiveness" in hits:
+        _conventions(msg)
+    found_levels = (
+        _levels(msg)
+        if msg.feelings or "criticism" in hits or not _LEVEL_FAMILIES.isdisjoint(found)
+        else None
+    )
     # Positional arguments: measurably cheaper than keywords for a call made per message.
     return Analysis(
         text,
@@ -327,6 +348,31 @@ def analyze(text: str, lang: str = "en") -> Analysis:
         msg.feelings,
         list(filter(found_levels.__contains__, LEVELS)) if found_levels else [],
     )
+
+
+def _conventions(msg: _Message) -> None:
+    """The labelling guide's implied labels: absolute, criticism, contempt and disguised blame
+    are also you_blame, on the same words; so is a counter-attack aimed at the partner."""
+    hits = msg.hits
+    if "you_blame" in hits:
+        return
+    spans: list[Span] = []
+    for label in _IMPLY_YOU_BLAME:
+        found = hits.get(label)
+        if found:
+            spans.extend(found)
+    if not spans:
+        work = msg.work
+        for kind, start, end, _ in msg.found.get("defensiveness", _NO_HITS):
+            if kind != "counter":
+                continue
+            s_start, s_end = msg.bounds(msg.sentence(start))
+            if _COUNTER_AT_PARTNER(work, start, end) or not _PARTNER_WORDS.isdisjoint(
+                TOKEN_RE.findall(work, s_start, s_end)
+            ):
+                spans.append((start, end))
+    for start, end in spans:
+        msg.add("you_blame", start, end, "implied")
 
 
 def _as_partner(work: str, lex: Lexicon) -> str:
@@ -664,6 +710,9 @@ def _levels(msg: _Message) -> dict[str, list[Span]]:
         spans = found.setdefault("process", [])
         for feeling in msg.feelings:
             spans.append(feeling.span)
+    criticism = msg.hits.get("criticism")
+    if criticism:
+        found.setdefault("meaning", []).extend(criticism)
     for level, spans in found.items():
         # Levels are not sentence-bound, so they skip the per-sentence bookkeeping.
         msg.hits[_LEVEL_LABELS[level]] = spans
@@ -698,10 +747,14 @@ def _findings(msg: _Message, text: str) -> list[Finding]:
     # labels can tie on (start, label); their sequence number keeps the order they were made
     # in (as a stable sort would), so Findings are never compared.
     ordered: list[tuple] = []
-    if msg.feelings:
-        hits["feeling_named"] = named = []
-        for feeling in msg.feelings:
-            named.append(feeling.span)
+    # An emoji is not a named feeling either (it still counts for level_process).
+    named = [
+        f.span
+        for f in msg.feelings
+        if f.word not in NOT_NAMED_FEELINGS and text[f.span[0]].isalpha()
+    ]
+    if named:
+        hits["feeling_named"] = named
     else:
         # Quotes no words: the explanation is its template as written.
         stripped = len(text) - len(text.lstrip())

@@ -1,4 +1,5 @@
-"""The coach's labels and what each one means (the corpus is annotated by these definitions).
+"""The coach's labels and what each one means (the corpus is annotated by these
+definitions and by the labelling guide in docs/coach.md, which settles what they leave open).
 
 absolute            always / never / every time applied to the partner's behaviour, in a sentence
                     that is not kind ("I love that you always…"), not softened ("you don't
