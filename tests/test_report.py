@@ -306,6 +306,10 @@ class FetcherTests(SimpleTestCase):
 
 class DaysTests(ReportWorld):
     def test_the_trend_covers_twelve_weeks(self):
+        # A couple older than twelve weeks (a newer one starts at its first day:
+        # tests/test_first_day_axes.py).
+        self.space.created_at -= timedelta(weeks=20)
+        self.space.save(update_fields=["created_at"])
         self.include("alex")
         report = build.build(self.alex, self.space)
         self.assertEqual(report.trend_start, report.today - timedelta(days=83))

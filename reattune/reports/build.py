@@ -184,8 +184,13 @@ def _trends(report: Report, user, space) -> None:
     if not people:
         return
     today = report.today
-    data = progress.connection_data(user, space, today, "12w")
+    # Trends start at the couple's first day: a new couple sees no empty weeks from before
+    # they began (progress.first_day says which day that is and why).
+    since = progress.first_day(user, space)
+    data = progress.connection_data(user, space, today, "12w", since=since)
     report.trend_start = data.periods[0] if data.periods else None
+    began = bool(data.periods) and data.periods[0] == since  # inside the twelve weeks
+    span = f"since {since:%-d %B %Y}" if began else "over the last twelve weeks"
     series = []
     for index, (pk, name) in enumerate(people):
         values = data.values.get(pk, [None] * len(data.periods))
@@ -197,9 +202,11 @@ def _trends(report: Report, user, space) -> None:
         series,
         title="How connected you felt",
         desc="Connection today, from 0 (far apart) to 10 (very close): each day's answer and "
-        "the average of the last seven days, over the last twelve weeks.",
+        f"the average of the last seven days, {span}.",
         chart_id="report-connection",
         y_label="0 to 10",
+        dates=data.periods,
+        first_day=since,
     )
     # A calm table for the page and the print: the average of each week, per person.
     for start in range(0, len(data.periods), 7):
@@ -213,7 +220,7 @@ def _trends(report: Report, user, space) -> None:
             row.append(round(sum(week) / len(week), 1) if week else None)
         report.connection_table.append(row)
 
-    weeks, counts = progress.rituals_per_week(user, space, today, weeks=TREND_WEEKS)
+    weeks, counts = progress.rituals_per_week(user, space, today, weeks=TREND_WEEKS, since=since)
     labels = [f"{w:%-d %b}" for w in weeks]
     bars = [
         charts.Series(name, counts.get(pk, [0] * len(weeks)), pattern=("solid", "hatch")[i])
@@ -223,10 +230,11 @@ def _trends(report: Report, user, space) -> None:
         labels,
         bars,
         title="Rituals each week",
-        desc="Daily check-ins and weekly reviews done each week, for each of you, over the "
-        "last twelve weeks.",
+        desc=f"Daily check-ins and weekly reviews done each week, for each of you, {span}.",
         chart_id="report-rituals",
         y_label="rituals",
+        dates=weeks,
+        first_day=since,
     )
     report.rituals_table = [[weeks[i]] + [s.values[i] for s in bars] for i in range(len(weeks))]
 

@@ -10,13 +10,16 @@ Portability: the 7-day average is a window frame RANGE BETWEEN 6 PRECEDING AND C
 over the integer day_index (day.toordinal()), which SQLite (3.28+) and PostgreSQL both run;
 weeks and months come from TruncWeek / TruncMonth; runs of consecutive days use the classic
 day_index - ROW_NUMBER() grouping in plain SQL that both databases accept.
+
+Time axes start at the couple's first day (first_day): no chart or report shows empty weeks
+from before the couple existed.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Avg, Count, F, Window
+from django.db.models import Avg, Count, F, Min, Window
 from django.db.models.expressions import ValueRange
 from django.db.models.functions import TruncMonth, TruncWeek
 
@@ -47,6 +50,41 @@ RANGES = {
 }
 
 
+def first_day(user, space) -> date:
+    """The couple's first day, where every time axis starts.
+
+    The day their shared space was made (in the couple's time zone), or the day of the first
+    check-in or weekly review `user` may know of, if that is earlier. The space's day is what
+    people expect ("since we started"), and it stays put as they use the app, so an axis never
+    jumps. The earlier activity counts because check-ins can be older than the space: a person
+    who checked in alone brings them along when they join a partner's newer space, and an
+    import keeps their dates. Only what `user` may see is asked (core.access.visible_to), so
+    the axis tells nothing a partner's own list would not.
+    """
+    days = [space.created_at.astimezone(space.tzinfo()).date()]
+    first_checkin = (
+        access.visible_to(DailyCheckIn.objects.all(), user)
+        .filter(space=space)
+        .aggregate(first=Min("day_index"))["first"]
+    )
+    if first_checkin is not None:
+        days.append(date.fromordinal(first_checkin))
+    first_review = (
+        access.visible_to(WeeklyReview.objects.all(), user)
+        .filter(space=space)
+        .aggregate(first=Min("week"))["first"]
+    )
+    if first_review is not None:
+        days.append(_as_date(first_review))
+    return min(days)
+
+
+def _from_first_day(periods: list[date], first: date) -> int:
+    """Index of the first period to keep: the one holding the couple's first day, the same
+    rule as domain.charts.since_first_day (periods that end on or before it are dropped)."""
+    return max((i for i, p in enumerate(periods) if p <= first), default=0)
+
+
 @dataclass
 class ConnectionData:
     range: str
@@ -61,11 +99,16 @@ def _as_date(value) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
-def connection_data(user, space, today: date, range_key: str = "12w") -> ConnectionData:
+def connection_data(
+    user, space, today: date, range_key: str = "12w", since: date | None = None
+) -> ConnectionData:
+    """Connection over time for `range_key`, from the couple's first day (`since`, or
+    first_day) on."""
     rows = access.revealed_to(DailyCheckIn.objects.filter(space=space), user, "day")
+    since = min(since or first_day(user, space), today)
     if range_key == "12w":
-        start = today - timedelta(days=83)
-        periods = [start + timedelta(days=i) for i in range(84)]
+        start = max(today - timedelta(days=83), since)
+        periods = [start + timedelta(days=i) for i in range((today - start).days + 1)]
         windowed = (
             rows.filter(day_index__gte=start.toordinal() - 6, day_index__lte=today.toordinal())
             .annotate(
@@ -93,11 +136,13 @@ def connection_data(user, space, today: date, range_key: str = "12w") -> Connect
     if range_key == "1y":
         first = week_start(today) - timedelta(weeks=51)
         periods = [first + timedelta(weeks=i) for i in range(52)]
+        periods = periods[_from_first_day(periods, since) :]
+        first = periods[0]
         trunc = TruncWeek("day")
         rows = rows.filter(day_index__gte=first.toordinal(), day_index__lte=today.toordinal())
     else:
-        oldest = rows.order_by("day_index").values_list("day", flat=True).first()
-        first = month_start(oldest or today)
+        # first_day is never later than the oldest check-in shown here.
+        first = month_start(since)
         periods, cursor = [], first
         while cursor <= today:
             periods.append(cursor)
@@ -123,8 +168,9 @@ def connection_data(user, space, today: date, range_key: str = "12w") -> Connect
     return ConnectionData(range_key, labels, periods, values, {})
 
 
-def rituals_per_week(user, space, today: date, weeks: int = 12):
-    """(week starts, {author id: [count per week]}): check-ins and weekly reviews done."""
+def rituals_per_week(user, space, today: date, weeks: int = 12, since: date | None = None):
+    """(week starts, {author id: [count per week]}): check-ins and weekly reviews done in the
+    last `weeks` weeks, from the week of the couple's first day on."""
     first = week_start(today) - timedelta(weeks=weeks - 1)
     periods = [first + timedelta(weeks=i) for i in range(weeks)]
     index = {p: i for i, p in enumerate(periods)}
@@ -153,7 +199,8 @@ def rituals_per_week(user, space, today: date, weeks: int = 12):
         i = index.get(_as_date(week))
         if i is not None:
             counts.setdefault(author_id, [0] * weeks)[i] += n
-    return periods, counts
+    start = _from_first_day(periods, min(since or first_day(user, space), today))
+    return periods[start:], {pk: values[start:] for pk, values in counts.items()}
 
 
 @dataclass
