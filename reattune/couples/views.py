@@ -25,9 +25,25 @@ def _home_panels(request):
     return home_panels(request)
 
 
+def _waiting_invite(request, space):
+    """The couple invite this person opened (signed out, or before signing up) and has not
+    acted on yet: invites are links, not addressed to anyone, so "their" invite is the one
+    waiting in their session, sealed (accounts.sealed). None once it is used, declined, no
+    longer open, or their own space's."""
+    token = pending_invite(request)
+    if not token:
+        return None
+    invite = actions.find_open_invite(token)
+    if invite is None or (space is not None and invite.space_id == space.pk):
+        sealed.drop(request, PENDING_INVITE)
+        return None
+    return invite
+
+
 @partner_required
 def home(request):
     membership = actions.active_membership(request.user)
+    space = membership.space if membership else None
     notices = list(Notice.objects.filter(user=request.user, seen_at__isnull=True))
     if notices:
         Notice.objects.filter(pk__in=[n.pk for n in notices]).update(seen_at=timezone.now())
@@ -35,9 +51,10 @@ def home(request):
         request,
         "home.html",
         {
-            "space": membership.space if membership else None,
+            "space": space,
             "partner": actions.partner_of(request.user),
             "notices": notices,
+            "waiting_invite": _waiting_invite(request, space),
             "panels": _home_panels(request),
         },
     )
@@ -162,6 +179,15 @@ def invite_confirm(request):
     if request.user.role != request.user.Role.PARTNER:
         # The invite stays open for the partner it was meant for (do_join_space refuses too).
         return render(request, "couples/invite_therapist.html", status=403)
+    if request.method == "POST" and "decline" in request.POST:
+        # Nothing is stored about a declined invite: it leaves this session, and the link
+        # stays open for its 7 days in case it was opened by mistake.
+        sealed.drop(request, PENDING_INVITE)
+        messages.success(
+            request,
+            f"You declined {invite.created_by}'s invite. Nothing was shared, and they are not told.",
+        )
+        return redirect("home")
     if request.method == "POST":
         try:
             actions.do_join_space(request.user, token)
