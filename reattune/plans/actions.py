@@ -1,8 +1,11 @@
 """Plan writes: (re)generate after a finished check-up, swap a practice (reads: queries.py)."""
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import F
 
+from reattune.accounts.models import User
 from reattune.core.errors import ActionError
 from reattune.core.visibility import Visibility
 from reattune.couples.membership import active_membership, partner_of
@@ -15,7 +18,7 @@ class PlanError(ActionError):
     """Why a plan change cannot be done, in words fit to show the person."""
 
 
-def _build(user):
+def _build(user: User) -> tuple[str, Any] | None:
     """The plan from the latest results.
 
     A couple plan is shared, so it is built only from what the couple view shows both
@@ -39,13 +42,15 @@ def _build(user):
 
 
 @transaction.atomic
-def do_refresh_plan(user) -> Plan | None:
+def do_refresh_plan(user: User) -> Plan | None:
     """After a check-up: a new plan from the latest results; the previous one becomes history."""
     built = _build(user)
     if built is None:
         return None
     kind, domain_plan = built
     membership = active_membership(user)
+    if membership is None:  # no space (left it without a fresh one): nothing to plan for
+        return None
     space = membership.space
     if kind == Plan.Kind.COUPLE:
         Plan.objects.filter(space=space, active=True).update(active=False)
@@ -65,7 +70,7 @@ def do_refresh_plan(user) -> Plan | None:
 
 @transaction.atomic
 def do_swap(
-    user, plan: Plan, week: int, old_id: str, new_id: str, version: int | None = None
+    user: User, plan: Plan, week: int, old_id: str, new_id: str, version: int | None = None
 ) -> Plan:
     locked = Plan.objects.select_for_update().get(pk=plan.pk)
     if version is not None and locked.version != version:

@@ -1,12 +1,15 @@
 """Page shaping for the plan: the plan page, the home card, the therapist view and the report."""
 
+from datetime import date
+from typing import Any
+
 from reattune.domain.plan import Plan as DomainPlan
-from reattune.domain.plan import alternatives, load_ladder, load_practices, own_view
+from reattune.domain.plan import ViewItem, alternatives, load_ladder, load_practices, own_view
 from reattune.plans import queries
 from reattune.plans.models import Plan
 
 
-def plan_context(plan: Plan, today, safety_mode: bool = False):
+def plan_context(plan: Plan, today: date, safety_mode: bool = False) -> dict[str, Any]:
     """Plan data joined with practice titles, for the page, the API and the report.
 
     ``safety_mode`` is the VIEWER's own (care.safety.safety_mode(viewer)): their own view of
@@ -20,7 +23,7 @@ def plan_context(plan: Plan, today, safety_mode: bool = False):
     solo = plan.kind == Plan.Kind.SOLO
     view = own_view(DomainPlan.from_dict(plan.data), safety_mode, library)
 
-    def item(entry, taken=frozenset()):
+    def item(entry: ViewItem, taken: frozenset[str] = frozenset()) -> dict[str, Any]:
         practice = library[entry.practice_id]
         offer_swap = not (entry.resting or entry.added)
         return {

@@ -1,8 +1,9 @@
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from reattune.accounts.http import AuthedRequest
 from reattune.core import access
 from reattune.core.decorators import partner_required
 from reattune.domain.plan import load_practices
@@ -12,20 +13,17 @@ from reattune.plans.present import plan_context
 
 
 @partner_required
-def plan_page(request):
+def plan_page(request: AuthedRequest) -> HttpResponse:
     plan = queries.current_plan(request.user)
     if plan is None:
         return render(request, "plans/none.html")
-    from reattune.care.safety import safety_mode
-    from reattune.couples.membership import active_membership
-
-    today = active_membership(request.user).space.today()
-    return render(request, "plans/plan.html", plan_context(plan, today, safety_mode(request.user)))
+    couple = request.couple
+    return render(request, "plans/plan.html", plan_context(plan, couple.today, couple.safety_mode))
 
 
 @partner_required
 @require_POST
-def plan_swap(request):
+def plan_swap(request: AuthedRequest) -> HttpResponse:
     plan = queries.current_plan(request.user)
     if plan is None or str(plan.pk) != request.POST.get("plan"):
         raise Http404
@@ -53,7 +51,7 @@ def plan_swap(request):
 
 
 @partner_required
-def plan_history(request):
+def plan_history(request: AuthedRequest) -> HttpResponse:
     plans = access.visible_to(Plan.objects.all(), request.user).filter(
         space_id=access.active_space_id(request.user)
     )
@@ -61,7 +59,7 @@ def plan_history(request):
 
 
 @partner_required
-def practice_page(request, practice_id):
+def practice_page(request: AuthedRequest, practice_id: str) -> HttpResponse:
     library = load_practices()
     practice = library.get(practice_id)
     if practice is None:
