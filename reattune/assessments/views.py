@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -290,23 +288,14 @@ def partner_answers(request):
 
 
 def learn(request):
-    from reattune.domain.concepts import load_learn
+    from reattune.assessments import learn_search
 
-    entries = sorted(load_learn().values(), key=lambda e: (e.kind, e.title))
-    groups = defaultdict(list)
-    for entry in entries:
-        groups[entry.kind].append(entry)
-    order = [
-        ("sign", "Signs you may notice"),
-        ("cause", "What can be behind it"),
-        ("pattern", "Patterns between two people"),
-        ("practice", "Things you can try"),
-        ("help_sign", "When to look for help"),
-    ]
+    raw = request.GET.get("q", "")
+    result = learn_search.search(raw) if raw.strip() else None
     return render(
         request,
         "assessments/learn.html",
-        {"groups": [(title, groups[kind]) for kind, title in order if groups.get(kind)]},
+        {"topics": learn_search.topics(), "result": result, "max_query": learn_search.MAX_QUERY},
     )
 
 

@@ -31,6 +31,28 @@
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 
+  // Folded sections (<details>): the one a link or the address points to opens, and its
+  // parents, so "#causes" shows the causes rather than a closed fold.
+  function openTarget(hash) {
+    var id = (hash || "").slice(1);
+    if (!id) return null;
+    try { id = decodeURIComponent(id); } catch (e) { return null; }
+    var target = document.getElementById(id);
+    if (!target) return null;
+    for (var fold = target.closest("details"); fold; fold = fold.parentElement && fold.parentElement.closest("details")) {
+      fold.open = true;
+    }
+    return target;
+  }
+  // On arrival the browser could not scroll to a target inside a closed fold: now it can.
+  var arrived = openTarget(location.hash);
+  if (arrived) { arrived.scrollIntoView(); }
+  window.addEventListener("hashchange", function () { openTarget(location.hash); });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest('a[href^="#"]');
+    if (link) { openTarget(link.getAttribute("href")); }
+  });
+
   // htmx sends Django's CSRF token from the cookie on every request it makes.
   document.addEventListener("htmx:configRequest", function (event) {
     var match = document.cookie.match(/(?:^|; )reattune_csrf=([^;]+)/);
