@@ -6,18 +6,21 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
+from reattune.accounts.http import AuthedRequest
+from reattune.accounts.models import User
 from reattune.core import access
 from reattune.core.decorators import partner_required
+from reattune.couples.models import Space
 from reattune.reports import build
 
 
-def _space(user):
+def _space(user: User) -> Space | None:
     return access.active_space(user)
 
 
 @partner_required
 @require_GET
-def report_page(request):
+def report_page(request: AuthedRequest) -> HttpResponse:
     space = _space(request.user)
     if space is None:
         return render(request, "reports/report.html", {"report": None})
@@ -26,7 +29,7 @@ def report_page(request):
 
 @partner_required
 @require_POST
-def report_include(request):
+def report_include(request: AuthedRequest) -> HttpResponse:
     include = request.POST.get("include") == "yes"
     try:
         build.do_set_included(request.user, include)
@@ -43,7 +46,7 @@ def report_include(request):
 
 @partner_required
 @require_POST
-def report_pdf(request):
+def report_pdf(request: AuthedRequest) -> HttpResponse:
     """POST (with CSRF), like the export download: another site cannot make a browser
     spend seconds of our CPU on PDFs, and nothing prefetches it."""
     from reattune.reports.pdf import render_pdf
