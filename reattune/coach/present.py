@@ -3,6 +3,9 @@
 Nothing in this module logs or stores the text it is given.
 """
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from reattune.domain.coach import analyze, suggest
 
 LABEL_TITLES = {
@@ -30,7 +33,7 @@ def _neutral(label: str) -> bool:
     return label.startswith("level_")
 
 
-def segments(text: str, findings) -> list[dict]:
+def segments(text: str, findings: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The text cut at every span edge; each piece lists the labels that cover it."""
     edges = {0, len(text)}
     spans = []
@@ -56,7 +59,7 @@ def segments(text: str, findings) -> list[dict]:
     return out
 
 
-def feedback(text: str) -> dict:
+def feedback(text: str) -> dict[str, Any]:
     """Analysis, suggestions and highlight segments for one draft. Raises TextTooLong."""
     analysis = analyze(text)
     data = analysis.to_dict()

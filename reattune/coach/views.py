@@ -9,11 +9,14 @@ the coach gives no feedback, rewrite or opener, only plain words and the help li
 """
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from reattune.accounts.http import AuthedRequest
 from reattune.care.safety import resting_context, rests, safety_mode
 from reattune.care.support import support_context
 from reattune.coach.present import feedback
@@ -21,7 +24,7 @@ from reattune.core.decorators import partner_required
 from reattune.domain.coach import MAX_CHARS, TextTooLong, build_opener, validating_responses
 
 
-def _resting_page(request, feature: str):
+def _resting_page(request: AuthedRequest, feature: str) -> HttpResponse:
     return render(
         request,
         "coach/resting.html",
@@ -29,7 +32,7 @@ def _resting_page(request, feature: str):
     )
 
 
-def _feedback_context(text: str, request=None) -> dict:
+def _feedback_context(text: str, request: AuthedRequest | None = None) -> dict[str, Any]:
     if not text.strip():
         return {"empty": True}
     if request is not None:
@@ -43,7 +46,7 @@ def _feedback_context(text: str, request=None) -> dict:
 
 
 @partner_required
-def coach(request):
+def coach(request: AuthedRequest) -> HttpResponse:
     if rests(request.user, "coach_rewrite"):
         return _resting_page(request, "coach_rewrite")
     text = request.POST.get("text", "") if request.method == "POST" else ""
@@ -62,7 +65,7 @@ def coach(request):
 
 @partner_required
 @require_POST
-def live_feedback(request):
+def live_feedback(request: AuthedRequest) -> HttpResponse:
     """The htmx fragment under the text box (debounced while typing)."""
     if rests(request.user, "coach_rewrite"):
         return render(request, "coach/feedback.html", {"empty": True, "max_chars": MAX_CHARS})
@@ -73,7 +76,7 @@ def live_feedback(request):
 
 @partner_required
 @require_POST
-def save(request):
+def save(request: AuthedRequest) -> HttpResponse:
     """Save the draft to the private journal; the only way coach text is ever stored."""
     from reattune.journal.actions import EntryError, do_create_entry
 
@@ -106,7 +109,7 @@ def save(request):
 
 
 @partner_required
-def listen(request):
+def listen(request: AuthedRequest) -> HttpResponse:
     text = request.POST.get("text", "") if request.method == "POST" else ""
     context = {"text": text, "max_chars": MAX_CHARS}
     status = 200
@@ -125,7 +128,7 @@ OPENER_FIELD_LIMIT = 1000
 
 
 @partner_required
-def opener(request):
+def opener(request: AuthedRequest) -> HttpResponse:
     if rests(request.user, "coach_opener"):
         return _resting_page(request, "coach_opener")
     fields = {name: request.POST.get(name, "") for name in ("miss", "feel", "like")}
