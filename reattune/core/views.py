@@ -1,9 +1,10 @@
 """Error pages that never show a stack trace or what the person typed."""
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 
@@ -13,7 +14,7 @@ def csrf_failure(request, reason=""):
     return render(request, "errors/403_csrf.html", status=403)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 
@@ -24,7 +25,7 @@ def server_error(request):
     return render(request, "errors/500.html", status=500)
 
 
-def not_found(request, exception=None):
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 
