@@ -10,7 +10,7 @@ from reattune.accounts.models import AccessToken, User, UserSession
 @transaction.atomic
 def do_create_user(
     email: str,
-    password: str,
+    password: str | None,
     display_name: str,
     timezone_name: str = "UTC",
     with_space: bool = True,

@@ -1,7 +1,11 @@
 """Export writes (none: an export only reads) and the import, in one transaction."""
 
+from __future__ import annotations
+
 import hmac
 from dataclasses import dataclass, field
+from os import PathLike
+from typing import IO, TYPE_CHECKING
 
 from django.db import DatabaseError, transaction
 
@@ -16,6 +20,9 @@ from reattune.exports.registry import (
     portability_modules,
 )
 
+if TYPE_CHECKING:
+    from reattune.accounts.models import User
+
 
 @dataclass
 class ImportReport:
@@ -25,7 +32,7 @@ class ImportReport:
     partner_rows_skipped: dict[str, int] = field(default_factory=dict)
 
 
-def _target_user(email: str | None, archive_email: str):
+def _target_user(email: str | None, archive_email: str) -> tuple[User, bool]:
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
@@ -47,7 +54,7 @@ def _target_user(email: str | None, archive_email: str):
     return user, True
 
 
-def check_owners(archive: Archive, user) -> None:
+def check_owners(archive: Archive, user: User) -> None:
     """Refuse rows marked as the importer's own that are not (docs/export.md, "Whose rows").
 
     - A file this server exported carries its signature of (kind, id, owner, account) on every
@@ -60,7 +67,8 @@ def check_owners(archive: Archive, user) -> None:
     instance = origin.get("instance")
     # compare_digest takes ASCII text only: compared as UTF-8 bytes, any text is just unequal
     same = isinstance(instance, str) and hmac.compare_digest(instance.encode(), here.encode())
-    account = origin.get("account") if isinstance(origin.get("account"), str) else ""
+    raw_account = origin.get("account")
+    account = raw_account if isinstance(raw_account, str) else ""
     others = others_ids(user)
     for kind, rows in archive.documents.items():
         for number, row in enumerate(rows, start=1):
@@ -89,7 +97,11 @@ def check_owners(archive: Archive, user) -> None:
 
 
 @transaction.atomic
-def do_import(source, email: str | None = None, progress: Progress | None = None) -> ImportReport:
+def do_import(
+    source: str | PathLike[str] | IO[bytes],
+    email: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Import an export into the account `email` (default: the export's own address).
 
     Creates the account if there is none. Everything happens in one transaction: a file that
