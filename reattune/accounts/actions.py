@@ -3,6 +3,7 @@
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.http import HttpRequest
 
 from reattune.accounts.models import AccessToken, User, UserSession
 
@@ -38,7 +39,7 @@ def remember_session(user: User, session_key: str | None) -> None:
 
 
 @transaction.atomic
-def do_change_password(request, user: User, new_password: str) -> int:
+def do_change_password(request: HttpRequest, user: User, new_password: str) -> int:
     """New password; every other session ends and every personal access token stops working.
 
     Someone who once knew the old password may have made a token with it, so no token

@@ -2,8 +2,10 @@
 
 from django.utils.translation import ngettext
 
+from reattune.core.throttle import Attempt
 
-def locked_message(attempt) -> str:
+
+def locked_message(attempt: Attempt) -> str:
     """What a throttled log-in or sign-up attempt (core.throttle.Attempt) is told."""
     minutes = attempt.wait_minutes
     wait = ngettext("a minute", "%(n)d minutes", minutes) % {"n": minutes}

@@ -1,8 +1,12 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +21,7 @@ from reattune.accounts.forms import (
     SignupForm,
     TokenForm,
 )
+from reattune.accounts.http import AuthedRequest, Request
 from reattune.accounts.models import AccessToken, User
 from reattune.accounts.present import locked_message
 from reattune.accounts.sessions import (
@@ -29,8 +34,11 @@ from reattune.accounts.sessions import (
 from reattune.core import throttle
 from reattune.core.decorators import signed_in_required
 
+if TYPE_CHECKING:
+    from reattune.couples.models import Invite
 
-def _invite_for_signup(request):
+
+def _invite_for_signup(request: Request) -> Invite | None:
     """The still-open invite this visit may create one account for, or None."""
     from reattune.couples.membership import find_open_invite
     from reattune.couples.models import hash_invite
@@ -44,8 +52,9 @@ def _invite_for_signup(request):
     return invite
 
 
-def _after_login(request):
-    if request.user.role == User.Role.THERAPIST and not request.POST.get("next"):
+def _after_login(request: Request) -> HttpResponse:
+    user = cast(User, request.user)  # login() has just set it
+    if user.role == User.Role.THERAPIST and not request.POST.get("next"):
         return redirect("therapist-home")
     if has_pending_invite(request):
         return redirect("invite-confirm")
@@ -57,13 +66,13 @@ def _after_login(request):
     return redirect("home")
 
 
-def landing(request):
+def landing(request: Request) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     return render(request, "landing.html")
 
 
-def signup(request):
+def signup(request: Request) -> HttpResponse:
     # Closed sign-up opens only for a still-open invite this visit has not yet used.
     invited = _invite_for_signup(request) is not None
     if not (settings.OPEN_SIGNUP or invited):
@@ -119,7 +128,7 @@ def signup(request):
     )
 
 
-def login_view(request):
+def login_view(request: Request) -> HttpResponse:
     form = LoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -147,7 +156,7 @@ def login_view(request):
 
 
 @require_POST
-def logout_view(request):
+def logout_view(request: Request) -> HttpResponse:
     logout(request)
     response = redirect("landing")
     # The unlocked vault key the browser keeps (IndexedDB) goes with the session, whichever
@@ -157,7 +166,7 @@ def logout_view(request):
 
 
 @signed_in_required
-def account(request):
+def account(request: AuthedRequest) -> HttpResponse:
     tokens = AccessToken.objects.filter(user=request.user).order_by("-created_at")
     context = {
         "tokens": tokens,
@@ -171,7 +180,7 @@ def account(request):
 
 @signed_in_required
 @require_POST
-def token_create(request):
+def token_create(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if form.is_valid():
         _, raw = actions.do_create_token(request.user, form.cleaned_data["name"])
@@ -184,7 +193,7 @@ def token_create(request):
 
 @signed_in_required
 @require_POST
-def token_revoke(request, token_id):
+def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     if not actions.do_revoke_token(request.user, token_id):
         raise Http404
     messages.success(request, "The token no longer works.")
@@ -203,7 +212,7 @@ def password_changed_message(revoked: int) -> str:
 
 @signed_in_required
 @require_POST
-def password_change(request):
+def password_change(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST)
     if form.is_valid():
         revoked = actions.do_change_password(
@@ -227,7 +236,7 @@ def password_change(request):
 
 @signed_in_required
 @require_POST
-def account_delete(request):
+def account_delete(request: AuthedRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST)
     if form.is_valid():
         user = request.user
