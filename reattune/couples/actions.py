@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from reattune.accounts.models import User
 from reattune.core.errors import ActionError
 from reattune.core.request_context import changed
 
@@ -52,7 +53,7 @@ def valid_timezone(name: str) -> str:
 
 
 @transaction.atomic
-def do_create_space(user, timezone_name: str = "UTC") -> Space:
+def do_create_space(user: User, timezone_name: str = "UTC") -> Space:
     if active_membership(user) is not None:
         raise JoinError("You are already in a couple space.")
     space = Space.objects.create(timezone=valid_timezone(timezone_name))
@@ -62,7 +63,7 @@ def do_create_space(user, timezone_name: str = "UTC") -> Space:
 
 
 @transaction.atomic
-def do_create_invite(user) -> str:
+def do_create_invite(user: User) -> str:
     """A new invite link token for the user's space. Earlier open invites are revoked."""
     membership = active_membership(user)
     if membership is None:
@@ -82,7 +83,7 @@ def do_create_invite(user) -> str:
 
 
 @transaction.atomic
-def do_revoke_invites(user) -> int:
+def do_revoke_invites(user: User) -> int:
     membership = active_membership(user)
     if membership is None:
         return 0
@@ -91,7 +92,7 @@ def do_revoke_invites(user) -> int:
     ).update(revoked_at=timezone.now())
 
 
-def _move_solo_content(user, from_space: Space, to_space: Space) -> None:
+def _move_solo_content(user: User, from_space: Space, to_space: Space) -> None:
     """A person who was alone in their space brings what they wrote into the couple space."""
     from reattune.core.spaces import space_scoped_models
 
@@ -100,7 +101,7 @@ def _move_solo_content(user, from_space: Space, to_space: Space) -> None:
 
 
 @transaction.atomic
-def do_join_space(user, raw_token: str | None) -> Space:
+def do_join_space(user: User, raw_token: str | None) -> Space:
     if user.role != user.Role.PARTNER:  # a therapist reaches a couple only with consent (care)
         raise JoinError("This link is for a partner's account.")
     invite = Invite.find_by_secret(raw_token, Invite.objects.select_for_update())
@@ -134,7 +135,7 @@ def do_join_space(user, raw_token: str | None) -> Space:
 
 
 @transaction.atomic
-def do_leave_space(user, reopen_for_leaver: bool = True) -> Space | None:
+def do_leave_space(user: User, reopen_for_leaver: bool = True) -> Space | None:
     """End the couple space for both partners (docs/privacy.md, 'Leaving').
 
     The space closes, so nothing shared in it stays visible to anyone but its author. Each

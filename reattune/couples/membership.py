@@ -6,16 +6,17 @@ registers (CouplesConfig.ready), so core imports no feature app.
 
 from django.db.models import Subquery
 
+from reattune.accounts.models import User
 from reattune.core.request_context import context_of
 from reattune.couples.models import Invite, Membership, Space
 
 
-def active_membership(user) -> Membership | None:
+def active_membership(user: User) -> Membership | None:
     """The user's active membership (its space loaded), from the request's couple context."""
     return context_of(user).membership
 
 
-def read_couple(user) -> tuple[Membership | None, object | None]:
+def read_couple(user: User) -> tuple[Membership | None, User | None]:
     """The user's membership (and space) and their partner, in one query.
 
     Every active membership of the space the user is in (the user's first active one), with
@@ -40,7 +41,7 @@ def read_couple(user) -> tuple[Membership | None, object | None]:
     return mine, partner
 
 
-def partner_of(user):
+def partner_of(user: User) -> User | None:
     """The other active member of the user's space, or None (request.couple.partner)."""
     return context_of(user).partner
 
@@ -52,12 +53,12 @@ def find_open_invite(raw: str) -> Invite | None:
     return invite
 
 
-def active_space_id(user) -> int | None:
+def active_space_id(user: User) -> int | None:
     """The id of the user's current space (request.couple.space_id)."""
     return context_of(user).space_id
 
 
-def space_for(user, space_id: int) -> Space:
+def space_for(user: User, space_id: int) -> Space:
     """The Space with this id: the user's own from their couple context, else from the table."""
     space = context_of(user).space
     if space is not None and space.pk == space_id:
