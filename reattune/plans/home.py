@@ -9,10 +9,15 @@ def plan_panel(request):
     from reattune.care.safety import safety_mode
     from reattune.plans.present import plan_context
 
-    context = plan_context(
-        plan, active_membership(request.user).space.today(), safety_mode(request.user)
-    )
-    return "plans/home_panel.html", {
-        "week": context["this_week"],
-        "number": context["current_week"],
-    }
+    today = active_membership(request.user).space.today()
+    context = plan_context(plan, today, safety_mode(request.user))
+    panel = {"week": context["this_week"], "number": context["current_week"]}
+    # Vault safety check (issue 17, reattune/vault/rest.py): the resting variant too, for the
+    # browser to choose from; only for this person, and only when they have one.
+    from reattune.vault.rest import vault_rest
+
+    rest = vault_rest(request)
+    if rest:
+        panel["vault_rest"] = rest
+        panel["resting_week"] = plan_context(plan, today, True)["this_week"]
+    return "plans/home_panel.html", panel

@@ -384,6 +384,7 @@
     forget: function () { return idb("readwrite", function (s) { return s.delete(SLOT); }).catch(function () {}); },
   };
   Vault.forgetKey = kept.forget;
+  Vault.keptKey = kept.load; // vault-rest.js: safety mode from a vault safety check
 
   // Log-out from any vault page forgets the key before the form leaves.
   document.addEventListener("submit", function (event) {

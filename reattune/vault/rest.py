@@ -1,0 +1,31 @@
+"""Safety mode for a safety check kept in the vault (issue 17; docs/vault.md, "Safety mode
+for a vault safety check").
+
+The server cannot tell whether a safety check in the vault was positive, and must never learn
+it. So for a person who has one (and is not in safety mode already through a safety check the
+server holds), the parts of a page that rest in safety mode are rendered in both variants,
+marked `data-vault-rest="usual"` and `data-vault-rest="resting"` (hidden); the browser
+(static/reattune/vault-rest.js) opens the newest vault safety check with the key kept in it and
+shows the variant that fits. No request carries the result.
+
+Only ever the person's own pages: whether a page carries both variants depends on the
+viewer's own vault alone, so a partner's pages stay exactly as they were.
+"""
+
+from reattune.vault.models import VaultItem
+
+
+def vault_rest(request) -> dict | None:
+    """What a page needs to let the browser choose (None: render the usual variant only)."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    from reattune.care.safety import safety_mode
+
+    if safety_mode(user):
+        return None  # resting already, from a safety check the server holds
+    if not VaultItem.objects.filter(owner=user, kind=VaultItem.Kind.SAFETY).exists():
+        return None
+    from reattune.vault.views import _session_tag
+
+    return {"tag": _session_tag(request), "api": "/api/v1/vault"}

@@ -1,0 +1,100 @@
+"""Safety mode from a safety check kept in the vault (issue 17), in a real browser.
+
+The server never learns whether a vault safety check was positive, so for its author the
+pages that rest features carry both variants (data-vault-rest="usual" / "resting") and the
+browser shows the one that fits once it has opened the check (static/reattune/vault-rest.js).
+Here: before alex has a vault check, alex's Today page carries one variant only; after a
+positive vault check, the resting one shows (the safety practices first), with no request
+carrying the answers or the result; locked, the usual one shows; and sam's pages and API
+answers are the same, byte for byte, before and after.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from reattune.domain.plan import load_practices
+from tests.browser.conftest import PHONE, axe_check
+from tests.browser.test_care import logged_in, make_couple
+from tests.browser.test_foundation import visit
+from tests.browser.test_plan import SEED_CHECKUPS
+from tests.browser.test_safety_mode import snapshot
+from tests.browser.test_vault import PASSPHRASE, RequestLog, lock_now, unlock, wait_state
+
+pytestmark = pytest.mark.browser
+
+MAKE_VAULT = """
+from reattune.accounts.models import User
+from reattune.vault import format as f
+from reattune.vault.models import VaultKeyring
+user = User.objects.get(email={email!r})
+ring, _, _ = f.create_keyring({passphrase!r})
+VaultKeyring.objects.create(owner=user, vault_id=ring["vault_id"], format=1, kdf=ring["kdf"],
+    wrapped_key_passphrase=ring["wrapped_key_passphrase"],
+    wrapped_key_recovery=ring["wrapped_key_recovery"])
+print("OK")
+"""
+
+
+def shown(page, variant):
+    return page.locator(f'#plan-card [data-vault-rest="{variant}"]')
+
+
+def test_a_positive_vault_check_rests_todays_plan_for_its_author_only(new_context, live_app):
+    alex_email, sam_email = make_couple(live_app)
+    seeded = live_app.cli("manage", "shell", "-c", SEED_CHECKUPS.format(a=alex_email, b=sam_email))
+    assert "OK" in seeded.stdout, seeded.stdout + seeded.stderr
+    made = live_app.cli(
+        "manage", "shell", "-c", MAKE_VAULT.format(email=alex_email, passphrase=PASSPHRASE)
+    )
+    assert "OK" in made.stdout, made.stdout + made.stderr
+
+    sam = logged_in(new_context, live_app, sam_email)
+    sam_before = snapshot(sam)
+
+    alex = logged_in(new_context, live_app, alex_email, PHONE)
+    log = RequestLog(alex.context)
+    # A vault with no safety check in it: one variant, as for everyone.
+    visit(alex, "/home/")
+    expect(alex.locator("#plan-card")).to_be_visible()
+    expect(alex.locator("[data-vault-rest]")).to_have_count(0)
+
+    # A positive safety check, kept in the vault.
+    visit(alex, "/vault/safety/")
+    wait_state(alex, "locked")
+    unlock(alex, PASSPHRASE)
+    wait_state(alex, "unlocked")
+    form = alex.locator('[data-vault-form="safety"]')
+    form.locator('input[name="threatened"][value="2"]').check()
+    form.locator('input[name="afraid"][value="1"]').check()
+    alex.get_by_role("button", name="Save my answers in the vault").click()
+    result = alex.locator("[data-safety-result]")
+    expect(result.locator('[data-outcome="positive"]').first).to_be_visible()
+    axe_check(alex)
+
+    # Today: the browser opened the check and shows the resting plan; the usual one is hidden.
+    log.sent.clear()
+    visit(alex, "/home/")
+    root = alex.locator("[data-vault-rest-root]")
+    expect(root).to_have_attribute("data-vault-rest-shown", "resting", timeout=20_000)
+    expect(shown(alex, "resting")).to_be_visible()
+    expect(shown(alex, "usual")).to_be_hidden()
+    first = shown(alex, "resting").locator("li").first
+    expect(first).to_have_text(load_practices()["time_out"].title)
+    axe_check(alex)
+    # What the page sent: reads only, and none of them says anything about the check.
+    assert {method for method, _, _ in log.sent} == {"GET"}, log.sent
+    assert not log.carrying("positive", "resting", "urgent", "threatened", "afraid"), log.sent
+    assert any("/api/v1/vault/items?kind=safety" in url for _, url, _ in log.sent), log.sent
+
+    # Locked: the browser cannot open the check, and the usual plan shows.
+    visit(alex, "/vault/")
+    wait_state(alex, "unlocked")
+    lock_now(alex)
+    visit(alex, "/home/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "locked", timeout=20_000)
+    expect(shown(alex, "usual")).to_be_visible()
+    expect(shown(alex, "resting")).to_be_hidden()
+    axe_check(alex)
+
+    # Sam's pages and API answers: exactly as before.
+    assert snapshot(sam) == sam_before
