@@ -8,8 +8,10 @@ import json
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from reattune.accounts.models import User
 from reattune.care import safety
 from reattune.care.models import (
     CarePreference,
@@ -24,7 +26,7 @@ from reattune.core.errors import ActionError
 from reattune.core.request_context import changed
 from reattune.domain.safety.help_rules import DEFAULT_SNOOZE_DAYS
 from reattune.domain.safety.resources import normalise_country
-from reattune.domain.safety.screen import evaluate_screen, load_screen
+from reattune.domain.safety.screen import ScreenResult, evaluate_screen, load_screen
 
 THERAPIST_INVITE_LIFETIME = timedelta(days=7)
 
@@ -36,14 +38,14 @@ class CareError(ActionError):
 # --- help card and country ---------------------------------------------------------------
 
 
-def do_snooze_help(user, days: int = DEFAULT_SNOOZE_DAYS) -> CarePreference:
+def do_snooze_help(user: User, days: int = DEFAULT_SNOOZE_DAYS) -> CarePreference:
     pref, _ = CarePreference.objects.get_or_create(user=user)
     pref.help_snoozed_until = timezone.now() + timedelta(days=days)
     pref.save(update_fields=["help_snoozed_until"])
     return pref
 
 
-def do_set_country(user, code: str) -> str:
+def do_set_country(user: User, code: str) -> str:
     """Store the chosen country ('' to follow the browser's language again)."""
     value = "" if not code else normalise_country(code)
     if value is None:
@@ -57,7 +59,7 @@ def do_set_country(user, code: str) -> str:
 
 
 @transaction.atomic
-def do_save_screen(user, answers: dict):
+def do_save_screen(user: User, answers: dict) -> tuple[SafetyScreen, ScreenResult]:
     """Evaluate and store one person's answers (both encrypted). Returns (row, result)."""
     screen = load_screen()
     result = evaluate_screen(answers, screen)
@@ -72,7 +74,7 @@ def do_save_screen(user, answers: dict):
 
 
 @transaction.atomic
-def do_delete_screens(user) -> int:
+def do_delete_screens(user: User) -> int:
     count, _ = SafetyScreen.objects.filter(author=user).delete()
     changed(user)  # request.couple reads the screen again
     return count
@@ -81,14 +83,14 @@ def do_delete_screens(user) -> int:
 # --- therapist access --------------------------------------------------------------------
 
 
-def _space_id(user):
+def _space_id(user: User) -> int | None:
     from reattune.core.access import active_space_id
 
     return active_space_id(user)
 
 
 @transaction.atomic
-def do_create_therapist_invite(user, share_journal: bool = False) -> str:
+def do_create_therapist_invite(user: User, share_journal: bool = False) -> str:
     """A new single-use link for the couple's therapist; earlier open links stop working."""
     space_id = _space_id(user)
     if space_id is None:
@@ -108,7 +110,7 @@ def do_create_therapist_invite(user, share_journal: bool = False) -> str:
     return raw
 
 
-def do_revoke_therapist_invites(user) -> int:
+def do_revoke_therapist_invites(user: User) -> int:
     space_id = _space_id(user)
     if space_id is None:
         return 0
@@ -129,7 +131,7 @@ def find_open_therapist_invite(raw: str) -> TherapistInvite | None:
 
 
 @transaction.atomic
-def do_accept_therapist_invite(therapist, raw: str) -> TherapistGrant:
+def do_accept_therapist_invite(therapist: User, raw: str) -> TherapistGrant:
     if therapist.role != therapist.Role.THERAPIST:
         raise CareError("This link is for a therapist's account.")
     invite = (
@@ -169,7 +171,7 @@ def do_accept_therapist_invite(therapist, raw: str) -> TherapistGrant:
     return grant
 
 
-def grants_for_partner(user):
+def grants_for_partner(user: User) -> QuerySet[TherapistGrant]:
     """Open grants on the person's current space (theirs to consent to, revoke, audit)."""
     space_id = _space_id(user)
     if space_id is None:
@@ -177,7 +179,7 @@ def grants_for_partner(user):
     return TherapistGrant.objects.filter(space_id=space_id, revoked_at__isnull=True)
 
 
-def partner_grant_or_none(user, grant_id):
+def partner_grant_or_none(user: User, grant_id: int) -> TherapistGrant | None:
     try:
         return grants_for_partner(user).select_for_update().get(pk=int(grant_id))
     except (TherapistGrant.DoesNotExist, ValueError, TypeError):
@@ -185,7 +187,7 @@ def partner_grant_or_none(user, grant_id):
 
 
 @transaction.atomic
-def do_consent(user, grant_id, share_journal: bool) -> TherapistConsent | None:
+def do_consent(user: User, grant_id: int, share_journal: bool) -> TherapistConsent | None:
     grant = partner_grant_or_none(user, grant_id)
     if grant is None:
         return None
@@ -196,7 +198,7 @@ def do_consent(user, grant_id, share_journal: bool) -> TherapistConsent | None:
 
 
 @transaction.atomic
-def do_revoke_grant(user, grant_id) -> TherapistGrant | None:
+def do_revoke_grant(user: User, grant_id: int) -> TherapistGrant | None:
     """Either partner ends the therapist's access at once."""
     grant = partner_grant_or_none(user, grant_id)
     if grant is None:
@@ -207,7 +209,7 @@ def do_revoke_grant(user, grant_id) -> TherapistGrant | None:
     return grant
 
 
-def audit_log_for(user):
+def audit_log_for(user: User) -> QuerySet[TherapistRead]:
     """Every therapist read of a couple space while `user` was in it: the current space and
     earlier ones, so the log stays readable to both after leaving or the therapist's account
     deletion. Never a read from before the person joined or after they left a space."""
@@ -221,15 +223,13 @@ def audit_log_for(user):
     return TherapistRead.objects.filter(Exists(member_then))
 
 
-def do_record_read(grant, therapist, page: str) -> TherapistRead:
+def do_record_read(grant: TherapistGrant, therapist: User, page: str) -> TherapistRead:
     return TherapistRead.objects.create(
         grant=grant, therapist=therapist, therapist_name=therapist.display_name, page=page[:40]
     )
 
 
-def do_create_therapist(email: str, password: str, display_name: str):
-    from reattune.accounts.models import User
-
+def do_create_therapist(email: str, password: str, display_name: str) -> User:
     return User.objects.create_user(
         email=email, password=password, display_name=display_name, role=User.Role.THERAPIST
     )

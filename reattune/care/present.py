@@ -28,7 +28,7 @@ def _sort_key(name: str) -> str:
     return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
 
 
-def country_choices():
+def country_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The countries with listed help lines, then every other ISO country; each a list of
     (code, name) sorted by name, the code kept as the value a form sends."""
     res = support.resource_set()

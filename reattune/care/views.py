@@ -1,11 +1,14 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from reattune.accounts import sealed
+from reattune.accounts.http import AuthedRequest, Request
 from reattune.accounts.models import User
 from reattune.accounts.sessions import PENDING_LIFETIME, has_pending_invite
 from reattune.care import actions, help, safety, support
@@ -31,7 +34,7 @@ THERAPIST_LINK_LIFETIME = 3600  # can be copied again from the help page for an 
 THERAPIST_SIGNUP_USED = "therapist_signup_used"
 
 
-def _continue_after_offer(request) -> str:
+def _continue_after_offer(request: AuthedRequest) -> str:
     """Where a new person goes after the screen offer: joining their partner, or home."""
     return reverse("invite-confirm") if has_pending_invite(request) else reverse("home")
 
@@ -40,15 +43,21 @@ def _continue_after_offer(request) -> str:
 
 
 @partner_required
-def help_page(request):
+def help_page(request: AuthedRequest) -> HttpResponse:
     user = request.user
     from reattune.couples.membership import partner_of
 
-    grants = list(
-        TherapistGrant.objects.filter(space_id=access.active_space_id(user))
-        .select_related("therapist", "invited_by")
-        .prefetch_related("consents")
-        .order_by("-created_at")
+    space_id = access.active_space_id(user)
+    # Without a space: no grants and no invite (a filter on a null space_id finds none).
+    grants = (
+        list(
+            TherapistGrant.objects.filter(space_id=space_id)
+            .select_related("therapist", "invited_by")
+            .prefetch_related("consents")
+            .order_by("-created_at")
+        )
+        if space_id is not None
+        else []
     )
     open_grants = []
     for grant in grants:
@@ -65,10 +74,12 @@ def help_page(request):
     reads = actions.audit_log_for(user)[:100]
     open_invite = (
         TherapistInvite.objects.filter(
-            space_id=access.active_space_id(user), used_at__isnull=True, revoked_at__isnull=True
+            space_id=space_id, used_at__isnull=True, revoked_at__isnull=True
         )
         .order_by("-created_at")
         .first()
+        if space_id is not None
+        else None
     )
     link = sealed.peek(request, THERAPIST_LINK)  # sealed: never readable in django_session
     if link and not (open_invite and open_invite.is_open):
@@ -95,7 +106,7 @@ def help_page(request):
 
 @partner_required
 @require_POST
-def snooze(request):
+def snooze(request: AuthedRequest) -> HttpResponse:
     actions.do_snooze_help(request.user)
     messages.success(request, "We will not show this card again for a while.")
     return redirect("care" if request.POST.get("back") == "care" else "home")
@@ -105,7 +116,7 @@ def snooze(request):
 
 
 @partner_required
-def welcome(request):
+def welcome(request: AuthedRequest) -> HttpResponse:
     """Offered once right after sign-up: a gentle, skippable invitation to the screen."""
     return render(
         request,
@@ -115,7 +126,7 @@ def welcome(request):
 
 
 @partner_required
-def screen(request):
+def screen(request: AuthedRequest) -> HttpResponse:
     form = ScreenForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -145,7 +156,7 @@ def screen(request):
 
 
 @partner_required
-def screen_result(request):
+def screen_result(request: AuthedRequest) -> HttpResponse:
     user = request.user
     row = SafetyScreen.objects.filter(author=user).first()
     if row is None:
@@ -175,7 +186,7 @@ def screen_result(request):
 
 @partner_required
 @require_POST
-def screen_delete(request):
+def screen_delete(request: AuthedRequest) -> HttpResponse:
     actions.do_delete_screens(request.user)
     messages.success(request, "Your answers are deleted.")
     return redirect("care")
@@ -186,7 +197,7 @@ def screen_delete(request):
 
 @partner_required
 @require_POST
-def set_country(request):
+def set_country(request: AuthedRequest) -> HttpResponse:
     try:
         actions.do_set_country(request.user, request.POST.get("country", "").strip())
     except actions.CareError as error:
@@ -201,7 +212,7 @@ def set_country(request):
 
 @partner_required
 @require_POST
-def therapist_invite_create(request):
+def therapist_invite_create(request: AuthedRequest) -> HttpResponse:
     if safety.rests(request.user, "therapist_invite"):
         # Resting for this person only (their safety mode); nothing is created.
         messages.info(request, "Inviting a couples therapist is resting for you for now.")
@@ -221,7 +232,7 @@ def therapist_invite_create(request):
 
 @partner_required
 @require_POST
-def therapist_invite_revoke(request):
+def therapist_invite_revoke(request: AuthedRequest) -> HttpResponse:
     actions.do_revoke_therapist_invites(request.user)
     sealed.drop(request, THERAPIST_LINK)
     messages.success(request, "The link no longer works.")
@@ -230,7 +241,7 @@ def therapist_invite_revoke(request):
 
 @partner_required
 @require_POST
-def therapist_consent(request, grant_id):
+def therapist_consent(request: AuthedRequest, grant_id: int) -> HttpResponse:
     if (
         safety.rests(request.user, "therapist_invite")
         and not TherapistConsent.objects.filter(grant_id=grant_id, partner=request.user).exists()
@@ -247,7 +258,7 @@ def therapist_consent(request, grant_id):
 
 @partner_required
 @require_POST
-def therapist_revoke(request, grant_id):
+def therapist_revoke(request: AuthedRequest, grant_id: int) -> HttpResponse:
     if actions.do_revoke_grant(request.user, grant_id) is None:
         raise Http404
     messages.success(request, "Done. Your therapist cannot see anything here any more.")
@@ -257,7 +268,7 @@ def therapist_revoke(request, grant_id):
 # --- therapist access: the therapist's side ------------------------------------------------
 
 
-def therapist_invite_open(request, token):
+def therapist_invite_open(request: Request, token: str) -> HttpResponse:
     invite = actions.find_open_therapist_invite(token)
     if invite is None:
         return render(request, "care/therapist_invite_invalid.html", status=404)
@@ -268,12 +279,12 @@ def therapist_invite_open(request, token):
     return render(request, "care/therapist_invite_welcome.html", {"inviter": invite.created_by})
 
 
-def therapist_invite_confirm(request):
+def therapist_invite_confirm(request: Request) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(reverse("login") + "?next=" + reverse("therapist-invite-confirm"))
     token = sealed.peek(request, PENDING_THERAPIST_INVITE)
     invite = actions.find_open_therapist_invite(token) if token else None
-    if invite is None:
+    if invite is None or not token:
         sealed.drop(request, PENDING_THERAPIST_INVITE)
         return render(request, "care/therapist_invite_invalid.html", status=404)
     if request.user.role != User.Role.THERAPIST:
@@ -294,7 +305,7 @@ def therapist_invite_confirm(request):
     return render(request, "care/therapist_invite_confirm.html", {"inviter": invite.created_by})
 
 
-def therapist_signup(request):
+def therapist_signup(request: Request) -> HttpResponse:
     """Therapist accounts are made only through a couple's link."""
     from reattune.accounts.forms import SignupForm
 
@@ -332,13 +343,13 @@ def therapist_signup(request):
 
 
 @therapist_required
-def therapist_home(request):
+def therapist_home(request: AuthedRequest) -> HttpResponse:
     grants = (
         TherapistGrant.objects.filter(therapist=request.user, revoked_at__isnull=True)
         .select_related("space")
         .order_by("-created_at", "-pk")
     )
-    couples = []
+    couples: list[dict[str, Any]] = []
     for grant in grants:
         try:
             # The access helper's answer carries the members it checked consent for.
@@ -360,7 +371,7 @@ def therapist_home(request):
     return render(request, "care/therapist_home.html", {"couples": couples})
 
 
-def _journal_allowed(user, space_id) -> bool:
+def _journal_allowed(user: User, space_id: int) -> bool:
     try:
         access.therapist_grant(user, space_id, "journal")
     except Http404:
@@ -369,7 +380,7 @@ def _journal_allowed(user, space_id) -> bool:
 
 
 @therapist_required
-def therapist_couple(request, space_id):
+def therapist_couple(request: AuthedRequest, space_id: int) -> HttpResponse:
     grant = access.therapist_grant(request.user, space_id, "couple")
     actions.do_record_read(grant, request.user, "results and plan")
     context = {
@@ -382,7 +393,7 @@ def therapist_couple(request, space_id):
 
 
 @therapist_required
-def therapist_journal(request, space_id):
+def therapist_journal(request: AuthedRequest, space_id: int) -> HttpResponse:
     from reattune.journal.models import Entry
 
     grant = access.therapist_grant(request.user, space_id, "journal")
