@@ -12,7 +12,7 @@ def plan_panel(request):
     today = active_membership(request.user).space.today()
     context = plan_context(plan, today, safety_mode(request.user))
     panel = {"week": context["this_week"], "number": context["current_week"]}
-    # Vault safety check (issue 17, reattune/vault/rest.py): the resting variant too, for the
+    # Vault safety check (reattune/vault/rest.py): the resting variant too, for the
     # browser to choose from; only for this person, and only when they have one.
     from reattune.vault.rest import vault_rest
 

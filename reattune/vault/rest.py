@@ -1,4 +1,4 @@
-"""Safety mode for a safety check kept in the vault (issue 17; docs/vault.md, "Safety mode
+"""Safety mode for a safety check kept in the vault (docs/vault.md, "Safety mode
 for a vault safety check").
 
 The server cannot tell whether a safety check in the vault was positive, and must never learn

@@ -1,4 +1,4 @@
-"""Safety mode from a safety check kept in the vault (issue 17), in a real browser.
+"""Safety mode from a safety check kept in the vault, in a real browser.
 
 The server never learns whether a vault safety check was positive, so for its author the
 pages that rest features carry both variants (data-vault-rest="usual" / "resting") and the
