@@ -8,12 +8,15 @@ an edit made elsewhere in the meantime, a time-out already running).
 
 import json
 import uuid
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from reattune.accounts.models import User
 from reattune.core.access import active_space
 from reattune.core.errors import ActionError
 from reattune.core.request_context import changed, scoped_context
@@ -31,6 +34,7 @@ from reattune.rituals.models import (
     AgreementAcceptance,
     CalendarFeed,
     LadderState,
+    RitualEntry,
     Schedule,
     TimeOut,
     hash_feed_token,
@@ -44,7 +48,7 @@ class RitualError(ActionError):
 
 
 class EditConflict(RitualError):
-    def __init__(self, what: str = "These answers"):
+    def __init__(self, what: str = "These answers") -> None:
         super().__init__(
             f"{what} changed in another window since you opened them. Your text is still in "
             "the form: copy it, reload, and add it again.",
@@ -53,7 +57,7 @@ class EditConflict(RitualError):
         )
 
 
-def space_of(user) -> Space:
+def space_of(user: User) -> Space:
     space = active_space(user)
     if space is None:
         raise RitualError("You are not in a couple space.", status=409, code="no_space")
@@ -63,7 +67,7 @@ def space_of(user) -> Space:
 # --- answers -------------------------------------------------------------------------------
 
 
-def _clean_text(prompt, value) -> str:
+def _clean_text(prompt: Mapping[str, Any], value: object) -> str:
     value = "" if value is None else value
     if not isinstance(value, str):
         raise RitualError(f"{prompt['label']}: please write this as text.")
@@ -82,7 +86,7 @@ def _clean_text(prompt, value) -> str:
     return value
 
 
-def _clean_scale(prompt, value) -> int:
+def _clean_scale(prompt: Mapping[str, Any], value: Any) -> int:
     low, high = prompt["min"], prompt["max"]
     if isinstance(value, bool) or value in (None, ""):
         raise RitualError(f"Choose a number from {low} to {high}.", code="rating")
@@ -99,7 +103,9 @@ def _clean_scale(prompt, value) -> int:
     return number
 
 
-def clean_feelings(prompt, picked, own=()) -> list[str]:
+def clean_feelings(
+    prompt: Mapping[str, Any], picked: Iterable[object] | None, own: Iterable[object] | None = ()
+) -> list[str]:
     """Words from the vocabulary plus up to three of one's own, in the order given."""
     vocabulary = all_feeling_words()
     words: list[str] = []
@@ -121,7 +127,7 @@ def clean_feelings(prompt, picked, own=()) -> list[str]:
     return words
 
 
-def resting_prompt_ids(kind: Kind, user) -> frozenset[str]:
+def resting_prompt_ids(kind: Kind, user: User | None) -> frozenset[str]:
     """Prompts that ask to raise a problem or a need (`raises_issues` in rituals.yaml). While
     the person's own safety check is positive (care.safety) they rest: not asked, never
     required. Only that person's form changes."""
@@ -132,14 +138,16 @@ def resting_prompt_ids(kind: Kind, user) -> frozenset[str]:
     return frozenset(p["id"] for p in kind.prompts() if p.get("raises_issues"))
 
 
-def clean_answers(kind: Kind, answers: dict, resting: frozenset[str] = frozenset()) -> dict:
+def clean_answers(
+    kind: Kind, answers: Mapping[str, Any], resting: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """Validated field values for the kind's model, from {prompt id: value}.
 
     For the feelings prompt, `answers["feelings"]` is the list picked from the vocabulary and
     `answers["own_feelings"]` an optional list of free words. Prompts in `resting`
     (resting_prompt_ids) are never required.
     """
-    values = {}
+    values: dict[str, Any] = {}
     for prompt in kind.answer_prompts():
         pid = prompt["id"]
         if pid in resting:
@@ -180,7 +188,7 @@ def editable(kind: Kind, space: Space, period: date) -> bool:
     return kind.period_of(space.today()) == period
 
 
-def clean_private(kind: Kind, private) -> set[str]:
+def clean_private(kind: Kind, private: Iterable[str] | None) -> set[str]:
     """The prompt ids an author keeps for themselves; 422 for any that cannot be kept."""
     if private is None:
         return set()
@@ -198,7 +206,13 @@ def clean_private(kind: Kind, private) -> set[str]:
     return chosen
 
 
-def _stored_values(kind: Kind, current, values: dict, private: set, now) -> dict:
+def _stored_values(
+    kind: Kind,
+    current: RitualEntry | None,
+    values: dict[str, Any],
+    private: set[str],
+    now: datetime,
+) -> dict[str, Any]:
     """Column values for saving `values`: answers in `private` go to private_answers only."""
     stored = dict(values)
     kept = {}
@@ -220,7 +234,13 @@ def _stored_values(kind: Kind, current, values: dict, private: set, now) -> dict
     return stored
 
 
-def _keep_resting(kind: Kind, current, values: dict, private: set, resting) -> set:
+def _keep_resting(
+    kind: Kind,
+    current: RitualEntry,
+    values: dict[str, Any],
+    private: set[str],
+    resting: frozenset[str],
+) -> set[str]:
     """A prompt resting for its author is not in their form: sent empty, its stored answer
     stays as it was, kept private or shared as before (nothing is lost or shared by it)."""
     kept = current.kept_private()
@@ -240,7 +260,9 @@ def _keep_resting(kind: Kind, current, values: dict, private: set, resting) -> s
 # --- the hold: crisis language is not shared without the author's say-so --------------------
 
 
-def clean_confirmed(kind: Kind, share_anyway, private) -> set[str]:
+def clean_confirmed(
+    kind: Kind, share_anyway: Iterable[str] | None, private: Iterable[str] | None
+) -> set[str]:
     """The prompt ids the author confirmed to share as written (`share_anyway`); 422 for an id
     that is not a written answer or that is also in `private`."""
     if not share_anyway:
@@ -265,7 +287,13 @@ def clean_confirmed(kind: Kind, share_anyway, private) -> set[str]:
     return confirmed
 
 
-def held_answers(kind: Kind, current, values: dict, private: set, confirmed=()) -> list[str]:
+def held_answers(
+    kind: Kind,
+    current: RitualEntry | None,
+    values: dict[str, Any],
+    private: set[str],
+    confirmed: Collection[str] = (),
+) -> list[str]:
     """THE HOLD RULE (every adapter goes through it: do_submit, do_update).
 
     Answers (prompt ids, in prompt order) with crisis language that this save would make
@@ -285,7 +313,7 @@ def held_answers(kind: Kind, current, values: dict, private: set, confirmed=()) 
 
 
 class StaleConfirm(RitualError):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             "Nothing was saved or shared: to share an answer as written, send the version of "
             "your answers you read it in; they have changed since (or no version was sent). "
@@ -295,7 +323,12 @@ class StaleConfirm(RitualError):
         )
 
 
-def new_row_values(kind: Kind, values: dict, private=(), now=None) -> dict:
+def new_row_values(
+    kind: Kind,
+    values: dict[str, Any],
+    private: Iterable[str] | None = (),
+    now: datetime | None = None,
+) -> dict[str, Any]:
     """Column values for a new row of `kind` from validated answer values, keeping the
     answers in `private` for the author alone (for importers that create rows directly)."""
     return _stored_values(kind, None, values, clean_private(kind, private), now or timezone.now())
@@ -303,13 +336,13 @@ def new_row_values(kind: Kind, values: dict, private=(), now=None) -> dict:
 
 def do_submit(
     kind: Kind,
-    author,
-    answers: dict,
+    author: User,
+    answers: Mapping[str, Any],
     period: date | None = None,
-    submit_key=None,
-    private=None,
-    share_anyway=None,
-):
+    submit_key: uuid.UUID | None = None,
+    private: Iterable[str] | None = None,
+    share_anyway: Iterable[str] | None = None,
+) -> tuple[Any, bool]:
     """Save one's answers for the current period; returns (entry, created).
 
     `private`: prompt ids of answers kept for the author alone (never shown to the partner).
@@ -330,7 +363,7 @@ def do_submit(
     lookup = {"author": author, "space": space, kind.period_field: period}
     model = kind.model
 
-    def existing_or_conflict():
+    def existing_or_conflict() -> tuple[Any, bool]:
         row = model.objects.filter(**lookup).first()
         if row is not None and row.submit_key == submit_key:
             row.held_answers = []
@@ -361,12 +394,12 @@ def do_submit(
 @transaction.atomic
 def do_update(
     kind: Kind,
-    entry,
-    answers: dict,
+    entry: Any,
+    answers: Mapping[str, Any],
     expected_version: int | None = None,
-    private=None,
-    share_anyway=None,
-):
+    private: Iterable[str] | None = None,
+    share_anyway: Iterable[str] | None = None,
+) -> Any:
     """Change one's answers. `private`: the complete set of answers kept for the author
     alone (None keeps the set as it is, less the answers in `share_anyway`).
 
@@ -410,7 +443,7 @@ def do_update(
 
 
 class StaleChoice(RitualError):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             "Nothing was shared: your answers changed in another window after this page was "
             "opened. Here they are as they are saved now; look them over and save again.",
@@ -420,7 +453,9 @@ class StaleChoice(RitualError):
 
 
 @transaction.atomic
-def do_share_answers(kind: Kind, entry, pids, expected_version: int | None) -> list[str]:
+def do_share_answers(
+    kind: Kind, entry: RitualEntry, pids: Collection[str], expected_version: int | None
+) -> list[str]:
     """Share answers the author kept private, as they are written; returns the ids shared.
 
     `expected_version` is the entry's version when the author was shown the answers: if the
@@ -455,11 +490,11 @@ def do_share_answers(kind: Kind, entry, pids, expected_version: int | None) -> l
 # --- time-out ------------------------------------------------------------------------------
 
 
-def open_timeout(space_id) -> TimeOut | None:
+def open_timeout(space_id: int) -> TimeOut | None:
     return TimeOut.objects.filter(space_id=space_id, ended_at__isnull=True).first()
 
 
-def open_timeout_for_page(user, space_id) -> TimeOut | None:
+def open_timeout_for_page(user: User, space_id: int) -> TimeOut | None:
     """open_timeout for displaying a page: asked once per request (the home card and the
     time-out bar on every page both show it), kept in the request's couple context.
 
@@ -478,7 +513,7 @@ def open_timeout_for_page(user, space_id) -> TimeOut | None:
 
 
 @transaction.atomic
-def do_start_timeout(author, minutes: int, note: str = "") -> TimeOut:
+def do_start_timeout(author: User, minutes: int, note: str = "") -> TimeOut:
     changed(author, "open_timeout")  # the request reads the open time-out again
     space = space_of(author)
     if minutes not in TimeOut.LENGTHS:
@@ -516,7 +551,7 @@ def do_start_timeout(author, minutes: int, note: str = "") -> TimeOut:
 
 
 @transaction.atomic
-def do_end_timeout(user, timeout: TimeOut) -> TimeOut:
+def do_end_timeout(user: User, timeout: TimeOut) -> TimeOut:
     """Either partner ends it (early, or says 'we are back' after it ran out)."""
     changed(user, "open_timeout")  # the request reads the open time-out again
     now = timezone.now()
@@ -536,7 +571,7 @@ def agreement_ids() -> list[str]:
     return [a.id for a in load_agreements()]
 
 
-def do_accept_agreement(author, agreement_id: str) -> tuple[AgreementAcceptance, bool]:
+def do_accept_agreement(author: User, agreement_id: str) -> tuple[AgreementAcceptance, bool]:
     if agreement_id not in agreement_ids():
         raise RitualError("There is no agreement with that name.", status=404, code="unknown")
     space = space_of(author)
@@ -562,7 +597,7 @@ def do_accept_agreement(author, agreement_id: str) -> tuple[AgreementAcceptance,
 
 
 @transaction.atomic
-def do_withdraw_agreement(author, agreement_id: str) -> int:
+def do_withdraw_agreement(author: User, agreement_id: str) -> int:
     if agreement_id not in agreement_ids():
         raise RitualError("There is no agreement with that name.", status=404, code="unknown")
     space = space_of(author)
@@ -576,7 +611,7 @@ def do_withdraw_agreement(author, agreement_id: str) -> int:
 LADDER_ACTIONS = ("stay", "resume", "deeper", "lighter")
 
 
-def ladder_state(user, space: Space | None = None) -> LadderState:
+def ladder_state(user: User, space: Space | None = None) -> LadderState:
     """The user's ladder row (not saved until they change it)."""
     space = space or space_of(user)
     state = LadderState.objects.filter(author=user, space=space).first()
@@ -586,7 +621,7 @@ def ladder_state(user, space: Space | None = None) -> LadderState:
 
 
 @transaction.atomic
-def do_ladder(user, action: str) -> LadderState:
+def do_ladder(user: User, action: str) -> LadderState:
     if action not in LADDER_ACTIONS:
         raise RitualError("Choose to stay, go on, go a step deeper or a step lighter.")
     space = space_of(user)
@@ -632,7 +667,9 @@ SCHEDULE_FIELDS = (
 
 
 @transaction.atomic
-def do_update_schedule(user, values: dict, expected_version: int | None = None) -> Schedule:
+def do_update_schedule(
+    user: User, values: dict[str, Any], expected_version: int | None = None
+) -> Schedule:
     space = space_of(user)
     values = {k: v for k, v in values.items() if k in SCHEDULE_FIELDS}
     for key in ("weekly_day", "monthly_day"):
@@ -653,7 +690,7 @@ def do_update_schedule(user, values: dict, expected_version: int | None = None) 
 
 
 @transaction.atomic
-def do_create_feed(user) -> str:
+def do_create_feed(user: User) -> str:
     """A new private calendar address; any earlier one stops working. Returns the raw token."""
     now = timezone.now()
     CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
@@ -663,7 +700,7 @@ def do_create_feed(user) -> str:
 
 
 @transaction.atomic
-def do_revoke_feeds(user) -> int:
+def do_revoke_feeds(user: User) -> int:
     return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )

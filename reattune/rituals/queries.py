@@ -1,9 +1,15 @@
 """Ritual reads the pages and the API share (the writes are in actions.py)."""
 
+from datetime import date
+from typing import Any
+
+from reattune.accounts.models import User
 from reattune.core import access
+from reattune.couples.models import Space
+from reattune.rituals.kinds import Kind
 
 
-def own_entry(kind, user, space, period):
+def own_entry(kind: Kind, user: User, space: Space, period: date) -> Any:
     """The person's own entry of this ritual for the period in this space, or None."""
     return (
         access.owned_by(kind.model.objects.all(), user)
@@ -12,7 +18,7 @@ def own_entry(kind, user, space, period):
     )
 
 
-def period_status(kind, user, space, period) -> dict:
+def period_status(kind: Kind, user: User, space: Space, period: date) -> dict[str, Any]:
     """Where one ritual stands for one period, for this person.
 
     ``mine``: their own entry or None; ``theirs``: the partner's entry, only once the reveal
