@@ -4,10 +4,12 @@ The reads (instrument_of, is_retired, open_response, answers_of) live in assessm
 """
 
 import logging
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from reattune.accounts.models import User
 from reattune.assessments.catalog import catalog
 from reattune.assessments.errors import CheckupError
 from reattune.assessments.models import Answer, Response
@@ -15,7 +17,7 @@ from reattune.assessments.queries import instrument_of, is_retired, open_respons
 from reattune.core.access import active_space_id
 
 
-def do_start_response(user, instrument_id: str) -> tuple[Response, bool]:
+def do_start_response(user: User, instrument_id: str) -> tuple[Response, bool]:
     """Resume the person's unfinished response, or start one on the newest version."""
     instrument = catalog().latest(instrument_id)
     if instrument is None or instrument.kind == "safety":
@@ -39,7 +41,13 @@ def do_start_response(user, instrument_id: str) -> tuple[Response, bool]:
                 instrument_version=instrument.version,
             )
     except IntegrityError:
-        return open_response(user, instrument_id), False
+        existing = open_response(user, instrument_id)
+        if existing is None:  # not the other start's row (was None: a crash in the caller)
+            raise CheckupError(
+                "This check-up changed in another window a moment ago. Please try again.",
+                status=409,
+            ) from None
+        return existing, False
     return response, True
 
 
@@ -109,15 +117,15 @@ def do_submit(response: Response) -> Response:
 
 # Run after a check-up is submitted, each as hook(user): the plans app renews the plan
 # (PlansConfig.ready), so assessments imports nothing of plans.
-_after_submit: list = []
+_after_submit: list[Callable[[User], object]] = []
 
 
-def register_after_submit(hook) -> None:
+def register_after_submit(hook: Callable[[User], object]) -> None:
     if hook not in _after_submit:
         _after_submit.append(hook)
 
 
-def _after_submitted(user) -> None:
+def _after_submitted(user: User) -> None:
     """A finished check-up renews the plan. A failure there must never undo the submission."""
     for hook in _after_submit:
         try:
