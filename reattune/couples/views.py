@@ -1,9 +1,13 @@
+from typing import Any
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reattune.accounts import sealed
+from reattune.accounts.http import AuthedRequest, Request
 from reattune.accounts.sessions import (
     INVITE_SIGNUP_USED,
     PENDING_INVITE,
@@ -12,20 +16,20 @@ from reattune.accounts.sessions import (
 )
 from reattune.core.decorators import partner_required
 from reattune.couples import actions
-from reattune.couples.models import Invite, Notice
+from reattune.couples.models import Invite, Notice, Space
 
 INVITE_LINK = "invite_link"
 INVITE_LINK_LIFETIME = 3600  # the link can be copied again from the couple page for an hour
 
 
-def _home_panels(request):
+def _home_panels(request: AuthedRequest) -> list[tuple[str, dict[str, Any]]]:
     """Cards that other features add to the home page, each a (template, context) pair."""
     from reattune.core.home import home_panels
 
     return home_panels(request)
 
 
-def _waiting_invite(request, space):
+def _waiting_invite(request: AuthedRequest, space: Space | None) -> Invite | None:
     """The couple invite this person opened (signed out, or before signing up) and has not
     acted on yet: invites are links, not addressed to anyone, so "their" invite is the one
     waiting in their session, sealed (accounts.sealed). None once it is used, declined, no
@@ -41,7 +45,7 @@ def _waiting_invite(request, space):
 
 
 @partner_required
-def home(request):
+def home(request: AuthedRequest) -> HttpResponse:
     membership = actions.active_membership(request.user)
     space = membership.space if membership else None
     notices = list(Notice.objects.filter(user=request.user, seen_at__isnull=True))
@@ -61,11 +65,11 @@ def home(request):
 
 
 @partner_required
-def couple(request):
+def couple(request: AuthedRequest) -> HttpResponse:
     return _couple_page(request)
 
 
-def _couple_page(request, status: int = 200):
+def _couple_page(request: AuthedRequest, status: int = 200) -> HttpResponse:
     membership = actions.active_membership(request.user)
     space = membership.space if membership else None
     open_invite = (
@@ -99,7 +103,7 @@ def _couple_page(request, status: int = 200):
 
 @partner_required
 @require_POST
-def invite_create(request):
+def invite_create(request: AuthedRequest) -> HttpResponse:
     try:
         raw = actions.do_create_invite(request.user)
     except actions.JoinError as error:
@@ -116,7 +120,7 @@ def invite_create(request):
 
 @partner_required
 @require_POST
-def invite_revoke(request):
+def invite_revoke(request: AuthedRequest) -> HttpResponse:
     actions.do_revoke_invites(request.user)
     sealed.drop(request, INVITE_LINK)
     messages.success(request, "The invite link no longer works.")
@@ -125,7 +129,7 @@ def invite_revoke(request):
 
 @partner_required
 @require_POST
-def leave(request):
+def leave(request: AuthedRequest) -> HttpResponse:
     if request.POST.get("confirm") != "yes":
         messages.error(request, "Tick the box to confirm that you want to leave.")
         return redirect("couple")
@@ -138,7 +142,7 @@ def leave(request):
 
 @partner_required
 @require_POST
-def set_timezone(request):
+def set_timezone(request: AuthedRequest) -> HttpResponse:
     membership = actions.active_membership(request.user)
     asked = request.POST.get("timezone", "")
     name = actions.valid_timezone(asked)
@@ -155,7 +159,7 @@ def set_timezone(request):
     return redirect("couple")
 
 
-def invite_open(request, token):
+def invite_open(request: Request, token: str) -> HttpResponse:
     """The link a partner opens. The token moves into the session and out of the URL."""
     invite = actions.find_open_invite(token)
     if invite is None:
@@ -168,7 +172,7 @@ def invite_open(request, token):
     return render(request, "couples/invite_welcome.html", {"inviter": invite.created_by})
 
 
-def invite_confirm(request):
+def invite_confirm(request: Request) -> HttpResponse:
     token = pending_invite(request)
     if not request.user.is_authenticated:
         return redirect("login")
