@@ -1,30 +1,36 @@
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from reattune.accounts.http import AuthedRequest, Request
+from reattune.accounts.models import User
 from reattune.assessments import actions, queries
 from reattune.assessments.catalog import CHECKUP_SEQUENCE, catalog
 from reattune.assessments.models import Response
 from reattune.core import access
 from reattune.core.decorators import partner_required
+from reattune.domain.instruments.model import Instrument, Item
 
 ITEMS_PER_PAGE = 6
 
 
-def _pages(instrument):
+def _pages(instrument: Instrument) -> list[list[Item]]:
     items = list(instrument.items)
     return [items[i : i + ITEMS_PER_PAGE] for i in range(0, len(items), ITEMS_PER_PAGE)]
 
 
-def _own_open_response(request, response_id) -> Response:
+def _own_open_response(request: AuthedRequest, response_id: int) -> Response:
     response = access.get_own_or_404(Response.objects.all(), request.user, pk=response_id)
     return response
 
 
 @partner_required
-def checkup_home(request):
+def checkup_home(request: AuthedRequest) -> HttpResponse:
     cat = catalog()
     rows = []
     for instrument in cat.current():
@@ -57,7 +63,7 @@ def checkup_home(request):
 
 @partner_required
 @require_POST
-def checkup_start(request, instrument_id):
+def checkup_start(request: AuthedRequest, instrument_id: str) -> HttpResponse:
     try:
         response, _ = actions.do_start_response(request.user, instrument_id)
     except actions.CheckupError as error:
@@ -75,7 +81,7 @@ def checkup_start(request, instrument_id):
 
 
 @partner_required
-def checkup_page(request, response_id, page):
+def checkup_page(request: AuthedRequest, response_id: int, page: int) -> HttpResponse:
     response = _own_open_response(request, response_id)
     if response.submitted_at is not None:
         return redirect("results")
@@ -136,7 +142,7 @@ def checkup_page(request, response_id, page):
 
 
 @partner_required
-def checkup_review(request, response_id):
+def checkup_review(request: AuthedRequest, response_id: int) -> HttpResponse:
     response = _own_open_response(request, response_id)
     if response.submitted_at is not None:
         return redirect("results")
@@ -168,7 +174,7 @@ def checkup_review(request, response_id):
     )
 
 
-def _next_in_sequence(user, instrument_id):
+def _next_in_sequence(user: User, instrument_id: str) -> str | None:
     if instrument_id not in CHECKUP_SEQUENCE:
         return None
     for later in CHECKUP_SEQUENCE[CHECKUP_SEQUENCE.index(instrument_id) + 1 :]:
@@ -179,7 +185,7 @@ def _next_in_sequence(user, instrument_id):
     return None
 
 
-def _area_rows(areas):
+def _area_rows(areas: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Areas with a bar width for the chart (server-rendered SVG, readable without colour)."""
     rows = []
     for area in areas:
@@ -189,7 +195,7 @@ def _area_rows(areas):
 
 
 @partner_required
-def results(request):
+def results(request: AuthedRequest) -> HttpResponse:
     from reattune.assessments.results import insight_for
 
     insight, latest = insight_for(request.user)
@@ -210,7 +216,7 @@ def results(request):
 
 
 @partner_required
-def couple_results(request):
+def couple_results(request: AuthedRequest) -> HttpResponse:
     from reattune.assessments.results import couple_view
 
     view = couple_view(request.user)
@@ -219,11 +225,9 @@ def couple_results(request):
     # answers themselves are on partner_answers, which checks the same thing.
     partner_shared = (
         partner is not None
+        and (space_id := access.active_space_id(request.user)) is not None
         and Response.objects.filter(
-            author=partner,
-            share_items=True,
-            submitted_at__isnull=False,
-            space_id=access.active_space_id(request.user),
+            author=partner, share_items=True, submitted_at__isnull=False, space_id=space_id
         ).exists()
     )
     return render(
@@ -232,7 +236,7 @@ def couple_results(request):
 
 
 @partner_required
-def history(request):
+def history(request: AuthedRequest) -> HttpResponse:
     from reattune.assessments.results import history as build_history
 
     return render(request, "assessments/history.html", {"history": build_history(request.user)})
@@ -240,7 +244,7 @@ def history(request):
 
 @partner_required
 @require_POST
-def share_items(request):
+def share_items(request: AuthedRequest) -> HttpResponse:
     share = request.POST.get("share") == "yes"
     for response in Response.objects.filter(author=request.user, submitted_at__isnull=False):
         actions.do_set_share_items(response, share)
@@ -254,7 +258,7 @@ def share_items(request):
 
 
 @partner_required
-def partner_answers(request):
+def partner_answers(request: AuthedRequest) -> HttpResponse:
     """The partner's item answers, only for responses the partner chose to share."""
     from reattune.assessments.results import answers_for, latest_per_instrument, submitted
     from reattune.couples.membership import partner_of
@@ -287,7 +291,7 @@ def partner_answers(request):
     )
 
 
-def learn(request):
+def learn(request: Request) -> HttpResponse:
     from reattune.assessments import learn_search
 
     raw = request.GET.get("q", "")
@@ -299,7 +303,7 @@ def learn(request):
     )
 
 
-def learn_page(request, kind, concept_id):
+def learn_page(request: Request, kind: str, concept_id: str) -> HttpResponse:
     from reattune.domain.concepts import load_learn
 
     library = load_learn()
