@@ -41,6 +41,10 @@ Design (plain Python, no Django):
   copies of the patterns (several times faster than IGNORECASE; timings in
   bench/crisis_eval.py).
 * A lexicon file is refused when a YAML key is given twice, since YAML would keep the last one.
+* A learned second stage (:mod:`reattune.domain.safety.crisis_model`, weights in
+  ``reattune/data/crisis_model.json``) runs only when the rules found nothing in the text: it
+  scores each sentence (cut as the rules cut it) and reports one that reaches its threshold,
+  with the sentence as span and ``model.<kind>`` as rule. :data:`USE_MODEL` switches it off.
 * :func:`detect_crisis` never raises: on any internal error it logs and reports no hit for that
   language, so a save can never fail because of this check. :func:`validate_all_lexicons` does
   raise (:class:`LexiconError`, naming file, field and problem); call it at start-up.
@@ -105,6 +109,10 @@ _SINGLE_QUOTED = re.compile(
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _BY_NAME = re.compile(r"\s*,?\s+by\s+[A-Z]")
 _MACRO = re.compile(r"\{([a-z_]+)\}")
+
+# The learned second stage (crisis_model.py): False turns it off here and in crisis.js (the
+# model is then left out of the JSON served to the browser).
+USE_MODEL = True
 
 
 class LexiconError(DataFileError):
@@ -471,13 +479,19 @@ def validate_all_lexicons(root: Path | None = None) -> dict[str, Lexicon]:
 
     Meant for start-up (an ``AppConfig.ready()``): raises :class:`LexiconError` naming the file,
     the field and the problem of the first broken file, so the app refuses to start rather than
-    silently checking fewer languages. Returns the compiled lexicons by language.
+    silently checking fewer languages; the second stage's model file is checked too (when
+    :data:`USE_MODEL`). Returns the compiled lexicons by language.
     """
     base = root or LEXICON_ROOT
     found = {path.parent.name: path for path in sorted(base.glob("*/crisis.yaml"))}
     if DEFAULT_LANGUAGE not in found:
         raise LexiconError(base / DEFAULT_LANGUAGE / "crisis.yaml", "(file)", "missing")
-    return {code: load_lexicon_file(path) for code, path in found.items()}
+    lexicons = {code: load_lexicon_file(path) for code, path in found.items()}
+    if USE_MODEL:
+        from .crisis_model import load_model
+
+        load_model()  # raises ModelError (a LexiconError) naming the field and the problem
+    return lexicons
 
 
 # --------------------------------------------------------------------------- matching
@@ -674,7 +688,48 @@ def _lexicons(lang: str | None) -> list[Lexicon]:
 _REPORTED_BROKEN: dict[str, str] = {}
 
 
-def _check(text: object, lang: str | None, meter: _Meter) -> CrisisResult:
+def model_plain(text: str) -> str:
+    """The text as the model reads it: invisible characters, apostrophes and quotes made plain
+    and a trailing-off ellipsis blanked, one character for one (offsets stay valid)."""
+    plain = text.translate(_INVISIBLE).translate(_APOSTROPHES).translate(_DOUBLE_QUOTES)
+    return _TRAILING_OFF.sub(lambda m: " " * len(m.group()), plain)
+
+
+def model_pieces(text: str):
+    """(start, end, piece) for each sentence piece the model scores, cut as the rules cut."""
+    plain = model_plain(text)
+    for start, end in _pieces(plain, _Meter()):
+        yield start, end, plain[start:end]
+
+
+def _model_spans(text: str, meter: list[int] | None = None) -> list[CrisisSpan]:
+    from .crisis_model import load_model
+
+    model = load_model()
+    spans = []
+    for start, end, piece in model_pieces(text):
+        scores = model.scores(piece, meter)
+        if scores is None:
+            continue
+        top = max(range(len(scores)), key=lambda k: (scores[k], -k))  # first best on a tie
+        if scores[top] < model.threshold:
+            continue
+        while start < end and not model.is_content(text[start]):
+            start += 1
+        while end > start and not model.is_content(text[end - 1]):
+            end -= 1
+        kind = model.labels[top]
+        spans.append(CrisisSpan(start, end, kind, f"model.{kind}", ""))
+    return spans
+
+
+def _check(
+    text: object,
+    lang: str | None,
+    meter: _Meter,
+    use_model: bool = False,
+    model_meter: list[int] | None = None,
+) -> CrisisResult:
     if isinstance(text, bytes | bytearray):
         text = bytes(text[: 4 * MAX_CHARS]).decode("utf-8", errors="replace")
     if not isinstance(text, str) or not text.strip():
@@ -690,22 +745,32 @@ def _check(text: object, lang: str | None, meter: _Meter) -> CrisisResult:
                 found.setdefault((span.start, span.end, span.kind), span)
         except Exception:
             log.exception("crisis check (%s) failed; no hit from this language", lex.language)
+    if not found and use_model:
+        try:
+            for span in _model_spans(text, model_meter):
+                found.setdefault((span.start, span.end, span.kind), span)
+        except Exception:
+            log.exception("crisis model failed; the rules' answer stands")
     if not found:
         return NO_HIT
     spans = sorted(found.values(), key=lambda s: (s.start, s.end, s.kind))
     return CrisisResult(True, frozenset(s.kind for s in spans), tuple(spans))
 
 
-def detect_crisis(text: object, lang: str | None = None) -> CrisisResult:
+def detect_crisis(
+    text: object, lang: str | None = None, *, model: bool | None = None
+) -> CrisisResult:
     """Check ``text`` for crisis language in every shipped language.
 
     Returns ``CrisisResult(hit, kinds, spans)``; ``kinds`` is a subset of :data:`KINDS`
     ({"self_harm", "suicide", "harm_to_others", "harm_from_others"}); ``spans`` index ``text``.
     ``lang`` (a code or tag such as "de" or "en-GB") only puts that language first.
     Never raises; anything that is not a string (or bytes) gives no hit.
+    When the rules find nothing, the learned second stage is asked (unless ``model`` is False,
+    or None with :data:`USE_MODEL` off); its spans have the rule ``model.<kind>``.
     """
     try:
-        return _check(text, lang, _Meter())
+        return _check(text, lang, _Meter(), USE_MODEL if model is None else model)
     except Exception:  # never let this check break a save
         log.exception("crisis check failed; treating the text as no hit")
         return NO_HIT
@@ -719,3 +784,12 @@ def scan_work(text: object, lang: str | None = None) -> int:
     meter = _Meter()
     _check(text, lang, meter)
     return meter.chars
+
+
+def model_work(text: object) -> int:
+    """How many characters and features the second stage handles for ``text`` (rules ignored):
+    for tests and benchmarks, like :func:`scan_work`."""
+    meter = [0]
+    if isinstance(text, str) and text.strip():
+        _model_spans(text[:MAX_CHARS], meter)
+    return meter[0]

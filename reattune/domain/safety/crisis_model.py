@@ -1,0 +1,207 @@
+"""The crisis detector's learned second stage: a small linear model, run only where the rules
+found nothing.
+
+Plain Python, no Django, no numpy. The rules in :mod:`reattune.domain.safety.crisis` come
+first; when they find nothing in a text, each sentence (cut as the rules cut it) is scored by
+four one-vs-rest logistic regressions (suicide, self-harm, harm to others, harm from others)
+over character n-grams and word unigrams and bigrams of the folded sentence. A sentence whose
+best score reaches the threshold becomes a finding of that kind, with the sentence as its span
+and ``model.<kind>`` as its rule.
+
+The weights are data: ``reattune/data/crisis_model.json``, written by
+``scripts/train_crisis_model.py`` from the dev corpus only (tests/data/crisis/dev), checked
+against ``reattune/data/schemas/crisis_model.schema.json`` and then for what a schema cannot
+see (weights matching the features, a fold table with only valid code points), and read once.
+
+Everything the browser needs to score the same way is in the same file, served with the
+lexicons (reattune/care/lexicons_json.py) to static/reattune/crisis.js:
+
+* Folding: every code point below ``limit`` is replaced by its entry in ``fold`` (lower case,
+  accents dropped, anything that is not a letter or digit becomes a space, an apostrophe
+  disappears) or kept when it has no entry; every code point at or above ``limit`` becomes a
+  space. The table is built by this module (:func:`fold_table`) when training and shipped, so
+  Python's and JavaScript's Unicode tables never decide anything.
+* Features: the tokens are the folded text split at spaces; ``w<token>`` for each token,
+  ``b<token> <next>`` for each pair, and ``c<gram>`` for every character n-gram (``char_min`` to
+  ``char_max`` code points) of the tokens joined by single spaces with a space at each end.
+* Score for kind k: ``bias[k] + scale * S[k] / norm`` where ``S[k]`` is the integer sum of
+  ``count(f) * weight[f][k]`` over the known features (exact in both languages) and ``norm`` the
+  square root of the sum of squared counts of all features (known or not). The same IEEE
+  operations in the same order give the same double in Python and JavaScript.
+
+Work is linear in the text: at most ``char_max - char_min + 3`` features per character.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..datafile import DATA_DIR, check
+from .crisis import LexiconError
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = DATA_DIR / "crisis_model.json"
+SCHEMA = "crisis_model.schema.json"
+FORMAT = 1
+LABELS = ("suicide", "self_harm", "harm_to_others", "harm_from_others")
+FOLD_LIMIT = 0x800  # code points at or above this fold to a space (none of the six languages)
+APOSTROPHES = "'\u2019\u02bc"
+
+
+class ModelError(LexiconError):
+    """The model file is malformed: ``data/crisis_model.json: weights: problem``. A kind of
+    LexiconError, so start-up (``validate_all_lexicons``) reports it the same way."""
+
+
+def fold_char(c: str) -> str:
+    """What one code point below FOLD_LIMIT becomes: the training script ships the table."""
+    if c in APOSTROPHES:
+        return ""
+    out = []
+    for ch in unicodedata.normalize("NFKD", c.lower()):
+        if unicodedata.combining(ch):
+            continue
+        low = ch.lower()
+        keep = ch.isalnum() and all(ord(x) < FOLD_LIMIT for x in low)
+        out.append(low if keep else " ")
+    return "".join(out)
+
+
+def fold_table(limit: int = FOLD_LIMIT) -> dict[int, str]:
+    """Every code point below ``limit`` that does not fold to itself, with what it becomes."""
+    table = {}
+    for code in range(limit):
+        c = chr(code)
+        folded = fold_char(c)
+        if folded != c:
+            table[code] = folded
+    return table
+
+
+@dataclass(frozen=True)
+class Model:
+    labels: tuple[str, ...]
+    char_min: int
+    char_max: int
+    limit: int
+    fold: dict[int, str]
+    scale: float
+    bias: tuple[float, ...]
+    threshold: float
+    weights: dict[str, tuple[int, ...]]
+
+    def tokens(self, text: str) -> list[str]:
+        folded = text.translate(self.fold)
+        if any(ord(c) >= self.limit for c in folded):
+            folded = "".join(c if ord(c) < self.limit else " " for c in folded)
+        return [t for t in folded.split(" ") if t]
+
+    def is_content(self, c: str) -> bool:
+        """Does this code point fold to something other than a space (used to trim spans)?"""
+        code = ord(c)
+        if code >= self.limit:
+            return False
+        folded = self.fold.get(code, c)
+        return folded != "" and folded.strip(" ") != ""
+
+    def scores(self, text: str, meter: list[int] | None = None) -> list[float] | None:
+        """Scores per label for one sentence, or None when it has no token."""
+        counts = features(self.tokens(text), self.char_min, self.char_max)
+        if not counts:
+            return None
+        if meter is not None:
+            meter[0] += len(text) + sum(counts.values())
+        n = len(self.labels)
+        sums = [0] * n
+        squares = 0
+        weights = self.weights
+        for key, count in counts.items():  # insertion order: the order features were met
+            squares += count * count
+            row = weights.get(key)
+            if row is not None:
+                for k in range(n):
+                    sums[k] += count * row[k]
+        norm = math.sqrt(squares)
+        return [self.bias[k] + self.scale * sums[k] / norm for k in range(n)]
+
+
+def features(tokens: list[str], char_min: int, char_max: int) -> dict[str, int]:
+    """Feature counts of one folded sentence, in the order they are met (see the docstring)."""
+    counts: dict[str, int] = {}
+    if not tokens:
+        return counts
+    for i, token in enumerate(tokens):
+        key = "w" + token
+        counts[key] = counts.get(key, 0) + 1
+        if i + 1 < len(tokens):
+            key = "b" + token + " " + tokens[i + 1]
+            counts[key] = counts.get(key, 0) + 1
+    joined = " " + " ".join(tokens) + " "
+    length = len(joined)
+    for n in range(char_min, char_max + 1):
+        for i in range(length - n + 1):
+            key = "c" + joined[i : i + n]
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def parse(data: object, path: Path | str = MODEL_FILE) -> Model:
+    """Check a loaded model document (schema, then what a schema cannot see). Raises ModelError."""
+    check(data, SCHEMA, path, error=ModelError)
+    if not isinstance(data, dict):  # the schema checked this; never skipped under -O
+        raise ModelError(path, "(top)", "expected a mapping")
+    labels = tuple(data["labels"])
+    if labels != LABELS:
+        raise ModelError(path, "labels", f"expected {list(LABELS)}")
+    if data["char_min"] > data["char_max"]:
+        raise ModelError(path, "char_min", "greater than char_max")
+    n = len(labels)
+    names, flat = data["features"], data["weights"]
+    if len(flat) != n * len(names):
+        raise ModelError(
+            path, "weights", f"{len(flat)} numbers for {len(names)} features x {n} labels"
+        )
+    if len(set(names)) != len(names):
+        raise ModelError(path, "features", "a feature is listed twice")
+    if len(data["bias"]) != n:
+        raise ModelError(path, "bias", f"expected {n} numbers")
+    limit = int(data["limit"])
+    fold: dict[int, str] = {}
+    for key, value in data["fold"].items():
+        code = int(key)
+        if not 0 <= code < limit or any(ord(c) >= limit for c in value):
+            raise ModelError(path, f"fold.{key}", f"code points must be below limit {limit}")
+        fold[code] = value
+    weights = {name: tuple(flat[i * n : (i + 1) * n]) for i, name in enumerate(names)}
+    return Model(
+        labels=labels,
+        char_min=int(data["char_min"]),
+        char_max=int(data["char_max"]),
+        limit=limit,
+        fold=fold,
+        scale=float(data["scale"]),
+        bias=tuple(float(b) for b in data["bias"]),
+        threshold=float(data["threshold"]),
+        weights=weights,
+    )
+
+
+def read(path: Path | str = MODEL_FILE) -> dict:
+    path = Path(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ModelError(path, "(file)", f"cannot be read ({exc})") from exc
+
+
+@lru_cache(maxsize=2)
+def load_model(path: Path | str = MODEL_FILE) -> Model:
+    """Read and check the shipped model once. Raises ModelError."""
+    return parse(read(path), path)

@@ -1,0 +1,198 @@
+"""The crisis detector's learned second stage (reattune/domain/safety/crisis_model.py).
+
+Only dev sentences and sentences written here are used; the holdout is never read.
+Figures (recall, false alarms, time) are in bench/crisis_eval.py, not here.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from reattune.domain.safety import crisis, crisis_model
+from reattune.domain.safety.crisis import KINDS, detect_crisis, model_work
+from reattune.domain.safety.crisis_model import ModelError, load_model, parse, read
+
+
+def model_only(text: str):
+    """The model's findings for a text, whatever the rules say."""
+    return crisis._model_spans(text)
+
+
+def test_the_shipped_model_loads_and_is_small():
+    model = load_model()
+    assert model.labels == crisis_model.LABELS
+    assert set(model.labels) == KINDS
+    assert 1_000 < len(model.weights)
+    assert crisis_model.MODEL_FILE.stat().st_size < 2_000_000
+    assert all(len(row) == len(model.labels) for row in model.weights.values())
+    assert load_model() is model  # read once
+
+
+def test_the_model_was_trained_on_dev_only():
+    trained = read()["trained"]
+    assert "dev" in trained["corpus"] and "holdout never read" in trained["corpus"]
+    assert trained["setting"] and trained["cv"]["model_alone"]["false_alarm_rate"] <= 0.015
+
+
+def test_start_up_checks_the_model_file():
+    assert crisis.validate_all_lexicons()  # the shipped files, model included
+
+
+def _broken(change):
+    doc = copy.deepcopy(read())
+    change(doc)
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "problem"),
+    [
+        (lambda d: d.pop("threshold"), "(top)", "'threshold' is a required property"),
+        (lambda d: d["weights"].pop(), "weights", "numbers for"),
+        (lambda d: d["weights"].__setitem__(0, 900), "weights[0]", "900"),
+        (lambda d: d.__setitem__("labels", ["suicide"]), "labels", "expected"),
+        (lambda d: d["features"].__setitem__(1, d["features"][0]), "features", "twice"),
+        (lambda d: d["fold"].__setitem__("70000", "x"), "fold.70000", "below limit"),
+        (lambda d: d.__setitem__("colour", 1), "(top)", "unknown field 'colour'"),
+    ],
+)
+def test_a_broken_model_file_names_field_and_problem(change, field, problem):
+    with pytest.raises(ModelError) as caught:
+        parse(_broken(change), "crisis_model.json")
+    assert caught.value.field == field
+    assert problem in caught.value.problem
+
+
+def test_an_unreadable_model_file_is_named(tmp_path):
+    path = tmp_path / "crisis_model.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError, match="cannot be read"):
+        read(path)
+
+
+def test_same_text_same_answer():
+    text = "lately everything feels pointless and heavy, like nothing i do matters to anyone"
+    first = [crisis_model.load_model().scores(p) for _s, _e, p in crisis.model_pieces(text)]
+    again = [crisis_model.load_model().scores(p) for _s, _e, p in crisis.model_pieces(text)]
+    assert first == again and first[0] is not None
+    assert detect_crisis(text) == detect_crisis(text)
+
+
+# Dev sentences (tests/data/crisis/dev) the model alone flags, with their labels.
+KNOWN = [
+    ("I want to kill myself.", "suicide"),
+    ("I just want to die.", "suicide"),
+    ("He said he would kill me if I leave him", "harm_from_others"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), KNOWN)
+def test_known_dev_sentences(text, kind):
+    spans = model_only(text)
+    assert [s.kind for s in spans] == [kind]
+    assert spans[0].rule == f"model.{kind}"
+
+
+IDIOMS = [
+    "I'm dead tired after work",
+    "dead tired, going to bed early",
+    "you're killing it at work lately!",
+    "she is killing it at the gym",
+    "I'd die for a coffee right now",
+    "this commute is killing me",
+    "I'm not suicidal, just really tired",
+    "we laughed so hard I nearly died",
+    "we watched a documentary about a murder case",
+]
+
+
+@pytest.mark.parametrize("text", IDIOMS)
+def test_idioms_stay_quiet(text):
+    assert model_only(text) == []
+    assert not detect_crisis(text)
+
+
+def test_the_model_only_speaks_where_the_rules_found_nothing(monkeypatch):
+    text = "I want to kill myself."
+    with_rules = detect_crisis(text)
+    assert with_rules.hit and not any(s.rule.startswith("model.") for s in with_rules.spans)
+    monkeypatch.setattr(crisis, "_scan", lambda *args, **kwargs: [])  # rules find nothing
+    alone = detect_crisis(text)
+    assert alone.kinds == {"suicide"}
+    assert [s.rule for s in alone.spans] == ["model.suicide"]
+
+
+def test_a_model_finding_points_at_its_sentence(monkeypatch):
+    monkeypatch.setattr(crisis, "_scan", lambda *args, **kwargs: [])
+    text = "We had dinner at mum's.  I want to kill myself.  😭"
+    result = detect_crisis(text)
+    assert result.hit and result.kinds <= KINDS
+    (span,) = result.spans
+    assert text[span.start : span.end] == "I want to kill myself"
+    assert span.lang == ""
+
+
+def test_switching_the_model_off(monkeypatch):
+    monkeypatch.setattr(crisis, "_scan", lambda *args, **kwargs: [])
+    assert detect_crisis("I want to kill myself.").hit
+    assert not detect_crisis("I want to kill myself.", model=False).hit
+    monkeypatch.setattr(crisis, "USE_MODEL", False)
+    assert not detect_crisis("I want to kill myself.").hit
+    from reattune.care import lexicons_json
+
+    assert lexicons_json.build([])["model"] is None
+
+
+def test_the_browser_gets_the_model_without_the_training_notes():
+    from reattune.care import lexicons_json
+
+    doc = lexicons_json.model_json()
+    assert "trained" not in doc
+    assert parse({**doc, "trained": {}}).weights == load_model().weights
+    assert len(json.dumps(doc, separators=(",", ":"))) < 2_000_000
+
+
+ODD = {
+    "empty": "",
+    "spaces": " \n\t ",
+    "long": ("We had a long talk about the kitchen and the kids. " * 400)[:20_000],
+    "long_one_sentence": ("and then we talked about the kids " * 600)[:20_000],
+    "twenty_thousand_a": "a" * 20_000,
+    "emoji_only": "😀😭💔🔪🙃" * 200,
+    "rtl": "أنا متعب جدا ولا أريد أن أعيش. אני עייף מאוד. \u202eI feel so alone\u202c",
+    "surrogates": "so tired \udcff\udcfe of everything",
+    "combining": "I want to di\u0301e",
+    "controls": "\x00\x01\x02 we talked\x7f\x1b[31m",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ODD))
+def test_odd_input_never_raises(name):
+    text = ODD[name]
+    spans = model_only(text)
+    for span in spans:
+        assert span.kind in KINDS and 0 <= span.start < span.end <= len(text)
+    result = detect_crisis(text)
+    assert result.kinds <= KINDS
+
+
+GROWTH = {
+    "everyday": "We talked about the budget and the kids. ",
+    "one_sentence": "and then we talked about the kids ",
+    "emoji": "😭 ",
+    "accents": "je suis épuisée, ça ne va pas ",
+}
+
+
+@pytest.mark.parametrize("name", sorted(GROWTH))
+def test_model_work_grows_linearly(name):
+    unit = GROWTH[name]
+    n = max(1, 2_000 // len(unit))
+    small, large = model_work(unit * n), model_work(unit * 8 * n)
+    assert small > 0 or name == "emoji"
+    assert large <= 8 * small * 1.3 + 2_000, (small, large)
+    # a bounded number of features per character (sentence pieces overlap a little)
+    assert large <= 12 * len(unit * 8 * n)
