@@ -1,9 +1,9 @@
 from ninja import Router, Schema
 
-from reattune.api.base import require_partner
+from reattune.api.base import partner_auth
 from reattune.couples.membership import active_membership, partner_of
 
-router = Router(tags=["me"])
+router = Router(tags=["me"], auth=partner_auth())
 
 
 class MeOut(Schema):
@@ -16,7 +16,7 @@ class MeOut(Schema):
 
 @router.get("", response=MeOut, summary="Who am I")
 def me(request):
-    user = require_partner(request)
+    user = request.auth
     return {
         "id": user.pk,
         "email": user.email,

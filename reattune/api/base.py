@@ -70,7 +70,26 @@ def _bounded_text(request, value):
     return value
 
 
-class TokenAuth(HttpBearer):
+class PartnerOnly:
+    """The router-level partner check, mixed into each way of authenticating.
+
+    Once a credential names a person, anyone but a partner (a therapist) is answered 404,
+    exactly as for something that does not exist, before any parameter or body is read. Every
+    router's operations are partner-only (`Router(auth=partner_auth())`, the API's default too),
+    so no endpoint checks it itself; tests/test_api_router_auth.py fails on an operation
+    reachable without it.
+    """
+
+    partner_only = True
+
+    def __call__(self, request):
+        user = super().__call__(request)
+        if user and getattr(user, "role", None) != User.Role.PARTNER:
+            raise Http404
+        return user
+
+
+class TokenAuth(PartnerOnly, HttpBearer):
     """Personal access tokens: Authorization: Bearer rt_..."""
 
     def authenticate(self, request, token):
@@ -88,7 +107,7 @@ class TokenAuth(HttpBearer):
         return record.user
 
 
-class SessionAuth(APIKeyCookie):
+class SessionAuth(PartnerOnly, APIKeyCookie):
     """The browser's session cookie, with Django's CSRF check on unsafe methods.
 
     Without a signed-in session there is nothing a forged request could act as, so the CSRF
@@ -112,7 +131,16 @@ class SessionAuth(APIKeyCookie):
 
 
 def partner_auth():
+    """The auth of every router: a bearer token or the session (with CSRF on writes), and the
+    partner check (PartnerOnly). Anonymous or a revoked token: 401; a therapist: 404."""
     return [TokenAuth(), SessionAuth(csrf=True)]
+
+
+def is_partner_only(operation) -> bool:
+    """Whether an operation is reachable only through the partner check (every auth callback
+    of it is PartnerOnly)."""
+    callbacks = operation.auth_callbacks
+    return bool(callbacks) and all(getattr(cb, "partner_only", False) for cb in callbacks)
 
 
 class ErrorOut(Schema):
@@ -171,7 +199,7 @@ def error_statuses(operation) -> set[int]:
     source = _source_of(operation.view_func)
     if any(model.model_fields for model in operation.models):
         statuses.add(422)  # any parameter or body can fail validation
-    if "require_partner" in source or "404" in source or "_or_404" in source:
+    if is_partner_only(operation) or "404" in source or "_or_404" in source:
         statuses.add(404)
     writes = set(operation.methods) - {"GET", "HEAD", "OPTIONS"}
     # A write whose action can refuse (declared with @may_refuse: the action raises an
@@ -294,10 +322,3 @@ def on_unexpected(request, exc):
 
     logging.getLogger("reattune.api").error("API error %s", type(exc).__name__, exc_info=exc)
     return _json(request, 500, "Something went wrong on our side. Please try again.")
-
-
-def require_partner(request) -> User:
-    user = request.auth
-    if user.role != User.Role.PARTNER:
-        raise Http404
-    return user

@@ -3,14 +3,14 @@ from datetime import datetime
 from django.http import Http404
 from ninja import Router, Schema
 
-from reattune.api.base import may_refuse, require_partner
+from reattune.api.base import may_refuse, partner_auth
 from reattune.api.types import JsonInt
 from reattune.assessments import actions, queries
 from reattune.assessments.catalog import catalog
 from reattune.assessments.models import Response
 from reattune.core import access
 
-router = Router(tags=["checkups"])
+router = Router(tags=["checkups"], auth=partner_auth())
 
 
 class ChoiceOut(Schema):
@@ -97,7 +97,6 @@ def _own(user, response_id) -> Response:
 
 @router.get("/instruments", response=list[InstrumentOut], summary="Instruments to take")
 def instruments(request):
-    require_partner(request)
     return [_instrument_out(i) for i in catalog().current() if i.kind != "safety"]
 
 
@@ -108,21 +107,21 @@ def instruments(request):
 )
 @may_refuse
 def start(request, payload: StartIn):
-    user = require_partner(request)
+    user = request.auth
     response, created = actions.do_start_response(user, payload.instrument_id)
     return (201 if created else 200), _response_out(response)
 
 
 @router.get("/responses", response=list[ResponseOut], summary="My check-ups")
 def my_responses(request):
-    user = require_partner(request)
+    user = request.auth
     rows = access.owned_by(Response.objects.all(), user).order_by("-started_at")[:100]
     return [_response_out(r) for r in rows]
 
 
 @router.get("/responses/{int:response_id}", response=ResponseOut, summary="One of my check-ups")
 def get_response(request, response_id: int):
-    return _response_out(_own(require_partner(request), response_id))
+    return _response_out(_own(request.auth, response_id))
 
 
 @router.put(
@@ -132,14 +131,14 @@ def get_response(request, response_id: int):
 )
 @may_refuse
 def save_answers(request, response_id: int, payload: AnswersIn):
-    response = _own(require_partner(request), response_id)
+    response = _own(request.auth, response_id)
     return {"saved": actions.do_save_answers(response, payload.answers)}
 
 
 @router.post("/responses/{int:response_id}/submit", response=ResponseOut, summary="Finish")
 @may_refuse
 def submit(request, response_id: int):
-    response = _own(require_partner(request), response_id)
+    response = _own(request.auth, response_id)
     return _response_out(actions.do_submit(response))
 
 
@@ -147,7 +146,7 @@ def submit(request, response_id: int):
 def my_results(request) -> dict:
     from reattune.assessments.results import insight_for
 
-    insight, _ = insight_for(require_partner(request))
+    insight, _ = insight_for(request.auth)
     if insight is None:
         raise Http404
     return insight.to_dict()
@@ -157,7 +156,7 @@ def my_results(request) -> dict:
 def couple(request) -> dict:
     from reattune.assessments.results import couple_view
 
-    view = couple_view(require_partner(request))
+    view = couple_view(request.auth)
     out = {"state": view["state"], "me_done": view["me_done"], "partner_done": view["partner_done"]}
     if view["state"] == "ready":
         out["couple"] = view["couple"]
@@ -169,6 +168,6 @@ def couple(request) -> dict:
 def history(request, instrument_id: str = "connection_check") -> dict:
     from reattune.assessments.results import history as build
 
-    data = build(require_partner(request), instrument_id)
+    data = build(request.auth, instrument_id)
     data["dates"] = [d.isoformat() for d in data["dates"]]
     return data

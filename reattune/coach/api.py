@@ -9,14 +9,14 @@ Without a hit, `support` is left out.
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from reattune.api.base import require_partner
+from reattune.api.base import partner_auth
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.care.safety import rests
 from reattune.care.support import support_for
 from reattune.coach.present import feedback
 from reattune.domain.coach import MAX_CHARS, TextTooLong, build_opener, validating_responses
 
-router = Router(tags=["coach"])
+router = Router(tags=["coach"], auth=partner_auth())
 
 
 class TextIn(Schema):
@@ -69,7 +69,7 @@ def _too_long(text: str):
     summary="Feedback on a draft: findings with spans, feelings, levels, a rewrite",
 )
 def analyze_text(request, payload: TextIn):
-    user = require_partner(request)
+    user = request.auth
     if rests(user, "coach_rewrite"):
         raise HttpError(404, "Not found.")  # resting for this person only (safety mode)
     support = support_for(user, payload.text, request, context="draft")
@@ -89,7 +89,7 @@ def analyze_text(request, payload: TextIn):
     summary="Validating replies to something your partner said",
 )
 def validate(request, payload: TextIn):
-    user = require_partner(request)
+    user = request.auth
     support = support_for(user, payload.text, request, context="partner")
     if support is not None:
         return {"replies": [], "support": support}
@@ -106,7 +106,7 @@ def validate(request, payload: TextIn):
     summary="A calm opening from what you miss, feel and would like",
 )
 def opener(request, payload: OpenerIn):
-    user = require_partner(request)
+    user = request.auth
     if rests(user, "coach_opener"):
         raise HttpError(404, "Not found.")
     fields = (payload.miss, payload.feel, payload.like)

@@ -1,10 +1,10 @@
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from reattune.api.base import may_refuse, require_partner
+from reattune.api.base import may_refuse, partner_auth
 from reattune.couples import actions
 
-router = Router(tags=["couple"])
+router = Router(tags=["couple"], auth=partner_auth())
 
 
 class PartnerOut(Schema):
@@ -42,13 +42,13 @@ def _space(user):
 
 @router.get("", response=SpaceOut, summary="My couple space")
 def space(request):
-    return _space(require_partner(request))
+    return _space(request.auth)
 
 
 @router.post("/invite", response={201: InviteOut}, summary="Create a new invite link")
 @may_refuse
 def invite(request):
-    user = require_partner(request)
+    user = request.auth
     raw = actions.do_create_invite(user)
     return 201, {
         "url": request.build_absolute_uri(f"/invite/{raw}/"),
@@ -58,7 +58,7 @@ def invite(request):
 
 @router.post("/leave", response=LeaveOut, summary="Leave the couple space")
 def leave(request):
-    user = require_partner(request)
+    user = request.auth
     if actions.active_membership(user) is None:
         raise HttpError(404, "You are not in a couple space.")
     actions.do_leave_space(user)

@@ -1,3 +1,5 @@
 from ninja import Router
 
-router = Router(tags=["exports"])
+from reattune.api.base import partner_auth
+
+router = Router(tags=["exports"], auth=partner_auth())

@@ -4,14 +4,14 @@ from typing import Literal
 
 from ninja import Field, Router, Schema
 
-from reattune.api.base import may_refuse, require_partner
+from reattune.api.base import may_refuse, partner_auth
 from reattune.api.types import JsonInt
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.core import access
 from reattune.journal import actions
 from reattune.journal.models import MAX_ENTRY_CHARS, Entry
 
-router = Router(tags=["journal"])
+router = Router(tags=["journal"], auth=partner_auth())
 
 
 class EntryIn(Schema):
@@ -75,7 +75,7 @@ def _out(entry, user):
 def list_entries(
     request, scope: Literal["all", "mine", "shared"] = "all", limit: int = 50, offset: int = 0
 ):
-    user = require_partner(request)
+    user = request.auth
     limit = max(1, min(limit, 200))
     offset = max(0, offset)
     if scope == "mine":
@@ -93,7 +93,7 @@ def list_entries(
 )
 @may_refuse
 def create_entry(request, payload: EntryIn):
-    user = require_partner(request)
+    user = request.auth
     entry, created = actions.do_create_entry(
         user,
         body=payload.body,
@@ -115,7 +115,7 @@ def create_entry(request, payload: EntryIn):
 def get_entry(request, entry_id: int):
     from reattune.care.support import support_for
 
-    user = require_partner(request)
+    user = request.auth
     entry = access.get_visible_or_404(Entry.objects.select_related("author"), user, pk=entry_id)
     out = _out(entry, user)
     if not out["mine"]:
@@ -128,7 +128,7 @@ def get_entry(request, entry_id: int):
 @router.put("/{int:entry_id}", response=EntrySaved, summary="Change my entry", exclude_none=True)
 @may_refuse
 def update_entry(request, entry_id: int, payload: EntryUpdate):
-    user = require_partner(request)
+    user = request.auth
     entry = access.get_own_or_404(Entry.objects.select_related("author"), user, pk=entry_id)
     entry = actions.do_update_entry(
         entry,
@@ -142,7 +142,7 @@ def update_entry(request, entry_id: int, payload: EntryUpdate):
 
 @router.delete("/{int:entry_id}", response={204: None}, summary="Delete my entry")
 def delete_entry(request, entry_id: int):
-    user = require_partner(request)
+    user = request.auth
     entry = access.get_own_or_404(Entry.objects.all(), user, pk=entry_id)
     actions.do_delete_entry(entry)
     return 204, None

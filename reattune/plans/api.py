@@ -1,12 +1,12 @@
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from reattune.api.base import may_refuse, require_partner
+from reattune.api.base import may_refuse, partner_auth
 from reattune.api.types import JsonInt
 from reattune.couples.membership import active_membership
 from reattune.plans import actions, queries
 
-router = Router(tags=["plan"])
+router = Router(tags=["plan"], auth=partner_auth())
 
 
 class SwapIn(Schema):
@@ -39,7 +39,7 @@ def _out(plan, user):
 
 @router.get("", summary="My current plan (the couple's, or my own for now)")
 def current(request) -> dict:
-    user = require_partner(request)
+    user = request.auth
     plan = queries.current_plan(user)
     if plan is None:
         raise HttpError(404, "No plan yet: it appears once you finish the check-up.")
@@ -49,7 +49,7 @@ def current(request) -> dict:
 @router.post("/swap", summary="Swap a practice for another that meets the same need")
 @may_refuse
 def swap(request, payload: SwapIn) -> dict:
-    user = require_partner(request)
+    user = request.auth
     plan = queries.current_plan(user)
     if plan is None:
         raise HttpError(404, "No plan yet.")

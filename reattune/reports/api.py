@@ -3,13 +3,13 @@
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from reattune.api.base import require_partner
+from reattune.api.base import partner_auth
 from reattune.api.types import JsonBool
 from reattune.core import access
 from reattune.couples.membership import partner_of
 from reattune.reports import build
 
-router = Router(tags=["reports"])
+router = Router(tags=["reports"], auth=partner_auth())
 
 
 class ChoiceIn(Schema):
@@ -28,12 +28,12 @@ def _out(user) -> dict:
 
 @router.get("/choice", summary="Whether my section (and my partner's) is in our report")
 def get_choice(request) -> dict:
-    return _out(require_partner(request))
+    return _out(request.auth)
 
 
 @router.put("/choice", summary="Include my section in our report, or take it out")
 def set_choice(request, payload: ChoiceIn) -> dict:
-    user = require_partner(request)
+    user = request.auth
     try:
         build.do_set_included(user, payload.include)
     except ValueError as error:

@@ -21,7 +21,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from pydantic import StringConstraints, model_serializer
 
-from reattune.api.base import may_refuse, require_partner
+from reattune.api.base import may_refuse, partner_auth
 from reattune.api.types import JsonBool, JsonDate, JsonInt, NumberNotFlag
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.core import access
@@ -31,7 +31,7 @@ from reattune.rituals import actions, progress, queries, sharing
 from reattune.rituals.kinds import DAILY, KINDS, MONTHLY, WEEKLY, Kind, week_start
 from reattune.rituals.models import AgreementAcceptance, LadderState, TimeOut, words_of
 
-router = Router(tags=["rituals"])
+router = Router(tags=["rituals"], auth=partner_auth())
 
 
 # --- schemas -------------------------------------------------------------------------------
@@ -271,7 +271,7 @@ def _period_out(kind: Kind, user, space, period: date, request=None):
 
 @router.get("/prompts", summary="The questions of each ritual and the feelings vocabulary")
 def prompts(request):
-    user = require_partner(request)
+    user = request.auth
     data = load_rituals()
     return {
         "rituals": {
@@ -293,7 +293,7 @@ def prompts(request):
 
 @router.get("/today", response=list[PeriodOut], summary="Today, this week and this month")
 def today(request):
-    user = require_partner(request)
+    user = request.auth
     space = actions.space_of(user)
     return [
         _period_out(k, user, space, k.period_of(space.today()), request) for k in KINDS.values()
@@ -328,7 +328,7 @@ def _register(kind: Kind, schema):
         "it is built once per distinct shared text in the response.",
     )
     def list_entries(request, start: date | None = None, end: date | None = None, limit: int = 60):
-        user = require_partner(request)
+        user = request.auth
         space = actions.space_of(user)
         rows = access.revealed_to(
             kind.model.objects.filter(space=space).select_related("author"),
@@ -358,7 +358,7 @@ def _register(kind: Kind, schema):
     )
     @may_refuse
     def create_entry(request, payload: schema):
-        user = require_partner(request)
+        user = request.auth
         period = getattr(payload, kind.period_field)
         entry, created = actions.do_submit(
             kind,
@@ -381,7 +381,7 @@ def _register(kind: Kind, schema):
         operation_id=f"rituals_{kind.key}_get",
     )
     def get_period(request, period: date):
-        user = require_partner(request)
+        user = request.auth
         space = actions.space_of(user)
         # Any day of a period that has started reads as that period (a week or month that
         # has not started yet is not found).
@@ -399,7 +399,7 @@ def _register(kind: Kind, schema):
     )
     @may_refuse
     def update_entry(request, period: date, payload: schema):
-        user = require_partner(request)
+        user = request.auth
         space = actions.space_of(user)
         mine = access.get_own_or_404(
             kind.model.objects.select_related("author").filter(space=space),
@@ -427,14 +427,14 @@ _register(MONTHLY, MonthlyIn)
 
 @router.get("/streaks", summary="Rituals this week and runs of days (never a penalty)")
 def streaks(request):
-    user = require_partner(request)
+    user = request.auth
     space = actions.space_of(user)
     return progress.streaks(user, space, space.today()).__dict__
 
 
 @router.get("/progress", summary="Connection over time and rituals per week (aggregated)")
 def progress_data(request, range: Literal["12w", "1y", "all"] = "12w"):  # noqa: A002
-    user = require_partner(request)
+    user = request.auth
     space = actions.space_of(user)
     today_ = space.today()
     partner = partner_of(user)
@@ -504,7 +504,7 @@ def _timeout_out(t: TimeOut, user, request=None, saved=False):
 
 @router.get("/timeout", response={200: TimeOutOut, 204: None}, summary="The open time-out")
 def get_timeout(request):
-    user = require_partner(request)
+    user = request.auth
     space = actions.space_of(user)
     current = (
         access.visible_to(TimeOut.objects.select_related("author"), user)
@@ -519,7 +519,7 @@ def get_timeout(request):
 @router.post("/timeout", response={201: TimeOutOut}, summary="Call a time-out")
 @may_refuse
 def start_timeout(request, payload: TimeOutIn):
-    user = require_partner(request)
+    user = request.auth
     started = actions.do_start_timeout(user, payload.minutes, payload.note)
     started = TimeOut.objects.select_related("author").get(pk=started.pk)
     return 201, _timeout_out(started, user, request, saved=True)
@@ -530,7 +530,7 @@ def start_timeout(request, payload: TimeOutIn):
 )
 @may_refuse
 def end_timeout(request, timeout_id: int):
-    user = require_partner(request)
+    user = request.auth
     current = access.get_visible_or_404(
         TimeOut.objects.select_related("author").filter(space_id=access.active_space_id(user)),
         user,
@@ -546,7 +546,7 @@ def end_timeout(request, timeout_id: int):
 
 @router.get("/agreements", summary="The agreements and who has accepted each")
 def agreements(request):
-    user = require_partner(request)
+    user = request.auth
     space = actions.space_of(user)
     rows = (
         access.visible_to(AgreementAcceptance.objects.all(), user)
@@ -573,7 +573,7 @@ def agreements(request):
     "/agreements/{agreement_id}", response={201: dict, 200: dict}, summary="Accept an agreement"
 )
 def accept(request, agreement_id: str):
-    user = require_partner(request)
+    user = request.auth
     from reattune.care.safety import rests
 
     if rests(user, "agreements"):  # the person's own safety mode; nothing is stored
@@ -585,7 +585,7 @@ def accept(request, agreement_id: str):
 @router.delete("/agreements/{agreement_id}", response={204: None}, summary="Take it back")
 @may_refuse
 def withdraw(request, agreement_id: str):
-    user = require_partner(request)
+    user = request.auth
     actions.do_withdraw_agreement(user, agreement_id)
     return 204, None
 
@@ -630,13 +630,13 @@ def _ladder_out(user, space):
 
 @router.get("/ladder", summary="This week's step on the vulnerability ladder")
 def ladder(request):
-    user = require_partner(request)
+    user = request.auth
     return _ladder_out(user, actions.space_of(user))
 
 
 @router.post("/ladder", summary="Stay on a step, move on, or go deeper or lighter")
 def ladder_change(request, payload: LadderIn):
-    user = require_partner(request)
+    user = request.auth
     from reattune.care.safety import rests
 
     if rests(user, "ladder"):  # the person's own safety mode; nothing changes
@@ -677,14 +677,14 @@ def _schedule_out(schedule):
 
 @router.get("/schedule", response=ScheduleIO, summary="Our ritual times (space-local)")
 def schedule(request):
-    user = require_partner(request)
+    user = request.auth
     return _schedule_out(actions.schedule_for(actions.space_of(user)))
 
 
 @router.put("/schedule", response=ScheduleIO, summary="Change our ritual times")
 @may_refuse
 def schedule_update(request, payload: ScheduleIO):
-    user = require_partner(request)
+    user = request.auth
     values = payload.dict(exclude={"version"})
     for name in TIME_FIELDS:
         values[name] = time.fromisoformat(values[name])
@@ -694,7 +694,7 @@ def schedule_update(request, payload: ScheduleIO):
 
 @router.post("/calendar-feed", response={201: dict}, summary="A new private calendar address")
 def feed_create(request):
-    user = require_partner(request)
+    user = request.auth
     raw = actions.do_create_feed(user)
     url = request.build_absolute_uri(reverse("rituals-feed", kwargs={"token": raw}))
     return 201, {
@@ -706,7 +706,7 @@ def feed_create(request):
 
 @router.delete("/calendar-feed", response={204: None}, summary="Turn my calendar address off")
 def feed_revoke(request):
-    user = require_partner(request)
+    user = request.auth
     actions.do_revoke_feeds(user)
     return 204, None
 
@@ -760,7 +760,7 @@ REACTIONS_DESCRIPTION = (
 def react(request, payload: ReactionIn):
     from reattune.rituals.reactions import do_react
 
-    user = require_partner(request)
+    user = request.auth
     reaction = do_react(user, payload.kind, payload.period, payload.prompt_id, payload.reaction)
     return {"prompt_id": payload.prompt_id, "reaction": reaction.reaction if reaction else None}
 
@@ -777,8 +777,7 @@ def reactions(
 ):
     from reattune.rituals.reactions import reactions_for
 
-    # who is asking comes first: anyone but a partner gets 404, whatever the query says
-    user = require_partner(request)
+    user = request.auth  # a partner: the router's auth answered anyone else 404 already
     if kind is None or period is None:
         raise HttpError(422, "Say which check-in: kind (daily, weekly or monthly) and period.")
     space = actions.space_of(user)

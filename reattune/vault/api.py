@@ -12,13 +12,13 @@ from typing import Annotated, Literal
 from django.http import Http404
 from ninja import Field, Router, Schema
 
-from reattune.api.base import may_refuse, require_partner
+from reattune.api.base import may_refuse, partner_auth
 from reattune.api.types import JsonInt, NumberNotFlag
 from reattune.vault import actions, queries
 from reattune.vault import format as vault_format
 from reattune.vault.models import VaultItem, VaultKeyring
 
-router = Router(tags=["vault"])
+router = Router(tags=["vault"], auth=partner_auth())
 
 B64U = vault_format.B64U_PATTERN
 UUID4 = vault_format.UUID4_PATTERN
@@ -174,7 +174,7 @@ def _own_item_or_404(user, item_id) -> VaultItem:
 
 @router.get("", response=KeyringOut, summary="My vault's key material (404 when I have none)")
 def get_keyring(request):
-    user = require_partner(request)
+    user = request.auth
     return _keyring_out(_own_keyring_or_404(user))
 
 
@@ -187,7 +187,7 @@ def get_keyring(request):
 )
 @may_refuse
 def create_keyring(request, payload: KeyringIn):
-    user = require_partner(request)
+    user = request.auth
     keyring, created = actions.do_create_keyring(
         user,
         vault_id=payload.vault_id,
@@ -207,7 +207,7 @@ def create_keyring(request, payload: KeyringIn):
 )
 @may_refuse
 def rewrap_keys(request, payload: KeysIn):
-    user = require_partner(request)
+    user = request.auth
     keyring = _own_keyring_or_404(user)
     keyring = actions.do_rewrap(
         keyring,
@@ -221,14 +221,14 @@ def rewrap_keys(request, payload: KeysIn):
 
 @router.delete("", response={204: None}, summary="Delete my vault and everything in it")
 def delete_vault(request, payload: DeleteVaultIn):
-    user = require_partner(request)
+    user = request.auth
     actions.do_delete_vault(_own_keyring_or_404(user))
     return 204, None
 
 
 @router.get("/items", response=list[VaultItemOut], summary="My vault items, newest first")
 def list_items(request, kind: Literal["journal", "safety"] | None = None):
-    user = require_partner(request)
+    user = request.auth
     return [_item_out(item) for item in queries.items_of(user, kind)]
 
 
@@ -241,7 +241,7 @@ def list_items(request, kind: Literal["journal", "safety"] | None = None):
 )
 @may_refuse
 def create_item(request, payload: VaultItemIn):
-    user = require_partner(request)
+    user = request.auth
     item, created = actions.do_create_item(
         user,
         item_id=payload.item_id,
@@ -254,7 +254,7 @@ def create_item(request, payload: VaultItemIn):
 
 @router.get("/items/{uuid:item_id}", response=VaultItemOut, summary="One of my vault items")
 def get_item(request, item_id: uuid.UUID):
-    user = require_partner(request)
+    user = request.auth
     return _item_out(_own_item_or_404(user, item_id))
 
 
@@ -266,13 +266,13 @@ def get_item(request, item_id: uuid.UUID):
 )
 @may_refuse
 def update_item(request, item_id: uuid.UUID, payload: VaultItemUpdate):
-    user = require_partner(request)
+    user = request.auth
     item = _own_item_or_404(user, item_id)
     return _item_out(actions.do_update_item(item, payload.ciphertext, payload.version))
 
 
 @router.delete("/items/{uuid:item_id}", response={204: None}, summary="Delete a vault item")
 def delete_item(request, item_id: uuid.UUID):
-    user = require_partner(request)
+    user = request.auth
     actions.do_delete_item(_own_item_or_404(user, item_id))
     return 204, None
