@@ -2,12 +2,14 @@
 the shape (base64url, sizes, KDF minimums, kinds), since it cannot read any of it."""
 
 import uuid
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
+from reattune.accounts.models import User
 from reattune.core.errors import ActionError
 from reattune.vault import format as vault_format
 from reattune.vault.models import VaultItem, VaultKeyring
@@ -34,7 +36,9 @@ def check_keyring(
     check_key_material(kdf, wrapped_key_passphrase, wrapped_key_recovery)
 
 
-def check_key_material(kdf: dict, wrapped_key_passphrase: str, wrapped_key_recovery: str):
+def check_key_material(
+    kdf: dict[str, Any], wrapped_key_passphrase: str, wrapped_key_recovery: str
+) -> None:
     try:
         vault_format.check_kdf(kdf)
     except vault_format.FormatError as error:
@@ -61,7 +65,7 @@ def check_item(kind: str, ciphertext: str) -> None:
 # --- the keyring ---------------------------------------------------------------------------
 
 
-def _same_keyring(keyring: VaultKeyring, values: dict) -> bool:
+def _same_keyring(keyring: VaultKeyring, values: dict[str, Any]) -> bool:
     return (
         str(keyring.vault_id) == values["vault_id"]
         and keyring.format == values["format"]
@@ -72,7 +76,7 @@ def _same_keyring(keyring: VaultKeyring, values: dict) -> bool:
 
 
 def do_create_keyring(
-    user,
+    user: User,
     vault_id: str,
     format: int,
     kdf: dict,
@@ -150,7 +154,7 @@ def do_delete_vault(keyring: VaultKeyring) -> None:
 
 
 def do_create_item(
-    user, item_id: str, kind: str, ciphertext: str, replaces_entry: int | None = None
+    user: User, item_id: str, kind: str, ciphertext: str, replaces_entry: int | None = None
 ) -> tuple[VaultItem, bool]:
     """Store an encrypted item; returns (item, created).
 
@@ -189,7 +193,14 @@ def do_create_item(
     )
 
 
-def _create_item(user, keyring, key, kind, ciphertext, replaces_entry):
+def _create_item(
+    user: User,
+    keyring: VaultKeyring,
+    key: uuid.UUID,
+    kind: str,
+    ciphertext: str,
+    replaces_entry: int | None,
+) -> VaultItem:
     from reattune.core.visibility import Visibility
     from reattune.journal.actions import do_delete_entry
     from reattune.journal.models import Entry

@@ -1,19 +1,23 @@
 """Reads of the vault other modules share. Only ever the person's own rows."""
 
-from django.db.models import Q
+from typing import Any
+from uuid import UUID
 
+from django.db.models import Q, QuerySet
+
+from reattune.accounts.models import User
 from reattune.vault.models import VaultItem, VaultKeyring
 
 
-def keyring_of(user) -> VaultKeyring | None:
+def keyring_of(user: User) -> VaultKeyring | None:
     return VaultKeyring.objects.filter(owner=user).first()
 
 
-def has_vault(user) -> bool:
+def has_vault(user: User) -> bool:
     return VaultKeyring.objects.filter(owner=user).exists()
 
 
-def items_of(user, kind: str | None = None):
+def items_of(user: User, kind: str | None = None) -> QuerySet[VaultItem]:
     """The person's items, newest first."""
     rows = VaultItem.objects.filter(owner=user)
     if kind:
@@ -21,7 +25,7 @@ def items_of(user, kind: str | None = None):
     return rows.order_by("-created_at", "-id")
 
 
-def item_count(user, kind: str | None = None) -> int:
+def item_count(user: User, kind: str | None = None) -> int:
     return items_of(user, kind).count()
 
 
@@ -32,7 +36,9 @@ PAGE_MAX = 500
 LIST_FIELDS = ("item_id", "kind", "ciphertext", "version", "created_at", "updated_at")
 
 
-def item_page(user, kind: str | None, limit: int, after=None) -> list[tuple] | None:
+def item_page(
+    user: User, kind: str | None, limit: int, after: UUID | str | None = None
+) -> list[tuple[Any, ...]] | None:
     """One page of the person's items, newest first, as tuples of LIST_FIELDS (no model is
     built per row); `after`: the item_id the page before ended with. None when `after` is not
     one of their items (of this kind)."""

@@ -12,15 +12,20 @@ page keeps the site's policy without it.
 """
 
 import re
+from typing import Any
 
+from django.forms import Form
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from reattune.accounts.http import AuthedRequest
 from reattune.core.decorators import partner_required
 from reattune.core.middleware import CONTENT_SECURITY_POLICY
+from reattune.domain.safety.screen import Screen
 
 #: The unlocked key is kept (non-extractable, in IndexedDB) at most this long after last use.
 IDLE_SECONDS = 15 * 60
@@ -36,14 +41,14 @@ _VAULT_WHERE = (
 )
 
 
-def _session_tag(request) -> str:
+def _session_tag(request: AuthedRequest) -> str:
     """A tag that changes with every log-in (the session key is cycled): the browser drops a
     key it kept under another tag, so a key left behind never outlives its session."""
     key = request.session.session_key or ""
     return salted_hmac("reattune.vault.session-tag", key).hexdigest()[:32]
 
 
-def _crisis_check() -> dict:
+def _crisis_check() -> dict[str, str]:
     """The browser's crisis detector (static/reattune/crisis.js) and its lexicons' address,
     when this install has both; otherwise the pages go without (no help card can show)."""
     from django.templatetags.static import static
@@ -58,7 +63,9 @@ def _crisis_check() -> dict:
         return {}
 
 
-def _page(request, template, context=None):
+def _page(
+    request: AuthedRequest, template: str, context: dict[str, Any] | None = None
+) -> HttpResponse:
     base = {
         "vault_tag": _session_tag(request),
         "vault_idle_seconds": IDLE_SECONDS,
@@ -70,7 +77,7 @@ def _page(request, template, context=None):
     return response
 
 
-def _help_context(request):
+def _help_context(request: AuthedRequest) -> dict[str, Any]:
     from reattune.care import support
     from reattune.domain.safety.check import KIND_ORDER
 
@@ -81,7 +88,7 @@ def _help_context(request):
     return {"crisis_messages": messages, "res": support.resources_for_user(request.user, request)}
 
 
-def screen_scoring(screen) -> dict:
+def screen_scoring(screen: Screen) -> dict[str, Any]:
     """What the browser scores the vault safety check with (vault.js evaluateScreen, a port of
     domain/safety/screen.evaluate_screen): the items of data/safety/screen.yaml."""
     return {
@@ -102,17 +109,17 @@ def screen_scoring(screen) -> dict:
 
 @partner_required
 @require_safe  # nothing is ever posted here: the browser talks to /api/v1/vault
-def home(request):
+def home(request: AuthedRequest) -> HttpResponse:
     return _page(request, "vault/home.html")
 
 
 @partner_required
 @require_safe  # nothing is ever posted here: the browser talks to /api/v1/vault
-def journal(request):
+def journal(request: AuthedRequest) -> HttpResponse:
     return _page(request, "vault/journal.html", _help_context(request))
 
 
-def _unnamed(form) -> str:
+def _unnamed(form: Form) -> str:
     """The questions without `name` attributes (vault.js names them as it takes over the
     form's submit), so a form sent without the script carries no answer anywhere. Question
     text is escaped, so ' name="' can only be an attribute."""
@@ -125,7 +132,7 @@ NAME_ATTRIBUTE = re.compile(r'\sname="')
 
 @partner_required
 @require_safe  # nothing is ever posted here: the browser talks to /api/v1/vault
-def safety(request):
+def safety(request: AuthedRequest) -> HttpResponse:
     from reattune.care.forms import ScreenForm
     from reattune.domain.safety.policy import load_safety_mode
     from reattune.domain.safety.screen import load_safety_plan, load_screen
