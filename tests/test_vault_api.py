@@ -10,6 +10,7 @@ import uuid
 from functools import cache
 from pathlib import Path
 
+import pytest
 from django.test import TestCase
 
 from reattune.accounts.actions import do_create_user
@@ -202,6 +203,89 @@ class VaultApiTests(BaseTestCase):
         one = self.api("alex", "get", f"/api/v1/vault/items/{first}").json()
         opened = vault_format.decrypt_item(VAULT_KEY, VAULT_ID, first, "journal", one["ciphertext"])
         self.assertEqual(opened["body"], "vault words")
+
+    def test_the_list_comes_a_page_at_a_time_newest_first_with_nothing_missed(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        ring = VaultKeyring.objects.get(owner=self.alex)
+        now = timezone.now()
+        ids = [str(uuid.uuid4()) for _ in range(7)]
+        # Two items share a time: the order (and the pages) still hold every item once.
+        times = [now - timedelta(minutes=n) for n in (0, 1, 1, 2, 3, 4, 5)]
+        VaultItem.objects.bulk_create(
+            VaultItem(
+                owner=self.alex,
+                keyring=ring,
+                item_id=item_id,
+                kind="journal",
+                ciphertext=sealed(item_id),
+                created_at=at,
+                updated_at=at,
+            )
+            for item_id, at in zip(ids, times, strict=True)
+        )
+        whole = self.api("alex", "get", "/api/v1/vault/items?kind=journal").json()
+        self.assertEqual(len(whole), 7)
+        self.assertEqual(
+            set(whole[0]), {"item_id", "kind", "ciphertext", "version", "created_at", "updated_at"}
+        )
+        paged, after = [], None
+        for _ in range(5):  # 7 items, 3 a page: 3 pages
+            query = "?kind=journal&limit=3" + (f"&after={after}" if after else "")
+            page = self.api("alex", "get", "/api/v1/vault/items" + query).json()
+            paged += page
+            if len(page) < 3:
+                break
+            after = page[-1]["item_id"]
+        self.assertEqual(paged, whole)  # the same items, in the same order, the same JSON
+        self.assertEqual(len({i["item_id"] for i in paged}), 7)
+        one = self.api("alex", "get", f"/api/v1/vault/items/{ids[0]}").json()
+        self.assertEqual(one, whole[0])  # the list's JSON is the item's JSON
+        # Limits out of bounds, and an `after` that is not alex's, are refused.
+        for query in ("limit=0", "limit=501", "after=not-a-uuid"):
+            got = self.api("alex", "get", "/api/v1/vault/items?" + query)
+            self.assertEqual(got.status_code, 422, query)
+        stranger = self.api("alex", "get", f"/api/v1/vault/items?after={uuid.uuid4()}")
+        self.assertEqual(stranger.status_code, 404)
+        theirs = self.api("sam", "get", f"/api/v1/vault/items?after={ids[0]}")
+        self.assertEqual(theirs.status_code, 404)
+
+    def test_a_full_vault_says_so_and_keeps_what_it_has(self):
+        from reattune.vault import actions
+
+        ring = VaultKeyring.objects.get(owner=self.alex)
+        filler = sealed(str(uuid.uuid4()))
+        VaultItem.objects.bulk_create(
+            VaultItem(
+                owner=self.alex,
+                keyring=ring,
+                item_id=uuid.uuid4(),
+                kind="journal",
+                ciphertext=filler,
+            )
+            for _ in range(actions.MAX_ITEMS)
+        )
+        full = self.item()
+        self.assertEqual(full.status_code, 422)
+        self.assertIn("as many as this server keeps", full.json()["detail"])
+        self.assertEqual(VaultItem.objects.filter(owner=self.alex).count(), actions.MAX_ITEMS)
+        # Sam's vault is not alex's: it takes items.
+        self.assertEqual(
+            self.api("sam", "post", "/api/v1/vault", vector_keyring()).status_code, 201
+        )
+        self.assertEqual(self.item("sam").status_code, 201)
+
+    def test_an_item_over_the_size_limit_is_refused(self):
+        item_id = str(uuid.uuid4())
+        body = {
+            "item_id": item_id,
+            "kind": "journal",
+            "ciphertext": "A" * (vault_format.MAX_CIPHERTEXT_CHARS + 2),
+        }
+        self.assertEqual(self.api("alex", "post", "/api/v1/vault/items", body).status_code, 422)
+        self.assertFalse(VaultItem.objects.filter(owner=self.alex).exists())
 
     def test_a_double_submit_is_answered_with_the_first_item(self):
         item_id = str(uuid.uuid4())
@@ -403,10 +487,12 @@ class VaultSchemaTests(TestCase):
         self.assertIn("pattern", item["item_id"])
 
 
-# Runs in a subprocess against a fresh data directory: migrate, set up a vault and put a
-# journal item and a safety item in it through the API (format.py encrypting, as the browser
-# does), copy the database files while the connection is open (the WAL not yet checkpointed),
-# then make a backup.
+# Runs in a subprocess against a fresh data directory (and, in the PostgreSQL run, a fresh
+# database): migrate, set up a vault and put a journal item and a safety item in it through
+# the API (format.py encrypting, as the browser does), move a private journal entry holding
+# the marker into the vault, copy the database files while the connection is open (the WAL
+# not yet checkpointed), make a backup, then open every server-encrypted field with the
+# server's own key files and look for the marker there.
 WRITER = """
 import json, os, shutil, sys, uuid
 from pathlib import Path
@@ -417,6 +503,7 @@ from django.db import connection
 from django.test import Client
 call_command("migrate", verbosity=0, interactive=False)
 from reattune.accounts.actions import do_create_token, do_create_user
+from reattune.core.crypto import encrypted_fields
 from reattune.exports.backup import backup
 from reattune.vault import format as vault_format
 marker, copies = sys.argv[1], sys.argv[2]
@@ -440,50 +527,85 @@ for kind, payload in (("journal", journal), ("safety", safety)):
     print("CIPHERTEXT", ciphertext[:48], flush=True)
     got = client.get("/api/v1/vault/items/" + item_id, headers=headers).json()
     assert vault_format.decrypt_item(key, ring["vault_id"], item_id, kind, got["ciphertext"]) == payload
+# A private entry (server-encrypted) moved into the vault: its readable copy goes.
+post("/api/v1/journal", {"title": "", "body": "An ordinary private entry.", "visibility": "private"})
+entry = post("/api/v1/journal", {"title": "", "body": "moving " + marker, "visibility": "private"})
+item_id = str(uuid.uuid4())
+moved = {"title": "", "body": "moving " + marker, "written_at": "2026-12-06T10:00:00+01:00"}
+post("/api/v1/vault/items", {"item_id": item_id, "kind": "journal", "replaces_entry": entry["id"],
+     "ciphertext": vault_format.encrypt_item(key, ring["vault_id"], item_id, "journal", moved)})
 base = connection.settings_dict["NAME"]
 for suffix in ("", "-wal", "-shm", "-journal"):
-    if os.path.exists(base + suffix):
+    if connection.vendor == "sqlite" and os.path.exists(base + suffix):
         shutil.copyfile(base + suffix, os.path.join(copies, "open" + suffix))
 backup(Path(copies) / "backups", None, say=lambda message: None)
+opened = 0
+for model, names in encrypted_fields():
+    for row in model._base_manager.values_list(*names):
+        for value in row:
+            if value:
+                opened += 1
+                assert marker[9:] not in value, model._meta.label
+print("DECRYPTED", opened, flush=True)
 print("WRITTEN", flush=True)
 """
 
 
+def run_writer(marker: str, data_dir: str, copies: Path, database_url: str | None = None):
+    """WRITER in a subprocess; returns the first characters of each vault ciphertext stored."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("REATTUNE_") and key != "DATABASE_URL"
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="reattune.settings",
+        REATTUNE_DATA_DIR=data_dir,
+        REATTUNE_ALLOWED_HOSTS="testserver",
+        REATTUNE_LOG_LEVEL="DEBUG",
+        PYTHONPATH=str(ROOT),
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+        if os.environ.get("REATTUNE_PG_BIN"):  # where scripts/with-postgres.sh put pg_dump
+            env["REATTUNE_PG_BIN"] = os.environ["REATTUNE_PG_BIN"]
+    result = subprocess.run(
+        [sys.executable, "-c", WRITER, marker, str(copies)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    assert "WRITTEN" in result.stdout
+    assert marker not in output  # nor in the writer's logs (every logger at DEBUG)
+    decrypted = [line for line in result.stdout.splitlines() if line.startswith("DECRYPTED")]
+    # Server-encrypted fields were opened (at least the ordinary private entry's body).
+    assert decrypted and int(decrypted[0].split()[1]) >= 1, result.stdout
+    return [line.split()[1] for line in result.stdout.splitlines() if line.startswith("CIPHERTEXT")]
+
+
+def pg_tool(name: str) -> str:
+    """pg_dump / pg_restore as the PostgreSQL run has them; a missing one fails the test."""
+    import shutil
+
+    folder = os.environ.get("REATTUNE_PG_BIN")
+    found = str(Path(folder) / name) if folder else shutil.which(name)
+    if not found:
+        found = next(iter(sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))), None)
+    assert found and Path(found).exists(), f"{name} not found (scripts/with-postgres.sh)"
+    return str(found)
+
+
 class PlaintextNeverStoredTests(TestCase):
-    def test_the_database_its_wal_and_a_backup_hold_no_plaintext_of_vault_items(self):
+    def test_the_database_its_wal_a_backup_and_every_decrypted_field_hold_no_vault_words(self):
         marker = f"vaultmark{uuid.uuid4().hex}"
         with tempfile.TemporaryDirectory(prefix="reattune-vault-") as data_dir:
             copies = Path(data_dir) / "copies"
             copies.mkdir()
-            env = {
-                key: value
-                for key, value in os.environ.items()
-                if not key.startswith("REATTUNE_") and key != "DATABASE_URL"
-            }
-            env.update(
-                DJANGO_SETTINGS_MODULE="reattune.settings",
-                REATTUNE_DATA_DIR=data_dir,
-                REATTUNE_ALLOWED_HOSTS="testserver",
-                REATTUNE_LOG_LEVEL="DEBUG",
-                PYTHONPATH=str(ROOT),
-            )
-            result = subprocess.run(
-                [sys.executable, "-c", WRITER, marker, str(copies)],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
-            output = result.stdout + result.stderr
-            self.assertEqual(result.returncode, 0, output[-4000:])
-            self.assertIn("WRITTEN", result.stdout)
-            self.assertNotIn(marker, output)  # nor in the writer's logs
-            stored = [
-                line.split()[1]
-                for line in result.stdout.splitlines()
-                if line.startswith("CIPHERTEXT")
-            ]
+            stored = run_writer(marker, data_dir, copies)
             self.assertEqual(len(stored), 2)
             files = list(Path(data_dir).glob("reattune.sqlite3*")) + list(copies.rglob("*"))
             files = [path for path in files if path.is_file()]
@@ -499,3 +621,48 @@ class PlaintextNeverStoredTests(TestCase):
                     self.assertNotIn(needle.encode("utf-16-le"), data, path.name)
                 seen_ciphertext = seen_ciphertext or any(c.encode() in data for c in stored)
             self.assertTrue(seen_ciphertext, "no vault ciphertext found: were the rows written?")
+
+
+@pytest.mark.postgres_only
+class PostgresPlaintextNeverStoredTests(TestCase):
+    """The same in PostgreSQL: what pg_dump prints and what a backup restores to hold only
+    ciphertext of vault items. Skipped in the SQLite run; a PostgreSQL run without a usable
+    PostgreSQL or without pg_dump fails."""
+
+    def test_pg_dump_and_a_restored_backup_hold_no_vault_words(self):
+        if not os.environ.get("DATABASE_URL"):
+            pytest.skip("PostgreSQL only: DATABASE_URL is not set (scripts/with-postgres.sh)")
+        from reattune.exports.backup import PG_SUFFIX
+        from tests.browser import fresh_database
+
+        pg_dump, pg_restore = pg_tool("pg_dump"), pg_tool("pg_restore")
+        marker = f"vaultmark{uuid.uuid4().hex}"
+        # A PostgreSQL that cannot be used errors here: the run fails, it never skips.
+        with (
+            fresh_database("reattune_vault_dump") as url,
+            tempfile.TemporaryDirectory(prefix="reattune-vault-") as data_dir,
+        ):
+            self.assertTrue(url)
+            copies = Path(data_dir) / "copies"
+            copies.mkdir()
+            stored = run_writer(marker, data_dir, copies, database_url=url)
+            self.assertEqual(len(stored), 2)
+            dump = subprocess.run(
+                [pg_dump, "--no-owner", "--dbname", url],
+                capture_output=True,
+                timeout=300,
+                check=True,
+            ).stdout
+            backups = list((copies / "backups").glob(f"*{PG_SUFFIX}"))
+            self.assertEqual(len(backups), 1, list(copies.rglob("*")))
+            restored = subprocess.run(
+                [pg_restore, "--no-owner", "-f", "-", str(backups[0])],
+                capture_output=True,
+                timeout=300,
+                check=True,
+            ).stdout
+        for name, data in (("pg_dump", dump), ("the restored backup", restored)):
+            self.assertIn(b"vault_vaultitem", data, name)
+            self.assertTrue(any(c.encode() in data for c in stored), f"{name}: no ciphertext")
+            for needle in (marker, marker[9:]):
+                self.assertNotIn(needle.encode(), data, name)
