@@ -2,16 +2,19 @@
 
 import re
 import uuid
-from datetime import date, timedelta
+from collections.abc import Collection, Iterable, Mapping
+from datetime import date, time, timedelta
+from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -20,20 +23,24 @@ from django.views.decorators.http import (
 )
 
 from reattune.accounts import sealed
+from reattune.accounts.http import AuthedRequest
+from reattune.accounts.models import User
 from reattune.care.support import support_context
 from reattune.core import access
 from reattune.core.aftersave import after_text_saved
 from reattune.core.decorators import partner_required
 from reattune.couples.membership import partner_of
+from reattune.couples.models import Space
 from reattune.domain import charts
 from reattune.domain.plan.library import load_agreements, load_ladder
 from reattune.rituals import actions, forms, progress, queries, reactions, sharing, slots
 from reattune.rituals.calendar import build_calendar
-from reattune.rituals.kinds import DAILY, KINDS, feelings_vocabulary, week_start
+from reattune.rituals.kinds import DAILY, KINDS, Kind, feelings_vocabulary, week_start
 from reattune.rituals.models import (
     AgreementAcceptance,
     CalendarFeed,
     LadderState,
+    RitualEntry,
     TimeOut,
     words_of,
 )
@@ -43,7 +50,7 @@ FEED_LINK_LIFETIME = 600  # seconds: long enough to reach the next page
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-def _space(request):
+def _space(request: AuthedRequest) -> Space:
     try:
         return actions.space_of(request.user)
     except actions.RitualError as error:
@@ -53,8 +60,8 @@ def _space(request):
 # --- the three rituals ---------------------------------------------------------------------
 
 
-def _answers_from_post(kind, post):
-    answers = {}
+def _answers_from_post(kind: Kind, post: QueryDict) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
     for prompt in kind.answer_prompts():
         if prompt["kind"] == "feelings":
             answers[prompt["id"]] = post.getlist(prompt["id"])
@@ -65,7 +72,13 @@ def _answers_from_post(kind, post):
     return answers
 
 
-def _fields(kind, values: dict, private=(), resting=frozenset(), errors=None):
+def _fields(
+    kind: Kind,
+    values: Mapping[str, Any],
+    private: Collection[str] = (),
+    resting: Collection[str] = frozenset(),
+    errors: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
     """The prompts with what to show in each input (prompts in `resting` are left out: they
     rest for this person, see actions.resting_prompt_ids), each with its problem if any."""
     vocabulary = feelings_vocabulary()
@@ -75,7 +88,7 @@ def _fields(kind, values: dict, private=(), resting=frozenset(), errors=None):
     for prompt in kind.prompts():
         if prompt["id"] in resting:
             continue
-        field = {
+        field: dict[str, Any] = {
             "prompt": prompt,
             "value": values.get(prompt["id"], ""),
             "can_keep": prompt["id"] in can_keep,
@@ -99,7 +112,7 @@ def _fields(kind, values: dict, private=(), resting=frozenset(), errors=None):
     return fields
 
 
-def _values_of(kind, entry):
+def _values_of(kind: Kind, entry: Any) -> dict[str, Any]:
     """The author's own answers (the private ones included) as the form shows them."""
     values = sharing.own_values(kind, entry)
     if kind.key == "daily":
@@ -110,7 +123,9 @@ def _values_of(kind, entry):
     return values
 
 
-def _after_save(request, kind, entry, response):
+def _after_save(
+    request: AuthedRequest, kind: Kind, entry: RitualEntry, response: HttpResponse
+) -> HttpResponse:
     """The crisis check after a save, with the context that is true for each answer."""
     shared = sharing.shared_values(kind, entry)
     response_ = after_text_saved(
@@ -122,11 +137,21 @@ def _after_save(request, kind, entry, response):
     return after_text_saved(request, sharing.joined(kind, kept, kept), response, context="private")
 
 
-def _private_from_post(kind, post) -> set[str]:
+def _private_from_post(kind: Kind, post: QueryDict) -> set[str]:
     return set(post.getlist("private")) & set(sharing.private_prompt_ids(kind))
 
 
-def _form_context(request, kind, space, period, mine, values, private, errors=None, **extra):
+def _form_context(
+    request: AuthedRequest,
+    kind: Kind,
+    space: Space,
+    period: date,
+    mine: RitualEntry | None,
+    values: Mapping[str, Any],
+    private: Collection[str],
+    errors: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     fields = _fields(kind, values, private, actions.resting_prompt_ids(kind, request.user), errors)
     context = {
         "kind": kind,
@@ -154,7 +179,14 @@ def _form_context(request, kind, space, period, mine, values, private, errors=No
     return context
 
 
-def _before_sharing(request, kind, space, period, entry, held: list[str]):
+def _before_sharing(
+    request: AuthedRequest,
+    kind: Kind,
+    space: Space,
+    period: date,
+    entry: RitualEntry,
+    held: list[str],
+) -> HttpResponse:
     """The answers with crisis language are saved for the author alone; before anything of
     them is shared, the author chooses: share as written, keep private, or change them."""
     values = sharing.own_values(kind, entry)
@@ -195,7 +227,7 @@ def _before_sharing(request, kind, space, period, entry, held: list[str]):
 CHOICE_KEY = "rituals_choice"
 
 
-def _shown_version(request, kind, mine) -> int | None:
+def _shown_version(request: AuthedRequest, kind: Kind, mine: RitualEntry) -> int | None:
     """The version of `mine` the author saw on the before-sharing page: the form's, else the
     one this session was last shown for the entry; None if neither."""
     posted = _int(request.POST.get("version"))
@@ -207,14 +239,21 @@ def _shown_version(request, kind, mine) -> int | None:
     return None
 
 
-def _forget_shown(request, kind):
+def _forget_shown(request: AuthedRequest, kind: Kind) -> None:
     shown = request.session.get(CHOICE_KEY)
     if shown and kind.key in shown:
         shown.pop(kind.key)
         request.session[CHOICE_KEY] = shown
 
 
-def _stale_choice(request, kind, space, period, mine, problem):
+def _stale_choice(
+    request: AuthedRequest,
+    kind: Kind,
+    space: Space,
+    period: date,
+    mine: RitualEntry | None,
+    problem: actions.RitualError,
+) -> HttpResponse:
     """409: the answers changed after the before-sharing page was shown. Nothing is shared;
     the form shows the answers as they are saved now (nothing typed is lost: the page held no
     typing), to look over and save again."""
@@ -236,7 +275,9 @@ def _stale_choice(request, kind, space, period, mine, problem):
     return render(request, "rituals/form.html", context, status=problem.status)
 
 
-def _choice(request, kind, space, period, mine):
+def _choice(
+    request: AuthedRequest, kind: Kind, space: Space, period: date, mine: RitualEntry | None
+) -> HttpResponse:
     """The author's answer to the question before sharing (POST choice=share|private|edit)."""
     choice = request.POST.get("choice")
     if mine is None:
@@ -299,7 +340,7 @@ def _choice(request, kind, space, period, mine):
     return redirect(period_url)
 
 
-def _mine(kind, user, space, period):
+def _mine(kind: Kind, user: User, space: Space, period: date) -> Any:
     """The author's own entry for the period, or None (one place, so a test can stage a race
     of two submits that both read "none yet")."""
     return queries.own_entry(kind, user, space, period)
@@ -307,23 +348,25 @@ def _mine(kind, user, space, period):
 
 @partner_required
 @GET_POST
-def ritual_form(request, kind):
+def ritual_form(request: AuthedRequest, kind: str) -> HttpResponse:
     """Today's (this week's, this month's) answers: a new form, or one's own to change."""
-    kind = KINDS[kind]
+    ritual = KINDS[kind]
     space = _space(request)
-    period = kind.period_of(space.today())
-    mine = _mine(kind, request.user, space, period)
+    period = ritual.period_of(space.today())
+    mine = _mine(ritual, request.user, space, period)
     status = 200
     error = None
     private = set(mine.kept_private()) if mine else set()
     if request.method == "POST" and request.POST.get("choice"):
-        return _choice(request, kind, space, period, mine)
+        return _choice(request, ritual, space, period, mine)
     errors = None
     if request.method == "POST":
-        answers = _answers_from_post(kind, request.POST)
-        private = _private_from_post(kind, request.POST)
+        answers = _answers_from_post(ritual, request.POST)
+        private = _private_from_post(ritual, request.POST)
         # Every problem at once, each beside its answer; nothing is saved until all are fine.
-        errors = forms.field_errors(kind, answers, actions.resting_prompt_ids(kind, request.user))
+        errors = forms.field_errors(
+            ritual, answers, actions.resting_prompt_ids(ritual, request.user)
+        )
     if errors:
         status = 422
         values = dict(answers)
@@ -334,7 +377,7 @@ def ritual_form(request, kind):
             # (actions.held_answers) and reports it in entry.held_answers; the page then asks.
             if mine is None:
                 entry, created = actions.do_submit(
-                    kind,
+                    ritual,
                     request.user,
                     answers,
                     period=period,
@@ -343,7 +386,7 @@ def ritual_form(request, kind):
                 )
             else:
                 entry = actions.do_update(
-                    kind,
+                    ritual,
                     mine,
                     answers,
                     expected_version=_int(request.POST.get("version")),
@@ -357,37 +400,37 @@ def ritual_form(request, kind):
         else:
             held = entry.held_answers  # empty on a retried submit: the first one asked
             if held:
-                return _before_sharing(request, kind, space, period, entry, held)
+                return _before_sharing(request, ritual, space, period, entry, held)
             messages.success(
                 request,
                 "Thank you for sharing." if created or mine is None else "Your changes are saved.",
             )
-            target = redirect(_period_url(kind, entry_period(kind, entry)))
-            return _after_save(request, kind, entry, target)
+            target = redirect(_period_url(ritual, entry_period(ritual, entry)))
+            return _after_save(request, ritual, entry, target)
     else:
-        values = _values_of(kind, mine) if mine else {}
+        values = _values_of(ritual, mine) if mine else {}
     context = _form_context(
-        request, kind, space, period, mine, values, private, errors=errors, error=error
+        request, ritual, space, period, mine, values, private, errors=errors, error=error
     )
     return render(request, "rituals/form.html", context, status=status)
 
 
-def entry_period(kind, entry) -> date:
+def entry_period(kind: Kind, entry: RitualEntry) -> date:
     return getattr(entry, kind.period_field)
 
 
-def _period_url(kind, period):
+def _period_url(kind: Kind, period: date) -> str:
     return reverse(f"rituals-{kind.key}-period", kwargs={"period": period})
 
 
-def _uuid(raw):
+def _uuid(raw: object) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(raw))
     except (TypeError, ValueError):
         return None
 
 
-def _int(raw):
+def _int(raw: Any) -> int | None:
     try:
         return int(raw)
     except (TypeError, ValueError):
@@ -396,37 +439,37 @@ def _int(raw):
 
 @partner_required
 @require_GET
-def ritual_period(request, kind, period):
+def ritual_period(request: AuthedRequest, kind: str, period: date) -> HttpResponse:
     """One period: one's own answers and, once both have shared, the partner's."""
-    kind = KINDS[kind]
+    ritual = KINDS[kind]
     space = _space(request)
-    if period != kind.period_of(period) or period > kind.period_of(space.today()):
+    if period != ritual.period_of(period) or period > ritual.period_of(space.today()):
         raise Http404
-    status = queries.period_status(kind, request.user, space, period)
+    status = queries.period_status(ritual, request.user, space, period)
     context = {
         **status,
-        "period_label": kind.label_period(period),
-        "editable": actions.editable(kind, space, period),
+        "period_label": ritual.label_period(period),
+        "editable": actions.editable(ritual, space, period),
         "partner": partner_of(request.user),
-        "mine_answers": _shown(kind, status["mine"], own=True),
+        "mine_answers": _shown(ritual, status["mine"], own=True),
         "their_answers": _shown(
-            kind,
+            ritual,
             status["theirs"],
-            edited=sharing.edited_after_reveal(kind, status["theirs"], status["mine"].created_at)
+            edited=sharing.edited_after_reveal(ritual, status["theirs"], status["mine"].created_at)
             if status["theirs"]
             else (),
         ),
-        "previous_url": _period_url(kind, kind.previous(period)),
+        "previous_url": _period_url(ritual, ritual.previous(period)),
         "next_url": (
-            _period_url(kind, kind.following(period))
-            if kind.following(period) <= kind.period_of(space.today())
+            _period_url(ritual, ritual.following(period))
+            if ritual.following(period) <= ritual.period_of(space.today())
             else None
         ),
-        "form_url": reverse(f"rituals-{kind.key}"),
+        "form_url": reverse(f"rituals-{ritual.key}"),
     }
     context["mine_private"] = any(item["private"] for item in context["mine_answers"] or ())
     # Reactions: one's own to the partner's answers, and theirs to one's own (reactions.py).
-    given = reactions.reactions_for(kind, request.user, space, period)
+    given = reactions.reactions_for(ritual, request.user, space, period)
     # Paired per question on a phone: under each of the partner's answers, one's own shared
     # answer to the same question (hidden on wide screens, where the two columns stand side
     # by side).
@@ -437,15 +480,17 @@ def ritual_period(request, kind, period):
     for item in context["mine_answers"] or ():
         item["their_reaction"] = given["theirs"].get(item["id"])
     context["reaction_choices"] = REACTION_BUTTONS
-    context["kind_key"] = kind.key
+    context["kind_key"] = ritual.key
     if status["theirs"]:
-        support = sharing.partner_support_context(kind, status["theirs"], request.user, request)
+        support = sharing.partner_support_context(ritual, status["theirs"], request.user, request)
         if support:
             context.update(support)
     return render(request, "rituals/period.html", context)
 
 
-def _shown(kind, entry, own=False, edited=()):
+def _shown(
+    kind: Kind, entry: RitualEntry | None, own: bool = False, edited: Collection[str] = ()
+) -> list[dict[str, Any]] | None:
     """[{label, answer, private, edited}] for an entry, in prompt order, skipping empty
     optional answers. The author (own) sees every answer, marked when kept private; anyone
     else sees the shared answers only, marked when changed after they could read them."""
@@ -489,7 +534,7 @@ REACTION_BUTTONS = (
 
 @partner_required
 @require_POST
-def react(request):
+def react(request: AuthedRequest) -> HttpResponse:
     """A reaction to one of the partner's answers (reactions.do_react), then back to it."""
     kind_key = request.POST.get("kind", "")
     prompt_id = request.POST.get("prompt", "")
@@ -514,7 +559,7 @@ def react(request):
 
 @partner_required
 @require_GET
-def home(request):
+def home(request: AuthedRequest) -> HttpResponse:
     space = _space(request)
     today = space.today()
     user = request.user
@@ -540,7 +585,7 @@ def home(request):
     return render(request, "rituals/home.html", context)
 
 
-def _recent_days(user, space, today, days=7):
+def _recent_days(user: User, space: Space, today: date, days: int = 7) -> list[dict[str, Any]]:
     """The last week: for each day, whether each of you checked in (existence only)."""
     first = today - timedelta(days=days - 1)
     rows = (
@@ -548,7 +593,8 @@ def _recent_days(user, space, today, days=7):
         .filter(space=space, day__gte=first, day__lte=today)
         .values_list("day", "author_id")
     )
-    mine, theirs = set(), set()
+    mine: set[date] = set()
+    theirs: set[date] = set()
     for day, author_id in rows:
         (mine if author_id == user.pk else theirs).add(day)
     out = []
@@ -570,7 +616,7 @@ def _recent_days(user, space, today, days=7):
 
 @partner_required
 @require_GET
-def timer(request):
+def timer(request: AuthedRequest) -> HttpResponse:
     space = _space(request)
     minutes = DAILY.ritual["duration_minutes"]
     started = ends = None
@@ -587,7 +633,7 @@ def timer(request):
 # --- ladder --------------------------------------------------------------------------------
 
 
-def _ladder_view(user, space):
+def _ladder_view(user: User, space: Space) -> tuple[Any, Any, Any]:
     ladder = load_ladder()
     this_week = week_start(space.today())
     state = actions.ladder_state(user, space)
@@ -601,7 +647,7 @@ def _ladder_view(user, space):
 
 @partner_required
 @GET_POST
-def ladder(request):
+def ladder(request: AuthedRequest) -> HttpResponse:
     from reattune.care.safety import resting_context
 
     space = _space(request)
@@ -653,7 +699,7 @@ def ladder(request):
 
 @partner_required
 @GET_POST
-def agreements(request):
+def agreements(request: AuthedRequest) -> HttpResponse:
     from reattune.care.safety import resting_context
 
     space = _space(request)
@@ -677,7 +723,7 @@ def agreements(request):
                 raise Http404 from error
             messages.error(request, str(error))
         return redirect(reverse("rituals-agreements") + f"#agreement-{agreement_id}")
-    accepted = {}
+    accepted: dict[str, dict[bool, Any]] = {}
     rows = (
         access.visible_to(AgreementAcceptance.objects.all(), user)
         .filter(space=space, withdrawn_at__isnull=True)
@@ -710,7 +756,7 @@ def agreements(request):
 # --- time-out ------------------------------------------------------------------------------
 
 
-def _timeout_context(request, space):
+def _timeout_context(request: AuthedRequest, space: Space) -> dict[str, Any]:
     current = actions.open_timeout(space.pk)
     now = timezone.now()
     context = {
@@ -734,7 +780,7 @@ def _timeout_context(request, space):
 
 @partner_required
 @GET_POST
-def timeout(request):
+def timeout(request: AuthedRequest) -> HttpResponse:
     space = _space(request)
     if request.method == "POST":
         note = request.POST.get("note", "")
@@ -757,9 +803,12 @@ def timeout(request):
 
 @partner_required
 @require_POST
-def timeout_end(request, timeout_id):
+def timeout_end(request: AuthedRequest, timeout_id: int) -> HttpResponse:
+    space_id = access.active_space_id(request.user)
+    if space_id is None:  # no space, no time-out of theirs (as the empty filter answered)
+        raise Http404
     current = access.get_visible_or_404(
-        TimeOut.objects.filter(space_id=access.active_space_id(request.user)),
+        TimeOut.objects.filter(space_id=space_id),
         request.user,
         pk=timeout_id,
     )
@@ -776,11 +825,11 @@ def timeout_end(request, timeout_id):
 
 @partner_required
 @GET_POST
-def calendar(request):
+def calendar(request: AuthedRequest) -> HttpResponse:
     space = _space(request)
     schedule = actions.schedule_for(space)
     if request.method == "POST":
-        values = {
+        values: dict[str, Any] = {
             "daily_on": request.POST.get("daily_on") == "on",
             "weekly_on": request.POST.get("weekly_on") == "on",
             "monthly_on": request.POST.get("monthly_on") == "on",
@@ -826,9 +875,7 @@ def calendar(request):
     )
 
 
-def _time(raw, default):
-    from datetime import time
-
+def _time(raw: str | None, default: time) -> time:
     if not raw:
         return default
     hours, minutes = raw.split(":")[:2]
@@ -837,7 +884,7 @@ def _time(raw, default):
 
 @partner_required
 @require_POST
-def feed_create(request):
+def feed_create(request: AuthedRequest) -> HttpResponse:
     raw = actions.do_create_feed(request.user)
     # Shown once on the next page; only the hash is kept in the database, and the link waits
     # in the session sealed (never readable from a copy of the database).
@@ -849,7 +896,7 @@ def feed_create(request):
 
 @partner_required
 @require_POST
-def feed_revoke(request):
+def feed_revoke(request: AuthedRequest) -> HttpResponse:
     actions.do_revoke_feeds(request.user)
     sealed.drop(request, FEED_LINK)
     messages.success(
@@ -859,7 +906,7 @@ def feed_revoke(request):
 
 
 @require_safe
-def feed(request, token):
+def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The public end of a private calendar address: no log-in, the secret is the URL."""
     record = actions.feed_for_token(token)
     if record is None or record.user.role != record.user.Role.PARTNER:
@@ -883,17 +930,19 @@ def feed(request, token):
 # --- progress ------------------------------------------------------------------------------
 
 
-def _table_rows(rows, empty="") -> str:
+def _table_rows(rows: Iterable[list[Any]], empty: str = "") -> SafeString:
     """The <tr> rows of a "show the numbers" table: first cell a row header, then numbers.
 
     Built here rather than with nested {% for %} loops in the template: the 12-week table has
     ~85 rows of 5 cells and the template loops were a third of the dashboard's time. Every
     cell is localized and escaped exactly as {{ cell }} would be; None shows as `empty`.
     """
-    shown = {None: empty}  # the same few numbers repeat: localize each once (keyed by type,
+    shown: dict[Any, str] = {
+        None: empty
+    }  # the same few numbers repeat: localize each once (keyed by type,
     # since 6 == 6.0 but they show as "6" and "6.0")
 
-    def cell_text(value):
+    def cell_text(value: Any) -> str:
         key = None if value is None else (type(value), value)
         if key not in shown:
             shown[key] = localize(value)
@@ -915,7 +964,7 @@ def _table_rows(rows, empty="") -> str:
 
 @partner_required
 @require_GET
-def progress_page(request):
+def progress_page(request: AuthedRequest) -> HttpResponse:
     space = _space(request)
     user = request.user
     today = space.today()
