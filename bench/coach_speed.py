@@ -2,7 +2,9 @@
 
 Run from the repository root: python bench/coach_speed.py [--rounds N]
 Prints both rates and their ratio, and writes bench/results/coach_speed.json. The texts are
-every message of tests/data/coach_corpus.jsonl (development and the first holdout).
+every message of tests/data/coach_corpus.jsonl (development and the first holdout). The
+analyzer is timed as shipped (rules and, unless learned.USE_MODEL is off, the learned second
+stage), and with the rules alone, so the learned stage's cost shows.
 
 Both are timed with CPU time of this process (time.process_time), pinned to one CPU where the
 system allows it, in alternating rounds, keeping each one's best round. CPU time keeps the
@@ -23,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reattune.domain.coach import analyze  # noqa: E402
+from reattune.domain.coach import analyze, learned  # noqa: E402
+from reattune.domain.coach.analyzer import analyze_with  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "coach_corpus.jsonl"
 RESULTS = ROOT / "bench" / "results" / "coach_speed.json"
@@ -51,12 +54,26 @@ def measure(texts: list[str], rounds: int) -> dict:
     for text in texts:  # warm up: compiled lexicons and caches on both sides
         analyze(text)
         vader.polarity_scores(text)
+
+    def rules_only(text: str) -> object:
+        return analyze_with(text, "en", None)
+
+    model = learned.load_model()
+
+    def with_model(text: str) -> object:
+        return analyze_with(text, "en", model)
+
     ours: list[float] = []
     theirs: list[float] = []
+    rules: list[float] = []
+    modelled: list[float] = []
     for _ in range(rounds):
+        modelled.append(_rate(with_model, batch))
         ours.append(_rate(analyze, batch))
         theirs.append(_rate(vader.polarity_scores, batch))
-    best_ours, best_vader = max(ours), max(theirs)
+        rules.append(_rate(rules_only, batch))
+    best_ours, best_vader, best_rules = max(ours), max(theirs), max(rules)
+    best_modelled = max(modelled)
     return {
         "corpus": str(CORPUS.relative_to(ROOT)),
         "messages": len(texts),
@@ -64,7 +81,10 @@ def measure(texts: list[str], rounds: int) -> dict:
         "rounds": rounds,
         "timer": "time.process_time (CPU time, one process)",
         "python": platform.python_version(),
+        "learned_stage": learned.USE_MODEL,
         "ours_messages_per_second": round(best_ours),
+        "rules_only_messages_per_second": round(best_rules),
+        "with_learned_stage_messages_per_second": round(best_modelled),
         "vader_messages_per_second": round(best_vader),
         "ratio_ours_to_vader": round(best_ours / best_vader, 3),
         "ours_rounds": [round(r) for r in ours],
@@ -86,7 +106,16 @@ def main(argv: list[str] | None = None) -> int:
             pass
     report = measure(load_texts(), args.rounds)
     print(f"{report['messages']} messages, mean {report['mean_chars']} characters")
-    print(f"coach analyzer: {report['ours_messages_per_second']:>8} messages/s (one core)")
+    shipped = "with" if report["learned_stage"] else "without"
+    print(
+        f"coach analyzer: {report['ours_messages_per_second']:>8} messages/s (one core;"
+        f" as shipped, {shipped} the learned stage)"
+    )
+    print(f"  rules only:   {report['rules_only_messages_per_second']:>8} messages/s (one core)")
+    print(
+        f"  with learned stage: {report['with_learned_stage_messages_per_second']:>8} messages/s"
+        " (one core)"
+    )
     print(f"VADER:          {report['vader_messages_per_second']:>8} messages/s (one core)")
     print(f"ratio (coach / VADER): {report['ratio_ours_to_vader']:.2f}")
     print(

@@ -123,7 +123,7 @@ def _fake_holdout(tmp_path):
 
 def test_the_separate_holdout_is_reported_by_figures_only(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(coach_eval, "RESULTS", tmp_path / "results.json")
-    assert coach_eval.main(["--errors"], holdout2=_fake_holdout(tmp_path)) == 0
+    assert coach_eval.main(["--errors", "--no-cv"], holdout2=_fake_holdout(tmp_path)) == 0
     written = (tmp_path / "results.json").read_text(encoding="utf-8")
     printed = capsys.readouterr().out
     assert "secret words" not in written and "secret words" not in printed
@@ -141,7 +141,7 @@ def test_dev_only_never_opens_the_separate_holdout(tmp_path, monkeypatch, capsys
     monkeypatch.setattr(
         coach_eval, "load_corpus", lambda path=coach_eval.CORPUS: opened.append(path) or real(path)
     )
-    assert coach_eval.main(["--dev-only"], holdout2=holdout) == 0
+    assert coach_eval.main(["--dev-only", "--no-cv"], holdout2=holdout) == 0
     assert holdout not in opened and opened == [coach_eval.CORPUS]
     assert json.loads((tmp_path / "results.json").read_text())["holdout2"] == {
         "skipped": "--dev-only"

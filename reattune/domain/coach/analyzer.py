@@ -11,6 +11,7 @@ from bisect import bisect_right
 from collections.abc import Set
 from operator import itemgetter
 
+from . import learned
 from .labels import LEVELS
 from .lexicon import DIGIT_RE, DIGIT_WORD, SYMBOL_RE, Lexicon, load_lexicon
 from .model import MAX_CHARS, Analysis, Feeling, Finding, TextTooLong
@@ -95,6 +96,15 @@ _LEVEL_FAMILIES = frozenset({"levels", "logistics"})  # levels also come from fe
 # you_blame (blame aimed at the partner), and a criticism is always about meaning (identity).
 _IMPLY_YOU_BLAME = ("absolute", "criticism", "contempt", "disguised_blame")
 _IMPLY_YOU_BLAME_SET = frozenset(_IMPLY_YOU_BLAME)
+# With one of these found by the rules, the learned stage is not asked: a conflict pattern
+# (the rules already speak), or one of the constructive forms a rewrite is made of ("I'd like
+# you to put your phone away" is a request, however much "you" weighs in a bag of words).
+_NO_MODEL = frozenset(_CONFLICT) | {
+    "disguised_blame",
+    "i_statement",
+    "validation",
+    "curiosity_question",
+}
 # A counter-attack is you_blame when it is aimed at the partner: a second-person word in its
 # sentence, or one of the shapes that point at them without one ("says the person who…").
 _PARTNER_WORDS = frozenset({"you", "u", "your", "ur", "you're", "youre", "yourself", "ya"})
@@ -120,6 +130,7 @@ class _Message:
         "sentence_labels",
         "feelings",
         "kind",
+        "tokens",
     )
 
     def __init__(self, work: str, lex: Lexicon) -> None:
@@ -142,6 +153,7 @@ class _Message:
             marks_inside = _HAS_SENTENCE_MARK(body) is not None
         if has_digit:
             tokens.append(DIGIT_WORD)
+        self.tokens = tokens
         # family -> hits (kind, start, end, options) in the order of the text; a family with
         # no hit has no entry. Every family is found here at once: a short message triggers few
         # patterns, and finding them all in one pass costs less than asking family by family.
@@ -302,7 +314,13 @@ class _Message:
 
 
 def analyze(text: str, lang: str = "en") -> Analysis:
-    """Read one message and return its findings, feelings and levels."""
+    """Read one message and return its findings, feelings and levels (the rules' findings,
+    and what the learned stage adds unless learned.USE_MODEL is off)."""
+    return analyze_with(text, lang, learned.load_model() if learned.USE_MODEL else None)
+
+
+def analyze_with(text: str, lang: str, model: learned.CoachModel | None) -> Analysis:
+    """analyze() with a given learned model (None: the rules alone)."""
     if not isinstance(text, str):
         raise TypeError("text must be a string")
     if len(text) > MAX_CHARS:
@@ -310,12 +328,7 @@ def analyze(text: str, lang: str = "en") -> Analysis:
     lex = load_lexicon(lang)
     if not text or text.isspace():  # (as `not text.strip()`, without a copy)
         return Analysis(text=text, lang=lang)
-    prepared = normalize(text)
-    if _may_hold_quotes(prepared):
-        prepared = mask(prepared, quoted_regions(prepared, lex.quote_patterns))
-    if lex.third_person_mention is not None and "my " in prepared:
-        if lex.third_person_mention.search(prepared):
-            prepared = _as_partner(prepared, lex)
+    prepared = _prepare(text, lex)
     msg = _Message(prepared, lex)
 
     # Each step runs only if the message has hits of the families it reads.
@@ -340,14 +353,45 @@ def analyze(text: str, lang: str = "en") -> Analysis:
         if msg.feelings or "criticism" in hits or not _LEVEL_FAMILIES.isdisjoint(found)
         else None
     )
+    findings = _findings(msg, text)
+    levels = list(filter(found_levels.__contains__, LEVELS)) if found_levels else []
+    # The learned stage, only where the rules found no conflict pattern and no constructive
+    # form (see _NO_MODEL; this also keeps it off most messages, for speed), and not where
+    # the rules see a disclaimer or a kind sentence (a bag of words cannot tell "I'm not
+    # saying you never help" from "you never help").
+    if (
+        model is not None
+        and _NO_MODEL.isdisjoint(hits)
+        and "disclaimers" not in found
+        and not msg.kind
+    ):
+        more = learned.add_findings(model, msg.tokens, prepared, text, msg.sentences, findings)
+        if more is not None:
+            findings = more
+            labels = {finding.label for finding in more}
+            levels = [level for level in LEVELS if _LEVEL_LABELS[level] in labels]
     # Positional arguments: measurably cheaper than keywords for a call made per message.
-    return Analysis(
-        text,
-        lang,
-        _findings(msg, text),
-        msg.feelings,
-        list(filter(found_levels.__contains__, LEVELS)) if found_levels else [],
-    )
+    return Analysis(text, lang, findings, msg.feelings, levels)
+
+
+def _prepare(text: str, lex: Lexicon) -> str:
+    """The copy of the text the rules read: lower case, quotes blanked, partner mapped."""
+    prepared = normalize(text)
+    if _may_hold_quotes(prepared):
+        prepared = mask(prepared, quoted_regions(prepared, lex.quote_patterns))
+    if lex.third_person_mention is not None and "my " in prepared:
+        if lex.third_person_mention.search(prepared):
+            prepared = _as_partner(prepared, lex)
+    return prepared
+
+
+def model_features(text: str, lang: str = "en") -> set[str]:
+    """The learned stage's features of a message, as analyze() computes them (for training)."""
+    if not text or text.isspace():
+        return set()
+    lex = load_lexicon(lang)
+    prepared = _prepare(text, lex)
+    return learned.features(_Message(prepared, lex).tokens, prepared)
 
 
 def _conventions(msg: _Message) -> None:
