@@ -56,6 +56,13 @@ def coach(request: AuthedRequest) -> HttpResponse:
         "save_key": uuid.uuid4(),
         "safety_mode": safety_mode(request.user),
     }
+    # Vault safety check (reattune/vault/rest.py): the resting variant too, for the browser to
+    # choose from; only for this person, and only when they have one.
+    from reattune.vault.rest import resting_if_positive, vault_rest
+
+    rest = vault_rest(request)
+    if rest:
+        context.update(vault_rest=rest, resting=resting_if_positive())
     status = 200
     if request.method == "POST":
         context.update(_feedback_context(text, request))

@@ -3,9 +3,10 @@
 The server never learns whether a vault safety check was positive, so for its author the
 pages that rest features carry both variants (data-vault-rest="usual" / "resting") and the
 browser shows the one that fits once it has opened the check (static/reattune/vault-rest.js).
-Here: before alex has a vault check, alex's Today page carries one variant only; after a
-positive vault check, the resting one shows (the safety practices first), with no request
-carrying the answers or the result; locked, the usual one shows; and sam's pages and API
+Here: before alex has a vault check, alex's Today and coach pages carry one variant only;
+after a positive vault check, the resting ones show (the plan's safety practices first; the
+coach's resting page), with no request carrying the answers or the result; locked, the usual
+ones show; and sam's pages and API
 answers are the same, byte for byte, before and after.
 """
 
@@ -39,7 +40,9 @@ def shown(page, variant):
     return page.locator(f'#plan-card [data-vault-rest="{variant}"]')
 
 
-def test_a_positive_vault_check_rests_todays_plan_for_its_author_only(new_context, live_app):
+def test_a_positive_vault_check_rests_today_and_the_coach_for_its_author_only(
+    new_context, live_app
+):
     alex_email, sam_email = make_couple(live_app)
     seeded = live_app.cli("manage", "shell", "-c", SEED_CHECKUPS.format(a=alex_email, b=sam_email))
     assert "OK" in seeded.stdout, seeded.stdout + seeded.stderr
@@ -56,6 +59,8 @@ def test_a_positive_vault_check_rests_todays_plan_for_its_author_only(new_contex
     # A vault with no safety check in it: one variant, as for everyone.
     visit(alex, "/home/")
     expect(alex.locator("#plan-card")).to_be_visible()
+    expect(alex.locator("[data-vault-rest]")).to_have_count(0)
+    visit(alex, "/coach/")
     expect(alex.locator("[data-vault-rest]")).to_have_count(0)
 
     # A positive safety check, kept in the vault.
@@ -85,6 +90,15 @@ def test_a_positive_vault_check_rests_todays_plan_for_its_author_only(new_contex
     assert {method for method, _, _ in log.sent} == {"GET"}, log.sent
     assert not log.carrying("positive", "resting", "urgent", "threatened", "afraid"), log.sent
     assert any("/api/v1/vault/items?kind=safety" in url for _, url, _ in log.sent), log.sent
+    # The coach: the page a positive check shows in its place (the rewrite rests).
+    visit(alex, "/coach/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "resting", timeout=20_000)
+    expect(alex.locator('[data-resting="coach_rewrite"]')).to_be_visible()
+    expect(alex.locator("#coach-form")).to_be_hidden()
+    expect(alex.get_by_role("heading", level=1)).to_have_text("Taking care of yourself first")
+    axe_check(alex)
+    assert {method for method, _, _ in log.sent} == {"GET"}, log.sent
+    assert not log.carrying("positive", "resting", "urgent", "threatened", "afraid"), log.sent
 
     # Locked: the browser cannot open the check, and the usual plan shows.
     visit(alex, "/vault/")
@@ -94,6 +108,11 @@ def test_a_positive_vault_check_rests_todays_plan_for_its_author_only(new_contex
     expect(root).to_have_attribute("data-vault-rest-shown", "locked", timeout=20_000)
     expect(shown(alex, "usual")).to_be_visible()
     expect(shown(alex, "resting")).to_be_hidden()
+    axe_check(alex)
+    visit(alex, "/coach/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "locked", timeout=20_000)
+    expect(alex.locator("#coach-form")).to_be_visible()
+    expect(alex.locator('[data-resting="coach_rewrite"]')).to_be_hidden()
     axe_check(alex)
 
     # Sam's pages and API answers: exactly as before.
