@@ -14,10 +14,18 @@ Figures per part and language:
 - kind accuracy: of the crisis sentences caught, the share whose kinds include the label.
 Targets on the holdout, per language: recall >= 0.97 explicit, >= 0.90 indirect, false
 alarms <= 3%.
+
+Each part is shown twice, so what the learned second stage (crisis_model.py) adds is visible:
+"rules only" (``detect_crisis(..., model=False)``) and "rules then model". On the dev part the
+model was trained on these very sentences, so its dev figures come from the out-of-fold
+decisions of scripts/train_crisis_model.py's cross-validation (bench/results/crisis_model_cv.json,
+written with the model; the table says when it does not match the shipped model file). On the
+holdout the shipped model is run as is.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
@@ -29,10 +37,18 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reattune.domain.safety.crisis import detect_crisis, scan_work  # noqa: E402
+from reattune.domain.safety import crisis_model  # noqa: E402
+from reattune.domain.safety.crisis import (  # noqa: E402
+    USE_MODEL,
+    CrisisResult,
+    detect_crisis,
+    model_work,
+    scan_work,
+)
 
 CORPUS = ROOT / "tests" / "data" / "crisis"
 RESULTS = ROOT / "bench" / "results" / "crisis_eval.json"
+MODEL_CV = ROOT / "bench" / "results" / "crisis_model_cv.json"
 PARTS = ("dev", "holdout")
 CRISIS_TOPICS = (
     "ideation_explicit",
@@ -63,8 +79,42 @@ def _rate(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
 
 
-def evaluate(cases: list[dict], lang: str | None = None) -> dict:
+def rules_only(text: str, lang: str | None = None) -> CrisisResult:
+    return detect_crisis(text, lang, model=False)
+
+
+def rules_then_model(text: str, lang: str | None = None) -> CrisisResult:
+    return detect_crisis(text, lang, model=True)
+
+
+def out_of_fold() -> tuple[object, str]:
+    """A detector giving the rules' answer, else the model's out-of-fold decision for a dev
+    sentence (from the training script's cross-validation), and a note on where it came from."""
+    try:
+        cv = json.loads(MODEL_CV.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, f"{MODEL_CV.relative_to(ROOT)} missing: run scripts/train_crisis_model.py"
+    digest = hashlib.sha256(crisis_model.MODEL_FILE.read_bytes()).hexdigest()
+    note = "model out of fold (5-fold grouped cross-validation on dev)"
+    if cv.get("model_sha256") != digest:
+        note += "; WARNING: made for another model file, rerun scripts/train_crisis_model.py"
+    fired = cv["fired"]  # {text key: label} of the dev cases the out-of-fold model flagged
+
+    def detector(text: str, lang: str | None = None) -> CrisisResult:
+        result = rules_only(text, lang)
+        if result.hit:
+            return result
+        label = fired.get(hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16])
+        if label is None:
+            return result
+        return CrisisResult(True, frozenset({label}))
+
+    return detector, note
+
+
+def evaluate(cases: list[dict], lang: str | None = None, detector=None) -> dict:
     """Figures for one list of cases (see the module docstring)."""
+    detector = detector or rules_only
     topics: dict[str, list[int]] = {}
     explicit = [0, 0]
     indirect = [0, 0]
@@ -74,7 +124,7 @@ def evaluate(cases: list[dict], lang: str | None = None) -> dict:
     errors: list[dict] = []
     for case in cases:
         text, label = case["text"], case["label"]
-        result = detect_crisis(text, lang)
+        result = detector(text, lang)
         if label == "none":
             row = none_topics.setdefault(case.get("topic", "everyday"), [0, 0])
             row[1] += 1
@@ -168,6 +218,17 @@ def _table(part: str, reports: dict[str, dict]) -> None:
     print(f"targets: {verdict}")
 
 
+def _added(part: str, rules: dict[str, dict], both: dict[str, dict]) -> None:
+    """One line per language: rules only -> rules then model."""
+    print(f"what the model adds ({part}): rules only -> rules then model")
+    print(f"  {'':<4}{'explicit':>16}{'indirect':>16}{'false alarms':>16}{'kind accuracy':>16}")
+    for lang in rules:
+        cells = []
+        for key in ("recall_explicit", "recall_indirect", "false_alarm_rate", "kind_accuracy"):
+            cells.append(f"{_fmt(rules[lang][key])}->{_fmt(both[lang][key])}")
+        print(f"  {lang:<4}" + "".join(f"{c:>16}" for c in cells))
+
+
 def speed() -> dict:
     """Wall-clock figures (kept here, never in tests): milliseconds per call by text size."""
     sentence = "We argued about the holidays again and I felt very alone. "
@@ -177,17 +238,19 @@ def speed() -> dict:
         "20 kB one sentence": ("and we talked about the kids " * 700)[:20_000],
         "20 kB crisis words": ("I want to die. He said he would kill me. " * 500)[:20_000],
     }
-    detect_crisis("warm up the lexicon cache")
+    detect_crisis("warm up the lexicon cache and the model")
     out = {}
     for name, text in texts.items():
         runs = 5
-        started = time.perf_counter()
-        for _ in range(runs):
-            detect_crisis(text)
-        out[name] = {
-            "ms_per_call": round((time.perf_counter() - started) / runs * 1000, 1),
-            "regex_chars_per_char": round(scan_work(text) / len(text), 1),
-        }
+        row = {}
+        for key, use in (("ms_per_call", False), ("ms_per_call_with_model", True)):
+            started = time.perf_counter()
+            for _ in range(runs):
+                detect_crisis(text, model=use)
+            row[key] = round((time.perf_counter() - started) / runs * 1000, 1)
+        row["regex_chars_per_char"] = round(scan_work(text) / len(text), 1)
+        row["model_work_per_char"] = round(model_work(text) / len(text), 1)
+        out[name] = row
     return out
 
 
@@ -201,21 +264,39 @@ def main(argv: list[str] | None = None) -> int:
         corpus = load_part(part)
         per_lang = {lang: evaluate(cases, None) for lang, cases in sorted(corpus.items())}
         report["parts"][part] = per_lang
-        _table(part, per_lang)
+        _table(f"{part}, rules only", per_lang)
+        if part == "dev":
+            detector, note = out_of_fold()
+        else:
+            detector, note = rules_then_model, "the shipped model, never trained on this part"
+        if not USE_MODEL:
+            note += " (switched off in the app: crisis.USE_MODEL is False)"
+        if detector is None:
+            print(f"\n(no rules-then-model figures for {part}: {note})")
+            continue
+        with_model = {
+            lang: evaluate(cases, None, detector) for lang, cases in sorted(corpus.items())
+        }
+        report["parts"][f"{part}+model"] = with_model
+        _table(f"{part}, rules then model ({note})", with_model)
+        _added(part, per_lang, with_model)
     report["speed"] = speed()
-    print("\nspeed (every shipped lexicon):")
+    print("\nspeed (every shipped lexicon; the model runs only when no rule matched):")
     for name, row in report["speed"].items():
         print(
-            f"  {name:<22} {row['ms_per_call']:>8.1f} ms/call "
-            f"{row['regex_chars_per_char']:>8.1f} regex chars per char"
+            f"  {name:<22} {row['ms_per_call']:>8.1f} ms/call rules only "
+            f"{row['ms_per_call_with_model']:>8.1f} ms/call with the model "
+            f"{row['regex_chars_per_char']:>6.1f} regex chars/char "
+            f"{row['model_work_per_char']:>6.1f} model features/char"
         )
     if "--errors" in argv:
         print("\ndev errors (holdout errors are never listed)")
         for lang, rep in report["parts"]["dev"].items():
             for err in rep["errors"]:
                 print(f"- [{lang}] {err['text']!r} expected={err['expected']} got={err['got']}")
-    for per_lang in report["parts"].get("holdout", {}).values():
-        per_lang["errors"] = len(per_lang["errors"])  # counted, not written out
+    for part in ("holdout", "holdout+model"):
+        for per_lang in report["parts"].get(part, {}).values():
+            per_lang["errors"] = len(per_lang["errors"])  # counted, not written out
     report["seconds"] = round(time.perf_counter() - started, 2)
     if "--dev-only" in argv:
         return 0  # the saved report always holds both parts

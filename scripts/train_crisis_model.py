@@ -81,6 +81,10 @@ def corpus() -> list[dict]:
     return rows
 
 
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def blank_model(fold: dict[int, str]) -> crisis_model.Model:
     return crisis_model.Model(
         LABELS,
@@ -405,11 +409,13 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "model_sha256": hashlib.sha256(OUT.read_bytes()).hexdigest(),
                 **cv,
-                # per dev case: did the out-of-fold model fire, with which label (for bench/crisis_eval.py)
-                "cases": [
-                    {"lang": r["lang"], "text": r["text"], "fired": mf, "label": lab}
+                # the dev cases the out-of-fold model flagged, by text_key(text), with the label it
+                # gave (for bench/crisis_eval.py); the others it left alone
+                "fired": {
+                    text_key(r["text"]): lab
                     for r, mf, lab in zip(rows, model_fired, labels, strict=True)
-                ],
+                    if mf
+                },
             },
             ensure_ascii=False,
             indent=1,
