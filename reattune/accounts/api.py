@@ -1,5 +1,8 @@
+from typing import Any
+
 from ninja import Router, Schema
 
+from reattune.accounts.http import ApiRequest
 from reattune.api.base import partner_auth
 from reattune.couples.membership import active_membership, partner_of
 
@@ -15,7 +18,7 @@ class MeOut(Schema):
 
 
 @router.get("", response=MeOut, summary="Who am I")
-def me(request):
+def me(request: ApiRequest) -> dict[str, Any]:
     user = request.auth
     return {
         "id": user.pk,

@@ -2,8 +2,8 @@
 
 Django's ``HttpRequest`` does not know two things this project's middleware adds: the couple
 context on ``request.couple`` (core.request_context.CoupleContextMiddleware) and, behind a
-sign-in guard (``partner_required``, ``signed_in_required``, ``therapist_required``), a user who
-is always an ``accounts.User``, never ``AnonymousUser``.
+sign-in guard (``partner_required``, ``signed_in_required``, ``therapist_required``, or an API
+router's ``partner_auth()``), a user who is always an ``accounts.User``, never ``AnonymousUser``.
 """
 
 from __future__ import annotations
@@ -24,3 +24,10 @@ class AuthedRequest(Request):
     """A request behind a sign-in guard: ``request.user`` is a signed-in ``User``."""
 
     user: User
+
+
+class ApiRequest(AuthedRequest):
+    """An API request behind ``partner_auth()`` (reattune/api/base.py): ``request.auth``, like
+    ``request.user``, is the signed-in partner."""
+
+    auth: User

@@ -1,6 +1,10 @@
+from typing import Any
+
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from reattune.accounts.http import ApiRequest
+from reattune.accounts.models import User
 from reattune.api.base import may_refuse, partner_auth
 from reattune.couples import actions
 
@@ -27,7 +31,7 @@ class LeaveOut(Schema):
     left: bool
 
 
-def _space(user):
+def _space(user: User) -> dict[str, Any]:
     membership = actions.active_membership(user)
     if membership is None:
         raise HttpError(404, "You are not in a couple space.")
@@ -41,13 +45,13 @@ def _space(user):
 
 
 @router.get("", response=SpaceOut, summary="My couple space")
-def space(request):
+def space(request: ApiRequest) -> dict[str, Any]:
     return _space(request.auth)
 
 
 @router.post("/invite", response={201: InviteOut}, summary="Create a new invite link")
 @may_refuse
-def invite(request):
+def invite(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     user = request.auth
     raw = actions.do_create_invite(user)
     return 201, {
@@ -57,7 +61,7 @@ def invite(request):
 
 
 @router.post("/leave", response=LeaveOut, summary="Leave the couple space")
-def leave(request):
+def leave(request: ApiRequest) -> dict[str, bool]:
     user = request.auth
     if actions.active_membership(user) is None:
         raise HttpError(404, "You are not in a couple space.")

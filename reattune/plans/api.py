@@ -1,10 +1,14 @@
+from typing import Any
+
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from reattune.accounts.http import ApiRequest
 from reattune.api.base import may_refuse, partner_auth
 from reattune.api.types import JsonInt
-from reattune.couples.membership import active_membership
+from reattune.core.request_context import CoupleContext
 from reattune.plans import actions, queries
+from reattune.plans.models import Plan
 
 router = Router(tags=["plan"], auth=partner_auth())
 
@@ -16,15 +20,14 @@ class SwapIn(Schema):
     version: JsonInt | None = None
 
 
-def _out(plan, user):
+def _out(plan: Plan, couple: CoupleContext) -> dict[str, Any]:
     """The plan as stored, and `view`: what THIS user is shown of it (their own safety mode
     only; never the partner's)."""
-    from reattune.care.safety import safety_mode
     from reattune.domain.plan import Plan as DomainPlan
     from reattune.domain.plan import own_view
     from reattune.domain.plan.view import shared_safe
 
-    today = active_membership(user).space.today()
+    today = couple.today
     stored = DomainPlan.from_dict(plan.data)
     return {
         "id": plan.pk,
@@ -33,25 +36,25 @@ def _out(plan, user):
         "current_week": queries.week_number(plan, today),
         "version": plan.version,
         "plan": shared_safe(stored).to_dict(),
-        "view": own_view(stored, safety_mode(user)).to_dict(),
+        "view": own_view(stored, couple.safety_mode).to_dict(),
     }
 
 
 @router.get("", summary="My current plan (the couple's, or my own for now)")
-def current(request) -> dict:
+def current(request: ApiRequest) -> dict[str, Any]:
     user = request.auth
     plan = queries.current_plan(user)
     if plan is None:
         raise HttpError(404, "No plan yet: it appears once you finish the check-up.")
-    return _out(plan, user)
+    return _out(plan, request.couple)
 
 
 @router.post("/swap", summary="Swap a practice for another that meets the same need")
 @may_refuse
-def swap(request, payload: SwapIn) -> dict:
+def swap(request: ApiRequest, payload: SwapIn) -> dict[str, Any]:
     user = request.auth
     plan = queries.current_plan(user)
     if plan is None:
         raise HttpError(404, "No plan yet.")
     plan = actions.do_swap(user, plan, payload.week, payload.old, payload.new, payload.version)
-    return _out(plan, user)
+    return _out(plan, request.couple)
