@@ -40,7 +40,7 @@ def cmd_serve(args) -> int:
         print(f"reattune cannot start: a crisis lexicon is broken: {error}", file=sys.stderr)
         return 1
     call_command("migrate", interactive=False, verbosity=0)
-    if not os.environ.get("REATTUNE_STATIC_FROM_SOURCE"):
+    if not settings.STATIC_FROM_SOURCE:  # the same reading as settings ("0" means off)
         call_command("collectstatic", interactive=False, verbosity=0)
     scheme = "https" if settings.HTTPS else "http"
     print(

@@ -252,7 +252,8 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 3600
 from reattune.core.middleware import static_file_headers as WHITENOISE_ADD_HEADERS_FUNCTION  # noqa: E402,F401,N812
 
-if env_bool("REATTUNE_STATIC_FROM_SOURCE"):
+STATIC_FROM_SOURCE = env_bool("REATTUNE_STATIC_FROM_SOURCE")
+if STATIC_FROM_SOURCE:
     # Tests serve static files straight from the package, with no collectstatic step.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     WHITENOISE_USE_FINDERS = True
