@@ -26,6 +26,10 @@ The view serves the JSON at a fixed URL, same origin, without a log-in (the lexi
 data shipped with the app), cacheable with an ETag made from the lexicon files' modification
 times and sizes, so an edited lexicon reaches the browser on its next request. It is built at
 run time rather than kept as a generated static file so that it can never drift from the YAML.
+
+The learned second stage's model (reattune/data/crisis_model.json, see
+``reattune.domain.safety.crisis_model``) comes in the same document as ``model`` (null when
+``crisis.USE_MODEL`` is off); it needs no translation, only the file's numbers and strings.
 """
 
 from __future__ import annotations
@@ -560,9 +564,32 @@ def build(lexicons: list[crisis.Lexicon] | None = None) -> dict:
             out.append(_lexicon_json(lex))
         except Untranslatable as exc:
             problems.append(f"{lex.language}: cannot be translated to JavaScript ({exc})")
+    model = None
+    if crisis.USE_MODEL:
+        try:
+            model = model_json()
+        except Exception as exc:
+            problems.append(f"model: does not load ({exc})")
     for problem in problems:
         log.error("crisis lexicons for the browser: %s", problem)
-    return {"format": FORMAT, "engine": engine_json(), "lexicons": out, "problems": problems}
+    return {
+        "format": FORMAT,
+        "engine": engine_json(),
+        "lexicons": out,
+        "model": model,
+        "problems": problems,
+    }
+
+
+def model_json() -> dict:
+    """The second stage's model file as crisis.js reads it (checked first, as crisis.py does);
+    the notes on how it was trained stay on the server."""
+    from reattune.domain.safety import crisis_model
+
+    crisis_model.load_model()  # raises on a broken file
+    doc = crisis_model.read()
+    doc.pop("trained", None)
+    return doc
 
 
 def _etag() -> str:
@@ -570,6 +597,11 @@ def _etag() -> str:
     for path in lexicon_files():
         stat = path.stat()
         digest.update(f"{path.parent.name}:{stat.st_mtime_ns}:{stat.st_size};".encode())
+    from reattune.domain.safety import crisis_model
+
+    if crisis.USE_MODEL and crisis_model.MODEL_FILE.is_file():
+        stat = crisis_model.MODEL_FILE.stat()
+        digest.update(f"model:{stat.st_mtime_ns}:{stat.st_size};".encode())
     return '"' + digest.hexdigest()[:32] + '"'
 
 

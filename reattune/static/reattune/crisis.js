@@ -33,6 +33,10 @@
  *     browser cannot run any of them (no look-behind before Safari 16.4): ready false and no
  *     hit, so the caller can say the check did not run. Never throws.
  *   problems                     lexicons left out (by the server or by this browser)
+ *
+ * The learned second stage (crisis_model.py) comes in the same JSON as "model" (null when the
+ * server has it switched off); when no rule matched, modelSpans scores each sentence exactly
+ * as crisis_model.py does (same folding table, features, integer sums and double operations).
  */
 (function (root, factory) {
   "use strict";
@@ -280,6 +284,7 @@
       state.tables = [engine.invisible, engine.apostrophes, engine.double_quotes].map(table);
       state.space = new Pattern("^@S@*$");
       state.bigWord = new RegExp(rangesClass(clip(engine.word, SMALL, 0x110000)), "u");
+      state.model = compileModel(doc.model);
       problems = (doc.problems || []).slice();
       for (const json of doc.lexicons) {
         try {
@@ -498,6 +503,108 @@
     return spans;
   }
 
+  // ------------------------------------------------------------------ the model (crisis_model.py)
+
+  function compileModel(json) {
+    if (!json) return null;
+    const n = json.labels.length;
+    const fold = new Map();
+    for (const key in json.fold) fold.set(Number(key), json.fold[key]);
+    const weights = new Map();
+    for (let i = 0; i < json.features.length; i++) weights.set(json.features[i], json.weights.slice(i * n, (i + 1) * n));
+    return {
+      labels: json.labels,
+      charMin: json.char_min,
+      charMax: json.char_max,
+      limit: json.limit,
+      fold,
+      scale: json.scale,
+      bias: json.bias,
+      threshold: json.threshold,
+      weights,
+    };
+  }
+
+  // Model.tokens: fold each code point, split at spaces
+  function modelTokens(model, s) {
+    const parts = [];
+    for (const ch of s) {
+      const code = ch.codePointAt(0);
+      if (code >= model.limit) parts.push(" ");
+      else {
+        const folded = model.fold.get(code);
+        parts.push(folded === undefined ? ch : folded);
+      }
+    }
+    return parts.join("").split(" ").filter((t) => t.length > 0);
+  }
+
+  // Model.is_content
+  function isContent(model, code, ch) {
+    if (code >= model.limit) return false;
+    const folded = model.fold.get(code);
+    const f = folded === undefined ? ch : folded;
+    return f.length > 0 && f.replace(/ /g, "").length > 0;
+  }
+
+  // crisis_model.features: counts in the order met (folded text is below U+0800: no surrogates)
+  function modelFeatures(tokens, charMin, charMax) {
+    const counts = new Map();
+    const add = (key) => counts.set(key, (counts.get(key) || 0) + 1);
+    if (tokens.length === 0) return counts;
+    for (let i = 0; i < tokens.length; i++) {
+      add("w" + tokens[i]);
+      if (i + 1 < tokens.length) add("b" + tokens[i] + " " + tokens[i + 1]);
+    }
+    const joined = " " + tokens.join(" ") + " ";
+    for (let n = charMin; n <= charMax; n++) {
+      for (let i = 0; i + n <= joined.length; i++) add("c" + joined.slice(i, i + n));
+    }
+    return counts;
+  }
+
+  // Model.scores: integer sums (exact), then the same double operations in the same order
+  function modelScores(model, piece) {
+    const counts = modelFeatures(modelTokens(model, piece), model.charMin, model.charMax);
+    if (counts.size === 0) return null;
+    const n = model.labels.length;
+    const sums = new Array(n).fill(0);
+    let squares = 0;
+    for (const [key, count] of counts) {
+      squares += count * count;
+      const row = model.weights.get(key);
+      if (row !== undefined) for (let k = 0; k < n; k++) sums[k] += count * row[k];
+    }
+    const norm = Math.sqrt(squares);
+    return sums.map((sum, k) => model.bias[k] + (model.scale * sum) / norm);
+  }
+
+  // crisis.py's model_plain: _prepare without blanking titles
+  function modelPlain(text) {
+    let plain = text.s;
+    for (const t of state.tables) plain = translate(plain, t);
+    return plain.replace(state.patterns.trailing_off.g(), (m) => " ".repeat(cpLength(m)));
+  }
+
+  // crisis.py's _model_spans (positions in code points)
+  function modelSpans(text, model) {
+    const plain = new Text(modelPlain(text));
+    const spans = [];
+    for (let [start, end] of pieces(plain)) {
+      const scores = modelScores(model, plain.slice(start, end));
+      if (scores === null) continue;
+      let top = 0;
+      for (let k = 1; k < scores.length; k++) if (scores[k] > scores[top]) top = k;
+      if (scores[top] < model.threshold) continue;
+      const at = (i) => text.s.codePointAt(text.u(i));
+      while (start < end && !isContent(model, at(start), String.fromCodePoint(at(start)))) start++;
+      while (end > start && !isContent(model, at(end - 1), String.fromCodePoint(at(end - 1)))) end--;
+      const kind = model.labels[top];
+      spans.push({ start, end, kind, rule: "model." + kind, lang: "" });
+    }
+    return spans;
+  }
+
   function normaliseLang(lang) {
     if (typeof lang !== "string" || !lang) return "en";
     return lang.replace(/_/g, "-").split("-")[0].toLowerCase();
@@ -539,6 +646,16 @@
         }
       } catch (err) {
         logError("crisis check (" + lex.language + ") failed; no hit from this language", err);
+      }
+    }
+    if (found.size === 0 && state.model) {
+      try {
+        for (const span of modelSpans(text, state.model)) {
+          const key = span.start + "," + span.end + "," + span.kind;
+          if (!found.has(key)) found.set(key, span);
+        }
+      } catch (err) {
+        logError("crisis model failed; the rules' answer stands", err);
       }
     }
     if (found.size === 0) return noHit(true);
