@@ -1,9 +1,11 @@
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Router, Schema
 
+from reattune.accounts.http import ApiRequest
+from reattune.accounts.models import User
 from reattune.api.base import may_refuse, partner_auth
 from reattune.api.types import JsonInt
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
@@ -46,7 +48,7 @@ class EntrySaved(EntryOut):
     support: SupportOut | None = Field(None, description=SUPPORT_DESCRIPTION)
 
 
-def _saved(entry, user, request):
+def _saved(entry: Entry, user: User, request: ApiRequest) -> dict[str, Any]:
     from reattune.care.support import support_for
 
     out = _out(entry, user)
@@ -57,7 +59,7 @@ def _saved(entry, user, request):
     return out
 
 
-def _out(entry, user):
+def _out(entry: Entry, user: User) -> dict[str, Any]:
     return {
         "id": entry.pk,
         "title": entry.title,
@@ -73,8 +75,11 @@ def _out(entry, user):
 
 @router.get("", response=list[EntryOut], summary="Entries I can read (mine and shared with me)")
 def list_entries(
-    request, scope: Literal["all", "mine", "shared"] = "all", limit: int = 50, offset: int = 0
-):
+    request: ApiRequest,
+    scope: Literal["all", "mine", "shared"] = "all",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
     user = request.auth
     limit = max(1, min(limit, 200))
     offset = max(0, offset)
@@ -92,7 +97,7 @@ def list_entries(
     "", response={201: EntrySaved, 200: EntrySaved}, summary="Write an entry", exclude_none=True
 )
 @may_refuse
-def create_entry(request, payload: EntryIn):
+def create_entry(request: ApiRequest, payload: EntryIn) -> tuple[int, dict[str, Any]]:
     user = request.auth
     entry, created = actions.do_create_entry(
         user,
@@ -112,7 +117,7 @@ def create_entry(request, payload: EntryIn):
     "(context `partner`): how to respond, and the lines of the reader's country.",
     exclude_none=True,
 )
-def get_entry(request, entry_id: int):
+def get_entry(request: ApiRequest, entry_id: int) -> dict[str, Any]:
     from reattune.care.support import support_for
 
     user = request.auth
@@ -127,7 +132,7 @@ def get_entry(request, entry_id: int):
 
 @router.put("/{int:entry_id}", response=EntrySaved, summary="Change my entry", exclude_none=True)
 @may_refuse
-def update_entry(request, entry_id: int, payload: EntryUpdate):
+def update_entry(request: ApiRequest, entry_id: int, payload: EntryUpdate) -> dict[str, Any]:
     user = request.auth
     entry = access.get_own_or_404(Entry.objects.select_related("author"), user, pk=entry_id)
     entry = actions.do_update_entry(
@@ -141,7 +146,7 @@ def update_entry(request, entry_id: int, payload: EntryUpdate):
 
 
 @router.delete("/{int:entry_id}", response={204: None}, summary="Delete my entry")
-def delete_entry(request, entry_id: int):
+def delete_entry(request: ApiRequest, entry_id: int) -> tuple[int, None]:
     user = request.auth
     entry = access.get_own_or_404(Entry.objects.all(), user, pk=entry_id)
     actions.do_delete_entry(entry)
