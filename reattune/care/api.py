@@ -7,12 +7,14 @@ its schema is `SupportOut` below (use `support: SupportOut | None = Field(None, 
 """
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Router, Schema
 
+from reattune.accounts.http import ApiRequest
 from reattune.api.base import partner_auth
 from reattune.care import help, support
+from reattune.domain.safety.resources import HelpLine
 
 router = Router(tags=["care"], auth=partner_auth())
 
@@ -34,6 +36,13 @@ class HelpOut(Schema):
     snoozed_until: datetime | None
 
 
+Audience = Literal["everyone", "women", "men", "lgbtq"]
+
+
+def _everyone() -> list[Audience]:
+    return ["everyone"]
+
+
 class LineOut(Schema):
     name: str
     phone: str
@@ -41,9 +50,7 @@ class LineOut(Schema):
     url: str | None
     hours: str | None
     region: str | None
-    audience: list[Literal["everyone", "women", "men", "lgbtq"]] = Field(
-        default_factory=lambda: ["everyone"], description="Who the line is for."
-    )
+    audience: list[Audience] = Field(default_factory=_everyone, description="Who the line is for.")
 
 
 class ResourcesOut(Schema):
@@ -124,7 +131,7 @@ SUPPORT_DESCRIPTION = (
 )
 
 
-def _line(line):
+def _line(line: HelpLine) -> dict[str, Any]:
     return {
         "name": line.name,
         "phone": line.phone,
@@ -137,7 +144,7 @@ def _line(line):
 
 
 @router.get("/help", response=HelpOut, summary="The help card: whether and why it shows")
-def help_card(request):
+def help_card(request: ApiRequest) -> dict[str, Any]:
     user = request.auth
     reasons = help.reasons_for(user)
     until = help.snoozed_until(user)
@@ -150,7 +157,7 @@ def help_card(request):
 
 
 @router.get("/resources", response=ResourcesOut, summary="Help lines for my country")
-def resources(request):
+def resources(request: ApiRequest) -> dict[str, Any]:
     user = request.auth
     res = support.resources_for_user(user, request)
     return {

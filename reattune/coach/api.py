@@ -6,9 +6,12 @@ crisis language the answer carries only `support` (context "draft"; for /validat
 Without a hit, `support` is left out.
 """
 
+from typing import Any, NoReturn
+
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from reattune.accounts.http import ApiRequest
 from reattune.api.base import partner_auth
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.care.safety import rests
@@ -54,7 +57,7 @@ class OpenerOut(Schema):
     support: SupportOut | None = Field(None, description=SUPPORT_DESCRIPTION)
 
 
-def _too_long(text: str):
+def _too_long(text: str) -> NoReturn:
     raise HttpError(
         422,
         f"The coach reads up to {MAX_CHARS:,} characters at a time; this is "
@@ -68,7 +71,7 @@ def _too_long(text: str):
     exclude_none=True,
     summary="Feedback on a draft: findings with spans, feelings, levels, a rewrite",
 )
-def analyze_text(request, payload: TextIn):
+def analyze_text(request: ApiRequest, payload: TextIn) -> dict[str, Any]:
     user = request.auth
     if rests(user, "coach_rewrite"):
         raise HttpError(404, "Not found.")  # resting for this person only (safety mode)
@@ -88,7 +91,7 @@ def analyze_text(request, payload: TextIn):
     exclude_none=True,
     summary="Validating replies to something your partner said",
 )
-def validate(request, payload: TextIn):
+def validate(request: ApiRequest, payload: TextIn) -> dict[str, Any]:
     user = request.auth
     support = support_for(user, payload.text, request, context="partner")
     if support is not None:
@@ -105,7 +108,7 @@ def validate(request, payload: TextIn):
     exclude_none=True,
     summary="A calm opening from what you miss, feel and would like",
 )
-def opener(request, payload: OpenerIn):
+def opener(request: ApiRequest, payload: OpenerIn) -> dict[str, Any]:
     user = request.auth
     if rests(user, "coach_opener"):
         raise HttpError(404, "Not found.")
