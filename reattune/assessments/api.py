@@ -1,14 +1,18 @@
 from datetime import datetime
+from typing import Any
 
 from django.http import Http404
 from ninja import Router, Schema
 
+from reattune.accounts.http import ApiRequest
+from reattune.accounts.models import User
 from reattune.api.base import may_refuse, partner_auth
 from reattune.api.types import JsonInt
 from reattune.assessments import actions, queries
 from reattune.assessments.catalog import catalog
 from reattune.assessments.models import Response
 from reattune.core import access
+from reattune.domain.instruments.model import Instrument
 
 router = Router(tags=["checkups"], auth=partner_auth())
 
@@ -55,7 +59,7 @@ class SavedOut(Schema):
     saved: int
 
 
-def _instrument_out(instrument):
+def _instrument_out(instrument: Instrument) -> dict[str, Any]:
     items = []
     for item in instrument.items:
         scale = instrument.scales[item.scale]
@@ -79,7 +83,7 @@ def _instrument_out(instrument):
     }
 
 
-def _response_out(response):
+def _response_out(response: Response) -> dict[str, Any]:
     return {
         "id": response.pk,
         "instrument_id": response.instrument_id,
@@ -91,12 +95,12 @@ def _response_out(response):
     }
 
 
-def _own(user, response_id) -> Response:
+def _own(user: User, response_id: int) -> Response:
     return access.get_own_or_404(Response.objects.all(), user, pk=response_id)
 
 
 @router.get("/instruments", response=list[InstrumentOut], summary="Instruments to take")
-def instruments(request):
+def instruments(request: ApiRequest) -> list[dict[str, Any]]:
     return [_instrument_out(i) for i in catalog().current() if i.kind != "safety"]
 
 
@@ -106,21 +110,21 @@ def instruments(request):
     summary="Start a check-up, or resume the unfinished one",
 )
 @may_refuse
-def start(request, payload: StartIn):
+def start(request: ApiRequest, payload: StartIn) -> tuple[int, dict[str, Any]]:
     user = request.auth
     response, created = actions.do_start_response(user, payload.instrument_id)
     return (201 if created else 200), _response_out(response)
 
 
 @router.get("/responses", response=list[ResponseOut], summary="My check-ups")
-def my_responses(request):
+def my_responses(request: ApiRequest) -> list[dict[str, Any]]:
     user = request.auth
     rows = access.owned_by(Response.objects.all(), user).order_by("-started_at")[:100]
     return [_response_out(r) for r in rows]
 
 
 @router.get("/responses/{int:response_id}", response=ResponseOut, summary="One of my check-ups")
-def get_response(request, response_id: int):
+def get_response(request: ApiRequest, response_id: int) -> dict[str, Any]:
     return _response_out(_own(request.auth, response_id))
 
 
@@ -130,20 +134,20 @@ def get_response(request, response_id: int):
     summary="Save answers (null clears one); saved as you go",
 )
 @may_refuse
-def save_answers(request, response_id: int, payload: AnswersIn):
+def save_answers(request: ApiRequest, response_id: int, payload: AnswersIn) -> dict[str, int]:
     response = _own(request.auth, response_id)
     return {"saved": actions.do_save_answers(response, payload.answers)}
 
 
 @router.post("/responses/{int:response_id}/submit", response=ResponseOut, summary="Finish")
 @may_refuse
-def submit(request, response_id: int):
+def submit(request: ApiRequest, response_id: int) -> dict[str, Any]:
     response = _own(request.auth, response_id)
     return _response_out(actions.do_submit(response))
 
 
 @router.get("/results/me", summary="My results (only mine can include sign-level detail)")
-def my_results(request) -> dict:
+def my_results(request: ApiRequest) -> dict:
     from reattune.assessments.results import insight_for
 
     insight, _ = insight_for(request.auth)
@@ -153,11 +157,15 @@ def my_results(request) -> dict:
 
 
 @router.get("/results/couple", summary="The couple view: scale scores and patterns, no answers")
-def couple(request) -> dict:
+def couple(request: ApiRequest) -> dict[str, Any]:
     from reattune.assessments.results import couple_view
 
     view = couple_view(request.auth)
-    out = {"state": view["state"], "me_done": view["me_done"], "partner_done": view["partner_done"]}
+    out: dict[str, Any] = {
+        "state": view["state"],
+        "me_done": view["me_done"],
+        "partner_done": view["partner_done"],
+    }
     if view["state"] == "ready":
         out["couple"] = view["couple"]
         out["partner"] = view["partner_view"]
@@ -165,7 +173,7 @@ def couple(request) -> dict:
 
 
 @router.get("/results/history", summary="Change over time with reliable-change estimates")
-def history(request, instrument_id: str = "connection_check") -> dict:
+def history(request: ApiRequest, instrument_id: str = "connection_check") -> dict:
     from reattune.assessments.results import history as build
 
     data = build(request.auth, instrument_id)
