@@ -140,7 +140,8 @@ class CoachModel:
         base = high = 0
         for k, index in enumerate(active):
             cutoff = self.cutoffs[index]
-            assert cutoff is not None
+            if cutoff is None:  # never: `active` holds only labels with a cut-off
+                continue
             # the integer sum a label needs: bias + scale * sum >= cutoff
             needed = math.ceil((cutoff - self.bias[index]) / self.scale - 1e-9)
             needed = max(-half // 2, min(half // 2, needed))
