@@ -8,12 +8,14 @@ there is no crisis check on the server: the browser runs it before encrypting.
 import json
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
 
+from reattune.accounts.http import ApiRequest
+from reattune.accounts.models import User
 from reattune.api.base import may_refuse, partner_auth
 from reattune.api.types import JsonInt, NumberNotFlag
 from reattune.vault import actions, queries
@@ -140,13 +142,13 @@ class VaultItemOut(Schema):
 class ItemJSON(NinjaJSONEncoder):
     """As the API's own answers: UUIDs as text, times as ISO 8601."""
 
-    def default(self, o):
+    def default(self, o: Any) -> Any:
         if isinstance(o, uuid.UUID):
             return str(o)
         return super().default(o)
 
 
-def _keyring_out(keyring: VaultKeyring) -> dict:
+def _keyring_out(keyring: VaultKeyring) -> dict[str, Any]:
     return {
         "vault_id": str(keyring.vault_id),
         "format": keyring.format,
@@ -158,7 +160,7 @@ def _keyring_out(keyring: VaultKeyring) -> dict:
     }
 
 
-def _item_out(item: VaultItem) -> dict:
+def _item_out(item: VaultItem) -> dict[str, Any]:
     return {
         "item_id": str(item.item_id),
         "kind": item.kind,
@@ -169,14 +171,14 @@ def _item_out(item: VaultItem) -> dict:
     }
 
 
-def _own_keyring_or_404(user) -> VaultKeyring:
+def _own_keyring_or_404(user: User) -> VaultKeyring:
     keyring = queries.keyring_of(user)
     if keyring is None:
         raise Http404
     return keyring
 
 
-def _own_item_or_404(user, item_id) -> VaultItem:
+def _own_item_or_404(user: User, item_id: uuid.UUID) -> VaultItem:
     item = VaultItem.objects.filter(owner=user, item_id=item_id).first()
     if item is None:
         raise Http404
@@ -184,7 +186,7 @@ def _own_item_or_404(user, item_id) -> VaultItem:
 
 
 @router.get("", response=KeyringOut, summary="My vault's key material (404 when I have none)")
-def get_keyring(request):
+def get_keyring(request: ApiRequest) -> dict[str, Any]:
     user = request.auth
     return _keyring_out(_own_keyring_or_404(user))
 
@@ -197,7 +199,7 @@ def get_keyring(request):
     "200 (a retry); a different one while a vault exists answers 409.",
 )
 @may_refuse
-def create_keyring(request, payload: KeyringIn):
+def create_keyring(request: ApiRequest, payload: KeyringIn) -> tuple[int, dict[str, Any]]:
     user = request.auth
     keyring, created = actions.do_create_keyring(
         user,
@@ -217,7 +219,7 @@ def create_keyring(request, payload: KeyringIn):
     description="Items are not touched. 409 when key_version is not the current one.",
 )
 @may_refuse
-def rewrap_keys(request, payload: KeysIn):
+def rewrap_keys(request: ApiRequest, payload: KeysIn) -> dict[str, Any]:
     user = request.auth
     keyring = _own_keyring_or_404(user)
     keyring = actions.do_rewrap(
@@ -231,7 +233,7 @@ def rewrap_keys(request, payload: KeysIn):
 
 
 @router.delete("", response={204: None}, summary="Delete my vault and everything in it")
-def delete_vault(request, payload: DeleteVaultIn):
+def delete_vault(request: ApiRequest, payload: DeleteVaultIn) -> tuple[int, None]:
     user = request.auth
     actions.do_delete_vault(_own_keyring_or_404(user))
     return 204, None
@@ -246,11 +248,11 @@ def delete_vault(request, payload: DeleteVaultIn):
     "An `after` that is not one of your items (of that kind) answers 404.",
 )
 def list_items(
-    request,
+    request: ApiRequest,
     kind: Literal["journal", "safety"] | None = None,
     limit: Annotated[int, Query(ge=1, le=queries.PAGE_MAX)] = queries.PAGE_MAX,
     after: Annotated[uuid.UUID | None, Query(description="the page before's last item_id")] = None,
-):
+) -> HttpResponse:
     user = request.auth
     rows = queries.item_page(user, kind, limit, after)
     if rows is None:
@@ -273,7 +275,7 @@ def list_items(
     "submit); with another ciphertext, 409. 409 too when there is no vault yet.",
 )
 @may_refuse
-def create_item(request, payload: VaultItemIn):
+def create_item(request: ApiRequest, payload: VaultItemIn) -> tuple[int, dict[str, Any]]:
     user = request.auth
     item, created = actions.do_create_item(
         user,
@@ -286,7 +288,7 @@ def create_item(request, payload: VaultItemIn):
 
 
 @router.get("/items/{uuid:item_id}", response=VaultItemOut, summary="One of my vault items")
-def get_item(request, item_id: uuid.UUID):
+def get_item(request: ApiRequest, item_id: uuid.UUID) -> dict[str, Any]:
     user = request.auth
     return _item_out(_own_item_or_404(user, item_id))
 
@@ -298,14 +300,16 @@ def get_item(request, item_id: uuid.UUID):
     description="Send the version you edited; 409 if it changed meanwhile.",
 )
 @may_refuse
-def update_item(request, item_id: uuid.UUID, payload: VaultItemUpdate):
+def update_item(
+    request: ApiRequest, item_id: uuid.UUID, payload: VaultItemUpdate
+) -> dict[str, Any]:
     user = request.auth
     item = _own_item_or_404(user, item_id)
     return _item_out(actions.do_update_item(item, payload.ciphertext, payload.version))
 
 
 @router.delete("/items/{uuid:item_id}", response={204: None}, summary="Delete a vault item")
-def delete_item(request, item_id: uuid.UUID):
+def delete_item(request: ApiRequest, item_id: uuid.UUID) -> tuple[int, None]:
     user = request.auth
     actions.do_delete_item(_own_item_or_404(user, item_id))
     return 204, None
