@@ -36,6 +36,7 @@ class Topic:
     id: str  # the section's anchor is "topic-<id>"
     title: str
     entries: tuple[LearnEntry, ...]
+    short: str = ""  # an area's own title, for the index under "Signs you may notice"
 
     @property
     def anchor(self) -> str:
@@ -72,7 +73,7 @@ def topics() -> tuple[Topic, ...]:
     for area_id, title in _areas(concepts).items():
         signs = tuple(library[c.ref] for c in concepts.signs_in_area(area_id) if c.ref in library)
         if signs:
-            found.append(Topic(area_id, f"{SIGNS_INTRO}: {title.lower()}", signs))
+            found.append(Topic(area_id, f"{SIGNS_INTRO}: {title.lower()}", signs, short=title))
     for kind, topic_id, title in KIND_TOPICS:
         entries = tuple(
             sorted((e for e in library.values() if e.kind == kind), key=lambda e: e.title)
