@@ -121,3 +121,18 @@ class ReportFirstDayTests(BaseTestCase):
         self.assertEqual(len(report.connection_table), 5)  # 35 days, by seven
         self.assertEqual(report.rituals_table[0][0], week_start(first))
         self.assertEqual(report.rituals_table[-1][1], 1)  # today's check-in, in the last week
+
+
+class ProgressPageWordsTests(BaseTestCase):
+    def test_the_rituals_chart_of_a_new_couple_says_since_when_not_twelve_weeks(self):
+        response = self.client_for("alex").get("/rituals/progress/")
+        self.assertEqual(response.status_code, 200)
+        page = response.content.decode()
+        self.assertIn("since the week you started", page)
+        self.assertNotIn("over the last twelve weeks", page)
+
+    def test_an_older_couple_reads_twelve_weeks(self):
+        space = Space.objects.get(memberships__user=self.alex, memberships__left_at=None)
+        started(space, 200)
+        page = self.client_for("alex").get("/rituals/progress/").content.decode()
+        self.assertIn("over the last twelve weeks", page)

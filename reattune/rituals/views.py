@@ -973,7 +973,8 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
         range_key = "12w"
     partner = partner_of(user)
     people = [(user.pk, "You")] + ([(partner.pk, partner.display_name)] if partner else [])
-    data = progress.connection_data(user, space, today, range_key)
+    first = progress.first_day(user, space)  # once: both charts start at the couple's first day
+    data = progress.connection_data(user, space, today, range_key, since=first)
     series = []
     table = []
     for index, (pk, name) in enumerate(people):
@@ -1001,7 +1002,7 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
         row = [label] + [s.values[i] for s in series]
         if any(v is not None for v in row[1:]):
             table.append(row)
-    weeks, counts = progress.rituals_per_week(user, space, today)
+    weeks, counts = progress.rituals_per_week(user, space, today, since=first)
     week_labels = [f"{w:%-d %b}" for w in weeks]
     bar_series = [
         charts.Series(name, counts.get(pk, [0] * len(weeks)), pattern=("solid", "hatch")[i])
@@ -1012,7 +1013,11 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
         bar_series,
         title="Rituals each week",
         desc="Daily check-ins and weekly reviews done each week, for each of you, "
-        "over the last twelve weeks.",
+        + (
+            "over the last twelve weeks."
+            if len(weeks) >= 12
+            else f"since the week you started ({weeks[0]:%-d %B %Y})."
+        ),
         chart_id="chart-rituals",
         y_label="rituals",
     )
