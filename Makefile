@@ -60,7 +60,7 @@ lint: install-test
 	$(BIN)/ruff format --check reattune tests bench
 	$(BIN)/bandit -r reattune -q
 	$(BIN)/lint-imports
-	$(BIN)/mypy
+	$(BIN)/mypy --no-incremental --cache-dir /dev/null
 
 format:
 	$(BIN)/ruff format reattune tests bench

@@ -31,7 +31,7 @@ def month_end(first: date) -> date:
 class Kind:
     key: str  # daily | weekly | monthly: used in URLs and the API
     ritual_id: str  # the id in data/rituals.yaml
-    model: type
+    model: type[DailyCheckIn] | type[WeeklyReview] | type[MonthlyCheckIn]
     period_field: str
     noun: str  # "day", "week", "month"
 

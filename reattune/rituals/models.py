@@ -52,6 +52,9 @@ class RitualEntry(SharedContent):
     # when the partner could first read it, so an answer changed after it was revealed is
     # marked for the partner. No text, only times.
     answer_times = models.JSONField(default=dict, blank=True)
+    # Not a column: the answers the last save held back for the author (actions.held_answers),
+    # for the page and the API to ask about.
+    held_answers: list[str]
     # What the partner reads of this entry moves on its own: `shared_version` and
     # `shared_updated_at` change only when an answer the partner may read changes (so a change
     # to an answer kept private leaves no trace for them); the partner's API and export show
