@@ -3,7 +3,6 @@
 from typing import Any
 
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from reattune.accounts.http import ApiRequest
 from reattune.accounts.models import User
@@ -38,8 +37,5 @@ def get_choice(request: ApiRequest) -> dict[str, Any]:
 @router.put("/choice", summary="Include my section in our report, or take it out")
 def set_choice(request: ApiRequest, payload: ChoiceIn) -> dict[str, Any]:
     user = request.auth
-    try:
-        build.do_set_included(user, payload.include)
-    except ValueError as error:
-        raise HttpError(404, str(error)) from error
+    build.do_set_included(user, payload.include)  # ActionError -> 404 (api.base's handler)
     return _out(user)

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reattune.core import access
+from reattune.core.errors import ActionError
 from reattune.couples.membership import partner_of
 from reattune.domain import charts
 from reattune.reports.models import ReportChoice
@@ -76,7 +77,7 @@ def included(user) -> bool:
 def do_set_included(user, include: bool) -> ReportChoice:
     space_id = access.active_space_id(user)
     if space_id is None:
-        raise ValueError("Join or start a couple space first.")
+        raise ActionError("Join or start a couple space first.", status=404)
     choice, _ = ReportChoice.objects.update_or_create(
         user=user,
         space_id=space_id,
