@@ -185,7 +185,8 @@ def test_vault_pages_take_no_post_and_echo_no_query(owner):
 
 
 def test_no_htmx_request_can_carry_a_vault_form():
-    # htmx is on every page (base.html); a vault form must never be boosted or hx-posted.
+    # htmx now loads only on the coach page; wherever it loads, a vault form must never be
+    # boosted or hx-posted.
     base = (ROOT / "reattune" / "templates" / "base.html").read_text(encoding="utf-8")
     assert "hx-boost" not in base
     for path in TEMPLATES.rglob("*.html"):
