@@ -10,6 +10,8 @@ TEST_DEBS := chromium nodejs postgresql libpango-1.0-0 libpangoft2-1.0-0 libharf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 # Test processes: one per core (CI has 2). Each gets its own test database and browser server.
+# --dist worksteal: a worker that runs out of tests takes over queued ones from the other, so
+# a few minutes-long drills near the end do not leave one core idle.
 PYTEST_WORKERS ?= auto
 # The PostgreSQL pass runs what can behave differently on another database: every test that
 # touches the database or a server. Pure-domain tests, static analysis and the browser walk-
@@ -50,10 +52,10 @@ test: system-deps install-test
 	$(MAKE) test-postgres
 
 test-sqlite:
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 test-postgres:
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PG_ONLY_DB) $(PYTEST_ARGS)
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal $(PG_ONLY_DB) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check reattune tests bench
