@@ -2,7 +2,8 @@
 
 crisis.js gets the lexicons from reattune/care/lexicons_json.py, which translates every pattern
 from Python's regular expressions into JavaScript's. Here node runs crisis.js on every sentence
-of tests/data/crisis/dev and tests/data/crisis/holdout, on the same sentences in upper case
+of tests/data/crisis/dev and tests/data/crisis/holdout (rules, and the learned second stage where
+no rule matched), on the same sentences in upper case
 with a dotted capital I (which sends crisis.py down its IGNORECASE path), on some after a CJK
 word (crisis.js's exact Unicode classes) and on edge cases; kinds (and rule spans) must be the
 same as detect_crisis gives. On a difference only dev sentences and edge cases are printed; a
@@ -85,6 +86,17 @@ EDGE_CASES = [
     "this deadline is killing me",
 ]
 
+# Sentences no rule matches and the learned second stage (crisis_model.py) flags: its folding,
+# features, sums, threshold and span trimming must agree too (emoji, accents, surrogates).
+MODEL_CASES = [
+    "nothing matters anymore and i am so tired of pretending",
+    "😭 Nothing matters anymore and I am so tired of pretending 😭",
+    "we had pasta.  nothing matters anymore and i am so tired of pretending…",
+    "NOTHING MATTERS ANYMORE AND I AM SO TIRED OF PRETENDING",
+    "nothing matters anymore and i am so tired of pre\u0301tending \udcff",
+    "\u202enothing matters anymore and i am so tired of pretending\u202c",
+]
+
 
 def _long_cases() -> list[str]:
     filler = "We talked about the budget and the kids and it went fine. "
@@ -140,7 +152,7 @@ def parity(tmp_path_factory):
         for case in cases_of_lang:
             cases.append(("holdout", case["text"]))
             cases.append(("holdout", _shout(case["text"])))
-    for text in EDGE_CASES:
+    for text in EDGE_CASES + MODEL_CASES:
         cases.append(("edge", text))
         cases.append(("edge", "漢字 " + text))
     for text in _long_cases():
@@ -172,10 +184,11 @@ def parity(tmp_path_factory):
 
     shown = {"dev": [], "edge": []}
     shown_spans = {"dev": [], "edge": []}
-    holdout_kinds = holdout_spans = hits = 0
+    holdout_kinds = holdout_spans = hits = model_hits = 0
     for (group, text), js in zip(cases, out["results"], strict=True):
         py = _python(text)
         hits += bool(py["kinds"])
+        model_hits += any(str(span[3]).startswith("model.") for span in py["spans"])
         js_spans = sorted(js["spans"])
         if sorted(js["kinds"]) != py["kinds"] or not js["ready"]:
             if group == "holdout":
@@ -196,6 +209,7 @@ def parity(tmp_path_factory):
             group: sum(g == group for g, _t in cases) for group in ("dev", "holdout", "edge")
         },
         "hits": hits,
+        "model_hits": model_hits,
         "kinds": shown,
         "spans": shown_spans,
         "holdout_kinds": holdout_kinds,
@@ -214,6 +228,12 @@ def test_the_corpus_was_all_checked(parity):
     assert counts["dev"] > 1000 and counts["holdout"] > 100 and counts["edge"] > 50
     # the corpus is about half crisis sentences: both detectors must find many of them
     assert parity["hits"] > counts["dev"] // 4
+
+
+def test_the_learned_second_stage_was_checked_too(parity):
+    # the model speaks only where no rule matched: the model cases, and some corpus sentences
+    if crisis.USE_MODEL:
+        assert parity["model_hits"] >= 2 * len(MODEL_CASES)
 
 
 def test_dev_sentences_get_the_same_kinds(parity):
