@@ -53,6 +53,8 @@ def _broken(change):
         (lambda d: d.pop("threshold"), "(top)", "'threshold' is a required property"),
         (lambda d: d["weights"].pop(), "weights", "numbers for"),
         (lambda d: d["weights"].__setitem__(0, 900), "weights[0]", "900"),
+        (lambda d: d["weights"].__setitem__(3, 1.5), "weights[3]", "1.5"),
+        (lambda d: d["features"].__setitem__(2, "xkill"), "features[2]", "xkill"),
         (lambda d: d.__setitem__("labels", ["suicide"]), "labels", "expected"),
         (lambda d: d["features"].__setitem__(1, d["features"][0]), "features", "twice"),
         (lambda d: d["fold"].__setitem__("70000", "x"), "fold.70000", "below limit"),

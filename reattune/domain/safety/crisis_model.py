@@ -168,6 +168,12 @@ def parse(data: object, path: Path | str = MODEL_FILE) -> Model:
         raise ModelError(
             path, "weights", f"{len(flat)} numbers for {len(names)} features x {n} labels"
         )
+    for i, name in enumerate(names):
+        if not isinstance(name, str) or len(name) < 2 or name[0] not in "cwb":
+            raise ModelError(path, f"features[{i}]", f"{name!r} is not c, w or b and a text")
+    for i, x in enumerate(flat):
+        if type(x) is not int or not -127 <= x <= 127:
+            raise ModelError(path, f"weights[{i}]", f"{x!r} is not an integer of -127..127")
     if len(set(names)) != len(names):
         raise ModelError(path, "features", "a feature is listed twice")
     if len(data["bias"]) != n:
