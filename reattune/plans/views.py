@@ -18,7 +18,15 @@ def plan_page(request: AuthedRequest) -> HttpResponse:
     if plan is None:
         return render(request, "plans/none.html")
     couple = request.couple
-    return render(request, "plans/plan.html", plan_context(plan, couple.today, couple.safety_mode))
+    context = plan_context(plan, couple.today, couple.safety_mode)
+    # Vault safety check (reattune/vault/rest.py): the resting variant too, for the browser to
+    # choose from; only for this person, and only when they have one.
+    from reattune.vault.rest import vault_rest
+
+    rest = vault_rest(request)
+    if rest:
+        context.update(vault_rest=rest, resting_plan=plan_context(plan, couple.today, True))
+    return render(request, "plans/plan.html", context)
 
 
 @partner_required
