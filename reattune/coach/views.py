@@ -140,6 +140,13 @@ def opener(request: AuthedRequest) -> HttpResponse:
         return _resting_page(request, "coach_opener")
     fields = {name: request.POST.get(name, "") for name in ("miss", "feel", "like")}
     context = {**fields, "limit": OPENER_FIELD_LIMIT, "save_key": uuid.uuid4()}
+    # Vault safety check (reattune/vault/rest.py): the resting variant too, for the browser to
+    # choose from; only for this person, and only when they have one.
+    from reattune.vault.rest import resting_if_positive, vault_rest
+
+    rest = vault_rest(request)
+    if rest:
+        context.update(vault_rest=rest, resting=resting_if_positive())
     status = 200
     if request.method == "POST":
         if any(len(v) > OPENER_FIELD_LIMIT for v in fields.values()):
