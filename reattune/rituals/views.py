@@ -690,8 +690,18 @@ def ladder(request: AuthedRequest) -> HttpResponse:
             "partner_step": partner_step,
             "top": len(ladder_data),
             "resting": resting if resting["policy"].ladder else None,
+            **_vault_rest(request),
         },
     )
+
+
+def _vault_rest(request: AuthedRequest) -> dict[str, Any]:
+    """Vault safety check (reattune/vault/rest.py): the resting variant too, for the browser to
+    choose from; only for this person, and only when they have one."""
+    from reattune.vault.rest import resting_if_positive, vault_rest
+
+    rest = vault_rest(request)
+    return {"vault_rest": rest, "vault_resting": resting_if_positive()} if rest else {}
 
 
 # --- agreements ----------------------------------------------------------------------------
@@ -749,6 +759,7 @@ def agreements(request: AuthedRequest) -> HttpResponse:
             "items": items,
             "partner": partner,
             "resting": resting if resting["policy"].agreements else None,
+            **_vault_rest(request),
         },
     )
 
