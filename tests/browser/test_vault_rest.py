@@ -3,11 +3,12 @@
 The server never learns whether a vault safety check was positive, so for its author the
 pages that rest features carry both variants (data-vault-rest="usual" / "resting") and the
 browser shows the one that fits once it has opened the check (static/reattune/vault-rest.js).
-Here: before alex has a vault check, alex's Today and coach pages carry one variant only;
-after a positive vault check, the resting ones show (the plan's safety practices first; the
-coach's resting page), with no request carrying the answers or the result; locked, the usual
-ones show; and sam's pages and API
-answers are the same, byte for byte, before and after.
+Here: before alex has a vault check, alex's Today, plan, coach, opener, agreements and ladder
+pages carry one variant only; after a positive vault check, the resting ones show (the plan's
+safety practices first, on Today and the plan page; the coach's and the opener's resting page;
+the agreements' note without "I agree"; the ladder's note in place of the question), with no
+request carrying the answers or the result; locked, the usual ones show; and sam's pages and
+API answers are the same, byte for byte, before and after.
 """
 
 import pytest
@@ -40,9 +41,7 @@ def shown(page, variant):
     return page.locator(f'#plan-card [data-vault-rest="{variant}"]')
 
 
-def test_a_positive_vault_check_rests_today_and_the_coach_for_its_author_only(
-    new_context, live_app
-):
+def test_a_positive_vault_check_rests_its_authors_pages_only(new_context, live_app):
     alex_email, sam_email = make_couple(live_app)
     seeded = live_app.cli("manage", "shell", "-c", SEED_CHECKUPS.format(a=alex_email, b=sam_email))
     assert "OK" in seeded.stdout, seeded.stdout + seeded.stderr
@@ -60,8 +59,9 @@ def test_a_positive_vault_check_rests_today_and_the_coach_for_its_author_only(
     visit(alex, "/home/")
     expect(alex.locator("#plan-card")).to_be_visible()
     expect(alex.locator("[data-vault-rest]")).to_have_count(0)
-    visit(alex, "/coach/")
-    expect(alex.locator("[data-vault-rest]")).to_have_count(0)
+    for path in ("/coach/", "/plan/", "/coach/opener/", "/rituals/agreements/", "/rituals/ladder/"):
+        visit(alex, path)
+        expect(alex.locator("[data-vault-rest]")).to_have_count(0)
 
     # A positive safety check, kept in the vault.
     visit(alex, "/vault/safety/")
@@ -100,6 +100,38 @@ def test_a_positive_vault_check_rests_today_and_the_coach_for_its_author_only(
     assert {method for method, _, _ in log.sent} == {"GET"}, log.sent
     assert not log.carrying("positive", "resting", "urgent", "threatened", "afraid"), log.sent
 
+    # The plan page: the plan as a positive check shows it (safety practices first, the
+    # together ones resting, the note pointing to help); the usual plan is hidden.
+    visit(alex, "/plan/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "resting", timeout=20_000)
+    expect(alex.locator("#this-week-resting")).to_be_visible()
+    expect(alex.locator("#plan-safety-resting")).to_be_visible()
+    expect(alex.locator("#this-week")).to_be_hidden()
+    expect(alex.locator("#this-week-resting h3").first).to_have_text(
+        load_practices()["time_out"].title
+    )
+    axe_check(alex)
+    # The coach's opener: the page a positive check shows in its place.
+    visit(alex, "/coach/opener/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "resting", timeout=20_000)
+    expect(alex.locator('[data-resting="coach_opener"]')).to_be_visible()
+    expect(alex.locator("#miss")).to_be_hidden()
+    axe_check(alex)
+    # The agreements: the resting note, and no "I agree" (taking one back stays).
+    visit(alex, "/rituals/agreements/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "resting", timeout=20_000)
+    expect(alex.locator('[data-resting="agreements"]')).to_be_visible()
+    expect(alex.get_by_role("button", name="I agree")).to_have_count(0)
+    axe_check(alex)
+    # The ladder: the resting note in place of this week's question and the pace.
+    visit(alex, "/rituals/ladder/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "resting", timeout=20_000)
+    expect(alex.locator('[data-resting="ladder"]')).to_be_visible()
+    expect(alex.locator("#step-title")).to_be_hidden()
+    axe_check(alex)
+    assert {method for method, _, _ in log.sent} == {"GET"}, log.sent
+    assert not log.carrying("positive", "resting", "urgent", "threatened", "afraid"), log.sent
+
     # Locked: the browser cannot open the check, and the usual plan shows.
     visit(alex, "/vault/")
     wait_state(alex, "unlocked")
@@ -113,6 +145,24 @@ def test_a_positive_vault_check_rests_today_and_the_coach_for_its_author_only(
     expect(root).to_have_attribute("data-vault-rest-shown", "locked", timeout=20_000)
     expect(alex.locator("#coach-form")).to_be_visible()
     expect(alex.locator('[data-resting="coach_rewrite"]')).to_be_hidden()
+    axe_check(alex)
+    visit(alex, "/plan/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "locked", timeout=20_000)
+    expect(alex.locator("#this-week")).to_be_visible()
+    expect(alex.locator("#this-week-resting")).to_be_hidden()
+    visit(alex, "/coach/opener/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "locked", timeout=20_000)
+    expect(alex.locator("#miss")).to_be_visible()
+    expect(alex.locator('[data-resting="coach_opener"]')).to_be_hidden()
+    axe_check(alex)
+    visit(alex, "/rituals/agreements/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "locked", timeout=20_000)
+    expect(alex.get_by_role("button", name="I agree").first).to_be_visible()
+    expect(alex.locator('[data-resting="agreements"]')).to_be_hidden()
+    visit(alex, "/rituals/ladder/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "locked", timeout=20_000)
+    expect(alex.locator("#step-title")).to_be_visible()
+    expect(alex.locator('[data-resting="ladder"]')).to_be_hidden()
     axe_check(alex)
 
     # Sam's pages and API answers: exactly as before.
