@@ -1,8 +1,11 @@
 """Help resources for a person, and the one crisis check on every piece of free text.
 
-Every feature that accepts or analyses free text calls :func:`support_for` (API, CLI) or
-:func:`support_context` / ``core.aftersave.after_text_saved`` (pages) with the context the text
-lives in (see ``reattune.domain.safety.check``):
+Text that an action saves is checked by that action (``core.aftersave.check_saved``); the
+adapters build support from its result with :func:`support_from` (API) or
+:func:`support_context_from` / ``core.aftersave.after_save`` (pages). Text that is not saved
+(coach drafts, a partner reading revealed words) goes through :func:`support_for` /
+:func:`support_context`, which run the same check. The context the text lives in (see
+``reattune.domain.safety.check``):
 
 * ``private``: saved where the partner cannot read it (the author's own journal entry).
 * ``shared``: saved, and the partner can read it now or once it is revealed.
@@ -16,7 +19,7 @@ wrote or read the text changes. Nothing is sent, logged or flagged anywhere.
 
 from django.conf import settings
 
-from reattune.domain.safety.check import CONTEXTS, check_text
+from reattune.domain.safety.check import CONTEXTS, SafetyCheck, check_text
 from reattune.domain.safety.check import ordered_kinds as _ordered
 from reattune.domain.safety.resources import (
     country_from_locale,
@@ -239,6 +242,26 @@ def build_support(check, res) -> dict:
     }
 
 
+def support_from(user, found: SafetyCheck | None, request=None) -> dict | None:
+    """The `support` object for a check an action already ran (None: no hit).
+
+    The lines are for ``user``'s country (or the request's Accept-Language region).
+    """
+    if found is None:
+        return None
+    return build_support(found, resources_for_user(user, request))
+
+
+def support_context_from(user, found: SafetyCheck | None, request=None) -> dict | None:
+    """Template context (as :func:`support_context`) for a check an action already ran."""
+    if found is None:
+        return None
+    res = resources_for_user(user, request)
+    ctx = crisis_context(user, found.kinds, request, found.context, res=res)
+    ctx["support"] = build_support(found, res)
+    return ctx
+
+
 def support_for(user, text, request=None, context: str = "private") -> dict | None:
     """The `support` object of an API response, or None (no crisis language).
 
@@ -257,13 +280,7 @@ def support_context(user, text, request=None, context: str = "private") -> dict 
     Render it with ``{% include "care/includes/support.html" %}``: it gives ``support`` (the
     same dict as :func:`support_for`) plus ``res``, ``dv_first`` and ``crisis_messages``.
     """
-    check = check_text(text, context)
-    if check is None:
-        return None
-    res = resources_for_user(user, request)
-    ctx = crisis_context(user, check.kinds, request, context, res=res)
-    ctx["support"] = build_support(check, res)
-    return ctx
+    return support_context_from(user, check_text(text, context), request)
 
 
 def _continue_url(request) -> str:
@@ -280,12 +297,19 @@ def _continue_url(request) -> str:
     return "/home/"
 
 
-def crisis_after_save(request, text, context: str = "private"):
-    """After-save hook: the text is saved already; on a hit its author sees help right now."""
+def crisis_after_save(request, text, context: str = "private", *, check=None):
+    """After-save hook: the text is saved already; on a hit its author sees help right now.
+
+    ``check`` is the result of the check the saving action ran (core.aftersave.after_save);
+    without it (core.aftersave.after_text_saved) the text is checked here.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    ctx = support_context(user, text, request, context)
+    if check is not None:
+        ctx = support_context_from(user, check, request)
+    else:
+        ctx = support_context(user, text, request, context)
     if ctx is None:
         return None
     from django.shortcuts import render
@@ -303,5 +327,7 @@ __all__ = [
     "message_for",
     "resources_for_user",
     "support_context",
+    "support_context_from",
     "support_for",
+    "support_from",
 ]

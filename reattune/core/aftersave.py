@@ -1,35 +1,104 @@
-"""What happens after a person saves free text: hooks such as the crisis check.
+"""Free text saved by an action, and what happens after: the one crisis check.
 
-Saving always happens first; a hook may only change where the person goes next.
+Every ``do_*`` action that saves free text runs the domain check itself
+(:func:`reattune.domain.safety.check.check_text`) on the text it saved, through
+:func:`check_saved`, and the result travels with the object it returns. Adapters (pages, API,
+CLI) read it back with :func:`saved_check` and only decide how to show support: they never run
+the detector on saved text themselves, so none of them can forget it. Saving always happens
+first; a hook may only change where the person goes next.
 
 ``context`` says who can read the saved text (reattune.domain.safety.check.CONTEXTS):
 "private" (the author only, in the app) or "shared" (the partner reads it now or once it is
-revealed). Hooks that take a ``context`` argument receive it; older hooks get (request, text).
+revealed).
+
+Pages call :func:`after_save` with the action's result; hooks that accept a ``check`` keyword
+receive it. :func:`after_text_saved` (text in, the check run here) stays for callers that still
+pass text; hooks that take a ``context`` argument receive it, older hooks get (request, text).
 """
 
-import inspect
+from __future__ import annotations
 
-_HOOKS = []
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from reattune.domain.safety.check import SafetyCheck, check_text
+
+_HOOKS: list[Callable[..., Any]] = []
+
+#: Every action that saves free text, by dotted path (filled by :func:`saves_text`); the guard
+#: test tests/test_save_actions_check_text.py calls each one with words of crisis.
+TEXT_ACTIONS: list[str] = []
+
+_ATTR = "safety_check"
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+
+def saves_text(func: F) -> F:
+    """Mark a ``do_*`` action as one that saves free text (and so must call check_saved)."""
+    name = f"{func.__module__}.{func.__qualname__}"
+    if name not in TEXT_ACTIONS:
+        TEXT_ACTIONS.append(name)
+    return func
+
+
+def check_saved(obj: T, text: str, context: str) -> T:
+    """Run the one crisis check on text an action just saved; the result rides on ``obj``."""
+    setattr(obj, _ATTR, check_text(text, context))
+    return obj
+
+
+def saved_check(obj: object) -> SafetyCheck | None:
+    """The check the saving action ran (None: no crisis language).
+
+    Raises AttributeError when the object did not come from an action that checked its text:
+    a programming error the tests catch, never a silent "no hit".
+    """
+    if not hasattr(obj, _ATTR):
+        raise AttributeError(
+            f"{type(obj).__name__} was not returned by an action that ran check_saved()"
+        )
+    found = getattr(obj, _ATTR)
+    assert found is None or isinstance(found, SafetyCheck)
+    return found
 
 
 def register_after_save(func):
-    """func(request, text, context="private") -> HttpResponse | None (registered once)"""
+    """func(request, text, context="private", *, check=None) -> HttpResponse | None (once)"""
     if func not in _HOOKS:
         _HOOKS.append(func)
     return func
 
 
-def _takes_context(hook) -> bool:
+def _params(hook) -> list[inspect.Parameter]:
     try:
-        params = inspect.signature(hook).parameters.values()
+        return list(inspect.signature(hook).parameters.values())
     except (TypeError, ValueError):
-        return False
-    return any(p.name == "context" or p.kind is p.VAR_KEYWORD for p in params)
+        return []
+
+
+def _takes(hook, name: str) -> bool:
+    return any(p.name == name or p.kind is p.VAR_KEYWORD for p in _params(hook))
+
+
+def after_save(request, found: SafetyCheck | None, default_response):
+    """After an action saved text: its check result decides the next page (hit: the hooks)."""
+    if found is None:
+        return default_response
+    for hook in _HOOKS:
+        if not _takes(hook, "check"):
+            continue
+        response = hook(request, None, context=found.context, check=found)
+        if response is not None:
+            return response
+    return default_response
 
 
 def after_text_saved(request, text, default_response, context="private"):
     for hook in _HOOKS:
-        if _takes_context(hook):
+        if _takes(hook, "context"):
             response = hook(request, text, context=context)
         else:
             response = hook(request, text)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from reattune.accounts.models import User
 from reattune.core.access import active_space_id
+from reattune.core.aftersave import check_saved, saves_text
 from reattune.core.errors import ActionError
 from reattune.core.visibility import Visibility
 from reattune.journal.models import MAX_ENTRY_CHARS, Entry
@@ -41,6 +42,13 @@ def check_text(body: str, title: str = "") -> None:
         raise EntryError("The text contains a null character, which cannot be saved.")
 
 
+def _checked(entry: Entry) -> Entry:
+    """The one crisis check on the words just saved (core.aftersave.saved_check reads it)."""
+    context = "shared" if entry.visibility == Visibility.SHARED else "private"
+    return check_saved(entry, entry.body + "\n" + entry.title, context)
+
+
+@saves_text
 def do_create_entry(
     author: User,
     body: str,
@@ -60,7 +68,7 @@ def do_create_entry(
     submit_key = submit_key or uuid.uuid4()
     existing = Entry.objects.filter(author=author, submit_key=submit_key).first()
     if existing:
-        return existing, False
+        return _checked(existing), False
     try:
         with transaction.atomic():
             entry = Entry.objects.create(
@@ -72,10 +80,11 @@ def do_create_entry(
                 submit_key=submit_key,
             )
     except IntegrityError:
-        return Entry.objects.get(author=author, submit_key=submit_key), False
-    return entry, True
+        return _checked(Entry.objects.get(author=author, submit_key=submit_key)), False
+    return _checked(entry), True
 
 
+@saves_text
 @transaction.atomic
 def do_update_entry(
     entry: Entry, body: str, visibility: str, title: str = "", expected_version: int | None = None
@@ -96,7 +105,7 @@ def do_update_entry(
     if not updated:
         raise EditConflict()
     entry.refresh_from_db()
-    return entry
+    return _checked(entry)
 
 
 @transaction.atomic

@@ -49,11 +49,12 @@ class EntrySaved(EntryOut):
 
 
 def _saved(entry: Entry, user: User, request: ApiRequest) -> dict[str, Any]:
-    from reattune.care.support import support_for
+    from reattune.care.support import support_from
+    from reattune.core.aftersave import saved_check
 
     out = _out(entry, user)
-    context = "shared" if entry.visibility == "shared" else "private"
-    support = support_for(user, entry.body + "\n" + entry.title, request, context=context)
+    # The action checked the words it saved; the lines follow this request's country.
+    support = support_from(user, saved_check(entry), request)
     if support is not None:
         out["support"] = support
     return out

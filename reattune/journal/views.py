@@ -14,15 +14,10 @@ from reattune.journal.models import Entry
 
 
 def _after_save(request: AuthedRequest, entry: Entry) -> HttpResponse:
-    from reattune.core.aftersave import after_text_saved
+    from reattune.core.aftersave import after_save, saved_check
 
-    context = "shared" if entry.visibility == "shared" else "private"
-    return after_text_saved(
-        request,
-        entry.body + "\n" + entry.title,
-        redirect("journal-detail", entry.pk),
-        context=context,
-    )
+    # The action checked the words it saved; this page only shows the result.
+    return after_save(request, saved_check(entry), redirect("journal-detail", entry.pk))
 
 
 @partner_required
