@@ -25,6 +25,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from bench.crisis_eval import load_part
 from reattune.care import lexicons_json
@@ -132,9 +133,26 @@ def _python(text: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def parity(tmp_path_factory):
-    """Run both detectors. Returns only what may be shown: dev and edge texts that differ, and
-    for the holdout just counts (its sentences stay inside this function)."""
+def parity(tmp_path_factory, worker_id):
+    """Run both detectors, once per test run: with xdist every worker that runs a test of this
+    module would otherwise run the whole corpus through both (minutes on two cores). The
+    first worker computes, the others wait on the lock and read its result (plain JSON: only
+    what may be shown, see _run_both)."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the run's common folder, above each worker's own
+    result_file = shared / "crisis_js_parity.json"
+    with FileLock(str(result_file) + ".lock"):
+        if result_file.is_file():
+            return json.loads(result_file.read_text(encoding="utf-8"))
+        result = json.loads(json.dumps(_run_both(tmp_path_factory)))  # the same shape either way
+        result_file.write_text(json.dumps(result), encoding="utf-8")
+        return result
+
+
+def _run_both(tmp_path_factory):
+    """Returns only what may be shown: dev and edge texts that differ, and for the holdout
+    just counts (its sentences stay inside this function)."""
     if not Path(NODE).exists():
         pytest.fail("node is needed for this test: install Debian's nodejs (Makefile TEST_DEBS)")
     lexicons = _snapshot()
