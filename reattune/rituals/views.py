@@ -175,6 +175,15 @@ def _form_context(
         ),
         "day_url": _period_url(kind, period),
     }
+    # Vault safety check (reattune/vault/rest.py): the optional prompts that ask to raise a
+    # problem or a need are marked for the browser to hide (a required one stays: the server
+    # cannot excuse it for a check it cannot read); only for this person, when they have one.
+    vault = _vault_rest(request)
+    if vault:
+        for field in fields:
+            prompt = field["prompt"]
+            field["vault_rests"] = bool(prompt.get("raises_issues") and not prompt.get("required"))
+        context.update(vault)
     context.update(extra)
     return context
 
