@@ -101,6 +101,13 @@ def help_page(request: AuthedRequest) -> HttpResponse:
         "open_invite": open_invite if open_invite and open_invite.is_open else None,
         "therapist_link": link,
     }
+    # Vault safety check (reattune/vault/rest.py): the resting variant too, for the browser to
+    # choose from; only for this person, and only when they have one.
+    from reattune.vault.rest import resting_if_positive, vault_rest
+
+    rest = vault_rest(request)
+    if rest:
+        context.update(vault_rest=rest, vault_resting=resting_if_positive())
     return render(request, "care/help.html", context)
 
 
