@@ -3,10 +3,12 @@
 The server never learns whether a vault safety check was positive, so for its author the
 pages that rest features carry both variants (data-vault-rest="usual" / "resting") and the
 browser shows the one that fits once it has opened the check (static/reattune/vault-rest.js).
-Here: before alex has a vault check, alex's Today, plan, coach, opener, agreements and ladder
-pages carry one variant only; after a positive vault check, the resting ones show (the plan's
-safety practices first, on Today and the plan page; the coach's and the opener's resting page;
-the agreements' note without "I agree"; the ladder's note in place of the question), with no
+Here: before alex has a vault check, alex's Today, plan, coach, opener, agreements, ladder,
+check-in and help pages carry one variant only; after a positive vault check, the resting ones
+show (the plan's safety practices first, on Today and the plan page; the coach's and the
+opener's resting page; the agreements' note without "I agree"; the ladder's note in place of
+the question; the check-ins without their optional "raise a problem" prompts; the help page's
+safety card, counselling on your own, the therapist invite resting), with no
 request carrying the answers or the result; locked, the usual ones show; and sam's pages and
 API answers are the same, byte for byte, before and after.
 """
@@ -41,6 +43,11 @@ def shown(page, variant):
     return page.locator(f'#plan-card [data-vault-rest="{variant}"]')
 
 
+def rest_hidden(page, selector):
+    """Whether the variant holding `selector` is hidden (it may sit in a folded part)."""
+    return page.locator(selector).evaluate("n => n.closest('[hidden]') !== null")
+
+
 def test_a_positive_vault_check_rests_its_authors_pages_only(new_context, live_app):
     alex_email, sam_email = make_couple(live_app)
     seeded = live_app.cli("manage", "shell", "-c", SEED_CHECKUPS.format(a=alex_email, b=sam_email))
@@ -59,7 +66,14 @@ def test_a_positive_vault_check_rests_its_authors_pages_only(new_context, live_a
     visit(alex, "/home/")
     expect(alex.locator("#plan-card")).to_be_visible()
     expect(alex.locator("[data-vault-rest]")).to_have_count(0)
-    for path in ("/coach/", "/plan/", "/coach/opener/", "/rituals/agreements/", "/rituals/ladder/"):
+    for path in (
+        "/coach/",
+        "/plan/",
+        "/coach/opener/",
+        "/rituals/agreements/",
+        "/rituals/ladder/",
+        "/rituals/daily/",
+    ):
         visit(alex, path)
         expect(alex.locator("[data-vault-rest]")).to_have_count(0)
 
@@ -129,6 +143,27 @@ def test_a_positive_vault_check_rests_its_authors_pages_only(new_context, live_a
     expect(alex.locator('[data-resting="ladder"]')).to_be_visible()
     expect(alex.locator("#step-title")).to_be_hidden()
     axe_check(alex)
+    # The check-ins: the optional prompts that ask to raise a problem or a need are not shown
+    # (a required one stays, as the server still asks for it).
+    visit(alex, "/rituals/daily/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "resting", timeout=20_000)
+    expect(alex.locator("#f-best_part")).to_be_visible()
+    expect(alex.locator("#f-challenging_part")).to_be_hidden()
+    expect(alex.locator("#f-need")).to_be_hidden()
+    axe_check(alex)
+    visit(alex, "/rituals/weekly/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "resting", timeout=20_000)
+    expect(alex.locator("#f-what_would_help")).to_be_hidden()
+    expect(alex.locator("#f-closer_area")).to_be_visible()
+    # The help page: "your safety comes first" on top, counselling on your own only, and the
+    # therapist invite resting.
+    visit(alex, "/care/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "resting", timeout=20_000)
+    expect(alex.locator("#safety-first")).to_be_visible()
+    expect(alex.locator('[data-resting="therapist_invite"]')).to_be_visible()
+    expect(alex.get_by_role("button", name="Make a link for our therapist")).to_be_hidden()
+    assert rest_hidden(alex, "#kind-couples_therapy") and not rest_hidden(alex, "#individual")
+    axe_check(alex)
     assert {method for method, _, _ in log.sent} == {"GET"}, log.sent
     assert not log.carrying("positive", "resting", "urgent", "threatened", "afraid"), log.sent
 
@@ -163,6 +198,16 @@ def test_a_positive_vault_check_rests_its_authors_pages_only(new_context, live_a
     expect(root).to_have_attribute("data-vault-rest-shown", "locked", timeout=20_000)
     expect(alex.locator("#step-title")).to_be_visible()
     expect(alex.locator('[data-resting="ladder"]')).to_be_hidden()
+    axe_check(alex)
+    visit(alex, "/rituals/daily/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "locked", timeout=20_000)
+    expect(alex.locator("#f-challenging_part")).to_be_visible()
+    expect(alex.locator("#f-need")).to_be_visible()
+    visit(alex, "/care/")
+    expect(root).to_have_attribute("data-vault-rest-shown", "locked", timeout=20_000)
+    expect(alex.locator("#safety-first")).to_be_hidden()
+    expect(alex.get_by_role("button", name="Make a link for our therapist")).to_be_visible()
+    assert not rest_hidden(alex, "#kind-couples_therapy")
     axe_check(alex)
 
     # Sam's pages and API answers: exactly as before.
