@@ -62,7 +62,7 @@ from pathlib import Path
 
 import yaml
 
-from ..datafile import DataFileError
+from .lexicon_error import LexiconError
 
 log = logging.getLogger(__name__)
 
@@ -113,16 +113,6 @@ _MACRO = re.compile(r"\{([a-z_]+)\}")
 # The learned second stage (crisis_model.py): False turns it off here and in crisis.js (the
 # model is then left out of the JSON served to the browser).
 USE_MODEL = True
-
-
-class LexiconError(DataFileError):
-    """A crisis lexicon file is malformed: ``en/crisis.yaml: rules[3].pattern: problem``."""
-
-    def __init__(self, file: str | Path, field: str, problem: str):
-        super().__init__(file, field, problem)
-        path = Path(str(file))
-        self.file = f"{path.parent.name}/{path.name}" if path.parent.name else path.name
-        self.args = (f"{self.file}: {field}: {problem}",)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..datafile import DATA_DIR, check
-from .crisis import LexiconError
+from .lexicon_error import LexiconError
 
 log = logging.getLogger(__name__)
 
