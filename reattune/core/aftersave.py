@@ -19,7 +19,7 @@ pass text; hooks that take a ``context`` argument receive it, older hooks get (r
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from reattune.domain.safety.check import SafetyCheck, check_text
@@ -47,6 +47,18 @@ def saves_text(func: F) -> F:
 def check_saved(obj: T, text: str, context: str) -> T:
     """Run the one crisis check on text an action just saved; the result rides on ``obj``."""
     setattr(obj, _ATTR, check_text(text, context))
+    return obj
+
+
+def check_saved_first(obj: T, texts: Iterable[tuple[str, str]]) -> T:
+    """As :func:`check_saved` for text saved in parts read by different people: each
+    (text, context) in order, the first hit riding on ``obj`` (None when none hits)."""
+    found = None
+    for text, context in texts:
+        found = check_text(text, context)
+        if found is not None:
+            break
+    setattr(obj, _ATTR, found)
     return obj
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from reattune.accounts.models import User
 from reattune.core.access import active_space
+from reattune.core.aftersave import check_saved, check_saved_first, saves_text
 from reattune.core.errors import ActionError
 from reattune.core.request_context import changed, scoped_context
 from reattune.couples.models import Space
@@ -334,6 +335,26 @@ def new_row_values(
     return _stored_values(kind, None, values, clean_private(kind, private), now or timezone.now())
 
 
+def _checked(kind: Kind, entry: Any) -> Any:
+    """The one crisis check on the answers just saved, in the context true for each part:
+    answers held back (the question is whether to share them: "shared"), then the shared
+    answers ("shared"), then those kept for the author alone ("private"); the first hit rides
+    on the entry (core.aftersave.saved_check)."""
+    held = list(getattr(entry, "held_answers", None) or ())
+    own = sharing.own_values(kind, entry)
+    shared = sharing.shared_values(kind, entry)
+    kept = entry.kept_private()
+    return check_saved_first(
+        entry,
+        [
+            (sharing.joined(kind, own, held), "shared"),
+            (sharing.joined(kind, shared, shared), "shared"),
+            (sharing.joined(kind, kept, kept), "private"),
+        ],
+    )
+
+
+@saves_text
 def do_submit(
     kind: Kind,
     author: User,
@@ -367,7 +388,7 @@ def do_submit(
         row = model.objects.filter(**lookup).first()
         if row is not None and row.submit_key == submit_key:
             row.held_answers = []
-            return row, False
+            return _checked(kind, row), False
         raise RitualError(
             f"You have already shared your answers for this {kind.noun}. You can change them "
             f"until the {kind.noun} ends.",
@@ -388,9 +409,10 @@ def do_submit(
     except IntegrityError:
         return existing_or_conflict()
     entry.held_answers = held
-    return entry, True
+    return _checked(kind, entry), True
 
 
+@saves_text
 @transaction.atomic
 def do_update(
     kind: Kind,
@@ -439,7 +461,7 @@ def do_update(
         raise EditConflict()
     entry.refresh_from_db()
     entry.held_answers = held
-    return entry
+    return _checked(kind, entry)
 
 
 class StaleChoice(RitualError):
@@ -512,6 +534,7 @@ def open_timeout_for_page(user: User, space_id: int) -> TimeOut | None:
     return couple.once(f"open_timeout:{space_id}", lookup) if couple else lookup()
 
 
+@saves_text
 @transaction.atomic
 def do_start_timeout(author: User, minutes: int, note: str = "") -> TimeOut:
     changed(author, "open_timeout")  # the request reads the open time-out again
@@ -538,7 +561,7 @@ def do_start_timeout(author: User, minutes: int, note: str = "") -> TimeOut:
         TimeOut.objects.filter(pk=current.pk).update(ended_at=current.ends_at)
     try:
         with transaction.atomic():
-            return TimeOut.objects.create(
+            started = TimeOut.objects.create(
                 author=author,
                 space=space,
                 started_at=now,
@@ -548,6 +571,8 @@ def do_start_timeout(author: User, minutes: int, note: str = "") -> TimeOut:
             )
     except IntegrityError as error:
         raise RitualError("A time-out is already running.", status=409, code="running") from error
+    # The partner reads the note: the one crisis check in the context "shared".
+    return check_saved(started, note, "shared")
 
 
 @transaction.atomic

@@ -25,8 +25,10 @@ from reattune.api.base import may_refuse, partner_auth
 from reattune.api.types import JsonBool, JsonDate, JsonInt, NumberNotFlag
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.core import access
+from reattune.core.aftersave import saved_check
 from reattune.couples.membership import partner_of
 from reattune.domain.plan.library import load_agreements, load_ladder, load_rituals
+from reattune.domain.safety.check import SafetyCheck
 from reattune.rituals import actions, progress, queries, sharing
 from reattune.rituals.kinds import DAILY, KINDS, MONTHLY, WEEKLY, Kind, week_start
 from reattune.rituals.models import AgreementAcceptance, LadderState, TimeOut, words_of
@@ -216,7 +218,7 @@ def _entry_out(kind: Kind, entry, user, request=None, reader_since=None, memo=No
     return out
 
 
-def _saved_out(kind: Kind, entry, user, request):
+def _saved_out(kind: Kind, entry, user, request, found: SafetyCheck | None):
     """The author's entry after a save: `held_answers` and `support` when the save held
     answers with crisis language (actions.held_answers), else `crisis_answers` and `support`
     on a hit among the shared answers."""
@@ -225,10 +227,21 @@ def _saved_out(kind: Kind, entry, user, request):
     held = list(getattr(entry, "held_answers", None) or ())
     out["held_answers"] = held or None
     out["crisis_answers"] = sharing.crisis_answers(kind, shared) or None
-    out["support"] = sharing.held_support(kind, entry, held, request) or sharing.author_support(
-        kind, entry, request
-    )
+    out["support"] = _author_support(entry, held, found, request)
     return out
+
+
+def _author_support(entry, held: list[str], found: SafetyCheck | None, request):
+    """`support` for the author's own save, from the check the action ran on it (held
+    answers first, then the shared ones, then those kept private): when answers were held,
+    its words say truthfully that the partner has not seen them (sharing.HELD_WHERE)."""
+    from reattune.care.support import HELP, LEADS, support_from
+
+    support = support_from(entry.author, found, request)
+    if support is not None and held:
+        first = support["kinds"][0]
+        support["message"] = f"{LEADS[first]} {sharing.HELD_WHERE} {HELP[first]}"
+    return support
 
 
 def _answers(payload) -> dict:
@@ -360,7 +373,7 @@ def _register(kind: Kind, schema):
     def create_entry(request, payload: schema):
         user = request.auth
         period = getattr(payload, kind.period_field)
-        entry, created = actions.do_submit(
+        saved, created = actions.do_submit(
             kind,
             user,
             _answers(payload),
@@ -369,10 +382,10 @@ def _register(kind: Kind, schema):
             private=payload.private_fields,
             share_anyway=payload.share_anyway,
         )
-        held = entry.held_answers
-        entry = kind.model.objects.select_related("author").get(pk=entry.pk)
-        entry.held_answers = held
-        return (201 if created else 200), _saved_out(kind, entry, user, request)
+        entry = kind.model.objects.select_related("author").get(pk=saved.pk)
+        entry.held_answers = saved.held_answers
+        found = saved_check(saved)  # the check do_submit ran on the answers it saved
+        return (201 if created else 200), _saved_out(kind, entry, user, request, found)
 
     @router.get(
         base + "/{period}",
@@ -414,7 +427,7 @@ def _register(kind: Kind, schema):
             private=payload.private_fields,
             share_anyway=payload.share_anyway,
         )
-        return _saved_out(kind, entry, user, request)
+        return _saved_out(kind, entry, user, request, saved_check(entry))
 
 
 _register(DAILY, DailyIn)
@@ -483,8 +496,11 @@ class TimeOutOut(DropEmptySupport):
     )
 
 
-def _timeout_out(t: TimeOut, user, request=None, saved=False):
-    from reattune.care.support import support_for
+def _timeout_out(t: TimeOut, user, request=None, saved: TimeOut | None = None):
+    """`saved`: the time-out as do_start_timeout returned it, with the check it ran on the
+    note (the author is shown support from that); a partner reading the note gets support
+    for the context "partner"."""
+    from reattune.care.support import support_for, support_from
 
     mine = t.author_id == user.pk
     out = {
@@ -497,8 +513,10 @@ def _timeout_out(t: TimeOut, user, request=None, saved=False):
         "note": t.note,
         "ended_at": t.ended_at,
     }
-    if t.note and (saved or not mine):
-        out["support"] = support_for(user, t.note, request, context="shared" if mine else "partner")
+    if t.note and saved is not None:
+        out["support"] = support_from(user, saved_check(saved), request)
+    elif t.note and not mine:
+        out["support"] = support_for(user, t.note, request, context="partner")
     return out
 
 
@@ -520,9 +538,9 @@ def get_timeout(request):
 @may_refuse
 def start_timeout(request, payload: TimeOutIn):
     user = request.auth
-    started = actions.do_start_timeout(user, payload.minutes, payload.note)
-    started = TimeOut.objects.select_related("author").get(pk=started.pk)
-    return 201, _timeout_out(started, user, request, saved=True)
+    saved = actions.do_start_timeout(user, payload.minutes, payload.note)
+    started = TimeOut.objects.select_related("author").get(pk=saved.pk)
+    return 201, _timeout_out(started, user, request, saved=saved)
 
 
 @router.post(
