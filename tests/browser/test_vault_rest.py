@@ -23,8 +23,21 @@ from tests.browser.test_foundation import visit
 from tests.browser.test_plan import SEED_CHECKUPS
 from tests.browser.test_safety_mode import snapshot
 from tests.browser.test_vault import PASSPHRASE, RequestLog, lock_now, unlock, wait_state
+from tests.test_page_weight import LIMIT, Assets, compressed_size
 
 pytestmark = pytest.mark.browser
+
+# The pages that carry both variants for the author of a vault safety check (besides Today).
+REST_PAGES = (
+    "/coach/",
+    "/plan/",
+    "/coach/opener/",
+    "/rituals/agreements/",
+    "/rituals/ladder/",
+    "/rituals/daily/",
+    "/rituals/weekly/",
+    "/care/",
+)
 
 MAKE_VAULT = """
 from reattune.accounts.models import User
@@ -41,6 +54,19 @@ print("OK")
 
 def shown(page, variant):
     return page.locator(f'#plan-card [data-vault-rest="{variant}"]')
+
+
+def weight(page, path):
+    """A page's HTML and the stylesheets and scripts it loads, compressed, as the server sends
+    them (hashed names and all), measured as tests/test_page_weight.py measures."""
+    html = page.request.get(path).text()
+    assets = Assets()
+    assets.feed(html)
+    total = compressed_size(html.encode())
+    for url in dict.fromkeys(assets.loaded):
+        if url.startswith("/static/"):
+            total += compressed_size(page.request.get(url).body())
+    return total
 
 
 def rest_hidden(page, selector):
@@ -66,14 +92,7 @@ def test_a_positive_vault_check_rests_its_authors_pages_only(new_context, live_a
     visit(alex, "/home/")
     expect(alex.locator("#plan-card")).to_be_visible()
     expect(alex.locator("[data-vault-rest]")).to_have_count(0)
-    for path in (
-        "/coach/",
-        "/plan/",
-        "/coach/opener/",
-        "/rituals/agreements/",
-        "/rituals/ladder/",
-        "/rituals/daily/",
-    ):
+    for path in REST_PAGES:
         visit(alex, path)
         expect(alex.locator("[data-vault-rest]")).to_have_count(0)
 
@@ -166,6 +185,10 @@ def test_a_positive_vault_check_rests_its_authors_pages_only(new_context, live_a
     axe_check(alex)
     assert {method for method, _, _ in log.sent} == {"GET"}, log.sent
     assert not log.carrying("positive", "resting", "urgent", "threatened", "afraid"), log.sent
+
+    # Both variants on a page still weigh at most what every page may (tests/test_page_weight.py).
+    for path in REST_PAGES:
+        assert weight(alex, path) <= LIMIT, path
 
     # Locked: the browser cannot open the check, and the usual plan shows.
     visit(alex, "/vault/")
