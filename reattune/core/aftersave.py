@@ -12,7 +12,7 @@ first; a hook may only change where the person goes next.
 revealed).
 
 Pages call :func:`after_save` with the action's result; hooks that accept a ``check`` keyword
-receive it. :func:`after_text_saved` (text in, the check run here) stays for callers that still
+receive it (and only on a hit). :func:`after_text_saved` (text in, the check run here) stays for callers that still
 pass text; hooks that take a ``context`` argument receive it, older hooks get (request, text).
 """
 
@@ -95,20 +95,40 @@ def _takes(hook, name: str) -> bool:
     return any(p.name == name or p.kind is p.VAR_KEYWORD for p in _params(hook))
 
 
-def after_save(request, found: SafetyCheck | None, default_response):
-    """After an action saved text: its check result decides the next page (hit: the hooks)."""
-    if found is None:
-        return default_response
-    for hook in _HOOKS:
-        if not _takes(hook, "check"):
-            continue
-        response = hook(request, None, context=found.context, check=found)
-        if response is not None:
-            return response
+def after_save(
+    request,
+    found: SafetyCheck | None,
+    default_response,
+    texts: Iterable[tuple[str, str]] = (),
+):
+    """After an action saved text: the check it ran decides the next page.
+
+    On a hit, hooks that accept a ``check`` keyword (the crisis page) get the result; they
+    never run the detector again. ``texts``: the saved words as (text, context) pairs, in
+    order, for hooks that read the text themselves (``(request, text[, context])``), called as
+    :func:`after_text_saved` calls them.
+    """
+    if found is not None:
+        for hook in _HOOKS:
+            if _takes(hook, "check"):
+                response = hook(request, None, context=found.context, check=found)
+                if response is not None:
+                    return response
+    for text, context in texts:
+        for hook in _HOOKS:
+            if _takes(hook, "check"):
+                continue
+            if _takes(hook, "context"):
+                response = hook(request, text, context=context)
+            else:
+                response = hook(request, text)
+            if response is not None:
+                return response
     return default_response
 
 
 def after_text_saved(request, text, default_response, context="private"):
+    """For callers that pass the text: every hook gets it (the crisis hook checks it)."""
     for hook in _HOOKS:
         if _takes(hook, "context"):
             response = hook(request, text, context=context)

@@ -17,7 +17,9 @@ def _after_save(request: AuthedRequest, entry: Entry) -> HttpResponse:
     from reattune.core.aftersave import after_save, saved_check
 
     # The action checked the words it saved; this page only shows the result.
-    return after_save(request, saved_check(entry), redirect("journal-detail", entry.pk))
+    context = "shared" if entry.visibility == "shared" else "private"
+    texts = [(entry.body + "\n" + entry.title, context)]  # for hooks that read the words
+    return after_save(request, saved_check(entry), redirect("journal-detail", entry.pk), texts)
 
 
 @partner_required

@@ -27,7 +27,7 @@ from reattune.accounts.http import AuthedRequest
 from reattune.accounts.models import User
 from reattune.care.support import support_context
 from reattune.core import access
-from reattune.core.aftersave import after_text_saved
+from reattune.core.aftersave import after_save, saved_check
 from reattune.core.decorators import partner_required
 from reattune.couples.membership import partner_of
 from reattune.couples.models import Space
@@ -126,15 +126,15 @@ def _values_of(kind: Kind, entry: Any) -> dict[str, Any]:
 def _after_save(
     request: AuthedRequest, kind: Kind, entry: RitualEntry, response: HttpResponse
 ) -> HttpResponse:
-    """The crisis check after a save, with the context that is true for each answer."""
+    """After a save: the crisis check the action ran on the answers (shared ones in the
+    context "shared", then those kept private in "private") decides the next page."""
     shared = sharing.shared_values(kind, entry)
-    response_ = after_text_saved(
-        request, sharing.joined(kind, shared, shared), response, context="shared"
-    )
-    if response_ is not response:
-        return response_
     kept = entry.kept_private()
-    return after_text_saved(request, sharing.joined(kind, kept, kept), response, context="private")
+    texts = [
+        (sharing.joined(kind, shared, shared), "shared"),
+        (sharing.joined(kind, kept, kept), "private"),
+    ]
+    return after_save(request, saved_check(entry), response, texts)
 
 
 def _private_from_post(kind: Kind, post: QueryDict) -> set[str]:
@@ -816,7 +816,7 @@ def timeout(request: AuthedRequest) -> HttpResponse:
         response = redirect("rituals-timeout")
         if started.note:
             # The note is for the partner: they read it on this page while it runs.
-            return after_text_saved(request, started.note, response, context="shared")
+            return after_save(request, saved_check(started), response, [(started.note, "shared")])
         return response
     return render(request, "rituals/timeout.html", _timeout_context(request, space))
 
