@@ -13,7 +13,8 @@ every link and button in the main navigation is at least 44x44 px, and axe-core 
 serious or critical violation. The check-in's first answer is within the first screen and an
 empty check-in shows every required answer's problem at once on the wide screen too (the
 phone is tests/browser/test_today.py). Revealed answers are paired per question on a phone and
-side by side on a wide screen, and a reaction reaches a partner at 1366x900.
+side by side on a wide screen, and a reaction reaches a partner at 1366x900. The calendar's
+buttons are at least 44 px and apart, and subscribing is one webcal:// link.
 """
 
 import re
@@ -272,3 +273,43 @@ def test_revealed_answers_pair_on_a_phone_sit_side_by_side_wide_and_a_reaction_c
     visit(b, day_url)
     expect(b.locator(".answers").first).to_contain_text(f"{first} sent you a heart.")
     fits_width(b)
+
+
+CALENDAR_BUTTONS = """() => [...document.querySelectorAll(
+    "main .copy-row button, main a.button[href^='webcal:'], main .actions button")]
+  .map((el) => { const r = el.getBoundingClientRect();
+    return {text: el.textContent.trim(), x: r.x, y: r.y, right: r.right, bottom: r.bottom,
+            width: r.width, height: r.height}; })"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["phone", "wide"])
+def test_calendar_buttons_are_large_apart_and_subscribe_is_one_webcal_tap(
+    new_context, demo_accounts, viewport
+):
+    page = new_context(viewport=viewport, check_axe_on_every_page=True).new_page()
+    log_in(page, demo_accounts["alex"])
+    visit(page, "/rituals/calendar/")
+    follow(page, page.get_by_role("button", name=re.compile(r"^Make (my|a new) address$")))
+    address = page.get_by_role("textbox", name="Calendar address").input_value()
+    subscribe = page.get_by_role("link", name="Subscribe in my calendar app")
+    expect(subscribe).to_have_attribute("href", "webcal://" + address.split("://", 1)[1])
+    buttons = page.evaluate(CALENDAR_BUTTONS)
+    assert len(buttons) >= 4, buttons  # Copy, Subscribe, Make a new address, Turn it off
+    problems = [
+        f"'{b['text']}' is {b['width']:.0f}x{b['height']:.0f} px"
+        for b in buttons
+        if b["width"] < MIN_TAP or b["height"] < MIN_TAP
+    ]
+    # No two buttons touch: at least 8 px between their boxes, across or down.
+    for i, one in enumerate(buttons):
+        for other in buttons[i + 1 :]:
+            apart = max(
+                other["x"] - one["right"],
+                one["x"] - other["right"],
+                other["y"] - one["bottom"],
+                one["y"] - other["bottom"],
+            )
+            if apart < 8:
+                problems.append(f"'{one['text']}' and '{other['text']}' are {apart:.0f} px apart")
+    assert not problems, "\n".join(problems)
+    fits_width(page)
