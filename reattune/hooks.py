@@ -15,6 +15,9 @@ hooks can be read back):
 - ``core.access.register_grant_provider``: the therapist access rule (care).
 - ``core.request_context.register_couple_reader`` / ``register_safety_reader``: how
   request.couple reads the membership and partner (couples) and the safety screen (care).
+- ``core.request_context.register_vault_rest_reader``: whether a person's own page carries
+  both variants for a safety check kept in the vault (vault), read through
+  ``core.request_context.vault_rest(request)``.
 - ``assessments.actions.register_after_submit``: after a check-up is submitted (plans renews
   the plan).
 - ``rituals.slots.register_plan_card`` / ``register_progress_section``: the plan card on the
@@ -59,6 +62,9 @@ REGISTRIES: dict[str, str] = {
     "reattune.core.request_context.register_safety_reader": (
         "reattune.core.request_context._safety_reader"
     ),
+    "reattune.core.request_context.register_vault_rest_reader": (
+        "reattune.core.request_context._vault_rest_reader"
+    ),
     "reattune.assessments.actions.register_after_submit": (
         "reattune.assessments.actions._after_submit"
     ),
@@ -82,6 +88,11 @@ HOOKS: tuple[Hook, ...] = (
         "reattune.core.request_context.register_safety_reader",
         "care",
         "reattune.care.safety.read_latest_result",
+    ),
+    Hook(
+        "reattune.core.request_context.register_vault_rest_reader",
+        "vault",
+        "reattune.vault.rest.vault_rest",
     ),
     # therapists read a couple only under care's rule
     Hook(

@@ -103,7 +103,8 @@ def help_page(request: AuthedRequest) -> HttpResponse:
     }
     # Vault safety check (reattune/vault/rest.py): the resting variant too, for the browser to
     # choose from; only for this person, and only when they have one.
-    from reattune.vault.rest import resting_if_positive, vault_rest
+    from reattune.care.safety import resting_if_positive
+    from reattune.core.request_context import vault_rest
 
     rest = vault_rest(request)
     if rest:

@@ -58,7 +58,8 @@ def coach(request: AuthedRequest) -> HttpResponse:
     }
     # Vault safety check (reattune/vault/rest.py): the resting variant too, for the browser to
     # choose from; only for this person, and only when they have one.
-    from reattune.vault.rest import resting_if_positive, vault_rest
+    from reattune.care.safety import resting_if_positive
+    from reattune.core.request_context import vault_rest
 
     rest = vault_rest(request)
     if rest:
@@ -142,7 +143,8 @@ def opener(request: AuthedRequest) -> HttpResponse:
     context = {**fields, "limit": OPENER_FIELD_LIMIT, "save_key": uuid.uuid4()}
     # Vault safety check (reattune/vault/rest.py): the resting variant too, for the browser to
     # choose from; only for this person, and only when they have one.
-    from reattune.vault.rest import resting_if_positive, vault_rest
+    from reattune.care.safety import resting_if_positive
+    from reattune.core.request_context import vault_rest
 
     rest = vault_rest(request)
     if rest:

@@ -55,6 +55,23 @@ def register_safety_reader(reader: Callable[[Any], Any]) -> None:
     _safety_reader[:] = [reader]
 
 
+#: vault.rest.vault_rest(request) -> what a page needs to let the browser choose its resting
+#: variant from a safety check kept in the vault, or None (VaultConfig.ready)
+_vault_rest_reader: list[Callable[[Any], dict | None]] = []
+
+
+def register_vault_rest_reader(reader: Callable[[Any], dict | None]) -> None:
+    """Set how a page learns whether to carry both variants for a vault safety check."""
+    _vault_rest_reader[:] = [reader]
+
+
+def vault_rest(request: Any) -> dict | None:
+    """For the person's own pages only: None (render the usual variant alone) or what the
+    browser needs to open their newest vault safety check and pick the variant (vault/rest.py).
+    Pages ask here, not the vault app, so no feature app imports the vault."""
+    return _vault_rest_reader[0](request) if _vault_rest_reader else None
+
+
 @dataclass(frozen=True)
 class CoupleContext:
     """A person, their couple space and their partner, as one request sees them.

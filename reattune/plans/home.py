@@ -14,7 +14,7 @@ def plan_panel(request):
     panel = {"week": context["this_week"], "number": context["current_week"]}
     # Vault safety check (reattune/vault/rest.py): the resting variant too, for the
     # browser to choose from; only for this person, and only when they have one.
-    from reattune.vault.rest import vault_rest
+    from reattune.core.request_context import vault_rest
 
     rest = vault_rest(request)
     if rest:

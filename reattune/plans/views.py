@@ -21,7 +21,7 @@ def plan_page(request: AuthedRequest) -> HttpResponse:
     context = plan_context(plan, couple.today, couple.safety_mode)
     # Vault safety check (reattune/vault/rest.py): the resting variant too, for the browser to
     # choose from; only for this person, and only when they have one.
-    from reattune.vault.rest import vault_rest
+    from reattune.core.request_context import vault_rest
 
     rest = vault_rest(request)
     if rest:

@@ -3,6 +3,7 @@
 import re
 import uuid
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import replace
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -25,7 +26,7 @@ from django.views.decorators.http import (
 from reattune.accounts import sealed
 from reattune.accounts.http import AuthedRequest
 from reattune.accounts.models import User
-from reattune.care.support import support_context
+from reattune.care.support import support_context, support_context_from
 from reattune.core import access
 from reattune.core.aftersave import after_save, saved_check
 from reattune.core.decorators import partner_required
@@ -225,9 +226,12 @@ def _before_sharing(
     shown = request.session.get(CHOICE_KEY) or {}
     shown[kind.key] = [entry.pk, entry.version]
     request.session[CHOICE_KEY] = shown
-    support = support_context(
-        request.user, sharing.joined(kind, values, held), request, context="private"
-    )
+    # The action checked the held answers (it held them for that); nothing of them is shared
+    # yet, so this page words the help as for private words.
+    found = saved_check(entry)
+    if found is not None:
+        found = replace(found, context="private", message_key=f"private.{found.kinds[0]}")
+    support = support_context_from(request.user, found, request)
     if support:
         context.update(support)
     return render(request, "rituals/before_sharing.html", context)
@@ -707,7 +711,8 @@ def ladder(request: AuthedRequest) -> HttpResponse:
 def _vault_rest(request: AuthedRequest) -> dict[str, Any]:
     """Vault safety check (reattune/vault/rest.py): the resting variant too, for the browser to
     choose from; only for this person, and only when they have one."""
-    from reattune.vault.rest import resting_if_positive, vault_rest
+    from reattune.care.safety import resting_if_positive
+    from reattune.core.request_context import vault_rest
 
     rest = vault_rest(request)
     return {"vault_rest": rest, "vault_resting": resting_if_positive()} if rest else {}

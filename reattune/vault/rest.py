@@ -29,22 +29,3 @@ def vault_rest(request) -> dict | None:
     from reattune.vault.views import _session_tag
 
     return {"tag": _session_tag(request), "api": "/api/v1/vault"}
-
-
-def resting_if_positive() -> dict:
-    """care/includes/resting.html's context as a positive (not urgent) check gives it: the
-    resting variant of a page (an urgent result's note is on the vault safety page itself)."""
-    from django.urls import reverse
-
-    from reattune.care.safety import SUGGESTION_URLS
-    from reattune.domain.safety.policy import policy_for
-    from reattune.domain.safety.screen import ScreenResult
-
-    pol = policy_for(ScreenResult(positive=True))
-    suggestions = []
-    for s in pol.suggestions:
-        name, anchor = SUGGESTION_URLS[s.target]
-        suggestions.append(
-            {"id": s.id, "title": s.title, "text": s.text, "url": reverse(name) + anchor}
-        )
-    return {"policy": pol, "suggestions": suggestions}
