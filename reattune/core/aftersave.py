@@ -73,7 +73,8 @@ def saved_check(obj: object) -> SafetyCheck | None:
             f"{type(obj).__name__} was not returned by an action that ran check_saved()"
         )
     found = getattr(obj, _ATTR)
-    assert found is None or isinstance(found, SafetyCheck)
+    if found is not None and not isinstance(found, SafetyCheck):
+        raise TypeError(f"{type(obj).__name__}.{_ATTR} is not a SafetyCheck")
     return found
 
 
