@@ -40,9 +40,6 @@ NOT_FREE_TEXT = {
     "reattune.rituals.actions.do_update_schedule": "values are weekdays and times",
 }
 
-# Actions not yet moved (their adapters still run the check on the saved text); to empty.
-NOT_YET_MOVED: dict[str, str] = {}
-
 
 def _action_modules():
     for info in pkgutil.iter_modules(reattune.__path__):
@@ -87,13 +84,13 @@ def test_every_action_that_saves_free_text_is_registered():
     missing = [
         name
         for name in free_text_actions()
-        if name not in TEXT_ACTIONS and name not in NOT_FREE_TEXT and name not in NOT_YET_MOVED
+        if name not in TEXT_ACTIONS and name not in NOT_FREE_TEXT
     ]
     assert missing == [], f"do_* actions that save free text without @saves_text: {missing}"
 
 
 def test_the_not_free_text_list_names_real_actions_not_registered():
-    for name in {**NOT_FREE_TEXT, **NOT_YET_MOVED}:
+    for name in NOT_FREE_TEXT:
         module, _, func = name.rpartition(".")
         assert hasattr(importlib.import_module(module), func), name
         assert name not in TEXT_ACTIONS, f"{name} is registered: take it off NOT_FREE_TEXT"
