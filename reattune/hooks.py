@@ -11,7 +11,8 @@ hooks can be read back):
 
 - ``core.home.register_panel``: a home (Today) card, ``(request) -> (template, context) | None``.
 - ``core.aftersave.register_after_save``: after free text is saved (the crisis check),
-  ``(request, text, context) -> HttpResponse | None``.
+  ``(request, text, context, *, check) -> HttpResponse | None``; ``check`` is the
+  SafetyCheck the saving action ran (on a hit), so the hook never runs the detector again.
 - ``core.access.register_grant_provider``: the therapist access rule (care).
 - ``core.request_context.register_couple_reader`` / ``register_safety_reader``: how
   request.couple reads the membership and partner (couples) and the safety screen (care).

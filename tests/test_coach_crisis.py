@@ -203,7 +203,7 @@ class SupportWordingTests(BaseTestCase):
         for context in ("private", "shared", "draft", "partner"):
             self.assertIsNone(self.support_for(self.alex, BLAMING, context=context))
 
-    def test_after_text_saved_passes_the_context_and_keeps_old_hooks_working(self):
+    def test_after_save_passes_the_context_and_keeps_old_hooks_working(self):
         from django.http import HttpResponse
         from django.test import RequestFactory
 
@@ -218,7 +218,7 @@ class SupportWordingTests(BaseTestCase):
             lambda request, text, context="private": seen.append(("new", context)),
         ]
         try:
-            result = aftersave.after_text_saved(request, "hi", HttpResponse("next"), "shared")
+            result = aftersave.after_save(request, None, HttpResponse("next"), [("hi", "shared")])
         finally:
             aftersave._HOOKS[:] = old
         self.assertEqual(result.content, b"next")

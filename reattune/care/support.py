@@ -301,7 +301,7 @@ def crisis_after_save(request, text, context: str = "private", *, check=None):
     """After-save hook: the text is saved already; on a hit its author sees help right now.
 
     ``check`` is the result of the check the saving action ran (core.aftersave.after_save);
-    without it (core.aftersave.after_text_saved) the text is checked here.
+    without it (a caller that passes only the text) the text is checked here.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -111,9 +111,12 @@ def save(request: AuthedRequest) -> HttpResponse:
         }
         return render(request, "coach/coach.html", context, status=error.status)
     messages.success(request, "Saved to your private journal. Your partner cannot see it.")
-    from reattune.core.aftersave import after_text_saved
+    from reattune.core.aftersave import after_save, saved_check
 
-    return after_text_saved(request, text, redirect("journal-detail", entry.pk))
+    # the check do_create_entry ran on the saved draft decides the next page
+    return after_save(
+        request, saved_check(entry), redirect("journal-detail", entry.pk), [(text, "private")]
+    )
 
 
 @partner_required

@@ -12,8 +12,8 @@ first; a hook may only change where the person goes next.
 revealed).
 
 Pages call :func:`after_save` with the action's result; hooks that accept a ``check`` keyword
-receive it (and only on a hit). :func:`after_text_saved` (text in, the check run here) stays for callers that still
-pass text; hooks that take a ``context`` argument receive it, older hooks get (request, text).
+receive it (and only on a hit); hooks that read the text themselves get the saved words
+passed to :func:`after_save` (with ``context`` if they take it, else (request, text)).
 """
 
 from __future__ import annotations
@@ -106,8 +106,7 @@ def after_save(
 
     On a hit, hooks that accept a ``check`` keyword (the crisis page) get the result; they
     never run the detector again. ``texts``: the saved words as (text, context) pairs, in
-    order, for hooks that read the text themselves (``(request, text[, context])``), called as
-    :func:`after_text_saved` calls them.
+    order, for hooks that read the text themselves (``(request, text[, context])``).
     """
     if found is not None:
         for hook in _HOOKS:
@@ -125,16 +124,4 @@ def after_save(
                 response = hook(request, text)
             if response is not None:
                 return response
-    return default_response
-
-
-def after_text_saved(request, text, default_response, context="private"):
-    """For callers that pass the text: every hook gets it (the crisis hook checks it)."""
-    for hook in _HOOKS:
-        if _takes(hook, "context"):
-            response = hook(request, text, context=context)
-        else:
-            response = hook(request, text)
-        if response is not None:
-            return response
     return default_response

@@ -289,32 +289,3 @@ HELD_WHERE = (
     "You can share them as you wrote them, keep them just for you, or change them. This help "
     "is shown to you alone."
 )
-
-
-def held_support(kind: Kind, entry, held, request=None):
-    """`support` for the author when a save held answers with crisis language (context
-    "shared": the question is about sharing them), saying truthfully that the partner has not
-    seen them and how to share or keep them; None if there are none."""
-    from reattune.care.support import HELP, LEADS, ordered_kinds, support_for
-
-    if not held:
-        return None
-    values = own_values(kind, entry)
-    found = support_for(entry.author, joined(kind, values, held), request, context="shared")
-    if found is not None:
-        first = ordered_kinds(found["kinds"])[0]
-        found["message"] = f"{LEADS[first]} {HELD_WHERE} {HELP[first]}"
-    return found
-
-
-def author_support(kind: Kind, entry, request=None):
-    """`support` for the author's own save: "shared" when a shared answer has crisis language,
-    else "private" when an answer kept private has, else None."""
-    from reattune.care.support import support_for
-
-    shared = shared_values(kind, entry)
-    found = support_for(entry.author, joined(kind, shared, shared), request, context="shared")
-    if found is not None:
-        return found
-    kept = entry.kept_private()
-    return support_for(entry.author, joined(kind, kept, kept), request, context="private")
