@@ -6,16 +6,19 @@
 - The time-out bar is offered only to someone with a partner (on every page, not only Rituals).
 - The calendar page offers a one-tap webcal:// subscribe link for the address it shows.
 - The therapist's and the partner's brand link lead to a page that answers 200.
+- Every page of the URL map, parameters filled, weighs at most 60 KB compressed.
 """
 
 import re
 from datetime import UTC, datetime
 
-from django.test import Client
+from django.test import Client, TestCase
 
 from reattune.accounts.actions import do_create_user
 from reattune.journal.models import Entry
+from tests.access import matrix
 from tests.base import PASSWORD, BaseTestCase, make_couple
+from tests.test_page_weight import LIMIT, page_weight
 
 # 23:30 UTC on 10 January is 12:30 on 11 January in Auckland (UTC+13 in summer).
 WRITTEN_UTC = datetime(2026, 1, 10, 23, 30, tzinfo=UTC)
@@ -88,3 +91,36 @@ class CalendarAndBrandTests(BaseTestCase):
             page = client.get("/learn/").content.decode()
             href = re.search(r'class="brand" href="([^"]+)"', page).group(1)
             self.assertEqual(client.get(href).status_code, 200, (persona, href))
+
+
+class EveryPageWeighsLittleTests(TestCase):
+    """tests/test_page_weight.py weighs the pages without parameters for the demo couple; this
+    weighs every page of the URL map, those with parameters too (filled from the expected-access
+    tables' world), for every persona that can open it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.tables = matrix.load_tables()
+        cls.world = matrix.build_world(cls.tables)
+
+    def test_every_page_with_its_parameters_weighs_at_most_60_kb_compressed(self):
+        everyone = (*matrix.PERSONAS, *matrix.THERAPIST_PERSONAS)
+        personas = matrix.Personas(self.world, personas=everyone)
+        over, routes = [], set()
+        for case in self.tables.all_cases():
+            if case.api:
+                continue
+            url = matrix.case_url(case, self.world)
+            for persona in everyone:
+                client, _ = personas.client(persona)
+                response = client.get(url)
+                if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                    continue
+                routes.add(case.route)
+                total, parts, _ = page_weight(response.content.decode())
+                if total > LIMIT:
+                    biggest = ", ".join(f"{what} {size / 1024:.1f} KB" for size, what in parts[:4])
+                    over.append(f"{url} ({persona}): {total / 1024:.1f} KB: {biggest}")
+        self.assertTrue(any(matrix.route_params(route) for route in routes), routes)
+        self.assertGreater(len(routes), 45)
+        self.assertEqual(over, [], "pages over 60 KB compressed:\n" + "\n".join(over))
