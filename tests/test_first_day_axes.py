@@ -14,10 +14,12 @@ from tests.test_rituals_progress import fill
 
 
 def started(space, days_ago: int) -> None:
-    """Make the couple's space days_ago days old (in its own time zone)."""
+    """Make the couple days_ago days old (in its own time zone): the space and both joins."""
     day = space.today() - timedelta(days=days_ago)
-    space.created_at = datetime.combine(day, time(12, 0), tzinfo=space.tzinfo())
+    moment = datetime.combine(day, time(12, 0), tzinfo=space.tzinfo())
+    space.created_at = moment
     space.save(update_fields=["created_at"])
+    space.memberships.filter(left_at__isnull=True).update(joined_at=moment)
 
 
 def svg_labels(svg: str) -> list[str]:
@@ -136,3 +138,46 @@ class ProgressPageWordsTests(BaseTestCase):
         started(space, 200)
         page = self.client_for("alex").get("/rituals/progress/").content.decode()
         self.assertIn("over the last twelve weeks", page)
+
+
+class FirstDayPrivacyTests(BaseTestCase):
+    """The axis shows nothing of a partner that the partner's own pages would not: not when a
+    partner's unread check-ins began, nor when their space was made before one joined it."""
+
+    def setUp(self):
+        super().setUp()
+        self.space = Space.objects.get(memberships__user=self.alex, memberships__left_at=None)
+        self.today = self.space.today()
+        started(self.space, 10)
+        self.couple_day = self.today - timedelta(days=10)
+
+    def test_a_partners_unread_check_ins_from_before_the_couple_do_not_move_the_axis(self):
+        # sam checked in alone for 200 days (brought along on joining); alex never answered
+        # those days, so under the reveal rule alex has read none of them
+        fill(self.sam, self.space, self.today - timedelta(days=11), 200)
+        self.assertEqual(progress.first_day(self.alex, self.space), self.couple_day)
+        starts = {
+            "12w": self.couple_day,
+            "1y": week_start(self.couple_day),
+            "all": month_start(self.couple_day),
+        }
+        for range_key, start in starts.items():
+            data = progress.connection_data(self.alex, self.space, self.today, range_key)
+            self.assertEqual(data.periods[0], start, range_key)
+        weeks, _counts = progress.rituals_per_week(self.alex, self.space, self.today)
+        self.assertEqual(weeks[0], week_start(self.couple_day))
+        body = self.api("alex", "GET", "/api/v1/rituals/progress?range=all").json()
+        self.assertEqual(body["periods"][0], month_start(self.couple_day).isoformat())
+        # sam's own axis does start at sam's own first check-in
+        first_own = self.today - timedelta(days=11 + 199)
+        self.assertEqual(progress.first_day(self.sam, self.space), first_own)
+
+    def test_joining_an_older_space_starts_at_the_join_not_the_spaces_first_day(self):
+        self.space.created_at = self.space.created_at - timedelta(days=400)
+        self.space.save(update_fields=["created_at"])
+        self.assertEqual(progress.first_day(self.alex, self.space), self.couple_day)
+
+    def test_a_day_both_answered_is_read_and_counts(self):
+        fill(self.sam, self.space, self.today - timedelta(days=20), 1)
+        fill(self.alex, self.space, self.today - timedelta(days=20), 1)
+        self.assertEqual(progress.first_day(self.alex, self.space), self.today - timedelta(days=20))

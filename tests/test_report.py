@@ -310,6 +310,9 @@ class DaysTests(ReportWorld):
         # tests/test_first_day_axes.py).
         self.space.created_at -= timedelta(weeks=20)
         self.space.save(update_fields=["created_at"])
+        for membership in self.space.memberships.all():
+            membership.joined_at -= timedelta(weeks=20)
+            membership.save(update_fields=["joined_at"])
         self.include("alex")
         report = build.build(self.alex, self.space)
         self.assertEqual(report.trend_start, report.today - timedelta(days=83))

@@ -37,6 +37,7 @@ def read_couple(user: User) -> tuple[Membership | None, User | None]:
     other = next((m for m in rows if m.user_id != user.pk), None)
     if mine is not None:
         mine.user = user  # the caller's own user object, not a second copy of it
+        mine.couple_joined_at = max(m.joined_at for m in rows)
     partner = other.user if mine is not None and other is not None else None
     return mine, partner
 

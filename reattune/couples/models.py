@@ -35,6 +35,9 @@ class Membership(models.Model):
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="memberships")
     joined_at = models.DateTimeField(default=dj_timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    # Not a column: when the couple as it is now formed (the latest join of the space's active
+    # members), set by membership.read_couple from the rows it reads anyway.
+    couple_joined_at: datetime
 
     class Meta:
         constraints = [

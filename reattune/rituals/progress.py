@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Avg, Count, F, Min, Window
+from django.db.models import Avg, Count, F, Max, Min, Window
 from django.db.models.expressions import ValueRange
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from reattune.core import access
+from reattune.core.request_context import context_of
 from reattune.rituals.kinds import month_start, week_start
 from reattune.rituals.models import DailyCheckIn, WeeklyReview
 
@@ -51,29 +52,34 @@ RANGES = {
 
 
 def first_day(user, space) -> date:
-    """The couple's first day, where every time axis starts.
+    """The couple's first day, where every time axis starts, as `user` may know it.
 
-    The day their shared space was made (in the couple's time zone), or the day of the first
-    check-in or weekly review `user` may know of, if that is earlier. The space's day is what
-    people expect ("since we started"), and it stays put as they use the app, so an axis never
-    jumps. The earlier activity counts because check-ins can be older than the space: a person
-    who checked in alone brings them along when they join a partner's newer space, and an
-    import keeps their dates. Only what `user` may see is asked (core.access.visible_to), so
-    the axis tells nothing a partner's own list would not.
+    The day the couple formed (the later of the active members' joins, in the couple's time
+    zone; the person's own join while they are alone), or the day of the first check-in or
+    weekly review `user` may read (their own, or a partner's they have read under the reveal
+    rule), if that is earlier. The join is what people expect ("since we started") and stays
+    put as they use the app, so an axis never jumps. Earlier rows count because check-ins can be
+    older than the couple: a person who checked in alone brings them along when they join, and
+    an import keeps their dates. Only what `user` may read is asked (access.revealed_to): a
+    partner's unread check-ins from before the couple formed, or the day a partner's space was
+    made before `user` joined it, must not show on `user`'s axis.
     """
-    days = [space.created_at.astimezone(space.tzinfo()).date()]
-    first_checkin = (
-        access.visible_to(DailyCheckIn.objects.all(), user)
-        .filter(space=space)
-        .aggregate(first=Min("day_index"))["first"]
-    )
+    membership = context_of(user).membership  # the request's, read once per request
+    formed = None
+    if membership is not None and membership.space_id == space.pk:
+        formed = getattr(membership, "couple_joined_at", None)
+    if formed is None:  # someone reading a space that is not their active one
+        latest = space.memberships.filter(left_at__isnull=True).aggregate(last=Max("joined_at"))
+        formed = latest["last"] or space.created_at
+    days = [formed.astimezone(space.tzinfo()).date()]
+    first_checkin = access.revealed_to(
+        DailyCheckIn.objects.filter(space=space), user, "day"
+    ).aggregate(first=Min("day_index"))["first"]
     if first_checkin is not None:
         days.append(date.fromordinal(first_checkin))
-    first_review = (
-        access.visible_to(WeeklyReview.objects.all(), user)
-        .filter(space=space)
-        .aggregate(first=Min("week"))["first"]
-    )
+    first_review = access.revealed_to(
+        WeeklyReview.objects.filter(space=space), user, "week"
+    ).aggregate(first=Min("week"))["first"]
     if first_review is not None:
         days.append(_as_date(first_review))
     return min(days)
