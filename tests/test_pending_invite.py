@@ -15,7 +15,7 @@ from reattune.journal.actions import do_create_entry
 from tests.base import PASSWORD, BaseTestCase
 
 CARD = "You have an invite waiting"
-SHARES = "When you join, Dana sees your name, the journal entries you mark as shared"
+SHARES = "When you join, Dana sees your name and what you share in the space: journal entries you mark as shared"
 
 
 class PendingInviteTests(BaseTestCase):
@@ -79,7 +79,7 @@ class PendingInviteTests(BaseTestCase):
         client = self.opened_then_signed_in(self.robin)
         page = client.get("/invite/confirm/").content.decode()
         self.assertIn(SHARES, page)
-        self.assertIn("your private entries", page)
+        self.assertIn("Your private entries", page)
         self.assertEqual(page.count('class="invite-shares"'), 1)  # one sentence, once
         client.post("/invite/confirm/")
         dana = Client()
