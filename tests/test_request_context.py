@@ -76,21 +76,23 @@ class RequestContextTests(BaseTestCase):
             couple.partner = None  # type: ignore[misc]
 
     def test_every_question_about_the_couple_in_one_request_costs_one_query_each(self):
+        # The middleware reads the membership first (the couple's time zone), so the whole
+        # request is counted, not only the view.
         def view(request):
             user = request.user
-            with CaptureQueriesContext(connection) as captured:
-                for _ in range(3):
-                    access.active_space_id(user)
-                    access.active_space(user)
-                    active_membership(user)
-                    partner_of(user)
-                    space_for(user, access.active_space_id(user))
-                    safety.safety_mode(user)
-                    safety.rests(user, "coach_opener")
-                    assert request.couple.today is not None
-            return tables(captured)
+            for _ in range(3):
+                access.active_space_id(user)
+                access.active_space(user)
+                active_membership(user)
+                partner_of(user)
+                space_for(user, access.active_space_id(user))
+                safety.safety_mode(user)
+                safety.rests(user, "coach_opener")
+                assert request.couple.today is not None
 
-        found, _ = self.in_request(self.alex, view)
+        with CaptureQueriesContext(connection) as captured:
+            self.in_request(self.alex, view)
+        found = tables(captured)
         self.assertEqual(found.count("couples_membership"), 1, found)
         self.assertEqual(found.count("care_safetyscreen"), 1, found)
         self.assertNotIn("couples_space", found)
@@ -208,3 +210,21 @@ class RequestContextTests(BaseTestCase):
         self.assertIsNone(couple.space_id)
         self.assertIsNone(couple.partner)
         self.assertFalse(couple.safety_mode)
+
+
+class TimeZoneTests(BaseTestCase):
+    def test_a_signed_in_partners_request_runs_in_the_couples_time_zone(self):
+        from django.utils import timezone
+
+        seen = {}
+
+        def get_response(request):
+            seen["zone"] = str(timezone.get_current_timezone())
+            return None
+
+        request = RequestFactory().get("/")
+        request.user = self.casey  # casey and jordan live in America/Los_Angeles
+        CoupleContextMiddleware(get_response)(request)
+        self.assertEqual(seen["zone"], "America/Los_Angeles")
+        # and nothing is left active after the request
+        self.assertEqual(str(timezone.get_current_timezone()), str(timezone.get_default_timezone()))

@@ -251,6 +251,15 @@ class CoupleContextMiddleware:
         scope = _Scope(lambda: getattr(request, "user", None), request)
         token = _scope.set(scope)
         try:
+            # Every time a page shows is in the couple's time zone, the same everywhere (the
+            # space's zone; the server's for someone without a space). Read from the
+            # membership request.couple loads anyway, so no page pays a query for it.
+            user = getattr(request, "user", None)
+            if getattr(user, "is_authenticated", False):
+                space = scope.get().space
+                if space is not None:
+                    timezone.activate(space.tzinfo())
             return self.get_response(request)
         finally:
+            timezone.deactivate()
             _scope.reset(token)
