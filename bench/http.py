@@ -120,7 +120,7 @@ def bench_database(kind: str, args) -> dict:
         accounts = app.demo()
         logged = [Session(app.port).login(a["email"], a["password"]) for a in accounts]
         sessions = []
-        for i in range(max(args.clients)):
+        for i in range(max(*args.clients, 2)):  # at least one session per partner
             session = Session(app.port)
             session.cookies = dict(logged[i % 2].cookies)
             sessions.append(session)
