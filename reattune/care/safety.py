@@ -95,26 +95,22 @@ def resting_if_positive() -> dict:
     """care/includes/resting.html's context as a positive (not urgent) check gives it: the
     resting variant a page carries beside the usual one for a safety check kept in the vault
     (core.request_context.vault_rest; an urgent result's note is on the vault safety page)."""
-    from django.urls import reverse
-
-    pol = policy_for(ScreenResult(positive=True))
-    suggestions = []
-    for s in pol.suggestions:
-        name, anchor = SUGGESTION_URLS[s.target]
-        suggestions.append(
-            {"id": s.id, "title": s.title, "text": s.text, "url": reverse(name) + anchor}
-        )
-    return {"policy": pol, "suggestions": suggestions}
+    return _resting(policy_for(ScreenResult(positive=True)))
 
 
 def resting_context(user) -> dict:
     """Template context for care/includes/resting.html: the policy and its suggestions with
     links. Empty (nothing to show) outside safety mode."""
-    from django.urls import reverse
-
     pol = policy(user)
     if not pol.active:
         return {"policy": pol, "suggestions": []}
+    return _resting(pol)
+
+
+def _resting(pol: SafetyPolicy) -> dict:
+    """The policy and its suggestions, each with the link to the person's own page."""
+    from django.urls import reverse
+
     suggestions = []
     for s in pol.suggestions:
         name, anchor = SUGGESTION_URLS[s.target]
