@@ -232,3 +232,20 @@ def axe_check(page, impacts=BLOCKING_IMPACTS) -> list[dict]:
 def axe():
     """The axe_check helper as a fixture, for tests that prefer fixtures to imports."""
     return axe_check
+
+
+@pytest.fixture(scope="module")
+def demo_accounts(live_app):
+    """The demo couple's accounts (`reattune demo --json`), by the name before the @."""
+    return {a["email"].split("@")[0]: a for a in live_app.demo()}
+
+
+def log_in(page, account: dict) -> None:
+    """Log in through the real form (axe-checked before and after)."""
+    page.goto("/login/")
+    axe_check(page)
+    page.get_by_label("Email").fill(account["email"])
+    page.get_by_label("Password", exact=True).fill(account["password"])
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    axe_check(page)

@@ -11,7 +11,7 @@ when nothing is found. Every page shown passes axe-core, folded and unfolded.
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, axe_check
+from tests.browser.conftest import PHONE, axe_check, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -42,21 +42,6 @@ MEASURE = """(summarySelector) => {
     })),
   };
 }"""
-
-
-@pytest.fixture(scope="module")
-def demo_accounts(live_app):
-    return {a["email"].split("@")[0]: a for a in live_app.demo()}
-
-
-def log_in(page: Page, account: dict) -> None:
-    page.goto("/login/")
-    axe_check(page)
-    page.get_by_label("Email").fill(account["email"])
-    page.get_by_label("Password", exact=True).fill(account["password"])
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-    axe_check(page)
 
 
 def visit(page: Page, path: str) -> None:

@@ -26,7 +26,7 @@ from django.urls import Resolver404, resolve
 from playwright.sync_api import Page, expect
 
 from tests.access import matrix
-from tests.browser.conftest import PHONE, axe_check
+from tests.browser.conftest import PHONE, axe_check, log_in
 from tests.browser.test_foundation import follow, visit
 from tests.browser.test_plan import fits_width, make_couple, names
 from tests.browser.test_reactions import share_short_check_in
@@ -92,21 +92,6 @@ def route_of(path: str) -> str | None:
     except Resolver404:
         return None
     return match.route
-
-
-@pytest.fixture(scope="module")
-def demo_accounts(live_app):
-    return {a["email"].split("@")[0]: a for a in live_app.demo()}
-
-
-def log_in(page: Page, account: dict) -> None:
-    page.goto("/login/")
-    axe_check(page)
-    page.get_by_label("Email").fill(account["email"])
-    page.get_by_label("Password", exact=True).fill(account["password"])
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-    axe_check(page)
 
 
 def walk(page: Page, base_url: str, routes: set[str], start: list[str]) -> tuple[dict, list]:

@@ -11,9 +11,9 @@ import json
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, axe_check
+from tests.browser.conftest import PHONE, axe_check, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -65,21 +65,6 @@ MEASURE = """() => {
     })),
   };
 }"""
-
-
-@pytest.fixture(scope="module")
-def demo_accounts(live_app):
-    return {a["email"].split("@")[0]: a for a in live_app.demo()}
-
-
-def log_in(page: Page, account: dict) -> None:
-    page.goto("/login/")
-    axe_check(page)
-    page.get_by_label("Email").fill(account["email"])
-    page.get_by_label("Password", exact=True).fill(account["password"])
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-    axe_check(page)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["phone", "wide"])
