@@ -13,6 +13,7 @@ viewer's own vault alone, so a partner's pages stay exactly as they were.
 """
 
 from reattune.vault.models import VaultItem
+from reattune.vault.session import session_tag
 
 
 def vault_rest(request) -> dict | None:
@@ -26,6 +27,4 @@ def vault_rest(request) -> dict | None:
         return None  # resting already, from a safety check the server holds
     if not VaultItem.objects.filter(owner=user, kind=VaultItem.Kind.SAFETY).exists():
         return None
-    from reattune.vault.views import _session_tag
-
-    return {"tag": _session_tag(request), "api": "/api/v1/vault"}
+    return {"tag": session_tag(request), "api": "/api/v1/vault"}

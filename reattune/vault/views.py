@@ -18,7 +18,6 @@ from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
@@ -26,6 +25,7 @@ from reattune.accounts.http import AuthedRequest
 from reattune.core.decorators import partner_required
 from reattune.core.middleware import CONTENT_SECURITY_POLICY
 from reattune.domain.safety.screen import Screen
+from reattune.vault.session import session_tag
 
 #: The unlocked key is kept (non-extractable, in IndexedDB) at most this long after last use.
 IDLE_SECONDS = 15 * 60
@@ -39,13 +39,6 @@ _VAULT_WHERE = (
     "Your words are locked in your vault, where only you can read them. The check ran in this "
     "browser: nothing about it was sent anywhere, and this help is shown to you alone."
 )
-
-
-def _session_tag(request: AuthedRequest) -> str:
-    """A tag that changes with every log-in (the session key is cycled): the browser drops a
-    key it kept under another tag, so a key left behind never outlives its session."""
-    key = request.session.session_key or ""
-    return salted_hmac("reattune.vault.session-tag", key).hexdigest()[:32]
 
 
 def _crisis_check() -> dict[str, str]:
@@ -67,7 +60,7 @@ def _page(
     request: AuthedRequest, template: str, context: dict[str, Any] | None = None
 ) -> HttpResponse:
     base = {
-        "vault_tag": _session_tag(request),
+        "vault_tag": session_tag(request),
         "vault_idle_seconds": IDLE_SECONDS,
         "vault_idle_minutes": IDLE_SECONDS // 60,
         **_crisis_check(),
