@@ -28,7 +28,7 @@ import contextlib
 import contextvars
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -237,8 +237,68 @@ def couple_scope(user) -> Iterator[CoupleContext]:
         _scope.reset(token)
 
 
+class CoupleZone(tzinfo):
+    """The time zone of a request's couple, found only when something first asks for it.
+
+    Every time a page shows is in the couple's time zone (the space's; the server's for
+    someone signed out or without a space). The middleware activates this zone for the whole
+    request, but the membership it comes from is read only when a time is converted, a date
+    is taken in the current zone or a database function asks for the zone's name: a request
+    that shows no time (the benchmark's floor, a redirect, most API answers) reads nothing
+    for it, and a page that does reads the membership request.couple loads anyway.
+
+    It answers exactly as the zone it stands for (offsets, names, folds), so converted times
+    are the same as with that zone activated directly.
+    """
+
+    def __init__(self, zone_of: Callable[[], tzinfo]):
+        self._zone_of = zone_of
+        self._found: tzinfo | None = None
+
+    def zone(self) -> tzinfo:
+        if self._found is None:
+            self._found = self._zone_of()
+        return self._found
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return self.zone().utcoffset(dt)
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return self.zone().dst(dt)
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        return self.zone().tzname(dt)
+
+    def fromutc(self, dt: datetime) -> datetime:
+        zone = self.zone()
+        return zone.fromutc(dt.replace(tzinfo=zone)).replace(tzinfo=self)
+
+    def __str__(self) -> str:
+        return str(self.zone())
+
+    def __repr__(self) -> str:
+        return f"CoupleZone({self.zone()!r})"
+
+    def __reduce__(self):  # a pickled time carries the zone itself, not the request
+        return self.zone().__reduce__()
+
+
+def _zone_of_scope(scope: _Scope) -> Callable[[], tzinfo]:
+    def zone() -> tzinfo:
+        user = scope.user()
+        if getattr(user, "is_authenticated", False):
+            space = scope.get().space
+            if space is not None:
+                return space.tzinfo()
+        return timezone.get_default_timezone()
+
+    return zone
+
+
 class CoupleContextMiddleware:
-    """Sets ``request.couple`` (a CoupleContext, built lazily once) for the request's user.
+    """Sets ``request.couple`` (a CoupleContext, built lazily once) for the request's user,
+    and activates the couple's time zone (a CoupleZone, looked up on first use) for the
+    request.
 
     The user is read when the context is first needed, so an API token (api/base.py sets
     request.user) is the person too. Nothing outlives the request.
@@ -252,13 +312,9 @@ class CoupleContextMiddleware:
         token = _scope.set(scope)
         try:
             # Every time a page shows is in the couple's time zone, the same everywhere (the
-            # space's zone; the server's for someone without a space). Read from the
-            # membership request.couple loads anyway, so no page pays a query for it.
-            user = getattr(request, "user", None)
-            if getattr(user, "is_authenticated", False):
-                space = scope.get().space
-                if space is not None:
-                    timezone.activate(space.tzinfo())
+            # space's zone; the server's for someone without a space). The zone is found from
+            # the membership request.couple loads anyway, and only once something asks.
+            timezone.activate(CoupleZone(_zone_of_scope(scope)))
             return self.get_response(request)
         finally:
             timezone.deactivate()

@@ -187,7 +187,7 @@ def _trends(report: Report, user, space) -> None:
     today = report.today
     # Trends start at the couple's first day: a new couple sees no empty weeks from before
     # they began (progress.first_day says which day that is and why).
-    since = progress.first_day(user, space)
+    since = progress.first_day(user, space, before=progress.axis_start(today))
     data = progress.connection_data(user, space, today, "12w", since=since)
     report.trend_start = data.periods[0] if data.periods else None
     began = bool(data.periods) and data.periods[0] == since  # inside the twelve weeks

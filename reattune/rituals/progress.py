@@ -51,7 +51,7 @@ RANGES = {
 }
 
 
-def first_day(user, space) -> date:
+def first_day(user, space, before: date | None = None) -> date:
     """The couple's first day, where every time axis starts, as `user` may know it.
 
     The day the couple formed (the later of the active members' joins, in the couple's time
@@ -72,6 +72,8 @@ def first_day(user, space) -> date:
         latest = space.memberships.filter(left_at__isnull=True).aggregate(last=Max("joined_at"))
         formed = latest["last"] or space.created_at
     days = [formed.astimezone(space.tzinfo()).date()]
+    if before is not None and days[0] < before:
+        return days[0]
     first_checkin = access.revealed_to(
         DailyCheckIn.objects.filter(space=space), user, "day"
     ).aggregate(first=Min("day_index"))["first"]
@@ -174,14 +176,33 @@ def connection_data(
     return ConnectionData(range_key, labels, periods, values, {})
 
 
-def rituals_per_week(user, space, today: date, weeks: int = 12, since: date | None = None):
-    """(week starts, {author id: [count per week]}): check-ins and weekly reviews done in the
-    last `weeks` weeks, from the week of the couple's first day on."""
+def axis_start(today: date, range_key: str = "12w") -> date | None:
+    """The earliest day an axis of `range_key` can show (connection_data, and rituals_per_week
+    over twelve weeks), to pass to first_day(before=...); None for all time."""
+    twelve_weeks = today - timedelta(days=83)
+    if range_key == "12w":
+        return twelve_weeks
+    if range_key == "1y":
+        return min(week_start(today) - timedelta(weeks=51), twelve_weeks)
+    return None
+
+
+@dataclass
+class RitualCounts:
+    """What the rituals chart and the streaks both count, read once (two queries)."""
+
+    periods: list[date]  # week starts (Mondays), the oldest first; the last is this week
+    daily: dict[int, list[int]]  # author id -> daily check-ins in each week
+    reviews: dict[int, dict[date, int]]  # author id -> {week: weekly reviews}
+
+
+def ritual_counts(user, space, today: date, weeks: int = 12) -> RitualCounts:
+    """Daily check-ins and weekly reviews `user` may know exist (core.access.visible_to: the
+    fact that a ritual happened, never its answers), per person and week, for the last
+    `weeks` weeks."""
     first = week_start(today) - timedelta(weeks=weeks - 1)
     periods = [first + timedelta(weeks=i) for i in range(weeks)]
-    index = {p: i for i, p in enumerate(periods)}
-    counts: dict[int, list[int]] = {}
-    daily = (
+    daily_rows = (
         access.visible_to(DailyCheckIn.objects.all(), user)
         # day_index (= day.toordinal()) so the (space, day_index) index bounds the scan.
         .filter(space=space, day_index__gte=first.toordinal(), day_index__lte=today.toordinal())
@@ -192,21 +213,46 @@ def rituals_per_week(user, space, today: date, weeks: int = 12, since: date | No
         .annotate(n=Count("id"))
         .values_list("author_id", "week_no", "n")
     )
-    weekly = (
+    weekly_rows = (
         access.visible_to(WeeklyReview.objects.all(), user)
         .filter(space=space, week__gte=first, week__lte=today)
         .values("author_id", "week")
         .annotate(n=Count("id"))
         .values_list("author_id", "week", "n")
     )
-    for author_id, week_no, n in daily:
-        counts.setdefault(author_id, [0] * weeks)[week_no] += n
-    for author_id, week, n in weekly:
-        i = index.get(_as_date(week))
-        if i is not None:
-            counts.setdefault(author_id, [0] * weeks)[i] += n
+    daily: dict[int, list[int]] = {}
+    for author_id, week_no, n in daily_rows:
+        daily.setdefault(author_id, [0] * weeks)[week_no] += n
+    reviews: dict[int, dict[date, int]] = {}
+    for author_id, week, n in weekly_rows:
+        found = reviews.setdefault(author_id, {})
+        found[_as_date(week)] = found.get(_as_date(week), 0) + n
+    return RitualCounts(periods, daily, reviews)
+
+
+def rituals_per_week(
+    user,
+    space,
+    today: date,
+    weeks: int = 12,
+    since: date | None = None,
+    counts: RitualCounts | None = None,
+):
+    """(week starts, {author id: [count per week]}): check-ins and weekly reviews done in the
+    last `weeks` weeks, from the week of the couple's first day on (`counts`: what
+    ritual_counts read for this page already)."""
+    if counts is None or len(counts.periods) != weeks:
+        counts = ritual_counts(user, space, today, weeks)
+    periods = counts.periods
+    index = {p: i for i, p in enumerate(periods)}
+    totals: dict[int, list[int]] = {pk: list(values) for pk, values in counts.daily.items()}
+    for author_id, by_week in counts.reviews.items():
+        for week, n in by_week.items():
+            i = index.get(week)
+            if i is not None:
+                totals.setdefault(author_id, [0] * weeks)[i] += n
     start = _from_first_day(periods, min(since or first_day(user, space), today))
-    return periods[start:], {pk: values[start:] for pk, values in counts.items()}
+    return periods[start:], {pk: values[start:] for pk, values in totals.items()}
 
 
 @dataclass
@@ -234,18 +280,26 @@ FROM (
 """
 
 
-def streaks(user, space, today: date) -> Streaks:
+def streaks(user, space, today: date, counts: RitualCounts | None = None) -> Streaks:
+    """`counts`: what ritual_counts read for this page already (its last week is this one),
+    so this week's figures cost no query of their own."""
     first = week_start(today)
-    this_week = dict(
-        access.visible_to(DailyCheckIn.objects.all(), user)
-        # day_index (= day.toordinal()) so the (space, day_index) index bounds the scan.
-        .filter(space=space, day_index__gte=first.toordinal(), day_index__lte=today.toordinal())
-        .values("author_id")
-        .annotate(n=Count("id"))
-        .values_list("author_id", "n")
-    )
+    if counts is not None and counts.periods and counts.periods[-1] == first:
+        # The same rows as the queries below: visible check-ins of this week in the space,
+        # and one's own weekly review of this week (one's own rows are visible to one).
+        this_week = {pk: weeks[-1] for pk, weeks in counts.daily.items() if weeks[-1]}
+        weekly_done = bool(counts.reviews.get(user.pk, {}).get(first))
+    else:
+        this_week = dict(
+            access.visible_to(DailyCheckIn.objects.all(), user)
+            # day_index (= day.toordinal()) so the (space, day_index) index bounds the scan.
+            .filter(space=space, day_index__gte=first.toordinal(), day_index__lte=today.toordinal())
+            .values("author_id")
+            .annotate(n=Count("id"))
+            .values_list("author_id", "n")
+        )
+        weekly_done = WeeklyReview.objects.filter(author=user, space=space, week=first).exists()
     partner_count = sum(n for author_id, n in this_week.items() if author_id != user.pk)
-    weekly_done = WeeklyReview.objects.filter(author=user, space=space, week=first).exists()
     with connection.cursor() as cursor:
         cursor.execute(
             RUNS_SQL.format(table=connection.ops.quote_name(DailyCheckIn._meta.db_table)),

@@ -998,7 +998,9 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
         range_key = "12w"
     partner = partner_of(user)
     people = [(user.pk, "You")] + ([(partner.pk, partner.display_name)] if partner else [])
-    first = progress.first_day(user, space)  # once: both charts start at the couple's first day
+    # once: both charts start at the couple's first day (no query when the couple is older
+    # than the axes)
+    first = progress.first_day(user, space, before=progress.axis_start(today, range_key))
     data = progress.connection_data(user, space, today, range_key, since=first)
     series = []
     table = []
@@ -1027,7 +1029,8 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
         row = [label] + [s.values[i] for s in series]
         if any(v is not None for v in row[1:]):
             table.append(row)
-    weeks, counts = progress.rituals_per_week(user, space, today, since=first)
+    ritual_counts = progress.ritual_counts(user, space, today)  # the chart and the streaks
+    weeks, counts = progress.rituals_per_week(user, space, today, since=first, counts=ritual_counts)
     week_labels = [f"{w:%-d %b}" for w in weeks]
     bar_series = [
         charts.Series(name, counts.get(pk, [0] * len(weeks)), pattern=("solid", "hatch")[i])
@@ -1063,7 +1066,7 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
             "ritual_headers": ["Week of"] + [s.label for s in bar_series],
             "ritual_table": ritual_table,
             "ritual_rows": _table_rows(ritual_table),
-            "streaks": progress.streaks(user, space, today),
+            "streaks": progress.streaks(user, space, today, counts=ritual_counts),
             "sections": slots.progress_sections(request, space),
             "partner": partner,
         },
