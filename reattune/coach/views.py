@@ -1,7 +1,9 @@
 """The coach: feedback on a draft as you type, validating replies, and an opener builder.
 
 What is typed here is never logged and never stored, unless the person presses "Save to my
-private journal" (docs/privacy.md).
+private journal" (docs/privacy.md). A person with a vault may instead press "Keep it in my
+vault instead": the browser hands the draft to the vault journal (static/reattune/coach.js)
+and encrypts it there, and nothing of it is posted to these views.
 
 Every text is first given to the one safety check (reattune.care.support): on crisis language
 the coach gives no feedback, rewrite or opener, only plain words and the help lines (context
@@ -32,6 +34,15 @@ def _resting_page(request: AuthedRequest, feature: str) -> HttpResponse:
     )
 
 
+def _vault_draft(request: AuthedRequest) -> dict[str, Any]:
+    """Whether the page offers "Keep it in my vault instead": only to a person with a vault.
+    The draft then goes to the vault journal inside the browser (static/reattune/coach.js,
+    sessionStorage of this tab) and is encrypted there; nothing of it is posted here."""
+    from reattune.vault.queries import has_vault
+
+    return {"has_vault": has_vault(request.user)}
+
+
 def _feedback_context(text: str, request: AuthedRequest | None = None) -> dict[str, Any]:
     if not text.strip():
         return {"empty": True}
@@ -55,6 +66,7 @@ def coach(request: AuthedRequest) -> HttpResponse:
         "max_chars": MAX_CHARS,
         "save_key": uuid.uuid4(),
         "safety_mode": safety_mode(request.user),
+        **_vault_draft(request),
     }
     # Vault safety check (reattune/vault/rest.py): the resting variant too, for the browser to
     # choose from; only for this person, and only when they have one.
@@ -107,6 +119,8 @@ def save(request: AuthedRequest) -> HttpResponse:
             "max_chars": MAX_CHARS,
             "save_key": uuid.uuid4(),
             "save_error": str(error),
+            "safety_mode": safety_mode(request.user),
+            **_vault_draft(request),
             **_feedback_context(text, request),
         }
         return render(request, "coach/coach.html", context, status=error.status)

@@ -407,6 +407,26 @@
   var API = el.getAttribute("data-vault-api");
   var JOURNAL_API = el.getAttribute("data-journal-api");
   var state = { keyring: null, key: null, touched: 0 };
+
+  // A draft from the coach ("Keep it in my vault instead", static/reattune/coach.js) comes
+  // through this tab's sessionStorage, never a URL: it is taken out at once, held here in
+  // memory only, and put in the new-entry form once the vault is open. Nothing is saved (or
+  // sent) until the person presses "Save to my vault", which encrypts it first.
+  var COACH_DRAFT = "reattune-coach-draft", COACH_DRAFT_MS = 30 * 60 * 1000;
+  var coachDraft = null;
+  if (page === "journal") {
+    try {
+      var handed = root.sessionStorage.getItem(COACH_DRAFT);
+      if (handed !== null) {
+        root.sessionStorage.removeItem(COACH_DRAFT);
+        var draft = JSON.parse(handed);
+        if (draft && typeof draft.text === "string" && draft.text.trim() &&
+            typeof draft.at === "number" && Date.now() - draft.at < COACH_DRAFT_MS) {
+          coachDraft = draft.text;
+        }
+      }
+    } catch (e) { coachDraft = null; }
+  }
   var channel = root.BroadcastChannel ? new BroadcastChannel("reattune-vault") : null;
 
   // --- the server ---------------------------------------------------------------------------
@@ -458,6 +478,8 @@
       node.hidden = node.getAttribute("data-vault-state") !== name;
     });
     status(STATUS[name] || "");
+    var waiting = el.querySelector("[data-coach-draft-waiting]");
+    if (waiting) waiting.hidden = !(coachDraft !== null && name === "locked");
     var lock = el.querySelector("[data-vault-lock]");
     if (lock) lock.hidden = !(name === "unlocked" || name === "recovery");
     el.setAttribute("data-vault-shown", name);
@@ -936,7 +958,18 @@
     editing: null,
     entries: [],
     open: function () {
+      journal.takeDraft();
       return journal.load();
+    },
+    // The coach's draft, if one came with this page: into the new-entry form, not saved yet.
+    takeDraft: function () {
+      if (coachDraft === null) return;
+      var form = el.querySelector('[data-vault-form="entry"]');
+      form.querySelector("#entry-title").value = "Draft from the coach";
+      form.querySelector("#entry-body").value = coachDraft;
+      coachDraft = null;
+      status("Your draft from the coach is in the box below. It is not saved yet: press \u201cSave to my vault\u201d to keep it where only you can read it.");
+      form.querySelector("#entry-body").focus();
     },
     clear: function () {
       journal.loading++;

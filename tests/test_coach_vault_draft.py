@@ -1,0 +1,63 @@
+"""The coach's "Keep it in my vault instead": offered only to a person with a vault.
+
+The button only hands the draft to the vault journal inside the browser (static/reattune/
+coach.js); it submits nothing, so a page without the script can send nothing through it
+(tests/browser/test_vault_coach_draft.py checks the requests in a real browser).
+"""
+
+import re
+
+from reattune.vault import actions as vault
+from tests.base import BaseTestCase
+from tests.test_vault_api import vector_keyring
+
+BUTTON = "Keep it in my vault instead"
+
+
+def give_vault(user) -> None:
+    vault.do_create_keyring(user, **vector_keyring())
+
+
+class CoachVaultDraftTests(BaseTestCase):
+    def test_no_vault_no_button_and_no_script(self):
+        page = self.client_for("alex").get("/coach/")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, BUTTON)
+        self.assertNotContains(page, "reattune/coach")
+        self.assertContains(page, "Save to my private journal")
+
+    def test_with_a_vault_the_button_is_there_and_submits_nothing(self):
+        give_vault(self.alex)
+        page = self.client_for("alex").get("/coach/")
+        html = page.content.decode()
+        button = re.search(r"<button[^>]*data-coach-to-vault[^>]*>", html)
+        self.assertIsNotNone(button, html)
+        tag = button.group(0)
+        self.assertIn('type="button"', tag)  # never submits the form
+        self.assertIn('data-vault-journal="/vault/journal/"', tag)
+        self.assertIn("hidden", tag)  # shown by the script, which alone can hand the draft over
+        self.assertNotIn("name=", tag)
+        self.assertRegex(html, r'<script src="/static/reattune/coach(\.[0-9a-f]+)?\.js" defer>')
+        # The copy is true for both places: who holds the keys, who can read it.
+        self.assertContains(page, "whoever runs the server holds the keys")
+        self.assertContains(page, "Your vault keeps it so that only you can read it")
+        self.assertContains(page, "The coach reads what you type on this server")
+
+    def test_the_partners_coach_page_does_not_change(self):
+        before = self.client_for("sam").get("/coach/").content.decode()
+        give_vault(self.alex)
+        after = self.client_for("sam").get("/coach/").content.decode()
+        self.assertNotIn(BUTTON, after)
+
+        def strip(html):  # the per-render tokens differ on every page
+            html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+            return re.sub(r'name="save_key" value="[^"]+"', "", html)
+
+        self.assertEqual(strip(before), strip(after))
+
+    def test_a_failed_private_save_still_offers_the_vault(self):
+        give_vault(self.alex)
+        page = self.client_for("alex").post("/coach/save/", {"text": "x" * 200_001})
+        self.assertGreaterEqual(page.status_code, 400)
+        self.assertContains(page, BUTTON, status_code=page.status_code)
+        self.assertContains(page, "save_key", status_code=page.status_code)
