@@ -6,10 +6,13 @@ partner's rating for a day only counts where one shared one's own for that day. 
 that a ritual happened is the same fact as "your partner has checked in" and uses
 core.access.visible_to.
 
-Portability: the 7-day average is a window frame RANGE BETWEEN 6 PRECEDING AND CURRENT ROW
-over the integer day_index (day.toordinal()), which SQLite (3.28+) and PostgreSQL both run;
-weeks and months come from TruncWeek / TruncMonth; runs of consecutive days use the classic
-day_index - ROW_NUMBER() grouping in plain SQL that both databases accept.
+Twelve weeks day by day read the rows themselves (at most one per person and day) and take
+the 7-day average here (each day's answer with the person's answers of the six days before
+it, as a window RANGE BETWEEN 6 PRECEDING AND CURRENT ROW over day_index would); a plain
+read costs less Python than a window or a grouped query, and twelve weeks stay a few hundred
+rows whatever the history. A year and all time group in the database (TruncWeek /
+TruncMonth); runs of consecutive days use the classic day_index - ROW_NUMBER() grouping in
+plain SQL that both databases accept.
 
 Time axes start at the couple's first day (first_day): no chart or report shows empty weeks
 from before the couple existed.
@@ -19,30 +22,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Avg, Count, F, Max, Min, Window
-from django.db.models.expressions import ValueRange
+from django.db.models import Avg, Count, Max, Min
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from reattune.core import access
 from reattune.core.request_context import context_of
 from reattune.rituals.kinds import month_start, week_start
 from reattune.rituals.models import DailyCheckIn, WeeklyReview
-
-
-class DaysBack(ValueRange):
-    """RANGE BETWEEN <n> PRECEDING AND CURRENT ROW over an integer column.
-
-    Both SQLite (3.28+) and PostgreSQL (11+) run it; Django's PostgreSQL backend still
-    refuses RANGE offsets for the sake of versions before 11, so the frame is written here.
-    """
-
-    def __init__(self, days: int):
-        super().__init__(start=-days, end=0)
-        self.days = int(days)
-
-    def window_frame_start_end(self, connection, start, end):
-        return f"{self.days} PRECEDING", "CURRENT ROW"
-
 
 RANGES = {
     "12w": "Last 12 weeks, day by day",
@@ -117,27 +103,28 @@ def connection_data(
     if range_key == "12w":
         start = max(today - timedelta(days=83), since)
         periods = [start + timedelta(days=i) for i in range((today - start).days + 1)]
-        windowed = (
+        # The rows themselves (at most 2 x 90: one per person and day), the 7-day average
+        # taken here: the same figures as a window over them in SQL, for a cheaper query.
+        ratings = (
             rows.filter(day_index__gte=start.toordinal() - 6, day_index__lte=today.toordinal())
-            .annotate(
-                avg7=Window(
-                    Avg("connection_today"),
-                    partition_by=[F("author_id")],
-                    order_by=F("day_index").asc(),
-                    frame=DaysBack(6),
-                )
-            )
             .order_by()
-            .values_list("author_id", "day_index", "connection_today", "avg7")
+            .values_list("author_id", "day_index", "connection_today")
         )
-        index = {p.toordinal(): i for i, p in enumerate(periods)}
+        by_author: dict[int, dict[int, int]] = {}
+        for author_id, day_index, rating in ratings:
+            by_author.setdefault(author_id, {})[day_index] = rating
         values, averages = {}, {}
-        for author_id, day_index, rating, avg7 in windowed:  # at most 2 x 90 rows
-            i = index.get(day_index)
-            if i is None:
-                continue
-            values.setdefault(author_id, [None] * len(periods))[i] = rating
-            averages.setdefault(author_id, [None] * len(periods))[i] = round(float(avg7), 2)
+        for author_id, days in by_author.items():
+            shown = values[author_id] = [None] * len(periods)
+            averaged = averages[author_id] = [None] * len(periods)
+            for i, period in enumerate(periods):
+                day_index = period.toordinal()
+                rating = days.get(day_index)
+                if rating is None:
+                    continue
+                week = [days[d] for d in range(day_index - 6, day_index + 1) if d in days]
+                shown[i] = rating
+                averaged[i] = round(sum(week) / len(week), 2)
         labels = [f"{p:%-d %b}" for p in periods]
         return ConnectionData(range_key, labels, periods, values, averages)
 
@@ -202,31 +189,29 @@ def ritual_counts(user, space, today: date, weeks: int = 12) -> RitualCounts:
     `weeks` weeks."""
     first = week_start(today) - timedelta(weeks=weeks - 1)
     periods = [first + timedelta(weeks=i) for i in range(weeks)]
+    # The rows themselves (at most one per person and day, or week), counted here: a plain
+    # read costs less than a grouped one, and twelve weeks stay a few hundred rows.
     daily_rows = (
         access.visible_to(DailyCheckIn.objects.all(), user)
         # day_index (= day.toordinal()) so the (space, day_index) index bounds the scan.
         .filter(space=space, day_index__gte=first.toordinal(), day_index__lte=today.toordinal())
-        # The week's position as integer arithmetic in SQL (first is a Monday): on SQLite a
-        # TruncWeek("day") calls back into Python once per check-in row.
-        .annotate(week_no=(F("day_index") - first.toordinal()) / 7)
-        .values("author_id", "week_no")
-        .annotate(n=Count("id"))
-        .values_list("author_id", "week_no", "n")
+        .order_by()
+        .values_list("author_id", "day_index")
     )
     weekly_rows = (
         access.visible_to(WeeklyReview.objects.all(), user)
         .filter(space=space, week__gte=first, week__lte=today)
-        .values("author_id", "week")
-        .annotate(n=Count("id"))
-        .values_list("author_id", "week", "n")
+        .order_by()
+        .values_list("author_id", "week")
     )
+    start = first.toordinal()
     daily: dict[int, list[int]] = {}
-    for author_id, week_no, n in daily_rows:
-        daily.setdefault(author_id, [0] * weeks)[week_no] += n
+    for author_id, day_index in daily_rows:
+        daily.setdefault(author_id, [0] * weeks)[(day_index - start) // 7] += 1
     reviews: dict[int, dict[date, int]] = {}
-    for author_id, week, n in weekly_rows:
+    for author_id, week in weekly_rows:
         found = reviews.setdefault(author_id, {})
-        found[_as_date(week)] = found.get(_as_date(week), 0) + n
+        found[_as_date(week)] = found.get(_as_date(week), 0) + 1
     return RitualCounts(periods, daily, reviews)
 
 
