@@ -5,14 +5,15 @@ whose edit window has closed: `detail` says which), 409 for a second submit for 
 period, an edit that lost a race (`version`) or a `share_anyway` without the current
 `version`, 404 for anything not visible.
 
-Crisis language (actions.held_answers): an answer your partner would read that contains it is
+Crisis language (actions.held_answers, shown through sharing.saved_answers): an answer your partner would read that contains it is
 held, saved for you alone, and listed in `held_answers` with `support`, until you confirm it
 (`share_anyway` on PUT with the entry's `version`) or keep it (`private_fields`).
 """
 
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from django.http import Http404
 from django.urls import reverse
@@ -21,17 +22,19 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from pydantic import StringConstraints, model_serializer
 
+from reattune.accounts.http import ApiRequest
+from reattune.accounts.models import User
 from reattune.api.base import may_refuse, partner_auth
 from reattune.api.types import JsonBool, JsonDate, JsonInt, NumberNotFlag
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.core import access
 from reattune.core.aftersave import saved_check
 from reattune.couples.membership import partner_of
-from reattune.domain.plan.library import load_agreements, load_ladder, load_rituals
-from reattune.domain.safety.check import SafetyCheck
+from reattune.couples.models import Space
+from reattune.domain.plan.library import load_agreements, load_rituals
 from reattune.rituals import actions, progress, queries, sharing
-from reattune.rituals.kinds import DAILY, KINDS, MONTHLY, WEEKLY, Kind, week_start
-from reattune.rituals.models import AgreementAcceptance, LadderState, TimeOut, words_of
+from reattune.rituals.kinds import DAILY, KINDS, MONTHLY, WEEKLY, Kind
+from reattune.rituals.models import AgreementAcceptance, RitualEntry, Schedule, TimeOut, words_of
 
 router = Router(tags=["rituals"], auth=partner_auth())
 
@@ -103,12 +106,29 @@ class MonthlyIn(Schema):
     share_anyway: list[PromptId] | None = Field(None, description=SHARE_ANYWAY)
 
 
+class RitualIn(Protocol):
+    """What the endpoints below read of a save's body: the fields DailyIn, WeeklyIn and
+    MonthlyIn share (besides the answers and the period, read by name)."""
+
+    @property
+    def submit_key(self) -> uuid.UUID | None: ...
+    @property
+    def version(self) -> int | None: ...
+    @property
+    def private_fields(self) -> list[str] | None: ...
+    @property
+    def share_anyway(self) -> list[str] | None: ...
+    def dict(self, *, exclude: set[str]) -> dict[str, Any]: ...
+
+
 class DropEmptySupport(Schema):
     """Leaves `support` (and `crisis_answers`, `held_answers`) out of the JSON when there is
     none."""
 
+    # Typed in a comment (PEP 484), not annotated: pydantic reads an annotated return type
+    # as the shape of the output, and the schema would lose its fields.
     @model_serializer(mode="wrap")
-    def _drop_empty(self, handler):
+    def _drop_empty(self, handler):  # type: (Callable[[Any], dict[str, Any]]) -> dict[str, Any]
         data = handler(self)
         for name in ("support", "crisis_answers", "held_answers"):
             if name in data and data[name] is None:
@@ -182,7 +202,14 @@ class PeriodOut(Schema):
     partner_done: bool = Field(..., description="Your partner has shared for this period.")
 
 
-def _entry_out(kind: Kind, entry, user, request=None, reader_since=None, memo=None):
+def _entry_out(
+    kind: Kind,
+    entry: RitualEntry,
+    user: User,
+    request: ApiRequest | None = None,
+    reader_since: datetime | None = None,
+    memo: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """One entry as `user` may read it. On the partner's entry, `reader_since` (when the
     user's own entry for the period was made) dates the reveal for the "changed" mark; its
     shared values are computed once, and `memo` (one dict per response) builds the partner
@@ -218,33 +245,20 @@ def _entry_out(kind: Kind, entry, user, request=None, reader_since=None, memo=No
     return out
 
 
-def _saved_out(kind: Kind, entry, user, request, found: SafetyCheck | None):
-    """The author's entry after a save: `held_answers` and `support` when the save held
-    answers with crisis language (actions.held_answers), else `crisis_answers` and `support`
-    on a hit among the shared answers."""
-    out = _entry_out(kind, entry, user, request)
-    shared = sharing.shared_values(kind, entry)
-    held = list(getattr(entry, "held_answers", None) or ())
-    out["held_answers"] = held or None
-    out["crisis_answers"] = sharing.crisis_answers(kind, shared) or None
-    out["support"] = _author_support(entry, held, found, request)
+def _saved_out(
+    kind: Kind, saved: sharing.SavedAnswers, user: User, request: ApiRequest
+) -> dict[str, Any]:
+    """The author's entry after a save, with what sharing.saved_answers says about crisis
+    language in it: `held_answers` and `support` when the save held answers, `crisis_answers`
+    (the shared ones with it) and `support` on a hit among the shared answers."""
+    out = _entry_out(kind, saved.entry, user, request)
+    out["held_answers"] = saved.held or None
+    out["crisis_answers"] = saved.crisis or None
+    out["support"] = saved.support(request)
     return out
 
 
-def _author_support(entry, held: list[str], found: SafetyCheck | None, request):
-    """`support` for the author's own save, from the check the action ran on it (held
-    answers first, then the shared ones, then those kept private): when answers were held,
-    its words say truthfully that the partner has not seen them (sharing.HELD_WHERE)."""
-    from reattune.care.support import HELP, LEADS, support_from
-
-    support = support_from(entry.author, found, request)
-    if support is not None and held:
-        first = support["kinds"][0]
-        support["message"] = f"{LEADS[first]} {sharing.HELD_WHERE} {HELP[first]}"
-    return support
-
-
-def _answers(payload) -> dict:
+def _answers(payload: RitualIn) -> dict[str, Any]:
     return payload.dict(
         exclude={
             "day",
@@ -258,7 +272,9 @@ def _answers(payload) -> dict:
     )
 
 
-def _own_since(kind: Kind, user, space, periods) -> dict:
+def _own_since(
+    kind: Kind, user: User, space: Space, periods: Iterable[date]
+) -> dict[date, datetime]:
     """{period: created_at} of the user's own entries for these periods (the reveal time)."""
     rows = access.owned_by(kind.model.objects.filter(space=space), user).filter(
         **{f"{kind.period_field}__in": list(periods)}
@@ -266,7 +282,9 @@ def _own_since(kind: Kind, user, space, periods) -> dict:
     return dict(rows.values_list(kind.period_field, "created_at"))
 
 
-def _period_out(kind: Kind, user, space, period: date, request=None):
+def _period_out(
+    kind: Kind, user: User, space: Space, period: date, request: ApiRequest | None = None
+) -> dict[str, Any]:
     status = queries.period_status(kind, user, space, period)
     mine, theirs = status["mine"], status["theirs"]
     return {
@@ -283,7 +301,7 @@ def _period_out(kind: Kind, user, space, period: date, request=None):
 
 
 @router.get("/prompts", summary="The questions of each ritual and the feelings vocabulary")
-def prompts(request):
+def prompts(request: ApiRequest) -> dict[str, Any]:
     user = request.auth
     data = load_rituals()
     return {
@@ -305,7 +323,7 @@ def prompts(request):
 
 
 @router.get("/today", response=list[PeriodOut], summary="Today, this week and this month")
-def today(request):
+def today(request: ApiRequest) -> list[dict[str, Any]]:
     user = request.auth
     space = actions.space_of(user)
     return [
@@ -328,7 +346,22 @@ SAVE_DESCRIPTION = (
 )
 
 
-def _register(kind: Kind, schema):
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def _body(schema: type[RitualIn]) -> Callable[[View], View]:
+    """Give an endpoint its kind's own body schema: django-ninja reads the `payload`
+    annotation when the route is declared, to parse, check and document the body, while the
+    endpoint is written (and type checked) against RitualIn, which every save schema has."""
+
+    def give(view: View) -> View:
+        view.__annotations__["payload"] = schema
+        return view
+
+    return give
+
+
+def _register(kind: Kind, schema: type[RitualIn]) -> None:
     base = f"/{kind.key}"
 
     @router.get(
@@ -340,7 +373,9 @@ def _register(kind: Kind, schema):
         "carry `support` (context `partner`) when what they shared contains crisis language; "
         "it is built once per distinct shared text in the response.",
     )
-    def list_entries(request, start: date | None = None, end: date | None = None, limit: int = 60):
+    def list_entries(
+        request: ApiRequest, start: date | None = None, end: date | None = None, limit: int = 60
+    ) -> list[dict[str, Any]]:
         user = request.auth
         space = actions.space_of(user)
         rows = access.revealed_to(
@@ -356,7 +391,7 @@ def _register(kind: Kind, schema):
         entries = list(rows.order_by(f"-{kind.period_field}")[:limit])
         periods = {getattr(e, kind.period_field) for e in entries if e.author_id != user.pk}
         since = _own_since(kind, user, space, periods) if periods else {}
-        memo: dict = {}  # partner support, built once per distinct shared text
+        memo: dict[str, Any] = {}  # partner support, built once per distinct shared text
         return [
             _entry_out(kind, e, user, request, since.get(getattr(e, kind.period_field)), memo)
             for e in entries
@@ -370,7 +405,8 @@ def _register(kind: Kind, schema):
         description=SAVE_DESCRIPTION,
     )
     @may_refuse
-    def create_entry(request, payload: schema):
+    @_body(schema)
+    def create_entry(request: ApiRequest, payload: RitualIn) -> tuple[int, dict[str, Any]]:
         user = request.auth
         period = getattr(payload, kind.period_field)
         saved, created = actions.do_submit(
@@ -383,9 +419,8 @@ def _register(kind: Kind, schema):
             share_anyway=payload.share_anyway,
         )
         entry = kind.model.objects.select_related("author").get(pk=saved.pk)
-        entry.held_answers = saved.held_answers
-        found = saved_check(saved)  # the check do_submit ran on the answers it saved
-        return (201 if created else 200), _saved_out(kind, entry, user, request, found)
+        shown = sharing.saved_answers(kind, saved, entry)
+        return (201 if created else 200), _saved_out(kind, shown, user, request)
 
     @router.get(
         base + "/{period}",
@@ -393,7 +428,7 @@ def _register(kind: Kind, schema):
         summary=f"{kind.title}: one {kind.noun}, with my partner's answers once I shared mine",
         operation_id=f"rituals_{kind.key}_get",
     )
-    def get_period(request, period: date):
+    def get_period(request: ApiRequest, period: date) -> dict[str, Any]:
         user = request.auth
         space = actions.space_of(user)
         # Any day of a period that has started reads as that period (a week or month that
@@ -411,7 +446,8 @@ def _register(kind: Kind, schema):
         description=SAVE_DESCRIPTION,
     )
     @may_refuse
-    def update_entry(request, period: date, payload: schema):
+    @_body(schema)
+    def update_entry(request: ApiRequest, period: date, payload: RitualIn) -> dict[str, Any]:
         user = request.auth
         space = actions.space_of(user)
         mine = access.get_own_or_404(
@@ -427,7 +463,7 @@ def _register(kind: Kind, schema):
             private=payload.private_fields,
             share_anyway=payload.share_anyway,
         )
-        return _saved_out(kind, entry, user, request, saved_check(entry))
+        return _saved_out(kind, sharing.saved_answers(kind, entry), user, request)
 
 
 _register(DAILY, DailyIn)
@@ -439,14 +475,17 @@ _register(MONTHLY, MonthlyIn)
 
 
 @router.get("/streaks", summary="Rituals this week and runs of days (never a penalty)")
-def streaks(request):
+def streaks(request: ApiRequest) -> dict[str, Any]:
     user = request.auth
     space = actions.space_of(user)
     return progress.streaks(user, space, space.today()).__dict__
 
 
 @router.get("/progress", summary="Connection over time and rituals per week (aggregated)")
-def progress_data(request, range: Literal["12w", "1y", "all"] = "12w"):  # noqa: A002
+def progress_data(
+    request: ApiRequest,
+    range: Literal["12w", "1y", "all"] = "12w",  # noqa: A002
+) -> dict[str, Any]:
     user = request.auth
     space = actions.space_of(user)
     today_ = space.today()
@@ -496,7 +535,9 @@ class TimeOutOut(DropEmptySupport):
     )
 
 
-def _timeout_out(t: TimeOut, user, request=None, saved: TimeOut | None = None):
+def _timeout_out(
+    t: TimeOut, user: User, request: ApiRequest | None = None, saved: TimeOut | None = None
+) -> dict[str, Any]:
     """`saved`: the time-out as do_start_timeout returned it, with the check it ran on the
     note (the author is shown support from that); a partner reading the note gets support
     for the context "partner"."""
@@ -521,7 +562,7 @@ def _timeout_out(t: TimeOut, user, request=None, saved: TimeOut | None = None):
 
 
 @router.get("/timeout", response={200: TimeOutOut, 204: None}, summary="The open time-out")
-def get_timeout(request):
+def get_timeout(request: ApiRequest) -> tuple[int, None] | dict[str, Any]:
     user = request.auth
     space = actions.space_of(user)
     current = (
@@ -536,7 +577,7 @@ def get_timeout(request):
 
 @router.post("/timeout", response={201: TimeOutOut}, summary="Call a time-out")
 @may_refuse
-def start_timeout(request, payload: TimeOutIn):
+def start_timeout(request: ApiRequest, payload: TimeOutIn) -> tuple[int, dict[str, Any]]:
     user = request.auth
     saved = actions.do_start_timeout(user, payload.minutes, payload.note)
     started = TimeOut.objects.select_related("author").get(pk=saved.pk)
@@ -547,10 +588,13 @@ def start_timeout(request, payload: TimeOutIn):
     "/timeout/{int:timeout_id}/end", response=TimeOutOut, summary="End a time-out (either of you)"
 )
 @may_refuse
-def end_timeout(request, timeout_id: int):
+def end_timeout(request: ApiRequest, timeout_id: int) -> dict[str, Any]:
     user = request.auth
+    space_id = access.active_space_id(user)
+    if space_id is None:
+        raise Http404  # as for a time-out that is not theirs
     current = access.get_visible_or_404(
-        TimeOut.objects.select_related("author").filter(space_id=access.active_space_id(user)),
+        TimeOut.objects.select_related("author").filter(space_id=space_id),
         user,
         pk=timeout_id,
     )
@@ -563,7 +607,7 @@ def end_timeout(request, timeout_id: int):
 
 
 @router.get("/agreements", summary="The agreements and who has accepted each")
-def agreements(request):
+def agreements(request: ApiRequest) -> list[dict[str, Any]]:
     user = request.auth
     space = actions.space_of(user)
     rows = (
@@ -590,7 +634,7 @@ def agreements(request):
 @router.post(
     "/agreements/{agreement_id}", response={201: dict, 200: dict}, summary="Accept an agreement"
 )
-def accept(request, agreement_id: str):
+def accept(request: ApiRequest, agreement_id: str) -> tuple[int, dict[str, Any]]:
     user = request.auth
     from reattune.care.safety import rests
 
@@ -602,7 +646,7 @@ def accept(request, agreement_id: str):
 
 @router.delete("/agreements/{agreement_id}", response={204: None}, summary="Take it back")
 @may_refuse
-def withdraw(request, agreement_id: str):
+def withdraw(request: ApiRequest, agreement_id: str) -> tuple[int, None]:
     user = request.auth
     actions.do_withdraw_agreement(user, agreement_id)
     return 204, None
@@ -618,42 +662,28 @@ class LadderIn(Schema):
     action: Literal["stay", "resume", "deeper", "lighter"]
 
 
-def _ladder_out(user, space):
-    from reattune.care.safety import resting_prompt  # steps back after a positive safety screen
-
-    ladder = load_ladder()
-    this_week = week_start(space.today())
-    state = actions.ladder_state(user, space)
-    step = ladder.step(state.current_step(this_week, len(ladder)))
-    partner = partner_of(user)
-    partner_step = None
-    if partner is not None:
-        theirs = (
-            access.visible_to(LadderState.objects.all(), user)
-            .filter(space=space, author=partner)
-            .first()
-        ) or LadderState(since_week=this_week)
-        partner_step = theirs.current_step(this_week, len(ladder))
+def _ladder_out(user: User, space: Space) -> dict[str, Any]:
+    status = queries.ladder_status(user, space, with_partner=True)
     return {
-        "advice": ladder.advice,
-        "step": step.number,
-        "steps": len(ladder),
-        "theme": step.theme,
-        "prompt": resting_prompt(user, step.prompt_for_week(this_week)),
-        "match_depth": step.match_depth,
-        "staying": state.staying,
-        "partner_step": partner_step,
+        "advice": status.ladder.advice,
+        "step": status.step.number,
+        "steps": len(status.ladder),
+        "theme": status.step.theme,
+        "prompt": status.prompt,
+        "match_depth": status.step.match_depth,
+        "staying": status.state.staying,
+        "partner_step": status.partner_step.number if status.partner_step else None,
     }
 
 
 @router.get("/ladder", summary="This week's step on the vulnerability ladder")
-def ladder(request):
+def ladder(request: ApiRequest) -> dict[str, Any]:
     user = request.auth
     return _ladder_out(user, actions.space_of(user))
 
 
 @router.post("/ladder", summary="Stay on a step, move on, or go deeper or lighter")
-def ladder_change(request, payload: LadderIn):
+def ladder_change(request: ApiRequest, payload: LadderIn) -> dict[str, Any]:
     user = request.auth
     from reattune.care.safety import rests
 
@@ -685,7 +715,7 @@ class ScheduleIO(Schema):
     version: JsonInt | None = None
 
 
-def _schedule_out(schedule):
+def _schedule_out(schedule: Schedule) -> dict[str, Any]:
     out = {name: getattr(schedule, name) for name in actions.SCHEDULE_FIELDS}
     for name in TIME_FIELDS:
         out[name] = out[name].strftime("%H:%M")
@@ -694,14 +724,14 @@ def _schedule_out(schedule):
 
 
 @router.get("/schedule", response=ScheduleIO, summary="Our ritual times (space-local)")
-def schedule(request):
+def schedule(request: ApiRequest) -> dict[str, Any]:
     user = request.auth
     return _schedule_out(actions.schedule_for(actions.space_of(user)))
 
 
 @router.put("/schedule", response=ScheduleIO, summary="Change our ritual times")
 @may_refuse
-def schedule_update(request, payload: ScheduleIO):
+def schedule_update(request: ApiRequest, payload: ScheduleIO) -> dict[str, Any]:
     user = request.auth
     values = payload.dict(exclude={"version"})
     for name in TIME_FIELDS:
@@ -711,7 +741,7 @@ def schedule_update(request, payload: ScheduleIO):
 
 
 @router.post("/calendar-feed", response={201: dict}, summary="A new private calendar address")
-def feed_create(request):
+def feed_create(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     user = request.auth
     raw = actions.do_create_feed(user)
     url = request.build_absolute_uri(reverse("rituals-feed", kwargs={"token": raw}))
@@ -723,7 +753,7 @@ def feed_create(request):
 
 
 @router.delete("/calendar-feed", response={204: None}, summary="Turn my calendar address off")
-def feed_revoke(request):
+def feed_revoke(request: ApiRequest) -> tuple[int, None]:
     user = request.auth
     actions.do_revoke_feeds(user)
     return 204, None
@@ -775,7 +805,7 @@ REACTIONS_DESCRIPTION = (
     description=REACTIONS_DESCRIPTION,
 )
 @may_refuse
-def react(request, payload: ReactionIn):
+def react(request: ApiRequest, payload: ReactionIn) -> dict[str, Any]:
     from reattune.rituals.reactions import do_react
 
     user = request.auth
@@ -789,10 +819,10 @@ def react(request, payload: ReactionIn):
     summary="Reactions for one period: mine to my partner's answers, theirs to mine",
 )
 def reactions(
-    request,
+    request: ApiRequest,
     kind: Literal["daily", "weekly", "monthly"] | None = None,
     period: date | None = None,
-):
+) -> dict[str, Any]:
     from reattune.rituals.reactions import reactions_for
 
     user = request.auth  # a partner: the router's auth answered anyone else 404 already

@@ -17,16 +17,27 @@
   may read changes (shared_version, shared_updated_at).
 - A required answer left empty (a prompt resting for its author in safety mode) is left out of
   what the partner reads, exactly like an answer kept private.
+- What the author is shown after a save about crisis language in their answers (the answers
+  held, the shared ones with crisis language, the help) comes from one place, saved_answers,
+  for the page and the API alike.
 """
 
 import hashlib
 import json
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
+from typing import Any
 
+from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
 
-from reattune.domain.safety.check import check_text
+from reattune.accounts.models import User
+from reattune.core.aftersave import saved_check
+from reattune.domain.safety.check import SafetyCheck, check_text
 from reattune.rituals.kinds import Kind
+from reattune.rituals.models import RitualEntry, words_of
 
 EMPTY = {"feelings": "[]"}
 
@@ -40,19 +51,19 @@ def empty_value(pid: str) -> str:
     return EMPTY.get(pid, "")
 
 
-def answer_text(kind: Kind, pid: str, value) -> str:
+def answer_text(kind: Kind, pid: str, value: object) -> str:
     """The words of one answer as the crisis check reads them."""
     prompt = next((p for p in kind.answer_prompts() if p["id"] == pid), None)
     if prompt is None or prompt["kind"] == "scale":
         return ""
     if prompt["kind"] == "feelings":
-        from reattune.rituals.models import words_of
-
         return " ".join(words_of(value))
     return str(value or "")
 
 
-def crisis_answers(kind: Kind, values: dict, among=None) -> list[str]:
+def crisis_answers(
+    kind: Kind, values: Mapping[str, Any], among: Collection[str] | None = None
+) -> list[str]:
     """Prompt ids (in prompt order) whose answer in `values` contains crisis language."""
     found = []
     for pid in private_prompt_ids(kind):
@@ -64,19 +75,19 @@ def crisis_answers(kind: Kind, values: dict, among=None) -> list[str]:
     return found
 
 
-def joined(kind: Kind, values: dict, pids) -> str:
+def joined(kind: Kind, values: Mapping[str, Any], pids: Iterable[str]) -> str:
     return "\n".join(answer_text(kind, pid, values.get(pid)) for pid in pids)
 
 
 # --- the author's view -----------------------------------------------------------------------
 
 
-def own_values(kind: Kind, entry) -> dict:
+def own_values(kind: Kind, entry: RitualEntry) -> dict[str, Any]:
     """{prompt id: stored value} of every answer, the private ones included (author only)."""
     return {p["id"]: entry.own_value(p["id"]) for p in kind.answer_prompts()}
 
 
-def visible_values(kind: Kind, columns: dict, kept) -> dict:
+def visible_values(kind: Kind, columns: Mapping[str, Any], kept: Collection[str]) -> dict[str, Any]:
     """{prompt id: value} the partner may read of an entry whose shared columns hold
     `columns`, with the answers in `kept` kept private.
 
@@ -97,24 +108,22 @@ def visible_values(kind: Kind, columns: dict, kept) -> dict:
     return shown
 
 
-def is_empty(prompt, value) -> bool:
+def is_empty(prompt: Mapping[str, Any], value: object) -> bool:
     """Whether a stored written answer says nothing (scales always hold a number)."""
     if prompt["kind"] == "scale":
         return False
     if prompt["kind"] == "feelings":
-        from reattune.rituals.models import words_of
-
         return not words_of(value)
     return not str(value or "").strip()
 
 
-def shared_values(kind: Kind, entry) -> dict:
+def shared_values(kind: Kind, entry: RitualEntry) -> dict[str, Any]:
     """{prompt id: value} the partner may read (visible_values of the entry)."""
     columns = {p["id"]: getattr(entry, p["id"]) for p in kind.answer_prompts()}
     return visible_values(kind, columns, entry.kept_private())
 
 
-def partner_version(entry) -> tuple[int, object]:
+def partner_version(entry: RitualEntry) -> tuple[int, datetime]:
     """(version, updated_at) of `entry` as its partner sees them: they move only when an
     answer the partner may read changes."""
     return entry.shared_version, entry.shared_updated_at
@@ -123,7 +132,7 @@ def partner_version(entry) -> tuple[int, object]:
 # --- answer times: the "changed after you could read it" mark --------------------------------
 
 
-def _when(raw) -> datetime | None:
+def _when(raw: object) -> datetime | None:
     if not isinstance(raw, str):
         return None
     try:
@@ -132,7 +141,13 @@ def _when(raw) -> datetime | None:
         return None
 
 
-def next_times(kind: Kind, current, values: dict, private: set, now: datetime) -> dict:
+def next_times(
+    kind: Kind,
+    current: RitualEntry | None,
+    values: Mapping[str, Any],
+    private: Collection[str],
+    now: datetime,
+) -> dict[str, dict[str, str]]:
     """The entry's new answer_times after saving `values` with `private` kept for the author.
 
     "shown" is when the partner could first read an answer (set once); "changed" is the last
@@ -157,7 +172,7 @@ def next_times(kind: Kind, current, values: dict, private: set, now: datetime) -
     return times
 
 
-def digest(value) -> str:
+def digest(value: object) -> str:
     """A short digest of a shared value, kept only in the encrypted shared_history."""
     return hashlib.sha256(str(value).encode()).hexdigest()[:32]
 
@@ -165,7 +180,9 @@ def digest(value) -> str:
 MAX_HISTORY = 60  # changes kept per answer; beyond that the oldest go (see edited_after_reveal)
 
 
-def next_history(kind: Kind, current, visible: dict, now: datetime) -> str:
+def next_history(
+    kind: Kind, current: RitualEntry | None, visible: Mapping[str, Any], now: datetime
+) -> str:
     """The entry's new shared_history (JSON) once the partner may read `visible`.
 
     A row made before shared_history existed keeps "{}": its marks come from answer_times.
@@ -186,7 +203,7 @@ def next_history(kind: Kind, current, visible: dict, now: datetime) -> str:
     return json.dumps(history, separators=(",", ":"))
 
 
-def _first_readable(events: list, since: datetime):
+def _first_readable(events: list[Any], since: datetime) -> str | None:
     """The digest of the first value the reader could read from `since` on ("unknown" when
     the history no longer reaches back that far), or None if they could read none."""
     first_at = _when(events[0][0]) if events else None
@@ -207,7 +224,10 @@ def _first_readable(events: list, since: datetime):
 
 
 def edited_after_reveal(
-    kind: Kind, entry, reader_since: datetime | None, visible: dict | None = None
+    kind: Kind,
+    entry: RitualEntry,
+    reader_since: datetime | None,
+    visible: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Shared answers of `entry` whose value now differs from the one its reader could first
     read (an answer first readable now, or changed and changed back, is not marked; nor is
@@ -238,7 +258,7 @@ def edited_after_reveal(
     return marked
 
 
-def _edited_by_times(kind: Kind, entry, reader_since: datetime) -> list[str]:
+def _edited_by_times(kind: Kind, entry: RitualEntry, reader_since: datetime) -> list[str]:
     """edited_after_reveal for rows made before shared_history: by answer_times alone."""
     kept = entry.kept_private()
     revealed = max(entry.created_at, reader_since)
@@ -258,7 +278,14 @@ def _edited_by_times(kind: Kind, entry, reader_since: datetime) -> list[str]:
 # --- support -------------------------------------------------------------------------------
 
 
-def partner_support(kind: Kind, entry, reader, request=None, shared=None, memo=None):
+def partner_support(
+    kind: Kind,
+    entry: RitualEntry,
+    reader: User,
+    request: HttpRequest | None = None,
+    shared: Mapping[str, Any] | None = None,
+    memo: dict[str, Any] | None = None,
+) -> dict[str, Any] | None:
     """`support` (context "partner") for a reader of the partner's revealed answers, or None.
 
     `shared`: the entry's shared_values when already computed. `memo`: a dict kept across
@@ -277,7 +304,9 @@ def partner_support(kind: Kind, entry, reader, request=None, shared=None, memo=N
     return memo[text]
 
 
-def partner_support_context(kind: Kind, entry, reader, request=None):
+def partner_support_context(
+    kind: Kind, entry: RitualEntry, reader: User, request: HttpRequest | None = None
+) -> dict[str, Any] | None:
     from reattune.care.support import support_context
 
     shared = shared_values(kind, entry)
@@ -289,3 +318,67 @@ HELD_WHERE = (
     "You can share them as you wrote them, keep them just for you, or change them. This help "
     "is shown to you alone."
 )
+
+
+# --- after a save: what the author is shown about crisis language ----------------------------
+
+
+@dataclass
+class SavedAnswers:
+    """What the author of a ritual entry is shown about crisis language after a save: the one
+    reading of it for the page and the API (saved_answers).
+
+    `held`: the answers this save held, saved for the author alone until they choose
+    (actions.held_answers; empty on a retried submit, which saved nothing new). `found`: the
+    one check the action ran on what it saved (held answers, then shared, then kept private;
+    core.aftersave.saved_check). `crisis`: the shared answers with crisis language (confirmed
+    with share_anyway, or shared so before), read only when asked for.
+    """
+
+    kind: Kind
+    entry: RitualEntry = field(repr=False)
+    held: list[str]
+    found: SafetyCheck | None
+
+    @cached_property
+    def crisis(self) -> list[str]:
+        """Prompt ids (in prompt order) of the shared answers with crisis language: the
+        partner reads them once both have shared."""
+        return crisis_answers(self.kind, shared_values(self.kind, self.entry))
+
+    def held_shown(self) -> list[dict[str, str]]:
+        """[{id, label, text}] of the held answers, in the order held, as the author wrote
+        them (for the question before sharing)."""
+        values = own_values(self.kind, self.entry)
+        labels = {p["id"]: p["label"] for p in self.kind.answer_prompts()}
+        return [
+            {"id": pid, "label": labels[pid], "text": answer_text(self.kind, pid, values[pid])}
+            for pid in self.held
+        ]
+
+    def support(self, request: HttpRequest | None = None) -> dict[str, Any] | None:
+        """`support` for the author from the action's check, with the help lines of their
+        country: when answers were held, its words say truthfully that the partner has not
+        seen them (HELD_WHERE)."""
+        from reattune.care.support import HELP, LEADS, support_from
+
+        support = support_from(self.entry.author, self.found, request)
+        if support is not None and self.held:
+            first = support["kinds"][0]
+            support["message"] = f"{LEADS[first]} {HELD_WHERE} {HELP[first]}"
+        return support
+
+
+def saved_answers(kind: Kind, saved: RitualEntry, entry: RitualEntry | None = None) -> SavedAnswers:
+    """What the author is shown after do_submit or do_update saved their answers.
+
+    `saved`: the entry as the action returned it (the held answers and the action's check
+    ride on it). `entry`: the same row read again for showing (its author joined), when the
+    adapter read it again; the answers are read from it.
+    """
+    return SavedAnswers(
+        kind=kind,
+        entry=saved if entry is None else entry,
+        held=list(getattr(saved, "held_answers", None) or ()),
+        found=saved_check(saved),
+    )
