@@ -86,6 +86,8 @@ def measure(texts: list[str], rounds: int) -> dict:
         "rules_only_messages_per_second": round(best_rules),
         "with_learned_stage_messages_per_second": round(best_modelled),
         "vader_messages_per_second": round(best_vader),
+        # time per message with the learned stage over time per message with the rules alone
+        "learned_stage_time_ratio": round(best_rules / best_modelled, 3),
         "ratio_ours_to_vader": round(best_ours / best_vader, 3),
         "ours_rounds": [round(r) for r in ours],
         "vader_rounds": [round(r) for r in theirs],
@@ -115,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  with learned stage: {report['with_learned_stage_messages_per_second']:>8} messages/s"
         " (one core)"
+    )
+    print(
+        "  the learned stage takes"
+        f" {report['learned_stage_time_ratio']:.2f} times the rules' time per message"
     )
     print(f"VADER:          {report['vader_messages_per_second']:>8} messages/s (one core)")
     print(f"ratio (coach / VADER): {report['ratio_ours_to_vader']:.2f}")

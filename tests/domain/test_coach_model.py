@@ -65,7 +65,7 @@ def test_a_broken_model_file_is_refused_naming_the_field(data, change, where):
 def test_the_model_is_deterministic(data, model):
     again = learned.from_data(copy.deepcopy(data))
     assert again == model
-    text = "You have the emotional range of a teaspoon."
+    text = "Oh you're a saint, aren't you."
     first = analyze_with(text, "en", model).to_dict()
     assert all(analyze_with(text, "en", again).to_dict() == first for _ in range(3))
     assert first != analyze_with(text, "en", None).to_dict()  # the model did add something
@@ -130,9 +130,9 @@ def _added(text):
 @pytest.mark.parametrize(
     ("text", "label"),
     [
-        ("Yeah nah, you're a flamin' galah.", "contempt"),
-        ("You have the emotional range of a teaspoon.", "you_blame"),
-        ("What is it with you and being late?", "you_blame"),
+        ("Oh you're a saint, aren't you.", "contempt"),
+        ("What a lovely surprise, you actually showed up.", "you_blame"),
+        ("I said I'd do it, stop going on about it.", "defensiveness"),
     ],
 )
 def test_the_model_adds_a_label_the_rules_missed(text, label):

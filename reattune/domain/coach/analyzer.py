@@ -98,12 +98,14 @@ _IMPLY_YOU_BLAME = ("absolute", "criticism", "contempt", "disguised_blame")
 _IMPLY_YOU_BLAME_SET = frozenset(_IMPLY_YOU_BLAME)
 # With one of these found by the rules, the learned stage is not asked: a conflict pattern
 # (the rules already speak), or one of the constructive forms a rewrite is made of ("I'd like
-# you to put your phone away" is a request, however much "you" weighs in a bag of words).
+# you to put your phone away" is a request, however much "you" weighs in a bag of words; "You
+# raised your voice at me in front of the kids." is a complaint: one moment, not a verdict).
 _NO_MODEL = frozenset(_CONFLICT) | {
     "disguised_blame",
     "i_statement",
     "validation",
     "curiosity_question",
+    "complaint",
 }
 # A counter-attack is you_blame when it is aimed at the partner: a second-person word in its
 # sentence, or one of the shapes that point at them without one ("says the person who…").
@@ -359,12 +361,10 @@ def analyze_with(text: str, lang: str, model: learned.CoachModel | None) -> Anal
     # form (see _NO_MODEL; this also keeps it off most messages, for speed), and not where
     # the rules see a disclaimer or a kind sentence (a bag of words cannot tell "I'm not
     # saying you never help" from "you never help").
-    if (
-        model is not None
-        and _NO_MODEL.isdisjoint(hits)
-        and "disclaimers" not in found
-        and not msg.kind
-    ):
+    # Nor where the message is simply warm (coach_warmth.yaml): thanks, praise, love or an
+    # apology with no sarcasm marker, insult, negation or "but" ("You're so kind." is not
+    # criticism, however much "you're so" weighs in a bag of words).
+    if model is not None and _asks_model(msg):
         more = learned.add_findings(model, msg.tokens, prepared, text, msg.sentences, findings)
         if more is not None:
             findings = more
@@ -372,6 +372,42 @@ def analyze_with(text: str, lang: str, model: learned.CoachModel | None) -> Anal
             levels = [level for level in LEVELS if _LEVEL_LABELS[level] in labels]
     # Positional arguments: measurably cheaper than keywords for a call made per message.
     return Analysis(text, lang, findings, msg.feelings, levels)
+
+
+def _asks_model(msg: _Message) -> bool:
+    """Is the learned stage asked about this message (after the rules have read it)?"""
+    return (
+        _NO_MODEL.isdisjoint(msg.hits)
+        and "disclaimers" not in msg.found
+        and not msg.kind
+        and not _only_warm(msg)
+    )
+
+
+class _Probe:
+    """Stands in for a model to see whether analyze_with would ask one (it adds nothing)."""
+
+    asked = False
+
+    def passing_tokens(self, tokens: list[str], work: str) -> list[int]:
+        self.asked = True
+        return []
+
+
+def model_gate(text: str, lang: str = "en") -> tuple[frozenset[str], bool]:
+    """The rules' labels of a message and whether the learned stage would be asked about it
+    (for training: the cut-offs are chosen on the messages the model is asked about)."""
+    probe = _Probe()
+    labels = analyze_with(text, lang, probe).labels  # type: ignore[arg-type]
+    return frozenset(labels), probe.asked
+
+
+def _only_warm(msg: _Message) -> bool:
+    warmth = msg.lex.warmth
+    if warmth is None:
+        return False
+    pleasant = any(f.valence == "positive" for f in msg.feelings)
+    return warmth.only_warm(msg.tokens, msg.work, pleasant)
 
 
 def _prepare(text: str, lex: Lexicon) -> str:

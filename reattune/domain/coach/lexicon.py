@@ -21,6 +21,7 @@ from .. import datafile
 from ..datafile import DATA_DIR, DataFileError, read_yaml
 from .anchors import DIGIT_TOKEN, anchor_requirements
 from .text import SENTENCE_MARKS, TOKEN_RE, is_token_char
+from .warmth import Warmth, load_warmth
 
 LEXICON_ROOT = DATA_DIR / "lexicons"
 SCHEMA = "coach_lexicon.schema.json"  # one definition per file: "<name>File"
@@ -298,6 +299,8 @@ class Lexicon:
     start_bits: int = 0
     check_mask: int = 0  # the bits of one check
     check_shifts: tuple[int, ...] = ()  # where the second and later checks start
+    # Warm messages the learned stage leaves alone (coach_warmth.yaml; None: no such file)
+    warmth: Warmth | None = None
     word_bits: int = 0  # the families' plain-word bits together
     pattern_bits: int = 0  # the bits of all patterns (all but the word bits)
     # pattern number -> (family, the search method of its regex, pattern, whether its hits are
@@ -783,6 +786,7 @@ def load_lexicon(lang: str = "en", root: str | None = None) -> Lexicon:
         )
 
     return Lexicon(
+        warmth=load_warmth(directory, LexiconError),
         code=_get(language, "code", str, f_lang),
         name=_get(language, "name", str, f_lang),
         quote_patterns=quote_patterns,
