@@ -303,6 +303,19 @@ def line_chart(
         parts.append(_text(4, frame.top - 12, y_label))
     xs = [x_of(i) for i in range(n)]
     _x_labels(parts, frame, x_labels, xs)
+    # Each x position and each value is formatted once for the whole chart (a 12-week chart
+    # has ~340 points on 84 x positions and 11 whole-number values): the same text as _fmt.
+    x_text = [_fmt(x) for x in xs]
+    y_known: dict[float, tuple[float, str, str]] = {}
+
+    def y_point(value: float) -> tuple[float, str, str]:
+        """(y, its text, the value's text) of a value, formatted once per chart."""
+        found = y_known.get(value)
+        if found is None or value == 0:  # 0 == -0.0 as keys, but they format differently
+            y = y_of(max(y_min, min(y_max, value)))
+            found = y_known[value] = (y, _fmt(y), _fmt(value))
+        return found
+
     for index, s in enumerate(series):
         color = s.color or PALETTE[index % len(PALETTE)]
         marker = s.marker or MARKERS[index % len(MARKERS)]
@@ -313,15 +326,15 @@ def line_chart(
                     segments.append(current)
                 current = []
             else:
-                current.append((xs[i], y_of(max(y_min, min(y_max, value))), i, value))
+                current.append((i, value))
         if current:
             segments.append(current)
         group = [f'<g role="group" aria-label="{escape(s.label)}">']
         for segment in segments:
             if len(segment) > 1:
                 path = " ".join(
-                    f"{'M' if j == 0 else 'L'}{_fmt(x)},{_fmt(y)}"
-                    for j, (x, y, _i, _v) in enumerate(segment)
+                    f"{'M' if j == 0 else 'L'}{x_text[i]},{y_point(v)[1]}"
+                    for j, (i, v) in enumerate(segment)
                 )
                 dash = ' stroke-dasharray="6 4"' if s.average else ""
                 stroke = 3 if s.average else 2
@@ -330,10 +343,18 @@ def line_chart(
                     f'{dash} stroke-linejoin="round" stroke-linecap="round"/>'
                 )
             if not s.average or len(segment) == 1:
-                for x, y, i, v in segment:
-                    group.append(
-                        _marker(marker, x, y, color, f"{s.label}, {x_labels[i]}: {_fmt(v)}")
-                    )
+                for i, v in segment:
+                    y, y_str, v_str = y_point(v)
+                    if marker == "circle":  # the common shape, from the texts made above
+                        tip = escape(f"{s.label}, {x_labels[i]}: {v_str}")
+                        group.append(
+                            f'<circle cx="{x_text[i]}" cy="{y_str}" r="4" fill="{color}" '
+                            f'stroke="#ffffff" stroke-width="1"><title>{tip}</title></circle>'
+                        )
+                    else:
+                        group.append(
+                            _marker(marker, xs[i], y, color, f"{s.label}, {x_labels[i]}: {v_str}")
+                        )
         group.append("</g>")
         parts.extend(group)
     _legend(parts, frame, placed)

@@ -73,15 +73,18 @@ def home_panel(request):
     from reattune.rituals.models import DailyCheckIn
 
     today = space.today()
-    # One query for both: the authors of today's check-ins this user may read under the reveal
-    # rule (their own always; their partner's only once their own is in).
+    # One query for all three, existence only (no answers): who has a check-in for today in
+    # this space that this user may know exists (their own; their partner's once shared, as
+    # access.partner_done tells it). Their partner's answers are readable (the reveal rule,
+    # access.revealed_to) exactly when both are in: one's own row is the one the rule asks for.
     authors = set(
-        access.revealed_to(DailyCheckIn.objects.all(), user, "day")
+        access.visible_to(DailyCheckIn.objects.all(), user)
         .filter(space=space, day=today)
         .values_list("author_id", flat=True)
     )
     mine = user.pk in authors
-    theirs = mine and any(author_id != user.pk for author_id in authors)
+    partner_done = any(author_id != user.pk for author_id in authors)
+    theirs = mine and partner_done
     current = open_timeout_for_page(user, space.pk)
     timeout_mine = current is not None and current.author_id == user.pk
     # The partner reads the note here too: a way to the guidance when it reads like a crisis.
@@ -97,8 +100,7 @@ def home_panel(request):
         {
             "mine": mine,
             "theirs": theirs,
-            "partner_done": theirs
-            or access.partner_done(DailyCheckIn.objects.all(), user, day=today),
+            "partner_done": partner_done,
             "partner": partner,
             "today": today,
             "period_url": reverse("rituals-daily-period", kwargs={"period": today}),
