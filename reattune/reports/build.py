@@ -28,6 +28,7 @@ from reattune.core import access
 from reattune.core.errors import ActionError
 from reattune.couples.membership import partner_of
 from reattune.domain import charts
+from reattune.reports import tables
 from reattune.reports.models import ReportChoice
 
 TREND_WEEKS = 12
@@ -59,6 +60,10 @@ class Report:
     rituals_table: list[list] = field(default_factory=list)
     plan: dict | None = None
     trend_start: date | None = None
+    # The tables above as HTML rows (reports/tables.py), for the page and the PDF.
+    area_rows: str = ""
+    connection_rows: str = ""
+    rituals_rows: str = ""
 
 
 def choices(space_id, users) -> dict[int, bool]:
@@ -154,6 +159,9 @@ def build(user, space) -> Report:
 
     _trends(report, user, space)
     _plan(report, user, space)
+    report.area_rows = tables.rows_html([[row["title"], *row["values"]] for row in report.areas])
+    report.connection_rows = tables.rows_html(report.connection_table, dated=True)
+    report.rituals_rows = tables.rows_html(report.rituals_table, dated=True, empty=None)
     return report
 
 
