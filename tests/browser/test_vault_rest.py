@@ -7,7 +7,7 @@ Here: before alex has a vault check, alex's Today, plan, coach, opener, agreemen
 check-in and help pages carry one variant only; after a positive vault check, the resting ones
 show (the plan's safety practices first, on Today and the plan page; the coach's and the
 opener's resting page; the agreements' note without "I agree"; the ladder's note in place of
-the question; the check-ins without their optional "raise a problem" prompts; the help page's
+the question; the check-ins without their "raise a problem" prompts; the help page's
 safety card, counselling on your own, the therapist invite resting), with no
 request carrying the answers or the result; locked, the usual ones show; and sam's pages and
 API answers are the same, byte for byte, before and after.
@@ -162,8 +162,8 @@ def test_a_positive_vault_check_rests_its_authors_pages_only(new_context, live_a
     expect(alex.locator('[data-resting="ladder"]')).to_be_visible()
     expect(alex.locator("#step-title")).to_be_hidden()
     axe_check(alex)
-    # The check-ins: the optional prompts that ask to raise a problem or a need are not shown
-    # (a required one stays, as the server still asks for it).
+    # The check-ins: the prompts that ask to raise a problem or a need are not shown (none is
+    # required, for anyone: tests/test_rituals_vault_skip.py).
     visit(alex, "/rituals/daily/")
     expect(root).to_have_attribute("data-vault-rest-shown", "resting", timeout=20_000)
     expect(alex.locator("#f-best_part")).to_be_visible()
@@ -173,7 +173,8 @@ def test_a_positive_vault_check_rests_its_authors_pages_only(new_context, live_a
     visit(alex, "/rituals/weekly/")
     expect(root).to_have_attribute("data-vault-rest-shown", "resting", timeout=20_000)
     expect(alex.locator("#f-what_would_help")).to_be_hidden()
-    expect(alex.locator("#f-closer_area")).to_be_visible()
+    expect(alex.locator("#f-closer_area")).to_be_hidden()
+    expect(alex.locator("#f-connecting_moment")).to_be_visible()
     # The help page: "your safety comes first" on top, counselling on your own only, and the
     # therapist invite resting.
     visit(alex, "/care/")
