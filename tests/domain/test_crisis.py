@@ -10,6 +10,7 @@ bench/crisis_eval.py.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
 import shutil
@@ -36,7 +37,22 @@ from reattune.domain.safety.crisis import (
 
 DEV = load_part("dev")
 HOLDOUT = load_part("holdout")
+
+
+@functools.cache
+def detect(text: str, lang: str | None = None, model: bool | None = None) -> CrisisResult:
+    """detect_crisis, each answer computed once per test session (the corpus tests here and in
+    test_crisis_languages.py ask about the same sentences many times). Only for the shipped
+    lexicons and model: a test that patches the detector calls detect_crisis itself."""
+    return detect_crisis(text, lang, model=model)
+
+
+def rules_only(text: str, lang: str | None = None) -> CrisisResult:
+    return detect(text, lang, False)
+
+
 EN_CASES = DEV["en"]
+ALL_DEV_TEXTS = sorted({c["text"] for cases in DEV.values() for c in cases})
 CRISIS_TOPICS = {
     "ideation_explicit": "suicide",
     "ideation_indirect": "suicide",
@@ -99,7 +115,7 @@ def _known_miss(case: dict) -> bool:
 )
 def test_english_dev_case(case):
     """Every English dev sentence is right: its label among the kinds, or no hit at all."""
-    result = detect_crisis(case["text"])
+    result = detect(case["text"])
     assert isinstance(result, CrisisResult)
     if case["label"] == "none":
         assert not result.hit, [(s.rule, s.lang) for s in result.spans]
@@ -124,16 +140,17 @@ VARIANTS = {
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_english_dev_sentences_survive_ordinary_rewording(variant):
-    """Rules must not depend on a sentence standing alone: context around it changes nothing."""
+    """Rules must not depend on a sentence standing alone: context around it changes nothing.
+
+    Only a crisis sentence the detector catches as written can be asserted to be caught when
+    reworded, and an everyday one it leaves alone to be left alone; a rewording that changes
+    nothing (lower case of a lower-case sentence) has its answer already."""
     change = VARIANTS[variant]
-    missed = [
-        c["text"]
-        for c in EN_CASES
-        if c["label"] != "none" and not _known_miss(c) and not detect_crisis(change(c["text"]))
-    ]
-    alarms = [
-        c["text"] for c in EN_CASES if c["label"] == "none" and detect_crisis(change(c["text"]))
-    ]
+    caught = [c["text"] for c in EN_CASES if c["label"] != "none" and detect(c["text"])]
+    calm = [c["text"] for c in EN_CASES if c["label"] == "none" and not detect(c["text"])]
+    assert len(caught) >= 80 and len(calm) >= 80
+    missed = [t for t in caught if change(t) != t and not detect(change(t))]
+    alarms = [t for t in calm if change(t) != t and detect(change(t))]
     assert not missed, missed[:10]
     assert not alarms, alarms[:10]
 
@@ -145,7 +162,7 @@ DEV_FLOORS = {"explicit": 0.97, "indirect": 0.90, "topic": 0.80, "kind": 0.95, "
 
 @pytest.mark.parametrize("lang", sorted(DEV))
 def test_dev_floors_per_language(lang):
-    report = evaluate(DEV[lang])
+    report = evaluate(DEV[lang], detector=rules_only)
     assert report["crisis"] and report["none"], lang
     for topic, row in report["recall_per_topic"].items():
         assert row["recall"] >= DEV_FLOORS["topic"], (lang, topic, row)
@@ -384,9 +401,17 @@ def test_work_per_character_is_bounded_on_real_entries():
     assert scan_work(entry) <= WORK_PER_CHAR * len(entry)
 
 
-def test_only_the_first_max_chars_are_read():
-    huge = "I want to die " * (crisis.MAX_CHARS // 14 + 1000)
+def test_only_the_first_max_chars_are_read(monkeypatch):
+    # the same cut as with the shipped MAX_CHARS (200,000), on a text a hundred times shorter
+    assert crisis.MAX_CHARS == 200_000
+    monkeypatch.setattr(crisis, "MAX_CHARS", 2_000)
+    huge = "I want to die " * 300
+    assert len(huge) > 2 * crisis.MAX_CHARS
     assert scan_work(huge) == scan_work(huge[: crisis.MAX_CHARS])
+    calm = "We talked about the weekend. " * 100
+    assert detect_crisis(calm[:1_900] + " I want to die.").hit
+    assert not detect_crisis(calm + " I want to die.", model=False).hit
+    assert not detect_crisis((calm + " I want to die.").encode(), model=False).hit
 
 
 def test_long_sentences_are_cut_into_overlapping_pieces():
@@ -402,20 +427,89 @@ def test_long_sentences_are_cut_into_overlapping_pieces():
 
 
 @pytest.mark.parametrize("lang", available_languages())
-def test_the_trigger_words_never_hide_a_match(lang):
-    # sentences without a trigger word are skipped for speed; with the skip switched off, the
-    # rules must find nothing more on the dev corpus of any language
+def test_the_trigger_words_and_the_prefilter_never_hide_a_match(lang):
+    # A sentence without a trigger word is skipped, and a rule is only tried where the strings
+    # every match of it contains are (the prefilter, crisis.rule_needs): with both switched off,
+    # every rule tried on every piece, the rules must find exactly the same on the dev corpus of
+    # every language. (Shipped spans are a subsequence of the trigger-only spans, which are a
+    # subsequence of these: equal to these, the shipped spans are the old ones too.)
     lexicon = load_lexicon(lang)
     unfiltered = dataclasses.replace(lexicon, triggers=re.compile(""))
-    for cases in DEV.values():
-        for case in cases:
-            with_skip = crisis._scan(case["text"], lexicon)
-            without = crisis._scan(case["text"], unfiltered)
-            assert with_skip == without, (lang, case["text"], [s.rule for s in without])
+    hidden = []
+    for text in ALL_DEV_TEXTS:
+        without = crisis._scan(text, unfiltered, prefilter=False)
+        if without and crisis._scan(text, lexicon) != without:
+            hidden.append((text, [s.rule for s in without]))
+    assert not hidden, (lang, hidden[:5])
+
+
+# --------------------------------------------------------------------------- the prefilter
+
+
+def _rules(text: object, prefilter: bool) -> CrisisResult:
+    return crisis._check(text, None, crisis._Meter(), prefilter=prefilter)
+
+
+def test_the_prefilter_changes_no_result_on_whole_checks():
+    # whole checks (every language, their negation words together), on a sample of the dev
+    # corpus as written and shouted with a dotted capital I (the IGNORECASE path, which has no
+    # prefilter); the whole corpus is compared rule by rule in the test above
+    sample = ALL_DEV_TEXTS[::10]
+    texts = sample + ["İ " + t.upper() for t in sample[::4]]
+    differ = [t for t in texts if _rules(t, True) != _rules(t, False)]
+    assert not differ, differ[:5]
+    assert sum(_rules(t, True).hit for t in sample) > len(sample) / 3
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.text(),
+        st.lists(WORDS, max_size=60).map(" ".join),
+        st.lists(st.sampled_from(ALL_DEV_TEXTS), min_size=1, max_size=4).map(" ".join),
+    )
+)
+def test_the_prefilter_changes_no_result_on_any_text(text):
+    assert _rules(text, True) == _rules(text, False)
+
+
+def test_every_match_contains_what_its_rule_needs():
+    # the prefilter's promise, checked on what the rules really match in the dev corpus
+    lexicons = {lang: load_lexicon(lang) for lang in available_languages()}
+    checked = 0
+    for text in ALL_DEV_TEXTS:
+        lowered = text.lower()
+        for span in rules_only(text).spans:
+            rule = next(r for r in lexicons[span.lang].rules if r.id == span.rule)
+            needs = crisis.rule_needs(rule.pattern)
+            assert needs, rule.id  # every shipped rule needs some string
+            matched = lowered[span.start : span.end]
+            if len(lowered) != len(text):
+                continue
+            assert all(any(x in matched for x in need) for need in needs), (rule.id, matched)
+            checked += 1
+    assert checked > 1_000
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needs"),
+    [
+        (r"\bkill(?:ing)? myself\b", [{"myself"}, {"kill"}]),
+        (r"(?:want|need) to (?:die|disappear)", [{"want", "need"}, {"die", "disappear"}, {"to"}]),
+        (r"x?(?:ab|c)", [{"ab", "c"}]),
+        (r"(?:ab|c?)", []),
+        (r"(?=dead)\w+", []),
+        (r"(?i:kill) me", [{"me"}]),
+        (r"[Kk]ill", []),
+    ],
+)
+def test_rule_needs(pattern, needs):
+    got = crisis.rule_needs(re.compile(crisis._spaces_to_whitespace(pattern), re.I))
+    assert sorted(map(sorted, got)) == sorted(map(sorted, needs))
 
 
 def test_every_english_rule_has_a_dev_case():
-    fired = {s.rule for c in EN_CASES for s in detect_crisis(c["text"]).spans if s.lang == "en"}
+    fired = {s.rule for c in EN_CASES for s in detect(c["text"]).spans if s.lang == "en"}
     unused = {r.id for r in load_lexicon("en").rules} - fired
     assert not unused, f"rules without a labelled case: {sorted(unused)}"
 

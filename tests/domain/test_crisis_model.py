@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 
 import pytest
 
+from bench.crisis_eval import load_part
 from reattune.domain.safety import crisis, crisis_model
 from reattune.domain.safety.crisis import KINDS, detect_crisis, model_work
 from reattune.domain.safety.crisis_model import ModelError, load_model, parse, read
+
+DEV_TEXTS = [c["text"] for cases in load_part("dev").values() for c in cases]
 
 
 def model_only(text: str):
@@ -81,6 +85,47 @@ def test_same_text_same_answer():
     again = [crisis_model.load_model().scores(p) for _s, _e, p in crisis.model_pieces(text)]
     assert first == again and first[0] is not None
     assert detect_crisis(text) == detect_crisis(text)
+
+
+def _one_feature_at_a_time(model, text: str):
+    """Model.scores as first written (and as crisis.js still sums): every feature in the order
+    it is met, one multiply-add at a time. The shipped one sums whole columns of the known
+    features; integer sums are exact in any order, so the scores must be equal to the bit."""
+    counts = {}
+    tokens = model.tokens(text)
+    for i, token in enumerate(tokens):
+        counts["w" + token] = counts.get("w" + token, 0) + 1
+        if i + 1 < len(tokens):
+            key = "b" + token + " " + tokens[i + 1]
+            counts[key] = counts.get(key, 0) + 1
+    joined = " " + " ".join(tokens) + " "
+    for n in range(model.char_min, model.char_max + 1):
+        for i in range(len(joined) - n + 1):
+            key = "c" + joined[i : i + n]
+            counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return None, counts
+    sums, squares = [0] * len(model.labels), 0
+    for key, count in counts.items():
+        squares += count * count
+        row = model.weights.get(key)
+        if row is not None:
+            for k in range(len(sums)):
+                sums[k] += count * row[k]
+    norm = math.sqrt(squares)
+    return [model.bias[k] + model.scale * sums[k] / norm for k in range(len(sums))], counts
+
+
+def test_the_scores_are_those_of_the_one_feature_at_a_time_sum():
+    model = load_model()
+    pieces = [p for c in DEV_TEXTS[::4] for _s, _e, p in crisis.model_pieces(c)]
+    pieces += ["", "   ", "a", "😭", "I want to die 😭 \udcff", "ıİ ſ ﬁ " * 3]
+    for piece in pieces:
+        expected, counts = _one_feature_at_a_time(model, piece)
+        assert model.scores(piece) == expected, piece
+        features = crisis_model.features(model.tokens(piece), model.char_min, model.char_max)
+        assert list(features.items()) == list(counts.items()), piece  # same order too
+    assert len(pieces) > 1_000
 
 
 # Dev sentences (tests/data/crisis/dev) the model alone flags, with their labels.

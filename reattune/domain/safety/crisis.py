@@ -564,8 +564,7 @@ def _pieces(masked: str, meter: _Meter):
 
 
 def _prepare(text: str, lex: Lexicon) -> str:
-    plain = text.translate(_INVISIBLE).translate(_APOSTROPHES).translate(_DOUBLE_QUOTES)
-    plain = _TRAILING_OFF.sub(lambda m: " " * len(m.group()), plain)
+    plain = model_plain(text)
     # a left single quote opens a quotation; elsewhere treat it as an apostrophe
     return _blank_titles(text, plain, lex).replace("\u2018", "'")
 
@@ -587,13 +586,187 @@ def _same(pattern: re.Pattern) -> re.Pattern:
     return pattern
 
 
+# --------------------------------------------------------------------------- the prefilter
+
+
+_MAX_CLAUSES = 3  # strings sets kept per rule (the most telling ones)
+
+
+def _best(clause: frozenset[str]) -> tuple[int, int]:
+    """How telling a set of strings is: its shortest string long, then few strings."""
+    return (min(map(len, clause)), -len(clause))
+
+
+def _needs(items, ignore_case: bool) -> list[frozenset[str]]:
+    """Sets of literal strings such that every match of ``items`` (a parsed sequence) contains
+    a string of each set (most telling first; empty when nothing can be said).
+
+    An optional part, a class or a case-insensitive literal gives nothing; only text the match
+    consumes counts (look-arounds and anchors give nothing, and the literals on either side of
+    one are taken separately). Of alternatives, each one's most telling set is joined.
+    """
+    from re import _constants as c
+
+    repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
+    clauses: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if run:
+            clauses.append(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, av in items:
+        if op == c.LITERAL and not ignore_case:
+            run.append(chr(av))
+            continue
+        if op == c.BRANCH and run:
+            # "di(?:e|sappear)" (how the parser stores "die|disappear"): the run goes on with
+            # each alternative's leading literals
+            heads = []
+            for branch in av[1]:
+                head = []
+                for b_op, b_av in branch:
+                    if b_op != c.LITERAL:
+                        break
+                    head.append(chr(b_av))
+                heads.append("".join(run) + "".join(head))
+            clauses.append(frozenset(heads))
+            run.clear()
+        close_run()
+        if op == c.SUBPATTERN:
+            clauses += _needs(av[-1], ignore_case or bool(av[1] & re.IGNORECASE))
+        elif op == getattr(c, "ATOMIC_GROUP", None):
+            clauses += _needs(av, ignore_case)
+        elif op in repeats:
+            if av[0] >= 1:
+                clauses += _needs(av[2], ignore_case)
+        elif op == c.BRANCH:
+            alternatives = [_needs(branch, ignore_case) for branch in av[1]]
+            if all(alternatives):
+                clauses.append(frozenset().union(*(a[0] for a in alternatives)))
+    close_run()
+    return sorted(set(clauses), key=_best, reverse=True)
+
+
+@lru_cache(maxsize=4096)
+def rule_needs(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
+    """Sets of strings such that every match of ``pattern``'s lower-case twin contains one
+    string of each set (at most :data:`_MAX_CLAUSES`, most telling first; empty: no need).
+
+    A rule whose needs a piece of lower-cased text does not meet cannot match there, so it is
+    not tried (the prefilter of :func:`_scan`; crisis.js does the same with these sets).
+    Nothing is needed of a twin that keeps IGNORECASE.
+    """
+    twin = _lower_case_twin(pattern)
+    if twin.flags & re.IGNORECASE:
+        return ()
+    try:
+        from re import _parser as parser
+
+        tree = parser.parse(twin.pattern, twin.flags)
+    except Exception:  # pragma: no cover - other Python versions: no prefilter
+        return ()
+    if tree.state.flags & re.IGNORECASE:
+        return ()
+    return tuple(c for c in _needs(list(tree), False) if all(c))[:_MAX_CLAUSES]
+
+
+def _trie_pattern(strings) -> str:
+    """One regex that, at each position, captures the longest of ``strings`` starting there
+    (a trie: greedy optional tails, so the first success is the longest)."""
+    trie: dict = {}
+    for string in strings:
+        node = trie
+        for ch in string:
+            node = node.setdefault(ch, {})
+        node[None] = {}
+
+    def emit(node: dict) -> str:
+        parts = [re.escape(ch) + emit(node[ch]) for ch in sorted(k for k in node if k is not None)]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{body})?" if None in node else body
+
+    return "(?=(" + emit(trie) + "))"
+
+
+@dataclass(frozen=True)
+class _Prefilter:
+    finder: re.Pattern  # captures, at each position, the longest needed string starting there
+    masks: dict[str, int]  # found string -> rules (bits in rule order) whose first set it meets
+    prefixes: dict[str, frozenset[str]]  # found string -> the needed strings it starts with
+    always: int  # rules that need nothing
+    rest: tuple[tuple[frozenset[str], ...], ...]  # per rule, the needed sets after the first
+    twins: tuple[re.Pattern, ...]  # per rule, the pattern for lower-cased text
+
+
+_PREFILTERS: dict[int, tuple[tuple[_Rule, ...], _Prefilter]] = {}
+
+
+def _prefilter(rules: tuple[_Rule, ...]) -> _Prefilter:
+    """The prefilter of a lexicon's rules, made once per rules tuple."""
+    cached = _PREFILTERS.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    first: dict[str, int] = {}
+    every: set[str] = set()
+    always = 0
+    rest = []
+    for index, rule in enumerate(rules):
+        needs = rule_needs(rule.pattern)
+        rest.append(needs[1:])
+        if not needs:
+            always |= 1 << index
+            continue
+        every.update(*needs)
+        for string in needs[0]:
+            first[string] = first.get(string, 0) | 1 << index
+    # the finder reports the longest string at a position: the shorter ones that start there
+    # too are its prefixes
+    prefixes = {
+        string: frozenset(
+            string[:end] for end in range(1, len(string) + 1) if string[:end] in every
+        )
+        for string in every
+    }
+    masks = {}
+    for string, found in prefixes.items():
+        mask = 0
+        for x in found:
+            mask |= first.get(x, 0)
+        masks[string] = mask
+    made = _Prefilter(
+        finder=re.compile(_trie_pattern(sorted(every))),
+        masks=masks,
+        prefixes=prefixes,
+        always=always,
+        rest=tuple(rest),
+        twins=tuple(_lower_case_twin(rule.pattern) for rule in rules),
+    )
+    if len(_PREFILTERS) > 64:
+        _PREFILTERS.clear()
+    _PREFILTERS[id(rules)] = (rules, made)  # the tuple is kept, so its id is not reused
+    return made
+
+
 def _scan(
     text: str,
     lex: Lexicon,
     meter: _Meter | None = None,
     cues: frozenset[str] | None = None,
     not_before: frozenset[str] | None = None,
+    prefilter: bool = True,
 ) -> list[CrisisSpan]:
+    """The spans ``lex``'s rules find in ``text``.
+
+    With ``prefilter`` (the default) a rule is only tried on a piece that contains one of the
+    strings its every match contains (:func:`rule_needs`; one search of the piece finds them
+    all), and a piece where no rule is left is not searched at all: the same spans as without
+    it (tests/domain/test_crisis.py compares both on the whole dev corpus), for a fraction of
+    the work.
+    """
     meter = meter or _Meter()
     cues = lex.negation_cues if cues is None else cues
     not_before = lex.not_before if not_before is None else not_before
@@ -608,16 +781,45 @@ def _scan(
     spans: list[CrisisSpan] = []
     triggers, first_person = fast(lex.triggers), fast(lex.first_person)
     idioms = fast(lex.idioms) if lex.idioms is not None else None
+    pre = _prefilter(lex.rules) if prefilter and fast is _lower_case_twin else None
+    all_rules = [(rule, fast(rule.pattern)) for rule in lex.rules] if pre is None else []
     for p_start, p_end in _pieces(masked, meter):
-        meter.chars += p_end - p_start
-        if not triggers.search(subject, p_start, p_end):
-            continue
+        if pre is None:
+            rules = all_rules
+            meter.chars += p_end - p_start
+            if not triggers.search(subject, p_start, p_end):
+                continue
+            triggered: bool | None = True
+        else:
+            # the rules whose needed strings this piece has, in rule order; the trigger words
+            # are only looked for once one of them matches (without them nothing counts)
+            meter.chars += p_end - p_start
+            here: set[str] = set()
+            mask = pre.always
+            for string in set(pre.finder.findall(subject, p_start, p_end)):
+                mask |= pre.masks[string]
+                here |= pre.prefixes[string]
+            rules = []
+            while mask:
+                low = mask & -mask
+                index = low.bit_length() - 1
+                mask ^= low
+                if all(not need.isdisjoint(here) for need in pre.rest[index]):
+                    rules.append((lex.rules[index], pre.twins[index]))
+            triggered = None
         fp_cache: bool | None = None
         joke_cache: bool | None = None
         reported_cache: bool | None = None
-        for rule in lex.rules:
+        for rule, pattern in rules:
+            if triggered is False:
+                break
             meter.chars += p_end - p_start
-            for m in fast(rule.pattern).finditer(subject, p_start, p_end):
+            for m in pattern.finditer(subject, p_start, p_end):
+                if triggered is None:
+                    meter.chars += p_end - p_start
+                    triggered = bool(triggers.search(subject, p_start, p_end))
+                if not triggered:
+                    break
                 m_start, m_end = m.span()
                 w_start, w_end = max(p_start, m_start - _REACH), min(p_end, m_end + _REACH)
                 meter.chars += (w_end - w_start) * (len(rule.exclude) + 1)
@@ -678,9 +880,12 @@ def _lexicons(lang: str | None) -> list[Lexicon]:
 _REPORTED_BROKEN: dict[str, str] = {}
 
 
+@lru_cache(maxsize=4)
 def model_plain(text: str) -> str:
-    """The text as the model reads it: invisible characters, apostrophes and quotes made plain
-    and a trailing-off ellipsis blanked, one character for one (offsets stay valid)."""
+    """The text as the model reads it (and the rules before titles are blanked): invisible
+    characters, apostrophes and quotes made plain and a trailing-off ellipsis blanked, one
+    character for one (offsets stay valid). Kept for the last few texts: every lexicon and the
+    model start from it."""
     plain = text.translate(_INVISIBLE).translate(_APOSTROPHES).translate(_DOUBLE_QUOTES)
     return _TRAILING_OFF.sub(lambda m: " " * len(m.group()), plain)
 
@@ -719,6 +924,7 @@ def _check(
     meter: _Meter,
     use_model: bool = False,
     model_meter: list[int] | None = None,
+    prefilter: bool = True,
 ) -> CrisisResult:
     if isinstance(text, bytes | bytearray):
         text = bytes(text[: 4 * MAX_CHARS]).decode("utf-8", errors="replace")
@@ -731,7 +937,7 @@ def _check(
     not_before = frozenset().union(*(lex.not_before for lex in lexicons))
     for lex in lexicons:
         try:
-            for span in _scan(text, lex, meter, cues, not_before):
+            for span in _scan(text, lex, meter, cues, not_before, prefilter):
                 found.setdefault((span.start, span.end, span.kind), span)
         except Exception:
             log.exception("crisis check (%s) failed; no hit from this language", lex.language)

@@ -38,6 +38,7 @@ import json
 import logging
 import math
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -120,36 +121,35 @@ class Model:
             meter[0] += len(text) + sum(counts.values())
         n = len(self.labels)
         sums = [0] * n
-        squares = 0
+        # integer sums: exact whatever the order, so only the known features are visited
+        squares = sum(count * count for count in counts.values())
         weights = self.weights
-        for key, count in counts.items():  # insertion order: the order features were met
-            squares += count * count
-            row = weights.get(key)
-            if row is not None:
-                for k in range(n):
-                    sums[k] += count * row[k]
+        rows = []
+        for key in counts.keys() & weights.keys():
+            count, row = counts[key], weights[key]
+            rows.append(row if count == 1 else tuple(count * x for x in row))
+        if rows:
+            sums = [sum(column) for column in zip(*rows, strict=True)]
         norm = math.sqrt(squares)
         return [self.bias[k] + self.scale * sums[k] / norm for k in range(n)]
 
 
 def features(tokens: list[str], char_min: int, char_max: int) -> dict[str, int]:
     """Feature counts of one folded sentence, in the order they are met (see the docstring)."""
-    counts: dict[str, int] = {}
     if not tokens:
-        return counts
+        return {}
+    keys = ["w" + token for token in tokens]
+    # word keys, then each pair after its first word: the order they were always met in
+    ordered: list[str] = []
     for i, token in enumerate(tokens):
-        key = "w" + token
-        counts[key] = counts.get(key, 0) + 1
+        ordered.append(keys[i])
         if i + 1 < len(tokens):
-            key = "b" + token + " " + tokens[i + 1]
-            counts[key] = counts.get(key, 0) + 1
+            ordered.append("b" + token + " " + tokens[i + 1])
     joined = " " + " ".join(tokens) + " "
     length = len(joined)
     for n in range(char_min, char_max + 1):
-        for i in range(length - n + 1):
-            key = "c" + joined[i : i + n]
-            counts[key] = counts.get(key, 0) + 1
-    return counts
+        ordered += ["c" + joined[i : i + n] for i in range(length - n + 1)]
+    return dict(Counter(ordered))  # counts in the order features were first met
 
 
 def parse(data: object, path: Path | str = MODEL_FILE) -> Model:

@@ -237,6 +237,8 @@
         exclude: r.exclude.map(pair),
         first_person: !!r.first_person,
         jokes_cancel: !!r.jokes_cancel,
+        // crisis.rule_needs: sets of strings every match (of the fast form) has one of each
+        needs: Array.isArray(r.needs) ? r.needs : null,
       })),
       first_person: pair(json.first_person),
       negation_cues: new Set(json.negation_cues),
@@ -249,6 +251,7 @@
       idioms: pair(json.idioms),
       reported: pair(json.reported),
     };
+    lex.prefilter = lex.rules.some((r) => r.needs !== null);
     // the forms used on ordinary text are compiled now, so a bad one drops this language here
     lex.triggers.fast.g("small");
     lex.first_person.fast.g("small");
@@ -470,13 +473,29 @@
     const triggers = lex.triggers[form];
     const firstPerson = lex.first_person[form];
     const idioms = lex.idioms ? lex.idioms[form] : null;
+    const prefilter = form === "fast" && lex.prefilter;
     for (const [pStart, pEnd] of pieces(masked)) {
-      if (!search(triggers, subject, pStart, pEnd)) continue;
+      let rules = lex.rules;
+      let triggered = null;
+      if (prefilter) {
+        // as crisis.py: only the rules whose needed strings this piece has, and the trigger
+        // words looked for once one of them matches (without them nothing counts)
+        const piece = subject.slice(pStart, pEnd);
+        const has = (s) => piece.indexOf(s) !== -1;
+        rules = rules.filter((r) => r.needs === null || r.needs.every((need) => need.some(has)));
+        if (rules.length === 0) continue;
+      } else {
+        if (!search(triggers, subject, pStart, pEnd)) continue;
+        triggered = true;
+      }
       let fpCache = null;
       let jokeCache = null;
       let reportedCache = null;
-      for (const rule of lex.rules) {
+      for (const rule of rules) {
+        if (triggered === false) break;
         for (const m of finditer(rule.pattern[form], subject, pStart, pEnd)) {
+          if (triggered === null) triggered = !!search(triggers, subject, pStart, pEnd);
+          if (!triggered) break;
           const mStart = m.start;
           const mEnd = m.end;
           const wStart = Math.max(pStart, mStart - REACH);
