@@ -8,7 +8,7 @@ import json
 import pytest
 
 from reattune.domain.coach import TextTooLong, analyze, learned
-from reattune.domain.coach.analyzer import analyze_with, model_features
+from reattune.domain.coach.analyzer import analyze_with, model_features, model_gate
 from reattune.domain.coach.labels import LABELS
 
 
@@ -147,12 +147,16 @@ def test_the_model_adds_a_label_the_rules_missed(text, label):
 
 
 def test_the_model_is_not_asked_where_the_rules_already_speak(model):
-    # A conflict pattern, an I-statement or a disclaimer found by the rules: nothing is added.
+    # A conflict pattern, an I-statement, a complaint, a disclaimer or a simply warm message:
+    # nothing is added.
     for text in (
         "You never listen to me.",
         "I feel lonely, and I'd like you to put your phone away.",
+        "You raised your voice at me in front of the kids.",
         "I'm not saying you never help.",
+        "You're so kind.",
     ):
+        assert not model_gate(text)[1], text
         assert analyze_with(text, "en", model).labels == analyze_with(text, "en", None).labels
 
 
