@@ -12,9 +12,9 @@ import threading
 
 from reattune.exports import backup as backups
 from tests.browser import app_env, fresh_database, run_cli
-from tests.test_cli_rotate_keys import WRITE_MARKER, _dump, _read_values
+from tests.cli_fixtures import KEY_FILES, MARKER_BODY, demo_copy, dump, read_values
 
-KEY_FILES = ("encryption.keys", "secret.key")
+pytest_plugins = ["tests.cli_fixtures"]  # demo_source: `reattune demo` once per session
 
 
 def env_for(data_dir, database_url):
@@ -30,26 +30,27 @@ def copy_keys(source_dir, target_dir):
         shutil.copy2(source_dir / name, target_dir / name)
 
 
-def test_it_backs_up_checks_keeps_n_and_restores_every_encrypted_row(tmp_path):
+def test_it_backs_up_checks_keeps_n_and_restores_every_encrypted_row(tmp_path, demo_source):
+    """Two backups with --keep 1: the second removes the first (pruning by name and age is
+    test_it_prunes_only_its_own_files); the one kept restores every encrypted row."""
     out = tmp_path / "backups"
-    with fresh_database("reattune_backup_src") as source_url:
-        source = env_for(tmp_path / "source", source_url)
-        run_cli(["demo"], source)
-        run_cli(["manage", "shell", "-c", WRITE_MARKER], source)
-        before = _dump(source)
-        assert len(_read_values(before)) >= 8
-
-        results = [run_cli(["backup", "--out", str(out), "--keep", "2"], source) for _ in range(3)]
+    before = demo_source.dump  # the demo couple and a marker entry (tests/cli_fixtures.py)
+    assert len(read_values(before)) >= 8 and MARKER_BODY in read_values(before)
+    with demo_copy(demo_source, tmp_path / "source", "reattune_backup_src") as copy:
+        source = env_for(copy[0], copy[2])
+        results = [run_cli(["backup", "--out", str(out), "--keep", "1"], source) for _ in range(2)]
     first = results[0]
     assert "Backup written to" in first.stdout
     assert ("Integrity check of the copy: ok" in first.stderr) or (
         "pg_restore --list): ok" in first.stderr
     )
     assert "does not hold the keys" in first.stderr and "encryption.keys" in first.stderr
-    assert "Removed old backup" in results[2].stdout
+    assert "Removed old backup" not in first.stdout
+    assert "Removed old backup" in results[1].stdout
     kept = backups.backups_in(out)
-    assert len(kept) == 2, kept
+    assert len(kept) == 1, kept
     newest = kept[-1]
+    assert newest.name in results[1].stdout  # the second one is kept, the first removed
     assert newest.stat().st_mode & 0o777 == 0o600
     assert not list(out.glob("*.partial"))
 
@@ -59,23 +60,26 @@ def test_it_backs_up_checks_keeps_n_and_restores_every_encrypted_row(tmp_path):
         target = env_for(target_dir, target_url)
         result = run_cli(["restore", str(newest)], target)
         assert "encrypted value(s) read back" in result.stdout
-        after = _dump(target)
+        after = dump(target)
         assert {k: t["read"] for k, t in after.items()} == {k: t["read"] for k, t in before.items()}
         assert {k: t["raw"] for k, t in after.items()} == {k: t["raw"] for k, t in before.items()}
 
         # A second restore into the now non-empty place is refused and changes nothing.
+        restored = target_dir / "reattune.sqlite3"
+        was = None if target_url else restored.read_bytes()
         again = run_cli(["restore", str(newest)], target, check=False)
         assert again.returncode == 1
         assert "not empty" in again.stderr
-        assert _dump(target) == after
+        if target_url:
+            assert dump(target) == after
+        else:  # SQLite: the database file is byte for byte what the first restore wrote
+            assert restored.read_bytes() == was
 
 
-def test_it_refuses_a_restore_whose_keys_do_not_open_the_data(tmp_path):
+def test_it_refuses_a_restore_whose_keys_do_not_open_the_data(tmp_path, demo_source):
     """With other key files in the data directory, nothing is restored (SQLite: no file)."""
-    with fresh_database("reattune_backup_src") as source_url:
-        source = env_for(tmp_path / "source", source_url)
-        run_cli(["demo"], source)
-        run_cli(["backup", "--out", str(tmp_path / "b")], source)
+    with demo_copy(demo_source, tmp_path / "source", "reattune_backup_src") as copy:
+        run_cli(["backup", "--out", str(tmp_path / "b")], env_for(copy[0], copy[2]))
     (backup_file,) = backups.backups_in(tmp_path / "b")
     with fresh_database("reattune_backup_dst") as target_url:
         target = env_for(tmp_path / "target", target_url)  # fresh, new keys on first run

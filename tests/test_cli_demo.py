@@ -2,7 +2,9 @@
 
 Follows the test run's database: SQLite in the data directory, or in the PostgreSQL run a
 fresh database on the server named by DATABASE_URL (demo writes through every feature's demo
-step, so both engines matter). The printed credentials are tried against `reattune serve`.
+step, so both engines matter). The first run is the test session's own (tests/cli_fixtures.py);
+the second runs here on a copy of its data. The printed credentials are tried against
+`reattune serve`.
 """
 
 import http.cookiejar
@@ -12,9 +14,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from tests.browser import app_env, fresh_database, http_get, run_cli, serve
+from tests.browser import http_get, run_cli, serve
+from tests.cli_fixtures import PARTNERS, demo_copy
 
-PARTNERS = ["alex@demo.reattune.example", "sam@demo.reattune.example"]
+pytest_plugins = ["tests.cli_fixtures"]  # demo_source: `reattune demo` once per session
 
 
 def _log_in(base_url: str, email: str, password: str) -> tuple[int, str]:
@@ -46,17 +49,13 @@ def _api(base_url: str, path: str, token: str):
     return status, json.loads(body)
 
 
-def test_demo_twice_then_json_gives_working_accounts(tmp_path):
-    with fresh_database("reattune_cli_demo") as database_url:
-        data_dir = tmp_path / "data"
-        env = app_env(data_dir, database_url)
-
-        # Twice in a row: the text form, then --json for scripts. Both exit 0.
-        first = run_cli(["demo"], env)
-        for email in PARTNERS:
-            assert re.search(rf"{re.escape(email)}\s+password: \S{{10,}}", first.stdout), (
-                first.stdout
-            )
+def test_demo_twice_then_json_gives_working_accounts(tmp_path, demo_source):
+    # Twice in a row: the text form (the session's `reattune demo`, tests/cli_fixtures.py,
+    # on the data this test copies), then --json for scripts. Both exit 0.
+    first = demo_source.demo_stdout
+    for email in PARTNERS:
+        assert re.search(rf"{re.escape(email)}\s+password: \S{{10,}}", first), first
+    with demo_copy(demo_source, tmp_path / "data", "reattune_cli_demo") as (data_dir, env, _):
         result = run_cli(["demo", "--json"], env)
         accounts = json.loads(result.stdout)["accounts"]
         assert [a["email"] for a in accounts[:2]] == PARTNERS
@@ -64,7 +63,7 @@ def test_demo_twice_then_json_gives_working_accounts(tmp_path):
             assert set(account) >= {"email", "password", "token"}
             assert account["password"] and account["token"]
         # Passwords are new on each run; the last ones printed are the ones that work.
-        assert accounts[0]["password"] not in first.stdout
+        assert accounts[0]["password"] not in first
 
         with serve(env, data_dir) as app:
             for account in accounts[:2]:
@@ -77,7 +76,7 @@ def test_demo_twice_then_json_gives_working_accounts(tmp_path):
                     "/home/",
                 )
             # The first run's password no longer works; the --json one does (above).
-            old = re.search(rf"{re.escape(PARTNERS[0])}\s+password: (\S+)", first.stdout)
+            old = re.search(rf"{re.escape(PARTNERS[0])}\s+password: (\S+)", first)
             assert _log_in(app.url, PARTNERS[0], old.group(1))[0] == 200
 
             # Running demo twice did no harm: the journal content is there once.

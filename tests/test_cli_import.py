@@ -21,6 +21,9 @@ from reattune.journal.actions import do_create_entry
 from reattune.journal.models import Entry
 from tests.base import BaseTestCase
 from tests.browser import app_env, fresh_database, run_cli
+from tests.cli_fixtures import demo_copy
+
+pytest_plugins = ["tests.cli_fixtures"]  # demo_source: `reattune demo` once per session
 
 FIELDS = ("title", "body", "visibility", "created_at", "updated_at", "version", "submit_key")
 
@@ -206,14 +209,14 @@ def _rows(path: Path, kind: str) -> list[dict]:
         return json.loads(archive.read(f"{kind}.json"))["rows"]
 
 
-def test_it_round_trips_into_a_fresh_instance(tmp_path):
-    """export on one instance -> import on a new one (twice) -> export there: same rows."""
+def test_it_round_trips_into_a_fresh_instance(tmp_path, demo_source):
+    """export on one instance -> import on a new one (twice) -> export there: same rows.
+
+    The source is a copy of the session's `reattune demo` (tests/cli_fixtures.py)."""
     with (
-        fresh_database("reattune_import_src") as source_url,
+        demo_copy(demo_source, tmp_path / "source", "reattune_import_src") as (_, source, _),
         fresh_database("reattune_import_dst") as target_url,
     ):
-        source = app_env(tmp_path / "source", source_url)
-        run_cli(["demo"], source)
         first = tmp_path / "first.zip"
         run_cli(["export", "--user", "alex@demo.reattune.example", "--out", str(first)], source)
 

@@ -11,6 +11,9 @@ import pytest
 from cryptography.fernet import Fernet
 
 from tests.browser import app_env, free_port, fresh_database, http_get, run_cli, serve
+from tests.cli_fixtures import demo_copy
+
+pytest_plugins = ["tests.cli_fixtures"]  # demo_source: `reattune demo` once per session
 
 KEYS = "encryption.keys"
 WRITE_ENTRY = """
@@ -22,11 +25,11 @@ print("written")
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory):
-    """A data directory (and database) holding the demo couple's encrypted text."""
-    with fresh_database("reattune_keys_startup") as database_url:
-        data_dir = tmp_path_factory.mktemp("installed") / "data"
-        run_cli(["demo"], app_env(data_dir, database_url))
+def installed(tmp_path_factory, demo_source):
+    """A data directory (and database) holding the demo couple's encrypted text: a copy of
+    the session's `reattune demo` (tests/cli_fixtures.py)."""
+    target = tmp_path_factory.mktemp("installed") / "data"
+    with demo_copy(demo_source, target, "reattune_keys_startup") as (data_dir, _, database_url):
         yield data_dir, database_url
 
 

@@ -1,0 +1,171 @@
+"""The demo data the CLI drills stand on, built once per test session and copied per test.
+
+`reattune demo` runs every feature's demo step in a real process and takes seconds; most
+drills (backup, restore, rotate-keys, import, the key start-up checks) only need its data to
+start from. `demo_source` builds it once: `reattune demo`, then one journal entry with a
+marker (WRITE_MARKER) and a dump of every encrypted column (DUMP), all in real subprocesses.
+Each test then takes its own copy with `demo_copy()`: the data directory is copied with its
+key files (modes kept: 0700 folder, 0600 files) and, in the PostgreSQL run, its database is
+made from the template database the demo wrote (CREATE DATABASE ... TEMPLATE).
+
+SQLite: one source per test run, shared by the xdist workers under a file lock. PostgreSQL:
+one template database per worker, dropped at the end of its session.
+
+Use it from a test module with ``pytest_plugins = ["tests.cli_fixtures"]``.
+"""
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+from filelock import FileLock
+
+from tests.browser import app_env, fresh_database, run_cli
+
+KEY_FILES = ("encryption.keys", "secret.key")
+PARTNERS = ["alex@demo.reattune.example", "sam@demo.reattune.example"]
+
+MARKER_TITLE = "rotation marker ✓ 🔑"
+MARKER_BODY = "Ünïcödé survives rotation: 日本語, emoji 💛, <b>html</b>, and 'quotes'."
+
+WRITE_MARKER = f"""
+from reattune.accounts.models import User
+from reattune.journal.actions import do_create_entry
+alex = User.objects.get(email="alex@demo.reattune.example")
+do_create_entry(alex, {MARKER_BODY!r}, visibility="private", title={MARKER_TITLE!r})
+"""
+
+# Every encrypted column of every model, both as stored (raw SQL) and as the app reads it.
+DUMP = """
+import json
+from django.db import connection
+from reattune.core import crypto
+quote = connection.ops.quote_name
+out = {}
+for model, fields in crypto.encrypted_fields():
+    meta = model._meta
+    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {quote(meta.pk.column)}, {columns} FROM {quote(meta.db_table)}")
+        raw = {str(row[0]): list(row[1:]) for row in cursor.fetchall()}
+    read = {
+        str(obj.pk): [getattr(obj, name) for name in fields]
+        for obj in model._base_manager.all()
+    }
+    out[meta.label] = {"fields": fields, "raw": raw, "read": read}
+print("DUMP " + json.dumps(out))
+"""
+
+
+# A hang guard, not a speed target: a busy machine runs `reattune demo` slowly (it compiles
+# every crisis lexicon to check the demo's journal text).
+BUILD_TIMEOUT = 600
+
+
+def dump(env) -> dict:
+    """Every encrypted column, raw and as the app reads it, from a real `reattune` process."""
+    result = run_cli(["manage", "shell", "-c", DUMP], env, timeout=BUILD_TIMEOUT)
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("DUMP ")]
+    return json.loads(line[len("DUMP ") :])
+
+
+def read_values(dumped: dict) -> list[str]:
+    return [v for table in dumped.values() for row in table["read"].values() for v in row if v]
+
+
+@dataclass(frozen=True)
+class DemoSource:
+    """What `reattune demo` (and the marker entry) left: never changed by a test."""
+
+    data_dir: Path  # key files, and in the SQLite run the database
+    database_url: str | None  # the PostgreSQL run: the template database
+    demo_stdout: str  # the text `reattune demo` printed (its passwords no longer work)
+    dump: dict  # DUMP of the data, the marker entry included
+
+
+def _build(data_dir: Path, database_url: str | None) -> tuple[str, dict]:
+    env = app_env(data_dir, database_url)
+    demo_stdout = run_cli(["demo"], env, timeout=BUILD_TIMEOUT).stdout
+    run_cli(["manage", "shell", "-c", WRITE_MARKER], env, timeout=BUILD_TIMEOUT)
+    dumped = dump(env)
+    assert MARKER_BODY in read_values(dumped) and MARKER_TITLE in read_values(dumped)
+    return demo_stdout, dumped
+
+
+@pytest.fixture(scope="session")
+def demo_source(tmp_path_factory) -> DemoSource:
+    if os.environ.get("DATABASE_URL"):
+        # A template database per worker (a template must have no other connection while it
+        # is copied, so workers do not share one).
+        with fresh_database("reattune_demo_template") as database_url:
+            data_dir = tmp_path_factory.mktemp("demo-source") / "data"
+            demo_stdout, dumped = _build(data_dir, database_url)
+            yield DemoSource(data_dir, database_url, demo_stdout, dumped)
+        return
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    data_dir = shared / "reattune-demo-source" / "data"
+    built = shared / "reattune-demo-source.json"
+    with FileLock(str(shared / "reattune-demo-source.lock")):
+        if not built.exists():
+            shutil.rmtree(data_dir.parent, ignore_errors=True)  # a build cut short
+            demo_stdout, dumped = _build(data_dir, None)
+            partial = built.with_suffix(".partial")
+            partial.write_text(json.dumps({"demo_stdout": demo_stdout, "dump": dumped}))
+            partial.replace(built)
+        saved = json.loads(built.read_text())
+    yield DemoSource(data_dir, None, saved["demo_stdout"], saved["dump"])
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@contextlib.contextmanager
+def demo_copy(source: DemoSource, data_dir: Path, prefix: str = "reattune_demo_copy"):
+    """A private copy of the demo data at data_dir: yields (data_dir, env, database_url).
+
+    The key files come along with their modes (0600; the folder 0700), so the copy opens the
+    data exactly like the original. PostgreSQL: a new database from the template, dropped
+    afterwards.
+    """
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source.data_dir, data_dir, ignore=shutil.ignore_patterns("static"))
+    assert _mode(data_dir) == 0o700, oct(_mode(data_dir))
+    for name in KEY_FILES:
+        assert _mode(data_dir / name) == 0o600, (name, oct(_mode(data_dir / name)))
+    if source.database_url is None:
+        yield data_dir, app_env(data_dir), None
+        return
+    with _database_from(source.database_url, prefix) as database_url:
+        yield data_dir, app_env(data_dir, database_url), database_url
+
+
+@contextlib.contextmanager
+def _database_from(template_url: str, prefix: str):
+    import psycopg
+    from psycopg import sql
+
+    base = os.environ["DATABASE_URL"]
+    template = urlparse(template_url).path.lstrip("/")
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        )
+    try:
+        yield urlunparse(urlparse(base)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(base, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
