@@ -12,7 +12,10 @@ import sys
 def _setup_django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reattune.settings")
     import django
+    from django.apps import apps
 
+    if apps.ready:  # main() called again in one process (tests): set up once, as a server is
+        return
     django.setup()
 
 

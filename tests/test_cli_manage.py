@@ -1,13 +1,17 @@
 """`reattune manage ...`, `reattune --help` and `python -m reattune`, in subprocesses.
 
 SQLite in a temporary data directory (DATABASE_URL removed): nothing here depends on the
-database engine.
+database engine. That arguments pass through to Django is checked in-process, through the
+same main().
 """
 
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from reattune.cli import main
 from tests.browser import REPO, app_env, run_cli
 
 SUBCOMMANDS = ("serve", "manage", "demo", "rotate-keys")
@@ -18,13 +22,17 @@ def test_manage_check_runs_djangos_checks(tmp_path):
     assert "System check identified no issues" in result.stdout, result.stdout
 
 
-def test_manage_passes_arguments_through(tmp_path):
-    env = app_env(tmp_path / "data")
-    result = run_cli(["manage", "showmigrations", "journal", "--plan"], env)
-    assert "journal.0001_initial" in result.stdout, result.stdout
-    unknown = run_cli(["manage", "no-such-command"], env, check=False)
-    assert unknown.returncode != 0
-    assert "Unknown command" in unknown.stderr, unknown.stderr
+@pytest.mark.django_db
+def test_manage_passes_arguments_through(capsys):
+    """In-process, through the same main() (a real process runs `manage check` above)."""
+    assert main(["manage", "showmigrations", "journal", "--plan"]) == 0
+    out = capsys.readouterr().out
+    assert "journal.0001_initial" in out, out
+    with pytest.raises(SystemExit) as exited:
+        main(["manage", "no-such-command"])
+    assert exited.value.code != 0
+    err = capsys.readouterr().err
+    assert "Unknown command" in err and "no-such-command" in err, err
 
 
 def test_python_m_reattune_help_lists_the_commands(tmp_path):

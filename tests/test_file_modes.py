@@ -20,14 +20,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 # Runs inside `reattune manage shell`: write once (WAL: -wal and -shm now exist), report modes.
+# No migrations: the files are made private when the settings load (reattune/paths.py), before
+# any connection; one write through the app's own connection is what brings -wal and -shm.
 REPORT = """
 import json, os, stat
 from django.conf import settings
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
 from django.db import connection
-from reattune.journal.models import Entry
-Entry.objects.exists()
 with connection.cursor() as cursor:
     cursor.execute("CREATE TABLE IF NOT EXISTS probe (x)")
     cursor.execute("INSERT INTO probe VALUES (1)")
