@@ -61,3 +61,18 @@ class CoachVaultDraftTests(BaseTestCase):
         self.assertGreaterEqual(page.status_code, 400)
         self.assertContains(page, BUTTON, status_code=page.status_code)
         self.assertContains(page, "save_key", status_code=page.status_code)
+
+
+def test_the_coach_script_sends_nothing_and_puts_the_draft_in_no_address():
+    from pathlib import Path
+
+    source = (
+        Path(__file__).resolve().parent.parent / "reattune" / "static" / "reattune" / "coach.js"
+    ).read_text(encoding="utf-8")
+    for channel in ("fetch(", "XMLHttpRequest", "sendBeacon", "WebSocket", "EventSource"):
+        assert channel not in source, channel
+    assert ".submit(" not in source and "requestSubmit" not in source
+    # The one navigation goes to the address the page rendered, with nothing added to it.
+    assert source.count("location.") == 1
+    assert 'root.location.assign(button.getAttribute("data-vault-journal"));' in source
+    assert "sessionStorage" in source and "#" not in source.split("(function", 1)[1]
