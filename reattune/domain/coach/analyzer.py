@@ -670,6 +670,13 @@ def _kind_sentence(msg: _Message, index: int) -> bool:
 
 
 def _complaints(msg: _Message) -> None:
+    warmth = msg.lex.warmth
+    if (
+        warmth is not None
+        and not warmth.apology_words.isdisjoint(msg.tokens)
+        and _BUT(msg.work) is None
+    ):
+        return  # an apology names the speaker's own act, not a complaint
     for kind, start, end, options in msg.found.get("complaint", _NO_HITS):
         index = msg.sentence(start)
         if msg.labels_in(index) & _NOT_A_COMPLAINT or index in msg.kind:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from . import learned
 from .analyzer import analyze
 from .labels import BLAME_LABELS, SEVERITY
 from .lexicon import Lexicon, load_lexicon
@@ -193,7 +194,12 @@ def _situation(analysis: Analysis, lex: Lexicon) -> tuple[str, str, bool, bool]:
     (situation, action for a "never" request, past tense?, was it a guess at the partner's
     mind?). The situation is left out (empty) when it cannot be said well."""
     text = analysis.text
-    starts = sorted(span[0] for label in _SITUATION_LABELS for span in analysis.spans_for(label))
+    starts = sorted(
+        span[0]
+        for finding in analysis.findings
+        if finding.label in _SITUATION_LABELS and not learned.from_the_model(finding)
+        for span in finding.spans
+    )
     if not starts:
         return "", "", _past_sentence(analysis), False
     first = starts[0]

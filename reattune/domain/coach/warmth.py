@@ -6,6 +6,9 @@ something warm (thanks, praise, love, an apology, or a pleasant feeling the rule
 carries no cue that turns warmth into sarcasm or mixes it with blame (an insult, a sarcasm
 marker, a negation, "but") is not handed to the model. The rules read it as always.
 
+Its apology words also keep the rules from calling an apology a complaint ("I'm sorry I
+snapped at you, you didn't deserve that" is about the speaker's own act).
+
 The file is optional: a language without one has no veto. It is read with the lexicon
 (load_lexicon), so a broken file is reported at start-up, naming the file and the field.
 """
@@ -20,7 +23,7 @@ from typing import Any
 from ..datafile import DataFileError, read_yaml
 
 FILE_NAME = "coach_warmth.yaml"
-_FIELDS = ("warm_words", "cold_words", "cold_patterns")
+_FIELDS = ("warm_words", "cold_words", "cold_patterns", "apology_words")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,7 @@ class Warmth:
     warm_words: frozenset[str]
     cold_words: frozenset[str]
     cold_patterns: tuple[re.Pattern[str], ...]
+    apology_words: frozenset[str] = frozenset()
 
     def only_warm(self, tokens: list[str], work: str, pleasant_feeling: bool = False) -> bool:
         """Does the message say something warm and nothing that turns it round?"""
@@ -74,6 +78,7 @@ def load_warmth(directory: Path, error: type[DataFileError] = DataFileError) -> 
         except re.error as exc:
             raise error(file, f"cold_patterns[{n}]", f"not a valid pattern: {exc}") from exc
         compiled.append(re.compile(f"(?<![\\w'])(?:{pattern})(?![\\w'])"))
+    apology = _words(data, "apology_words", file, error) if "apology_words" in data else []
     both = set(warm) & set(cold)
     if both:
         raise error(file, "cold_words", f"also a warm word: {sorted(both)[0]!r}")
@@ -81,4 +86,5 @@ def load_warmth(directory: Path, error: type[DataFileError] = DataFileError) -> 
         frozenset(warm),
         frozenset(cold),
         tuple(compiled),
+        frozenset(apology),
     )
