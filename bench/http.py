@@ -16,7 +16,8 @@ and in seconds:
   while preparing; each measured request then changes it with PUT, a real encrypted write);
 - coach: the coach API, when the running app has one (found in its OpenAPI schema).
 
-Targets (issue 8): each median at most 2x the floor; p99 under 100 ms at 20 clients on 2 cores.
+Targets: each median at most 3x the floor's in the same run (2x the goal beyond that); p99
+under 100 ms at 20 clients on 2 cores. The table marks both ratios.
 """
 
 from __future__ import annotations
@@ -167,7 +168,7 @@ def main(argv=None) -> int:
             "1": [args.requests_one, args.seconds_one],
             "many": [args.requests_many, args.seconds_many],
         },
-        "targets": {"median_vs_floor": 2.0, "p99_ms_at_20": 100},
+        "targets": {"median_vs_floor": 3.0, "median_vs_floor_goal": 2.0, "p99_ms_at_20": 100},
         "runs": [],
     }
     for kind in kinds:
@@ -183,6 +184,7 @@ def main(argv=None) -> int:
                 ratio = round(median / floor, 2) if median and floor else None
                 figures["ratio_to_floor"] = ratio
                 ok = ratio is not None and (name == "floor" or ratio <= 2.0)
+                within_3x = ratio is not None and (name == "floor" or ratio <= 3.0)
                 if clients == "20":
                     ok = ok and figures.get("p99_ms", 1e9) < 100
                 rows.append(
@@ -195,12 +197,24 @@ def main(argv=None) -> int:
                         figures.get("rps"),
                         ratio,
                         sum(figures["errors"].values()) if figures["errors"] else 0,
+                        "yes" if within_3x else "NO",
                         "yes" if ok else "NO",
                     ]
                 )
     print()
     print_table(
-        ["db", "clients", "page", "median ms", "p99 ms", "req/s", "x floor", "errors", "target"],
+        [
+            "db",
+            "clients",
+            "page",
+            "median ms",
+            "p99 ms",
+            "req/s",
+            "x floor",
+            "errors",
+            "<= 3x",
+            "2x goal",
+        ],
         rows,
     )
     for run in data["runs"]:
