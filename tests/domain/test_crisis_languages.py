@@ -7,13 +7,18 @@ rules. The independent holdout lives elsewhere and is never read here.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
 import yaml
 
 from reattune.domain.safety.crisis import LEXICON_ROOT, detect_crisis, load_lexicon
-from tests.domain.test_crisis import CRISIS_TOPICS, NONE_TOPICS  # the corpus vocabulary, once
+from tests.domain.test_crisis import (  # the corpus vocabulary and the session's answers, once
+    CRISIS_TOPICS,
+    NONE_TOPICS,
+    detect,
+)
 
 LANGUAGES = ("de", "fr", "es", "it", "nl")
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -29,7 +34,9 @@ MIN_CRISIS_CASES = 200
 MIN_CALM_CASES = 140
 
 
+@functools.cache
 def dev_cases(lang: str) -> list[dict]:
+    """The dev cases of one language, read once (callers only read them)."""
     data = yaml.safe_load((DEV / f"{lang}.yaml").read_text(encoding="utf-8"))
     assert data["language"] == lang and data["part"] == "dev"
     return data["cases"]
@@ -46,7 +53,7 @@ def english_everyday() -> list[str]:
 
 def spans_from(text: str, lang: str):
     """The matches that ``lang``'s own lexicon contributes (every lexicon is checked at once)."""
-    return [s for s in detect_crisis(text, lang).spans if s.lang == lang]
+    return [s for s in detect(text, lang).spans if s.lang == lang]
 
 
 def scores(lang: str) -> tuple[float, float, list[str], list[str]]:
@@ -54,8 +61,8 @@ def scores(lang: str) -> tuple[float, float, list[str], list[str]]:
     cases = dev_cases(lang)
     crisis = [c for c in cases if c["label"] != "none"]
     calm = [c for c in cases if c["label"] == "none"]
-    missed = [c["text"] for c in crisis if c["label"] not in detect_crisis(c["text"], lang).kinds]
-    alarms = [c["text"] for c in calm if detect_crisis(c["text"], lang)]
+    missed = [c["text"] for c in crisis if c["label"] not in detect(c["text"], lang).kinds]
+    alarms = [c["text"] for c in calm if detect(c["text"], lang)]
     return 1 - len(missed) / len(crisis), len(alarms) / len(calm), missed, alarms
 
 
@@ -103,7 +110,7 @@ def test_dev_recall_on_explicit_and_on_indirect_cases(lang):
     for explicit, floor in ((True, MIN_RECALL_EXPLICIT), (False, MIN_RECALL_INDIRECT)):
         part = [c for c in crisis if c["explicit"] is explicit]
         assert part, explicit
-        missed = [c["text"] for c in part if c["label"] not in detect_crisis(c["text"], lang).kinds]
+        missed = [c["text"] for c in part if c["label"] not in detect(c["text"], lang).kinds]
         assert 1 - len(missed) / len(part) >= floor, (explicit, missed)
 
 
