@@ -83,7 +83,7 @@ class DailyIn(Schema):
 class WeeklyIn(Schema):
     week: JsonDate | None = Field(None, description="Any day of the week; defaults to this week.")
     connecting_moment: str = Field(..., max_length=2000)
-    closer_area: str = Field(..., max_length=2000)
+    closer_area: str = Field("", max_length=2000, description="Optional.")
     appreciation: str = Field(..., max_length=1000)
     looking_ahead: str = Field(..., max_length=2000)
     what_would_help: str = Field("", max_length=1000)
@@ -98,7 +98,7 @@ class MonthlyIn(Schema):
         None, description="Any day of the month; defaults to this month."
     )
     most_connecting: str = Field(..., max_length=3000)
-    want_to_grow: str = Field(..., max_length=3000)
+    want_to_grow: str = Field("", max_length=3000, description="Optional.")
     appreciation: str = Field(..., max_length=2000)
     submit_key: uuid.UUID | None = None
     version: JsonInt | None = None

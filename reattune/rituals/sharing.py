@@ -15,8 +15,8 @@
 - An answer whose value differs from the one the partner could first read is marked for the
   partner. The partner's version and updated time of an entry move only when something they
   may read changes (shared_version, shared_updated_at).
-- A required answer left empty (a prompt resting for its author in safety mode) is left out of
-  what the partner reads, exactly like an answer kept private.
+- An answer left empty (an optional prompt skipped, or one resting for its author in safety
+  mode) is left out of what the partner reads, exactly like an answer kept private.
 - What the author is shown after a save about crisis language in their answers (the answers
   held, the shared ones with crisis language, the help) comes from one place, saved_answers,
   for the page and the API alike.
