@@ -37,7 +37,13 @@ Design (plain Python, no Django):
   sentence is cut into overlapping pieces of at most :data:`SEGMENT` characters, every search
   runs inside one piece (or a bounded window around a match) and no pattern may nest unbounded
   repetition. :func:`scan_work` counts the characters handed to the regex engine, so tests can
-  check the bound without a clock. Text is lower-cased once and matched with case-sensitive
+  check the bound without a clock.
+* A prefilter keeps that work small: from each rule's pattern :func:`rule_needs` derives sets
+  of strings every match contains one of; one search per piece (a trie of all those strings)
+  finds which the piece has, only the rules whose sets it meets are tried, and the trigger
+  words are looked for only once one of them matches. The spans are exactly those of trying
+  every rule (``_scan(..., prefilter=False)``; tests compare both on the whole dev corpus and
+  on hypothesis text; figures in bench/crisis_speed.py). Text is lower-cased once and matched with case-sensitive
   copies of the patterns (several times faster than IGNORECASE; timings in
   bench/crisis_eval.py).
 * A lexicon file is refused when a YAML key is given twice, since YAML would keep the last one.
