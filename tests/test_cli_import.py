@@ -210,9 +210,11 @@ def _rows(path: Path, kind: str) -> list[dict]:
 
 
 def test_it_round_trips_into_a_fresh_instance(tmp_path, demo_source):
-    """export on one instance -> import on a new one (twice) -> export there: same rows.
+    """export on one instance -> import on a new one -> export there: same rows.
 
-    The source is a copy of the session's `reattune demo` (tests/cli_fixtures.py)."""
+    The source is a copy of the session's `reattune demo` (tests/cli_fixtures.py). That a
+    second import adds nothing is checked in-process, table by table
+    (test_it_does_not_duplicate_anything_on_a_second_import)."""
     with (
         demo_copy(demo_source, tmp_path / "source", "reattune_import_src") as (_, source, _),
         fresh_database("reattune_import_dst") as target_url,
@@ -223,8 +225,6 @@ def test_it_round_trips_into_a_fresh_instance(tmp_path, demo_source):
         target = app_env(tmp_path / "target", target_url)
         result = run_cli(["import", str(first)], target)
         assert "created without a password" in result.stdout
-        again = run_cli(["import", str(first)], target)
-        assert ": 0 row(s) added" in again.stdout, again.stdout
         second = tmp_path / "second.zip"
         run_cli(["export", "--user", "alex@demo.reattune.example", "--out", str(second)], target)
 
