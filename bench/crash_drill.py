@@ -43,7 +43,7 @@ import uuid  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "crash_drill.json"
-START_TIMEOUT = 40.0
+START_TIMEOUT = 180.0  # a busy 2-core machine can take over a minute to start two workers
 EMAIL = "drill@example.org"
 
 CREATE_ACCOUNT = f"""

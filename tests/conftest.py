@@ -14,6 +14,9 @@ import pytest
 from reattune.core.logs import RedactingFilter
 from tests.base import PASSWORD
 
+# The demo data directory built once per test session for the CLI drills (tests/cli_fixtures.py).
+pytest_plugins = ["tests.cli_fixtures"]
+
 FORBIDDEN_TEXT = ("private secret text", "shared text for the couple", PASSWORD)
 FORBIDDEN_PATTERNS = re.compile(
     r"(rt_|inv_|cal_|thr_|ics_)[A-Za-z0-9_\-]{16,}"  # our raw tokens
