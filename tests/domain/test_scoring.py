@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 
 import pytest
@@ -22,6 +24,14 @@ SIGNS = ["logistics_only_talk", "concerns_unraised", "terse_or_shut_down", "figh
 
 
 def build(lo: int, hi: int, reverse: list[bool], scoring: str, min_answered: int):
+    """A parsed one-construct instrument. Parsing checks the document against the schema,
+    which is most of an example's cost: the same document (hypothesis repeats many) is
+    parsed once."""
+    return _build(lo, hi, tuple(reverse), scoring, min_answered)
+
+
+@functools.cache
+def _build(lo: int, hi: int, reverse: tuple[bool, ...], scoring: str, min_answered: int):
     n = len(reverse)
     count = n if scoring == "sum" else 1
     top = hi * count
@@ -108,9 +118,14 @@ def test_reverse_keying_is_symmetric(case):
     """Flipping an item's reverse flag and mirroring its answer gives the same score."""
     instrument, answers = case
     lo, hi = instrument.scales["s"].min, instrument.scales["s"].max
-    reverse = [item.reverse for item in instrument.items]
-    construct = instrument.constructs["c"]
-    flipped = build(lo, hi, [not r for r in reverse], construct.scoring, construct.min_answered)
+    # The same instrument with every reverse flag flipped (what parsing the flipped document
+    # gives, without checking it against the schema once more).
+    flipped = dataclasses.replace(
+        instrument,
+        items=tuple(
+            dataclasses.replace(item, reverse=not item.reverse) for item in instrument.items
+        ),
+    )
     mirrored = {k: None if v is None else lo + hi - v for k, v in answers.items()}
     one = score_response(instrument, answers)["c"].value
     two = score_response(flipped, mirrored)["c"].value
@@ -119,10 +134,13 @@ def test_reverse_keying_is_symmetric(case):
         assert one == pytest.approx(two)
 
 
+TINY = parse_instrument(tiny())
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.integers(min_value=0, max_value=2), st.integers(min_value=0, max_value=2))
 def test_reverse_score_is_min_plus_max_minus_answer(a, b):
-    instrument = parse_instrument(tiny())
+    instrument = TINY  # immutable: parsed once, not per example
     # t2 is reverse-keyed on 0..2
     score = score_response(instrument, {"t1": a, "t2": b})["talk"]
     assert score.value == pytest.approx((a + (0 + 2 - b)) / 2)
