@@ -57,12 +57,13 @@ def _write_keys(path: Path, keys: list[str]) -> None:
     try:
         directory = os.open(path.parent, os.O_RDONLY)
     except OSError:
-        return
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-    crypto.refresh()
+        directory = None  # the rename still stands; only its durability is left to the OS
+    if directory is not None:
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    crypto.refresh()  # this process too, whatever happened to the directory sync
 
 
 def _batches(table: str, pk: str, columns: list[str]):

@@ -115,13 +115,16 @@ def refresh() -> bool:
         except DatabaseError:
             return False  # not checkable now: keep the keys we have and look again next time
         # Replaced again while we read it? Then the identity differs and the next call reloads.
-        _seen[name] = identity
         if reason is not None:
             _refused[name] = "is missing" if identity is None else reason
+            _seen[name] = identity
             return False
         _refused.pop(name, None)
         changed = keys != list(settings.ENCRYPTION_KEYS)
         settings.ENCRYPTION_KEYS = keys
+        # Marked as read only now: another thread's fast path above, finding the file seen,
+        # must also find its keys in force (never a moment with the old keys and no reload).
+        _seen[name] = identity
         return changed
 
 
@@ -165,19 +168,24 @@ def encrypt(text: str) -> str:
     return keyring().encrypt(text.encode("utf-8")).decode("ascii")
 
 
-def _open(token: str) -> str:
-    return keyring().decrypt(token.encode("ascii")).decode("utf-8")
+def _open(token: str, keys: tuple[str, ...]) -> str:
+    return _keyring(keys).decrypt(token.encode("ascii")).decode("utf-8")
 
 
 def decrypt(token: str, where: str = "a value") -> str:
+    tried = tuple(settings.ENCRYPTION_KEYS)
     try:
-        return _open(token)
+        return _open(token, tried)
     except (InvalidToken, UnicodeError, ValueError, ImproperlyConfigured) as error:
         first = error
-    # Perhaps another process rotated the keys and re-encrypted this row: look again.
-    if refresh():
+    # Perhaps another process rotated the keys and re-encrypted this row: look again. The
+    # reload may be done (or under way) in another thread of this process, so refresh()
+    # returning False says nothing: what counts is whether the keys differ from the ones tried.
+    refresh()
+    now = tuple(settings.ENCRYPTION_KEYS)
+    if now != tried:
         try:
-            return _open(token)
+            return _open(token, now)
         except (InvalidToken, UnicodeError, ValueError):
             pass
     elif isinstance(first, ImproperlyConfigured):
