@@ -890,17 +890,35 @@
   // Every item of a kind, newest first, a page at a time: a small first page, so the newest
   // are drawn at once, then larger ones. onPage(items) runs for each page in order while the
   // next page is already on its way; the promise ends with every item.
+  // A page is asked for after the last item of the page before. If that item was deleted
+  // meanwhile (in another window or on another device), the server answers 404: the listing
+  // starts again from the newest, once, and onPage gets only items it has not had yet (none
+  // twice); the promise then ends with the list as it is now. A second 404 ends in a plain
+  // message.
   var PAGE_FIRST = 100, PAGE_REST = 500; // the server answers at most 500 a page
+  var LIST_CHANGED = "Your vault changed in another window or on another device while this list was loading, so some entries may be missing here. Please reload the page to see them all.";
   function listItems(kind, onPage) {
-    var all = [], done = Promise.resolve();
+    var all = [], given = {}, restarted = false, done = Promise.resolve();
     var base = API + "/items?kind=" + encodeURIComponent(kind) + "&limit=";
     function page(limit, after) {
       return api("GET", base + limit + (after ? "&after=" + after : "")).then(function (r) {
         var rows = r.data || [];
         all = all.concat(rows);
-        if (onPage) done = done.then(function () { return onPage(rows); });
+        var fresh = rows.filter(function (row) {
+          if (given[row.item_id]) return false;
+          given[row.item_id] = true;
+          return true;
+        });
+        // The first page is passed on even when empty (it replaces what was drawn before).
+        if (onPage && (fresh.length || !restarted)) done = done.then(function () { return onPage(fresh); });
         if (rows.length === limit) return page(PAGE_REST, rows[rows.length - 1].item_id);
         return done.then(function () { return all; });
+      }, function (error) {
+        if (error.status !== 404 || !(after || restarted)) throw error;
+        if (restarted) throw new VaultError("http", LIST_CHANGED);
+        restarted = true;
+        all = [];
+        return page(PAGE_FIRST, null);
       });
     }
     return page(PAGE_FIRST, null);
