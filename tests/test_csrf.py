@@ -10,6 +10,7 @@ from django.test import Client, TestCase
 from tests.access import matrix
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+STRICT = ("alex", "anonymous")  # a logged-in session, and none
 
 
 class CsrfTests(TestCase):
@@ -27,14 +28,16 @@ class CsrfTests(TestCase):
         return client
 
     def test_every_unsafe_page_request_without_a_token_is_refused(self):
+        # One strict client per persona, its cookies reset before every request.
+        personas = matrix.Personas(self.world, enforce_csrf_checks=True, personas=STRICT)
         failures, checked = [], 0
         for case in self.tables.all_cases():
             if case.api:
                 continue
             url = matrix.case_url(case, self.world)
-            for persona in ("alex", "anonymous"):
+            for persona in STRICT:
                 for method in UNSAFE:
-                    client = self._strict_client(persona)
+                    client, _ = personas.client(persona)
                     response, error = matrix.request_rolled_back(
                         client, method, url, case.body(method), False
                     )
@@ -64,6 +67,7 @@ class CsrfTests(TestCase):
             self.assertIn(response.status_code, case.expected("POST", "alex"), url)
 
     def test_api_with_a_session_cookie_and_no_token_is_refused(self):
+        personas = matrix.Personas(self.world, enforce_csrf_checks=True, personas=("alex",))
         failures, checked = [], 0
         for case in self.tables.all_cases():
             if not case.api:
@@ -75,7 +79,7 @@ class CsrfTests(TestCase):
                     continue
                 if case.route == "api/v1/openapi.json":
                     continue  # the public schema: no session, no data
-                client = self._strict_client("alex")
+                client, _ = personas.client("alex")
                 response, error = matrix.request_rolled_back(
                     client, method, url, case.body(method), True
                 )
