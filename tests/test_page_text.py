@@ -3,16 +3,13 @@ URL map, rendered for both partners of the demo couple (twelve weeks of data), i
 person reads it (visible text only) and checked for "Week  of", "1 minutes", a stray "None"
 and the like."""
 
-import io
 import re
-from contextlib import redirect_stdout
 from html.parser import HTMLParser
-from types import SimpleNamespace
 
 from django.test import Client, TestCase
 
-from reattune.accounts.models import User
 from tests.access import matrix
+from tests.access.demo_pages import demo_pages
 
 # Each pattern finds a sentence the template did not finish, or a plural that does not agree.
 PLACEHOLDERS = {
@@ -66,33 +63,17 @@ def visible_text(html: str) -> list[str]:
 
 
 class PageTextTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        from reattune import demo
-
-        with redirect_stdout(io.StringIO()):
-            demo.run(SimpleNamespace(json=False, couples=0, days=0))
-        cls.emails = [email for email, _ in demo.DEMO_PEOPLE]
-
     def test_every_page_reads_without_placeholders(self):
-        routes = [
-            route
-            for route in matrix.url_routes()
-            if not matrix.is_api(route) and not matrix.route_params(route)
-        ]
+        # The demo couple's pages, fetched once for this test and tests/test_page_weight.py.
         findings, pages = [], 0
-        for email in self.emails:
-            client = Client()
-            client.force_login(User.objects.get(email=email))
-            for route in routes:
-                response = client.get("/" + route)
-                if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-                    continue
-                pages += 1
-                for node in visible_text(response.content.decode()):
-                    for problem, pattern in PLACEHOLDERS.items():
-                        if pattern.search(node):
-                            findings.append(f"/{route} ({email}): {problem}: {node[:120]!r}")
+        for page in demo_pages():
+            if not page.is_html_page:
+                continue
+            pages += 1
+            for node in visible_text(page.html):
+                for problem, pattern in PLACEHOLDERS.items():
+                    if pattern.search(node):
+                        findings.append(f"/{page.route} ({page.email}): {problem}: {node[:120]!r}")
         self.assertGreater(pages, 25)
         self.assertEqual(findings, [], "\n".join(findings))
 

@@ -12,17 +12,13 @@ load and are not counted; the test names them so the figure is honest.
 """
 
 import gzip
-import io
-from contextlib import redirect_stdout
 from html.parser import HTMLParser
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.test import Client, TestCase
+from django.test import TestCase
 
-from reattune.accounts.models import User
-from tests.access import matrix
+from tests.access.demo_pages import demo_pages
 
 LIMIT = 60 * 1024
 
@@ -83,14 +79,6 @@ def page_weight(html: str) -> tuple[int, list[tuple[int, str]], list[str]]:
 
 
 class PageWeightTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        from reattune import demo
-
-        with redirect_stdout(io.StringIO()):
-            demo.run(SimpleNamespace(json=False, couples=0, days=0))
-        cls.emails = [email for email, _ in demo.DEMO_PEOPLE]
-
     def test_compression_is_measured_as_served(self):
         """The measure is real: repeated text shrinks, and never to nothing."""
         text = b"reattune " * 1000
@@ -98,25 +86,17 @@ class PageWeightTests(TestCase):
         self.assertGreater(compressed_size(text), 0)
 
     def test_every_page_weighs_at_most_60_kb_compressed(self):
-        routes = [
-            route
-            for route in matrix.url_routes()
-            if not matrix.is_api(route) and not matrix.route_params(route)
-        ]
+        # The demo couple's pages, fetched once for this test and tests/test_page_text.py.
         over, measured, on_demand = [], {}, set()
-        for email in self.emails:
-            client = Client()
-            client.force_login(User.objects.get(email=email))
-            for route in routes:
-                response = client.get("/" + route)
-                if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-                    continue
-                total, parts, later = page_weight(response.content.decode())
-                on_demand.update(later)
-                measured[f"/{route}"] = max(total, measured.get(f"/{route}", 0))
-                if total > LIMIT:
-                    biggest = ", ".join(f"{what} {size / 1024:.1f} KB" for size, what in parts[:4])
-                    over.append(f"/{route} ({email}): {total / 1024:.1f} KB: {biggest}")
+        for page in demo_pages():
+            if not page.is_html_page:
+                continue
+            total, parts, later = page_weight(page.html)
+            on_demand.update(later)
+            measured[f"/{page.route}"] = max(total, measured.get(f"/{page.route}", 0))
+            if total > LIMIT:
+                biggest = ", ".join(f"{what} {size / 1024:.1f} KB" for size, what in parts[:4])
+                over.append(f"/{page.route} ({page.email}): {total / 1024:.1f} KB: {biggest}")
         heaviest = sorted(measured.items(), key=lambda item: -item[1])[:5]
         print("heaviest pages:", ", ".join(f"{p} {s / 1024:.1f} KB" for p, s in heaviest))
         print("fetched only on demand (not counted):", ", ".join(sorted(on_demand)) or "none")
