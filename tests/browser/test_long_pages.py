@@ -4,7 +4,10 @@ Results, the two of you, Learn, Support and Us each start with a summary whose b
 within two phone screens; every detail is folded in a <details> with a summary text and an id;
 a link from the summary opens the folded section it points to (and so does arriving with that
 #anchor in the address); on Support the country's help lines and the private safety check are
-in the first screen, above the tab bar. Learn's search finds a topic by a word and says plainly
+in the first screen, above the tab bar. Support's therapist part keeps in view who can see
+the couple's results, a request to agree (with what agreeing shares), how to stop it and making
+a link; what a therapist sees (when no one asks) and who looked are folded. Us folds leaving the
+space with the words that say what leaving does, linked from its summary. Learn's search finds a topic by a word and says plainly
 when nothing is found. Every page shown passes axe-core, folded and unfolded.
 """
 
@@ -12,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, axe_check, log_in
+from tests.browser.test_plan import make_couple, names
 
 pytestmark = pytest.mark.browser
 
@@ -126,6 +130,117 @@ def test_a_link_in_the_summary_opens_the_folded_section(new_context, demo_accoun
         content = fold.locator(":scope > :not(summary)").first
         expect(content).to_be_visible()
         page.evaluate("() => window.scrollTo(0, 0)")
+    axe_check(page)
+
+
+def page_height(page: Page) -> float:
+    return page.evaluate("() => document.documentElement.scrollHeight")
+
+
+def test_supports_therapist_part_is_folded_and_opens(new_context, demo_accounts):
+    page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
+    log_in(page, demo_accounts["alex"])
+    visit(page, "/care/")
+    section = page.locator("#therapist")
+    fold = section.locator("details#therapist-more")
+    looked = page.get_by_role("heading", name="When a therapist looked")
+    # Folded: what is true now and making a link are in view; what a therapist sees and who
+    # looked are folded.
+    expect(section.get_by_role("heading", name="Your therapist")).to_be_visible()
+    expect(section.locator(".grant")).to_have_count(0)
+    expect(section.get_by_text("No therapist can see your results or your plan.")).to_be_visible()
+    expect(section.get_by_role("button", name="Make a link for our therapist")).to_be_visible()
+    expect(fold).not_to_have_attribute("open", "")
+    expect(fold.locator(":scope > summary")).to_have_text(
+        "What a therapist sees, and when one looked"
+    )
+    expect(looked).to_have_count(0)
+    expect(section.get_by_text("They see it only once you both agree")).to_be_hidden()
+    folded = page_height(page)
+    print(f"/care/ at 390x844, folded: {folded:.0f} px")  # noqa: T201
+    assert folded <= 3 * SCREEN, f"/care/ is {folded:.0f} px tall folded"
+    # Opened: what a therapist sees and who looked.
+    fold.locator(":scope > summary").click()
+    expect(fold).to_have_attribute("open", "")
+    expect(section.get_by_text("They see it only once you both agree")).to_be_visible()
+    expect(looked).to_be_visible()
+    expect(fold.get_by_text("No one has looked yet.")).to_be_visible()
+    assert page_height(page) > folded
+    axe_check(page)
+
+
+def test_an_active_therapist_and_how_to_stop_it_stay_in_view(new_context, live_app):
+    first, second = names()
+    a, _, a_email, b_email = make_couple(new_context, first, second)
+    made = live_app.cli("manage", "shell", "-c", GRANT.format(a=a_email, b=b_email))
+    assert "OK" in made.stdout, made.stdout + made.stderr
+    visit(a, "/care/")
+    grant = a.locator("#therapist .grant")
+    expect(grant).to_have_count(1)
+    expect(grant).to_be_visible()
+    expect(grant).to_contain_text("You have both agreed: Lane can see your results and plan.")
+    stop = grant.get_by_role("button", name="Stop access now for Lane", exact=True)
+    expect(stop).to_be_visible()
+    expect(a.locator("#therapist").get_by_text("No therapist can see")).to_have_count(0)
+    # With a therapist in the picture, what they see is in view too; who looked is folded.
+    expect(
+        a.locator("#therapist").get_by_text("They see it only once you both agree")
+    ).to_be_visible()
+    fold = a.locator("details#therapist-more")
+    expect(fold).not_to_have_attribute("open", "")
+    expect(fold.locator(":scope > summary")).to_have_text("When a therapist looked")
+    fold.locator(":scope > summary").click()
+    expect(fold.get_by_text("No one has looked yet.")).to_be_visible()
+    axe_check(a)
+    with a.expect_navigation():
+        stop.click()
+    axe_check(a)
+    expect(a.get_by_text("Done. Your therapist cannot see anything here any more.")).to_be_visible()
+    expect(a.locator("#therapist .grant")).to_have_count(0)
+    expect(a.locator("#therapist")).to_contain_text(
+        "No therapist can see your results or your plan."
+    )
+
+
+GRANT = """
+from reattune.accounts.models import User
+from reattune.care import actions
+a = User.objects.get(email={a!r})
+b = User.objects.get(email={b!r})
+therapist = actions.do_create_therapist(
+    "lane-" + {a!r}, "a long therapist passphrase 8417", "Lane"
+)
+grant = actions.do_accept_therapist_invite(therapist, actions.do_create_therapist_invite(a))
+for partner in (a, b):
+    actions.do_consent(partner, grant.pk, False)
+print("OK")
+"""
+
+
+def test_leaving_the_space_is_folded_with_what_it_does(new_context, demo_accounts):
+    page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
+    log_in(page, demo_accounts["sam"])
+    visit(page, "/couple/")
+    fold = page.locator("details#leave")
+    confirm = page.get_by_label("I want to leave this space")
+    expect(fold).not_to_have_attribute("open", "")
+    expect(fold.locator(":scope > summary")).to_have_text("Leave this space")
+    expect(confirm).to_be_hidden()
+    expect(page.get_by_role("button", name="Leave", exact=True)).to_have_count(0)
+    folded = page_height(page)
+    print(f"/couple/ at 390x844, folded: {folded:.0f} px")  # noqa: T201
+    assert folded <= 2 * SCREEN, f"/couple/ is {folded:.0f} px tall folded"
+    # The summary's link opens it: the words that say what leaving does, then the box.
+    page.locator("#summary").get_by_role("link", name="Leaving this space").click()
+    expect(fold).to_have_attribute("open", "")
+    words = fold.get_by_text("If you leave, the space closes for both of you.")
+    expect(words).to_be_visible()
+    expect(confirm).to_be_visible()
+    expect(confirm).not_to_be_checked()
+    expect(fold.get_by_role("button", name="Leave", exact=True)).to_be_visible()
+    words_box, confirm_box = words.bounding_box(), confirm.bounding_box()
+    assert words_box and confirm_box and words_box["y"] < confirm_box["y"]
+    assert page_height(page) > folded
     axe_check(page)
 
 
