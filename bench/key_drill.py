@@ -33,6 +33,7 @@ import http.client  # noqa: E402
 import importlib.util  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import re  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -117,12 +118,19 @@ class Load:
         self.pool: list[threading.Thread] = []
         self.began = time.monotonic()
         self.no_answers: list[dict] = []  # when (since the load began) and what
+        self.server_error_requests: list[dict] = []  # each 5xx: request, status, when
         self.slowest_write = 0.0
 
-    def _count(self, kind: str, status: int | None) -> None:
+    def _count(self, kind: str, status: int | None, path: str) -> None:
         name = f"{kind} {status if status is not None else 'no answer'}"
         with self.lock:
             self.statuses[name] = self.statuses.get(name, 0) + 1
+            if status is not None and status >= 500:
+                self.server_error_requests.append({
+                    "request": f"{kind.split()[0]} {path}",
+                    "status": status,
+                    "at_seconds": round(time.monotonic() - self.began, 2),
+                })  # fmt: skip
 
     def _write(self) -> None:
         while not self.stopping.is_set():
@@ -134,7 +142,7 @@ class Load:
             began = time.monotonic()
             status, error = post_entry(self.port, self.token, key, body)
             took = time.monotonic() - began
-            self._count("POST journal", status)
+            self._count("POST journal", status, "/api/v1/journal")
             with self.lock:
                 self.slowest_write = max(self.slowest_write, took)
             if error:
@@ -148,10 +156,9 @@ class Load:
 
     def _read(self) -> None:
         while not self.stopping.is_set():
-            self._count(
-                "GET journal", get(self.port, "/api/v1/journal?scope=mine&limit=20", self.token)
-            )
-            self._count("GET healthz", get(self.port, "/healthz"))
+            listing = "/api/v1/journal?scope=mine&limit=20"
+            self._count("GET journal", get(self.port, listing, self.token), listing)
+            self._count("GET healthz", get(self.port, "/healthz"), "/healthz")
             with self.lock:
                 self.reads += 1
 
@@ -177,6 +184,37 @@ class Load:
 
     def server_errors(self) -> int:
         return sum(n for name, n in self.statuses.items() if name.split()[-1].startswith("5"))
+
+
+_EXCEPTION = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Failed|Configured|Exit))\b")
+_FRAME = re.compile(r'^\s*File "([^"]+)", line (\d+), in (\w+)')
+
+
+def server_log_excerpt(log_dir: Path, limit: int = 40) -> list[str]:
+    """What the server logged about its failures, with no value that could be personal.
+
+    Only the lines naming a failed request's path ("Internal Server Error: /api/...") or a
+    failed health check's reason (fixed words), and for each traceback its last two frames
+    (file, line, function) and the exception's class name: never an exception's message,
+    which may quote stored text or SQL parameters.
+    """
+    kept: list[str] = []
+    for log in sorted(log_dir.glob("serve-*.log")):
+        frames: list[str] = []
+        for line in log.read_text(errors="replace").splitlines():
+            for marker in ("Internal Server Error: ", "Health check failed: "):
+                if marker in line:
+                    kept.append(f"{log.name}: {marker}{line.split(marker, 1)[1][:120]}")
+            frame = _FRAME.match(line)
+            if frame:
+                short = "/".join(Path(frame[1]).parts[-3:])
+                frames = [*frames[-1:], f"{short}:{frame[2]} in {frame[3]}"]
+                continue
+            exception = _EXCEPTION.match(line)
+            if exception and frames:
+                kept.append(f"{log.name}:   {' <- '.join(reversed(frames))}: {exception[1]}")
+                frames = []
+    return kept[:limit]
 
 
 def unreadable(port: int, token: str, confirmed: dict[str, str]) -> int:
@@ -284,6 +322,8 @@ def run(args) -> dict:
             no_answers=load.no_answers,
             slowest_write_seconds=round(load.slowest_write, 2),
             server_errors_during_load=load.server_errors(),
+            server_error_requests=load.server_error_requests[:20],
+            server_log_errors=server_log_excerpt(work),
             keys_after=len(keys_now),
             key_changed=keys_now != first_key.split(),
             unreadable_without_restart=unreadable(server.port, token, load.confirmed),
@@ -357,6 +397,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{c['case']}: exit {c['exit_status']} in {c['seconds']} s"
         for c in result["broken_key_files"]
     )
+    errors = "".join(
+        f"    {e['status']} at {e['at_seconds']} s: {e['request']}\n"
+        for e in result["server_error_requests"]
+    ) + "".join(f"    server log: {line}\n" for line in result["server_log_errors"])
     print(
         f"key drill ({result['engine']}, {result['workers']} workers, "
         f"{result['client_threads']} writers) in {result['seconds']} s\n"
@@ -365,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  writes: {result['writes_attempted']} attempted, {result['confirmed']} confirmed; "
         f"5xx during the load: {result['server_errors_during_load']}; slowest write: "
         f"{result['slowest_write_seconds']} s\n"
+        f"{errors}"
         f"  confirmed but unreadable: {result['unreadable_without_restart']} without a restart, "
         f"{result['unreadable_after_restart']} after one\n"
         f"  broken key files: {refusals or 'skipped'}\n"
