@@ -34,14 +34,13 @@ from reattune.core.decorators import partner_required
 from reattune.couples.membership import partner_of
 from reattune.couples.models import Space
 from reattune.domain import charts
-from reattune.domain.plan.library import load_agreements, load_ladder
+from reattune.domain.plan.library import load_agreements
 from reattune.rituals import actions, forms, progress, queries, reactions, sharing, slots
 from reattune.rituals.calendar import build_calendar
-from reattune.rituals.kinds import DAILY, KINDS, Kind, feelings_vocabulary, week_start
+from reattune.rituals.kinds import DAILY, KINDS, Kind, feelings_vocabulary
 from reattune.rituals.models import (
     AgreementAcceptance,
     CalendarFeed,
-    LadderState,
     RitualEntry,
     TimeOut,
     words_of,
@@ -177,14 +176,14 @@ def _form_context(
         ),
         "day_url": _period_url(kind, period),
     }
-    # Vault safety check (reattune/vault/rest.py): the optional prompts that ask to raise a
-    # problem or a need are marked for the browser to hide (a required one stays: the server
-    # cannot excuse it for a check it cannot read); only for this person, when they have one.
+    # Vault safety check (reattune/vault/rest.py): the prompts that ask to raise a problem or
+    # a need are marked for the browser to hide (none is required: the rituals schema refuses
+    # it); only for this person, when they have one.
     vault = _vault_rest(request)
     if vault:
         for field in fields:
             prompt = field["prompt"]
-            field["vault_rests"] = bool(prompt.get("raises_issues") and not prompt.get("required"))
+            field["vault_rests"] = bool(prompt.get("raises_issues"))
         context.update(vault)
     context.update(extra)
     return context
@@ -196,20 +195,14 @@ def _before_sharing(
     space: Space,
     period: date,
     entry: RitualEntry,
-    held: list[str],
+    saved: sharing.SavedAnswers,
 ) -> HttpResponse:
     """The answers with crisis language are saved for the author alone; before anything of
     them is shared, the author chooses: share as written, keep private, or change them."""
-    values = sharing.own_values(kind, entry)
-    labels = {p["id"]: p["label"] for p in kind.answer_prompts()}
-    held_answers = [
-        {"id": pid, "label": labels[pid], "text": sharing.answer_text(kind, pid, values[pid])}
-        for pid in held
-    ]
     context = {
         "kind": kind,
         "period_label": kind.label_period(period),
-        "held": held_answers,
+        "held": saved.held_shown(),
         "partner": partner_of(request.user),
         "partner_done": access.partner_done(
             kind.model.objects.all(), request.user, **{kind.period_field: period}
@@ -229,7 +222,7 @@ def _before_sharing(
     request.session[CHOICE_KEY] = shown
     # The action checked the held answers (it held them for that); nothing of them is shared
     # yet, so this page words the help as for private words.
-    found = saved_check(entry)
+    found = saved.found
     if found is not None:
         found = replace(found, context="private", message_key=f"private.{found.kinds[0]}")
     support = support_context_from(request.user, found, request)
@@ -412,9 +405,9 @@ def ritual_form(request: AuthedRequest, kind: str) -> HttpResponse:
             values = dict(answers)
             values["own_feelings_text"] = request.POST.get("own_feelings", "")
         else:
-            held = entry.held_answers  # empty on a retried submit: the first one asked
-            if held:
-                return _before_sharing(request, ritual, space, period, entry, held)
+            saved = sharing.saved_answers(ritual, entry)
+            if saved.held:  # empty on a retried submit: the first one asked
+                return _before_sharing(request, ritual, space, period, entry, saved)
             messages.success(
                 request,
                 "Thank you for sharing." if created or mine is None else "Your changes are saved.",
@@ -584,7 +577,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         item["url"] = reverse(f"rituals-{item['kind'].key}")
         item["period_url"] = _period_url(item["kind"], item["period"])
     recent = _recent_days(user, space, today)
-    ladder, ladder_step, prompt = _ladder_view(user, space)
+    ladder_now = queries.ladder_status(user, space)
     context = {
         "space": space,
         "partner": partner_of(user),
@@ -592,8 +585,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         "recent": recent,
         "streaks": progress.streaks(user, space, today),
         "plan_card": slots.plan_card(request),
-        "ladder_step": ladder_step,
-        "ladder_prompt": prompt,
+        "ladder_step": ladder_now.step,
+        "ladder_prompt": ladder_now.prompt,
         "timeout": actions.open_timeout(space.pk),
     }
     return render(request, "rituals/home.html", context)
@@ -647,18 +640,6 @@ def timer(request: AuthedRequest) -> HttpResponse:
 # --- ladder --------------------------------------------------------------------------------
 
 
-def _ladder_view(user: User, space: Space) -> tuple[Any, Any, Any]:
-    ladder = load_ladder()
-    this_week = week_start(space.today())
-    state = actions.ladder_state(user, space)
-    number = state.current_step(this_week, len(ladder))
-    step = ladder.step(number)
-    prompt = step.prompt_for_week(this_week)
-    from reattune.care.safety import resting_prompt  # steps back after a positive safety screen
-
-    return ladder, step, resting_prompt(user, prompt)
-
-
 @partner_required
 @GET_POST
 def ladder(request: AuthedRequest) -> HttpResponse:
@@ -677,32 +658,18 @@ def ladder(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, "Saved. Go at the pace that feels right to you both.")
         return redirect("rituals-ladder")
-    ladder_data, step, prompt = _ladder_view(request.user, space)
-    state = actions.ladder_state(request.user, space)
-    partner = partner_of(request.user)
-    partner_step = None
-    if partner is not None:
-        theirs = (
-            access.visible_to(LadderState.objects.all(), request.user)
-            .filter(space=space, author=partner)
-            .first()
-        )
-        if theirs is None:
-            theirs = LadderState(since_week=week_start(space.today()))
-        partner_step = ladder_data.step(
-            theirs.current_step(week_start(space.today()), len(ladder_data))
-        )
+    status = queries.ladder_status(request.user, space, with_partner=True)
     return render(
         request,
         "rituals/ladder.html",
         {
-            "ladder": ladder_data,
-            "step": step,
-            "prompt": prompt,
-            "state": state,
-            "partner": partner,
-            "partner_step": partner_step,
-            "top": len(ladder_data),
+            "ladder": status.ladder,
+            "step": status.step,
+            "prompt": status.prompt,
+            "state": status.state,
+            "partner": partner_of(request.user),
+            "partner_step": status.partner_step,
+            "top": len(status.ladder),
             "resting": resting if resting["policy"].ladder else None,
             **_vault_rest(request),
         },
