@@ -12,13 +12,15 @@ import secrets
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import unique_email
-from tests.browser.conftest import DESKTOP, PHONE, axe_check
+from tests.browser import conftest, unique_email
+from tests.browser.conftest import PHONE, axe_check
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "quiet lantern morning 42"
 NOT_FOUND = "We could not find that page"
+# A laptop, as issue 19 asks for the wide size (conftest's DESKTOP is 1280x800).
+WIDE = {"width": 1366, "height": 900}
 
 
 def path_of(page: Page) -> str:
@@ -56,10 +58,86 @@ def sign_up(page: Page, name: str, email: str, password: str = PASSWORD) -> None
     follow(page, page.get_by_role("link", name="Not now"))
 
 
+# A hang guard for direct requests, as long as a busy machine may need (not a speed check).
+REQUEST_TIMEOUT = 60_000
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.DOTALL)
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)"[^>]*?value="([^"]*)"')
+
+
+def post_form(page: Page, path: str, fields: dict, action: str | None = None):
+    """GET the page of a form and POST that form (the one posting to `action`, else the one
+    posting back to `path`) with its hidden fields, CSRF token included, and `fields`, in the
+    page's own cookies, redirects followed. Returns the response it lands on."""
+    form_page = page.request.get(path, timeout=REQUEST_TIMEOUT)
+    assert form_page.ok, f"GET {path}: {form_page.status}"
+    target = action or path
+
+    def posts_to_target(attributes: str) -> bool:
+        posts_to = re.search(r'action="([^"]*)"', attributes)
+        return 'method="post"' in attributes and (posts_to[1] if posts_to else path) == target
+
+    forms = [
+        inner for attributes, inner in FORM.findall(form_page.text()) if posts_to_target(attributes)
+    ]
+    assert forms, f"no form posting to {target} on {path}"
+    inner = forms[0]
+    data = {name: value for name, value in HIDDEN.findall(inner)}
+    assert "csrfmiddlewaretoken" in data, f"no CSRF token in the form on {path}"
+    answer = page.request.post(target, form={**data, **fields}, timeout=REQUEST_TIMEOUT)
+    assert answer.ok, f"POST {target}: {answer.status}\n{answer.text()[:2000]}"
+    return answer
+
+
+def sign_up_by_request(page: Page, name: str, email: str, password: str = PASSWORD) -> str:
+    """Sign up through the form by a direct request (for tests whose subject comes after)."""
+    zone = page.evaluate("() => Intl.DateTimeFormat().resolvedOptions().timeZone")
+    fields = {"display_name": name, "email": email, "password": password, "timezone": zone}
+    landed = path_of(post_form(page, "/signup/", fields))
+    assert landed.startswith("/care/welcome/"), f"after sign-up: {landed}"
+    return landed
+
+
+def write_entry_by_request(page: Page, title: str, body: str, shared: bool) -> int:
+    """The entry form of `write_entry` posted by a direct request; returns the new entry's id.
+
+    For tests whose subject is what happens to entries afterwards (writing one through the
+    page is `write_entry`, used in this module)."""
+    fields = {"title": title, "body": body, "visibility": "shared" if shared else "private"}
+    landed = path_of(post_form(page, "/journal/new/", fields))
+    match = re.fullmatch(r"/journal/(\d+)/", landed)
+    assert match, f"after saving, expected the entry's page, got {landed}"
+    return int(match.group(1))
+
+
 def log_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     follow(page, page.get_by_role("button", name="Log in"))
+
+
+# Logged-in browser states by (email, password): a password changes with every `reattune demo`.
+_SESSIONS: dict[tuple[str, str], dict] = {}
+
+
+def logged_in_page(new_context, account: dict, viewport=PHONE) -> Page:
+    """A page of `account` in a new context that checks axe on every page, on /home/.
+
+    The first time for an account and password it logs in through the real form (axe-checked
+    before and after); later it starts a context with the cookies that log-in gave, for tests
+    about what comes after logging in (each log-in hashes the password on the server). Should
+    that session have ended, it logs in through the form again."""
+    key = (account["email"], account["password"])
+    state = _SESSIONS.get(key)
+    options = {"storage_state": state} if state else {}
+    page = new_context(viewport=viewport, check_axe_on_every_page=True, **options).new_page()
+    if state:
+        visit(page, "/home/")
+        if path_of(page) == "/home/":
+            return page
+    conftest.log_in(page, account)
+    assert path_of(page) == "/home/", page.url
+    _SESSIONS[key] = page.context.storage_state()
+    return page
 
 
 def write_entry(page: Page, title: str, body: str, shared: bool) -> int:
@@ -85,7 +163,7 @@ def write_entry(page: Page, title: str, body: str, shared: bool) -> int:
 def test_partners_join_and_each_sees_exactly_what_they_should(new_context, live_app):
     alex_email, sam_email = unique_email("alex"), unique_email("sam")
     alex = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
-    sam = new_context(viewport=DESKTOP, check_axe_on_every_page=True).new_page()
+    sam = new_context(viewport=WIDE, check_axe_on_every_page=True).new_page()
 
     # alex finds reattune, signs up and lands on home, alone for now.
     visit(alex, "/")
@@ -211,12 +289,12 @@ def test_log_out_and_log_in_again(new_context):
 
 
 def test_html_typed_into_an_entry_shows_as_text(new_context):
-    page = new_context(viewport=DESKTOP, check_axe_on_every_page=True).new_page()
+    page = new_context(viewport=WIDE, check_axe_on_every_page=True).new_page()
     dialogs, paths = [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.on("request", lambda request: paths.append(re.sub(r"^https?://[^/]+", "", request.url)))
-    visit(page, "/signup/")
-    sign_up(page, "Kim", unique_email("kim"))
+    sign_up_by_request(page, "Kim", unique_email("kim"))  # signing up is the tests' above
+    visit(page, "/home/")
 
     title = '<b id="xss-title">bold</b><script>alert("title")</script>'
     body = (
@@ -235,9 +313,10 @@ def test_html_typed_into_an_entry_shows_as_text(new_context):
     assert not [p for p in paths if p.rstrip("/").endswith("/x")], paths
 
 
-def test_demo_couple_logs_in_and_looks_around(new_context, live_app):
-    """`reattune demo --json` run against the served app: its accounts work in the browser."""
-    alex_account, sam_account = live_app.demo()[:2]
+def test_demo_couple_logs_in_and_looks_around(new_context, demo_accounts):
+    """`reattune demo --json` run against the served app (conftest's demo_accounts): its
+    accounts work in the browser."""
+    alex_account, sam_account = demo_accounts["alex"], demo_accounts["sam"]
     page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
     visit(page, "/login/")
     log_in(page, alex_account["email"], alex_account["password"])
@@ -252,8 +331,8 @@ def test_demo_couple_logs_in_and_looks_around(new_context, live_app):
 
 def test_an_entry_is_edited_shared_explicitly_and_deleted(new_context):
     page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
-    visit(page, "/signup/")
-    sign_up(page, "Jo", unique_email("jo"))
+    sign_up_by_request(page, "Jo", unique_email("jo"))
+    visit(page, "/home/")
     entry_id = write_entry(page, "Sunday", "We cooked together.", shared=False)
 
     follow(page, page.get_by_role("link", name="Edit"))
