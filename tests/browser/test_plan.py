@@ -27,7 +27,18 @@ from playwright.sync_api import Page, expect
 from reattune.domain.plan import load_practices
 from tests.browser import http_get, unique_email
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_foundation import follow, log_in, nav, path_of, sign_up, visit
+from tests.browser.test_foundation import (
+    REQUEST_TIMEOUT,
+    WIDE,
+    follow,
+    logged_in_page,
+    nav,
+    path_of,
+    post_form,
+    sign_up,
+    sign_up_by_request,
+    visit,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +82,38 @@ def make_couple(new_context, first: str, second: str, second_viewport=DESKTOP):
     return a, b, a_email, b_email
 
 
+def make_couple_by_requests(
+    new_context, first: str, second: str, second_viewport=WIDE, check_second_every_page=True
+):
+    """The couple of `make_couple`, set up through the same forms by direct requests.
+
+    For tests about what a couple does once joined: the sign-up and invite pages themselves
+    are used as a person would in test_foundation. Each context's cookies
+    are those the forms set, so the pages that follow are the partners' own. Both pages
+    end on the partner's home, checked with axe; the contexts check that every page shown
+    passed axe (the second's only with check_second_every_page).
+    """
+    a = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
+    b = new_context(
+        viewport=second_viewport, check_axe_on_every_page=check_second_every_page
+    ).new_page()
+    a_email, b_email = unique_email("a"), unique_email("b")
+    sign_up_by_request(a, first, a_email)
+    made = post_form(a, "/couple/", {}, action="/couple/invite/")
+    link = re.search(r'value="(https?://[^"]+/invite/[^/"]+/)"', made.text())
+    assert link, f"no invite link on /couple/: {made.text()[:2000]}"
+    opened = b.request.get(link.group(1), timeout=REQUEST_TIMEOUT)
+    assert opened.ok and f"{first} invited you" in opened.text(), opened.status
+    sign_up_by_request(b, second, b_email)
+    joined = path_of(post_form(b, "/invite/confirm/", {}))
+    assert joined == "/home/", joined
+    visit(b, "/home/")
+    expect(b.locator("main")).to_contain_text(f"You share this space with {first}.")
+    visit(a, "/home/")
+    expect(a.locator("main")).to_contain_text(f"You share this space with {second}.")
+    return a, b, a_email, b_email
+
+
 def fits_width(page: Page) -> None:
     """Nothing on the page is wider than the window: no sideways scrolling on a phone."""
     widths = page.evaluate(
@@ -88,22 +131,14 @@ def fits_width(page: Page) -> None:
 
 
 def log_in_demo(new_context, account: dict, viewport) -> Page:
-    page = new_context(viewport=viewport, check_axe_on_every_page=True).new_page()
-    visit(page, "/login/")
-    log_in(page, account["email"], account["password"])
-    return page
-
-
-@pytest.fixture(scope="module")
-def demo_accounts(live_app):
-    return {a["email"].split("@")[0]: a for a in live_app.demo()}
+    return logged_in_page(new_context, account, viewport)
 
 
 # --- the plan ------------------------------------------------------------------------------
 
 
 def test_the_demo_couple_reads_this_weeks_plan_with_reasons(new_context, demo_accounts):
-    for who, viewport in (("alex", PHONE), ("sam", DESKTOP)):
+    for who, viewport in (("alex", PHONE), ("sam", WIDE)):
         page = log_in_demo(new_context, demo_accounts[who], viewport)
         nav(page, "Plan")
         assert path_of(page) == "/plan/"
@@ -151,7 +186,7 @@ def test_the_demo_couple_reads_this_weeks_plan_with_reasons(new_context, demo_ac
 
 def test_one_partner_swaps_a_practice_and_both_see_it(new_context, live_app):
     first, second = names()
-    a, b, a_email, b_email = make_couple(new_context, first, second)
+    a, b, a_email, b_email = make_couple_by_requests(new_context, first, second)
     result = live_app.cli("manage", "shell", "-c", SEED_CHECKUPS.format(a=a_email, b=b_email))
     assert "OK" in result.stdout, result.stdout + result.stderr
 
@@ -196,7 +231,7 @@ def test_one_partner_swaps_a_practice_and_both_see_it(new_context, live_app):
 
 def test_the_ladder_shows_this_weeks_question_and_a_partner_sets_the_pace(new_context):
     first, second = names()
-    a, b, _, _ = make_couple(new_context, first, second)
+    a, b, _, _ = make_couple_by_requests(new_context, first, second)
 
     # Home of the rituals: this week's deeper question, step 1 for a new couple.
     nav(a, "Rituals")
@@ -248,7 +283,7 @@ def test_the_ladder_shows_this_weeks_question_and_a_partner_sets_the_pace(new_co
 
 def test_ritual_times_reach_a_private_calendar_feed_that_can_be_turned_off(new_context):
     first, second = names()
-    a, b, a_email, _ = make_couple(new_context, first, second)
+    a, b, a_email, _ = make_couple_by_requests(new_context, first, second)
     secret = f"private-note-{secrets.token_hex(4)}"
 
     # Something personal exists in the space: a daily check-in with a marked answer.
