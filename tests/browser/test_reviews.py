@@ -1,7 +1,8 @@
 """The weekly review, the monthly check-in and the agreements, by two partners at once.
 
-Each test uses a fresh couple (sign-up and invite in the browser: one partner on a phone, the
-other on a laptop), so the shared demo couple stays as other browser tests expect it.
+Each test uses a fresh couple (set up through the sign-up and invite forms by direct requests:
+one partner on a phone, the other on a laptop), so the shared demo couple stays as other
+browser tests expect it.
 
 - weekly review and monthly check-in: A shares; B sees only that A has done it, never A's
   words; B shares; then each reads the other's answers;
@@ -17,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_foundation import follow, nav, path_of, visit
-from tests.browser.test_plan import fits_width, make_couple, names
+from tests.browser.test_plan import fits_width, make_couple_by_requests, names
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +72,7 @@ def assert_shows_none_of(page: Page, answers: dict[str, str]) -> None:
 @pytest.mark.parametrize("kind", ["weekly", "monthly"])
 def test_the_partners_answers_appear_only_after_sharing_ones_own(new_context, kind):
     first, second = names()
-    a, b, _, _ = make_couple(new_context, first, second)
+    a, b, _, _ = make_couple_by_requests(new_context, first, second)
     a_answers, b_answers = answers_for(first, kind), answers_for(second, kind)
     noun = NOUNS[kind]
 
@@ -124,7 +125,7 @@ def test_the_partners_answers_appear_only_after_sharing_ones_own(new_context, ki
 
 def test_both_accept_the_agreements_and_each_sees_the_others_acceptance(new_context):
     first, second = names()
-    a, b, _, _ = make_couple(new_context, first, second)
+    a, b, _, _ = make_couple_by_requests(new_context, first, second)
     rules = (
         ("shared_in_trust", "What is shared in trust stays safe"),
         ("time_out", "Either of us can call a time-out, and we both come back"),
