@@ -38,7 +38,7 @@ from tests.browser.test_foundation import (
     visit,
     write_entry,
 )
-from tests.browser.test_plan import SEED_CHECKUPS, fits_width, make_couple, names
+from tests.browser.test_plan import SEED_CHECKUPS, fits_width, make_couple_by_requests, names
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +78,7 @@ def test_a_therapist_sees_results_only_once_both_agree_and_until_one_stops_it(
 ):
     first, second = names()
     therapist_name = f"Ines{secrets.token_hex(2)}"
-    a, b, a_email, b_email = make_couple(new_context, first, second)
+    a, b, a_email, b_email = make_couple_by_requests(new_context, first, second)
     seeded = live_app.cli("manage", "shell", "-c", SEED_CHECKUPS.format(a=a_email, b=b_email))
     assert "OK" in seeded.stdout, seeded.stdout + seeded.stderr
     space_id = space_id_of(live_app, a_email)
@@ -228,7 +228,7 @@ def test_a_therapist_sees_results_only_once_both_agree_and_until_one_stops_it(
 def test_a_partners_account_cannot_accept_a_therapist_link(new_context, live_app):
     """The link is for a therapist: a partner who opens it is told so, and nothing opens."""
     first, second = names()
-    a, b, _, _ = make_couple(new_context, first, second, second_viewport=PHONE)
+    a, b, _, _ = make_couple_by_requests(new_context, first, second, second_viewport=PHONE)
     nav(a, "Support")
     follow(a, a.locator("#therapist").get_by_role("button", name=MAKE_LINK))
     link = a.get_by_role("textbox", name="Link for your therapist").input_value()
