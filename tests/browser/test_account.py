@@ -22,19 +22,21 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import http_get, unique_email
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import PHONE
 from tests.browser.test_foundation import (
     NOT_FOUND,
     PASSWORD,
+    REQUEST_TIMEOUT,
+    WIDE,
     follow,
     log_in,
     nav,
     path_of,
-    sign_up,
+    sign_up_by_request,
     visit,
-    write_entry,
+    write_entry_by_request,
 )
-from tests.browser.test_plan import fits_width, make_couple, names
+from tests.browser.test_plan import fits_width, make_couple_by_requests, names
 
 pytestmark = pytest.mark.browser
 
@@ -44,12 +46,17 @@ PARTNER_LEFT = "Your partner has left your shared space. Everything you wrote is
 
 
 def write_four(a: Page, b: Page, marker: str) -> dict:
-    """A private and a shared entry for each partner: {(who, kind): (id, title)}."""
+    """A private and a shared entry for each partner: {(who, kind): (id, title)}.
+
+    Posted through the entry form by direct requests: writing through the page is
+    test_foundation's; here what matters is what becomes of the entries."""
     entries = {}
     for page, who in ((a, "a"), (b, "b")):
         for kind in ("private", "shared"):
             title = f"{who}-{kind} {marker}"
-            entry_id = write_entry(page, title, f"Body of {title}", shared=kind == "shared")
+            entry_id = write_entry_by_request(
+                page, title, f"Body of {title}", shared=kind == "shared"
+            )
             entries[who, kind] = (entry_id, title)
     return entries
 
@@ -58,10 +65,10 @@ def test_a_changed_password_logs_in_and_the_old_one_is_refused(new_context):
     first, _ = names()
     email = unique_email("robin")
     phone = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
-    visit(phone, "/signup/")
-    sign_up(phone, first, email)
+    sign_up_by_request(phone, first, email)  # signing up is test_foundation's
+    visit(phone, "/home/")
     # The same person is also logged in on a laptop.
-    laptop = new_context(viewport=DESKTOP, check_axe_on_every_page=True).new_page()
+    laptop = new_context(viewport=WIDE, check_axe_on_every_page=True).new_page()
     visit(laptop, "/login/")
     log_in(laptop, email, PASSWORD)
     assert path_of(laptop) == "/home/"
@@ -113,7 +120,7 @@ def test_a_changed_password_logs_in_and_the_old_one_is_refused(new_context):
 
 def test_a_personal_access_token_is_shown_once_works_and_is_revoked(new_context, live_app):
     first, second = names()
-    a, b, _, _ = make_couple(new_context, first, second)
+    a, b, _, _ = make_couple_by_requests(new_context, first, second)
     marker = secrets.token_hex(5)
     entries = write_four(a, b, marker)
     api = f"{live_app.url}/api/v1/journal"
@@ -169,7 +176,7 @@ def test_when_a_partner_leaves_the_other_is_told_only_that_and_keeps_their_entri
 ):
     first, second = names()
     # The one who stays is on a phone this time.
-    b, a, _, _ = make_couple(new_context, second, first)
+    b, a, _, _ = make_couple_by_requests(new_context, second, first)
     marker = secrets.token_hex(5)
     entries = write_four(a, b, marker)
     nav(b, "Journal")
@@ -224,7 +231,7 @@ def test_when_a_partner_leaves_the_other_is_told_only_that_and_keeps_their_entri
 
 def test_a_deleted_account_is_gone_and_the_partner_keeps_their_entries(new_context):
     first, second = names()
-    a, b, a_email, _ = make_couple(new_context, first, second)
+    a, b, a_email, _ = make_couple_by_requests(new_context, first, second)
     marker = secrets.token_hex(5)
     entries = write_four(a, b, marker)
 
@@ -273,9 +280,10 @@ def test_a_forgotten_password_is_reset_with_the_hosts_link(new_context, live_app
     `reattune reset-password`; the link sets a new password once and logs the laptop out."""
     first, _ = names()
     email = unique_email("sky")
-    laptop = new_context(viewport=DESKTOP, check_axe_on_every_page=True).new_page()
-    visit(laptop, "/signup/")
-    sign_up(laptop, first, email)
+    laptop = new_context(viewport=WIDE, check_axe_on_every_page=True).new_page()
+    sign_up_by_request(laptop, first, email)  # signing up is test_foundation's
+    home = laptop.request.get("/home/", timeout=REQUEST_TIMEOUT)
+    assert path_of(home) == "/home/"  # logged in on the laptop
 
     phone = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
     visit(phone, "/login/")
