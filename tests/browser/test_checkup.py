@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from reattune.domain.instruments import shipped_catalog
-from tests.browser import unique_email
-from tests.browser.conftest import DESKTOP, PHONE, axe_check
-from tests.browser.test_foundation import follow, nav, path_of, sign_up, visit
+from tests.browser.conftest import PHONE, axe_check
+from tests.browser.test_foundation import follow, nav, path_of, visit
+from tests.browser.test_plan import WIDE, make_couple_by_requests
 
 pytestmark = pytest.mark.browser
 
@@ -41,19 +41,12 @@ def test_both_partners_take_the_check_up_and_read_the_couple_view(new_context):
     catalog = shipped_catalog()
     connection = catalog.latest("connection_check")
     behind = catalog.latest("whats_behind_it")
-    alex = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
+    # The couple is set up through the sign-up and invite forms by direct requests (the pages
+    # themselves are test_foundation's): alex on a phone, sam on a laptop.
     # alex's pages are all checked with axe; sam's are the same pages, checked where they differ.
-    sam = new_context(viewport=DESKTOP).new_page()
-
-    visit(alex, "/signup/")
-    sign_up(alex, "Alex", unique_email("alex"))
-    nav(alex, "Us")
-    follow(alex, alex.get_by_role("button", name="Make an invite link"))
-    link = alex.get_by_label("Invite link").input_value()
-    visit(sam, link)
-    follow(sam, sam.get_by_role("link", name="Create an account"))
-    sign_up(sam, "Sam", unique_email("sam"))
-    follow(sam, sam.get_by_role("button", name="Join Alex"))
+    alex, sam, _, _ = make_couple_by_requests(
+        new_context, "Alex", "Sam", second_viewport=WIDE, check_second_every_page=False
+    )
 
     # alex starts on the phone, answers the first page and pauses.
     nav(alex, "Check-up")
@@ -124,8 +117,10 @@ def test_both_partners_take_the_check_up_and_read_the_couple_view(new_context):
     assert sam.goto("/results/partner-answers/").status == 404
 
 
-def test_the_demo_couple_reads_what_has_changed_and_learns_about_a_cause(new_context, live_app):
-    account = live_app.demo()[0]
+def test_the_demo_couple_reads_what_has_changed_and_learns_about_a_cause(
+    new_context, demo_accounts
+):
+    account = demo_accounts["alex"]
     page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
     visit(page, "/login/")
     page.get_by_label("Email").fill(account["email"])
