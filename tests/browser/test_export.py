@@ -9,7 +9,8 @@ import zipfile
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, axe_check
+from tests.browser.conftest import axe_check
+from tests.browser.test_foundation import WIDE
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +26,8 @@ def write(app, token: str, body: str, visibility: str) -> None:
         assert response.status == 201
 
 
-def test_it_downloads_alexs_export_from_account_settings(live_app, new_context):
-    alex, sam = live_app.demo()[:2]
+def test_it_downloads_alexs_export_from_account_settings(live_app, new_context, demo_accounts):
+    alex, sam = demo_accounts["alex"], demo_accounts["sam"]
     mark = secrets.token_hex(4)
     texts = {
         "alex_private": f"alex private {mark}",
@@ -37,7 +38,7 @@ def test_it_downloads_alexs_export_from_account_settings(live_app, new_context):
     write(live_app, sam["token"], texts["sam_shared"], "shared")
     write(live_app, sam["token"], texts["sam_private"], "private")
 
-    page = new_context(viewport=DESKTOP, accept_downloads=True).new_page()
+    page = new_context(viewport=WIDE, accept_downloads=True).new_page()
     page.goto("/login/")
     axe_check(page)
     page.get_by_label("Email").fill(alex["email"])
