@@ -10,14 +10,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DESKTOP, PHONE, axe_check
+from tests.browser.conftest import PHONE, axe_check
+from tests.browser.test_foundation import WIDE, logged_in_page
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def demo_accounts(live_app):
-    return {a["email"].split("@")[0]: a for a in live_app.demo()}
 
 
 def go(page: Page, path: str, status: int = 200) -> None:
@@ -32,13 +28,6 @@ def click_to_navigate(page: Page, target) -> None:
     with page.expect_navigation():
         target.click()
     axe_check(page)
-
-
-def log_in(page: Page, account: dict) -> None:
-    go(page, "/login/")
-    page.get_by_label("Email").fill(account["email"])
-    page.get_by_label("Password", exact=True).fill(account["password"])
-    click_to_navigate(page, page.get_by_role("button", name="Log in"))
 
 
 def check_in(page: Page, rating: str, feeling: str, best: str) -> None:
@@ -60,10 +49,8 @@ def check_in(page: Page, rating: str, feeling: str, best: str) -> None:
 
 
 def test_both_partners_check_in_and_see_the_reveal(new_context, demo_accounts):
-    alex = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
-    sam = new_context(viewport=DESKTOP, check_axe_on_every_page=True).new_page()
-    log_in(alex, demo_accounts["alex"])
-    log_in(sam, demo_accounts["sam"])
+    alex = logged_in_page(new_context, demo_accounts["alex"], PHONE)
+    sam = logged_in_page(new_context, demo_accounts["sam"], WIDE)
 
     check_in(alex, "8", "grateful", "Alex browser best part")
     partner = alex.locator(".partner-answers")
@@ -86,10 +73,8 @@ def test_both_partners_check_in_and_see_the_reveal(new_context, demo_accounts):
 
 
 def test_a_time_out_called_by_one_shows_on_the_others_home(new_context, demo_accounts):
-    alex = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
-    sam = new_context(viewport=DESKTOP, check_axe_on_every_page=True).new_page()
-    log_in(alex, demo_accounts["alex"])
-    log_in(sam, demo_accounts["sam"])
+    alex = logged_in_page(new_context, demo_accounts["alex"], PHONE)
+    sam = logged_in_page(new_context, demo_accounts["sam"], WIDE)
 
     go(alex, "/journal/")
     bar = alex.get_by_role("complementary", name="Time-out")
@@ -114,9 +99,8 @@ def test_a_time_out_called_by_one_shows_on_the_others_home(new_context, demo_acc
 
 
 def test_the_dashboard_draws_the_demo_couples_charts(new_context, demo_accounts):
-    for viewport in (PHONE, DESKTOP):
-        page = new_context(viewport=viewport, check_axe_on_every_page=True).new_page()
-        log_in(page, demo_accounts["alex"])
+    for viewport in (PHONE, WIDE):
+        page = logged_in_page(new_context, demo_accounts["alex"], viewport)
         go(page, "/rituals/progress/")
         charts = page.locator("svg.chart")
         expect(charts).to_have_count(3)  # connection, rituals per week, check-up areas
@@ -133,8 +117,7 @@ def test_the_dashboard_draws_the_demo_couples_charts(new_context, demo_accounts)
 
 
 def test_axe_passes_on_every_rituals_page(new_context, demo_accounts):
-    page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
-    log_in(page, demo_accounts["sam"])
+    page = logged_in_page(new_context, demo_accounts["sam"], PHONE)
     for path in (
         "/rituals/",
         "/rituals/daily/",
