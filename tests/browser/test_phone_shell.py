@@ -13,7 +13,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, axe_check, log_in
+from tests.browser.conftest import PHONE, axe_check
+from tests.browser.test_foundation import logged_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -71,8 +72,7 @@ MEASURE = """() => {
 def test_every_main_page_fits_with_a_short_top_bar_and_large_tabs(
     new_context, demo_accounts, viewport
 ):
-    page = new_context(viewport=viewport, check_axe_on_every_page=True).new_page()
-    log_in(page, demo_accounts["sam"])
+    page = logged_in_page(new_context, demo_accounts["sam"], viewport)
     problems = []
     for path, current in PAGES.items():
         response = page.goto(path)
@@ -104,8 +104,7 @@ def test_every_main_page_fits_with_a_short_top_bar_and_large_tabs(
 
 
 def test_more_lists_every_other_page_and_marks_the_current_one(new_context, demo_accounts):
-    page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
-    log_in(page, demo_accounts["alex"])
+    page = logged_in_page(new_context, demo_accounts["alex"], PHONE)
     page.goto("/journal/")
     axe_check(page)
     nav = page.get_by_role("navigation", name="Main")
@@ -126,8 +125,7 @@ def test_more_lists_every_other_page_and_marks_the_current_one(new_context, demo
 
 
 def test_the_manifest_and_its_icons_come_from_this_server(new_context, live_app, demo_accounts):
-    page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
-    log_in(page, demo_accounts["alex"])
+    page = logged_in_page(new_context, demo_accounts["alex"], PHONE)
     href = page.locator('link[rel="manifest"]').get_attribute("href")
     manifest_url = urlparse(page.evaluate("(h) => new URL(h, location.href).href", href))
     assert manifest_url.netloc == urlparse(live_app.url).netloc
