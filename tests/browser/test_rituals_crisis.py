@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_foundation import follow, nav, visit
-from tests.browser.test_plan import make_couple, names
+from tests.browser.test_plan import make_couple_by_requests, names
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +56,7 @@ def share_weekly(page: Page, answers: list[str]) -> None:
 
 def test_a_crisis_answer_kept_private_never_reaches_the_partner(new_context):
     first, second = names()
-    a, b, _, _ = make_couple(new_context, first, second)
+    a, b, _, _ = make_couple_by_requests(new_context, first, second)
     crisis = crisis_sentence()
     marker = secrets.token_hex(3)
 
@@ -90,7 +90,7 @@ def test_a_crisis_answer_kept_private_never_reaches_the_partner(new_context):
 
 def test_a_crisis_answer_shared_as_written_comes_with_guidance_for_the_partner(new_context):
     first, second = names()
-    a, b, _, _ = make_couple(new_context, first, second)
+    a, b, _, _ = make_couple_by_requests(new_context, first, second)
     crisis = crisis_sentence()
     mine = [f"{first} weekly {n} {secrets.token_hex(2)}" for n in range(4)]
     mine[1] = crisis
