@@ -65,6 +65,7 @@ def _download_text(response) -> str:
 
 class OtherPartnerSeesNoChangeTests(TestCase):
     maxDiff = None
+    _before: dict | None = None  # see _before_everything
 
     @classmethod
     def setUpTestData(cls):
@@ -77,6 +78,16 @@ class OtherPartnerSeesNoChangeTests(TestCase):
         for name in ("alex", "sam"):
             do_set_included(cls.world[name], True)
         cls.sam_feed = do_create_feed(cls.world["sam"])
+
+    def _before_everything(self) -> dict:
+        """Everything the others see before alex changes anything. Both tests start from
+        the same rolled-back world, so the walk (the slow part: every page and API GET for
+        three watchers) is done once and shared; each test still walks once after its
+        change."""
+        cls = type(self)
+        if cls._before is None:
+            cls._before = self._everything()
+        return cls._before
 
     def _downloads(self) -> dict:
         """What sam takes away: the export, the report PDF, the calendar feed."""
@@ -134,7 +145,7 @@ class OtherPartnerSeesNoChangeTests(TestCase):
         self.assertEqual(changed, [], f"{len(changed)} responses changed for the others")
 
     def test_it_changes_nothing_the_partner_or_the_therapist_can_see(self):
-        before = self._everything()
+        before = self._before_everything()
         self.assertGreater(len(before), 100)
 
         alex = Client()
@@ -165,7 +176,7 @@ class OtherPartnerSeesNoChangeTests(TestCase):
         """Alex writes words of crisis in private: on a page (an edit), through the API (a new
         entry) and to the coach (analysed, not stored). Alex sees help; nothing else moves."""
         crisis = "I want to kill myself. I can't do this anymore."
-        before = self._everything()
+        before = self._before_everything()
 
         alex = Client()
         alex.force_login(self.world["alex"])
