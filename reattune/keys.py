@@ -33,6 +33,12 @@ from reattune import paths
 from reattune.core import crypto
 
 BATCH = 500
+# Re-encryption writes in short transactions (WRITE_ROWS rows each) and, on SQLite, pauses
+# between them: SQLite has one writer at a time, and a request waiting for the lock polls
+# every 100 ms at most, so back-to-back transactions could keep it waiting past its busy
+# timeout (settings: 20 s) on a loaded machine, and it would answer 500.
+WRITE_ROWS = 50
+PAUSE_SECONDS = 0.12
 GRACE_SECONDS = 120  # longer than any request may take between reading keys and committing
 CAS_RETRIES = 5
 
@@ -122,6 +128,12 @@ def _rewrite_row(table: str, pk: str, columns: list[str], row: tuple) -> int:
     raise RowKeptChanging(table)
 
 
+def _let_writers_in() -> None:
+    """After a re-encryption transaction: give waiting app requests the SQLite write lock."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        time.sleep(PAUSE_SECONDS)
+
+
 def scan(fix: bool, progress=print) -> tuple[int, int]:
     """(values checked, values not under the newest key); with fix, re-encrypt those.
 
@@ -138,10 +150,12 @@ def scan(fix: bool, progress=print) -> tuple[int, int]:
         rewritten = 0
         for rows in _batches(table, pk, columns):
             if fix:
-                with transaction.atomic():
-                    for row in rows:
-                        checked += sum(v is not None for v in row[1:])
-                        rewritten += _rewrite_row(table, pk, columns, row)
+                for start in range(0, len(rows), WRITE_ROWS):
+                    with transaction.atomic():
+                        for row in rows[start : start + WRITE_ROWS]:
+                            checked += sum(v is not None for v in row[1:])
+                            rewritten += _rewrite_row(table, pk, columns, row)
+                    _let_writers_in()
                 continue
             for row in rows:
                 for value in row[1:]:

@@ -15,10 +15,12 @@ from unittest import mock
 
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.db import connection
 from django.test import SimpleTestCase, override_settings
 
-from reattune import paths
+from reattune import keys, paths
 from reattune.core import crypto
+from tests.base import BaseTestCase
 
 
 class _ReloadRaceBase(SimpleTestCase):
@@ -140,3 +142,34 @@ class ReloadPublishesKeysFirstTests(_ReloadRaceBase):
         with mock.patch.object(crypto, "_seen", Recording(crypto._seen)):
             self.assertTrue(crypto.refresh())
         self.assertEqual(in_force_when_marked, [True])
+
+
+class RotationLetsWritersInTests(BaseTestCase):
+    """`rotate-keys` re-encrypts in short transactions, each closed before the next opens.
+
+    On SQLite one writer holds the lock at a time; one long run of back-to-back transactions
+    could keep an app request waiting past its busy timeout (a 500 during rotation).
+    """
+
+    def test_each_short_transaction_is_closed_before_writers_get_their_turn(self):
+        new = Fernet.generate_key().decode()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM journal_entry WHERE body IS NOT NULL")
+            rows = cursor.fetchone()[0]
+        self.assertGreaterEqual(rows, 3)
+        baseline = len(connection.savepoint_ids)  # the test's own transaction
+        depths = []
+
+        def turn():
+            depths.append(len(connection.savepoint_ids))
+
+        with (
+            override_settings(ENCRYPTION_KEYS=[new, *settings.ENCRYPTION_KEYS]),
+            mock.patch.object(keys, "WRITE_ROWS", 2),
+            mock.patch.object(keys, "_let_writers_in", turn),
+        ):
+            keys.scan(fix=True, progress=lambda _: None)
+            _, stale = keys.scan(fix=False)
+        self.assertEqual(stale, 0)  # everything re-encrypted under the new key
+        self.assertGreaterEqual(len(depths), (rows + 1) // 2)  # a turn every 2 rows at least
+        self.assertEqual(set(depths), {baseline})  # never from inside a re-encryption
