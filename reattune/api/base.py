@@ -4,6 +4,7 @@ Errors are always JSON {"detail": ...} with the right status; never a stack trac
 error an operation can answer is declared in the OpenAPI schema (ReattuneSchema).
 """
 
+import copy
 import inspect
 import json
 import re
@@ -237,7 +238,12 @@ class ReattuneAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
-        return ReattuneSchema(self, path_prefix)
+        # Built once per process and prefix (it takes a second or more, and the routes are all
+        # known once the URL map is loaded); each caller gets its own copy to change.
+        cache = self.__dict__.setdefault("_openapi_by_prefix", {})
+        if path_prefix not in cache:
+            cache[path_prefix] = ReattuneSchema(self, path_prefix)
+        return copy.deepcopy(cache[path_prefix])
 
 
 api = ReattuneAPI(

@@ -490,6 +490,9 @@ def _lexicon_json(lex: crisis.Lexicon) -> dict:
                 "exclude": [_pair(x) for x in rule.exclude],
                 "first_person": rule.first_person,
                 "jokes_cancel": rule.jokes_cancel,
+                # the prefilter's sets (crisis.rule_needs): crisis.js tries a rule only where
+                # one string of each set is in the lower-cased text, as crisis.py does
+                "needs": [sorted(x) for x in crisis.rule_needs(rule.pattern)],
             }
             for rule in lex.rules
         ],
