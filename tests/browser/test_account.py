@@ -186,6 +186,7 @@ def test_when_a_partner_leaves_the_other_is_told_only_that_and_keeps_their_entri
     # A leaves from "Us", after ticking the confirmation.
     nav(a, "Us")
     leave = a.locator("#leave")
+    leave.locator(":scope > summary").click()  # folded on Us
     expect(leave).to_contain_text(f"{second} is told only that you left.")
     leave.get_by_label("I want to leave this space").check()
     follow(a, leave.get_by_role("button", name="Leave"))

@@ -200,6 +200,7 @@ def test_a_therapist_sees_results_only_once_both_agree_and_until_one_stops_it(
     # Both partners see when the therapist looked, and at what.
     for page in (a, b):
         visit(page, "/care/")
+        page.locator("#therapist-more > summary").click()  # folded on Support
         reads = audit_list(page)
         expect(reads).to_contain_text(f"{therapist_name} looked at results and plan")
         expect(reads).to_contain_text(f"{therapist_name} looked at shared journal")
@@ -211,6 +212,7 @@ def test_a_therapist_sees_results_only_once_both_agree_and_until_one_stops_it(
     follow(a, grant.get_by_role("button", name=f"Stop access now for {therapist_name}", exact=True))
     expect(a.get_by_text("Done. Your therapist cannot see anything here any more.")).to_be_visible()
     expect(a.locator("#therapist .grant")).to_have_count(0)
+    a.locator("#therapist-more > summary").click()
     expect(audit_list(a)).to_contain_text(f"{therapist_name} looked at results and plan")
     fits_width(a)
     visit(b, "/care/")
