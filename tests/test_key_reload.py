@@ -5,6 +5,8 @@ may notice it and reload while another thread is opening a row that is already u
 new key. That other thread must read the row, not fail: its own look at the key file may
 find the reload already done (or being done) by its neighbour, and it must then try again
 with the keys now in force. These tests pin those interleavings down without timing.
+
+Last, rotation itself must leave app requests room to write (SQLite has one writer).
 """
 
 import os
