@@ -130,7 +130,7 @@ class ServedApp:
 
     def demo(self) -> list[dict]:
         """`reattune demo --json` on this app's data: [{email, password, token}, ...]."""
-        result = self.cli("demo", "--json")
+        result = self.cli("demo", "--json", timeout=180)  # a hang guard, even on a busy machine
         return json.loads(result.stdout.strip().splitlines()[-1])["accounts"]
 
     def stop(self, timeout: float = 20) -> int:

@@ -234,9 +234,13 @@ def axe():
     return axe_check
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_accounts(live_app):
-    """The demo couple's accounts (`reattune demo --json`), by the name before the @."""
+    """The demo couple's accounts (`reattune demo --json`), by the name before the @.
+
+    Once per worker: the demo's data is made only once per data directory anyway (a second run
+    only sets new passwords and tokens), so what one module changes of the demo couple already
+    carries into the next; no module changes a demo account's password."""
     return {a["email"].split("@")[0]: a for a in live_app.demo()}
 
 
