@@ -6,18 +6,17 @@ header through the `date` filter ("j M") or as text, each number localized, a mi
 as "–", and everything escaped as {{ cell }} escapes it (conditional_escape).
 """
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.template.defaultfilters import date as date_filter
-from django.utils.formats import get_format, localize
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from reattune.core.number_cells import number_cells
+
 MISSING = "–"
-PLAIN_NUMBER = re.compile(r"-?[0-9]{1,3}(\.[0-9]+)?")
 
 
 def rows_html(
@@ -25,22 +24,7 @@ def rows_html(
 ) -> SafeString:
     """<tr> rows: the first cell a row header (a date shown "j M" when `dated`), then numbers
     (None shown as `empty`)."""
-    shown: dict[Any, str] = {}
-    plain = not settings.USE_THOUSAND_SEPARATOR and get_format("DECIMAL_SEPARATOR") == "."
-
-    def cell(value: Any) -> str:
-        if value is None and empty is not None:
-            return empty
-        key = (type(value), value)
-        text = shown.get(key)
-        if text is None:
-            # Where the language writes numbers as Python does, a small number's str() is
-            # what localize() gives, for less.
-            text = str(value) if plain and key[0] in (int, float) else None
-            if text is None or not PLAIN_NUMBER.fullmatch(text):
-                text = localize(value)
-            text = shown[key] = conditional_escape(text)
-        return text
+    cell = number_cells(empty)
 
     html = []
     for header, *cells in rows:

@@ -7,14 +7,11 @@ from dataclasses import replace
 from datetime import date, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import get_format, localize
-from django.utils.html import conditional_escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import (
@@ -31,6 +28,7 @@ from reattune.care.support import support_context, support_context_from
 from reattune.core import access
 from reattune.core.aftersave import after_save, saved_check
 from reattune.core.decorators import partner_required
+from reattune.core.number_cells import number_cells
 from reattune.couples.membership import partner_of
 from reattune.couples.models import Space
 from reattune.domain import charts
@@ -923,15 +921,6 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 # --- progress ------------------------------------------------------------------------------
 
 
-_PLAIN_NUMBER = re.compile(r"-?[0-9]{1,3}(\.[0-9]+)?")
-
-
-def _plain_numbers() -> bool:
-    """Whether the active language writes numbers as Python does ("." before the decimals, no
-    thousands separator): then localize() of a small int or float is its str(), for less."""
-    return not settings.USE_THOUSAND_SEPARATOR and get_format("DECIMAL_SEPARATOR") == "."
-
-
 def _table_rows(rows: Iterable[list[Any]], empty: str = "") -> SafeString:
     """The <tr> rows of a "show the numbers" table: first cell a row header, then numbers.
 
@@ -941,18 +930,7 @@ def _table_rows(rows: Iterable[list[Any]], empty: str = "") -> SafeString:
     localize); None shows as `empty`. The same few numbers repeat, so each value is localized
     and escaped once (keyed by type too: 6 == 6.0, but they show as "6" and "6.0").
     """
-    shown: dict[Any, str] = {None: conditional_escape(empty)}
-    plain = _plain_numbers()
-
-    def cell(value: Any) -> str:
-        key = None if value is None else (type(value), value)
-        text = shown.get(key)
-        if text is None:
-            text = str(value) if plain and type(value) in (int, float) else None
-            if text is None or not _PLAIN_NUMBER.fullmatch(text):
-                text = localize(value)
-            text = shown[key] = conditional_escape(text)
-        return text
+    cell = number_cells(empty)
 
     html = []
     for header, *cells in rows:
