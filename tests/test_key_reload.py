@@ -175,3 +175,51 @@ class RotationLetsWritersInTests(BaseTestCase):
         self.assertEqual(stale, 0)  # everything re-encrypted under the new key
         self.assertGreaterEqual(len(depths), (rows + 1) // 2)  # a turn every 2 rows at least
         self.assertEqual(set(depths), {baseline})  # never from inside a re-encryption
+
+
+class _ReadsInTheGap:
+    """Settings underneath LazySettings whose key assignment lets a "neighbour thread" read the
+    keys at that very moment (deterministically, in this thread)."""
+
+    def __init__(self, inner, reads: list):
+        object.__setattr__(self, "_inner", inner)
+        object.__setattr__(self, "_reads", reads)
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def __setattr__(self, name, value):
+        if name == "ENCRYPTION_KEYS":
+            self._reads.append(list(settings.ENCRYPTION_KEYS))
+        setattr(self._inner, name, value)
+
+
+class KeysPutInForceTests(SimpleTestCase):
+    """A thread reading the keys while another puts new ones in force must never keep the old
+    ones cached afterwards (it would go on encrypting under a retired key)."""
+
+    def _with_gap(self, put):
+        old, new = [Fernet.generate_key().decode()], [Fernet.generate_key().decode()]
+        reads: list = []
+        with override_settings(ENCRYPTION_KEYS=old):
+            holder = object.__getattribute__(settings, "_wrapped")
+            settings._wrapped = _ReadsInTheGap(holder, reads)
+            try:
+                self.assertEqual(settings.ENCRYPTION_KEYS, old)  # cached, as in a server
+                put(new)
+                after = list(settings.ENCRYPTION_KEYS)
+            finally:
+                settings._wrapped = holder
+        return old, new, reads, after
+
+    def test_a_read_in_the_middle_of_putting_new_keys_leaves_no_stale_cache(self):
+        old, new, reads, after = self._with_gap(crypto._put_keys)
+        self.assertEqual(reads, [old])  # the neighbour read the old keys, which is fine
+        self.assertEqual(after, new)  # and from then on everyone reads the new ones
+
+    def test_plain_assignment_would_have_cached_the_old_keys_for_good(self):
+        def assign(keys):
+            settings.ENCRYPTION_KEYS = keys
+
+        old, _new, _reads, after = self._with_gap(assign)
+        self.assertEqual(after, old)  # why crypto does not assign through LazySettings

@@ -85,6 +85,21 @@ def _unfit(old: list[str], new: list[str]) -> str | None:
     return None
 
 
+def _put_keys(keys: list[str]) -> None:
+    """Put `keys` in force for every thread of this process.
+
+    Not `settings.ENCRYPTION_KEYS = keys`: Django's LazySettings drops its cached value first
+    and sets the new one after, and a thread reading in that gap caches the old keys for good
+    (it would keep encrypting under a retired key). Here the value underneath is set first and
+    the cached one replaced in one step, so a reader finds the old keys or the new, never a
+    stale cache. The caller holds _lock.
+    """
+    settings.ENCRYPTION_KEYS  # noqa: B018 - set up the settings and fill the cache first
+    underneath = object.__getattribute__(settings, "_wrapped")  # LazySettings' Settings
+    underneath.ENCRYPTION_KEYS = keys
+    settings.__dict__["ENCRYPTION_KEYS"] = keys
+
+
 def refresh() -> bool:
     """Take the key file's keys if it changed since it was read. True if the keys changed.
 
@@ -121,7 +136,7 @@ def refresh() -> bool:
             return False
         _refused.pop(name, None)
         changed = keys != list(settings.ENCRYPTION_KEYS)
-        settings.ENCRYPTION_KEYS = keys
+        _put_keys(keys)
         # Marked as read only now: another thread's fast path above, finding the file seen,
         # must also find its keys in force (never a moment with the old keys and no reload).
         _seen[name] = identity
