@@ -886,12 +886,11 @@ def _lexicons(lang: str | None) -> list[Lexicon]:
 _REPORTED_BROKEN: dict[str, str] = {}
 
 
-@lru_cache(maxsize=4)
 def model_plain(text: str) -> str:
     """The text as the model reads it (and the rules before titles are blanked): invisible
     characters, apostrophes and quotes made plain and a trailing-off ellipsis blanked, one
-    character for one (offsets stay valid). Kept for the last few texts: every lexicon and the
-    model start from it."""
+    character for one (offsets stay valid). Not cached: a cache would keep people's last
+    texts in memory between requests, and three translations cost little."""
     plain = text.translate(_INVISIBLE).translate(_APOSTROPHES).translate(_DOUBLE_QUOTES)
     return _TRAILING_OFF.sub(lambda m: " " * len(m.group()), plain)
 
