@@ -103,6 +103,9 @@ def test_a_simply_warm_message_is_not_handed_to_the_model(text):
         "Nice of you to finally show up, genius.",  # "finally"
         "You're sweet but you're useless.",  # "but", an insult
         "You're such a hero 🙄",  # an eye roll
+        "Love how you always make everything about you.",  # praise around a standing complaint
+        "Love the way you never listen to a word I say.",
+        "Appreciate it, really, do it again or else.",  # a threat in thanks
     ],
 )
 def test_warm_words_with_a_cold_cue_are_still_read_by_the_model(text):
