@@ -5,6 +5,7 @@ database engine. That arguments pass through to Django is checked in-process, th
 same main().
 """
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -22,8 +23,29 @@ def test_manage_check_runs_djangos_checks(tmp_path):
     assert "System check identified no issues" in result.stdout, result.stdout
 
 
+@pytest.fixture
+def logging_kept():
+    """Django's management utility runs django.setup() again, which configures logging anew
+    with handlers bound to this test's captured stderr (closed when the test ends). Put back
+    the handlers every logger had, so later tests in this process log as before."""
+    loggers = [logging.getLogger()] + [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
+    ]
+    kept = [
+        (lg, lg.handlers[:], lg.filters[:], lg.level, lg.propagate, lg.disabled) for lg in loggers
+    ]
+    yield
+    for logger, handlers, filters, level, propagate, disabled in kept:
+        logger.handlers[:] = handlers
+        logger.filters[:] = filters
+        logger.setLevel(level)
+        logger.propagate, logger.disabled = propagate, disabled
+
+
 @pytest.mark.django_db
-def test_manage_passes_arguments_through(capsys):
+def test_manage_passes_arguments_through(capsys, logging_kept):
     """In-process, through the same main() (a real process runs `manage check` above)."""
     assert main(["manage", "showmigrations", "journal", "--plan"]) == 0
     out = capsys.readouterr().out
