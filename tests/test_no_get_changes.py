@@ -148,7 +148,20 @@ class GetWalkTests(TestCase):
                             changes.append(f"{label} -> {got} changed {', '.join(difference)}")
                         before = after
         overall = changed(start, snapshot())
-        type(self)._walk = {"requests": requests, "changes": changes, "overall": overall}
+        # Session writes pass the watcher: a GET that ended a persona's session would make that
+        # persona's later requests anonymous without a trace, so each must still be signed in.
+        signed_out = [
+            persona
+            for persona in matrix.PERSONAS
+            if persona != "anonymous"
+            and "_auth_user_id" not in personas.client(persona, "session")[0].session
+        ]
+        type(self)._walk = {
+            "requests": requests,
+            "changes": changes,
+            "overall": overall,
+            "signed_out": signed_out,
+        }
         return type(self)._walk
 
     def test_the_excluded_state_exists(self):
@@ -161,6 +174,7 @@ class GetWalkTests(TestCase):
         self.assertGreater(len(walk["requests"]), 50)
         self.assertEqual(walk["changes"], [], "\n".join(walk["changes"]))
         self.assertEqual(walk["overall"], [], "between the first and the last GET")
+        self.assertEqual(walk["signed_out"], [], "personas whose session a GET ended")
 
     def test_every_route_answers_every_persona_without_a_server_error(self):
         walk = self.walk()
