@@ -39,8 +39,13 @@ def _vault_draft(request: AuthedRequest) -> dict[str, Any]:
     The draft then goes to the vault journal inside the browser (static/reattune/coach.js,
     sessionStorage of this tab) and is encrypted there; nothing of it is posted here."""
     from reattune.vault.queries import has_vault
+    from reattune.vault.session import session_tag
 
-    return {"has_vault": has_vault(request.user)}
+    if not has_vault(request.user):
+        return {"has_vault": False}
+    # The draft carries this log-in's tag: the vault journal drops a draft from another log-in
+    # (someone else signing in on the same tab after a time-out).
+    return {"has_vault": True, "vault_tag": session_tag(request)}
 
 
 def _feedback_context(text: str, request: AuthedRequest | None = None) -> dict[str, Any]:

@@ -157,3 +157,15 @@ def test_a_coach_draft_goes_to_the_vault_without_reaching_the_server(new_context
     opened = json.loads(result.stdout.split("JSON", 1)[1])
     assert [(i["title"], i["body"]) for i in opened["items"]] == [("Draft from the coach", DRAFT)]
     assert opened["entries"] == 0
+
+    # A draft left in this tab by another log-in (someone who used it before a time-out) is
+    # dropped, never put in this person's form.
+    alex.evaluate(
+        """(text) => sessionStorage.setItem('reattune-coach-draft',
+             JSON.stringify({text: text, at: Date.now(), tag: 'another-log-in'}))""",
+        "Someone else's words",
+    )
+    visit(alex, "/vault/journal/")
+    wait_state(alex, "unlocked")
+    expect(alex.locator("#entry-body")).to_have_value("")
+    assert alex.evaluate("() => sessionStorage.getItem('reattune-coach-draft')") is None

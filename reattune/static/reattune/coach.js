@@ -26,7 +26,9 @@
     var text = box.value;
     if (!text.trim()) { say("Write your draft first, then keep it in your vault."); box.focus(); return; }
     try {
-      storage.setItem(KEY, JSON.stringify({ text: text, at: Date.now() }));
+      storage.setItem(KEY, JSON.stringify({
+        text: text, at: Date.now(), tag: button.getAttribute("data-vault-tag")
+      }));
     } catch (e) {
       say("This browser could not carry the draft to your vault. Copy it, then paste it into your vault journal.");
       return;

@@ -420,7 +420,9 @@
       if (handed !== null) {
         root.sessionStorage.removeItem(COACH_DRAFT);
         var draft = JSON.parse(handed);
-        if (draft && typeof draft.text === "string" && draft.text.trim() &&
+        // Only a draft of this log-in (the same tag): never one left by someone else who
+        // used this tab before a time-out.
+        if (draft && typeof draft.text === "string" && draft.text.trim() && draft.tag === tag &&
             typeof draft.at === "number" && Date.now() - draft.at < COACH_DRAFT_MS) {
           coachDraft = draft.text;
         }
