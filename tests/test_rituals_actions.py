@@ -5,7 +5,7 @@ import uuid
 from datetime import timedelta
 
 from reattune.couples.models import Space
-from reattune.rituals import actions
+from reattune.rituals import actions, queries
 from reattune.rituals.kinds import DAILY, KINDS, MONTHLY, WEEKLY
 from reattune.rituals.models import DailyCheckIn, MonthlyCheckIn, WeeklyReview
 from tests.base import BaseTestCase
@@ -131,7 +131,7 @@ class RitualActionTests(BaseTestCase):
         self.assertEqual(unknown.exception.status, 404)
 
     def test_the_ladder_moves_weekly_and_a_partner_can_stay_on_a_step(self):
-        state = actions.ladder_state(self.alex)
+        state = queries.ladder_state(self.alex, actions.space_of(self.alex))
         this_week = state.since_week
         self.assertEqual(state.current_step(this_week, 8), 1)
         self.assertEqual(state.current_step(this_week + timedelta(weeks=2), 8), 3)

@@ -23,7 +23,7 @@ from reattune.core.errors import ActionError
 from reattune.core.request_context import changed, scoped_context
 from reattune.couples.models import Space
 from reattune.domain.plan.library import load_agreements, load_ladder
-from reattune.rituals import queries, sharing
+from reattune.rituals import sharing
 from reattune.rituals.kinds import (
     MAX_FEELING_CHARS,
     MAX_OWN_FEELINGS,
@@ -634,12 +634,6 @@ def do_withdraw_agreement(author: User, agreement_id: str) -> int:
 # --- ladder --------------------------------------------------------------------------------
 
 LADDER_ACTIONS = ("stay", "resume", "deeper", "lighter")
-
-
-def ladder_state(user: User, space: Space | None = None) -> LadderState:
-    """The user's ladder row (not saved until they change it): queries.ladder_state, kept
-    here for the pages that still ask actions for it."""
-    return queries.ladder_state(user, space or space_of(user))
 
 
 @transaction.atomic
