@@ -74,10 +74,9 @@ def load_warmth(directory: Path, error: type[DataFileError] = DataFileError) -> 
         if not isinstance(pattern, str) or not pattern.strip():
             raise error(file, f"cold_patterns[{n}]", "should be a pattern string")
         try:
-            re.compile(pattern)
+            compiled.append(re.compile(f"(?<![\\w'])(?:{pattern})(?![\\w'])"))
         except re.error as exc:
             raise error(file, f"cold_patterns[{n}]", f"not a valid pattern: {exc}") from exc
-        compiled.append(re.compile(f"(?<![\\w'])(?:{pattern})(?![\\w'])"))
     apology = _words(data, "apology_words", file, error) if "apology_words" in data else []
     both = set(warm) & set(cold)
     if both:
