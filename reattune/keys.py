@@ -151,11 +151,13 @@ def scan(fix: bool, progress=print) -> tuple[int, int]:
         for rows in _batches(table, pk, columns):
             if fix:
                 for start in range(0, len(rows), WRITE_ROWS):
+                    before = rewritten
                     with transaction.atomic():
                         for row in rows[start : start + WRITE_ROWS]:
                             checked += sum(v is not None for v in row[1:])
                             rewritten += _rewrite_row(table, pk, columns, row)
-                    _let_writers_in()
+                    if rewritten > before:  # a transaction that wrote nothing held no lock
+                        _let_writers_in()
                 continue
             for row in rows:
                 for value in row[1:]:
