@@ -36,8 +36,13 @@ def visible_filter(user) -> Q:
     """Rows of a CoupleContent model that `user` may read."""
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
-    own = Q(author=user)
-    space_id = active_space_id(user)
+    return visible_filter_for(user.pk, active_space_id(user))
+
+
+def visible_filter_for(user_id: int, space_id: int | None) -> Q:
+    """visible_filter for a signed-in person given by id, in their active space (or None):
+    for queries built once and run with each request's ids (core.prepared)."""
+    own = Q(author_id=user_id)
     if space_id is None:
         return own
     return own | Q(space_id=space_id, visibility=Visibility.SHARED)
@@ -78,14 +83,21 @@ def revealed_filter(queryset: QuerySet, user, period_field: str) -> Q:
     for a period in which they have written their own row in that same space. So a partner's
     answers for a day stay closed until one's own answers for that day are in.
     """
-    from django.db.models import Exists, OuterRef
-
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
-    own_for_period = queryset.model.objects.filter(
-        author=user, space_id=OuterRef("space_id"), **{period_field: OuterRef(period_field)}
+    return revealed_filter_for(queryset.model, user.pk, active_space_id(user), period_field)
+
+
+def revealed_filter_for(model, user_id: int, space_id: int | None, period_field: str) -> Q:
+    """revealed_filter for a signed-in person given by id (see visible_filter_for)."""
+    from django.db.models import Exists, OuterRef
+
+    own_for_period = model.objects.filter(
+        author_id=user_id, space_id=OuterRef("space_id"), **{period_field: OuterRef(period_field)}
     )
-    return cast(Q, Q(author=user) | (visible_filter(user) & Exists(own_for_period)))
+    return cast(
+        Q, Q(author_id=user_id) | (visible_filter_for(user_id, space_id) & Exists(own_for_period))
+    )
 
 
 def revealed_to(queryset: QuerySet, user, period_field: str) -> QuerySet:
