@@ -21,6 +21,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from reattune.accounts.models import AccessToken, User, hash_token
 from reattune.core.errors import ActionError
+from reattune.core.prepared import Prepared
 
 # The largest whole number any query parameter or JSON body may carry: JavaScript's largest
 # exact integer, far below what a database column holds, so `offset + limit` or an id
@@ -90,15 +91,22 @@ class PartnerOnly:
         return user
 
 
+def _token(token_hash: str):
+    return (
+        AccessToken.objects.select_related("user").filter(token_hash=token_hash).order_by("pk")[:1]
+    )
+
+
+_TOKEN = Prepared(_token, token_hash="0" * 64)  # the query built once (core.prepared)
+
+
 class TokenAuth(PartnerOnly, HttpBearer):
     """Personal access tokens: Authorization: Bearer rt_..."""
 
     def authenticate(self, request, token):
         if not token.startswith(AccessToken.PREFIX):
             return None
-        record = (
-            AccessToken.objects.select_related("user").filter(token_hash=hash_token(token)).first()
-        )
+        record = _TOKEN.first(token_hash=hash_token(token))
         if record is None or not record.user.is_active:
             return None
         now = timezone.now()

@@ -13,17 +13,25 @@ calls `core.request_context.changed`, which makes the request's context read it 
 
 import json
 
+from reattune.core.prepared import Prepared
 from reattune.core.request_context import context_of
 from reattune.domain.safety.policy import SafetyPolicy, policy_for
 from reattune.domain.safety.screen import ScreenResult
 
 
+def _latest_screen(author_id: int):
+    from reattune.care.models import SafetyScreen
+
+    return SafetyScreen.objects.filter(author_id=author_id).only("result")[:1]  # newest first
+
+
+_LATEST_SCREEN = Prepared(_latest_screen, author_id=0)
+
+
 def read_latest_result(user) -> ScreenResult | None:
     """One query for the person's latest screen result. Registered as core.request_context's
     safety reader (CareConfig.ready), which calls it at most once per request."""
-    from reattune.care.models import SafetyScreen
-
-    row = SafetyScreen.objects.filter(author=user).only("result").first()
+    row = _LATEST_SCREEN.first(author_id=user.pk)
     return result_from_json(row.result) if row else None
 
 

@@ -7,6 +7,7 @@ registers (CouplesConfig.ready), so core imports no feature app.
 from django.db.models import Subquery
 
 from reattune.accounts.models import User
+from reattune.core.prepared import Prepared
 from reattune.core.request_context import context_of
 from reattune.couples.models import Invite, Membership, Space
 
@@ -16,6 +17,22 @@ def active_membership(user: User) -> Membership | None:
     return context_of(user).membership
 
 
+def _couple_rows(user_id: int):
+    first_space = (
+        Membership.objects.filter(user_id=user_id, left_at__isnull=True)
+        .order_by("pk")
+        .values("space_id")[:1]
+    )
+    return (
+        Membership.objects.filter(space_id=Subquery(first_space), left_at__isnull=True)
+        .select_related("space", "user")
+        .order_by("pk")
+    )
+
+
+_COUPLE_ROWS = Prepared(_couple_rows, user_id=0)
+
+
 def read_couple(user: User) -> tuple[Membership | None, User | None]:
     """The user's membership (and space) and their partner, in one query.
 
@@ -23,16 +40,7 @@ def read_couple(user: User) -> tuple[Membership | None, User | None]:
     the space and the user of each. Registered as core.request_context's couple reader
     (CouplesConfig.ready), which calls it once per request for request.couple.
     """
-    first_space = (
-        Membership.objects.filter(user=user, left_at__isnull=True)
-        .order_by("pk")
-        .values("space_id")[:1]
-    )
-    rows = list(
-        Membership.objects.filter(space_id=Subquery(first_space), left_at__isnull=True)
-        .select_related("space", "user")
-        .order_by("pk")
-    )
+    rows = _COUPLE_ROWS.rows(user_id=user.pk)
     mine = next((m for m in rows if m.user_id == user.pk), None)
     other = next((m for m in rows if m.user_id != user.pk), None)
     if mine is not None:

@@ -6,6 +6,7 @@ be saved, 409 for a conflict with what is already there (a second check-in for t
 an edit made elsewhere in the meantime, a time-out already running).
 """
 
+import functools
 import json
 import uuid
 from collections.abc import Collection, Iterable, Mapping
@@ -20,11 +21,13 @@ from reattune.accounts.models import User
 from reattune.core.access import active_space
 from reattune.core.aftersave import check_saved, check_saved_first, saves_text
 from reattune.core.errors import ActionError
+from reattune.core.prepared import Prepared
 from reattune.core.request_context import changed, scoped_context
 from reattune.couples.models import Space
 from reattune.domain.plan.library import load_agreements, load_ladder
 from reattune.rituals import sharing
 from reattune.rituals.kinds import (
+    KINDS,
     MAX_FEELING_CHARS,
     MAX_OWN_FEELINGS,
     Kind,
@@ -62,6 +65,37 @@ def space_of(user: User) -> Space:
     space = active_space(user)
     if space is None:
         raise RitualError("You are not in a couple space.", status=409, code="no_space")
+    return space
+
+
+def _locked_row(model, pk: int, author_id: int):
+    return model.objects.select_for_update().filter(pk=pk, author_id=author_id).order_by("pk")[:1]
+
+
+def _row(model, pk: int):
+    return model.objects.filter(pk=pk)[:1]
+
+
+# Built once per kind (core.prepared): the row an edit locks, and the row read after it.
+_LOCKED_ROW = {
+    kind.key: Prepared(functools.partial(_locked_row, kind.model), pk=0, author_id=0)
+    for kind in KINDS.values()
+}
+_ROW = {kind.key: Prepared(functools.partial(_row, kind.model), pk=0) for kind in KINDS.values()}
+
+
+def _space(space_id: int):
+    return Space.objects.filter(pk=space_id)[:1]
+
+
+_SPACE = Prepared(_space, space_id=0)
+
+
+def space_by_id(space_id: int) -> Space:
+    """Space.objects.get(pk=space_id), the query built once (core.prepared)."""
+    space = _SPACE.first(space_id=space_id)
+    if space is None:
+        raise Space.DoesNotExist
     return space
 
 
@@ -294,6 +328,7 @@ def held_answers(
     values: dict[str, Any],
     private: set[str],
     confirmed: Collection[str] = (),
+    memo: dict[str, bool] | None = None,
 ) -> list[str]:
     """THE HOLD RULE (every adapter goes through it: do_submit, do_update).
 
@@ -304,7 +339,7 @@ def held_answers(
     """
     shared_before = sharing.shared_values(kind, current) if current is not None else {}
     held = []
-    for pid in sharing.crisis_answers(kind, values):
+    for pid in sharing.crisis_answers(kind, values, memo=memo):
         if pid in private or pid in confirmed:
             continue
         if pid in shared_before and shared_before[pid] == values.get(pid):
@@ -378,7 +413,8 @@ def do_submit(
     values = clean_answers(kind, answers, resting_prompt_ids(kind, author))
     private = clean_private(kind, private)
     confirmed = clean_confirmed(kind, share_anyway, private)
-    held = held_answers(kind, None, values, private, confirmed)
+    memo: dict[str, bool] = {}
+    held = held_answers(kind, None, values, private, confirmed, memo)
     private = private | set(held)
     submit_key = submit_key or uuid.uuid4()
     lookup = {"author": author, "space": space, kind.period_field: period}
@@ -409,6 +445,7 @@ def do_submit(
     except IntegrityError:
         return existing_or_conflict()
     entry.held_answers = held
+    entry.crisis_memo = memo
     return _checked(kind, entry), True
 
 
@@ -430,18 +467,14 @@ def do_update(
     it is missing or the entry changed since). Any other answer with crisis language that
     this save would newly share is held (held_answers); `entry.held_answers` lists them.
     """
-    space = Space.objects.get(pk=entry.space_id)
+    space = space_by_id(entry.space_id)
     check_open(kind, space, getattr(entry, kind.period_field))
     resting = resting_prompt_ids(kind, entry.author)
     values = clean_answers(kind, answers, resting)
     if private is not None:
         private = clean_private(kind, private)
     confirmed = clean_confirmed(kind, share_anyway, private)
-    current = (
-        kind.model.objects.select_for_update()
-        .filter(pk=entry.pk, author_id=entry.author_id)
-        .first()
-    )
+    current = _LOCKED_ROW[kind.key].first(pk=entry.pk, author_id=entry.author_id)
     if current is None:
         raise EditConflict()
     if confirmed and (expected_version is None or current.version != expected_version):
@@ -450,7 +483,8 @@ def do_update(
         raise EditConflict()
     private = set(current.kept_private()) - confirmed if private is None else private
     private = _keep_resting(kind, current, values, private, resting)
-    held = held_answers(kind, current, values, private, confirmed)
+    memo: dict[str, bool] = {}
+    held = held_answers(kind, current, values, private, confirmed, memo)
     private = private | set(held)
     now = timezone.now()
     stored = _stored_values(kind, current, values, private, now)
@@ -459,8 +493,12 @@ def do_update(
     # update() passes plain values through the encrypted fields' get_prep_value.
     if not rows.update(**stored, updated_at=now, version=F("version") + 1):
         raise EditConflict()
-    entry.refresh_from_db()
+    # The row as saved, read again (as refresh_from_db would; the author and space stay).
+    saved = _ROW[kind.key].first(pk=entry.pk)
+    for column in kind.model._meta.concrete_fields:
+        setattr(entry, column.attname, getattr(saved, column.attname))
     entry.held_answers = held
+    entry.crisis_memo = memo
     return _checked(kind, entry)
 
 
@@ -484,13 +522,9 @@ def do_share_answers(
     entry changed since (another window), nothing is shared and StaleChoice (409) is raised,
     so a page left open never shares words the author did not see there. None: 409 too.
     """
-    space = Space.objects.get(pk=entry.space_id)
+    space = space_by_id(entry.space_id)
     check_open(kind, space, getattr(entry, kind.period_field))
-    current = (
-        kind.model.objects.select_for_update()
-        .filter(pk=entry.pk, author_id=entry.author_id)
-        .first()
-    )
+    current = _LOCKED_ROW[kind.key].first(pk=entry.pk, author_id=entry.author_id)
     if current is None:
         raise EditConflict()
     if expected_version is None or current.version != expected_version:
@@ -516,6 +550,15 @@ def open_timeout(space_id: int) -> TimeOut | None:
     return TimeOut.objects.filter(space_id=space_id, ended_at__isnull=True).first()
 
 
+def _open_timeout(space_id: int):
+    return TimeOut.objects.filter(space_id=space_id, ended_at__isnull=True).select_related(
+        "author", "space"
+    )[:1]  # the newest first (TimeOut.Meta.ordering), as .first() takes it
+
+
+_OPEN_TIMEOUT = Prepared(_open_timeout, space_id=0)
+
+
 def open_timeout_for_page(user: User, space_id: int) -> TimeOut | None:
     """open_timeout for displaying a page: asked once per request (the home card and the
     time-out bar on every page both show it), kept in the request's couple context.
@@ -524,11 +567,7 @@ def open_timeout_for_page(user: User, space_id: int) -> TimeOut | None:
     """
 
     def lookup() -> TimeOut | None:
-        return (
-            TimeOut.objects.filter(space_id=space_id, ended_at__isnull=True)
-            .select_related("author", "space")
-            .first()
-        )
+        return _OPEN_TIMEOUT.first(space_id=space_id)
 
     couple = scoped_context(user)
     return couple.once(f"open_timeout:{space_id}", lookup) if couple else lookup()
@@ -664,8 +703,15 @@ def do_ladder(user: User, action: str) -> LadderState:
 # --- schedule and calendar feed ------------------------------------------------------------
 
 
+def _schedule(space_id: int):
+    return Schedule.objects.filter(space_id=space_id).order_by("pk")[:1]  # as .first()
+
+
+_SCHEDULE = Prepared(_schedule, space_id=0)
+
+
 def schedule_for(space: Space) -> Schedule:
-    schedule = Schedule.objects.filter(space=space).first()
+    schedule = _SCHEDULE.first(space_id=space.pk)
     return schedule or Schedule(space=space)
 
 

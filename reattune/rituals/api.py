@@ -10,6 +10,7 @@ held, saved for you alone, and listed in `held_answers` with `support`, until yo
 (`share_anyway` on PUT with the entry's `version`) or keep it (`private_fields`).
 """
 
+import functools
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
@@ -29,6 +30,7 @@ from reattune.api.types import JsonBool, JsonDate, JsonInt, NumberNotFlag
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.core import access
 from reattune.core.aftersave import saved_check
+from reattune.core.prepared import Prepared
 from reattune.couples.membership import partner_of
 from reattune.couples.models import Space
 from reattune.domain.plan.library import load_agreements, load_rituals
@@ -227,7 +229,7 @@ def _entry_out(
         "kind": kind.key,
         "period": getattr(entry, kind.period_field),
         "mine": mine,
-        "author_name": entry.author.display_name,
+        "author_name": user.display_name if mine else entry.author.display_name,
         "answers": answers,
         "created_at": entry.created_at,
         # The partner's view moves only with what they may read (sharing.partner_version).
@@ -361,6 +363,26 @@ def _body(schema: type[RitualIn]) -> Callable[[View], View]:
     return give
 
 
+def _own_entry(model, period_field: str, author_id: int, space_id: int, period: date):
+    """The author's own row for the period (access.owned_by), with its author."""
+    return (
+        model.objects.select_related("author")
+        .filter(space_id=space_id, author_id=author_id, **{period_field: period})
+        .order_by("pk")[:2]
+    )
+
+
+_OWN_ENTRY = {
+    kind.key: Prepared(
+        functools.partial(_own_entry, kind.model, kind.period_field),
+        author_id=0,
+        space_id=0,
+        period=date(2000, 1, 3),
+    )
+    for kind in KINDS.values()
+}
+
+
 def _register(kind: Kind, schema: type[RitualIn]) -> None:
     base = f"/{kind.key}"
 
@@ -450,11 +472,13 @@ def _register(kind: Kind, schema: type[RitualIn]) -> None:
     def update_entry(request: ApiRequest, period: date, payload: RitualIn) -> dict[str, Any]:
         user = request.auth
         space = actions.space_of(user)
-        mine = access.get_own_or_404(
-            kind.model.objects.select_related("author").filter(space=space),
-            user,
-            **{kind.period_field: kind.period_of(period)},
+        # access.get_own_or_404: only the author's own row (the query built once).
+        found = _OWN_ENTRY[kind.key].rows(
+            author_id=user.pk, space_id=space.pk, period=kind.period_of(period)
         )
+        if len(found) != 1:
+            raise Http404
+        mine = found[0]
         entry = actions.do_update(
             kind,
             mine,

@@ -62,15 +62,30 @@ def answer_text(kind: Kind, pid: str, value: object) -> str:
 
 
 def crisis_answers(
-    kind: Kind, values: Mapping[str, Any], among: Collection[str] | None = None
+    kind: Kind,
+    values: Mapping[str, Any],
+    among: Collection[str] | None = None,
+    memo: dict[str, bool] | None = None,
 ) -> list[str]:
-    """Prompt ids (in prompt order) whose answer in `values` contains crisis language."""
+    """Prompt ids (in prompt order) whose answer in `values` contains crisis language.
+
+    `memo` (one dict for one save: the action's, then the answers shown after it) keeps what
+    the check said of each text, so a text checked once in that save is not checked again:
+    the same words always get the same answer.
+    """
     found = []
     for pid in private_prompt_ids(kind):
         if among is not None and pid not in among:
             continue
         text = answer_text(kind, pid, values.get(pid))
-        if text.strip() and check_text(text) is not None:
+        if not text.strip():
+            continue
+        hit = memo.get(text) if memo is not None else None
+        if hit is None:
+            hit = check_text(text) is not None
+            if memo is not None:
+                memo[text] = hit
+        if hit:
             found.append(pid)
     return found
 
@@ -339,12 +354,14 @@ class SavedAnswers:
     entry: RitualEntry = field(repr=False)
     held: list[str]
     found: SafetyCheck | None
+    # What the action's hold rule found for each text it checked (crisis_answers' memo).
+    memo: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @cached_property
     def crisis(self) -> list[str]:
         """Prompt ids (in prompt order) of the shared answers with crisis language: the
         partner reads them once both have shared."""
-        return crisis_answers(self.kind, shared_values(self.kind, self.entry))
+        return crisis_answers(self.kind, shared_values(self.kind, self.entry), memo=self.memo)
 
     def held_shown(self) -> list[dict[str, str]]:
         """[{id, label, text}] of the held answers, in the order held, as the author wrote
@@ -381,4 +398,5 @@ def saved_answers(kind: Kind, saved: RitualEntry, entry: RitualEntry | None = No
         entry=saved if entry is None else entry,
         held=list(getattr(saved, "held_answers", None) or ()),
         found=saved_check(saved),
+        memo=dict(getattr(saved, "crisis_memo", None) or {}),
     )

@@ -12,8 +12,17 @@ Only ever the person's own pages: whether a page carries both variants depends o
 viewer's own vault alone, so a partner's pages stay exactly as they were.
 """
 
+from reattune.core.prepared import Prepared
 from reattune.vault.models import VaultItem
 from reattune.vault.session import session_tag
+
+
+def _safety_check(owner_id: int):
+    rows = VaultItem.objects.filter(owner_id=owner_id, kind=VaultItem.Kind.SAFETY)
+    return rows.order_by().values_list("pk", flat=True)[:1]
+
+
+_SAFETY_CHECK = Prepared(_safety_check, owner_id=0)
 
 
 def vault_rest(request) -> dict | None:
@@ -25,6 +34,6 @@ def vault_rest(request) -> dict | None:
 
     if safety_mode(user):
         return None  # resting already, from a safety check the server holds
-    if not VaultItem.objects.filter(owner=user, kind=VaultItem.Kind.SAFETY).exists():
+    if not _SAFETY_CHECK.rows(owner_id=user.pk):
         return None
     return {"tag": session_tag(request), "api": "/api/v1/vault"}
