@@ -8,10 +8,11 @@ therapy: the texts point to support on their own. A reason with ``lines == "cris
 (hopelessness) is shown with the crisis lines of the person's country.
 """
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from reattune.core.prepared import Prepared
 from reattune.domain.safety.help_rules import (
     DEFAULT_SNOOZE_DAYS,
     HELP_CARD_INTRO,
@@ -26,40 +27,81 @@ SERIES_DAYS = 42
 TIMEOUT_DAYS = 28
 
 
+def _help_responses(author_id: int):
+    from reattune.assessments.models import Response
+
+    return Response.objects.filter(
+        author_id=author_id, submitted_at__isnull=False, instrument_id__in=[INSTRUMENT]
+    ).order_by("submitted_at", "pk")  # as assessments.results.submitted orders them
+
+
+def _answers(response_id: int):
+    from reattune.assessments.models import Answer
+
+    return Answer.objects.filter(response_id=response_id).values_list("item_id", "value")
+
+
+_HELP_RESPONSES = Prepared(_help_responses, author_id=0)
+_ANSWERS = Prepared(_answers, response_id=0)
+
+
 def time_for_help_scores(user) -> dict:
     """construct id -> ScaleScore of the person's latest submitted "time for help" answers."""
     from reattune.assessments import results
 
-    latest = results.latest_per_instrument(results.submitted(user, [INSTRUMENT]))
+    latest = results.latest_per_instrument(_HELP_RESPONSES.rows(author_id=user.pk))
     response = latest.get(INSTRUMENT)
     if response is None:
         return {}
-    answers = results.answers_for([response]).get(response.pk, {})
+    answers = dict(_ANSWERS.rows(response_id=response.pk))
     return dict(results.scores_for(response, answers))
+
+
+def _checkin_series(user_id: int, space_id: int, since):
+    from reattune.core.access import revealed_filter_for
+    from reattune.rituals.models import DailyCheckIn
+
+    return (
+        DailyCheckIn.objects.filter(revealed_filter_for(DailyCheckIn, user_id, space_id, "day"))
+        .filter(space_id=space_id, day__gte=since)
+        .values_list("day", "connection_today")
+    )
+
+
+def _timeout_starts(user_id: int, space_id: int, since):
+    from reattune.core.access import visible_filter_for
+    from reattune.rituals.models import TimeOut
+
+    return (
+        TimeOut.objects.filter(visible_filter_for(user_id, space_id))
+        .filter(space_id=space_id, started_at__gte=since)
+        .values_list("started_at", flat=True)
+    )
+
+
+_CHECKIN_SERIES = Prepared(_checkin_series, user_id=0, space_id=0, since=date(2000, 1, 1))
+_TIMEOUT_STARTS = Prepared(
+    _timeout_starts, user_id=0, space_id=0, since=datetime(2000, 1, 1, tzinfo=UTC)
+)
 
 
 def checkin_series(user, today=None) -> list[tuple]:
     """(day, connection 0..10) of the daily check-ins the person may read, recent days only."""
     from reattune.core import access
-    from reattune.rituals.models import DailyCheckIn
 
     space_id = access.active_space_id(user)
     if space_id is None:
         return []
     today = today or timezone.localdate()
-    rows = (
-        access.revealed_to(DailyCheckIn.objects.all(), user, "day")
-        .filter(space_id=space_id, day__gte=today - timedelta(days=SERIES_DAYS))
-        .values_list("day", "connection_today")
+    return _CHECKIN_SERIES.rows(
+        user_id=user.pk, space_id=space_id, since=today - timedelta(days=SERIES_DAYS)
     )
-    return list(rows)
 
 
 def timeout_series(user, today=None) -> list[tuple]:
     """(day, True if a time-out was called that day) for each of the last 28 days of the
     person's couple space: the escalation series of help_rules. Both partners see time-outs."""
     from reattune.core import access
-    from reattune.rituals.models import TimeOut
 
     space = access.active_space(user)
     if space is None:
@@ -67,11 +109,12 @@ def timeout_series(user, today=None) -> list[tuple]:
     today = today or space.today()
     tz = space.tzinfo()
     first = today - timedelta(days=TIMEOUT_DAYS - 1)
-    rows = access.visible_to(TimeOut.objects.all(), user).filter(
-        space_id=space.pk, started_at__date__gte=first - timedelta(days=1)
-    )
+    # From the first moment of the day before `first` in the current time zone (the
+    # couple's, in a request), as started_at__date__gte that day reads it.
+    since = datetime.combine(first - timedelta(days=1), time.min)
+    since = timezone.make_aware(since, timezone.get_current_timezone())
     days = set()
-    for started in rows.values_list("started_at", flat=True):
+    for started in _TIMEOUT_STARTS.rows(user_id=user.pk, space_id=space.pk, since=since):
         days.add(started.astimezone(tz).date())
     return [
         (first + timedelta(days=i), (first + timedelta(days=i)) in days)
@@ -95,10 +138,17 @@ def reasons_for(user, today=None) -> list:
     )
 
 
-def snoozed_until(user):
+def _care_preference(user_id: int):
     from reattune.care.models import CarePreference
 
-    pref = CarePreference.objects.filter(user=user).first()
+    return CarePreference.objects.filter(user_id=user_id).order_by("pk")[:1]
+
+
+_CARE_PREFERENCE = Prepared(_care_preference, user_id=0)
+
+
+def snoozed_until(user):
+    pref = _CARE_PREFERENCE.first(user_id=user.pk)
     if pref and pref.help_snoozed_until and pref.help_snoozed_until > timezone.now():
         return pref.help_snoozed_until
     return None

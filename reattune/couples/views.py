@@ -15,6 +15,7 @@ from reattune.accounts.sessions import (
     pending_invite,
 )
 from reattune.core.decorators import partner_required
+from reattune.core.prepared import Prepared
 from reattune.couples import actions
 from reattune.couples.models import Invite, Notice, Space
 
@@ -44,11 +45,18 @@ def _waiting_invite(request: AuthedRequest, space: Space | None) -> Invite | Non
     return invite
 
 
+def _unseen_notices(user_id: int):
+    return Notice.objects.filter(user_id=user_id, seen_at__isnull=True)
+
+
+_UNSEEN_NOTICES = Prepared(_unseen_notices, user_id=0)
+
+
 @partner_required
 def home(request: AuthedRequest) -> HttpResponse:
     membership = actions.active_membership(request.user)
     space = membership.space if membership else None
-    notices = list(Notice.objects.filter(user=request.user, seen_at__isnull=True))
+    notices = _UNSEEN_NOTICES.rows(user_id=request.user.pk)
     if notices:
         Notice.objects.filter(pk__in=[n.pk for n in notices]).update(seen_at=timezone.now())
     return render(

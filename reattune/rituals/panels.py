@@ -2,12 +2,36 @@
 and the monthly check-in from their chosen day until their period ends), each started in one
 tap, and a time-out, if one is on."""
 
-from datetime import timedelta
+import functools
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
 from reattune.core import access
+from reattune.core.access import visible_filter_for
+from reattune.core.prepared import Prepared
+from reattune.rituals.kinds import KINDS
+
+
+def _authors(model, period_field, user_id: int, space_id: int, period):
+    """Who has a row for the period that this person may know exists (access.visible_to)."""
+    return (
+        model.objects.filter(visible_filter_for(user_id, space_id))
+        .filter(space_id=space_id, **{period_field: period})
+        .values_list("author_id", flat=True)
+    )
+
+
+_AUTHORS = {
+    kind.key: Prepared(
+        functools.partial(_authors, kind.model, kind.period_field),
+        user_id=0,
+        space_id=0,
+        period=date(2000, 1, 3),
+    )
+    for kind in KINDS.values()
+}
 
 
 def _due_from(kind, schedule, today):
@@ -39,11 +63,7 @@ def _review_items(user, space, today):
         period = kind.period_of(today)
         due_from = _due_from(kind, schedule, today)
         # Existence only (who has done theirs), as access.partner_done tells it: no answers.
-        authors = set(
-            access.visible_to(kind.model.objects.all(), user)
-            .filter(space=space, **{kind.period_field: period})
-            .values_list("author_id", flat=True)
-        )
+        authors = set(_AUTHORS[kind.key].rows(user_id=user.pk, space_id=space.pk, period=period))
         mine = user.pk in authors
         partner_done = any(author_id != user.pk for author_id in authors)
         if mine or (not partner_done and (due_from is None or today < due_from)):
@@ -70,18 +90,13 @@ def home_panel(request):
     from reattune.couples.membership import partner_of
     from reattune.domain.safety.check import check_text
     from reattune.rituals.actions import open_timeout_for_page
-    from reattune.rituals.models import DailyCheckIn
 
     today = space.today()
     # One query for all three, existence only (no answers): who has a check-in for today in
     # this space that this user may know exists (their own; their partner's once shared, as
     # access.partner_done tells it). Their partner's answers are readable (the reveal rule,
     # access.revealed_to) exactly when both are in: one's own row is the one the rule asks for.
-    authors = set(
-        access.visible_to(DailyCheckIn.objects.all(), user)
-        .filter(space=space, day=today)
-        .values_list("author_id", flat=True)
-    )
+    authors = set(_AUTHORS["daily"].rows(user_id=user.pk, space_id=space.pk, period=today))
     mine = user.pk in authors
     partner_done = any(author_id != user.pk for author_id in authors)
     theirs = mine and partner_done

@@ -5,8 +5,10 @@ each with an icon, and the rest under "More". The current destination is the one
 address is the longest prefix of the page's path (marked aria-current in the template).
 """
 
+import functools
+
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 register = template.Library()
 
@@ -46,6 +48,13 @@ THERAPIST_TABS = (
 ALSO_UNDER = {"Us": ("/invite/",), "Check-up": ("/results/", "/learn/")}
 
 
+@functools.lru_cache(maxsize=64)
+def _url(name: str, prefix: str) -> str:
+    """The address of a named page without arguments: the same for everyone, so reversed
+    once per process (and script prefix) instead of on every page."""
+    return reverse(name)
+
+
 def _current(path: str, candidates: list[dict]) -> dict | None:
     best, length = None, 0
     for item in candidates:
@@ -63,14 +72,15 @@ def main_nav(context):
     if user is None or not user.is_authenticated:
         return None
     therapist = user.role == "therapist"
+    prefix = get_script_prefix()
     tabs = [
-        {"key": key, "label": label, "url": reverse(name), "icon": ICONS[key]}
+        {"key": key, "label": label, "url": _url(name, prefix), "icon": ICONS[key]}
         for key, label, name in (THERAPIST_TABS if therapist else PARTNER_TABS)
     ]
     more = (
         []
         if therapist
-        else [{"label": label, "url": reverse(name)} for label, name in PARTNER_MORE]
+        else [{"label": label, "url": _url(name, prefix)} for label, name in PARTNER_MORE]
     )
     if not therapist:
         tabs.append({"key": "more", "label": "More", "url": "#more", "icon": ICONS["more"]})
