@@ -1,23 +1,46 @@
 """The progress page's "areas across your check-ups" chart (a rituals slot)."""
 
+from reattune.core.prepared import Prepared
 from reattune.domain.charts import Series, line_chart
 
 MARKERS = ("circle", "square", "triangle", "diamond", "circle", "square")
 MAX_ROUNDS = 24  # the last two years of monthly check-ups: the chart stays readable
 
 
-def areas_section(request, space):
+def _rounds(author_id: int):
     from reattune.assessments.models import Response
-    from reattune.assessments.results import answers_for, scores_for
 
-    responses = list(
-        Response.objects.filter(
-            author=request.user, instrument_id="connection_check", submitted_at__isnull=False
-        ).order_by("-submitted_at")[:MAX_ROUNDS]
-    )[::-1]
+    return Response.objects.filter(
+        author_id=author_id, instrument_id="connection_check", submitted_at__isnull=False
+    ).order_by("-submitted_at")[:MAX_ROUNDS]
+
+
+def _answers_from(author_id: int, lowest: int):
+    """The answers of the person's responses from `lowest` (a response id) on: a superset of
+    the rounds shown (at most a few responses more), picked out by id below."""
+    from reattune.assessments.models import Answer
+
+    return Answer.objects.filter(
+        response__author_id=author_id, response_id__gte=lowest
+    ).values_list("response_id", "item_id", "value")
+
+
+_ROUNDS = Prepared(_rounds, author_id=0)
+_ANSWERS_FROM = Prepared(_answers_from, author_id=0, lowest=0)
+
+
+def areas_section(request, space):
+    from reattune.assessments.results import scores_for
+
+    responses = _ROUNDS.rows(author_id=request.user.pk)[::-1]
     if not responses:
         return None
-    answers = answers_for(responses)
+    wanted = {r.pk for r in responses}
+    answers: dict[int, dict[str, int]] = {}
+    lowest = min(wanted)
+    for response_id, item_id, value in _ANSWERS_FROM.rows(author_id=request.user.pk, lowest=lowest):
+        if response_id in wanted:
+            answers.setdefault(response_id, {})[item_id] = value
     rounds = [scores_for(r, answers.get(r.pk, {})) for r in responses]
     instrument = rounds[-1].instrument if hasattr(rounds[-1], "instrument") else None
     constructs = [

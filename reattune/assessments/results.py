@@ -13,6 +13,7 @@ from django.core.cache import cache
 from reattune.assessments.catalog import CHECKUP_SEQUENCE, catalog
 from reattune.assessments.models import Answer, Response
 from reattune.assessments.queries import instrument_of
+from reattune.core.prepared import Prepared
 from reattune.couples.membership import partner_of
 from reattune.domain.instruments import keyed_rows, score_response
 from reattune.domain.instruments.change import (
@@ -35,11 +36,27 @@ def submitted(user, instrument_ids=None):
     return list(rows.order_by("submitted_at", "pk"))
 
 
+def _answers_of(**response_ids: int):
+    return Answer.objects.filter(response_id__in=list(response_ids.values())).values_list(
+        "response_id", "item_id", "value"
+    )
+
+
+# For up to 16 responses (a couple's latest of each instrument), the query for that many built
+# once (core.prepared); more go through the ORM.
+_ANSWERS_OF = {n: Prepared(_answers_of, **{f"r{i}": i + 1 for i in range(n)}) for n in range(1, 17)}
+
+
 def answers_for(responses) -> dict[int, dict[str, int]]:
     by_response: dict[int, dict[str, int]] = defaultdict(dict)
-    for response_id, item_id, value in Answer.objects.filter(
-        response__in=[r.pk for r in responses]
-    ).values_list("response_id", "item_id", "value"):
+    ids = list(dict.fromkeys(r.pk for r in responses))
+    if 1 <= len(ids) <= len(_ANSWERS_OF):
+        rows = _ANSWERS_OF[len(ids)].rows(**{f"r{i}": pk for i, pk in enumerate(ids)})
+    else:
+        rows = Answer.objects.filter(response__in=ids).values_list(
+            "response_id", "item_id", "value"
+        )
+    for response_id, item_id, value in rows:
         by_response[response_id][item_id] = value
     return by_response
 
@@ -60,6 +77,15 @@ def insight_for(user):
     return insights_for([user])[0]
 
 
+def _submitted_of_two(first_id: int, second_id: int):
+    return Response.objects.filter(
+        author__in=[first_id, second_id], submitted_at__isnull=False
+    ).order_by("submitted_at", "pk")
+
+
+_SUBMITTED_OF_TWO = Prepared(_submitted_of_two, first_id=1, second_id=2)  # two values: IN (%s, %s)
+
+
 def insights_for(users) -> list:
     """insight_for for several people (a couple) with two queries in all, not two each.
 
@@ -67,9 +93,14 @@ def insights_for(users) -> list:
     person's latest response per instrument; then each is scored on its own.
     """
     by_author: dict[int, list] = {user.pk: [] for user in users}
-    for response in Response.objects.filter(
-        author__in=[user.pk for user in users], submitted_at__isnull=False
-    ).order_by("submitted_at", "pk"):
+    if 1 <= len(users) <= 2:  # one person or a couple: the query built once (core.prepared)
+        ids = [user.pk for user in users]
+        rows = _SUBMITTED_OF_TWO.rows(first_id=ids[0], second_id=ids[-1])
+    else:
+        rows = Response.objects.filter(
+            author__in=[user.pk for user in users], submitted_at__isnull=False
+        ).order_by("submitted_at", "pk")
+    for response in rows:
         by_author[response.author_id].append(response)
     latest_by_author = {pk: latest_per_instrument(rows) for pk, rows in by_author.items()}
     wanted = [r for latest in latest_by_author.values() for r in latest.values()]

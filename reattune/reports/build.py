@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from reattune.core import access
 from reattune.core.errors import ActionError
+from reattune.core.prepared import Prepared
 from reattune.couples.membership import partner_of
 from reattune.domain import charts
 from reattune.reports import tables
@@ -66,8 +67,19 @@ class Report:
     rituals_rows: str = ""
 
 
+def _choices_of_two(space_id: int, first_id: int, second_id: int):
+    rows = ReportChoice.objects.filter(space_id=space_id, user__in=[first_id, second_id])
+    return rows.values_list("user_id", "include")
+
+
+_CHOICES_OF_TWO = Prepared(_choices_of_two, space_id=0, first_id=1, second_id=2)  # IN (%s, %s)
+
+
 def choices(space_id, users) -> dict[int, bool]:
-    rows = ReportChoice.objects.filter(space_id=space_id, user__in=[u.pk for u in users])
+    ids = [u.pk for u in users]
+    if 1 <= len(ids) <= 2:  # one person or a couple: the query built once (core.prepared)
+        return dict(_CHOICES_OF_TWO.rows(space_id=space_id, first_id=ids[0], second_id=ids[-1]))
+    rows = ReportChoice.objects.filter(space_id=space_id, user__in=ids)
     return dict(rows.values_list("user_id", "include"))
 
 

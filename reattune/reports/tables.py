@@ -6,17 +6,27 @@ header through the `date` filter ("j M") or as text, each number localized, a mi
 as "–", and everything escaped as {{ cell }} escapes it (conditional_escape).
 """
 
+import functools
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from django.template.defaultfilters import date as date_filter
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from reattune.core.number_cells import number_cells
 
 MISSING = "–"
+
+
+@functools.lru_cache(maxsize=1024)
+def _day_month(day, language: str | None) -> str:
+    """A row header date as the `date` filter shows it ("j M"), escaped: the same for every
+    reader of that date in that language, so formatted once per process."""
+    return conditional_escape(date_filter(day, "j M"))
 
 
 def rows_html(
@@ -28,7 +38,9 @@ def rows_html(
 
     html = []
     for header, *cells in rows:
-        if dated:
+        if dated and type(header) is date:  # a datetime depends on the time zone: not kept
+            head = _day_month(header, get_language())
+        elif dated:
             head = conditional_escape(date_filter(header, "j M"))
         else:
             head = conditional_escape(localize(header))

@@ -26,6 +26,7 @@ from django.db.models import Avg, Count, Max, Min
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from reattune.core import access
+from reattune.core.prepared import Prepared
 from reattune.core.request_context import context_of
 from reattune.rituals.kinds import month_start, week_start
 from reattune.rituals.models import DailyCheckIn, WeeklyReview
@@ -35,6 +36,59 @@ RANGES = {
     "1y": "Last year, week by week",
     "all": "Everything, month by month",
 }
+
+
+# The three reads of the dashboard and the report, built once (core.prepared): the same
+# queries as the ORM code beside each call, which runs instead for someone without a space.
+
+
+def _ratings(user_id: int, viewer_space_id: int, space_id: int, low: int, high: int):
+    """Ratings `user_id` may read under the reveal rule (access.revealed_to)."""
+    reveal = access.revealed_filter_for(DailyCheckIn, user_id, viewer_space_id, "day")
+    return (
+        DailyCheckIn.objects.filter(space_id=space_id)
+        .filter(reveal)
+        .filter(day_index__gte=low, day_index__lte=high)
+        .order_by()
+        .values_list("author_id", "day_index", "connection_today")
+    )
+
+
+def _daily_done(user_id: int, viewer_space_id: int, space_id: int, low: int, high: int):
+    """Daily check-ins `user_id` may know exist (access.visible_to)."""
+    return (
+        DailyCheckIn.objects.filter(access.visible_filter_for(user_id, viewer_space_id))
+        .filter(space_id=space_id, day_index__gte=low, day_index__lte=high)
+        .order_by()
+        .values_list("author_id", "day_index")
+    )
+
+
+def _weekly_done(user_id: int, viewer_space_id: int, space_id: int, low: date, high: date):
+    """Weekly reviews `user_id` may know exist (access.visible_to)."""
+    return (
+        WeeklyReview.objects.filter(access.visible_filter_for(user_id, viewer_space_id))
+        .filter(space_id=space_id, week__gte=low, week__lte=high)
+        .order_by()
+        .values_list("author_id", "week")
+    )
+
+
+_IDS = {"user_id": 0, "viewer_space_id": 0, "space_id": 0}
+_RATINGS = Prepared(_ratings, **_IDS, low=0, high=0)
+_DAILY_DONE = Prepared(_daily_done, **_IDS, low=0, high=0)
+_WEEKLY_DONE = Prepared(_weekly_done, **_IDS, low=date(2000, 1, 3), high=date(2000, 1, 3))
+
+
+def _rows(prepared: Prepared, user, space, low, high) -> list | None:
+    """`prepared`'s rows for a signed-in `user` with an active space; None otherwise (the
+    caller then runs the same query through the ORM)."""
+    viewer_space_id = access.active_space_id(user)
+    if viewer_space_id is None:
+        return None
+    return prepared.rows(
+        user_id=user.pk, viewer_space_id=viewer_space_id, space_id=space.pk, low=low, high=high
+    )
 
 
 def first_day(user, space, before: date | None = None) -> date:
@@ -98,18 +152,24 @@ def connection_data(
 ) -> ConnectionData:
     """Connection over time for `range_key`, from the couple's first day (`since`, or
     first_day) on."""
-    rows = access.revealed_to(DailyCheckIn.objects.filter(space=space), user, "day")
+
+    def revealed():
+        return access.revealed_to(DailyCheckIn.objects.filter(space=space), user, "day")
+
     since = min(since or first_day(user, space), today)
     if range_key == "12w":
         start = max(today - timedelta(days=83), since)
         periods = [start + timedelta(days=i) for i in range((today - start).days + 1)]
         # The rows themselves (at most 2 x 90: one per person and day), the 7-day average
         # taken here: the same figures as a window over them in SQL, for a cheaper query.
-        ratings = (
-            rows.filter(day_index__gte=start.toordinal() - 6, day_index__lte=today.toordinal())
-            .order_by()
-            .values_list("author_id", "day_index", "connection_today")
-        )
+        ratings = _rows(_RATINGS, user, space, start.toordinal() - 6, today.toordinal())
+        if ratings is None:
+            ratings = (
+                revealed()
+                .filter(day_index__gte=start.toordinal() - 6, day_index__lte=today.toordinal())
+                .order_by()
+                .values_list("author_id", "day_index", "connection_today")
+            )
         by_author: dict[int, dict[int, int]] = {}
         for author_id, day_index, rating in ratings:
             by_author.setdefault(author_id, {})[day_index] = rating
@@ -134,7 +194,7 @@ def connection_data(
         periods = periods[_from_first_day(periods, since) :]
         first = periods[0]
         trunc = TruncWeek("day")
-        rows = rows.filter(day_index__gte=first.toordinal(), day_index__lte=today.toordinal())
+        rows = revealed().filter(day_index__gte=first.toordinal(), day_index__lte=today.toordinal())
     else:
         # first_day is never later than the oldest check-in shown here.
         first = month_start(since)
@@ -143,6 +203,7 @@ def connection_data(
             periods.append(cursor)
             cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
         trunc = TruncMonth("day")
+        rows = revealed()
     grouped = (
         rows.order_by()
         .annotate(period=trunc)
@@ -191,19 +252,23 @@ def ritual_counts(user, space, today: date, weeks: int = 12) -> RitualCounts:
     periods = [first + timedelta(weeks=i) for i in range(weeks)]
     # The rows themselves (at most one per person and day, or week), counted here: a plain
     # read costs less than a grouped one, and twelve weeks stay a few hundred rows.
-    daily_rows = (
-        access.visible_to(DailyCheckIn.objects.all(), user)
-        # day_index (= day.toordinal()) so the (space, day_index) index bounds the scan.
-        .filter(space=space, day_index__gte=first.toordinal(), day_index__lte=today.toordinal())
-        .order_by()
-        .values_list("author_id", "day_index")
-    )
-    weekly_rows = (
-        access.visible_to(WeeklyReview.objects.all(), user)
-        .filter(space=space, week__gte=first, week__lte=today)
-        .order_by()
-        .values_list("author_id", "week")
-    )
+    daily_rows = _rows(_DAILY_DONE, user, space, first.toordinal(), today.toordinal())
+    if daily_rows is None:
+        daily_rows = (
+            access.visible_to(DailyCheckIn.objects.all(), user)
+            # day_index (= day.toordinal()) so the (space, day_index) index bounds the scan.
+            .filter(space=space, day_index__gte=first.toordinal(), day_index__lte=today.toordinal())
+            .order_by()
+            .values_list("author_id", "day_index")
+        )
+    weekly_rows = _rows(_WEEKLY_DONE, user, space, first, today)
+    if weekly_rows is None:
+        weekly_rows = (
+            access.visible_to(WeeklyReview.objects.all(), user)
+            .filter(space=space, week__gte=first, week__lte=today)
+            .order_by()
+            .values_list("author_id", "week")
+        )
     start = first.toordinal()
     daily: dict[int, list[int]] = {}
     for author_id, day_index in daily_rows:
