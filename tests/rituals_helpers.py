@@ -2,8 +2,11 @@
 
 import contextlib
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from unittest import mock
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from reattune.rituals import actions
 from reattune.rituals.kinds import DAILY, MONTHLY, WEEKLY
@@ -54,6 +57,25 @@ def submit(kind: str, user, who: str | None = None, **overrides):
         KIND[kind], user, answers(kind, who or user.display_name.lower(), **overrides)
     )
     return entry
+
+
+# The personas' time zones (tests/base.py make_world).
+PERSONA_ZONES = ("Europe/Berlin", "America/Los_Angeles")
+
+
+def window_start(minutes: int = 30) -> datetime:
+    """Now, or `minutes` earlier when now + `minutes` would pass midnight in a persona's zone.
+
+    Tests that freeze the clock at start + a few minutes read "today" at each step; a run
+    started just before a couple's midnight would otherwise ask for tomorrow's check-in.
+    """
+    now = timezone.now()
+    for name in PERSONA_ZONES:
+        local = now.astimezone(ZoneInfo(name))
+        midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        if midnight - local <= timedelta(minutes=minutes):
+            return now - timedelta(minutes=minutes)
+    return now
 
 
 @contextlib.contextmanager

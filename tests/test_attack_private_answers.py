@@ -14,15 +14,13 @@ import zipfile
 from datetime import timedelta
 from unittest import mock
 
-from django.utils import timezone
-
 from reattune.couples.actions import active_membership
 from reattune.couples.models import Space
 from reattune.rituals.actions import do_create_feed
 from reattune.rituals.kinds import week_start
 from reattune.rituals.models import DailyCheckIn, WeeklyReview
 from tests.base import BaseTestCase
-from tests.rituals_helpers import answers, form_data, frozen
+from tests.rituals_helpers import answers, form_data, frozen, window_start
 
 API = "/api/v1/rituals"
 SECRET = "alexkeepsthisquietly"
@@ -191,7 +189,7 @@ class PrivateAnswerEverywhereAttack(_Attack):
 
     def test_a_change_to_the_private_answer_alone_changes_nothing_sam_reads(self):
         """Alex rewrites only the answer he keeps: sam's every view must stay the same."""
-        start = timezone.now()
+        start = window_start()
         with frozen(start + timedelta(minutes=5)):
             before = self.api("sam", "GET", self.day_path()).json()["partner"]
             page_before = self.client_for("sam").get(
@@ -221,7 +219,7 @@ class PrivateAnswerEverywhereAttack(_Attack):
         )
 
     def test_a_change_to_the_private_answer_alone_keeps_version_and_updated_at(self):
-        start = timezone.now()
+        start = window_start()
         with frozen(start + timedelta(minutes=5)):
             before = self.api("sam", "GET", self.day_path()).json()["partner"]
         with frozen(start + timedelta(minutes=10)):
@@ -250,7 +248,7 @@ class PrivateAnswerEverywhereAttack(_Attack):
             self.assertNotIn(SECRET, text)
             return [line for line in text.splitlines() if '"partner"' in line or "partner," in line]
 
-        start = timezone.now()
+        start = window_start()
         with frozen(start + timedelta(minutes=5)):
             before = partner_rows()
         with frozen(start + timedelta(minutes=10)):
@@ -270,7 +268,7 @@ class PrivateAnswerEverywhereAttack(_Attack):
     def test_private_shared_private_flips(self):
         """private -> shared -> private: once private again, it is gone from every place; the
         edited mark never points at a private answer nor reveals a change made in private."""
-        start = timezone.now()
+        start = window_start()
         path = self.day_path()
         keep = {"own_feelings": ["secretword"]}
         with frozen(start + timedelta(minutes=1)):
@@ -464,7 +462,7 @@ class EditedMarkAttack(_Attack):
         return partner["edited_after_reveal"], "edited-answer" in page.content.decode()
 
     def test_edits_made_in_private_and_undone_leave_no_mark(self):
-        start = timezone.now()
+        start = window_start()
         with frozen(start):
             self.api("alex", "POST", f"{API}/daily", answers("daily", "alex"))
             self.api("sam", "POST", f"{API}/daily", answers("daily", "sam"))
@@ -484,7 +482,7 @@ class EditedMarkAttack(_Attack):
             self.assertEqual(self.mark(), ([], False))
 
     def test_a_private_answer_changed_and_then_shared_is_not_marked(self):
-        start = timezone.now()
+        start = window_start()
         with frozen(start):
             self.api(
                 "alex",

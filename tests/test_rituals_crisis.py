@@ -16,7 +16,7 @@ from reattune.rituals.actions import do_share_answers
 from reattune.rituals.kinds import DAILY, month_end, week_start
 from reattune.rituals.models import DailyCheckIn, MonthlyCheckIn, WeeklyReview
 from tests.base import BaseTestCase
-from tests.rituals_helpers import answers, form_data, frozen, submit
+from tests.rituals_helpers import answers, form_data, frozen, submit, window_start
 
 CRISIS = "Honestly I want to die some days."
 THREAT = "He said he will kill me if I leave."
@@ -162,7 +162,7 @@ class PartnerReadsTests(BaseTestCase):
         self.assertContains(page, "Curiosity first")
 
     def test_an_answer_changed_after_the_reveal_is_marked_for_the_partner(self):
-        start = timezone.now()
+        start = window_start()
         with mock.patch("django.utils.timezone.now", return_value=start):
             submit("daily", self.alex)
             submit("daily", self.sam)
@@ -179,7 +179,7 @@ class PartnerReadsTests(BaseTestCase):
         self.assertNotContains(own, "Edited after it was shared with you")
 
     def test_an_edit_before_the_partner_could_read_it_is_not_marked(self):
-        start = timezone.now()
+        start = window_start()
         with mock.patch("django.utils.timezone.now", return_value=start):
             submit("daily", self.alex)
         path = f"{API}/daily/{today_of(self.alex).isoformat()}"
@@ -190,7 +190,7 @@ class PartnerReadsTests(BaseTestCase):
         self.assertEqual(self.api("sam", "GET", path).json()["partner"]["edited_after_reveal"], [])
 
     def test_a_held_answer_shared_later_is_not_marked_unless_changed_after_the_reveal(self):
-        start = timezone.now()
+        start = window_start()
         with mock.patch("django.utils.timezone.now", return_value=start):
             submit("daily", self.alex)
             submit("daily", self.sam)

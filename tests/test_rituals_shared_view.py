@@ -12,14 +12,12 @@ import json
 import zipfile
 from datetime import timedelta
 
-from django.utils import timezone
-
 from reattune.couples.models import Space
 from reattune.rituals.kinds import DAILY
 from reattune.rituals.models import DailyCheckIn
 from reattune.rituals.sharing import edited_after_reveal
 from tests.base import BaseTestCase
-from tests.rituals_helpers import answers, form_data, frozen
+from tests.rituals_helpers import answers, form_data, frozen, window_start
 from tests.test_care_privacy import POSITIVE
 
 API = "/api/v1/rituals"
@@ -116,7 +114,7 @@ class BeforeSharingChoiceTests(_Base):
 class PartnerVersionTests(_Base):
     def setUp(self):
         super().setUp()
-        self.start = timezone.now()
+        self.start = window_start()
         with frozen(self.start):
             self.api(
                 "alex",
@@ -166,7 +164,7 @@ class PartnerVersionTests(_Base):
 class EditedMarkTests(_Base):
     def setUp(self):
         super().setUp()
-        self.start = timezone.now()
+        self.start = window_start()
         with frozen(self.start):
             self.api("alex", "POST", f"{API}/daily", answers("daily", "alex"))
             self.api("sam", "POST", f"{API}/daily", answers("daily", "sam"))
