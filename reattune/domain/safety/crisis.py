@@ -43,9 +43,14 @@ Design (plain Python, no Django):
   finds which the piece has, only the rules whose sets it meets are tried, and the trigger
   words are looked for only once one of them matches. The spans are exactly those of trying
   every rule (``_scan(..., prefilter=False)``; tests compare both on the whole dev corpus and
-  on hypothesis text; figures in bench/crisis_speed.py). Text is lower-cased once and matched with case-sensitive
-  copies of the patterns (several times faster than IGNORECASE; timings in
+  on hypothesis text; figures in bench/crisis_speed.py). Text is lower-cased once and matched
+  with case-sensitive copies of the patterns (several times faster than IGNORECASE; timings in
   bench/crisis_eval.py).
+* All of that is made when a lexicon file is loaded (once per version of the file, at start-up
+  for the app): each rule pattern is parsed once, and that one parse gives the check for nested
+  repetition, the needed strings and, compiled, the lower-case twin; the case-insensitive
+  pattern is only compiled if something asks for it. The first check in a process then only
+  searches (cold-start figures in bench/crisis_speed.py).
 * A lexicon file is refused when a YAML key is given twice, since YAML would keep the last one.
 * A learned second stage (:mod:`reattune.domain.safety.crisis_model`, weights in
   ``reattune/data/crisis_model.json``) runs only when the rules found nothing in the text: it
@@ -147,10 +152,16 @@ NO_HIT = CrisisResult(False)
 class _Rule:
     id: str
     kind: str
-    pattern: re.Pattern
+    source: str  # the pattern with its definitions filled in and its spaces made whitespace
     exclude: tuple[re.Pattern, ...]
     first_person: bool
     jokes_cancel: bool
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern:
+        """The case-insensitive pattern (compiled when first asked for: the checks match
+        lower-cased text with :func:`_lower_case_twin`, made when the file is loaded)."""
+        return re.compile(self.source, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -167,6 +178,9 @@ class Lexicon:
     triggers: re.Pattern
     idioms: re.Pattern | None = None
     reported: re.Pattern | None = None
+    # made once when the file is loaded (the rules' lower-case twins, the strings they need and
+    # one search for all of those): the first check in a process does not pay for it
+    prefilter: _Prefilter | None = field(default=None, compare=False, repr=False)
 
 
 # --------------------------------------------------------------------------- loading
@@ -258,8 +272,18 @@ def _nested_unbounded(pattern: str) -> bool:
     Such patterns ("(a+)+", "(\\w+ )*") can backtrack exponentially; they are refused.
     """
     try:
-        from re import _constants as c
         from re import _parser as parser
+
+        tree = list(parser.parse(pattern))
+    except Exception:  # the compile step reports real syntax errors
+        return False
+    return _nested_unbounded_tree(tree)
+
+
+def _nested_unbounded_tree(tree: list) -> bool:
+    """:func:`_nested_unbounded` on an already parsed pattern."""
+    try:
+        from re import _constants as c
     except ImportError:  # pragma: no cover - other Python versions: skip the check
         return False
     repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
@@ -287,20 +311,58 @@ def _nested_unbounded(pattern: str) -> bool:
                     return True
         return False
 
-    try:
-        return walk(parser.parse(pattern), False)
-    except Exception:  # the compile step reports real syntax errors
-        return False
+    return walk(tree, False)
 
 
-def _compile(source: str, defs: dict[str, str], path: Path, where: str) -> re.Pattern:
+def _expand(source: str, defs: dict[str, str], path: Path, where: str) -> str:
     def expand(match: re.Match) -> str:
         name = match.group(1)
         if name not in defs:
             raise LexiconError(path, where, f"unknown definition {{{name}}}")
         return f"(?:{defs[name]})"
 
-    text = _spaces_to_whitespace(_MACRO.sub(expand, source.strip()))
+    return _spaces_to_whitespace(_MACRO.sub(expand, source.strip()))
+
+
+def _compile_rule(source: str, defs: dict[str, str], path: Path, where: str) -> str:
+    """Check one rule pattern and make, from ONE parse, what matching needs: the lower-case
+    twin (:func:`_lower_case_twin`) and the strings every match contains (:func:`rule_needs`),
+    kept in :data:`_MADE`. Returns the pattern text; the case-insensitive pattern itself is only
+    compiled if something asks for it (``_Rule.pattern``)."""
+    text = _expand(source, defs, path, where)
+    try:
+        from re import _parser as parser
+
+        tree = parser.parse(text)
+    except re.error as exc:
+        raise LexiconError(path, where, f"invalid pattern ({exc})") from exc
+    except Exception:  # pragma: no cover - other Python versions: the slower way
+        _compile(source, defs, path, where)
+        return text
+    if _nested_unbounded_tree(list(tree)):
+        raise LexiconError(
+            path, where, "nested unbounded repetition (could take exponential time); bound it"
+        )
+    lower = text == text.lower()
+    try:
+        twin = re.compile(text) if lower else re.compile(text, re.IGNORECASE)
+    except re.error as exc:
+        raise LexiconError(path, where, f"invalid pattern ({exc})") from exc
+    needs: tuple[frozenset[str], ...] = ()
+    if lower and not tree.state.flags & re.IGNORECASE:
+        needs = tuple(c for c in _needs(list(tree), False) if all(c))[:_MAX_CLAUSES]
+    if len(_MADE) > 20_000:
+        _MADE.clear()
+    _MADE[text] = (twin, needs)
+    return text
+
+
+# pattern text -> (lower-case twin, needed strings), made when a lexicon file is loaded
+_MADE: dict[str, tuple[re.Pattern, tuple[frozenset[str], ...]]] = {}
+
+
+def _compile(source: str, defs: dict[str, str], path: Path, where: str) -> re.Pattern:
+    text = _expand(source, defs, path, where)
     try:
         compiled = re.compile(text, re.IGNORECASE)
     except re.error as exc:
@@ -340,7 +402,7 @@ def _parse(data: object, path: Path) -> Lexicon:
             _Rule(
                 id=rid,
                 kind=raw["kind"],
-                pattern=_compile(raw["pattern"], defs, path, f"{where}.pattern ({rid})"),
+                source=_compile_rule(raw["pattern"], defs, path, f"{where}.pattern ({rid})"),
                 exclude=tuple(
                     _compile(str(x), defs, path, f"{where}.exclude[{i}] ({rid})")
                     for i, x in enumerate(excludes)
@@ -364,9 +426,10 @@ def _parse(data: object, path: Path) -> Lexicon:
         _compile(str(x), defs, path, f"idioms[{i}]")
     reported = data.get("reported")
     triggers = _compile(str(data["triggers"]), defs, path, "triggers")
+    rules_tuple = tuple(rules)
     return Lexicon(
         language=str(data["language"]),
-        rules=tuple(rules),
+        rules=rules_tuple,
         first_person=_compile(str(data["first_person"]), defs, path, "first_person"),
         negation_cues=frozenset(str(w).lower() for w in negation.get("cues") or []),
         not_before=frozenset(str(w).lower() for w in negation.get("not_before") or []),
@@ -377,6 +440,7 @@ def _parse(data: object, path: Path) -> Lexicon:
         triggers=triggers,
         idioms=idiom_re,
         reported=_compile(str(reported), defs, path, "reported") if reported else None,
+        prefilter=_prefilter(rules_tuple),
     )
 
 
@@ -583,6 +647,10 @@ def _lower_case_twin(pattern: re.Pattern) -> re.Pattern:
     upper-case letters of its own (an escape such as \\S, a class such as [A-Z]) keeps its
     IGNORECASE form, which is just as right on lower-case text.
     """
+    if pattern.flags & re.IGNORECASE:
+        made = _MADE.get(pattern.pattern)
+        if made is not None:
+            return made[0]
     if pattern.pattern != pattern.pattern.lower():
         return pattern
     return re.compile(pattern.pattern)
@@ -664,6 +732,10 @@ def rule_needs(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
     not tried (the prefilter of :func:`_scan`; crisis.js does the same with these sets).
     Nothing is needed of a twin that keeps IGNORECASE.
     """
+    if pattern.flags & re.IGNORECASE:
+        made = _MADE.get(pattern.pattern)
+        if made is not None:
+            return made[1]
     twin = _lower_case_twin(pattern)
     if twin.flags & re.IGNORECASE:
         return ()
@@ -676,6 +748,18 @@ def rule_needs(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
     if tree.state.flags & re.IGNORECASE:
         return ()
     return tuple(c for c in _needs(list(tree), False) if all(c))[:_MAX_CLAUSES]
+
+
+def _rule_twin(rule: _Rule) -> re.Pattern:
+    """The rule's pattern for lower-cased text (made when its file was loaded)."""
+    made = _MADE.get(rule.source)
+    return made[0] if made is not None else _lower_case_twin(rule.pattern)
+
+
+def _rule_needs(rule: _Rule) -> tuple[frozenset[str], ...]:
+    """:func:`rule_needs` of the rule's pattern (made when its file was loaded)."""
+    made = _MADE.get(rule.source)
+    return made[1] if made is not None else rule_needs(rule.pattern)
 
 
 def _trie_pattern(strings) -> str:
@@ -721,7 +805,7 @@ def _prefilter(rules: tuple[_Rule, ...]) -> _Prefilter:
     always = 0
     rest = []
     for index, rule in enumerate(rules):
-        needs = rule_needs(rule.pattern)
+        needs = _rule_needs(rule)
         rest.append(needs[1:])
         if not needs:
             always |= 1 << index
@@ -749,7 +833,7 @@ def _prefilter(rules: tuple[_Rule, ...]) -> _Prefilter:
         prefixes=prefixes,
         always=always,
         rest=tuple(rest),
-        twins=tuple(_lower_case_twin(rule.pattern) for rule in rules),
+        twins=tuple(_rule_twin(rule) for rule in rules),
     )
     if len(_PREFILTERS) > 64:
         _PREFILTERS.clear()
@@ -787,8 +871,17 @@ def _scan(
     spans: list[CrisisSpan] = []
     triggers, first_person = fast(lex.triggers), fast(lex.first_person)
     idioms = fast(lex.idioms) if lex.idioms is not None else None
-    pre = _prefilter(lex.rules) if prefilter and fast is _lower_case_twin else None
-    all_rules = [(rule, fast(rule.pattern)) for rule in lex.rules] if pre is None else []
+    pre = (
+        (lex.prefilter or _prefilter(lex.rules)) if prefilter and fast is _lower_case_twin else None
+    )
+    all_rules = (
+        [
+            (rule, _rule_twin(rule) if fast is _lower_case_twin else rule.pattern)
+            for rule in lex.rules
+        ]
+        if pre is None
+        else []
+    )
     for p_start, p_end in _pieces(masked, meter):
         if pre is None:
             rules = all_rules
