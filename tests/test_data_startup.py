@@ -78,3 +78,12 @@ def test_it_refuses_to_start_with_a_broken_host_resource_file(tmp_path):
     result = _start(tmp_path, env_extra={"REATTUNE_RESOURCE_DIRS": str(folder)})
     assert result.returncode != 0
     assert f"{folder / 'GB.yaml'}: (top level): unknown field 'colour'" in result.stderr
+
+
+def test_the_running_app_stamped_the_data_files_it_found_good(settings):
+    """AssessmentsConfig.ready() checked the files and left their fingerprint in the data dir."""
+    from reattune.domain.data_check import fingerprint
+
+    stamp = settings.DATA_DIR / ".data-check"
+    resource_dirs = [d for d in settings.RESOURCE_DIRS if d]
+    assert stamp.read_text(encoding="ascii").strip() == fingerprint(resource_dirs=resource_dirs)

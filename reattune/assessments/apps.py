@@ -14,9 +14,14 @@ class AssessmentsConfig(AppConfig):
         from django.conf import settings
 
         from reattune.assessments.catalog import catalog
-        from reattune.domain.data_check import validate_all
+        from reattune.domain.data_check import validate_all_once
 
-        validate_all(resource_dirs=[d for d in settings.RESOURCE_DIRS if d])
+        # Skipped when the data folder's stamp says these very files passed before (every
+        # `reattune` command starts here; see data_check.validate_all_once).
+        validate_all_once(
+            settings.DATA_DIR / ".data-check",
+            resource_dirs=[d for d in settings.RESOURCE_DIRS if d],
+        )
         catalog()
 
         from reattune.hooks import install

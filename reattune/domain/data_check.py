@@ -5,12 +5,24 @@ its own loader, plus a host's instrument and resource folders; the first broken 
 loader's :class:`~reattune.domain.datafile.DataFileError`, which names the file, the field and
 the problem. ``AssessmentsConfig.ready()`` calls it, so a broken file stops the app before it
 serves anyone. Plain Python: no Django.
+
+:func:`validate_all_once` is what start-up calls: it remembers, in a stamp file in the data
+folder, the fingerprint of the files it last found good (their bytes, this module's code and
+the versions that read them) and skips the work when nothing changed. Every ``reattune``
+command starts Django, so without it each one spent about a second compiling lexicons it
+would never use; a changed byte in any data file, or another version of the code, checks
+everything again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
+
+import yaml
 
 from .coach.lexicon import FILES as COACH_FILES
 from .coach.lexicon import load_lexicon
@@ -106,4 +118,81 @@ def validate_all(
             check(crisis._read(path), "crisis_lexicon.schema.json", path, error=crisis.LexiconError)
         done["crisis_lexicons"] = len(found)
 
+    return done
+
+
+def fingerprint(
+    root: Path | str | None = None,
+    *,
+    instrument_dirs: Iterable[Path | str] = (),
+    resource_dirs: Iterable[Path | str] = (),
+    compile_crisis: bool = False,
+) -> str:
+    """A digest of everything :func:`validate_all` reads and of the code that judges it: every
+    file under the data folder and the host's folders (names and bytes), the domain package's
+    source, and the Python, PyYAML and jsonschema versions."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    digest.update(repr((sys.version, yaml.__version__, version("jsonschema"))).encode())
+    digest.update(repr(compile_crisis).encode())
+    domain = Path(__file__).resolve().parent
+    folders = [Path(root) if root is not None else DATA_DIR, domain]
+    folders += [Path(d) for d in instrument_dirs] + [Path(d) for d in resource_dirs]
+    for number, folder in enumerate(folders):
+        digest.update(f"\0folder {number}\0".encode())
+        if not folder.is_dir():
+            digest.update(b"missing")
+            continue
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file() or "__pycache__" in path.parts:
+                continue
+            name = path.relative_to(folder).as_posix().encode()
+            content = path.read_bytes()
+            digest.update(b"%d:%s%d:" % (len(name), name, len(content)))
+            digest.update(content)
+    return digest.hexdigest()
+
+
+def validate_all_once(
+    stamp: Path | None,
+    root: Path | str | None = None,
+    *,
+    instrument_dirs: Iterable[Path | str] = (),
+    resource_dirs: Iterable[Path | str] = (),
+    compile_crisis: bool = False,
+) -> dict[str, int] | None:
+    """:func:`validate_all`, unless ``stamp`` holds the :func:`fingerprint` of these very files
+    (then None: they were found good before and not one byte changed). After a check that
+    passes, the fingerprint is written to ``stamp``; a folder that cannot be written only
+    means the check runs again next time. A broken file raises as :func:`validate_all` does
+    and leaves the stamp as it was, so the next start checks again."""
+    instrument_dirs, resource_dirs = list(instrument_dirs), list(resource_dirs)
+    key = fingerprint(
+        root,
+        instrument_dirs=instrument_dirs,
+        resource_dirs=resource_dirs,
+        compile_crisis=compile_crisis,
+    )
+    if stamp is not None:
+        try:
+            if stamp.read_text(encoding="ascii").strip() == key:
+                return None
+        except (OSError, UnicodeDecodeError):
+            pass
+    done = validate_all(
+        root,
+        instrument_dirs=instrument_dirs,
+        resource_dirs=resource_dirs,
+        compile_crisis=compile_crisis,
+    )
+    if stamp is not None:
+        partial = stamp.with_name(f"{stamp.name}.{os.getpid()}.tmp")
+        try:
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="ascii") as out:
+                out.write(key + "\n")
+            os.replace(partial, stamp)
+        except OSError:
+            partial.unlink(missing_ok=True)
     return done

@@ -8,7 +8,7 @@ import yaml
 from reattune.domain import datafile
 from reattune.domain.coach.lexicon import LexiconError as CoachLexiconError
 from reattune.domain.concepts import ConceptError, ConceptFileError
-from reattune.domain.data_check import validate_all
+from reattune.domain.data_check import fingerprint, validate_all, validate_all_once
 from reattune.domain.datafile import (
     DATA_DIR,
     DataFileError,
@@ -158,6 +158,52 @@ def test_one_broken_file_of_any_kind_fails_the_whole_check(tmp_path, relative, n
     assert caught.value.field == field
     assert caught.value.problem == "unknown field 'colour'"
     assert name in str(caught.value)
+
+
+def test_a_stamp_skips_the_check_only_for_the_very_files_found_good(tmp_path):
+    root = _copy(tmp_path)
+    stamp = tmp_path / "state" / ".data-check"
+    stamp.parent.mkdir()
+    found = validate_all_once(stamp, root)
+    assert found == validate_all(root)
+    assert stamp.read_text(encoding="ascii").strip() == fingerprint(root)
+    assert oct(stamp.stat().st_mode & 0o777) == "0o600"
+    assert validate_all_once(stamp, root) is None  # nothing changed: not checked again
+
+    # one byte more in any file: checked again, and the broken file still stops start-up
+    path = root / "lexicons" / "en" / "crisis.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good + "\ncolour: red\n", encoding="utf-8")
+    with pytest.raises(CrisisLexiconError, match="unknown field 'colour'"):
+        validate_all_once(stamp, root)
+    assert stamp.read_text(encoding="ascii").strip() != fingerprint(root)
+    with pytest.raises(CrisisLexiconError):  # and again on the next start
+        validate_all_once(stamp, root)
+
+    path.write_text(good, encoding="utf-8")
+    assert validate_all_once(stamp, root) is None  # the good files, as stamped before
+
+
+def test_a_new_file_or_another_host_folder_changes_the_fingerprint(tmp_path):
+    root = _copy(tmp_path)
+    before = fingerprint(root)
+    (root / "resources" / "extra.txt").write_text("x", encoding="utf-8")
+    assert fingerprint(root) != before
+    host = tmp_path / "host"
+    host.mkdir()
+    with_host = fingerprint(root, resource_dirs=[host])
+    assert with_host != fingerprint(root)
+    (host / "XX.yaml").write_text("x: 1\n", encoding="utf-8")
+    assert fingerprint(root, resource_dirs=[host]) != with_host
+    assert fingerprint(root, compile_crisis=True) != fingerprint(root)
+
+
+def test_a_stamp_that_cannot_be_written_means_checking_every_time(tmp_path):
+    root = _copy(tmp_path)
+    stamp = tmp_path / "no such folder" / ".data-check"
+    assert validate_all_once(stamp, root) == validate_all(root)
+    assert validate_all_once(stamp, root) is not None
+    assert not stamp.parent.exists()
 
 
 def _edit(path, change):
