@@ -14,7 +14,7 @@ Fixtures
   check_axe_on_every_page, every page a page of that context showed must have been passed
   through `axe_check`.
 - `phone_page` / `desktop_page`: a page in a new context of that size (PHONE is 390x844,
-  DESKTOP 1280x800).
+  DESKTOP 1366x900, the two sizes every page is checked at).
 - `axe_check(page)` (import it from tests.browser.conftest, or use the `axe` fixture): runs
   axe-core (tests/js/node_modules, from `make install-test`) on the page and fails on any
   "serious" or "critical" violation.
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import LOCAL_HOSTS, REPO, app_env, fresh_database, serve
 
@@ -42,9 +43,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Every `expect(...)` waits up to 20 s instead of Playwright's 5 s: a hang guard, not a speed
+# target (more test processes run than there are cores, so a page may wait for one).
+expect.set_options(timeout=20_000)
+
 AXE_PATH = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
+DESKTOP = {"width": 1366, "height": 900}
 BLOCKING_IMPACTS = ("serious", "critical")
 # Schemes that never leave the browser.
 LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
@@ -134,8 +139,10 @@ def new_context(browser, live_app):
     def make(viewport=DESKTOP, check_axe_on_every_page=False, **options):
         log = PageLog()
         context = browser.new_context(viewport=viewport, base_url=live_app.url, **options)
-        context.set_default_timeout(10_000)
-        context.set_default_navigation_timeout(15_000)
+        # Hang guards, not speed targets: the suite runs more test processes than cores, so a
+        # page may wait seconds for a core.
+        context.set_default_timeout(30_000)
+        context.set_default_navigation_timeout(30_000)
 
         def on_request(request):
             if not _is_local(request.url):

@@ -226,7 +226,7 @@ def test_revealed_answers_pair_on_a_phone_sit_side_by_side_wide_and_a_reaction_c
     new_context,
 ):
     """The reaction round-trip with the second partner at 1366x900 (tests/browser/
-    test_reactions.py has it at 1280x800), and the two layouts of revealed answers."""
+    test_reactions.py has it at the same size), and the two layouts of revealed answers."""
     first, second = names()
     a, b, _, _ = make_couple(new_context, first, second, second_viewport=WIDE)
     day_url = share_short_check_in(a, f"{first}: a walk by the river")
