@@ -9,10 +9,12 @@ PORT ?= 8000
 TEST_DEBS := chromium nodejs postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
-# Test processes: one per core (CI has 2). Each gets its own test database and browser server.
-# --dist worksteal: a worker that runs out of tests takes over queued ones from the other, so
-# a few minutes-long drills near the end do not leave one core idle.
-PYTEST_WORKERS ?= auto
+# Test processes: two per core (CI has 2 cores, so 4). Each gets its own test database and
+# browser server. Many tests mostly wait (for the browser, a `reattune` subprocess, a crash
+# drill's server), and with one process per core the cores sat idle most of the run; a second
+# process per core keeps them busy. --dist worksteal: a worker that runs out of tests takes
+# over queued ones from another, so the minutes-long drills near the end leave no core idle.
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
 # The PostgreSQL pass runs what can behave differently on another database: every test that
 # touches the database or a server. Pure-domain tests, static analysis and the browser walk-
 # throughs (which exercise pages already covered by HTTP tests in this pass) run once, on SQLite.
