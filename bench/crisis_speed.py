@@ -16,6 +16,14 @@ times.
 
 Timed with CPU time of this process (time.process_time), in alternating rounds, keeping each
 side's best round: a busy machine then slows neither side more than the other.
+
+"cold start" times, in fresh processes (CPU seconds, best of --rounds), loading every shipped
+lexicon and then the first check. "after" is as shipped: a lexicon file is parsed once when it is
+loaded, and that one parse gives each rule's lower-case twin and the strings it needs (the
+case-insensitive pattern is only compiled if something asks for it), so the first check only
+searches. "before" is the way it was, replayed: every rule's case-insensitive pattern compiled at
+load, and the twins, the needed strings (parsing every pattern again) and the prefilter's search
+made by the first check.
 """
 
 from __future__ import annotations
@@ -32,6 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+import subprocess  # noqa: E402
 
 from bench.crisis_eval import load_part  # noqa: E402
 from reattune.domain.safety import crisis, crisis_model  # noqa: E402
@@ -87,6 +97,56 @@ def work(text: str, prefilter: bool) -> int:
     return meter.chars
 
 
+_COLD = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+old = sys.argv[2] == "before"
+from reattune.domain.safety import crisis
+made_at_load = crisis._compile_rule, crisis._prefilter
+compiled = {}
+
+
+def compile_rule_as_before(source, defs, path, where):
+    pattern = crisis._compile(source, defs, path, where)
+    compiled[pattern.pattern] = pattern
+    return pattern.pattern
+
+
+if old:  # the way it was: IGNORECASE patterns at load, everything else left to the first check
+    crisis._compile_rule, crisis._prefilter = compile_rule_as_before, lambda rules: None
+started = time.process_time()
+lexicons = [crisis.load_lexicon(code) for code in crisis._shipped_languages()]
+if old:
+    crisis._compile_rule, crisis._prefilter = made_at_load
+    for lexicon in lexicons:
+        for rule in lexicon.rules:
+            rule.__dict__["pattern"] = compiled[rule.source]
+loaded = time.process_time()
+crisis.detect_crisis("We argued about the holidays again and I felt alone.", model=False)
+first = time.process_time()
+print(json.dumps({"load_s": loaded - started, "first_check_s": first - loaded}))
+"""
+
+
+def cold_start(rounds: int) -> dict:
+    """CPU seconds to load every lexicon and to run the first check, each in a fresh process."""
+    out = {}
+    for side in ("before", "after"):
+        runs = [
+            json.loads(
+                subprocess.run(
+                    [sys.executable, "-c", _COLD, str(ROOT), side],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
+            for _ in range(rounds)
+        ]
+        out[side] = {key: round(min(r[key] for r in runs), 3) for key in runs[0]}
+    return out
+
+
 def _cpu(fn, texts: list[str]) -> float:
     started = time.process_time()
     for text in texts:
@@ -134,6 +194,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{row['speed_up']:<5} {row['regex_chars_per_char_before']:>23}  "
             f"{row['regex_chars_per_char_after']:>5}"
         )
+    cold = cold_start(args.rounds)
+    for side, row in cold.items():
+        print(
+            f"cold start, {side}: load every lexicon {row['load_s']:.3f} s CPU, "
+            f"first check {row['first_check_s']:.3f} s CPU"
+        )
     report = {
         "machine": {
             "python": platform.python_version(),
@@ -143,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         "rounds": args.rounds,
         "timer": "process_time, best round per side",
         "rows": rows,
+        "cold_start_cpu_s": cold,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
