@@ -4,6 +4,7 @@ switched off."""
 
 import copy
 import json
+import math
 
 import pytest
 
@@ -165,3 +166,77 @@ def test_clear_messages_keep_their_labels():
     assert "i_statement" in analyze("I feel lonely when we don't talk in the evening.").labels
     good = analyze("Thank you for cooking tonight, it meant a lot to me.").labels
     assert not good & {"contempt", "criticism", "you_blame", "defensiveness", "stonewalling"}
+
+
+def _read(text):
+    """The tokens and the prepared text the analyzer hands the model."""
+    from reattune.domain.coach.analyzer import _Message, _prepare
+    from reattune.domain.coach.lexicon import load_lexicon
+
+    lex = load_lexicon("en")
+    prepared = _prepare(text, lex)
+    return _Message(prepared, lex).tokens, prepared
+
+
+def test_spellings_share_a_word_class_and_words_share_pieces():
+    ur = model_features("ur so lazy")
+    youre = model_features("you're so lazy")
+    assert "#you #so" in ur and "#you #so" in youre
+    assert "#you" in ur and "ur" in ur and "you're" in youre
+    # character grams of each word, ends marked, stored apart from the words themselves
+    clueless = model_features("so clueless")
+    assert {"~<clu", "~less", "~ess>"} <= clueless
+    assert "less" not in clueless
+    assert "🙄" in model_features("sure 🙄")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oh you're a saint, aren't you.",
+        "ur such a clown lmaooo 🙄",
+        "Whatever you want for dinner is fine.",
+        "i'm not doing this rn",
+        "Thanks SO much for leaving me one slice.",
+        "How hard is it to text back?",
+        "never mind, forget it",
+        "omg ur such a drama queen lol",
+    ],
+)
+def test_the_fast_path_agrees_with_the_scores(model, text):
+    """passing_tokens (the analyzer's packed sum) names exactly the labels whose score from
+    the features reaches their cut-off."""
+    tokens, prepared = _read(text)
+    scores = model.scores(learned.features(tokens, prepared))
+    # the cut-off as the fast path applies it: a whole number of weight steps above the bias
+    steps = {
+        i: math.ceil((model.cutoffs[i] - model.bias[i]) / model.scale - 1e-9) for i in model.active
+    }
+    expected = [
+        i for i in model.active if scores[i] >= model.bias[i] + model.scale * steps[i] - 1e-9
+    ]
+    assert model.passing_tokens(tokens, prepared) == expected
+
+
+def test_an_explanation_quotes_whole_words_for_a_character_piece(model):
+    span = learned._word_span("you're so clueless", "~uele", 0, 18)
+    assert span == (10, 18)
+    span = learned._word_span("ur so lazy", "#you #so", 0, 10)
+    assert span == (0, 5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich bin so stolz auf dich, du warst großartig.",
+        "Du bist so lieb, danke für alles.",
+        "Te quiero mucho, eres lo mejor que me ha pasado.",
+        "Sei fantastico, grazie di cuore.",
+    ],
+)
+def test_a_message_in_another_language_is_left_to_the_rules(model, text):
+    """The model reads English: it adds nothing where it knows few of the words."""
+    tokens, prepared = _read(text)
+    assert len(set(tokens) & model.known) < learned.MIN_KNOWN * len(set(tokens))
+    assert model.passing_tokens(tokens, prepared) == []
+    assert analyze_with(text, "en", model).labels == analyze_with(text, "en", None).labels
