@@ -20,7 +20,8 @@ Rules, checked when a query is first prepared:
   lookup that depends on the active time zone, fails here);
 - the queryset gives model instances, or `values_list` of plain fields (flat or not).
 
-Nothing but SQL text and the positions of the parameters is kept between requests.
+Nothing but SQL text, the positions of the parameters and how rows become results is kept
+between requests: one plan per process and database, shared by its threads.
 """
 
 from __future__ import annotations
@@ -63,21 +64,31 @@ def _second_value(value: Any, step: int) -> Any:
     raise PreparedError(f"unsupported parameter type {type(value).__name__}")
 
 
-def _adapter(connection, value: Any) -> Callable[[Any], Any]:
+def _adapter_name(value: Any) -> str | None:
+    """The connection.ops method that adapts a value of this type, as the ORM does."""
     if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value
+        return "adapt_datetimefield_value"
     if isinstance(value, date):
-        return connection.ops.adapt_datefield_value
-    return lambda v: v
+        return "adapt_datefield_value"
+    return None
+
+
+def _adapt(connection, adapter: str | None, value: Any) -> Any:
+    return value if adapter is None else getattr(connection.ops, adapter)(value)
 
 
 class _Plan:
+    """What is kept of a query between requests: its SQL, where each parameter goes, and how
+    to turn rows into results. One per process and database (threads share it; what belongs
+    to a connection, the converters, is looked up for the connection that runs it)."""
+
     __slots__ = (
         "sql",
         "params",
         "slots",
         "klass_info",
         "select",
+        "fields",
         "converters",
         "kind",
         "model_info",
@@ -86,11 +97,11 @@ class _Plan:
     def __init__(self, sql, params, slots, compiler, kind):
         self.sql = sql
         self.params = params  # the compiled parameters of the first build
-        self.slots = slots  # [(position, name, adapt)]
+        self.slots = slots  # [(position, name, adapter name)]
         self.klass_info, self.select = compiler.klass_info, compiler.select
         self.kind = kind
-        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
-        self.converters = list(compiler.get_converters(fields).items())
+        self.fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        self.converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.model_info = None
         if kind is ModelIterable:
             select, klass_info = compiler.select, compiler.klass_info
@@ -107,7 +118,7 @@ class Prepared:
             raise PreparedError("build must take everything through its parameters")
         self._build = build
         self._example = example
-        self._plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._plans: dict[str, _Plan] = {}  # database alias -> plan
         self._lock = threading.Lock()
 
     def _prepare(self, connection, using: str) -> _Plan:
@@ -137,8 +148,12 @@ class Prepared:
             raise PreparedError("the SQL depends on the parameter values")
         adapted = {}
         for name, value in self._example.items():
-            adapt = _adapter(connection, value)
-            adapted[name] = (adapt(value), adapt(second_values[name]), adapt)
+            adapter = _adapter_name(value)
+            adapted[name] = (
+                _adapt(connection, adapter, value),
+                _adapt(connection, adapter, second_values[name]),
+                adapter,
+            )
         slots = []
         for position, (a, b) in enumerate(zip(params, params_b, strict=True)):
             if a == b:
@@ -154,14 +169,30 @@ class Prepared:
         return _Plan(sql, list(params), slots, compiler, kind)
 
     def _plan(self, using: str):
-        connection = connections[using]
-        plan = self._plans.get(connection)
+        connection = connections[using]  # this thread's
+        plan = self._plans.get(using)
         if plan is None:
             with self._lock:
-                plan = self._plans.get(connection)
+                plan = self._plans.get(using)
                 if plan is None:
-                    plan = self._plans[connection] = self._prepare(connection, using)
+                    plan = self._plans[using] = self._prepare(connection, using)
         return connection, plan
+
+    @staticmethod
+    def _converters(plan: _Plan, connection) -> list:
+        """[(column, (converters, expression))] for this connection, as the compiler's
+        get_converters gives them (found once per connection)."""
+        found = plan.converters.get(connection)
+        if found is None:
+            found = []
+            for position, expression in enumerate(plan.fields):
+                convs = connection.ops.get_db_converters(expression) + expression.get_db_converters(
+                    connection
+                )
+                if convs:
+                    found.append((position, (convs, expression)))
+            plan.converters[connection] = found
+        return found
 
     def rows(self, using: str = "default", **values: Any) -> list:
         """The queryset's results for these parameter values (a list)."""
@@ -169,16 +200,17 @@ class Prepared:
             raise TypeError(f"expected parameters {sorted(self._example)}")
         connection, plan = self._plan(using)
         params = list(plan.params)
-        for position, name, adapt in plan.slots:
-            params[position] = adapt(values[name])
+        for position, name, adapter in plan.slots:
+            params[position] = _adapt(connection, adapter, values[name])
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
-        if plan.converters:
+        converters = self._converters(plan, connection)
+        if converters and rows:
             converted = []
             for row in rows:
                 row = list(row)
-                for position, (convs, expression) in plan.converters:
+                for position, (convs, expression) in converters:
                     value = row[position]
                     for converter in convs:
                         value = converter(value, expression, connection)
