@@ -14,6 +14,7 @@ from reattune.assessments.catalog import CHECKUP_SEQUENCE, catalog
 from reattune.assessments.models import Response
 from reattune.core import access
 from reattune.core.decorators import partner_required
+from reattune.core.prepared import Prepared
 from reattune.domain.instruments.model import Instrument, Item
 
 ITEMS_PER_PAGE = 6
@@ -215,6 +216,20 @@ def results(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _shared_items(author_id: int, space_id: int):
+    """Whether the person chose to share their answers in this space (existence only)."""
+    return (
+        Response.objects.filter(
+            author_id=author_id, share_items=True, submitted_at__isnull=False, space_id=space_id
+        )
+        .order_by()
+        .values_list("pk", flat=True)[:1]
+    )
+
+
+_SHARED_ITEMS = Prepared(_shared_items, author_id=0, space_id=0)
+
+
 @partner_required
 def couple_results(request: AuthedRequest) -> HttpResponse:
     from reattune.assessments.results import couple_view
@@ -226,9 +241,7 @@ def couple_results(request: AuthedRequest) -> HttpResponse:
     partner_shared = (
         partner is not None
         and (space_id := access.active_space_id(request.user)) is not None
-        and Response.objects.filter(
-            author=partner, share_items=True, submitted_at__isnull=False, space_id=space_id
-        ).exists()
+        and bool(_SHARED_ITEMS.rows(author_id=partner.pk, space_id=space_id))
     )
     return render(
         request, "assessments/couple.html", {"view": view, "partner_shared": partner_shared}

@@ -10,7 +10,6 @@ held, saved for you alone, and listed in `held_answers` with `support`, until yo
 (`share_anyway` on PUT with the entry's `version`) or keep it (`private_fields`).
 """
 
-import functools
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
@@ -30,12 +29,11 @@ from reattune.api.types import JsonBool, JsonDate, JsonInt, NumberNotFlag
 from reattune.care.api import SUPPORT_DESCRIPTION, SupportOut
 from reattune.core import access
 from reattune.core.aftersave import saved_check
-from reattune.core.prepared import Prepared
 from reattune.couples.membership import partner_of
 from reattune.couples.models import Space
 from reattune.domain.plan.library import load_agreements, load_rituals
 from reattune.rituals import actions, progress, queries, sharing
-from reattune.rituals.kinds import DAILY, KINDS, MONTHLY, WEEKLY, Kind
+from reattune.rituals.kinds import DAILY, KINDS, MONTHLY, WEEKLY, Kind, prepared_per_kind
 from reattune.rituals.models import AgreementAcceptance, RitualEntry, Schedule, TimeOut, words_of
 
 router = Router(tags=["rituals"], auth=partner_auth())
@@ -364,23 +362,13 @@ def _body(schema: type[RitualIn]) -> Callable[[View], View]:
 
 
 def _own_entry(model, period_field: str, author_id: int, space_id: int, period: date):
-    """The author's own row for the period (access.owned_by), with its author."""
-    return (
-        model.objects.select_related("author")
-        .filter(space_id=space_id, author_id=author_id, **{period_field: period})
-        .order_by("pk")[:2]
-    )
+    """The author's own row for the period (access.owned_by)."""
+    return model.objects.filter(
+        space_id=space_id, author_id=author_id, **{period_field: period}
+    ).order_by("pk")[:2]
 
 
-_OWN_ENTRY = {
-    kind.key: Prepared(
-        functools.partial(_own_entry, kind.model, kind.period_field),
-        author_id=0,
-        space_id=0,
-        period=date(2000, 1, 3),
-    )
-    for kind in KINDS.values()
-}
+_OWN_ENTRY = prepared_per_kind(_own_entry, author_id=0, space_id=0)
 
 
 def _register(kind: Kind, schema: type[RitualIn]) -> None:
@@ -479,6 +467,7 @@ def _register(kind: Kind, schema: type[RitualIn]) -> None:
         if len(found) != 1:
             raise Http404
         mine = found[0]
+        mine.author = user  # their own row: its author is the person asking
         entry = actions.do_update(
             kind,
             mine,

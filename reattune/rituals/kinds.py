@@ -4,9 +4,11 @@ A period is a day (daily check-in), a week starting on Monday (weekly review) or
 month (monthly check-in), always in the couple space's own timezone (Space.today()).
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from reattune.core.prepared import Prepared
 from reattune.domain.plan.library import load_rituals
 from reattune.rituals.models import DailyCheckIn, MonthlyCheckIn, WeeklyReview
 
@@ -85,6 +87,19 @@ DAILY = Kind("daily", "daily_checkin", DailyCheckIn, "day", "day")
 WEEKLY = Kind("weekly", "weekly_review", WeeklyReview, "week", "week")
 MONTHLY = Kind("monthly", "monthly_checkin", MonthlyCheckIn, "month", "month")
 KINDS = {k.key: k for k in (DAILY, WEEKLY, MONTHLY)}
+
+
+def prepared_per_kind(build, **example) -> dict[str, Prepared]:
+    """One query per kind, built once (core.prepared): `build(model, period_field, **params)`
+    with `period` (a date) among the parameters."""
+    return {
+        kind.key: Prepared(
+            functools.partial(build, kind.model, kind.period_field),
+            **example,
+            period=date(2000, 1, 3),
+        )
+        for kind in KINDS.values()
+    }
 
 
 def feelings_vocabulary():

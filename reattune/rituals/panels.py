@@ -2,16 +2,14 @@
 and the monthly check-in from their chosen day until their period ends), each started in one
 tap, and a time-out, if one is on."""
 
-import functools
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
 from reattune.core import access
 from reattune.core.access import visible_filter_for
-from reattune.core.prepared import Prepared
-from reattune.rituals.kinds import KINDS
+from reattune.rituals.kinds import prepared_per_kind
 
 
 def _authors(model, period_field, user_id: int, space_id: int, period):
@@ -23,15 +21,7 @@ def _authors(model, period_field, user_id: int, space_id: int, period):
     )
 
 
-_AUTHORS = {
-    kind.key: Prepared(
-        functools.partial(_authors, kind.model, kind.period_field),
-        user_id=0,
-        space_id=0,
-        period=date(2000, 1, 3),
-    )
-    for kind in KINDS.values()
-}
+_AUTHORS = prepared_per_kind(_authors, user_id=0, space_id=0)
 
 
 def _due_from(kind, schedule, today):
