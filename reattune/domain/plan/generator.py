@@ -803,13 +803,20 @@ def alternatives(
     library = _library(practices)
     if practice_id not in library:
         raise ValueError(f"unknown practice id {practice_id!r}")
-    practice = library[practice_id]
-    if not practice.is_focus:
-        return []
-    needs = set(_refs_of(practice))
-    shared = [
-        (len(needs & set(_refs_of(other))), other.id)
-        for other in library.focus()
-        if other.id != practice_id and (other.solo or not solo)
-    ]
-    return [pid for count, pid in sorted(shared, key=lambda t: (-t[0], t[1])) if count]
+    found = library.alternatives_found.get((practice_id, solo))
+    if found is None:
+        practice = library[practice_id]
+        if not practice.is_focus:
+            found = ()
+        else:
+            needs = set(_refs_of(practice))
+            shared = [
+                (len(needs & set(_refs_of(other))), other.id)
+                for other in library.focus()
+                if other.id != practice_id and (other.solo or not solo)
+            ]
+            found = tuple(
+                pid for count, pid in sorted(shared, key=lambda t: (-t[0], t[1])) if count
+            )
+        library.alternatives_found[(practice_id, solo)] = found
+    return list(found)

@@ -117,6 +117,9 @@ class PracticeLibrary(Mapping[str, Practice]):
         self.general = general
         self.concepts = concepts
         self.source = source
+        # generator.alternatives' answers, (practice id, solo) -> ids: the library never
+        # changes, so each is worked out once.
+        self.alternatives_found: dict[tuple[str, bool], tuple[str, ...]] = {}
 
     def __getitem__(self, key: str) -> Practice:
         return self._practices[key]
