@@ -8,7 +8,9 @@ throw-away cluster), it starts `reattune serve` (default 2 workers x 4 threads) 
 REATTUNE_BENCH_FLOOR=1, loads the demo couple (`reattune demo --json`), logs both partners in
 through the real form, and loads each page with 1 and with 20 concurrent clients (threads,
 one keep-alive connection each, alternating the two partners), each run bounded in requests
-and in seconds:
+and in seconds, split over rounds (--rounds, default 4: every round loads the floor and then
+each page with its share, so a machine that gets busier or quieter during the run moves the
+floor and the pages alike):
 
 - floor: a minimal view (one query, one small template) behind the same middleware;
 - home, dashboard (/rituals/progress/), couple view (/results/us/), report (/report/);
@@ -43,7 +45,8 @@ _spec.loader.exec_module(common)
 
 import argparse  # noqa: E402
 
-Session, Target, database, load = common.Session, common.Target, common.database, common.load
+Run, Session, Target = common.Run, common.Session, common.Target
+database, load = common.database, common.load
 machine, print_table, running_app = common.machine, common.print_table, common.running_app
 stats, write_results = common.stats, common.write_results
 
@@ -154,22 +157,39 @@ def bench_database(kind: str, args) -> dict:
             session.cookies = dict(logged[i % 2].cookies)
             sessions.append(session)
         found, notes = targets(app, accounts, sessions)
-        results = {"database": kind, "notes": notes, "pages": {}}
+        results = {"database": kind, "notes": notes, "pages": {}, "rounds": args.rounds}
         for clients in args.clients:
             requests, seconds = (
                 (args.requests_one, args.seconds_one)
                 if clients == 1
                 else (args.requests_many, args.seconds_many)
             )
+            # In rounds: each round loads every target (the floor first) with its share of
+            # the bounds, so the floor and each page see the same moments of the machine.
+            runs = {target.name: Run() for target in found}
+            cpu = {target.name: [0.0, 0] for target in found}  # seconds, requests served
+            for _ in range(args.rounds):
+                for target in found:
+                    cpu_before = _process_tree_cpu(app.served.process.pid)
+                    run = load(
+                        sessions, target, clients, requests // args.rounds, seconds / args.rounds
+                    )
+                    cpu[target.name][0] += _process_tree_cpu(app.served.process.pid) - cpu_before
+                    # load() warms up with 3 requests per client: served too.
+                    cpu[target.name][1] += (
+                        len(run.latencies) + sum(run.errors.values()) + 3 * clients
+                    )
+                    total = runs[target.name]
+                    total.latencies += run.latencies
+                    total.elapsed += run.elapsed
+                    for error, count in run.errors.items():
+                        total.errors[error] = total.errors.get(error, 0) + count
             for target in found:
-                cpu_before = _process_tree_cpu(app.served.process.pid)
-                run = load(sessions, target, clients, requests, seconds)
-                cpu_used = _process_tree_cpu(app.served.process.pid) - cpu_before
-                figures = stats(run)
-                # The server's CPU per request (load() warms up with 3 requests per client):
-                # what a page costs whatever else the machine is doing, unlike the wall time.
-                served = len(run.latencies) + sum(run.errors.values()) + 3 * clients
-                figures["server_cpu_ms"] = round(cpu_used * 1000 / served, 2) if served else None
+                figures = stats(runs[target.name])
+                # The server's CPU per request: what a page costs whatever else the machine
+                # is doing, unlike the wall time.
+                used, served = cpu[target.name]
+                figures["server_cpu_ms"] = round(used * 1000 / served, 2) if served else None
                 results["pages"].setdefault(target.name, {})[str(clients)] = figures
                 print(
                     f"  {kind:8} {clients:>2} client(s)  {target.name:20} "
@@ -193,6 +213,9 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds-one", type=float, default=4.0)
     parser.add_argument("--requests-many", type=int, default=300)
     parser.add_argument("--seconds-many", type=float, default=6.0)
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="split each page's bounds over this many rounds"
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
     kinds = ("sqlite", "postgres") if args.db == "both" else (args.db,)
@@ -202,6 +225,7 @@ def main(argv=None) -> int:
         "bounds": {
             "1": [args.requests_one, args.seconds_one],
             "many": [args.requests_many, args.seconds_many],
+            "rounds": args.rounds,
         },
         "targets": {"median_vs_floor": 3.0, "median_vs_floor_goal": 2.0, "p99_ms_at_20": 100},
         "runs": [],
