@@ -34,8 +34,9 @@ def number_cells(empty: str | None = None) -> Callable[[Any], str]:
         if text is None:
             text = str(value) if plain and key[0] in (int, float) else None
             if text is None or not PLAIN_NUMBER.fullmatch(text):
-                text = localize(value)
-            text = shown[key] = conditional_escape(text)
+                text = conditional_escape(localize(value))
+            # else: digits, a sign and a point, which escaping leaves as they are
+            shown[key] = text
         return text
 
     return cell

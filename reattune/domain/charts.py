@@ -70,8 +70,11 @@ class Frame:
         return self.height + self.legend_h
 
 
+_NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
+
+
 def _id(chart_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]", "-", chart_id) or "chart"
+    return _NOT_ID.sub("-", chart_id) or "chart"
 
 
 def _fmt(number: float) -> str:
@@ -306,6 +309,7 @@ def line_chart(
     # Each x position and each value is formatted once for the whole chart (a 12-week chart
     # has ~340 points on 84 x positions and 11 whole-number values): the same text as _fmt.
     x_text = [_fmt(x) for x in xs]
+    x_escaped = [escape(str(x_label)) for x_label in x_labels]
     y_known: dict[float, tuple[float, str, str]] = {}
 
     def y_point(value: float) -> tuple[float, str, str]:
@@ -329,7 +333,8 @@ def line_chart(
                 current.append((i, value))
         if current:
             segments.append(current)
-        group = [f'<g role="group" aria-label="{escape(s.label)}">']
+        label = escape(s.label)
+        group = [f'<g role="group" aria-label="{label}">']
         for segment in segments:
             if len(segment) > 1:
                 path = " ".join(
@@ -346,7 +351,9 @@ def line_chart(
                 for i, v in segment:
                     y, y_str, v_str = y_point(v)
                     if marker == "circle":  # the common shape, from the texts made above
-                        tip = escape(f"{s.label}, {x_labels[i]}: {v_str}")
+                        # escape() replaces character by character, so the parts escaped
+                        # apart are the whole escaped; v_str is digits, a sign and a point.
+                        tip = f"{label}, {x_escaped[i]}: {v_str}"
                         group.append(
                             f'<circle cx="{x_text[i]}" cy="{y_str}" r="4" fill="{color}" '
                             f'stroke="#ffffff" stroke-width="1"><title>{tip}</title></circle>'
