@@ -2,6 +2,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -216,7 +217,7 @@ def results(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _shared_items(author_id: int, space_id: int):
+def _shared_items(author_id: int, space_id: int) -> QuerySet[Response, int]:
     """Whether the person chose to share their answers in this space (existence only)."""
     return (
         Response.objects.filter(

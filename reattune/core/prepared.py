@@ -33,7 +33,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connections
-from django.db.models.query import (
+from django.db.models.query import (  # type: ignore[attr-defined]  # get_related_populators
     FlatValuesListIterable,
     ModelIterable,
     QuerySet,
@@ -135,7 +135,7 @@ class Prepared:
             first.query.annotation_select or first.query.extra_select
         ):
             raise PreparedError("values_list of plain fields only")
-        if first._prefetch_related_lookups or first.query.combinator:
+        if first._prefetch_related_lookups or first.query.combinator:  # type: ignore[attr-defined]
             raise PreparedError("no prefetch_related or combined queries")
         compiler = first.query.get_compiler(using=using)
         # Each build in a different time zone: a query that depends on the active zone (a

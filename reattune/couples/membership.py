@@ -4,7 +4,7 @@ core.request_context builds request.couple through read_couple, which the couple
 registers (CouplesConfig.ready), so core imports no feature app.
 """
 
-from django.db.models import Subquery
+from django.db.models import QuerySet, Subquery
 
 from reattune.accounts.models import User
 from reattune.core.prepared import Prepared
@@ -17,7 +17,7 @@ def active_membership(user: User) -> Membership | None:
     return context_of(user).membership
 
 
-def _couple_rows(user_id: int):
+def _couple_rows(user_id: int) -> QuerySet[Membership]:
     first_space = (
         Membership.objects.filter(user_id=user_id, left_at__isnull=True)
         .order_by("pk")

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -45,7 +46,7 @@ def _waiting_invite(request: AuthedRequest, space: Space | None) -> Invite | Non
     return invite
 
 
-def _unseen_notices(user_id: int):
+def _unseen_notices(user_id: int) -> QuerySet[Notice]:
     return Notice.objects.filter(user_id=user_id, seen_at__isnull=True)
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from reattune.accounts.models import User
 from reattune.core.access import active_space_id, visible_filter_for, visible_to
@@ -10,7 +10,7 @@ from reattune.core.prepared import Prepared
 from reattune.plans.models import Plan
 
 
-def _candidates(user_id: int, space_id: int):
+def _candidates(user_id: int, space_id: int) -> QuerySet[Plan]:
     """The active couple plans of the space and the person's own active plans there, newest
     first (Plan.Meta.ordering), that the person may see (access.visible_to)."""
     return (

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from reattune.accounts.models import User
@@ -68,11 +68,11 @@ def space_of(user: User) -> Space:
     return space
 
 
-def _locked_row(model, pk: int, author_id: int):
+def _locked_row(model: Any, pk: int, author_id: int) -> QuerySet[Any]:
     return model.objects.select_for_update().filter(pk=pk, author_id=author_id).order_by("pk")[:1]
 
 
-def _row(model, pk: int):
+def _row(model: Any, pk: int) -> QuerySet[Any]:
     return model.objects.filter(pk=pk)[:1]
 
 
@@ -84,7 +84,7 @@ _LOCKED_ROW = {
 _ROW = {kind.key: Prepared(functools.partial(_row, kind.model), pk=0) for kind in KINDS.values()}
 
 
-def _space(space_id: int):
+def _space(space_id: int) -> QuerySet[Space]:
     return Space.objects.filter(pk=space_id)[:1]
 
 
@@ -550,7 +550,7 @@ def open_timeout(space_id: int) -> TimeOut | None:
     return TimeOut.objects.filter(space_id=space_id, ended_at__isnull=True).first()
 
 
-def _open_timeout(space_id: int):
+def _open_timeout(space_id: int) -> QuerySet[TimeOut]:
     return TimeOut.objects.filter(space_id=space_id, ended_at__isnull=True).select_related(
         "author", "space"
     )[:1]  # the newest first (TimeOut.Meta.ordering), as .first() takes it
@@ -703,7 +703,7 @@ def do_ladder(user: User, action: str) -> LadderState:
 # --- schedule and calendar feed ------------------------------------------------------------
 
 
-def _schedule(space_id: int):
+def _schedule(space_id: int) -> QuerySet[Schedule]:
     return Schedule.objects.filter(space_id=space_id).order_by("pk")[:1]  # as .first()
 
 

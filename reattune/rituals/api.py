@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal, Protocol, TypeVar
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -361,7 +362,9 @@ def _body(schema: type[RitualIn]) -> Callable[[View], View]:
     return give
 
 
-def _own_entry(model, period_field: str, author_id: int, space_id: int, period: date):
+def _own_entry(
+    model: Any, period_field: str, author_id: int, space_id: int, period: date
+) -> QuerySet[Any]:
     """The author's own row for the period (access.owned_by)."""
     return model.objects.filter(
         space_id=space_id, author_id=author_id, **{period_field: period}

@@ -55,6 +55,9 @@ class RitualEntry(SharedContent):
     # Not a column: the answers the last save held back for the author (actions.held_answers),
     # for the page and the API to ask about.
     held_answers: list[str]
+    # Not a column either: which answer texts this save found crisis words in (actions), so
+    # the same text is not checked twice in one save.
+    crisis_memo: dict[str, bool]
     # What the partner reads of this entry moves on its own: `shared_version` and
     # `shared_updated_at` change only when an answer the partner may read changes (so a change
     # to an answer kept private leaves no trace for them); the partner's API and export show
