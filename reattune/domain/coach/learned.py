@@ -52,7 +52,9 @@ FIELD_BITS = 26
 
 MODEL_PATH = DATA_DIR / "coach_model.json"
 SCHEMA = "coach_model.schema.json"
-FORMAT = 1
+# 2: word classes and character grams (a file trained on the features of format 1 would load
+# but score wrongly, so it is refused).
+FORMAT = 2
 
 # Punctuation that carries meaning the word tokens lose (questions, exclamations).
 PUNCTUATION_FEATURES = ("?", "!")
