@@ -78,7 +78,10 @@ def _id(chart_id: str) -> str:
 
 
 def _fmt(number: float) -> str:
-    return f"{number:.1f}".rstrip("0").rstrip(".")
+    # One decimal, a trailing ".0" dropped: "4", "4.5", "-0". With one decimal the only zero
+    # rstrip("0").rstrip(".") could take is that decimal, so this is the same text, faster.
+    text = f"{number:.1f}"
+    return text[:-2] if text[-1] == "0" else text
 
 
 def _text(x, y, content, size=MIN_FONT, anchor="start", weight="normal", fill="#2b2622") -> str:
@@ -310,14 +313,23 @@ def line_chart(
     # has ~340 points on 84 x positions and 11 whole-number values): the same text as _fmt.
     x_text = [_fmt(x) for x in xs]
     x_escaped = [escape(str(x_label)) for x_label in x_labels]
-    y_known: dict[float, tuple[float, str, str]] = {}
+    x_square: dict[int, str] = {}  # _fmt(x - 4) of an x position, for square markers
+    y_known: dict[float, tuple[float, str]] = {}
+    y_square: dict[float, str] = {}  # _fmt(y - 4) of a value, for square markers
+    v_known: dict[float, str] = {}
 
-    def y_point(value: float) -> tuple[float, str, str]:
-        """(y, its text, the value's text) of a value, formatted once per chart."""
+    def y_point(value: float) -> tuple[float, str]:
+        """(y, its text) of a value, formatted once per chart (0 and -0.0 share a y)."""
         found = y_known.get(value)
-        if found is None or value == 0:  # 0 == -0.0 as keys, but they format differently
+        if found is None:
             y = y_of(max(y_min, min(y_max, value)))
-            found = y_known[value] = (y, _fmt(y), _fmt(value))
+            found = y_known[value] = (y, _fmt(y))
+        return found
+
+    def v_text(value: float) -> str:
+        found = v_known.get(value)
+        if found is None or value == 0:  # 0 == -0.0 as keys, but they format differently
+            found = v_known[value] = _fmt(value)
         return found
 
     for index, s in enumerate(series):
@@ -335,12 +347,11 @@ def line_chart(
             segments.append(current)
         label = escape(s.label)
         group = [f'<g role="group" aria-label="{label}">']
+        # A marker's end, the same for every point of the series (as _marker writes it).
+        closing = f' fill="{color}" stroke="#ffffff" stroke-width="1"><title>{label}, '
         for segment in segments:
             if len(segment) > 1:
-                path = " ".join(
-                    f"{'M' if j == 0 else 'L'}{x_text[i]},{y_point(v)[1]}"
-                    for j, (i, v) in enumerate(segment)
-                )
+                path = "M" + " L".join(f"{x_text[i]},{y_point(v)[1]}" for i, v in segment)
                 dash = ' stroke-dasharray="6 4"' if s.average else ""
                 stroke = 3 if s.average else 2
                 group.append(
@@ -348,20 +359,29 @@ def line_chart(
                     f'{dash} stroke-linejoin="round" stroke-linecap="round"/>'
                 )
             if not s.average or len(segment) == 1:
+                # The common shapes from the texts made above. escape() replaces character
+                # by character, so the parts escaped apart are the whole escaped; a value's
+                # text is digits, a sign and a point.
                 for i, v in segment:
-                    y, y_str, v_str = y_point(v)
-                    if marker == "circle":  # the common shape, from the texts made above
-                        # escape() replaces character by character, so the parts escaped
-                        # apart are the whole escaped; v_str is digits, a sign and a point.
-                        tip = f"{label}, {x_escaped[i]}: {v_str}"
+                    if marker == "circle":
                         group.append(
-                            f'<circle cx="{x_text[i]}" cy="{y_str}" r="4" fill="{color}" '
-                            f'stroke="#ffffff" stroke-width="1"><title>{tip}</title></circle>'
+                            f'<circle cx="{x_text[i]}" cy="{y_point(v)[1]}" r="4"{closing}'
+                            f"{x_escaped[i]}: {v_text(v)}</title></circle>"
+                        )
+                    elif marker == "square":
+                        sx = x_square.get(i)
+                        if sx is None:
+                            sx = x_square[i] = _fmt(xs[i] - 4)
+                        sy = y_square.get(v)
+                        if sy is None:
+                            sy = y_square[v] = _fmt(y_point(v)[0] - 4)
+                        group.append(
+                            f'<rect x="{sx}" y="{sy}" width="8" height="8"{closing}'
+                            f"{x_escaped[i]}: {v_text(v)}</title></rect>"
                         )
                     else:
-                        group.append(
-                            _marker(marker, xs[i], y, color, f"{s.label}, {x_labels[i]}: {v_str}")
-                        )
+                        tip = f"{s.label}, {x_labels[i]}: {v_text(v)}"
+                        group.append(_marker(marker, xs[i], y_point(v)[0], color, tip))
         group.append("</g>")
         parts.extend(group)
     _legend(parts, frame, placed)
@@ -424,24 +444,40 @@ def bar_chart(
     xs = [frame.left + group_w * (i + 0.5) for i in range(n)]
     _x_labels(parts, frame, x_labels, xs)
     defs = []
+    # Formatted once per chart, not once per bar: each x label escaped, and for each value
+    # its text and its bar's top and height (the same text as _fmt and escape give).
+    x_escaped = [escape(str(x_label)) for x_label in x_labels]
+    width_text = _fmt(bar_w - 1)
+    show_values = {}  # does the value's text fit above its bar
+    bar_of: dict[float, tuple[float, str, str, str]] = {}
     for index, s in enumerate(series):
         color = s.color or PALETTE[index % len(PALETTE)]
         pattern = s.pattern or PATTERNS[index % len(PATTERNS)]
         if pattern != "solid":
             defs.append(_pattern_defs(cid, pattern, color))
-        group = [f'<g role="group" aria-label="{escape(s.label)}">']
+        label = escape(s.label)
+        group = [f'<g role="group" aria-label="{label}">']
+        fill = f'" fill="{_fill(pattern, color, cid)}" stroke="{color}" stroke-width="1"><title>'
+        half, shift = bar_w * len(series) / 2, bar_w * index
         for i, value in enumerate(s.values[:n]):
-            value = value or 0
-            x = xs[i] - bar_w * len(series) / 2 + bar_w * index
-            y = y_of(value)
-            h = frame.top + frame.plot_h - y
-            tip = f"<title>{escape(s.label)}, {escape(x_labels[i])}: {_fmt(value)}</title>"
+            value = value or 0  # never -0.0 here: one text per value
+            x = xs[i] - half + shift
+            found = bar_of.get(value)
+            if found is None:
+                y = y_of(value)
+                h = frame.top + frame.plot_h - y
+                found = bar_of[value] = (y, _fmt(y), _fmt(h), _fmt(value))
+            y, y_text, h_text, v_text = found
             group.append(
-                f'<rect x="{_fmt(x)}" y="{_fmt(y)}" width="{_fmt(bar_w - 1)}" height="{_fmt(h)}" '
-                f'fill="{_fill(pattern, color, cid)}" stroke="{color}" stroke-width="1">{tip}</rect>'
+                f'<rect x="{_fmt(x)}" y="{y_text}" width="{width_text}" height="{h_text}{fill}'
+                f"{label}, {x_escaped[i]}: {v_text}</title></rect>"
             )
-            if value and bar_w >= CHAR_W * MIN_FONT * len(_fmt(value)) + 2:
-                group.append(_text(x + bar_w / 2, y - 4, _fmt(value), MIN_FONT, "middle"))
+            if value:
+                fits = show_values.get(v_text)
+                if fits is None:
+                    fits = show_values[v_text] = bar_w >= CHAR_W * MIN_FONT * len(v_text) + 2
+                if fits:
+                    group.append(_text(x + bar_w / 2, y - 4, v_text, MIN_FONT, "middle"))
         group.append("</g>")
         parts.extend(group)
     if defs:
