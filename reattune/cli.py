@@ -32,15 +32,17 @@ def cmd_serve(args) -> int:
     # Before migrating: keys that do not fit the data stop here, before anything is written.
     if keys.startup_check():
         return 1
-    # Every language's crisis patterns, compiled once here, before the workers are forked: a
-    # broken pattern stops the server with its file and field named, and the workers start
-    # with the compiled patterns instead of each compiling them on its first save.
-    from reattune.domain.safety.crisis import LexiconError, validate_all_lexicons
+    # Every data file loaded and every language's crisis patterns compiled once here, before
+    # the workers are forked (start-up's own check may have been skipped by its stamp): a
+    # broken file stops the server with its file and field named, and the workers start with
+    # everything loaded instead of each loading it on its first request.
+    from reattune.domain.data_check import validate_all
+    from reattune.domain.datafile import DataFileError
 
     try:
-        validate_all_lexicons()
-    except LexiconError as error:
-        print(f"reattune cannot start: a crisis lexicon is broken: {error}", file=sys.stderr)
+        validate_all(resource_dirs=[d for d in settings.RESOURCE_DIRS if d], compile_crisis=True)
+    except DataFileError as error:
+        print(f"reattune cannot start: a data file is broken: {error}", file=sys.stderr)
         return 1
     call_command("migrate", interactive=False, verbosity=0)
     if not settings.STATIC_FROM_SOURCE:  # the same reading as settings ("0" means off)
