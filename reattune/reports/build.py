@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 
 from reattune.core import access
@@ -65,6 +66,14 @@ class Report:
     area_rows: str = ""
     connection_rows: str = ""
     rituals_rows: str = ""
+    # Texts the template showed from loops and filters, made once here (reports/content.html).
+    today_text: str = ""  # "6 December 2026"
+    trend_start_text: str = ""
+    who: str = ""  # "Alex and Sam"
+    checkup_days: str = ""  # " (Alex: 3 Dec 2026) (Sam: 4 Dec 2026)"
+    area_heads: str = ""  # a <th> per included person with results
+    people_heads: str = ""  # a <th> per included person
+    plan_weeks: str = ""  # the plan's weeks as <li> items
 
 
 def _choices_of_two(space_id: int, first_id: int, second_id: int):
@@ -111,7 +120,7 @@ def _latest_checkup_day(latest: dict, space) -> date | None:
 
 
 def build(user, space) -> Report:
-    from reattune.assessments.results import checkup_done, insights_for, relabel
+    from reattune.assessments.results import checkup_done, insights_for
     from reattune.domain.instruments.insight import couple_insight
 
     partner = partner_of(user)
@@ -152,7 +161,9 @@ def build(user, space) -> Report:
     if them is not None and me.included and them.included:
         mine, theirs = full.get(user.pk), full.get(partner.pk)
         if mine and theirs and mine[1] and theirs[1]:
-            couple = relabel(couple_insight(mine[0], theirs[0]).to_dict())
+            # Only texts and flags are read below, none of them the domain's "a"/"b" keys
+            # or values that assessments.results.relabel renames: the same without it.
+            couple = couple_insight(mine[0], theirs[0]).to_dict()
             report.couple = {
                 "note": couple["note"],
                 "patterns": _patterns(couple),
@@ -174,7 +185,27 @@ def build(user, space) -> Report:
     report.area_rows = tables.rows_html([[row["title"], *row["values"]] for row in report.areas])
     report.connection_rows = tables.rows_html(report.connection_table, dated=True)
     report.rituals_rows = tables.rows_html(report.rituals_table, dated=True, empty=None)
+    _texts(report, with_results)
     return report
+
+
+def _texts(report: Report, with_results: list[Person]) -> None:
+    """What reports/content.html showed through loops and the `date` filter, made once: the
+    same text (the template escapes the plain strings as it escaped each name)."""
+    report.today_text = date_filter(report.today, "j F Y")
+    if report.trend_start:
+        report.trend_start_text = date_filter(report.trend_start, "j F Y")
+    names = [person.name for person in report.people]
+    report.who = " and ".join(names) if names else "No personal sections yet"
+    report.checkup_days = "".join(
+        f" ({person.name}: {date_filter(person.checkup_on, 'j M Y')})"
+        for person in report.people
+        if person.checkup_on
+    )
+    report.area_heads = tables.header_cells(person.name for person in with_results)
+    report.people_heads = tables.header_cells(names)
+    if report.plan:
+        report.plan_weeks = tables.plan_weeks(report.plan["weeks"])
 
 
 PATTERN_TITLES = {

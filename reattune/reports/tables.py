@@ -13,7 +13,7 @@ from typing import Any
 
 from django.template.defaultfilters import date as date_filter
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -49,3 +49,23 @@ def rows_html(
         html.append("</tr>")
     # Every value above went through conditional_escape; the tags are our own constants.
     return mark_safe("".join(html))  # noqa: S308  # nosec B308 B703 - escaped above
+
+
+def header_cells(names: Iterable[str]) -> SafeString:
+    """One <th scope="col"> per name, escaped as {{ person.name }} escapes it."""
+    cells = "".join(f'<th scope="col">{escape(name)}</th>' for name in names)
+    return mark_safe(cells)  # noqa: S308  # nosec B308 B703 - escaped above
+
+
+def plan_weeks(weeks: Iterable[dict]) -> SafeString:
+    """The plan's weeks as <li> items, as the template wrote them: "Week 2 (this week): A,
+    B", the practice titles escaped as {{ week.focus|join:", " }} escapes them (a week's
+    number is a small int: no separator, nothing to escape)."""
+    items = []
+    for week in weeks:
+        focus = ", ".join(escape(title) for title in week["focus"])
+        if week["current"]:
+            items.append(f'<li class="current">Week {week["number"]:d} (this week): {focus}</li>')
+        else:
+            items.append(f"<li>Week {week['number']:d}: {focus}</li>")
+    return mark_safe("".join(items))  # noqa: S308  # nosec B308 B703 - escaped above
