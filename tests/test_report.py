@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.test import SimpleTestCase
+from django.utils.html import escape
 
 from reattune.assessments.catalog import catalog
 from reattune.couples.models import Space
@@ -140,6 +141,28 @@ class ContentTests(ReportWorld):
         self.assertContains(page, "What you have practised")
         self.assertNotContains(page, "alexmarker")
         self.assertNotContains(page, "sammarker")
+
+    def test_names_and_plan_titles_made_in_python_are_escaped_and_in_place(self):
+        # The header cells, the "who" line and the check-up days are built in build.py, not
+        # in the template: each name is escaped exactly once, and the plan's current week
+        # is marked.
+        self.include("alex", "sam")
+        self.alex.display_name = 'Al<ex & "J"'
+        self.alex.save(update_fields=["display_name"])
+        html = self.client_for("sam").get("/report/").content.decode()
+        name = "Al&lt;ex &amp; &quot;J&quot;"
+        self.assertNotIn("Al<ex", html)
+        self.assertNotIn("&amp;lt;", html)  # not escaped twice
+        self.assertIn(f'<p class="report-who">Sam and {name}</p>', html)
+        heads = f'<th scope="col">Sam</th><th scope="col">{name}</th></tr></thead>'
+        self.assertEqual(html.count(heads), 3)  # areas, connection, rituals
+        self.assertRegex(html, rf"latest check-up \(Sam: \d+ \w+ \d{{4}}\) \({name}: ")
+        report = build.build(self.sam, self.space)
+        current = next(week for week in report.plan["weeks"] if week["current"])
+        focus = ", ".join(escape(title) for title in current["focus"])
+        self.assertIn(
+            f'<li class="current">Week {current["number"]} (this week): {focus}</li>', html
+        )
 
     def test_the_plan_is_the_viewers_own_view_and_the_partners_safety_never_shows(self):
         import tests.test_care_screen as screen

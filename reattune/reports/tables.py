@@ -35,11 +35,12 @@ def rows_html(
     """<tr> rows: the first cell a row header (a date shown "j M" when `dated`), then numbers
     (None shown as `empty`)."""
     cell = number_cells(empty)
+    language = get_language() if dated else None  # the same for every row of this call
 
     html = []
     for header, *cells in rows:
         if dated and type(header) is date:  # a datetime depends on the time zone: not kept
-            head = _day_month(header, get_language())
+            head = _day_month(header, language)
         elif dated:
             head = conditional_escape(date_filter(header, "j M"))
         else:
