@@ -17,6 +17,7 @@ empty weeks from before the couple existed are drawn.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -265,6 +266,24 @@ def _pattern_defs(cid: str, pattern: str, color: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _line_xs(n: int, left: float, plot_w: float) -> tuple[tuple[float, ...], tuple[str, ...]]:
+    """Where a line chart's n x positions go, and their text (_fmt): layout only, the same
+    for every chart of that size, so worked out once per process."""
+    xs = tuple(left + (plot_w * (i + 0.5) / n if n else plot_w / 2) for i in range(n))
+    return xs, tuple(_fmt(x) for x in xs)
+
+
+def _escaped_each(texts: list[str]) -> list[str]:
+    """[escape(text) for text in texts] with one escape() call: escape() replaces character
+    by character, so the joined texts escaped are the escaped texts joined (the separator,
+    a control character, is one escape() leaves alone, checked to be in no text)."""
+    joined = "\x1f".join(texts)
+    if joined.count("\x1f") != max(len(texts) - 1, 0):
+        return [escape(text) for text in texts]
+    return escape(joined).split("\x1f") if texts else []
+
+
 def line_chart(
     x_labels: Sequence[str],
     series: Sequence[Series],
@@ -298,21 +317,17 @@ def line_chart(
     n = len(x_labels)
     span = (y_max - y_min) or 1
 
-    def x_of(i):
-        return frame.left + (frame.plot_w * (i + 0.5) / n if n else frame.plot_w / 2)
-
     def y_of(v):
         return frame.top + frame.plot_h * (1 - (v - y_min) / span)
 
     _y_axis(parts, frame, y_min, y_max, _ticks(y_min, y_max), y_of)
     if y_label:
         parts.append(_text(4, frame.top - 12, y_label))
-    xs = [x_of(i) for i in range(n)]
+    xs, x_text = _line_xs(n, frame.left, frame.plot_w)
     _x_labels(parts, frame, x_labels, xs)
     # Each x position and each value is formatted once for the whole chart (a 12-week chart
     # has ~340 points on 84 x positions and 11 whole-number values): the same text as _fmt.
-    x_text = [_fmt(x) for x in xs]
-    x_escaped = [escape(str(x_label)) for x_label in x_labels]
+    x_escaped = _escaped_each([str(x_label) for x_label in x_labels])
     x_square: dict[int, str] = {}  # _fmt(x - 4) of an x position, for square markers
     y_known: dict[float, tuple[float, str]] = {}
     y_square: dict[float, str] = {}  # _fmt(y - 4) of a value, for square markers
