@@ -18,12 +18,14 @@ A constant number of queries whatever the history: every part aggregates in the 
 (tests/test_query_counts.py).
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from reattune.core import access
 from reattune.core.errors import ActionError
@@ -189,16 +191,32 @@ def build(user, space) -> Report:
     return report
 
 
+def _date_text(day: date, fmt: str, language: str | None) -> str:
+    """A date as the `date` filter shows it (these are all dates: a datetime would depend
+    on the time zone, and is formatted each time)."""
+    if type(day) is date:
+        return _date_text_of(day, fmt, language)
+    return date_filter(day, fmt)
+
+
+@functools.lru_cache(maxsize=1024)
+def _date_text_of(day: date, fmt: str, language: str | None) -> str:
+    """The same text for every reader of that date in that language, so formatted once per
+    process (a date and a format only, no one's data with it)."""
+    return date_filter(day, fmt)
+
+
 def _texts(report: Report, with_results: list[Person]) -> None:
     """What reports/content.html showed through loops and the `date` filter, made once: the
     same text (the template escapes the plain strings as it escaped each name)."""
-    report.today_text = date_filter(report.today, "j F Y")
+    language = get_language()
+    report.today_text = _date_text(report.today, "j F Y", language)
     if report.trend_start:
-        report.trend_start_text = date_filter(report.trend_start, "j F Y")
+        report.trend_start_text = _date_text(report.trend_start, "j F Y", language)
     names = [person.name for person in report.people]
     report.who = " and ".join(names) if names else "No personal sections yet"
     report.checkup_days = "".join(
-        f" ({person.name}: {date_filter(person.checkup_on, 'j M Y')})"
+        f" ({person.name}: {_date_text(person.checkup_on, 'j M Y', language)})"
         for person in report.people
         if person.checkup_on
     )
