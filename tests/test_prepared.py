@@ -1,11 +1,13 @@
 """core.prepared: a query built once answers exactly as the ORM queryset it was built from,
 for each request's own values, and refuses what it cannot run safely."""
 
+import functools
 import json
 from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -141,3 +143,43 @@ class PreparedRefuses(BaseTestCase):
     def test_wrong_parameters(self):
         with pytest.raises(TypeError):
             MEMBERSHIPS.rows(someone=1)
+
+    def test_a_partial_that_fixes_a_value(self):
+        with pytest.raises(PreparedError, match="partial"):
+            Prepared(functools.partial(_memberships, 1))
+        Prepared(functools.partial(_of_model, Membership, "user_id"), value=0)  # a model, a name
+
+    def test_a_lookup_that_escapes_wildcards(self):
+        """SQLite escapes %, _ and \\ for iexact (LIKE): its SQL would differ by value, so it
+        is refused; PostgreSQL compares UPPER() values, which a prepared query does alike."""
+        prepared = Prepared(_email_iexact, email="a@example.org")
+        if connection.vendor == "sqlite":
+            with pytest.raises(PreparedError):
+                prepared.rows(email="%")
+        else:
+            for email in ("%", "ALEX@example.org"):
+                self.assertEqual(prepared.rows(email=email), list(_email_iexact(email)))
+
+    def test_annotations(self):
+        with pytest.raises(PreparedError, match="annotations"):
+            Prepared(_annotated, space_id=0).rows(space_id=1)
+
+    def test_a_value_of_another_type(self):
+        with pytest.raises(TypeError, match="since must be date, not datetime"):
+            DAYS.rows(user_id=1, space_id=1, since=timezone.now())
+        with pytest.raises(TypeError):
+            DAYS.rows(user_id=None, space_id=1, since=date(2000, 1, 1))
+
+
+def _of_model(model, field: str, value: int):
+    return model.objects.filter(**{field: value})
+
+
+def _email_iexact(email: str):
+    from reattune.accounts.models import User
+
+    return User.objects.filter(email__iexact=email)
+
+
+def _annotated(space_id: int):
+    return Space.objects.filter(pk=space_id).annotate(members=Count("memberships"))

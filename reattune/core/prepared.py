@@ -12,13 +12,25 @@ filters, the same portability) and new parameter values.
 
 Rules, checked when a query is first prepared:
 
-- `build` takes only its named parameters (no closure): everything that differs between two
-  runs must be a parameter, so nothing of one request is kept for the next;
+- `build` is a plain function that takes everything through its named parameters (no
+  closure, no default that is not a constant), or a `functools.partial` of one that fixes only
+  model classes and strings (a model, a field name): everything that differs between two runs
+  must be a parameter, so nothing of one request is kept for the next;
 - a parameter is an int, a str, a date or a datetime; the query is built twice with different
-  values for each and in two different time zones, and both builds must give the same SQL and
-  differ exactly where the parameters go (a `timezone.now()` inside `build`, or a `__date`
-  lookup that depends on the active time zone, fails here);
-- the queryset gives model instances, or `values_list` of plain fields (flat or not).
+  values for each, in two time zones a day apart, and both builds must give the same SQL and
+  differ exactly where the parameters go (a `timezone.localdate()` inside `build`, a
+  `timezone.now()` read at two moments, or a `__date` lookup that depends on the active time
+  zone, fails here; the clock is not moved, as other threads read it, so a `now()` under a
+  frozen test clock or a `date.today()` is not caught: no build reads the clock, and the
+  equivalence test would show one that did); the second string value holds LIKE's wildcards,
+  so a lookup that escapes them (`iexact`, `contains`) differs and is refused;
+- the queryset gives model instances without annotations, or `values_list` of plain fields
+  (flat or not).
+
+Checked on every run: each value has exactly the type of the example (no None, no datetime
+for a date), and a `select_for_update()` query runs only inside a transaction, as the ORM
+demands. tests/test_prepared_equivalence.py runs every Prepared of the app against the ORM
+query it was built from, for every persona.
 
 Nothing but SQL text, the positions of the parameters and how rows become results is kept
 between requests: one plan per process and database, shared by its threads.
@@ -26,13 +38,16 @@ between requests: one plan per process and database, shared by its threads.
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from types import FunctionType
 from typing import Any
 
 from django.db import connections
+from django.db.models import Model
 from django.db.models.query import (  # type: ignore[attr-defined]  # get_related_populators
     FlatValuesListIterable,
     ModelIterable,
@@ -40,9 +55,31 @@ from django.db.models.query import (  # type: ignore[attr-defined]  # get_relate
     ValuesListIterable,
     get_related_populators,
 )
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
-_ZONES = ("Pacific/Kiritimati", "America/Adak")
+_ZONES = ("Pacific/Kiritimati", "America/Adak")  # 24 hours apart: always two dates
+
+# Every Prepared made (module-level constants of the apps), for the equivalence test.
+REGISTRY: list[Prepared] = []
+
+
+def _check_build(build: Callable[..., QuerySet]) -> None:
+    """Refuse a build that could carry a value of one request into the next."""
+    if isinstance(build, functools.partial):
+        fixed = [*build.args, *build.keywords.values()]
+        if not all(
+            isinstance(v, str) or (isinstance(v, type) and issubclass(v, Model)) for v in fixed
+        ):
+            raise PreparedError("a partial may fix only model classes and strings")
+        build = build.func
+    if not isinstance(build, FunctionType):
+        raise PreparedError("build must be a plain function")
+    if build.__code__.co_freevars or build.__closure__:
+        raise PreparedError("build must take everything through its parameters")
+    defaults = [*(build.__defaults__ or ()), *(build.__kwdefaults__ or {}).values()]
+    if not all(v is None or isinstance(v, str | int | bool) for v in defaults):
+        raise PreparedError("build's defaults must be constants")
 
 
 class PreparedError(RuntimeError):
@@ -56,7 +93,7 @@ def _second_value(value: Any, step: int) -> Any:
     if isinstance(value, int):
         return 1_000_003 + step * 7919
     if isinstance(value, str):
-        return f"{value}\x1fprepared{step}"
+        return f"{value}\x1fprepared%_\\{step}"  # LIKE's wildcards: escaping shows
     if isinstance(value, datetime):
         return value + timedelta(days=3001 + step, seconds=step)
     if isinstance(value, date):
@@ -92,6 +129,7 @@ class _Plan:
         "converters",
         "kind",
         "model_info",
+        "for_update",
     )
 
     def __init__(self, sql, params, slots, compiler, kind):
@@ -103,6 +141,7 @@ class _Plan:
         self.fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
         self.converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.model_info = None
+        self.for_update = False
         if kind is ModelIterable:
             select, klass_info = compiler.select, compiler.klass_info
             start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
@@ -114,27 +153,29 @@ class Prepared:
     """One query shape: `build(**params)` gives the queryset; `rows(**params)` runs it."""
 
     def __init__(self, build: Callable[..., QuerySet], **example: Any):
-        if getattr(build, "__closure__", None):
-            raise PreparedError("build must take everything through its parameters")
+        _check_build(build)
         self._build = build
         self._example = example
         self._plans: dict[str, _Plan] = {}  # database alias -> plan
         self._lock = threading.Lock()
+        REGISTRY.append(self)
 
     def _prepare(self, connection, using: str) -> _Plan:
-        first = self._build(**self._example)
+        with timezone.override(_ZONES[0]):
+            first = self._build(**self._example)
+        steps = {name: step for step, name in enumerate(sorted(self._example))}
+        # In the example's order: a build that lists its parameters (an `__in` of **kwargs)
+        # must put them in the same places both times.
         second_values = {
-            name: _second_value(value, step)
-            for step, (name, value) in enumerate(sorted(self._example.items()))
+            name: _second_value(value, steps[name]) for name, value in self._example.items()
         }
-        second = self._build(**second_values)
+        with timezone.override(_ZONES[1]):
+            second = self._build(**second_values)
         kind = first._iterable_class
         if kind not in (ModelIterable, ValuesListIterable, FlatValuesListIterable):
             raise PreparedError("only model instances or values_list are supported")
-        if kind is not ModelIterable and (
-            first.query.annotation_select or first.query.extra_select
-        ):
-            raise PreparedError("values_list of plain fields only")
+        if first.query.annotation_select or first.query.extra_select:
+            raise PreparedError("no annotations: model instances or values_list of plain fields")
         if first._prefetch_related_lookups or first.query.combinator:  # type: ignore[attr-defined]
             raise PreparedError("no prefetch_related or combined queries")
         compiler = first.query.get_compiler(using=using)
@@ -166,7 +207,9 @@ class Prepared:
             slots.append((position, found[0][0], found[0][1]))
         if {name for _, name, _ in slots} != set(self._example):
             raise PreparedError("a parameter does not reach the SQL")
-        return _Plan(sql, list(params), slots, compiler, kind)
+        plan = _Plan(sql, list(params), slots, compiler, kind)
+        plan.for_update = bool(first.query.select_for_update)
+        return plan
 
     def _plan(self, using: str):
         connection = connections[using]  # this thread's
@@ -198,7 +241,21 @@ class Prepared:
         """The queryset's results for these parameter values (a list)."""
         if values.keys() != self._example.keys():
             raise TypeError(f"expected parameters {sorted(self._example)}")
+        for name, value in values.items():
+            if type(value) is not type(self._example[name]):
+                raise TypeError(
+                    f"{name} must be {type(self._example[name]).__name__}, "
+                    f"not {type(value).__name__}"
+                )
         connection, plan = self._plan(using)
+        if (
+            plan.for_update
+            and connection.features.has_select_for_update
+            and connection.get_autocommit()
+        ):
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
         params = list(plan.params)
         for position, name, adapter in plan.slots:
             params[position] = _adapt(connection, adapter, values[name])
