@@ -167,25 +167,19 @@ def validate_all_once(
     passes, the fingerprint is written to ``stamp``; a folder that cannot be written only
     means the check runs again next time. A broken file raises as :func:`validate_all` does
     and leaves the stamp as it was, so the next start checks again."""
-    instrument_dirs, resource_dirs = list(instrument_dirs), list(resource_dirs)
-    key = fingerprint(
-        root,
-        instrument_dirs=instrument_dirs,
-        resource_dirs=resource_dirs,
-        compile_crisis=compile_crisis,
-    )
+    what = {
+        "instrument_dirs": list(instrument_dirs),
+        "resource_dirs": list(resource_dirs),
+        "compile_crisis": compile_crisis,
+    }
+    key = fingerprint(root, **what)
     if stamp is not None:
         try:
             if stamp.read_text(encoding="ascii").strip() == key:
                 return None
         except (OSError, UnicodeDecodeError):
             pass
-    done = validate_all(
-        root,
-        instrument_dirs=instrument_dirs,
-        resource_dirs=resource_dirs,
-        compile_crisis=compile_crisis,
-    )
+    done = validate_all(root, **what)
     if stamp is not None:
         partial = stamp.with_name(f"{stamp.name}.{os.getpid()}.tmp")
         try:
