@@ -19,11 +19,13 @@ from django.utils import timezone
 
 import reattune.urls  # noqa: F401  # imports every app module that makes a Prepared
 from reattune.accounts.models import User
+from reattune.assessments.models import Response
 from reattune.core.prepared import REGISTRY, Prepared
 from reattune.core.tokens import hash_secret
 from reattune.couples.models import Space
 from reattune.rituals import actions
 from reattune.rituals.kinds import week_start
+from reattune.rituals.models import DailyCheckIn, MonthlyCheckIn, WeeklyReview
 from tests.base import BaseTestCase, make_couple
 from tests.checkups import complete_checkup, fill
 from tests.rituals_helpers import submit
@@ -98,7 +100,7 @@ class PreparedEquivalenceTests(BaseTestCase):
         now = timezone.now()
         tokens = [hash_secret(getattr(self, f"{p}_token")) for p in ("alex", "sam", "casey")]
         return {
-            int: sorted(set(users + spaces + [0, 1, 2, 3, 4, 5, 6, 7, 8, 10**6])),
+            int: sorted(set(users + spaces + self.row_ids() + [0, 1, 2, 3, 10**6])),
             date: [today, today - timedelta(days=7), today + timedelta(days=1), date(2000, 1, 1)],
             datetime: [now, now - timedelta(days=30), now + timedelta(days=1)],
             str: [*tokens, "nothing", "%", ""],
@@ -134,12 +136,21 @@ class PreparedEquivalenceTests(BaseTestCase):
                 elif name == "high":
                     options[name] = [10**9]
             rows = sorted(set(prepared._example) - set(options))  # a row's pk, response ids
+            ids = self.row_ids()
             names = sorted(options)
             for combination in itertools.product(*(options[n] for n in names)):
                 fixed = dict(zip(names, combination, strict=True))
-                for shift in range(10):  # each row id in turn, not every combination of them
-                    out.append(fixed | {n: (i + shift) % 40 + 1 for i, n in enumerate(rows)})
+                for shift in range(len(ids) if rows else 1):  # each id in turn, not every mix
+                    out.append(fixed | {n: ids[(i + shift) % len(ids)] for i, n in enumerate(rows)})
         return out
+
+    def row_ids(self) -> list[int]:
+        """The ids of the world's check-ins, reviews and check-up answers (on PostgreSQL they
+        do not start at 1: sequences go on across tests)."""
+        found: set[int] = set()
+        for model in (DailyCheckIn, WeeklyReview, MonthlyCheckIn, Response):
+            found.update(model.objects.values_list("pk", flat=True))
+        return sorted(found)
 
     def test_every_prepared_query_gives_what_its_orm_query_gives(self):
         self.assertGreaterEqual(len(APP_QUERIES()), 30, "the URL map imports every app")
