@@ -9,6 +9,7 @@ as they are. A prepared query that lost a filter, kept a value of an earlier cal
 nothing where the ORM finds rows fails here. On PostgreSQL too (the second pass).
 """
 
+import functools
 import itertools
 import math
 import random
@@ -61,7 +62,7 @@ def comparable(rows: list) -> list:
     return out
 
 
-def APP_QUERIES() -> list[Prepared]:  # noqa: N802
+def app_queries() -> list[Prepared]:
     """The app's own (tests make Prepared too, some of them refused on purpose)."""
     return [p for p in REGISTRY if describe(p).startswith("reattune.")]
 
@@ -100,7 +101,7 @@ class PreparedEquivalenceTests(BaseTestCase):
         now = timezone.now()
         tokens = [hash_secret(getattr(self, f"{p}_token")) for p in ("alex", "sam", "casey")]
         return {
-            int: sorted(set(users + spaces + self.row_ids() + [0, 1, 2, 3, 10**6])),
+            int: sorted(set(users + spaces + self.row_ids + [0, 1, 2, 3, 10**6])),
             date: [today, today - timedelta(days=7), today + timedelta(days=1), date(2000, 1, 1)],
             datetime: [now, now - timedelta(days=30), now + timedelta(days=1)],
             str: [*tokens, "nothing", "%", ""],
@@ -136,7 +137,7 @@ class PreparedEquivalenceTests(BaseTestCase):
                 elif name == "high":
                     options[name] = [10**9]
             rows = sorted(set(prepared._example) - set(options))  # a row's pk, response ids
-            ids = self.row_ids()
+            ids = self.row_ids
             names = sorted(options)
             for combination in itertools.product(*(options[n] for n in names)):
                 fixed = dict(zip(names, combination, strict=True))
@@ -144,6 +145,7 @@ class PreparedEquivalenceTests(BaseTestCase):
                     out.append(fixed | {n: ids[(i + shift) % len(ids)] for i, n in enumerate(rows)})
         return out
 
+    @functools.cached_property
     def row_ids(self) -> list[int]:
         """The ids of the world's check-ins, reviews and check-up answers (on PostgreSQL they
         do not start at 1: sequences go on across tests)."""
@@ -153,11 +155,12 @@ class PreparedEquivalenceTests(BaseTestCase):
         return sorted(found)
 
     def test_every_prepared_query_gives_what_its_orm_query_gives(self):
-        self.assertGreaterEqual(len(APP_QUERIES()), 30, "the URL map imports every app")
+        queries = app_queries()
+        self.assertGreaterEqual(len(queries), 30, "the URL map imports every app")
         pool = self.values_by_type()
         draw = random.Random(20261207)
         with_rows = set()
-        for prepared in APP_QUERIES():
+        for prepared in queries:
             names = sorted(prepared._example)
             choices = [pool[type(prepared._example[name])] for name in names]
             total = math.prod(len(c) for c in choices)
@@ -177,5 +180,5 @@ class PreparedEquivalenceTests(BaseTestCase):
                     with_rows.add(describe(prepared))
         # The world must give the queries something to find, or equality proves little. These
         # still find nothing in it (a gap to close, not a rule): none may join them.
-        every = {describe(p) for p in APP_QUERIES()}
+        every = {describe(p) for p in queries}
         self.assertLessEqual(every - with_rows, NO_ROWS_IN_THIS_WORLD)
