@@ -10,6 +10,8 @@ import functools
 from django import template
 from django.urls import get_script_prefix, reverse
 
+from reattune.core.fragments import render_once
+
 register = template.Library()
 
 # 24x24 line icons, drawn with stroke="currentColor" (no fill), hand-written.
@@ -55,24 +57,30 @@ def _url(name: str, prefix: str) -> str:
     return reverse(name)
 
 
-def _current(path: str, candidates: list[dict]) -> dict | None:
+@functools.lru_cache(maxsize=16)
+def _candidates(therapist: bool, prefix: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(label, address prefixes) of each destination that can be current, tabs first."""
+    tabs = THERAPIST_TABS if therapist else PARTNER_TABS
+    items = [(label, _url(name, prefix)) for _key, label, name in tabs]
+    if not therapist:
+        items += [(label, _url(name, prefix)) for label, name in PARTNER_MORE]
+    return tuple((label, (url, *ALSO_UNDER.get(label, ()))) for label, url in items)
+
+
+def _current(path: str, candidates: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
+    """The label of the destination whose address is the longest prefix of `path`."""
     best, length = None, 0
-    for item in candidates:
-        for prefix in (item["url"], *ALSO_UNDER.get(item["label"], ())):
+    for label, prefixes in candidates:
+        for prefix in prefixes:
             if path.startswith(prefix) and len(prefix) > length:
-                best, length = item, len(prefix)
+                best, length = label, len(prefix)
     return best
 
 
-@register.simple_tag(takes_context=True)
-def main_nav(context):
-    """{"tabs": [...], "more": [...], "more_current": bool} or None for a visitor."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return None
-    therapist = user.role == "therapist"
-    prefix = get_script_prefix()
+@functools.lru_cache(maxsize=64)
+def _nav(therapist: bool, prefix: str, current_label: str | None) -> dict:
+    """The tabs and the "More" list with the current one marked: the same for everyone with
+    that role on that destination, so made once per process for each."""
     tabs = [
         {"key": key, "label": label, "url": _url(name, prefix), "icon": ICONS[key]}
         for key, label, name in (THERAPIST_TABS if therapist else PARTNER_TABS)
@@ -84,10 +92,30 @@ def main_nav(context):
     )
     if not therapist:
         tabs.append({"key": "more", "label": "More", "url": "#more", "icon": ICONS["more"]})
-    current = _current(request.path, [t for t in tabs if t["key"] != "more"] + more)
-    if current is not None:
-        current["current"] = True
+    for item in [t for t in tabs if t["key"] != "more"] + more:
+        if item["label"] == current_label:
+            item["current"] = True
+            break
     more_current = any(item.get("current") for item in more)
     if more_current:
         tabs[-1]["current"] = True
     return {"tabs": tabs, "more": more, "therapist": therapist, "more_current": more_current}
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context):
+    """{"tabs": [...], "more": [...], "more_current": bool, "html": the rendered bar} or None
+    for a visitor. The bar's HTML is rendered once per role and destination
+    (core.fragments): only the CSRF token of its log-out form is the page's own."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    therapist = user.role == "therapist"
+    prefix = get_script_prefix()
+    current = _current(request.path, _candidates(therapist, prefix))
+    nav = _nav(therapist, prefix, current)
+    html = render_once(
+        "includes/main_nav.html", (therapist, current), lambda: {"nav": nav}, context
+    )
+    return {**nav, "html": html}

@@ -4,11 +4,41 @@ from django import template
 from django.db import DatabaseError
 from django.utils import timezone
 
+from reattune.core.fragments import render_once
+
 register = template.Library()
 
+TEMPLATE = "rituals/timeout_bar.html"
 
-@register.inclusion_tag("rituals/timeout_bar.html", takes_context=True)
+
+@register.simple_tag(takes_context=True)
 def timeout_bar(context):
+    """The bar as `{% include %}`-ing rituals/timeout_bar.html with _bar(context) would show
+    it. Without an open time-out it is the same for everyone but the CSRF token of its form,
+    so rendered once per process (core.fragments)."""
+    values = _bar(context)
+    if values.get("timeout") is None:
+
+        def once():
+            from reattune.rituals.models import TimeOut
+
+            return {
+                "show": values["show"],
+                "timeout": None,
+                "lengths": TimeOut.LENGTHS,
+                "suggested": TimeOut.SUGGESTED,
+            }
+
+        return render_once(TEMPLATE, (bool(values["show"]),), once, context)
+    # An open time-out: rendered as an inclusion tag renders (template.library.InclusionNode).
+    new_context = context.new(values)
+    csrf_token = context.get("csrf_token")
+    if csrf_token is not None:
+        new_context["csrf_token"] = csrf_token
+    return context.template.engine.get_template(TEMPLATE).render(new_context)
+
+
+def _bar(context) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.role != user.Role.PARTNER:
