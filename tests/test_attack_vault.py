@@ -451,8 +451,8 @@ class BindingTests(TestCase):
             )
 
     def test_an_earlier_version_of_an_item_still_opens(self):
-        # A limit of format 1, pinned: the additional data binds vault, id and kind, not the
-        # version, so a server can serve an item as it was before an edit (or keep serving a
+        # A limit of the format (item formats 1 and 2), pinned: the additional data binds the
+        # item format, vault, id and kind, not the item's version, so a server can serve an item as it was before an edit (or keep serving a
         # deleted one, or leave one out), and the browser cannot tell.
         item_id = str(uuid.uuid4())
         first = seal(item_id, payload=journal_payload(body="before the edit"))
@@ -827,3 +827,107 @@ def test_the_recovery_key_alone_opens_an_exported_vault_without_any_log_in():
     self_contained = {k: ring[k] for k in ("vault_id", "format", "kdf", "wrapped_key_recovery")}
     self_contained["wrapped_key_passphrase"] = ring["wrapped_key_passphrase"]
     assert vault_format.open_keyring(self_contained, recovery=recovery.lower()) == key
+
+
+# =========================================================================================
+# 5. The item format is bound: a format marker added, taken off or changed does not open.
+# =========================================================================================
+
+NODE_FORMATS = r"""
+require(process.argv[2]);
+const V = globalThis.reattuneVault, subtle = globalThis.crypto.subtle;
+const vectors = JSON.parse(require("fs").readFileSync(process.argv[3], "utf8"));
+const ring = vectors.keyrings[0];
+(async () => {
+  const key = await subtle.importKey("raw", V.b64uDecode(ring.vault_key), "AES-GCM", false,
+                                     ["encrypt", "decrypt"]);
+  const itemId = V.uuid4(), vaultId = ring.vault_id;
+  const made = await V.encryptItem(key, vaultId, itemId, "journal", {title: "", body: "b"});
+  const body = made.slice(2);
+  const old = vectors.items.find((i) => i.item_format === 1 && i.kind === "journal");
+  const tries = {
+    as_made: made, downgraded: body, later: "3." + body, padded: "02." + body, spaced: " 2." + body,
+  };
+  const out = {ciphertext: made};
+  for (const [name, ciphertext] of Object.entries(tries)) {
+    try {
+      await V.decryptItem(key, vaultId, {item_id: itemId, kind: "journal", ciphertext});
+      out[name] = "opened";
+    } catch (e) { out[name] = "refused"; }
+  }
+  for (const [name, ciphertext] of [["vector_v1", old.ciphertext], ["upgraded", "2." + old.ciphertext]]) {
+    try {
+      const got = await V.decryptItem(key, vaultId, {item_id: old.item_id, kind: "journal", ciphertext});
+      out[name] = got.title;
+    } catch (e) { out[name] = "refused"; }
+  }
+  console.log(JSON.stringify(out));
+})().catch((e) => { console.error(e); process.exit(1); });
+"""
+
+
+def test_the_browser_refuses_an_item_whose_format_marker_was_changed(tmp_path):
+    """vault.js (under node, WebCrypto as in the browser): it writes item format 2, opens it,
+    and refuses it downgraded to format 1, relabelled as a later or oddly written format, while
+    an item in format 1 (the known answer) still opens, and not once relabelled as format 2."""
+    vectors = ROOT / "reattune" / "vault" / "vectors.json"
+    (tmp_path / "formats.js").write_text(NODE_FORMATS, encoding="utf-8")
+    done = subprocess.run(
+        ["node", str(tmp_path / "formats.js"), str(VAULT_JS), str(vectors)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    made = got.pop("ciphertext")
+    assert made.startswith("2.")
+    vault_format.check_ciphertext(made)  # what the browser writes, the server takes
+    assert got == {
+        "as_made": "opened",
+        "downgraded": "refused",
+        "later": "refused",
+        "padded": "refused",
+        "spaced": "refused",
+        "vector_v1": "Für mich",
+        "upgraded": "refused",
+    }
+
+
+class ItemFormatTests(BaseTestCase):
+    def test_a_format_marker_added_taken_off_or_changed_fails_closed_in_python(self):
+        item_id = str(uuid.uuid4())
+        current = seal(item_id)
+        self.assertTrue(current.startswith("2."))
+        body = current[2:]
+        old = vault_format.encrypt_item(
+            VAULT_KEY, VAULT_ID, item_id, "journal", journal_payload(body="old"), item_format=1
+        )
+        opened = vault_format.decrypt_item(VAULT_KEY, VAULT_ID, item_id, "journal", old)
+        self.assertEqual(opened["body"], "old")  # format 1 stays readable
+        for tampered in (body, "2." + old, "1." + body, "3." + body, "02." + body, ".2" + body):
+            with self.assertRaises((vault_format.WrongKey, vault_format.FormatError), msg=tampered):
+                vault_format.decrypt_item(VAULT_KEY, VAULT_ID, item_id, "journal", tampered)
+
+    def test_the_server_takes_both_formats_and_refuses_a_marker_it_does_not_know(self):
+        self.api("alex", "post", "/api/v1/vault", vector_keyring())
+        old_id, new_id = str(uuid.uuid4()), str(uuid.uuid4())
+        old = vault_format.encrypt_item(
+            VAULT_KEY, VAULT_ID, old_id, "journal", journal_payload(), item_format=1
+        )
+        for item_id, ciphertext in ((old_id, old), (new_id, seal(new_id))):
+            body = {"item_id": item_id, "kind": "journal", "ciphertext": ciphertext}
+            response = self.api("alex", "post", "/api/v1/vault/items", body)
+            self.assertEqual(response.status_code, 201, response.content)
+        # An old item rewritten on its next save: format 2 in place of format 1.
+        rewritten = seal(old_id, payload=journal_payload(body="edited"))
+        response = self.api(
+            "alex", "put", f"/api/v1/vault/items/{old_id}", {"ciphertext": rewritten, "version": 1}
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        for ciphertext in ("3." + old, "2." + "2." + old, "x." + old, "." + old):
+            body = {"item_id": str(uuid.uuid4()), "kind": "journal", "ciphertext": ciphertext}
+            response = self.api("alex", "post", "/api/v1/vault/items", body)
+            self.assertEqual(response.status_code, 422, ciphertext[:8])
+        self.assertEqual(VaultItem.objects.filter(owner=self.alex).count(), 2)

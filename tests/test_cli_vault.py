@@ -21,7 +21,7 @@ from reattune.vault import cli as vault_cli
 from reattune.vault import format as vault_format
 from tests.base import BaseTestCase
 from tests.browser import app_env
-from tests.test_vault_api import PASSPHRASE, VECTORS, sealed, vector_keyring
+from tests.test_vault_api import PASSPHRASE, VAULT_ID, VAULT_KEY, VECTORS, sealed, vector_keyring
 
 ROOT = Path(__file__).resolve().parent.parent
 RECOVERY = VECTORS["keyrings"][0]["recovery_key"]
@@ -126,22 +126,63 @@ class VaultDecryptTests(BaseTestCase):
             self.assertEqual(len(stderr.strip().splitlines()), 1, stderr)
 
     def test_a_changed_item_is_left_out_and_said(self):
-        from tests.test_vault_portability import rewrite
-
         def tamper(rows):
-            data = bytearray(vault_format.b64u_decode(rows[0]["ciphertext"]))
+            marker, _, body = rows[0]["ciphertext"].rpartition(".")
+            data = bytearray(vault_format.b64u_decode(body))
             data[-1] ^= 1
-            return [{**rows[0], "ciphertext": vault_format.b64u_encode(bytes(data))}, *rows[1:]]
+            changed = (marker + "." if marker else "") + vault_format.b64u_encode(bytes(data))
+            return [{**rows[0], "ciphertext": changed}, *rows[1:]]
 
-        changed = self.tmp / "changed.zip"
-        changed.write_bytes(rewrite(self.export.read_bytes(), "vault_items", tamper))
-        out = self.tmp / "partly"
-        code, stdout, stderr = run(
-            "vault", "decrypt", str(changed), "--out", str(out), secret=PASSPHRASE
-        )
+        code, stderr, items = self.decrypt_changed("partly", tamper)
         self.assertEqual(code, 1)
         self.assertIn("1 item(s) could not be opened", stderr)
-        self.assertEqual(len(json.loads((out / "items.json").read_text())), 1)
+        self.assertEqual(len(items), 1)
+
+    def decrypt_changed(self, name: str, change) -> tuple[int, str, list[dict]]:
+        """`vault decrypt` of this export with change(rows) applied to its vault items:
+        (exit status, what it said, the items it wrote)."""
+        from tests.test_vault_portability import rewrite
+
+        changed = self.tmp / f"{name}.zip"
+        changed.write_bytes(rewrite(self.export.read_bytes(), "vault_items", change))
+        out = self.tmp / name
+        code, _, stderr = run(
+            "vault", "decrypt", str(changed), "--out", str(out), secret=PASSPHRASE
+        )
+        self.assertNotIn("Traceback", stderr)
+        return code, stderr, json.loads((out / "items.json").read_text(encoding="utf-8"))
+
+    def test_an_item_whose_format_was_changed_is_left_out_and_an_old_one_still_opens(self):
+        """Item format 2 names its format in front ("2.") and in the additional data: the
+        marker taken off (a downgrade to format 1), changed or put on a format 1 item does not
+        open. An item saved in format 1, before format 2, still opens."""
+        old_id = str(uuid.uuid4())
+        old = vault_format.encrypt_item(
+            VAULT_KEY,
+            VAULT_ID,
+            old_id,
+            "journal",
+            {"title": "", "body": "saved in format 1", "written_at": "2026-01-01T10:00:00+00:00"},
+            item_format=1,
+        )
+        self.assertNotIn(".", old)
+
+        def swap(rows):
+            journal = next(r for r in rows if r["id"] == self.journal_id)
+            self.assertTrue(journal["ciphertext"].startswith("2."))
+            body = journal["ciphertext"][2:]
+            downgraded = {**journal, "ciphertext": body}
+            later = {**journal, "id": str(uuid.uuid4()), "ciphertext": "3." + body}
+            upgraded = {**journal, "id": old_id, "ciphertext": "2." + old}
+            plain_old = {**journal, "id": old_id, "ciphertext": old}
+            return [downgraded, later, upgraded, plain_old]
+
+        code, stderr, items = self.decrypt_changed("versions", swap)
+        self.assertEqual(code, 1)
+        self.assertIn("3 item(s) could not be opened", stderr)
+        self.assertEqual(
+            [(i["item_id"], i["content"]["body"]) for i in items], [(old_id, "saved in format 1")]
+        )
 
     def test_it_reads_the_passphrase_from_a_pipe_without_a_terminal(self):
         """The real command in a subprocess with no terminal: a wrong passphrase on stdin

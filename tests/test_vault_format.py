@@ -54,13 +54,15 @@ def test_the_passphrase_is_normalised_to_nfc():
     assert vault_format.open_keyring(keyring, passphrase=composed) == b(ring["vault_key"])
 
 
-@pytest.mark.parametrize("item", VECTORS["items"], ids=lambda i: i["kind"])
+@pytest.mark.parametrize("item", VECTORS["items"], ids=lambda i: f"{i['kind']}-{i['item_format']}")
 def test_the_item_vectors_come_out_byte_for_byte(item):
     key = b(item["vault_key"])
-    assert vault_format.item_aad(item["vault_id"], item["item_id"], item["kind"]) == item["aad"]
+    item_format = item["item_format"]
+    aad = vault_format.item_aad(item["vault_id"], item["item_id"], item["kind"], item_format)
+    assert aad == item["aad"]
     payload = json.loads(item["plaintext"])
     sealed = vault_format.encrypt_item(
-        key, item["vault_id"], item["item_id"], item["kind"], payload, b(item["nonce"])
+        key, item["vault_id"], item["item_id"], item["kind"], payload, b(item["nonce"]), item_format
     )
     assert sealed == item["ciphertext"]
     opened = vault_format.decrypt_item(
@@ -134,7 +136,8 @@ def test_a_fresh_keyring_round_trips_and_a_rewrap_keeps_the_key():
     assert vault_format.open_keyring(changed, recovery=recovery) == key
     # Two encryptions of the same item never share a nonce (random, 12 bytes).
     other = vault_format.encrypt_item(key, keyring["vault_id"], item_id, "journal", payload)
-    assert b(other)[:12] != b(sealed)[:12]
+    assert other.startswith("2.") and sealed.startswith("2.")  # item format 2 is written
+    assert b(other[2:])[:12] != b(sealed[2:])[:12]
 
 
 @pytest.mark.parametrize(
@@ -216,10 +219,11 @@ const enc = (s) => Buffer.from(s, 'utf8');
   const items = [];
   for (const it of vec.items) {
     const ck = await subtle.importKey('raw', b(it.vault_key), 'AES-GCM', false, ['encrypt']);
-    const aad = `reattune-vault/1/item/${it.vault_id}/${it.item_id}/${it.kind}`;
+    const f = it.item_format;
+    const aad = `reattune-vault/${f}/item/${it.vault_id}/${it.item_id}/${it.kind}`;
     const ct = await subtle.encrypt({name: 'AES-GCM', iv: b(it.nonce), additionalData: enc(aad)},
       ck, enc(JSON.stringify(JSON.parse(it.plaintext))));
-    items.push(u(Buffer.concat([b(it.nonce), Buffer.from(ct)])));
+    items.push((f === 1 ? '' : `${f}.`) + u(Buffer.concat([b(it.nonce), Buffer.from(ct)])));
   }
   console.log(JSON.stringify({keyrings: out, items}));
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -106,11 +106,11 @@ class VaultItemIn(Schema):
     kind: Literal["journal", "safety"]
     ciphertext: str = Field(
         ...,
-        pattern=B64U,
+        pattern=vault_format.CIPHERTEXT_PATTERN,
         min_length=vault_format.MIN_CIPHERTEXT_CHARS,
         max_length=vault_format.MAX_CIPHERTEXT_CHARS,
-        description="base64url (no padding) of nonce (12 bytes) || AES-GCM(vault key, "
-        "UTF-8 JSON, aad)",
+        description='the item format ("2." in front; none: format 1), then base64url (no '
+        "padding) of nonce (12 bytes) || AES-GCM(vault key, UTF-8 JSON, aad naming that format)",
     )
     replaces_entry: JsonInt | None = Field(
         None,
@@ -123,7 +123,7 @@ class VaultItemIn(Schema):
 class VaultItemUpdate(Schema):
     ciphertext: str = Field(
         ...,
-        pattern=B64U,
+        pattern=vault_format.CIPHERTEXT_PATTERN,
         min_length=vault_format.MIN_CIPHERTEXT_CHARS,
         max_length=vault_format.MAX_CIPHERTEXT_CHARS,
     )

@@ -1,4 +1,4 @@
-"""Vault format 1 in Python: the same bytes the browser makes (docs/vault.md).
+"""The vault's format in Python: the same bytes the browser makes (docs/vault.md).
 
 The server never calls the decrypting half of this module on a request: it stores what the
 browser sends as it is. It is here for `reattune vault decrypt` (a person's own machine, with
@@ -16,6 +16,7 @@ import os
 import re
 import unicodedata
 import uuid
+from typing import TypeGuard
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
@@ -23,7 +24,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-FORMAT = 1
+FORMAT = 1  # the keyring's format (its wrapping; unchanged by item format 2)
+#: The item format written now. An item's ciphertext names its format ("2." in front; none:
+#: format 1) and that number is bound in the item's additional data (docs/vault.md, "Items").
+ITEM_FORMAT = 2
+ITEM_FORMATS = (1, 2)
 KINDS = ("journal", "safety")
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -47,19 +52,22 @@ MIN_CIPHERTEXT_BYTES = NONCE_BYTES + TAG_BYTES + 2
 MIN_CIPHERTEXT_CHARS = -(-MIN_CIPHERTEXT_BYTES * 4 // 3)
 
 B64U_PATTERN = r"^[A-Za-z0-9_-]+$"
+#: An item's ciphertext: format 1 is base64url alone, format 2 is "2." then base64url.
+CIPHERTEXT_PATTERN = r"^(?:2\.)?[A-Za-z0-9_-]+$"
 WRAPPED_KEY_PATTERN = r"^[A-Za-z0-9_-]{80}$"
 UUID4_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 _UUID4 = re.compile(UUID4_PATTERN)
 _B64U = re.compile(B64U_PATTERN)
 
 WRAP_AAD = "reattune-vault/1/wrap/{purpose}/{vault_id}"
-ITEM_AAD = "reattune-vault/1/item/{vault_id}/{item_id}/{kind}"
+ITEM_AAD = "reattune-vault/{item_format}/item/{vault_id}/{item_id}/{kind}"
 RECOVERY_INFO = b"reattune-vault/1/recovery"
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
 class FormatError(ValueError):
-    """A value that is not format 1 (bad base64url, wrong length, unknown KDF...)."""
+    """A value that is not in the vault's format (bad base64url, wrong length, unknown KDF,
+    an item format this code does not know...)."""
 
 
 class WrongKey(ValueError):
@@ -73,7 +81,7 @@ def b64u_encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def b64u_decode(text: str) -> bytes:
+def b64u_decode(text: object) -> bytes:
     """Strict: only A-Z a-z 0-9 - _, no padding, and the canonical form (unused bits zero)."""
     if not isinstance(text, str) or not _B64U.fullmatch(text) or len(text) % 4 == 1:
         raise FormatError("not base64url without padding")
@@ -88,7 +96,7 @@ def b64u_decode(text: str) -> bytes:
     return data
 
 
-def is_uuid4(text) -> bool:
+def is_uuid4(text: object) -> TypeGuard[str]:
     return isinstance(text, str) and bool(_UUID4.fullmatch(text))
 
 
@@ -303,24 +311,51 @@ def rewrap(
 # --- items ---------------------------------------------------------------------------------
 
 
-def item_aad(vault_id: str, item_id: str, kind: str) -> str:
+def item_aad(vault_id: str, item_id: str, kind: str, item_format: int = 1) -> str:
+    """The additional data of an item: its format, vault, id and kind."""
     if kind not in KINDS:
         raise FormatError(f"kind must be one of {', '.join(KINDS)}")
-    return ITEM_AAD.format(vault_id=vault_id, item_id=item_id, kind=kind)
+    if item_format not in ITEM_FORMATS:
+        raise FormatError(f"item format {item_format!r} is not known here")
+    return ITEM_AAD.format(item_format=item_format, vault_id=vault_id, item_id=item_id, kind=kind)
+
+
+def split_ciphertext(ciphertext) -> tuple[int, str]:
+    """(item format, base64url of nonce || AES-GCM output) of an item's ciphertext: "2." in
+    front is format 2, no dot at all is format 1; anything else is refused (never guessed)."""
+    if not isinstance(ciphertext, str):
+        raise FormatError("ciphertext must be text")
+    marker, dot, body = ciphertext.partition(".")
+    if not dot:
+        return 1, ciphertext
+    if marker != "2":
+        raise FormatError("this item names an item format this code does not know")
+    return 2, body
 
 
 def encrypt_item(
-    vault_key: bytes, vault_id: str, item_id: str, kind: str, payload: dict, nonce=None
+    vault_key: bytes,
+    vault_id: str,
+    item_id: str,
+    kind: str,
+    payload: dict,
+    nonce=None,
+    item_format: int = ITEM_FORMAT,
 ) -> str:
     plaintext = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    sealed = seal(vault_key, plaintext, item_aad(vault_id, item_id, kind), nonce)
+    sealed = seal(vault_key, plaintext, item_aad(vault_id, item_id, kind, item_format), nonce)
+    if item_format != 1:
+        sealed = f"{item_format}.{sealed}"
     if len(sealed) > MAX_CIPHERTEXT_CHARS:
         raise FormatError("this item is too long for the vault")
     return sealed
 
 
 def decrypt_item(vault_key: bytes, vault_id: str, item_id: str, kind: str, ciphertext: str):
-    plaintext = open_sealed(vault_key, ciphertext, item_aad(vault_id, item_id, kind))
+    """The item's JSON. The format the ciphertext names is the one in the additional data, so a
+    marker added, removed or changed fails on the tag (WrongKey), as any other change does."""
+    item_format, body = split_ciphertext(ciphertext)
+    plaintext = open_sealed(vault_key, body, item_aad(vault_id, item_id, kind, item_format))
     try:
         return json.loads(plaintext.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
@@ -331,7 +366,8 @@ def check_ciphertext(ciphertext) -> None:
     """Raise FormatError unless this can be an item's ciphertext (the server's only check)."""
     if not isinstance(ciphertext, str) or len(ciphertext) > MAX_CIPHERTEXT_CHARS:
         raise FormatError(f"ciphertext must be at most {MAX_CIPHERTEXT_CHARS:,} characters")
-    if len(b64u_decode(ciphertext)) < MIN_CIPHERTEXT_BYTES:
+    _, body = split_ciphertext(ciphertext)
+    if len(b64u_decode(body)) < MIN_CIPHERTEXT_BYTES:
         raise FormatError("ciphertext is too short to hold an item")
 
 

@@ -1,7 +1,9 @@
 // reattune vault: end-to-end encrypted items, locked and unlocked in this browser only.
 //
-// Format 1 (docs/vault.md): a random AES-256-GCM vault key encrypts every item (fresh 12-byte
-// nonce, the vault id, item id and kind bound as additional data). The key is wrapped twice:
+// The format (docs/vault.md): a random AES-256-GCM vault key encrypts every item (fresh 12-byte
+// nonce; the item format, vault id, item id and kind bound as additional data: item format 2
+// is written, "2." in front of the ciphertext; format 1, without it, is still read and is
+// rewritten as format 2 when the item is next saved). The key is wrapped twice:
 // by a key derived from the vault passphrase (Argon2id through vendor/hash-wasm, or
 // PBKDF2-SHA256 where WebAssembly is not available) and by a key derived from the recovery key
 // (HKDF-SHA256). The server stores only ciphertext, wrapped keys and KDF parameters.
@@ -18,7 +20,8 @@
   "use strict";
 
   var PREFIX = "reattune-vault/1/";
-  var FORMAT = 1;
+  var FORMAT = 1; // the keyring's format
+  var ITEM_FORMAT = 2; // the item format written; 1 and 2 are read
   var ARGON2 = { name: "argon2id", memory_kib: 65536, iterations: 3, parallelism: 1 };
   var PBKDF2_ITERATIONS = 600000;
   var MIN_SCORE = 3; // zxcvbn: "safely unguessable" against a slow offline attack
@@ -139,8 +142,19 @@
   }
 
   function wrapAad(purpose, vaultId) { return enc.encode(PREFIX + "wrap/" + purpose + "/" + vaultId); }
-  function itemAad(vaultId, itemId, kind) {
-    return enc.encode(PREFIX + "item/" + vaultId + "/" + itemId + "/" + kind);
+  // The item format is part of the additional data: "reattune-vault/<format>/item/...".
+  function itemAad(itemFormat, vaultId, itemId, kind) {
+    return enc.encode("reattune-vault/" + itemFormat + "/item/" + vaultId + "/" + itemId + "/" + kind);
+  }
+
+  // [item format, base64url] of a ciphertext: "2." in front is format 2, no dot is format 1;
+  // any other marker is refused, never guessed (so it cannot be changed to pick a format).
+  function splitCiphertext(ciphertext) {
+    if (typeof ciphertext !== "string") throw new VaultError("encoding", "not a ciphertext");
+    var dot = ciphertext.indexOf(".");
+    if (dot < 0) return [1, ciphertext];
+    if (ciphertext.slice(0, dot) !== "2") throw new VaultError("item-format", "unknown item format");
+    return [2, ciphertext.slice(dot + 1)];
   }
 
   function newKdf() {
@@ -246,15 +260,22 @@
 
   function encryptItem(key, vaultId, itemId, kind, data) {
     var iv = randomBytes(12);
-    return subtle().encrypt({ name: "AES-GCM", iv: iv, additionalData: itemAad(vaultId, itemId, kind) },
+    return subtle().encrypt({ name: "AES-GCM", iv: iv, additionalData: itemAad(ITEM_FORMAT, vaultId, itemId, kind) },
       key, enc.encode(JSON.stringify(data)))
-      .then(function (ct) { return b64uEncode(concat(iv, ct)); });
+      .then(function (ct) { return ITEM_FORMAT + "." + b64uEncode(concat(iv, ct)); });
   }
 
+  // Rejects (never opens) an item whose format marker, id, kind, vault or bytes were changed.
   function decryptItem(key, vaultId, item) {
-    var bytes = b64uDecode(item.ciphertext);
+    var parts, bytes;
+    try {
+      parts = splitCiphertext(item.ciphertext);
+      bytes = b64uDecode(parts[1]);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return subtle().decrypt(
-      { name: "AES-GCM", iv: bytes.subarray(0, 12), additionalData: itemAad(vaultId, item.item_id, item.kind) },
+      { name: "AES-GCM", iv: bytes.subarray(0, 12), additionalData: itemAad(parts[0], vaultId, item.item_id, item.kind) },
       key, bytes.subarray(12))
       .then(function (plain) { return JSON.parse(dec.decode(plain)); });
   }
@@ -348,7 +369,7 @@
   }
 
   var Vault = {
-    FORMAT: FORMAT, VaultError: VaultError, ScreenAnswerError: ScreenAnswerError,
+    FORMAT: FORMAT, ITEM_FORMAT: ITEM_FORMAT, splitCiphertext: splitCiphertext, VaultError: VaultError, ScreenAnswerError: ScreenAnswerError,
     b64uEncode: b64uEncode, b64uDecode: b64uDecode, base32Encode: base32Encode,
     formatRecoveryKey: formatRecoveryKey, parseRecoveryKey: parseRecoveryKey,
     passphraseKek: passphraseKek, recoveryKek: recoveryKek, wrap: wrap, unwrap: unwrap,
