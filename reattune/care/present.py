@@ -30,10 +30,13 @@ def _sort_key(name: str) -> str:
 
 def country_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The countries with listed help lines, then every other ISO country; each a list of
-    (code, name) sorted by name, the code kept as the value a form sends."""
+    (code, English name) sorted by name, the code kept as the value a form sends."""
     res = support.resource_set()
+    # The help-line files name a country in its own language ("Deutschland"); the list is in
+    # the language of the pages, as every other name in it and the browser default are.
     listed = sorted(
-        ((c.country, c.name) for c in res.countries.values()), key=lambda x: _sort_key(x[1])
+        ((c.country, country_name(c.country)) for c in res.countries.values()),
+        key=lambda x: _sort_key(x[1]),
     )
     others = sorted(
         ((code, country_name(code)) for code in ISO_COUNTRIES - set(res.countries)),

@@ -1,0 +1,146 @@
+"""What a walk through the app on a 390x844 phone found, used as a person would (axe on every
+page):
+
+- every control a finger aims at in a page's content is at least 44 px tall and wide: the
+  feeling chips, the "keep this answer just for me" rows, the time-out's lengths, a folded
+  week's summary, a link-styled button, a link that stands alone beside a button, a journal
+  entry's title and the way back above a page's title; Learn's search box reads at the size
+  of the page's text (no smaller type, no zoom on focus);
+- the rituals' last seven days call today "not yet today" until someone checks in (the day
+  is not over, so it is not "a day off");
+- the emergency number is named as the help-line data names it, once, without brackets in
+  brackets and without lower-casing a proper name ("Triple Zero");
+- the account's country list names every country in English, the countries with checked
+  help lines too ("Germany", not "Deutschland");
+- on Support, the therapist card's button and the folded "what a therapist sees" stand apart.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser import unique_email
+from tests.browser.conftest import PHONE
+from tests.browser.test_foundation import follow, logged_in_page, nav, sign_up, visit
+from tests.browser.test_plan import names
+
+pytestmark = pytest.mark.browser
+
+MIN_TAP = 44
+
+# The controls of a page's content a finger aims at. A radio or checkbox counts through the
+# row (label) around it; a chip through its visible pill and the see-through box over it that
+# takes the tap.
+TARGETS = """() => {
+  const selector = [
+    "button", "select", "textarea", "summary", "label.check", "label.choice", ".chip span",
+    ".chip input",
+    "input:not([type=hidden]):not([type=radio]):not([type=checkbox])",
+    ".actions > a", "li.entry > a", ".crumbs a",
+  ].map((s) => "main " + s).join(", ");
+  return [...document.querySelectorAll(selector)].flatMap((el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === "hidden") {
+      return [];
+    }
+    const text = (el.innerText || el.value || el.getAttribute("aria-label") || el.name || "");
+    return [{what: el.tagName.toLowerCase() + (el.className ? "." + el.className : ""),
+             text: text.trim().slice(0, 40), width: r.width, height: r.height}];
+  });
+}"""
+
+
+def small_targets(page: Page) -> tuple[int, list[str]]:
+    """(how many targets the page's content shows, those smaller than 44x44 px)."""
+    targets = page.evaluate(TARGETS)
+    small = [
+        f"{page.url}: {t['what']} '{t['text']}' is {t['width']:.0f}x{t['height']:.0f} px"
+        for t in targets
+        if t["width"] < MIN_TAP or t["height"] < MIN_TAP
+    ]
+    return len(targets), small
+
+
+def signed_up(new_context, first: str) -> Page:
+    page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
+    visit(page, "/signup/")
+    sign_up(page, first, unique_email("w"))
+    return page
+
+
+def test_every_control_of_the_daily_pages_is_a_full_size_tap_target(new_context, demo_accounts):
+    first, _ = names()
+    me = signed_up(new_context, first)
+    problems: list[str] = []
+    seen = {}
+    # A new person's check-in (chips, private rows, text boxes), Learn's search, settings.
+    for path in ("/rituals/daily/", "/learn/", "/account/", "/journal/"):
+        visit(me, path)
+        seen[path], small = small_targets(me)
+        problems += small
+    visit(me, "/learn/")
+    search = me.get_by_role("searchbox")
+    page_text = me.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
+    size = search.evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)")
+    assert size >= 16 and size >= page_text - 0.5, f"Learn's search box text is {size} px"
+
+    # The demo couple's plan (folded weeks, swaps), journal entries, time-out and agreements.
+    alex = logged_in_page(new_context, demo_accounts["alex"])
+    for path in ("/plan/", "/journal/", "/rituals/timeout/", "/rituals/agreements/", "/home/"):
+        visit(alex, path)
+        seen[path], small = small_targets(alex)
+        problems += small
+    assert not problems, "\n".join(problems)
+    # The pages showed what was measured (an empty page would pass on nothing).
+    assert seen["/rituals/daily/"] >= 30, seen
+    assert all(seen[path] >= 2 for path in seen), seen
+    # The rows are still native controls: a tap on a feeling's words chooses it.
+    visit(me, "/rituals/daily/")
+    me.locator(".chip", has_text="hopeful").click()
+    expect(me.locator('input[name="feelings"][value="hopeful"]')).to_be_checked()
+    keep = me.locator("label.check.keep-private").first
+    keep.click(position={"x": 200, "y": 5})
+    expect(keep.locator("input")).to_be_checked()
+
+
+def test_today_is_not_yet_a_day_off_in_the_last_seven_days(new_context):
+    first, _ = names()
+    me = signed_up(new_context, first)
+    nav(me, "Today")
+    follow(me, me.get_by_role("link", name="All rituals"))
+    days = me.get_by_role("list", name="The last seven days").get_by_role("listitem")
+    expect(days).to_have_count(7)
+    expect(days.first).to_have_text(re.compile(r": not yet today$"))
+    expect(days.nth(1)).to_have_text(re.compile(r": a day off$"))
+
+
+def test_countries_are_named_in_english_and_the_emergency_number_reads_plainly(new_context):
+    first, _ = names()
+    me = signed_up(new_context, first)
+    visit(me, "/account/")
+    country = me.get_by_label("Country")
+    listed = me.locator("#country-select optgroup").first.locator("option")
+    expect(listed.filter(has_text="Germany")).to_have_count(1)
+    expect(listed.filter(has_text="Netherlands")).to_have_count(1)
+    for native in ("Deutschland", "España", "Italia", "Nederland"):
+        expect(me.locator("#country-select option", has_text=native)).to_have_count(0)
+    country.select_option(label="Australia")
+    follow(me, me.get_by_role("button", name="Save country"))
+
+    visit(me, "/care/")
+    emergency = me.locator("#summary .emergency")
+    expect(emergency).to_have_text(
+        "In an emergency, call 000 – Triple Zero (police, fire, ambulance)."
+    )
+    expect(emergency.get_by_role("link", name="000")).to_have_attribute("href", "tel:000")
+    for line in me.locator("main .emergency").all_inner_texts():
+        assert "((" not in line and "))" not in line, line
+
+    # The therapist card: the button and the fold below it stand apart.
+    button = me.get_by_role("button", name="Make a link for our therapist")
+    fold = me.locator("#therapist-more > summary")
+    above, below = button.bounding_box(), fold.bounding_box()
+    assert above and below, (above, below)
+    gap = below["y"] - (above["y"] + above["height"])
+    assert gap >= 12, f"the button and the fold are {gap:.0f} px apart"
