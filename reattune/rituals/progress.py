@@ -18,6 +18,7 @@ Time axes start at the couple's first day (first_day): no chart or report shows 
 from before the couple existed.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -143,6 +144,17 @@ class ConnectionData:
     averages: dict[int, list[float | None]]
 
 
+@functools.lru_cache(maxsize=64)
+def _day_labels_of(start: date, days: int) -> tuple[str, ...]:
+    """ "6 Dec" for each of `days` days from `start`: a calendar only, so written once per
+    process for each axis."""
+    return tuple(f"{start + timedelta(days=i):%-d %b}" for i in range(days))
+
+
+def _day_labels(start: date, days: int) -> list[str]:
+    return list(_day_labels_of(start, days))
+
+
 def _as_date(value) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
@@ -174,19 +186,28 @@ def connection_data(
         for author_id, day_index, rating in ratings:
             by_author.setdefault(author_id, {})[day_index] = rating
         values, averages = {}, {}
+        low = start.toordinal()
         for author_id, days in by_author.items():
             shown = values[author_id] = [None] * len(periods)
             averaged = averages[author_id] = [None] * len(periods)
-            for i, period in enumerate(periods):
-                day_index = period.toordinal()
+            # A running sum and count over the seven days ending on each day (whole numbers,
+            # so the same sums as adding each window up).
+            total = count = 0
+            for day_index in range(low - 6, low + len(periods)):
                 rating = days.get(day_index)
-                if rating is None:
-                    continue
-                week = [days[d] for d in range(day_index - 6, day_index + 1) if d in days]
-                shown[i] = rating
-                averaged[i] = round(sum(week) / len(week), 2)
-        labels = [f"{p:%-d %b}" for p in periods]
-        return ConnectionData(range_key, labels, periods, values, averages)
+                if rating is not None:
+                    total += rating
+                    count += 1
+                leaving = days.get(day_index - 7)
+                if leaving is not None:
+                    total -= leaving
+                    count -= 1
+                if rating is not None and day_index >= low:
+                    shown[day_index - low] = rating
+                    averaged[day_index - low] = round(total / count, 2)
+        return ConnectionData(
+            range_key, _day_labels(start, len(periods)), periods, values, averages
+        )
 
     if range_key == "1y":
         first = week_start(today) - timedelta(weeks=51)

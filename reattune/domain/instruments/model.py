@@ -142,7 +142,16 @@ class Instrument:
         return cached
 
     def items_for(self, construct_id: str) -> tuple[Item, ...]:
-        return tuple(item for item in self.items if item.construct == construct_id)
+        """The construct's items in file order (grouped once per instrument: scoring asks
+        for each construct of each response)."""
+        cached = self.__dict__.get("_by_construct")
+        if cached is None:
+            grouped: dict[str, list[Item]] = {}
+            for item in self.items:
+                grouped.setdefault(item.construct, []).append(item)
+            cached = {cid: tuple(items) for cid, items in grouped.items()}
+            object.__setattr__(self, "_by_construct", cached)
+        return cached.get(construct_id, ())
 
     def scale_of(self, construct_id: str) -> Scale:
         """The one scale a scored construct's items share."""

@@ -106,17 +106,21 @@ def score_response(instrument: Instrument, answers: Mapping[str, int | None]) ->
     result = ScoreSet()
     concept_values: dict[str, list[float]] = {}
     channels: dict[str, dict[str, float]] = {}
+    scales = instrument.scales
     for cid, construct in instrument.constructs.items():
         if not construct.scored:
             continue
         own = instrument.items_for(cid)
-        scale = instrument.scales[own[0].scale]
+        scale = scales[own[0].scale]
         span = scale.max - scale.min
         values = []
         for item in own:
-            if item.id not in clean:
+            answer = clean.get(item.id)
+            if answer is None:
                 continue
-            k = keyed(instrument, item.id, clean[item.id])
+            # keyed(instrument, item.id, answer), with the item at hand
+            item_scale = scales[item.scale]
+            k = item_scale.min + item_scale.max - answer if item.reverse else answer
             values.append(k)
             position = (k - scale.min) / span
             concept_values.setdefault(item.concept, []).append(position)
