@@ -12,7 +12,12 @@ page):
   brackets and without lower-casing a proper name ("Triple Zero");
 - the account's country list names every country in English, the countries with checked
   help lines too ("Germany", not "Deutschland");
-- on Support, the therapist card's button and the folded "what a therapist sees" stand apart.
+- on Support, the therapist card's button and the folded "what a therapist sees" stand apart;
+- a therapist reads each area's score rounded, out of its scale's top ("1.6 of 4", not
+  "1.5714285714285714"), and the rounds counted as check-ups (the questionnaire), not
+  check-ins (the daily ritual);
+- on a wide screen (1366x900) the check-in's 0 to 10 are one row of full-size choices with
+  the words for both ends below them (they were squeezed beside the words, 25 px wide).
 """
 
 import re
@@ -21,9 +26,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import unique_email
-from tests.browser.conftest import PHONE
-from tests.browser.test_foundation import follow, logged_in_page, nav, sign_up, visit
-from tests.browser.test_plan import names
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.test_foundation import (
+    PASSWORD,
+    follow,
+    logged_in_page,
+    nav,
+    sign_up,
+    visit,
+)
+from tests.browser.test_plan import SEED_CHECKUPS, make_couple_by_requests, names
 
 pytestmark = pytest.mark.browser
 
@@ -62,8 +74,8 @@ def small_targets(page: Page) -> tuple[int, list[str]]:
     return len(targets), small
 
 
-def signed_up(new_context, first: str) -> Page:
-    page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
+def signed_up(new_context, first: str, viewport=PHONE) -> Page:
+    page = new_context(viewport=viewport, check_axe_on_every_page=True).new_page()
     visit(page, "/signup/")
     sign_up(page, first, unique_email("w"))
     return page
@@ -144,3 +156,63 @@ def test_countries_are_named_in_english_and_the_emergency_number_reads_plainly(n
     assert above and below, (above, below)
     gap = below["y"] - (above["y"] + above["height"])
     assert gap >= 12, f"the button and the fold are {gap:.0f} px apart"
+
+
+def test_the_check_ins_scale_is_one_row_of_full_size_choices_on_a_wide_screen(new_context):
+    first, _ = names()
+    me = signed_up(new_context, first, viewport=DESKTOP)
+    nav(me, "Today")
+    follow(me, me.get_by_role("link", name="Start today's check-in"))
+    scale = me.get_by_role("radiogroup", name=re.compile("How connected did you feel"))
+    choices = scale.locator("label.scale-choice")
+    expect(choices).to_have_count(11)
+    boxes = [choices.nth(i).bounding_box() for i in range(11)]
+    assert all(boxes), boxes
+    for n, box in enumerate(boxes):
+        assert box["width"] >= MIN_TAP and box["height"] >= MIN_TAP, f"{n}: {box}"
+    assert len({round(box["y"]) for box in boxes}) == 1, "the choices are not one row"
+    ends = me.locator(".scale-ends")
+    expect(ends).to_contain_text("0: Far apart")
+    below = ends.bounding_box()
+    assert below and below["y"] >= boxes[0]["y"] + boxes[0]["height"], (below, boxes[0])
+    # A tap on a number chooses it.
+    choices.nth(7).click()
+    expect(scale.locator('input[value="7"]')).to_be_checked()
+
+
+def test_a_therapist_reads_rounded_scores_out_of_the_scales_top(new_context, live_app):
+    first, second = names()
+    a, b, a_email, b_email = make_couple_by_requests(new_context, first, second)
+    seeded = live_app.cli("manage", "shell", "-c", SEED_CHECKUPS.format(a=a_email, b=b_email))
+    assert "OK" in seeded.stdout, seeded.stdout + seeded.stderr
+    visit(a, "/care/")
+    follow(a, a.get_by_role("button", name="Make a link for our therapist"))
+    link = a.get_by_role("textbox", name="Link for your therapist").input_value()
+
+    t = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
+    visit(t, link)
+    follow(t, t.get_by_role("link", name="Create a therapist account"))
+    t.get_by_role("textbox", name="Your first name").fill("Ines")
+    t.get_by_role("textbox", name="Email").fill(unique_email("therapist"))
+    t.get_by_label("Password", exact=True).fill(PASSWORD)
+    follow(t, t.get_by_role("button", name="Create account"))
+    follow(t, t.get_by_role("button", name="Accept"))
+    visit(b, "/care/")
+    follow(b, b.locator("#therapist .grant").get_by_role("button", name="I agree"))
+
+    visit(t, "/therapist/")
+    follow(t, t.get_by_role("link", name=re.compile(f"{first}.*{second}|{second}.*{first}")))
+    main = t.locator("main")
+    for name in (first, second):
+        person = main.locator("section", has=t.get_by_role("heading", name=name, exact=True))
+        table = person.get_by_role("table", name=f"Scale scores of {name}")
+        scores = table.locator("tbody td:nth-child(2)").all_inner_texts()
+        assert scores, f"no scores for {name}"
+        for score in scores:
+            assert re.fullmatch(r"\d+(\.\d)? of \d+|–", score), score
+        expect(person.get_by_role("heading", name=re.compile(r"^Over time"))).to_have_text(
+            "Over time (2 check-ups)"
+        )
+        for line in person.locator("h3 + ul li").all_inner_texts():
+            assert re.search(r": now \d+(\.\d)?(,|$)", line), line
+    assert not re.search(r"\d\.\d{2,}", main.inner_text()), "a score with many decimals"
