@@ -5,7 +5,8 @@
 // newest vault safety check is opened with the key kept in this browser (vault.js keeps it,
 // non-extractable, while the vault is unlocked) and the variant that fits is shown. The only
 // request is for the encrypted checks; what they say, and which variant shows, stays here.
-// A locked vault (no key kept) leaves the usual variant.
+// A locked vault (no key kept) leaves the usual variant. Looked at again when the page is shown
+// again or another tab changes the vault, so a check deleted elsewhere stops resting the page.
 (function (root) {
   "use strict";
   var V = root.reattuneVault;
@@ -30,11 +31,33 @@
     });
   }
 
-  V.keptKey().then(function (record) {
-    if (!record || record.tag !== tag || !(record.expires > Date.now()) || !record.key) return "locked";
-    return fetch(API + "/items?kind=safety&limit=20", { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : []; })
-      .then(function (items) { return newest(record.key, record.vault_id, items || []); })
-      .then(function (data) { return data && data.result && data.result.positive ? "resting" : "usual"; });
-  }).then(choose, function () { choose("usual"); });
+  function check() {
+    return V.keptKey().then(function (record) {
+      if (!record || record.tag !== tag || !(record.expires > Date.now()) || !record.key) return "locked";
+      return fetch(API + "/items?kind=safety&limit=20", { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : []; })
+        .then(function (items) { return newest(record.key, record.vault_id, items || []); })
+        .then(function (data) { return data && data.result && data.result.positive ? "resting" : "usual"; });
+    }).then(choose, function () { choose("usual"); });
+  }
+
+  // The check may be deleted, or the vault locked, in another window or on another device:
+  // looked at again when this page is shown again, and when another tab of this browser says
+  // it changed or locked the vault.
+  // One look at a time; a request to look again while one runs is done after it.
+  var checking = check(), pending = false;
+  function again() {
+    if (pending) return;
+    pending = true;
+    checking = checking.then(function () { pending = false; return check(); });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") again();
+  });
+  root.addEventListener("focus", again);
+  if (root.BroadcastChannel) {
+    new BroadcastChannel("reattune-vault").onmessage = function (event) {
+      if (event.data === "changed" || event.data === "locked") again();
+    };
+  }
 })(window);

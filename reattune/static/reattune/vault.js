@@ -466,6 +466,9 @@
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
+    var write = method !== "GET";
+    if (write) writing++;
+    var done = function (value) { if (write) writing--; return value; };
     return fetch(url, options).then(function (response) {
       var parse = response.status === 204 ? Promise.resolve(null) : response.json().catch(function () { return null; });
       return parse.then(function (data) {
@@ -476,7 +479,7 @@
         }
         return { status: response.status, data: data };
       });
-    });
+    }).then(done, function (error) { done(); throw error; });
   }
 
   function detailOf(data) {
@@ -570,7 +573,40 @@
     });
   }
 
-  if (channel) channel.onmessage = function (event) { if (event.data === "locked" && state.key) lock("elsewhere"); };
+  if (channel) {
+    channel.onmessage = function (event) {
+      if (event.data === "locked" && state.key) lock("elsewhere");
+      if (event.data === "changed") resync();
+    };
+  }
+
+  // Items drawn here may be deleted (or changed) in another window or on another device. When
+  // this page is shown again (another tab, another app, the phone woken) and when another tab
+  // of this browser says it changed the vault, the open page reads its list again and takes
+  // off what is no longer in the vault, saying so plainly. Not while this page is writing.
+  // One look at a time ("focus" and "visibilitychange" often come together); a request to
+  // look again while one runs is kept and done after it.
+  var syncing = null, syncAgain = false, writing = 0;
+  function resync() {
+    var current = PAGES[page];
+    if (!state.key || !current || !current.sync || writing > 0) return;
+    if (syncing) { syncAgain = true; return; }
+    syncing = current.sync().catch(function (error) { status(messageFor(error)); })
+      .then(function () {
+        syncing = null;
+        if (syncAgain) { syncAgain = false; resync(); }
+      });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") resync();
+  });
+  root.addEventListener("focus", function () { resync(); });
+
+  // After a write of this page: other tabs of this browser look again (see resync).
+  function announce(result) {
+    if (channel) channel.postMessage("changed");
+    return result;
+  }
 
   // Every few seconds: is the kept key still there and within its idle time?
   setInterval(function () {
@@ -967,18 +1003,37 @@
     return encryptItem(state.key, state.keyring.vault_id, itemId, kind, data).then(fits).then(function (ciphertext) {
       var body = { item_id: itemId, kind: kind, ciphertext: ciphertext };
       Object.keys(extra || {}).forEach(function (k) { body[k] = extra[k]; });
-      return api("POST", API + "/items", body);
+      return api("POST", API + "/items", body).then(announce);
     });
   }
 
   function updateItem(kind, item, data) {
     return encryptItem(state.key, state.keyring.vault_id, item.item_id, kind, data).then(fits).then(function (ciphertext) {
-      return api("PUT", API + "/items/" + item.item_id, { ciphertext: ciphertext, version: item.version });
+      return api("PUT", API + "/items/" + item.item_id, { ciphertext: ciphertext, version: item.version })
+        .then(announce);
     });
   }
 
   function deleteItem(itemId) {
-    return api("DELETE", API + "/items/" + itemId);
+    deletedHere[itemId] = true;
+    return api("DELETE", API + "/items/" + itemId).then(announce);
+  }
+
+  // Items this page deleted itself (never reported as deleted elsewhere).
+  var deletedHere = {};
+
+  // A delete that finds the item gone already (deleted elsewhere) has nothing left to do.
+  function deleteIfThere(itemId) {
+    return deleteItem(itemId).catch(function (error) {
+      if (error.status !== 404) throw error;
+      return null;
+    });
+  }
+
+  var GONE_ONE = "An entry was deleted in another window or on another device, so it is no longer shown here.";
+  function goneText(count) {
+    return count === 1 ? GONE_ONE
+      : count + " entries were deleted in another window or on another device, so they are no longer shown here.";
   }
 
   var dateFormat = null; // one formatter for the whole list (making one per entry is slow)
@@ -1072,6 +1127,43 @@
       if (replace) list.textContent = "";
       list.appendChild(fragment);
     },
+    // The list read again (resync): redrawn only when something changed; entries no longer
+    // in the vault are taken off, and an edit of one of them becomes a new entry's draft.
+    sync: function () {
+      var drawn = {};
+      journal.entries.forEach(function (e) { drawn[e.item.item_id] = e.item.version; });
+      return listItems("journal").then(function (items) {
+        var now = {};
+        items.forEach(function (i) { now[i.item_id] = i.version; });
+        var gone = Object.keys(drawn).filter(function (id) { return !(id in now); });
+        var changed = gone.length > 0 || items.some(function (i) { return drawn[i.item_id] !== i.version; });
+        if (!changed || !state.key) return;
+        var run = ++journal.loading;
+        return openItems(items).then(function (opened) {
+          if (run !== journal.loading || !state.key) return;
+          journal.entries = opened;
+          journal.draw(opened, true);
+          el.querySelector("[data-entries-empty]").hidden = opened.length > 0;
+          var elsewhere = gone.filter(function (id) { return !deletedHere[id]; });
+          if (journal.editing && gone.indexOf(journal.editing.item.item_id) >= 0) journal.editingGone();
+          else if (elsewhere.length) status(goneText(elsewhere.length));
+        });
+      });
+    },
+    // One entry found gone (a 404 on it): off the list and out of the page's memory.
+    drop: function (itemId) {
+      journal.entries = journal.entries.filter(function (e) { return e.item.item_id !== itemId; });
+      var node = el.querySelector('[data-entries] [data-item-id="' + itemId + '"]');
+      if (node) node.remove();
+      el.querySelector("[data-entries-empty]").hidden = journal.entries.length > 0;
+    },
+    // The entry being edited was deleted elsewhere: the words stay in the form, as a new entry.
+    editingGone: function () {
+      journal.editing = null;
+      el.querySelector("[data-write-title]").textContent = "Write in your vault";
+      el.querySelector("[data-entry-cancel]").hidden = true;
+      status("The entry you were editing was deleted in another window or on another device. Your words are still in the box below: press \u201cSave to my vault\u201d to keep them as a new entry.");
+    },
     find: function (node) {
       var li = node.closest("[data-item-id]");
       var id = li && li.getAttribute("data-item-id");
@@ -1104,6 +1196,12 @@
         .then(function (kinds) { if (kinds && kinds.length) showHelp(kinds); })
         .catch(function (error) {
           busy(form, false);
+          if (editing && error.status === 404) {
+            journal.drop(editing.item.item_id);
+            journal.editingGone();
+            formError(form, "That entry is no longer in your vault, so nothing was saved yet.");
+            return;
+          }
           formError(form, error.status === 409
             ? "This entry was changed in another window, so it was not saved. Your text is still here: copy it, reload the page and try again."
             : messageFor(error));
@@ -1136,7 +1234,11 @@
         deleteItem(entry.item.item_id).then(function () {
           status("Deleted from your vault.");
           return journal.load();
-        }).catch(function (error) { status(messageFor(error)); });
+        }).catch(function (error) {
+          if (error.status !== 404) { status(messageFor(error)); return; }
+          journal.drop(entry.item.item_id);
+          status("This entry was already deleted, in another window or on another device.");
+        });
       } else if (button.hasAttribute("data-entry-moveout")) {
         if (!root.confirm("Move this entry out of your vault? It becomes a private journal entry: still never shown to your partner or a therapist, but whoever runs this server could read it.")) return;
         button.disabled = true;
@@ -1144,7 +1246,7 @@
           title: (entry.data.title || "").slice(0, 200), body: entry.data.body, visibility: "private",
           submit_key: entry.item.item_id,
         })
-          .then(function () { return deleteItem(entry.item.item_id); })
+          .then(function () { return deleteIfThere(entry.item.item_id); })
           .then(function () {
             status("Moved out of your vault. It is now a private entry in your journal.");
             return journal.load();
@@ -1225,6 +1327,29 @@
       var last = el.querySelector("[data-safety-last]");
       if (last) last.hidden = true;
       hideHelp();
+    },
+    // Read again (resync): if the check shown here was deleted elsewhere, the next one that
+    // opens shows in its place, or the form when there is none; the answers being typed into
+    // the form are never touched.
+    sync: function () {
+      var shownId = safety.latest && safety.latest.item.item_id;
+      if (!shownId) return Promise.resolve();
+      return listItems("safety").then(function (items) {
+        if (items.some(function (i) { return i.item_id === shownId; }) || !state.key) return;
+        return openItems(items).then(function (opened) {
+          if (!safety.latest || safety.latest.item.item_id !== shownId || !state.key) return;
+          var readable = opened.filter(function (o) { return o.data; });
+          var resultShown = !el.querySelector("[data-safety-result]").hidden;
+          safety.latest = readable[0] || null;
+          if (safety.latest && resultShown) safety.showResult(safety.latest.data, safety.latest.item.created_at);
+          else if (resultShown) { hideHelp(); safety.showForm(); }
+          else if (!safety.latest) el.querySelector("[data-safety-last]").hidden = true;
+          if (deletedHere[shownId]) return;
+          status(safety.latest
+            ? "The safety check shown here was deleted in another window or on another device. Your latest one before it is shown now."
+            : "Your safety check was deleted in another window or on another device, so it is no longer shown here.");
+        });
+      });
     },
     showForm: function () {
       el.querySelector("[data-safety-result]").hidden = true;
@@ -1315,7 +1440,7 @@
     el.querySelector("[data-safety-delete]").addEventListener("click", function () {
       if (!root.confirm("Delete every safety check in your vault?")) return;
       listItems("safety")
-        .then(function (items) { return Promise.all(items.map(function (i) { return deleteItem(i.item_id); })); })
+        .then(function (items) { return Promise.all(items.map(function (i) { return deleteIfThere(i.item_id); })); })
         .then(function () { safety.latest = null; safety.showForm(); status("Your answers are deleted from your vault."); })
         .catch(function (error) { status(messageFor(error)); });
     });
