@@ -8,6 +8,7 @@ therapy: the texts point to support on their own. A reason with ``lines == "cris
 (hopelessness) is shown with the crisis lines of the person's country.
 """
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
@@ -19,6 +20,7 @@ from reattune.domain.safety.help_rules import (
     HELP_CARD_INTRO_SOLO,
     HELP_CARD_NOTE,
     HELP_CARD_TITLE,
+    SOLO_REASON_TEXTS,
     help_reasons,
 )
 
@@ -180,6 +182,18 @@ def home_panel(request):
     if not reasons:
         return None
     context = {**card_context(user), "reasons": reasons}
+    from reattune.core.request_context import vault_rest
+
+    rest = vault_rest(request)
+    if rest:
+        # A safety check in the vault (reattune/vault/rest.py): the card as safety mode words
+        # it too (the same reasons, for support on one's own); the browser shows the one that
+        # fits. Only ever the person's own card.
+        context.update(
+            vault_rest=rest,
+            resting_intro=HELP_CARD_INTRO_SOLO,
+            resting_reasons=[replace(r, text=SOLO_REASON_TEXTS[r.id]) for r in reasons],
+        )
     if needs_crisis_lines(reasons):
         from reattune.care.support import resources_for_user
 
