@@ -17,14 +17,20 @@ Fixtures
   DESKTOP 1366x900, the two sizes every page is checked at).
 - `axe_check(page)` (import it from tests.browser.conftest, or use the `axe` fixture): runs
   axe-core (tests/js/node_modules, from `make install-test`) on the page and fails on any
-  "serious" or "critical" violation.
+  "serious" or "critical" violation. A document already checked in this run (by any test
+  process) at the same viewport, differing only in its CSRF token and in words with digits,
+  reuses the results found then (tests/browser/test_axe_cache.py).
 
 Browser tests carry `@pytest.mark.browser`; they need no `db` fixture (the app runs in its own
 process with its own database).
 """
 
+import hashlib
+import json
 import os
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -211,19 +217,68 @@ def _axe_source() -> str:
     return _AXE_SOURCE[0]
 
 
+# What may differ between two documents without changing what axe-core finds in them: the
+# CSRF token of each page load, and words with digits in text and in form values (dates, times,
+# counts, and the random suffixes of each test's names, emails and markers). Such a word is
+# replaced by "#" (so text stays non-empty where it was); tags, ids, roles, ARIA and every
+# other attribute are kept as they are.
+_CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*"')
+_TEXT = re.compile(r">([^<]+)<")
+_VALUE = re.compile(r'( value=")([^"]*)"')
+_WORD_WITH_DIGIT = re.compile(r"\w*\d\w*")
+_SNAPSHOT = "() => [document.documentElement.outerHTML, window.innerWidth, window.innerHeight]"
+
+
+# Where this run's test processes share the axe results of documents already checked (set by
+# the _axe_cache fixture). axe-core was about half of the browser's CPU in the browser tests:
+# the same document is checked again and again (the log-in page before every log-in, Today
+# after it, in every test process). The results depend only on the document, the stylesheets
+# it links (their names carry a hash of their content) and the viewport, so a document seen
+# before in this run, byte for byte but its CSRF token, at the same size, gets the results
+# found then.
+_AXE_CACHE: list[Path] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _axe_cache(tmp_path_factory):
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # pytest-xdist: one directory per worker, below one for the run
+    _AXE_CACHE[:] = [base / "axe-results"]
+
+
+def _document_key(page) -> str:
+    html, width, height = page.evaluate(_SNAPSHOT)
+    html = _CSRF_VALUE.sub(r'\1"', html)
+    html = _TEXT.sub(lambda m: ">" + _WORD_WITH_DIGIT.sub("#", m.group(1)) + "<", html)
+    html = _VALUE.sub(lambda m: m.group(1) + _WORD_WITH_DIGIT.sub("#", m.group(2)) + '"', html)
+    return hashlib.sha256(f"{width}x{height}\n{html}".encode()).hexdigest()
+
+
 def axe_check(page, impacts=BLOCKING_IMPACTS) -> list[dict]:
     """Fail on any axe-core violation of the given impacts on the page as it is now.
 
     axe is loaded with page.evaluate, which the page's Content-Security-Policy does not apply
-    to (a <script> tag would be blocked, as it should be). Returns all violations found.
+    to (a <script> tag would be blocked, as it should be). Returns all violations found. A
+    document already checked in this run at the same viewport reuses the results found then.
     """
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(_axe_source())
-    violations = page.evaluate(_AXE_RUN)
+    cached = _AXE_CACHE[0] / f"{_document_key(page)}.json" if _AXE_CACHE else None
+    if cached and cached.is_file():
+        violations = json.loads(cached.read_text())
+    else:
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(_axe_source())
+        violations = page.evaluate(_AXE_RUN)
     blocking = [v for v in violations if v["impact"] in impacts]
     entries = getattr(page, "_reattune_documents", None)
     if entries:
         entries[-1][1] = True
+    if cached and not blocking and not cached.is_file():
+        cached.parent.mkdir(exist_ok=True)
+        # Written under another name, then renamed: another process never reads half a file.
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(violations))
+        partial.replace(cached)
     if blocking:
         lines = [f"axe-core found {len(blocking)} blocking violation(s) on {page.url}:"]
         for v in blocking:
