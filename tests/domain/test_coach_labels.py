@@ -126,8 +126,16 @@ POSITIVE_CLASSES = {
         "ok mr know-it-all",
         "Let me guess, you forgot again.",
         "I just think it's funny how I'm the only one who ever cleans.",
+        "You're a real gem, aren't you.",
+        "Gold star for you, you remembered the bins.",
+        "Nice of you to call. Only four days late.",
+        "not you playing the martyr again",
+        "Want a medal for making the bed?",
     ],
     "criticism": [
+        "A decent partner would have asked first.",  # a verdict by comparison
+        "you're a useless driver",
+        "nobody can rely on you",
         "I'm not saying you're lazy, but the dishes have been there for days.",  # hedge + but
         "No offence, but you're kind of a slob.",
         "You've been a terrible partner lately.",
@@ -148,7 +156,22 @@ POSITIVE_CLASSES = {
         "Would it kill you to say thank you?",
         "Why you did not tell me before?",  # non-native word order
     ],
-    "curiosity_question": ["hows ur day going", "hey u ok", "r u mad at me"],
+    "curiosity_question": [
+        "hows ur day going",
+        "hey u ok",
+        "r u mad at me",
+        "Is there anything you need from me?",
+        "what's making you so tense?",
+        "are you feeling any better?",
+    ],
+    # Mock praise with a tag question, a mock award, gratitude for something overdue.
+    "validation": [
+        "Your feelings about it are completely valid.",
+        "You're not being dramatic at all.",
+        "I'd be gutted too.",
+        "Makes sense you're nervous.",
+    ],
+    "stonewalling": ["i guess that makes sense, whatever"],
     # About the partner rather than to them, as in a forum post.
     "absolute": ["My husband never helps with the kids.", "my bf is always on his phone"],
     "i_statement": ["feeling kinda down rn", "My heart sank when I saw the message."],
@@ -162,10 +185,25 @@ NEGATIVE_CLASSES = {
     ],
     # A sincere disclaimer (no "but") still disowns.
     "criticism": ["I'm not saying you're lazy, I know you've been exhausted."],
-    "contempt": ["You're a genius!", "Thanks so much for picking up the kids."],
+    "contempt": [
+        "You're a genius!",
+        "Thanks so much for picking up the kids.",
+        "You're a gem, thanks for sorting the boiler.",
+        "You're such a gentleman, thank you for walking me home.",
+    ],
     # A denied hard feeling is not an I-statement.
-    "i_statement": ["I'm not mad, it's just that this is your fault.", "Happy Friday 😊"],
-    "complaint": ["Why didn't you tell me you'd spent the savings?"],
+    "i_statement": [
+        "I'm not mad, it's just that this is your fault.",
+        "Happy Friday 😊",
+        "That makes sense, I'd be upset too.",  # the partner's feeling mirrored
+    ],
+    "complaint": [
+        "Why didn't you tell me you'd spent the savings?",
+        "I'm sad that you don't care about me.",  # a guess at the mind, not a moment
+    ],
+    "curiosity_question": ["Why didn't you tell me about the job?"],  # an account, not a feeling
+    "validation": ["i guess that makes sense, whatever"],  # taken back
+    # "I'd be upset too" mirrors the partner's feeling; it is not the speaker's own.
     "absolute": ["My sister never calls.", "My husband is lovely, he always makes me laugh."],
 }
 

@@ -66,7 +66,7 @@ def test_a_broken_model_file_is_refused_naming_the_field(data, change, where):
 def test_the_model_is_deterministic(data, model):
     again = learned.from_data(copy.deepcopy(data))
     assert again == model
-    text = "Oh you're a saint, aren't you."
+    text = "Well, aren't you a proper little comedian."
     first = analyze_with(text, "en", model).to_dict()
     assert all(analyze_with(text, "en", again).to_dict() == first for _ in range(3))
     assert first != analyze_with(text, "en", None).to_dict()  # the model did add something
@@ -131,7 +131,7 @@ def _added(text):
 @pytest.mark.parametrize(
     ("text", "label"),
     [
-        ("Oh you're a saint, aren't you.", "contempt"),
+        ("Well, aren't you a proper little comedian.", "contempt"),
         ("What a lovely surprise, you actually showed up.", "you_blame"),
         ("I said I'd do it, stop going on about it.", "defensiveness"),
     ],

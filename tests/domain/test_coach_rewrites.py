@@ -154,6 +154,40 @@ def test_why_cant_you_be_is_never_turned_into_you_be():
     assert "you be" not in rewrite and "normal" not in rewrite
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nice of you to remember my birthday. three days late.",
+        "yeah yeah, you're a saint, we all know",
+        "You're a real gem, aren't you, leaving me to do it all.",
+    ],
+)
+def test_mock_praise_is_never_kept_as_the_situation(text):
+    # The words after the partner's name are part of the sarcasm, not a moment to picture:
+    # "I feel hurt when you're a saint" or "when you to remember my birthday" would be worse
+    # than what the user wrote.
+    rewrite = suggest(analyze(text)).rewrite
+    assert rewrite and " when " not in rewrite, rewrite
+    assert not re.search(r"saint|gem|remember my birthday", rewrite), rewrite
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        (
+            "ur always late and u dont care how it makes me feel. pls just text if ur running late",
+            "text if ur running late",
+        ),
+        (
+            "you snapped at me in front of your sister. next time can we talk about it at home?",
+            "us to talk about it at home next time",
+        ),
+    ],
+)
+def test_a_request_in_a_texting_voice_is_kept(text, wanted):
+    assert wanted in suggest(analyze(text)).rewrite
+
+
 def test_a_good_complaint_is_not_rewritten():
     text = "I felt lonely last night when you were on your phone. Could we keep phones away?"
     kept = suggest(analyze(text)).kept

@@ -33,6 +33,17 @@ from .text import (
 # ("can't stop worrying", "can't help feeling").
 _NEGATED_BEFORE = re.compile(r"(?:\bnot|n't|nt|\bnever)\s+(?!stop\b|help\b)(?:[\w']+\s+)?$").search
 _BUT = re.compile(r"\bbut\b").search
+# A request asked after a complaint in the same sentence ("…all through dinner, can we…?").
+_REQUEST_AFTER = re.compile(
+    r",\s*(?:and\s+|so\s+)?(?:(?:please|pls)\s+)?(?:can|could|would|will|shall)\s+(?:we|you|u)\b"
+).search
+# "I'd be annoyed too", "I would have felt the same": the partner's feeling mirrored, not the
+# speaker's own (the words before a feeling, and after it).
+_HYPOTHETICAL_BEFORE = re.compile(
+    r"\b(?:i'd|id|i would|i'd have|i would have|i would've|i'd've)\s+(?:have\s+)?"
+    r"(?:be|been|feel|felt)\s+(?:so\s+|really\s+|just as\s+|pretty\s+)?$"
+).search
+_TOO_AFTER = re.compile(r"\s+(?:too|as well)\b").match
 _HAS_SENTENCE_MARK = re.compile(f"[{re.escape(SENTENCE_MARKS)}]").search
 # A single quote can open a quotation only at the start or after a space or bracket.
 _SINGLE_QUOTE_OPENS = re.compile(r"[\s(\[:]'").search
@@ -50,8 +61,9 @@ def _may_hold_quotes(prepared: str) -> bool:
 _CONFLICT = ("absolute", "you_blame", "criticism", "contempt", "defensiveness", "stonewalling")
 _BLAMING = frozenset({"absolute", "you_blame", "criticism", "contempt"})
 _BLAMING_OR_DEFENSIVE = _BLAMING | {"defensiveness"}
-# A counter-attack's "you didn't…" is defensiveness, not a complaint.
-_NOT_A_COMPLAINT = frozenset({"absolute", "criticism", "contempt", "defensiveness"})
+# A counter-attack's "you didn't…" is defensiveness, not a complaint; nor is a moment told
+# inside blame ("I'm sad that you don't care", "why didn't you…").
+_NOT_A_COMPLAINT = frozenset({"absolute", "you_blame", "criticism", "contempt", "defensiveness"})
 _FEAR_FAMILIES = frozenset({"fear"})
 _FEEL_VERBS = frozenset({"feel", "felt", "feeling", "am", "was"})
 _FEELING_SUBJECTS = frozenset({"i'm", "im", "i've", "ive"})  # "I'm feeling…" names itself
@@ -523,6 +535,13 @@ def _owned(msg: _Message, start: int, end: int) -> bool:
     index = len(tokens) - 1
     while index >= 0 and tokens[index] in lex.fillers:
         index -= 1
+    if index >= 0 and "," in work[sentence_start:start]:
+        # A clause of its own with no subject, as people text: "well done on the promotion,
+        # so proud of you", "didn't hear from u all day, was getting worried".
+        comma = work.rindex(",", sentence_start, start)
+        clause = TOKEN_RE.findall(work, comma + 1, start)
+        if clause and all(t in lex.fillers for t in clause):
+            return True
     if index < 0:
         # A sentence without a subject is the speaker's own: "miss u", "love you",
         # "feeling kinda down", "so tired today" (but not "Happy Friday").
@@ -682,8 +701,10 @@ def _complaints(msg: _Message) -> None:
         if msg.labels_in(index) & _NOT_A_COMPLAINT or index in msg.kind:
             continue
         s_start, s_end = msg.bounds(index)
-        if msg.work.startswith("?", s_end):
-            continue  # a question about what happened is a question, not a complaint
+        if msg.work.startswith("?", s_end) and not _REQUEST_AFTER(msg.work, end, s_end):
+            # A question about what happened is a question, not a complaint; a request asked
+            # after it ("…on your phone all through dinner, can we…?") leaves it a complaint.
+            continue
         if msg.within("kind_frames", s_start, s_end) or msg.within(
             "logistics_not_only", s_start, s_end
         ):
@@ -724,6 +745,8 @@ def _i_statements(msg: _Message) -> None:
     if len(candidates) > 1:
         candidates.sort()
     for start, end in candidates:
+        if _TOO_AFTER(work, end) and _HYPOTHETICAL_BEFORE(work, max(0, start - 30), start):
+            continue  # "I'd be annoyed too" mirrors the partner's feeling, not the speaker's
         index = msg.sentence(start)
         if index in disguised_sentences:
             continue
@@ -754,6 +777,8 @@ def _validation_and_curiosity(msg: _Message) -> None:
         _, s_end = msg.bounds(index)
         if lex.validation_cancel in work[end : s_end + 1]:
             continue
+        if "stonewalling" in msg.labels_in(index):
+            continue  # "i guess that makes sense, whatever" takes it back
         msg.add("validation", start, end)
     unpunctuated: bool | None = None
     for _, start, end, _ in msg.found.get("curiosity", _NO_HITS):
@@ -770,6 +795,8 @@ def _validation_and_curiosity(msg: _Message) -> None:
             continue
         msg.add("curiosity_question", start, end)
     for _, start, end, _ in msg.found.get("invitations", _NO_HITS):
+        if msg.labels_in(msg.sentence(start)) & _BLAMING_OR_DEFENSIVE:
+            continue  # "why didn't you tell me about…?" asks for an account, not a feeling
         msg.add("curiosity_question", start, end)
 
 

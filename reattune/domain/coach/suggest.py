@@ -116,7 +116,9 @@ _PAST_MARKERS = re.compile(
 )
 # Grammar the rewrite never hands back: a subjunctive "you be", a doubled word, "you was".
 _UNGRAMMATICAL = re.compile(
-    r"\byou (?:be|is|was|has|does|doesn't|am|not)\b|\bwhen you \w{3,}ing\b|\b(\w+) \1\b", re.I
+    r"\byou (?:be|is|was|has|does|doesn't|am|not)\b|\bwhen you \w{3,}ing\b|\b(\w+) \1\b"
+    r"|\bwhen you (?:to|a|an|the|my|your|of)\b",
+    re.I,
 )
 _CLAUSE_END = re.compile(r",|\bbut\b|\bwhen\b|\band then\b|\bbecause\b|\bso\b", re.I)
 _ADVERBS = frozenset(
@@ -238,8 +240,10 @@ def _situation(analysis: Analysis, lex: Lexicon) -> tuple[str, str, bool, bool]:
     if previous in _QUESTION_BEFORE_YOU or (question and previous not in ("do", "why", "")):
         return "", "", past, False  # "why can't you be…": not what happened
     for label in _CHARACTER_LABELS:
-        if any(clause_start <= s < sentence_end for s, _ in analysis.spans_for(label)):
-            return "", "", past, False  # a trait, not a situation
+        # Anywhere in the sentence: mock praise before the partner ("nice of you to remember
+        # my birthday", "yeah yeah, you're a saint") makes the clause no moment to picture.
+        if any(s < sentence_end and sentence_start < e for s, e in analysis.spans_for(label)):
+            return "", "", past, False  # a trait or mockery, not a situation
     # One clause: stop at a second "when", a "but" or a comma that starts another thought.
     rest = _CLAUSE_END.split(text[subject_end:sentence_end], maxsplit=1)[0]
     clause = (text[clause_start:subject_end] + rest).replace("’", "'")
