@@ -4,8 +4,8 @@ page):
 - every control a finger aims at in a page's content is at least 44 px tall and wide: the
   feeling chips, the "keep this answer just for me" rows, the time-out's lengths, a folded
   week's summary, a link-styled button, a link that stands alone beside a button, a journal
-  entry's title and the way back above a page's title; Learn's search box reads at the size
-  of the page's text (no smaller type, no zoom on focus);
+  entry's title, the way back above a page's title and a day's "Previous day"; Learn's
+  search box reads at the size of the page's text (no smaller type, no zoom on focus);
 - the rituals' last seven days call today "not yet today" until someone checks in (the day
   is not over, so it is not "a day off");
 - the emergency number is named as the help-line data names it, once, without brackets in
@@ -49,7 +49,7 @@ TARGETS = """() => {
     "button", "select", "textarea", "summary", "label.check", "label.choice", ".chip span",
     ".chip input",
     "input:not([type=hidden]):not([type=radio]):not([type=checkbox])",
-    ".actions > a", "li.entry > a", ".crumbs a",
+    ".actions > a", "li.entry > a", ".crumbs a", ".pager a",
   ].map((s) => "main " + s).join(", ");
   return [...document.querySelectorAll(selector)].flatMap((el) => {
     const r = el.getBoundingClientRect();
@@ -103,6 +103,13 @@ def test_every_control_of_the_daily_pages_is_a_full_size_tap_target(new_context,
         visit(alex, path)
         seen[path], small = small_targets(alex)
         problems += small
+    # A day of the check-in, from the rituals' last seven days (yesterday's, with its pager).
+    visit(alex, "/rituals/")
+    days = alex.get_by_role("list", name="The last seven days")
+    follow(alex, days.get_by_role("listitem").nth(1).get_by_role("link"))
+    expect(alex.locator(".pager a").first).to_be_visible()
+    seen["a day"], small = small_targets(alex)
+    problems += small
     assert not problems, "\n".join(problems)
     # The pages showed what was measured (an empty page would pass on nothing).
     assert seen["/rituals/daily/"] >= 30, seen
