@@ -14,6 +14,7 @@ from django.utils.formats import get_format, localize
 from django.utils.html import conditional_escape
 
 PLAIN_NUMBER = re.compile(r"-?[0-9]{1,3}(\.[0-9]+)?")
+_ESCAPED = re.compile(r"[&<>\"']")  # the characters conditional_escape replaces
 
 
 def number_cells(empty: str | None = None) -> Callable[[Any], str]:
@@ -32,6 +33,10 @@ def number_cells(empty: str | None = None) -> Callable[[Any], str]:
         key = (type(value), value)
         text = shown.get(key)
         if text is None:
+            if key[0] is str and not _ESCAPED.search(value):
+                # localize() gives a str back as it is, and escaping changes only these
+                shown[key] = value
+                return value
             text = str(value) if plain and key[0] in (int, float) else None
             if text is None or not PLAIN_NUMBER.fullmatch(text):
                 text = conditional_escape(localize(value))

@@ -931,17 +931,12 @@ def _table_rows(rows: Iterable[list[Any]], empty: str = "") -> SafeString:
     and escaped once (keyed by type too: 6 == 6.0, but they show as "6" and "6.0").
     """
     cell = number_cells(empty)
-
-    html = []
-    for header, *cells in rows:
-        html.append('<tr><th scope="row">')
-        html.append(cell(header))
-        html.append("</th>")
-        for value in cells:
-            html.append("<td>")
-            html.append(cell(value))
-            html.append("</td>")
-        html.append("</tr>")
+    html = [
+        f'<tr><th scope="row">{cell(header)}</th>'
+        + "".join([f"<td>{cell(value)}</td>" for value in cells])
+        + "</tr>"
+        for header, *cells in rows
+    ]
     # Every value above went through conditional_escape; the tags are our own constants.
     return mark_safe("".join(html))  # noqa: S308  # nosec B308 B703 - escaped above
 

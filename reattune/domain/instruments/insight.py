@@ -564,8 +564,14 @@ def _attachment(signals: Mapping[str, float]) -> dict:
 def _care(signals: Mapping[str, float]) -> dict:
     """Per care question (receive, give, guess): the top channels and every channel's value."""
     care = {}
+    # _channels(signals, question) for every question, in one pass over the signals
+    by_question: dict[str, dict[str, float]] = {question: {} for question in CARE_QUESTIONS}
+    for key, value in signals.items():
+        question, colon, channel = key.partition(":")
+        if colon and question in by_question:
+            by_question[question][channel] = value
     for question in CARE_QUESTIONS:
-        values = _channels(signals, question)
+        values = by_question[question]
         care[question.removeprefix("care_")] = (
             {"top": _top(values), "values": {k: _r(v) for k, v in values.items()}}
             if values
