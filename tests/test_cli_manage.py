@@ -58,7 +58,7 @@ def test_manage_passes_arguments_through(capsys, logging_kept):
 
 
 def test_python_m_reattune_help_lists_the_commands(tmp_path):
-    result = run_cli(["--help"], app_env(tmp_path / "data"))
+    result = run_cli(["--help"], app_env(tmp_path / "data", data_checked=False))
     assert result.stdout.startswith("usage: reattune"), result.stdout
     for name in SUBCOMMANDS:
         assert name in result.stdout

@@ -3,7 +3,8 @@
 Used by the browser tests (tests/browser/conftest.py) and the CLI tests (tests/test_cli_*.py):
 
 - `app_env(data_dir, database_url)`: a production-like environment for a subprocess (the test
-  run's own REATTUNE_* and DJANGO_SETTINGS_MODULE removed, so it reads reattune.settings).
+  run's own REATTUNE_* and DJANGO_SETTINGS_MODULE removed, so it reads reattune.settings). It
+  leaves the data files' start-up stamp in data_dir (see `stamp_data_check`).
 - `fresh_database(prefix)`: in the PostgreSQL run, a new empty database on the server named
   by DATABASE_URL, dropped afterwards; yields None in the SQLite run.
 - `run_cli(args, env)`: `python -m reattune ...`, captured.
@@ -11,6 +12,7 @@ Used by the browser tests (tests/browser/conftest.py) and the CLI tests (tests/t
 """
 
 import contextlib
+import functools
 import json
 import os
 import secrets
@@ -30,8 +32,39 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 SERVE_TIMEOUT = 180.0  # a hang guard, not a speed check: a busy CI machine migrates slowly
 
 
-def app_env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
-    """The environment for a `reattune` subprocess: SQLite in data_dir, or database_url."""
+@functools.cache
+def _data_files_fingerprint() -> str:
+    from reattune.domain.data_check import fingerprint
+
+    return fingerprint()
+
+
+def stamp_data_check(data_dir: Path) -> None:
+    """Write the stamp a `reattune` command leaves once it found the shipped data files good.
+
+    Every command starts by checking every data file (about a second of CPU) unless the data
+    folder's `.data-check` stamp says these very files passed before. The test run checks them
+    in-process at its own start (and tests/test_data_startup.py checks refusals in real
+    processes), so a subprocess on a fresh folder need not check them all again. The stamp is
+    only what a passing check would write for the default settings: a subprocess given other
+    data (REATTUNE_RESOURCE_DIRS, say) gets another fingerprint and checks as usual.
+    """
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stamp = data_dir / ".data-check"
+    if not stamp.exists():
+        stamp.touch(mode=0o600)
+        stamp.write_text(_data_files_fingerprint() + "\n", encoding="ascii")
+
+
+def app_env(
+    data_dir: Path, database_url: str | None = None, *, data_checked: bool = True
+) -> dict[str, str]:
+    """The environment for a `reattune` subprocess: SQLite in data_dir, or database_url.
+
+    With data_checked (the default), data_dir is created with the start-up stamp of the
+    shipped data files in it (`stamp_data_check`); False leaves data_dir untouched."""
+    if data_checked:
+        stamp_data_check(data_dir)
     env = {
         name: value
         for name, value in os.environ.items()
