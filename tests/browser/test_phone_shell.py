@@ -26,7 +26,7 @@ PAGES = {
     "/coach/": "Coach",
     "/couple/": "Us",
     "/rituals/": "More",
-    "/rituals/daily/": "More",
+    "/rituals/daily/": "Today",  # started from Today
     "/rituals/progress/": "More",
     "/checkup/": "More",
     "/results/": "More",

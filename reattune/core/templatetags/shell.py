@@ -46,8 +46,14 @@ THERAPIST_TABS = (
     ("couples", "Couples", "therapist-home"),
     ("account", "Account", "account"),
 )
-# Pages that belong to a destination without sharing its address's prefix.
-ALSO_UNDER = {"Us": ("/invite/",), "Check-up": ("/results/", "/learn/")}
+# Pages that belong to a destination without sharing its address's prefix. Today's check-in
+# is started from Today, so Today stays marked while it is filled in (the longest prefix wins
+# over Rituals' /rituals/).
+ALSO_UNDER = {
+    "Today": ("/rituals/daily/",),
+    "Us": ("/invite/",),
+    "Check-up": ("/results/", "/learn/"),
+}
 
 
 @functools.lru_cache(maxsize=64)
