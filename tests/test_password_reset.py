@@ -25,11 +25,25 @@ class Args:
 
 
 class PasswordResetTests(BaseTestCase):
-    def cli(self, email):
+    def cli(self, email, base_url=""):
         out = io.StringIO()
         with redirect_stdout(out), mock.patch("reattune.cli._setup_django"):
-            code = reset_password_cli(Args(email))
+            code = reset_password_cli(Args(email, base_url))
         return code, out.getvalue()
+
+    def test_the_cli_says_which_address_the_link_assumes_unless_it_was_told(self):
+        with self.settings(SITE_URL=""):
+            _, guessed = self.cli("alex@example.org")
+            _, told = self.cli("alex@example.org", base_url="https://us.home.example")
+        self.assertIn("http://127.0.0.1:8000/password-reset/", guessed)
+        self.assertIn("assumes reattune is reached at http://127.0.0.1:8000", guessed)
+        self.assertIn("--base-url", guessed)
+        self.assertIn("https://us.home.example/password-reset/", told)
+        self.assertNotIn("assumes", told)
+        with self.settings(SITE_URL="https://reattune.example.org"):
+            _, configured = self.cli("alex@example.org")
+        self.assertIn("https://reattune.example.org/password-reset/", configured)
+        self.assertNotIn("assumes", configured)
 
     def test_the_cli_prints_a_link_that_sets_a_new_password_once(self):
         code, out = self.cli("ALEX@example.org")
