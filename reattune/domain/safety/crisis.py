@@ -26,6 +26,9 @@ Design (plain Python, no Django):
 * Negation inside the same clause cancels a match ("I'm not suicidal"), except after words such
   as "can't stop" or "not sure" that do not negate. The negation words of every lexicon in use
   count, so an English "not" also cancels a match that another language's rules found.
+  In the same way every lexicon's ``idioms`` cancel a match whichever lexicon found it, and a
+  sentence any lexicon reads as ``reported`` is reported for all (the French rule for
+  "suicide" also fires on English text, and "the film was about suicide" must stop it).
 * Joke markers ("lol", "I'm only kidding") cancel only rules marked ``jokes_cancel`` (threats and
   hyperbole about other people), never suicide or self-harm.
 * An ellipsis followed by a lower-case word ("and just... not wake up") does not end the
@@ -848,8 +851,15 @@ def _scan(
     cues: frozenset[str] | None = None,
     not_before: frozenset[str] | None = None,
     prefilter: bool = True,
+    company: tuple[Lexicon, ...] = (),
 ) -> list[CrisisSpan]:
     """The spans ``lex``'s rules find in ``text``.
+
+    ``company`` are the other lexicons in use: their idioms cancel a match here too, and a
+    sentence that any of them reads as reported (a film, a book, the news) is reported here too
+    ("the film was about suicide": English reports it, and the French rule for "suicide" must
+    hear that), as negation uses the cues of every lexicon. Only this lexicon's first-person
+    words near a match keep it in a reported sentence (English "im" is not German "im").
 
     With ``prefilter`` (the default) a rule is only tried on a piece that contains one of the
     strings its every match contains (:func:`rule_needs`; one search of the piece finds them
@@ -870,7 +880,9 @@ def _scan(
     meter.chars += 3 * len(text)
     spans: list[CrisisSpan] = []
     triggers, first_person = fast(lex.triggers), fast(lex.first_person)
-    idioms = fast(lex.idioms) if lex.idioms is not None else None
+    everyone = (lex, *(other for other in company if other is not lex))
+    idiom_sets = [fast(x.idioms) for x in everyone if x.idioms is not None]
+    reporters = [fast(x.reported) for x in everyone if x.reported is not None]
     pre = (
         (lex.prefilter or _prefilter(lex.rules)) if prefilter and fast is _lower_case_twin else None
     )
@@ -927,8 +939,9 @@ def _scan(
                     for x in rule.exclude
                 ):
                     continue
-                if idioms is not None and _overlaps(
-                    idioms, subject, w_start, w_end, m_start, m_end
+                if any(
+                    _overlaps(idiom, subject, w_start, w_end, m_start, m_end)
+                    for idiom in idiom_sets
                 ):
                     continue
                 if rule.first_person:
@@ -943,10 +956,10 @@ def _scan(
                         joke_cache = bool(fast(lex.jokes).search(subject, p_start, p_end))
                     if joke_cache:
                         continue
-                if lex.reported is not None:
+                if reporters:
                     if reported_cache is None:
-                        meter.chars += p_end - p_start
-                        reported_cache = bool(fast(lex.reported).search(subject, p_start, p_end))
+                        meter.chars += (p_end - p_start) * len(reporters)
+                        reported_cache = any(r.search(subject, p_start, p_end) for r in reporters)
                     if reported_cache and not first_person.search(
                         subject, max(p_start, m_start - _NEAR_SPEAKER), m_end
                     ):
@@ -1035,7 +1048,7 @@ def _check(
     not_before = frozenset().union(*(lex.not_before for lex in lexicons))
     for lex in lexicons:
         try:
-            for span in _scan(text, lex, meter, cues, not_before, prefilter):
+            for span in _scan(text, lex, meter, cues, not_before, prefilter, tuple(lexicons)):
                 found.setdefault((span.start, span.end, span.kind), span)
         except Exception:
             log.exception("crisis check (%s) failed; no hit from this language", lex.language)

@@ -454,7 +454,7 @@
     return blankTitles(text, plain, lex).replace(/\u2018/g, "'");
   }
 
-  function scan(text, lex, cues, notBefore) {
+  function scan(text, lex, cues, notBefore, company) {
     const REACH = state.engine.reach;
     const NEAR = state.engine.near_speaker;
     const maskedStr = prepare(text, lex);
@@ -472,7 +472,11 @@
     const spans = [];
     const triggers = lex.triggers[form];
     const firstPerson = lex.first_person[form];
-    const idioms = lex.idioms ? lex.idioms[form] : null;
+    // crisis.py's company: the idioms of every lexicon in use cancel a match and any of them
+    // may read the sentence as reported; only this lexicon's first-person words keep a match
+    const everyone = [lex].concat((company || []).filter((other) => other !== lex));
+    const idiomSets = everyone.filter((x) => x.idioms).map((x) => x.idioms[form]);
+    const reporters = everyone.filter((x) => x.reported !== null).map((x) => x.reported[form]);
     const prefilter = form === "fast" && lex.prefilter;
     for (const [pStart, pEnd] of pieces(masked)) {
       let rules = lex.rules;
@@ -501,7 +505,7 @@
           const wStart = Math.max(pStart, mStart - REACH);
           const wEnd = Math.min(pEnd, mEnd + REACH);
           if (rule.exclude.some((x) => overlaps(x[form], subject, wStart, wEnd, mStart, mEnd))) continue;
-          if (idioms !== null && overlaps(idioms, subject, wStart, wEnd, mStart, mEnd)) continue;
+          if (idiomSets.some((idiom) => overlaps(idiom, subject, wStart, wEnd, mStart, mEnd))) continue;
           if (rule.first_person) {
             if (fpCache === null) fpCache = !!search(firstPerson, subject, pStart, pEnd);
             if (!fpCache) continue;
@@ -510,8 +514,8 @@
             if (jokeCache === null) jokeCache = !!search(lex.jokes[form], subject, pStart, pEnd);
             if (jokeCache) continue;
           }
-          if (lex.reported !== null) {
-            if (reportedCache === null) reportedCache = !!search(lex.reported[form], subject, pStart, pEnd);
+          if (reporters.length > 0) {
+            if (reportedCache === null) reportedCache = reporters.some((r) => !!search(r, subject, pStart, pEnd));
             if (reportedCache && !search(firstPerson, subject, Math.max(pStart, mStart - NEAR), mEnd)) continue;
           }
           if (negated(subject.slice(Math.max(pStart, mStart - REACH), mStart), lex, cues, notBefore)) continue;
@@ -659,7 +663,7 @@
     const found = new Map();
     for (const lex of lexicons) {
       try {
-        for (const span of scan(text, lex, cues, notBefore)) {
+        for (const span of scan(text, lex, cues, notBefore, lexicons)) {
           const key = span.start + "," + span.end + "," + span.kind;
           if (!found.has(key)) found.set(key, span);
         }
