@@ -16,7 +16,7 @@ class PluralWordsTests(SimpleTestCase):
 
     def test_care_counts_agree_in_the_templates(self):
         for name, key, many, one, several in (
-            ("care/therapist_couple.html", "p.rounds", 3, "1 check-in", "3 check-ins"),
+            ("care/therapist_couple.html", "p.rounds", 3, "1 check-up", "3 check-ups"),
             ("care/home_panel.html", "panel.snooze_days", 14, "1 day", "14 days"),
             ("care/help.html", "snooze_days", 14, "1 day", "14 days"),
         ):
