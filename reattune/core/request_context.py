@@ -68,8 +68,15 @@ def register_vault_rest_reader(reader: Callable[[Any], dict | None]) -> None:
 def vault_rest(request: Any) -> dict | None:
     """For the person's own pages only: None (render the usual variant alone) or what the
     browser needs to open their newest vault safety check and pick the variant (vault/rest.py).
-    Pages ask here, not the vault app, so no feature app imports the vault."""
-    return _vault_rest_reader[0](request) if _vault_rest_reader else None
+    Pages ask here, not the vault app, so no feature app imports the vault. Read once per
+    request: Today asks for its plan card and for its help card."""
+    if not _vault_rest_reader:
+        return None
+    read = _vault_rest_reader[0]
+    context = getattr(request, "couple", None)
+    if isinstance(context, CoupleContext):
+        return context.once("vault_rest", lambda: read(request))
+    return read(request)
 
 
 @dataclass(frozen=True)
