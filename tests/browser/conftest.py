@@ -18,8 +18,9 @@ Fixtures
 - `axe_check(page)` (import it from tests.browser.conftest, or use the `axe` fixture): runs
   axe-core (tests/js/node_modules, from `make install-test`) on the page and fails on any
   "serious" or "critical" violation. A document already checked in this run (by any test
-  process) at the same viewport, differing only in its CSRF token and in words with digits,
-  reuses the results found then (tests/browser/test_axe_cache.py).
+  process) at the same viewport, with its controls, focus and media the same, differing only
+  in its CSRF token and in the characters of words with digits (not their length), reuses the
+  results found then (tests/browser/test_axe_cache.py).
 
 Browser tests carry `@pytest.mark.browser`; they need no `db` fixture (the app runs in its own
 process with its own database).
@@ -218,15 +219,34 @@ def _axe_source() -> str:
 
 
 # What may differ between two documents without changing what axe-core finds in them: the
-# CSRF token of each page load, and words with digits in text and in form values (dates, times,
-# counts, and the random suffixes of each test's names, emails and markers). Such a word is
-# replaced by "#" (so text stays non-empty where it was); tags, ids, roles, ARIA and every
-# other attribute are kept as they are.
+# CSRF token of each page load, and which characters make up a word with digits in text and in
+# form values (dates, times, counts, and the random suffixes of each test's names, emails and
+# markers). Such a word becomes as many "0"s (so text keeps its length and the layout its
+# size); tags, ids, roles, ARIA and every other attribute are kept as they are. What the
+# markup does not show is added to it: each control's state (checked, selected, current
+# value), the focused element, and the emulated media, since styles follow them.
 _CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*"')
 _TEXT = re.compile(r">([^<]+)<")
 _VALUE = re.compile(r'( value=")([^"]*)"')
 _WORD_WITH_DIGIT = re.compile(r"\w*\d\w*")
-_SNAPSHOT = "() => [document.documentElement.outerHTML, window.innerWidth, window.innerHeight]"
+_SNAPSHOT = """() => {
+  const controls = Array.from(document.querySelectorAll("input, select, textarea, option"));
+  const focused = document.activeElement;
+  const media = ["print", "(prefers-color-scheme: dark)", "(prefers-reduced-motion: reduce)",
+                 "(forced-colors: active)"].map((q) => matchMedia(q).matches);
+  return [
+    document.documentElement.outerHTML, window.innerWidth, window.innerHeight,
+    JSON.stringify([
+      controls.map((c) => [c.checked, c.selected, c.value]),
+      focused ? [focused.tagName, focused.id, focused.getAttribute("name")] : null,
+      media,
+    ]),
+  ];
+}"""
+
+
+def _same_length(match: re.Match) -> str:
+    return "0" * len(match.group(0))
 
 
 # Where this run's test processes share the axe results of documents already checked (set by
@@ -248,11 +268,14 @@ def _axe_cache(tmp_path_factory):
 
 
 def _document_key(page) -> str:
-    html, width, height = page.evaluate(_SNAPSHOT)
+    html, width, height, state = page.evaluate(_SNAPSHOT)
     html = _CSRF_VALUE.sub(r'\1"', html)
-    html = _TEXT.sub(lambda m: ">" + _WORD_WITH_DIGIT.sub("#", m.group(1)) + "<", html)
-    html = _VALUE.sub(lambda m: m.group(1) + _WORD_WITH_DIGIT.sub("#", m.group(2)) + '"', html)
-    return hashlib.sha256(f"{width}x{height}\n{html}".encode()).hexdigest()
+    html = _TEXT.sub(lambda m: ">" + _WORD_WITH_DIGIT.sub(_same_length, m.group(1)) + "<", html)
+    html = _VALUE.sub(
+        lambda m: m.group(1) + _WORD_WITH_DIGIT.sub(_same_length, m.group(2)) + '"', html
+    )
+    state = _WORD_WITH_DIGIT.sub(_same_length, state)
+    return hashlib.sha256(f"{width}x{height}\n{state}\n{html}".encode()).hexdigest()
 
 
 def axe_check(page, impacts=BLOCKING_IMPACTS) -> list[dict]:
@@ -262,23 +285,27 @@ def axe_check(page, impacts=BLOCKING_IMPACTS) -> list[dict]:
     to (a <script> tag would be blocked, as it should be). Returns all violations found. A
     document already checked in this run at the same viewport reuses the results found then.
     """
-    cached = _AXE_CACHE[0] / f"{_document_key(page)}.json" if _AXE_CACHE else None
+    key = _document_key(page) if _AXE_CACHE else None
+    cached = _AXE_CACHE[0] / f"{key}.json" if key else None
     if cached and cached.is_file():
         violations = json.loads(cached.read_text())
     else:
         if not page.evaluate("() => typeof window.axe === 'object'"):
             page.evaluate(_axe_source())
         violations = page.evaluate(_AXE_RUN)
+        passed = not any(v["impact"] in impacts for v in violations)
+        # Kept only if it passed and the page did not change while axe ran (a script drawing
+        # it meanwhile): the results must belong to the document the key names.
+        if cached and passed and _document_key(page) == key:
+            cached.parent.mkdir(exist_ok=True)
+            # Written under another name, then renamed: another process never reads half a file.
+            partial = cached.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps(violations))
+            partial.replace(cached)
     blocking = [v for v in violations if v["impact"] in impacts]
     entries = getattr(page, "_reattune_documents", None)
     if entries:
         entries[-1][1] = True
-    if cached and not blocking and not cached.is_file():
-        cached.parent.mkdir(exist_ok=True)
-        # Written under another name, then renamed: another process never reads half a file.
-        partial = cached.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(violations))
-        partial.replace(cached)
     if blocking:
         lines = [f"axe-core found {len(blocking)} blocking violation(s) on {page.url}:"]
         for v in blocking:

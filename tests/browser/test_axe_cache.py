@@ -19,18 +19,22 @@ LOGIN = (
 
 
 class FakePage:
-    def __init__(self, html, violations=(), width=390):
+    def __init__(self, html, violations=(), width=390, state="[]", drawn_during_axe=None):
         self.html = html
         self.width = width
+        self.state = state  # the controls' state, focus and media, as the snapshot gives them
         self.violations = list(violations)
         self.axe_runs = 0
+        self.drawn_during_axe = drawn_during_axe
         self.url = "http://127.0.0.1/login/"
 
     def evaluate(self, script, *args):
         if script == browser_conftest._SNAPSHOT:
-            return [self.html, self.width, 844]
+            return [self.html, self.width, 844, self.state]
         if script == browser_conftest._AXE_RUN:
             self.axe_runs += 1
+            if self.drawn_during_axe:
+                self.html = self.drawn_during_axe
             return self.violations
         if "typeof window.axe" in script:
             return True
@@ -63,6 +67,31 @@ def test_it_checks_again_when_the_structure_the_words_or_the_viewport_differ():
     for page in (other_words, other_markup, wider):
         axe_check(page)
     assert [p.axe_runs for p in (other_words, other_markup, wider)] == [1, 1, 1]
+
+
+def test_it_checks_again_when_a_control_the_focus_or_the_media_differ():
+    axe_check(FakePage(login(), state='[[[false,false,"on"]],null,[false]]'))
+    ticked = FakePage(login(), state='[[[true,false,"on"]],null,[false]]')
+    focused = FakePage(login(), state='[[[false,false,"on"]],["INPUT","e",null],[false]]')
+    printed = FakePage(login(), state='[[[false,false,"on"]],null,[true]]')
+    for page in (ticked, focused, printed):
+        axe_check(page)
+    assert [p.axe_runs for p in (ticked, focused, printed)] == [1, 1, 1]
+
+
+def test_a_number_of_another_length_is_another_document():
+    # A long run of digits can overflow a box that a short one fits in.
+    axe_check(FakePage(login(date="7")))
+    longer = FakePage(login(date="7" * 40))
+    axe_check(longer)
+    assert longer.axe_runs == 1
+
+
+def test_it_keeps_nothing_when_the_page_changed_while_axe_ran():
+    axe_check(FakePage(login(), drawn_during_axe=login().replace("Log in", "Welcome")))
+    again = FakePage(login())
+    axe_check(again)
+    assert again.axe_runs == 1
 
 
 def test_it_never_keeps_a_failing_result():
