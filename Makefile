@@ -4,9 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages the tests need: the browser, node (the browser's crisis check run beside
-# Python's), PostgreSQL, WeasyPrint's libraries, pdftotext.
-TEST_DEBS := chromium nodejs postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+# Debian packages the tests need: the browser (Debian's chromium, and its headless shell that
+# the browser tests drive: docs/decisions/0007-browser-tests-headless-shell.md), node (the
+# browser's crisis check run beside Python's), PostgreSQL, WeasyPrint's libraries, pdftotext.
+TEST_DEBS := chromium chromium-headless-shell nodejs postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 # Test processes: two per core (CI has 2 cores, so 4). Each gets its own test database and
@@ -43,6 +44,7 @@ system-deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 	@test -x /usr/bin/chromium || { echo "chromium is missing after install"; exit 1; }
+	@test -x /usr/bin/chromium-headless-shell || { echo "chromium-headless-shell is missing after install"; exit 1; }
 	@command -v node >/dev/null || { echo "node is missing after install"; exit 1; }
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
 

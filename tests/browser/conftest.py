@@ -5,7 +5,8 @@ Fixtures
   port, with a fresh data directory, the real collectstatic path, and in the PostgreSQL run
   (DATABASE_URL set) its own fresh database on that server. `.url`, `.data_dir`, `.env`,
   `.demo()` (runs `reattune demo --json` against it and returns the accounts).
-- `browser` (module): headless /usr/bin/chromium through Playwright's sync API. Module scope
+- `browser` (module): Debian's Chromium headless shell (/usr/bin/chromium-headless-shell,
+  docs/decisions/0007-browser-tests-headless-shell.md) through Playwright's sync API. Module scope
   on purpose: while Playwright's sync API is alive, its event loop counts as "running" in
   this thread and Django refuses database calls in the tests that follow the browser tests.
 - `new_context(viewport=PHONE|DESKTOP, check_axe_on_every_page=False)`: a browser context
@@ -39,7 +40,10 @@ from playwright.sync_api import expect
 
 from tests.browser import LOCAL_HOSTS, REPO, app_env, fresh_database, serve
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium-headless-shell: the same Chromium release as Debian's chromium, built
+# without the desktop browser around it; it needs about half the CPU in these tests
+# (docs/decisions/0007-browser-tests-headless-shell.md).
+CHROMIUM = "/usr/bin/chromium-headless-shell"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -78,8 +82,9 @@ def live_app(tmp_path_factory):
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's chromium (`make system-deps`, or "
-            "`apt-get install -y chromium`). The browser tests do not skip without it.",
+            f"{CHROMIUM} is missing: install Debian's chromium-headless-shell (`make "
+            "system-deps`, or `apt-get install -y chromium-headless-shell`). The browser tests "
+            "do not skip without it.",
             pytrace=False,
         )
     from playwright.sync_api import sync_playwright
@@ -145,6 +150,9 @@ def new_context(browser, live_app):
 
     def make(viewport=DESKTOP, check_axe_on_every_page=False, **options):
         log = PageLog()
+        # The language a browser asks for picks the help lines' country until a person
+        # chooses one: named here, so no test depends on the machine's or the binary's default.
+        options.setdefault("locale", "en-US")
         context = browser.new_context(viewport=viewport, base_url=live_app.url, **options)
         # Hang guards, not speed targets: the suite runs more test processes than cores, so a
         # page may wait seconds for a core.
