@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -133,13 +134,15 @@ def _python(text: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def parity(tmp_path_factory, worker_id):
+def parity(tmp_path_factory):
     """Run both detectors, once per test run: with xdist every worker that runs a test of this
     module would otherwise run the whole corpus through both (minutes on two cores). The
     first worker computes, the others wait on the lock and read its result (plain JSON: only
     what may be shown, see _run_both)."""
     shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
+    # Read from the environment, not xdist's worker_id fixture, so the file also runs alone
+    # with -p no:xdist.
+    if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the run's common folder, above each worker's own
     result_file = shared / "crisis_js_parity.json"
     with FileLock(str(result_file) + ".lock"):
