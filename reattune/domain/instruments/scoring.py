@@ -73,7 +73,11 @@ class ScoreSet(dict):
 
 
 def keyed(instrument: Instrument, item_id: str, answer: int) -> int:
-    item = instrument.item(item_id)
+    return _keyed_item(instrument, instrument.item(item_id), answer)
+
+
+def _keyed_item(instrument: Instrument, item, answer: int) -> int:
+    """The answer on the item's scale, turned round for a reverse-keyed item."""
     scale = instrument.scales[item.scale]
     return scale.min + scale.max - answer if item.reverse else answer
 
@@ -118,9 +122,7 @@ def score_response(instrument: Instrument, answers: Mapping[str, int | None]) ->
             answer = clean.get(item.id)
             if answer is None:
                 continue
-            # keyed(instrument, item.id, answer), with the item at hand
-            item_scale = scales[item.scale]
-            k = item_scale.min + item_scale.max - answer if item.reverse else answer
+            k = _keyed_item(instrument, item, answer)  # the item at hand, not looked up again
             values.append(k)
             position = (k - scale.min) / span
             concept_values.setdefault(item.concept, []).append(position)
