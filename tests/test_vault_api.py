@@ -344,6 +344,71 @@ class VaultApiTests(BaseTestCase):
         self.assertEqual(self.api("alex", "delete", path).status_code, 204)
         self.assertEqual(self.api("alex", "get", path).status_code, 404)
 
+    def test_a_format_upgrade_is_an_edit_with_the_same_version_check(self):
+        """The browser writes a format 1 item again in format 2 as a PUT with the version it
+        read: the server checks that version as for any edit, so an upgrade never overwrites
+        a change made meanwhile (docs/vault.md, "Items")."""
+
+        def payload(body):
+            return {"title": "", "body": body, "written_at": "2026-12-06T10:00:00+01:00"}
+
+        def format_1(item_id, body):
+            return vault_format.encrypt_item(
+                VAULT_KEY, VAULT_ID, item_id, "journal", payload(body), item_format=1
+            )
+
+        def opened(item_id):
+            stored = VaultItem.objects.get(owner=self.alex, item_id=item_id)
+            text = vault_format.decrypt_item(
+                VAULT_KEY, VAULT_ID, item_id, "journal", stored.ciphertext
+            )
+            return stored, text
+
+        upgraded, edited, deleted = (str(uuid.uuid4()) for _ in range(3))
+        for item_id in (upgraded, edited, deleted):
+            body = {"item_id": item_id, "kind": "journal", "ciphertext": format_1(item_id, "old")}
+            self.assertEqual(self.api("alex", "post", "/api/v1/vault/items", body).status_code, 201)
+
+        # The upgrade: the same words in format 2, sent with the version listed (1).
+        path = f"/api/v1/vault/items/{upgraded}"
+        first = sealed(upgraded, body="old")
+        done = self.api("alex", "put", path, {"ciphertext": first, "version": 1})
+        self.assertEqual(done.status_code, 200)
+        self.assertEqual(done.json()["version"], 2)
+        stored, text = opened(upgraded)
+        self.assertTrue(stored.ciphertext.startswith("2."))
+        self.assertEqual(text, payload("old"))
+        # Another tab upgrading the same item from the same listing: refused, the first stands.
+        again = self.api(
+            "alex", "put", path, {"ciphertext": sealed(upgraded, body="old"), "version": 1}
+        )
+        self.assertEqual(again.status_code, 409)
+        self.assertEqual(opened(upgraded)[0].ciphertext, first)
+
+        # Edited on another device after this browser listed it: the upgrade, sent with the
+        # version it read, is refused and the edit stays, in its words and its version.
+        path = f"/api/v1/vault/items/{edited}"
+        edit = sealed(edited, body="edited on the phone")
+        self.assertEqual(
+            self.api("alex", "put", path, {"ciphertext": edit, "version": 1}).status_code, 200
+        )
+        late = self.api(
+            "alex", "put", path, {"ciphertext": sealed(edited, body="old"), "version": 1}
+        )
+        self.assertEqual(late.status_code, 409)
+        stored, text = opened(edited)
+        self.assertEqual((stored.ciphertext, stored.version), (edit, 2))
+        self.assertEqual(text["body"], "edited on the phone")
+
+        # Deleted on another device: the upgrade finds nothing and brings nothing back.
+        path = f"/api/v1/vault/items/{deleted}"
+        self.assertEqual(self.api("alex", "delete", path).status_code, 204)
+        gone = self.api(
+            "alex", "put", path, {"ciphertext": sealed(deleted, body="old"), "version": 1}
+        )
+        self.assertEqual(gone.status_code, 404)
+        self.assertFalse(VaultItem.objects.filter(owner=self.alex, item_id=deleted).exists())
+
     def test_everyone_else_gets_the_answer_of_a_missing_item(self):
         item_id = str(uuid.uuid4())
         self.item(item_id=item_id)
@@ -492,7 +557,8 @@ class VaultSchemaTests(TestCase):
 # the API (format.py encrypting, as the browser does), move a private journal entry holding
 # the marker into the vault, copy the database files while the connection is open (the WAL
 # not yet checkpointed), make a backup, then open every server-encrypted field with the
-# server's own key files and look for the marker there.
+# server's own key files and look for the marker there, and every server-encrypted value found
+# in the copied files' bytes (rows deleted by the move included).
 WRITER = """
 import json, os, shutil, sys, uuid
 from pathlib import Path
@@ -547,6 +613,26 @@ for model, names in encrypted_fields():
                 opened += 1
                 assert marker[9:] not in value, model._meta.label
 print("DECRYPTED", opened, flush=True)
+# Every value the copied files hold encrypted with the server's key, live or deleted (the moved
+# entry's row in free space, or a page of it in the write-ahead log), opened with the key files.
+import re
+from cryptography.fernet import InvalidToken
+from reattune.core import crypto
+raw = 0
+for path in Path(copies).rglob("*"):
+    if not path.is_file():
+        continue
+    for found in set(re.findall(rb"gAAAAA[A-Za-z0-9_-]+={0,2}", path.read_bytes())):
+        # A token's end is not marked: the bytes after it may be letters too.
+        for end in range(len(found), 99, -1):
+            try:
+                text = crypto.keyring().decrypt(found[:end]).decode()
+            except (InvalidToken, ValueError):
+                continue
+            raw += 1
+            assert marker[9:] not in text, path.name
+            break
+print("RAW", raw, flush=True)
 print("WRITTEN", flush=True)
 """
 
@@ -584,6 +670,9 @@ def run_writer(marker: str, data_dir: str, copies: Path, database_url: str | Non
     decrypted = [line for line in result.stdout.splitlines() if line.startswith("DECRYPTED")]
     # Server-encrypted fields were opened (at least the ordinary private entry's body).
     assert decrypted and int(decrypted[0].split()[1]) >= 1, result.stdout
+    if not database_url:  # SQLite: the files were copied and searched for tokens as well
+        raw = [line for line in result.stdout.splitlines() if line.startswith("RAW")]
+        assert raw and int(raw[0].split()[1]) >= 1, result.stdout
     return [line.split()[1] for line in result.stdout.splitlines() if line.startswith("CIPHERTEXT")]
 
 

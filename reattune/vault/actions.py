@@ -4,7 +4,7 @@ the shape (base64url, sizes, KDF minimums, kinds), since it cannot read any of i
 import uuid
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
@@ -226,8 +226,32 @@ def _create_item(
         updated_at=now,
     )
     if entry is not None:
+        _wipe_on_delete()
         do_delete_entry(entry)
+        transaction.on_commit(_drop_old_pages)
     return item
+
+
+# Moving an entry in deletes its row; SQLite would keep the deleted bytes (the entry encrypted
+# with the server's key, which the host holds) in the database file until it writes over that
+# space, and every page written since the last checkpoint in the write-ahead log. So for a
+# move, deleted content is zeroed (secure_delete) and the log is written back and emptied once
+# the move is committed. PostgreSQL keeps dead rows until VACUUM: docs/privacy.md says so, with
+# the backups made before a move, which still hold the entry.
+
+
+def _wipe_on_delete() -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+
+
+def _drop_old_pages() -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # Waits for readers (the busy timeout); a log it could not empty now is emptied
+            # at a later move or checkpoint.
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @transaction.atomic

@@ -204,8 +204,9 @@ def cmd_decrypt(args) -> int:
         f"{counts.get('safety', 0):,} safety check(s) to {out}"
     )
     _err(
-        "These files are readable by anyone who can open this folder: keep them somewhere "
-        "safe, and delete them when you no longer need them."
+        "These files hold your vault in readable form (only your user on this computer, and "
+        "its administrators, can open them): keep them somewhere safe, and delete them when "
+        "you no longer need them."
     )
     if failed:
         _err(
