@@ -16,13 +16,11 @@ PYTEST_ARGS ?=
 # process per core keeps them busy. --dist worksteal: a worker that runs out of tests takes
 # over queued ones from another, so the minutes-long drills near the end leave no core idle.
 PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
-# The PostgreSQL pass runs what can behave differently on another database: every test that
-# touches the database or a server. Pure-domain tests, static analysis and the browser walk-
-# throughs (which exercise pages already covered by HTTP tests in this pass) run once, on SQLite.
-# So does the JavaScript parity run of the crisis detector (node against Python over the whole
-# crisis corpus, no database; its two requests of the lexicon JSON read no table either).
-PG_ONLY_DB := --ignore=tests/domain --ignore=tests/browser --ignore=tests/test_static_analysis.py \
-	--ignore=tests/test_crisis_js_parity.py
+# The PostgreSQL pass runs every test whose outcome the database engine can change; the rest
+# (pure-domain, browser, static analysis, what a page says) runs once, on SQLite. The list and
+# its reasons are in tests/engines.py, kept honest by tests/test_engine_selection.py.
+# Its processes: one per core, beside the SQLite pass's (see `test`).
+PG_WORKERS ?= $(shell nproc)
 
 .PHONY: install install-test system-deps run test test-sqlite test-postgres lint format demo clean
 
@@ -54,15 +52,18 @@ run: install
 demo: install
 	$(BIN)/reattune demo
 
+# The two passes run side by side: each one alone leaves the cores idle while its tests wait
+# (for a browser, a server starting, a drill's pause), and the other pass fills that time.
+# --output-sync prints each pass's output in one piece when it ends; make fails if either fails.
 test: system-deps install-test
-	$(MAKE) test-sqlite
-	$(MAKE) test-postgres
+	@echo "Running the SQLite and PostgreSQL passes side by side; each prints when it ends."
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 test-postgres:
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal $(PG_ONLY_DB) $(PYTEST_ARGS)
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q -n $(PG_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check reattune tests bench

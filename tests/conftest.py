@@ -1,5 +1,8 @@
 """Suite-wide checks that run around every test.
 
+Test selection: with DATABASE_URL set (the PostgreSQL pass), the modules tests/engines.py lists
+as engine-independent are not collected; they run in the SQLite pass.
+
 Log output check: every log record emitted during a test, formatted as the app's own console
 handler would write it (through reattune.core.logs.RedactingFilter), must hold no personal
 text, password or secret. The personas' entries (tests/base.py) are written by most tests, so
@@ -7,12 +10,15 @@ this runs the whole suite's logs through the same marker check as tests/test_mar
 """
 
 import logging
+import os
 import re
+from pathlib import Path
 
 import pytest
 
 from reattune.core.logs import RedactingFilter
 from tests.base import PASSWORD
+from tests.engines import runs_once
 
 # The demo data directory built once per test session for the CLI drills (tests/cli_fixtures.py).
 pytest_plugins = ["tests.cli_fixtures"]
@@ -23,6 +29,13 @@ FORBIDDEN_PATTERNS = re.compile(
     r"|gAAAAA[A-Za-z0-9_\-=]{20,}"  # Fernet ciphertext
 )
 WATCHED_LOGGERS = ("", "django", "reattune")
+
+
+def pytest_ignore_collect(collection_path: Path, config):
+    """The PostgreSQL pass skips collecting what runs once, on SQLite (tests/engines.py)."""
+    if os.environ.get("DATABASE_URL") and runs_once(collection_path):
+        return True
+    return None
 
 
 class _Collect(logging.Handler):

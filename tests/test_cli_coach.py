@@ -18,7 +18,7 @@ def test_it_reads_stdin_and_prints_json():
         input="I feel lonely when we only talk about chores",
         text=True,
         capture_output=True,
-        timeout=30,
+        timeout=120,  # a hang guard: a busy 2-core machine starts Python slowly
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

@@ -29,14 +29,14 @@ def _log_in(base_url: str, email: str, password: str) -> tuple[int, str]:
             return None
 
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
-    with opener.open(f"{base_url}/login/", timeout=10) as response:
+    with opener.open(f"{base_url}/login/", timeout=60) as response:
         page = response.read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     body = urllib.parse.urlencode(
         {"csrfmiddlewaretoken": token, "email": email, "password": password, "next": ""}
     ).encode()
     try:
-        with opener.open(f"{base_url}/login/", data=body, timeout=10) as response:
+        with opener.open(f"{base_url}/login/", data=body, timeout=60) as response:
             return response.status, response.headers.get("Location", "")
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Location", "")

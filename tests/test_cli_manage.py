@@ -71,7 +71,7 @@ def test_console_script_and_version(tmp_path):
     assert script.is_file(), f"{script}: the `reattune` console script is not installed"
     env = app_env(tmp_path / "data")
     result = subprocess.run(
-        [str(script), "--version"], env=env, cwd=REPO, capture_output=True, text=True, timeout=30
+        [str(script), "--version"], env=env, cwd=REPO, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("reattune "), result.stdout
