@@ -63,9 +63,10 @@ TARGETS = """() => {
 }"""
 
 
-def small_targets(page: Page) -> tuple[int, list[str]]:
-    """(how many targets the page's content shows, those smaller than 44x44 px)."""
-    targets = page.evaluate(TARGETS)
+def small_targets(page: Page, script: str = TARGETS) -> tuple[int, list[str]]:
+    """(how many targets the page's content shows, those smaller than 44x44 px); `script`
+    finds them, as TARGETS does: [{what, text, width, height}]."""
+    targets = page.evaluate(script)
     small = [
         f"{page.url}: {t['what']} '{t['text']}' is {t['width']:.0f}x{t['height']:.0f} px"
         for t in targets
