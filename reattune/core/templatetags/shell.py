@@ -6,6 +6,9 @@ address is the longest prefix of the page's path (marked aria-current in the tem
 """
 
 import functools
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
 
 from django import template
 from django.urls import get_script_prefix, reverse
@@ -84,9 +87,11 @@ def _current(path: str, candidates: tuple[tuple[str, tuple[str, ...]], ...]) -> 
 
 
 @functools.lru_cache(maxsize=64)
-def _nav(therapist: bool, prefix: str, current_label: str | None) -> dict:
+def _nav(therapist: bool, prefix: str, current_label: str | None) -> Mapping[str, Any]:
     """The tabs and the "More" list with the current one marked: the same for everyone with
-    that role on that destination, so made once per process for each."""
+    that role on that destination, so made once per process for each and shared by every
+    request. Read-only all the way down (tuples and MappingProxyType, `_frozen`): no page can
+    change what the next one is shown."""
     tabs = [
         {"key": key, "label": label, "url": _url(name, prefix), "icon": ICONS[key]}
         for key, label, name in (THERAPIST_TABS if therapist else PARTNER_TABS)
@@ -105,7 +110,18 @@ def _nav(therapist: bool, prefix: str, current_label: str | None) -> dict:
     more_current = any(item.get("current") for item in more)
     if more_current:
         tabs[-1]["current"] = True
-    return {"tabs": tabs, "more": more, "therapist": therapist, "more_current": more_current}
+    return _frozen(
+        {"tabs": tabs, "more": more, "therapist": therapist, "more_current": more_current}
+    )
+
+
+def _frozen(value: Any) -> Any:
+    """`value` with every dict a read-only MappingProxyType and every list a tuple."""
+    if isinstance(value, dict):
+        return MappingProxyType({key: _frozen(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    return value
 
 
 @register.simple_tag(takes_context=True)
