@@ -1,8 +1,19 @@
-"""{% timeout_bar %}: the time-out button (and a running time-out) on every page."""
+"""The time-out bar on every page (includes/timeout_button.html):
+
+    {% timeout_state as bar %}{% if bar.timeout %}{% open_timeout_bar bar %}
+    {% else %}{% timeout_bar bar %}{% endif %}
+
+Without an open time-out the bar is the same for everyone but the CSRF token of its form, so
+`timeout_bar` renders it once per process (core.fragments); a running or ended time-out is
+drawn by the inclusion tag `open_timeout_bar`, each time.
+"""
+
+from typing import Any
 
 from django import template
 from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from reattune.core.fragments import render_once
 
@@ -12,30 +23,33 @@ TEMPLATE = "rituals/timeout_bar.html"
 
 
 @register.simple_tag(takes_context=True)
-def timeout_bar(context):
-    """The bar as `{% include %}`-ing rituals/timeout_bar.html with _bar(context) would show
-    it. Without an open time-out it is the same for everyone but the CSRF token of its form,
-    so rendered once per process (core.fragments)."""
-    values = _bar(context)
-    if values.get("timeout") is None:
+def timeout_state(context) -> dict[str, Any]:
+    """What the bar shows for this page's person (at most one query, shared with Today)."""
+    return _bar(context)
 
-        def once():
-            from reattune.rituals.models import TimeOut
 
-            return {
-                "show": values["show"],
-                "timeout": None,
-                "lengths": TimeOut.LENGTHS,
-                "suggested": TimeOut.SUGGESTED,
-            }
+@register.simple_tag(takes_context=True)
+def timeout_bar(context, bar: dict[str, Any]) -> SafeString:
+    """The bar without an open time-out: rituals/timeout_bar.html as an include would show
+    it, rendered once per process for each `show` (only the CSRF token is the page's own)."""
 
-        return render_once(TEMPLATE, (bool(values["show"]),), once, context)
-    # An open time-out: rendered as an inclusion tag renders (template.library.InclusionNode).
-    new_context = context.new(values)
-    csrf_token = context.get("csrf_token")
-    if csrf_token is not None:
-        new_context["csrf_token"] = csrf_token
-    return context.template.engine.get_template(TEMPLATE).render(new_context)
+    def once() -> dict[str, Any]:
+        from reattune.rituals.models import TimeOut
+
+        return {
+            "show": bar["show"],
+            "timeout": None,
+            "lengths": TimeOut.LENGTHS,
+            "suggested": TimeOut.SUGGESTED,
+        }
+
+    return render_once(TEMPLATE, (bool(bar["show"]),), once, context)
+
+
+@register.inclusion_tag(TEMPLATE, takes_context=True)
+def open_timeout_bar(context, bar: dict[str, Any]) -> dict[str, Any]:
+    """The bar with a running or ended time-out (`bar` from timeout_state)."""
+    return bar
 
 
 def _bar(context) -> dict:
