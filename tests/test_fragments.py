@@ -50,3 +50,45 @@ def test_current_tab_is_the_longest_matching_address():
     report = _render(NAV, _url("report", "/"), "partner", "t1")
     assert f'<a href="{_url("report", "/")}" aria-current="page">Report</a>' in report
     assert 'href="#more" aria-current="true"' in report
+
+
+def test_the_shared_tab_bar_cannot_be_changed_by_a_page():
+    nav = _nav_of(_url("report", "/"), "partner")
+    assert nav is _nav_of(_url("report", "/"), "partner")  # one object for every request
+    for attempt in (
+        lambda: nav.__setitem__("more_current", False),
+        lambda: nav["tabs"][0].__setitem__("current", True),
+        lambda: nav["more"].append({}),
+    ):
+        try:
+            attempt()
+        except (TypeError, AttributeError):
+            continue
+        raise AssertionError("the shared tab bar was changed")
+
+
+def test_asset_is_the_static_address_and_follows_the_settings():
+    from django.test import override_settings
+
+    page = Template("{% load static %}{% static 'reattune/app.css' %}|{% static 'a b&c.js' %}")
+    cached = Template("{% load assets %}{% asset 'reattune/app.css' %}|{% asset 'a b&c.js' %}")
+    assert cached.render(Context()) == page.render(Context())
+    with override_settings(STATIC_URL="/elsewhere/"):
+        moved = cached.render(Context())
+        assert moved.startswith("/elsewhere/") and moved == page.render(Context())
+    assert cached.render(Context()) == page.render(Context())
+
+
+def test_first_on_page_is_per_request():
+    from reattune.core.request_context import CoupleContext
+
+    tag = Template('{% load vault_tags %}{% first_on_page "x" as first %}{{ first }}')
+
+    def page():
+        request = RequestFactory().get("/")
+        request.couple = CoupleContext(user=SimpleNamespace(pk=1, is_authenticated=True))
+        return [tag.render(Context({"request": request})) for _ in range(3)]
+
+    assert page() == ["True", "False", "False"]
+    assert page() == ["True", "False", "False"]  # a new request draws it again
+    assert tag.render(Context({})) == "True"  # no request: always drawn
