@@ -14,7 +14,7 @@ viewer's own vault alone, so a partner's pages stay exactly as they were.
 
 from reattune.core.prepared import Prepared
 from reattune.vault.models import VaultItem
-from reattune.vault.session import session_tag
+from reattune.vault.session import session_tag, session_wrap
 
 
 def _safety_check(owner_id: int):
@@ -36,4 +36,4 @@ def vault_rest(request) -> dict | None:
         return None  # resting already, from a safety check the server holds
     if not _SAFETY_CHECK.rows(owner_id=user.pk):
         return None
-    return {"tag": session_tag(request), "api": "/api/v1/vault"}
+    return {"tag": session_tag(request), "wrap": session_wrap(request), "api": "/api/v1/vault"}

@@ -25,7 +25,7 @@ from reattune.accounts.http import AuthedRequest
 from reattune.core.decorators import partner_required
 from reattune.core.middleware import CONTENT_SECURITY_POLICY
 from reattune.domain.safety.screen import Screen
-from reattune.vault.session import session_tag
+from reattune.vault.session import session_tag, session_wrap
 
 #: The unlocked key is kept (non-extractable, in IndexedDB) at most this long after last use.
 IDLE_SECONDS = 15 * 60
@@ -61,6 +61,7 @@ def _page(
 ) -> HttpResponse:
     base = {
         "vault_tag": session_tag(request),
+        "vault_wrap": session_wrap(request),
         "vault_idle_seconds": IDLE_SECONDS,
         "vault_idle_minutes": IDLE_SECONDS // 60,
         **_crisis_check(),

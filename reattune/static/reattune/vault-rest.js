@@ -11,8 +11,9 @@
   "use strict";
   var V = root.reattuneVault;
   var holder = document.querySelector("[data-vault-rest-root]");
-  if (!holder || !V || !V.keptKey) return;
+  if (!holder || !V || !V.openKept) return;
   var tag = holder.getAttribute("data-vault-tag");
+  var wrap = holder.getAttribute("data-vault-wrap"); // the session secret the kept key is wrapped under
   var API = holder.getAttribute("data-vault-api");
 
   function choose(state) {
@@ -32,11 +33,11 @@
   }
 
   function check() {
-    return V.keptKey().then(function (record) {
-      if (!record || record.tag !== tag || !(record.expires > Date.now()) || !record.key) return "locked";
+    return V.openKept(tag, wrap).then(function (kept) {
+      if (!kept) return "locked";
       return fetch(API + "/items?kind=safety&limit=20", { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : []; })
-        .then(function (items) { return newest(record.key, record.vault_id, items || []); })
+        .then(function (items) { return newest(kept.key, kept.vault_id, items || []); })
         .then(function (data) { return data && data.result && data.result.positive ? "resting" : "usual"; });
     }).then(choose, function () { choose("usual"); });
   }

@@ -2,17 +2,20 @@
 //
 // The format (docs/vault.md): a random AES-256-GCM vault key encrypts every item (fresh 12-byte
 // nonce; the item format, vault id, item id and kind bound as additional data: item format 2
-// is written, "2." in front of the ciphertext; format 1, without it, is still read and is
-// rewritten as format 2 when the item is next saved). The key is wrapped twice:
+// is written, "2." in front of the ciphertext; format 1, without it, is still read, and once
+// the vault is open the person's remaining format 1 items are written again in format 2 in the
+// background, one at a time, with the same version check as an edit). The key is wrapped twice:
 // by a key derived from the vault passphrase (Argon2id through vendor/hash-wasm, or
 // PBKDF2-SHA256 where WebAssembly is not available) and by a key derived from the recovery key
 // (HKDF-SHA256). The server stores only ciphertext, wrapped keys and KDF parameters.
 //
 // The unlocked key is a NON-EXTRACTABLE CryptoKey. To stay open across the pages of one
-// session it is kept in IndexedDB (a structured clone stays non-extractable) with an expiry
-// equal to the idle time-out and the page's session tag; it is deleted on "Lock now", on idle
-// expiry, on log-out from a vault page, and ignored (and deleted) under another session's tag.
-// The passphrase, the recovery key and the raw vault key are never stored anywhere.
+// session it is kept in IndexedDB, which the browser writes to the device's disk, so only
+// wrapped (AES-GCM) under the page's session secret (data-vault-wrap, derived by the server
+// from this log-in's session and kept nowhere here), with an expiry equal to the idle time-out
+// and the page's session tag; it is deleted on "Lock now", on idle expiry, on log-out from a
+// vault page, and ignored (and deleted) under another session's tag. The passphrase, the
+// recovery key and the vault key in a form that opens without the session are never stored.
 //
 // The pure functions (encoding, the format, the safety-screen scoring) are exported as
 // window.reattuneVault so tests can run them (in the page, or in node for the scoring parity).
@@ -405,7 +408,42 @@
     forget: function () { return idb("readwrite", function (s) { return s.delete(SLOT); }).catch(function () {}); },
   };
   Vault.forgetKey = kept.forget;
-  Vault.keptKey = kept.load; // vault-rest.js: safety mode from a vault safety check
+
+  // IndexedDB is written to the device's disk, so the key is kept there only wrapped (AES-GCM)
+  // under the session secret of the page (data-vault-wrap: made by the server from this
+  // log-in's session and sent with each page, which is never cached; this script keeps it
+  // nowhere). What is left in the browser's files opens nothing once the session has ended.
+  var SESSION_AAD = PREFIX + "session/";
+  function sessionKek(secret) {
+    return subtle().importKey("raw", b64uDecode(secret), { name: "AES-GCM" }, false, ["wrapKey", "unwrapKey"]);
+  }
+  // {wrapped, iv}: an extractable vault key wrapped for this session's record.
+  function sealForSession(secret, vaultId, key) {
+    var iv = randomBytes(12);
+    return sessionKek(secret).then(function (kek) {
+      return subtle().wrapKey("raw", key, kek, { name: "AES-GCM", iv: iv, additionalData: enc.encode(SESSION_AAD + vaultId) });
+    }).then(function (wrapped) { return { wrapped: new Uint8Array(wrapped), iv: iv }; });
+  }
+  // The kept record's key, non-extractable, when it belongs to this log-in (tag) and has not
+  // expired; null otherwise (and for a record another session's secret wrapped).
+  function openRecord(record, sessionTag, secret) {
+    if (!record || record.tag !== sessionTag || !(record.expires > Date.now()) || !record.wrapped || !record.iv || !secret) {
+      return Promise.resolve(null);
+    }
+    return sessionKek(secret).then(function (kek) {
+      return subtle().unwrapKey("raw", record.wrapped, kek,
+        { name: "AES-GCM", iv: record.iv, additionalData: enc.encode(SESSION_AAD + record.vault_id) },
+        { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
+    }).then(null, function () { return null; });
+  }
+  // vault-rest.js: safety mode from a vault safety check. {vault_id, key} or null.
+  Vault.openKept = function (sessionTag, secret) {
+    return kept.load().then(function (record) {
+      return openRecord(record, sessionTag, secret).then(function (key) {
+        return key ? { vault_id: record.vault_id, key: key } : null;
+      });
+    });
+  };
 
   // Log-out from any vault page forgets the key before the form leaves.
   document.addEventListener("submit", function (event) {
@@ -424,10 +462,11 @@
 
   var page = el.getAttribute("data-vault-page");
   var tag = el.getAttribute("data-vault-tag");
+  var wrapSecret = el.getAttribute("data-vault-wrap");
   var idleMs = parseInt(el.getAttribute("data-vault-idle"), 10) * 1000;
   var API = el.getAttribute("data-vault-api");
   var JOURNAL_API = el.getAttribute("data-journal-api");
-  var state = { keyring: null, key: null, touched: 0 };
+  var state = { keyring: null, key: null, sealed: null, touched: 0 };
 
   // A draft from the coach ("Keep it in my vault instead", static/reattune/coach.js) comes
   // through this tab's sessionStorage, never a URL: it is taken out at once, held here in
@@ -549,11 +588,28 @@
 
   // --- locking and unlocking ----------------------------------------------------------------
 
-  function keep(key) {
+  // key: the non-extractable key used here; sealed: the same key wrapped for the session's
+  // record (kept from the last call when not given).
+  function keep(key, sealed) {
     state.key = key;
+    if (sealed) state.sealed = sealed;
     state.touched = Date.now();
-    return kept.save({ vault_id: state.keyring.vault_id, tag: tag, key: key, expires: Date.now() + idleMs })
+    if (!state.sealed) return Promise.resolve();
+    return kept.save({ vault_id: state.keyring.vault_id, tag: tag, wrapped: state.sealed.wrapped,
+      iv: state.sealed.iv, expires: Date.now() + idleMs })
       .catch(function () { /* no IndexedDB: open for this page only */ });
+  }
+
+  // An extractable vault key (just unwrapped, or made at set-up): wrapped for the session's
+  // record, and a non-extractable copy kept for use; the caller drops the extractable one.
+  function hold(extractable) {
+    var vaultId = state.keyring.vault_id;
+    return Promise.resolve()
+      .then(function () { return sealForSession(wrapSecret, vaultId, extractable); })
+      .then(null, function () { return null; }) // no session secret: open for this page only
+      .then(function (sealed) {
+        return sessionCopy(extractable).then(function (copy) { return keep(copy, sealed); });
+      });
   }
 
   function touch() {
@@ -564,6 +620,7 @@
 
   function lock(reason) {
     state.key = null;
+    state.sealed = null;
     clearPlaintext();
     return kept.forget().then(function () {
       if (channel && reason !== "elsewhere") channel.postMessage("locked");
@@ -621,12 +678,12 @@
 
   function restore() {
     return kept.load().then(function (record) {
-      if (record && record.tag === tag && record.vault_id === state.keyring.vault_id &&
-          record.expires > Date.now() && record.key) {
-        return keep(record.key).then(function () { return true; });
-      }
-      if (record) return kept.forget().then(function () { return false; });
-      return false;
+      var mine = record && record.vault_id === state.keyring.vault_id ? record : null;
+      return openRecord(mine, tag, wrapSecret).then(function (key) {
+        if (key) return keep(key, { wrapped: record.wrapped, iv: record.iv }).then(function () { return true; });
+        if (record) return kept.forget().then(function () { return false; });
+        return false;
+      });
     }, function () { return false; });
   }
 
@@ -640,7 +697,8 @@
   function unlocked() {
     show("unlocked");
     var ready = PAGES[page] && PAGES[page].open ? PAGES[page].open() : Promise.resolve();
-    return ready.catch(function (error) { status(messageFor(error)); });
+    return ready.catch(function (error) { status(messageFor(error)); })
+      .then(function () { upgradeOld(); }); // in the background: not waited for
   }
 
   function clearPlaintext() {
@@ -655,8 +713,8 @@
     busy(form, true, "Opening your vault…");
     if (root.performance && performance.mark) performance.mark("vault-unlock-start");
     passphraseKek(passphrase, state.keyring.kdf)
-      .then(function (kek) { return unwrap(kek, state.keyring.wrapped_key_passphrase, "passphrase", state.keyring.vault_id, false); })
-      .then(function (key) { return keep(key); })
+      .then(function (kek) { return unwrap(kek, state.keyring.wrapped_key_passphrase, "passphrase", state.keyring.vault_id, true); })
+      .then(function (key) { return hold(key); })
       .then(function () {
         if (root.performance && performance.mark) performance.mark("vault-unlock-end");
         busy(form, false);
@@ -766,8 +824,8 @@
           return api("POST", API, body);
         })
         .then(function () { return loadKeyring(); })
-        .then(function () { return sessionCopy(vaultKey); })
-        .then(function (key) { vaultKey = null; return keep(key); })
+        .then(function () { return hold(vaultKey); })
+        .then(function () { vaultKey = null; })
         .then(function () { busy(form, false); form.reset(); showRecoveryKey(recovery); })
         .catch(function (error) {
           busy(form, false);
@@ -864,8 +922,7 @@
         .then(function (key) { vaultKey = key; return passphraseKek(passphrase, kdf); })
         .then(function (kek) { return wrap(kek, vaultKey, "passphrase", keyring.vault_id); })
         .then(function (wp) { return rewrap({ kdf: kdf, wrapped_key_passphrase: wp }); })
-        .then(function () { return sessionCopy(vaultKey); })
-        .then(function (key) { return keep(key); })
+        .then(function () { return hold(vaultKey); })
         .then(function () {
           busy(form, false);
           form.reset();
@@ -1007,11 +1064,101 @@
     });
   }
 
+  // Writes that replace an item (an edit, and the format upgrade below) go one at a time, each
+  // sending the version this page holds when its turn comes: an upgrade that went first has
+  // already moved that version on (adopt), so an edit is never refused for it.
+  var replacing = Promise.resolve();
+  function oneAtATime(write) {
+    var run = replacing.then(write, write);
+    replacing = run.then(null, function () {});
+    return run;
+  }
+
   function updateItem(kind, item, data) {
-    return encryptItem(state.key, state.keyring.vault_id, item.item_id, kind, data).then(fits).then(function (ciphertext) {
-      return api("PUT", API + "/items/" + item.item_id, { ciphertext: ciphertext, version: item.version })
-        .then(announce);
+    return oneAtATime(function () {
+      return encryptItem(state.key, state.keyring.vault_id, item.item_id, kind, data).then(fits).then(function (ciphertext) {
+        return api("PUT", API + "/items/" + item.item_id, { ciphertext: ciphertext, version: item.version })
+          .then(announce);
+      });
     });
+  }
+
+  // What the server answered for an item this page rewrote: every copy the page holds of it
+  // (the list, the entry being edited, the safety check shown) takes the new version.
+  function adopt(saved) {
+    var copies = [];
+    journal.entries.forEach(function (e) { copies.push(e.item); });
+    if (journal.editing) copies.push(journal.editing.item);
+    if (safety.latest) copies.push(safety.latest.item);
+    copies.forEach(function (item) {
+      if (!item || item.item_id !== saved.item_id) return;
+      item.ciphertext = saved.ciphertext;
+      item.version = saved.version;
+      item.updated_at = saved.updated_at;
+    });
+  }
+
+  // --- items still in format 1, written again in format 2 -----------------------------------
+  //
+  // Once the vault is open in a page, the person's items still in item format 1 are written
+  // again in format 2 in the background, one at a time: the same plaintext under the same id
+  // and kind, sent as an edit is (PUT with the version it was read at), so the server refuses
+  // it if the item changed meanwhile, in another window or on another device; that change is
+  // kept and the item left as it is (it is looked at again the next time the vault opens). An
+  // item that does not open is never written. When every item is done, this tab remembers it
+  // for the session (sessionStorage, only "done" for this log-in and vault), so later pages do
+  // not read the list again for it. Nothing is shown; the page's own list is kept up to date.
+  var UPGRADED = "reattune-vault-upgraded", upgrading = null;
+  function upgradeOld() {
+    if (upgrading || !state.key || !state.keyring) return upgrading;
+    var key = state.key, vaultId = state.keyring.vault_id, doneMark = tag + " " + vaultId;
+    try {
+      if (root.sessionStorage.getItem(UPGRADED) === doneMark) return null;
+    } catch (e) { /* no sessionStorage: looked at on every page */ }
+    var count = 0, complete = true;
+    var stillOpen = function () {
+      return state.key === key && state.keyring && state.keyring.vault_id === vaultId;
+    };
+    var one = function (item) {
+      if (!stillOpen()) { complete = false; return null; }
+      var format;
+      try { format = splitCiphertext(item.ciphertext)[0]; } catch (e) { return null; } // unknown: never touched
+      if (format !== 1) return null;
+      return decryptItem(key, vaultId, item).then(function (data) {
+        return oneAtATime(function () {
+          if (!stillOpen()) { complete = false; return null; }
+          return encryptItem(key, vaultId, item.item_id, item.kind, data).then(function (ciphertext) {
+            if (ciphertext.length > MAX_CIPHERTEXT) return null; // kept in format 1, still read
+            return api("PUT", API + "/items/" + item.item_id, { ciphertext: ciphertext, version: item.version })
+              .then(function (r) { count++; adopt(r.data); }, function (error) {
+                // Changed (409) or deleted (404) meanwhile: that change stands, nothing is written.
+                if (error.status !== 409 && error.status !== 404) throw error;
+              });
+          });
+        });
+      }, function () { return null; }); // does not open (changed, or another key): left alone
+    };
+    var kind = function (name) {
+      return listItems(name).then(function (items) {
+        return items.reduce(function (done, item) {
+          return done.then(function () { return complete ? one(item) : null; });
+        }, Promise.resolve());
+      });
+    };
+    mark("vault-upgrade-start");
+    upgrading = kind("journal").then(function () { return kind("safety"); })
+      .then(function () {
+        if (count) announce();
+        if (!complete) return;
+        try { root.sessionStorage.setItem(UPGRADED, doneMark); } catch (e) { /* see above */ }
+        el.setAttribute("data-vault-upgraded", String(count));
+        mark("vault-upgrade-end");
+      }, function (error) {
+        if (count) announce();
+        if (root.console) root.console.warn("vault: items kept in their old format for now", error && error.message);
+      })
+      .then(function () { upgrading = null; });
+    return upgrading;
   }
 
   function deleteItem(itemId) {
@@ -1144,6 +1291,15 @@
           journal.entries = opened;
           journal.draw(opened, true);
           el.querySelector("[data-entries-empty]").hidden = opened.length > 0;
+          // The entry being edited, written again elsewhere with the same words (its format
+          // upgraded in another tab): the edit goes on from the new version. Changed words
+          // leave the old version, so saving is refused rather than overwriting them.
+          if (journal.editing) {
+            var fresh = opened.filter(function (o) { return o.item.item_id === journal.editing.item.item_id; })[0];
+            if (fresh && fresh.data && JSON.stringify(fresh.data) === JSON.stringify(journal.editing.data)) {
+              journal.editing = fresh;
+            }
+          }
           var elsewhere = gone.filter(function (id) { return !deletedHere[id]; });
           if (journal.editing && gone.indexOf(journal.editing.item.item_id) >= 0) journal.editingGone();
           else if (elsewhere.length) status(goneText(elsewhere.length));
@@ -1300,7 +1456,7 @@
         .then(function () {
           movein.entries = movein.entries.filter(function (e) { return e.id !== id; });
           movein.render();
-          status("Moved into your vault. The server's readable copy is deleted.");
+          status("Moved into your vault. The server's readable copy is deleted; a backup made before now keeps its copy until that backup is deleted.");
           return journal.load();
         })
         .catch(function (error) { button.disabled = false; status(messageFor(error)); });
