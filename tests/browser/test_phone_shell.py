@@ -1,6 +1,6 @@
 """The app shell on a phone (390x844) and a wide screen (1366x900), with the demo couple.
 
-On every main page: nothing overflows sideways, the top bar is at most 64 px tall, every link
+On every main page (the vault's too): nothing overflows sideways, the top bar is at most 64 px tall, every link
 and button in the navigation is at least 44x44 px, there are at most five tabs, each with an
 icon and a label, and the current one is marked with aria-current. On a phone the tabs sit at
 the bottom of the screen; on a wide screen in the top row. The web app manifest comes from this
@@ -19,7 +19,8 @@ from tests.browser.test_foundation import logged_in_page
 pytestmark = pytest.mark.browser
 
 WIDE = {"width": 1366, "height": 900}
-# path -> the tab marked current there ("More" for the pages listed under it)
+# path -> the tab marked current there ("More" for the pages listed under it, and then the
+# page of the "More" list marked current in MORE)
 PAGES = {
     "/home/": "Today",
     "/plan/": "Plan",
@@ -35,7 +36,10 @@ PAGES = {
     "/care/": "More",
     "/report/": "More",
     "/account/": "More",
+    "/vault/": "More",  # opened from the journal
+    "/vault/safety/": "More",  # opened from Support
 }
+MORE = {"/journal/": "Journal", "/vault/": "Journal", "/vault/safety/": "Support"}
 
 MEASURE = """() => {
   const nav = document.querySelector('nav[aria-label="Main"]');
@@ -64,6 +68,7 @@ MEASURE = """() => {
       })(),
       current: tab.getAttribute("aria-current"),
     })),
+    more: [...nav.querySelectorAll(".more-links [aria-current]")].map((a) => a.textContent.trim()),
   };
 }"""
 
@@ -94,6 +99,8 @@ def test_every_main_page_fits_with_a_short_top_bar_and_large_tabs(
         assert all(t["onTop"] for t in tabs), f"{path}: a tab is covered: {tabs}"
         marked = [t["text"] for t in tabs if t["current"]]
         assert marked == [current], f"{path}: current tab {marked}, expected {current}"
+        if path in MORE:
+            assert m["more"] == [MORE[path]], f"{path}: {m['more']} marked under More"
         if viewport is PHONE:
             # At the bottom of the screen, one row.
             assert all(abs(t["bottom"] - viewport["height"]) <= 1 for t in tabs), (path, tabs)

@@ -51,11 +51,14 @@ THERAPIST_TABS = (
 )
 # Pages that belong to a destination without sharing its address's prefix. Today's check-in
 # is started from Today, so Today stays marked while it is filled in (the longest prefix wins
-# over Rituals' /rituals/).
+# over Rituals' /rituals/). The vault is opened from the journal, its safety check from
+# Support.
 ALSO_UNDER = {
     "Today": ("/rituals/daily/",),
     "Us": ("/invite/",),
     "Check-up": ("/results/", "/learn/"),
+    "Journal": ("/vault/",),
+    "Support": ("/vault/safety/",),
 }
 
 
@@ -64,6 +67,13 @@ def _url(name: str, prefix: str) -> str:
     """The address of a named page without arguments: the same for everyone, so reversed
     once per process (and script prefix) instead of on every page."""
     return reverse(name)
+
+
+@register.simple_tag
+def address(name: str) -> str:
+    """{% address 'home' %}: the same text as {% url 'home' %} for a named page without
+    arguments, reversed once per process (and script prefix)."""
+    return _url(name, get_script_prefix())
 
 
 @functools.lru_cache(maxsize=16)
