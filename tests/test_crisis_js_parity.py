@@ -86,6 +86,15 @@ EDGE_CASES = [
     "٣ times I tried to kill myself",
     "I'm not suicidal, just tired",
     "this deadline is killing me",
+    # negation: a subordinate clause's cue and the match of the main clause; the model's scope
+    "quando il piccolo non smette di piangere ho voglia di scuoterlo forte",
+    "wanneer hij niet opneemt wil ik dood",
+    "WENN ER NICHT ANRUFT, WILL ICH STERBEN",
+    "I'm not going to hurt myself, I just need sleep",
+    "no, I won't: kill (myself) – not ever — die, never, dying",
+    "je ne veux pas mourir mais me tuer, jamais",
+    "nooit meer wakker worden, zonder mij beter af, pillen verzameld",
+    "mi voglio uccidere; io non, voglio morire",
 ]
 
 # Sentences no rule matches and the learned second stage (crisis_model.py) flags: its folding,

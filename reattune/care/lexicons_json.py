@@ -501,6 +501,8 @@ def _lexicon_json(lex: crisis.Lexicon) -> dict:
         "not_before": sorted(lex.not_before),
         "clause_breaks": to_js(lex.clause_breaks)["source"],
         "window": lex.window,
+        "subordinators": sorted(lex.subordinators),
+        "subordinate_window": lex.subordinate_window,
         "jokes": _pair(lex.jokes),
         "title_cues": to_js(lex.title_cues)["source"],
         "triggers": _pair(lex.triggers),

@@ -172,3 +172,22 @@ def test_everyday_text_of_the_other_languages_raises_no_alarm(lang):
 def test_negation_around_the_verb(lang, text, kind):
     result = detect_crisis(text, lang)
     assert (kind in result.kinds) if kind else not result, result
+
+
+# A negation inside a leading subordinate clause ("quando ... non smette") is about that clause;
+# one right before the match still cancels it. Rules only: the model is asked nothing here.
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("quando il piccolo non smette di piangere ho voglia di scuoterlo forte", "harm_to_others"),
+        ("quando non voglio scuoterlo mi sento meglio", None),
+        ("wanneer hij niet opneemt wil ik dood", "suicide"),
+        ("wanneer ik niet dood wil, voel ik me beter", None),
+        ("when he doesn't answer my texts for hours I want to die", "suicide"),
+        ("if you ask me I don't want to die at all", None),
+        ("cuando no contesta en horas me dan ganas de matarme", "suicide"),
+    ],
+)
+def test_a_negation_in_a_subordinate_clause_stays_there(text, kind):
+    result = detect_crisis(text, model=False)
+    assert (kind in result.kinds) if kind else not result, result

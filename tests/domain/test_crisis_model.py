@@ -87,12 +87,40 @@ def test_same_text_same_answer():
     assert detect_crisis(text) == detect_crisis(text)
 
 
+def _in_scope(negation, tokens: list[str], starts: set[int]) -> list[int]:
+    """Where the negated words are, written out again: from each cue to the end of its clause, a break
+    word, or ``window`` words, whichever comes first; none after a cue before a not_before word."""
+    if negation is None:
+        return []
+    out = []
+    for i, token in enumerate(tokens):
+        if token not in negation.cues:
+            continue
+        if i + 1 < len(tokens) and i + 1 not in starts and tokens[i + 1] in negation.not_before:
+            continue
+        taken, j = 0, i + 1
+        while j < len(tokens) and taken < negation.window:
+            nxt = tokens[j]
+            if j in starts or nxt in negation.breaks or nxt in negation.cues:
+                break
+            out.append((j, nxt))
+            taken, j = taken + 1, j + 1
+    # a later cue takes over the scope of an earlier one: each word once, in order
+    return sorted({j for j, _token in out})
+
+
 def _one_feature_at_a_time(model, text: str):
     """Model.scores as first written (and as crisis.js still sums): every feature in the order
     it is met, one multiply-add at a time. The shipped one sums whole columns of the known
     features; integer sums are exact in any order, so the scores must be equal to the bit."""
     counts = {}
-    tokens = model.tokens(text)
+    if model.negation is None:
+        tokens, starts = model.tokens(text), set()
+    else:  # the clauses one by one: the same tokens, and where each clause starts
+        tokens, starts = [], set()
+        for clause in crisis_model.CLAUSE_MARKS.split(text):
+            starts.add(len(tokens))
+            tokens += model.tokens(clause)
     for i, token in enumerate(tokens):
         counts["w" + token] = counts.get("w" + token, 0) + 1
         if i + 1 < len(tokens):
@@ -103,6 +131,12 @@ def _one_feature_at_a_time(model, text: str):
         for i in range(len(joined) - n + 1):
             key = "c" + joined[i : i + n]
             counts[key] = counts.get(key, 0) + 1
+    scope = _in_scope(model.negation, tokens, starts)
+    extra = ["n" + tokens[j] for j in scope]
+    if model.concepts is not None:
+        extra += crisis_model.concept_features(tokens, set(scope), model.concepts)
+    for key in extra:
+        counts[key] = counts.get(key, 0) + 1
     if not counts:
         return None, counts
     sums, squares = [0] * len(model.labels), 0
@@ -123,7 +157,7 @@ def test_the_scores_are_those_of_the_one_feature_at_a_time_sum():
     for piece in pieces:
         expected, counts = _one_feature_at_a_time(model, piece)
         assert model.scores(piece) == expected, piece
-        features = crisis_model.features(model.tokens(piece), model.char_min, model.char_max)
+        features = model.features(piece)
         assert list(features.items()) == list(counts.items()), piece  # same order too
     assert len(pieces) > 1_000
 
@@ -243,3 +277,91 @@ def test_model_work_grows_linearly(name):
     assert large <= 8 * small * 1.3 + 2_000, (small, large)
     # a bounded number of features per character (sentence pieces overlap a little)
     assert large <= 12 * len(unit * 8 * n)
+
+
+def _negation_model():
+    base = load_model()
+    negation = crisis_model.Negation(
+        cues=frozenset({"not", "non", "nicht", "dont"}),
+        not_before=frozenset({"stop", "sure"}),
+        breaks=frozenset({"but", "quando", "wenn", "wanneer"}),
+        window=4,
+    )
+    return crisis_model.Model(
+        base.labels,
+        base.char_min,
+        base.char_max,
+        base.limit,
+        base.fold,
+        base.scale,
+        base.bias,
+        base.threshold,
+        base.weights,
+        negation,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("I'm not going to hurt myself, I just need sleep", ["going", "to", "hurt", "myself"]),
+        ("I don't want to die but I'm so tired", ["want", "to", "die"]),
+        ("non voglio morire quando piove", ["voglio", "morire"]),
+        ("ich will nicht: sterben", []),  # the clause ends at the colon
+        ("I can't stop, not sure, not ever", ["ever"]),  # not_before words open no scope
+        ("wenn er nicht da ist wanneer ik", ["da", "ist"]),
+        ("", []),
+    ],
+)
+def test_the_scope_of_a_negation_stops_at_the_clause(text, negated):
+    model = _negation_model()
+    features = model.features(text)
+    assert [k[1:] for k in features for _ in range(features[k]) if k[0] == "n"] == negated
+    tokens, starts = _clause_tokens(model, text)
+    assert [tokens[j] for j in _in_scope(model.negation, tokens, starts)] == negated
+
+
+def _clause_tokens(model, text):
+    tokens, starts = [], set()
+    for clause in crisis_model.CLAUSE_MARKS.split(text):
+        starts.add(len(tokens))
+        tokens += model.tokens(clause)
+    return tokens, starts
+
+
+def test_the_negated_words_are_features_of_their_own():
+    model = _negation_model()
+    plain = model.features("I want to hurt myself")
+    negated = model.features("I don't want to hurt myself")
+    assert not any(k[0] == "n" for k in plain)
+    assert {"nwant", "nto", "nhurt", "nmyself"} <= set(negated)
+
+
+def test_concepts_join_the_languages():
+    table = {
+        "names": {"DIE": ["dying", "sterben", "morire"], "SELF": ["myself", "mich"]},
+        "min_prefix": 3,
+        "pair_gap": 2,
+    }
+    table["names"]["KILL"] = ["kill*", "umbring*", "uccid*"]
+    concepts = crisis_model.concepts_from(table)
+    assert concepts.of("killing") == concepts.of("umbringen") == concepts.of("uccidermi") == "KILL"
+    assert concepts.of("sterben") == "DIE" and concepts.of("sterbend") is None  # whole words
+    assert concepts.of("ki") is None and concepts.of("") is None
+    tokens = ["ich", "will", "mich", "umbringen", "und", "nicht", "sterben"]
+    assert crisis_model.concept_features(tokens, {6}, concepts) == [
+        "kSELF",
+        "kKILL",
+        "k!DIE",
+        "kSELF KILL",  # one token apart; KILL and DIE are three apart: no pair
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entries", "problem"),
+    [(["kill*", "kill*"], "listed twice"), (["ki*"], "too short")],
+)
+def test_a_broken_concept_table_is_named(entries, problem):
+    table = {"names": {"KILL": entries}, "min_prefix": 3, "pair_gap": 2}
+    with pytest.raises(ModelError, match=problem):
+        crisis_model.concepts_from(table)

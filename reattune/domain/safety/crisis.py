@@ -24,7 +24,11 @@ Design (plain Python, no Django):
   killing me", "dead tired", "I'd die for a coffee") never match or are cancelled by an
   overlapping rule ``exclude`` or file-wide ``idioms`` phrase.
 * Negation inside the same clause cancels a match ("I'm not suicidal"), except after words such
-  as "can't stop" or "not sure" that do not negate. The negation words of every lexicon in use
+  as "can't stop" or "not sure" that do not negate. In a clause opened by a subordinating word
+  ("when", "quando", "wenn", "quand", "cuando", "wanneer": ``negation.subordinators``) only a cue
+  in the last ``negation.subordinate_window`` words counts: the clause often runs on into the
+  main clause without a comma, and "quando il piccolo non smette di piangere ho voglia di ..."
+  negates the crying, not the urge. The negation words of every lexicon in use
   count, so an English "not" also cancels a match that another language's rules found.
   In the same way every lexicon's ``idioms`` cancel a match whichever lexicon found it, and a
   sentence any lexicon reads as ``reported`` is reported for all (the French rule for
@@ -181,6 +185,8 @@ class Lexicon:
     triggers: re.Pattern
     idioms: re.Pattern | None = None
     reported: re.Pattern | None = None
+    subordinators: frozenset[str] = frozenset()
+    subordinate_window: int = 3
     # made once when the file is loaded (the rules' lower-case twins, the strings they need and
     # one search for all of those): the first check in a process does not pay for it
     prefilter: _Prefilter | None = field(default=None, compare=False, repr=False)
@@ -415,7 +421,9 @@ def _parse(data: object, path: Path) -> Lexicon:
             )
         )
     negation = data["negation"]
+    subordinators = [str(w).lower() for w in negation.get("subordinators") or []]
     breaks = list(negation.get("clause_breaks") or [])
+    breaks += [w for w in subordinators if w not in breaks]  # a subordinator is a break too
     clause_re = r"[,:()\"\u2013\u2014]" + (
         "|" + r"\b(?:" + "|".join(map(re.escape, breaks)) + r")\b" if breaks else ""
     )
@@ -444,6 +452,8 @@ def _parse(data: object, path: Path) -> Lexicon:
         idioms=idiom_re,
         reported=_compile(str(reported), defs, path, "reported") if reported else None,
         prefilter=_prefilter(rules_tuple),
+        subordinators=frozenset(subordinators),
+        subordinate_window=int(negation.get("subordinate_window", 3)),
     )
 
 
@@ -596,11 +606,19 @@ def _negated(before: str, lex: Lexicon, cues: frozenset[str], not_before: frozen
     """Is there a negation cue in the last few words of the clause that ends at the match?
 
     ``cues`` and ``not_before`` hold the words of every lexicon in use, so an English "not"
-    cancels a match that another language's rules found in an English sentence.
+    cancels a match that another language's rules found in an English sentence. When the
+    clause was opened by one of the lexicon's subordinators ("quando", "when"), only the last
+    ``subordinate_window`` words count: a negation further back belongs to the subordinate
+    clause ("quando non smette di piangere ho voglia di ..."), not to the match.
     """
-    parts = lex.clause_breaks.split(before)
-    clause = parts[-1] if parts else before
-    tokens = _TOKEN.findall(clause.lower())[-lex.window :]
+    last = None
+    for found in lex.clause_breaks.finditer(before):
+        last = found
+    clause = before[last.end() :] if last is not None else before
+    window = lex.window
+    if last is not None and last.group().lower() in lex.subordinators:
+        window = min(window, lex.subordinate_window)
+    tokens = _TOKEN.findall(clause.lower())[-window:]
     for i, token in enumerate(tokens):
         bare = token.strip("'")
         if bare in cues or bare.endswith("n't"):

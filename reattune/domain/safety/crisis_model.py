@@ -24,6 +24,18 @@ lexicons (reattune/care/lexicons_json.py) to static/reattune/crisis.js:
 * Features: the tokens are the folded text split at spaces; ``w<token>`` for each token,
   ``b<token> <next>`` for each pair, and ``c<gram>`` for every character n-gram (``char_min`` to
   ``char_max`` code points) of the tokens joined by single spaces with a space at each end.
+* Negation (when the file has ``negation``): the sentence is first cut into clauses at
+  :data:`CLAUSE_MARKS` (comma, colon, brackets, quotes, dashes); after a token of ``cues``
+  (unless the next token is one of ``not_before``: "can't stop") the next ``window`` tokens of
+  the same clause are in its scope, up to a token of ``breaks`` ("but", "quando", "wenn",
+  "wanneer"): each of them adds ``n<token>``, so "not ... hurt myself" and "hurt myself" weigh
+  differently. The word lists are the lexicons' own, folded, gathered by the training script.
+* Concepts (when the file has ``concepts``): a small table written by hand for the six languages
+  maps words to shared concepts ("sterben", "mourir", "morire", "die" -> DIE; "Brücke",
+  "pont", "brug" -> HEIGHT). A token is looked up whole in ``words``, else by its longest
+  beginning (``min_prefix`` code points or more) in ``prefixes``. Each concept adds ``k<NAME>``
+  (``k!<NAME>`` in a negation's scope) and each two concepts at most ``pair_gap`` tokens apart
+  add ``k<A> <B>``: what one language teaches the model then counts in the others.
 * Score for kind k: ``bias[k] + scale * S[k] / norm`` where ``S[k]`` is the integer sum of
   ``count(f) * weight[f][k]`` over the known features (exact in both languages) and ``norm`` the
   square root of the sum of squared counts of all features (known or not). The same IEEE
@@ -37,6 +49,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -54,6 +67,8 @@ FORMAT = 1
 LABELS = ("suicide", "self_harm", "harm_to_others", "harm_from_others")
 FOLD_LIMIT = 0x800  # code points at or above this fold to a space (none of the six languages)
 APOSTROPHES = "'\u2019\u02bc"
+# where a clause ends for the negation feature (crisis.js cuts at the same characters)
+CLAUSE_MARKS = re.compile('[,:()"\u2013\u2014]')
 
 
 class ModelError(LexiconError):
@@ -87,6 +102,37 @@ def fold_table(limit: int = FOLD_LIMIT) -> dict[int, str]:
 
 
 @dataclass(frozen=True)
+class Negation:
+    """The negation feature's words, folded as the model folds (see the module docstring)."""
+
+    cues: frozenset[str]
+    not_before: frozenset[str]
+    breaks: frozenset[str]
+    window: int
+
+
+@dataclass(frozen=True)
+class Concepts:
+    """The hand-written concept table (see the module docstring), folded as the model folds."""
+
+    words: dict[str, str]
+    prefixes: dict[str, str]
+    min_prefix: int
+    max_prefix: int
+    pair_gap: int
+
+    def of(self, token: str) -> str | None:
+        found = self.words.get(token)
+        if found is not None:
+            return found
+        for n in range(min(len(token), self.max_prefix), self.min_prefix - 1, -1):
+            found = self.prefixes.get(token[:n])
+            if found is not None:
+                return found
+        return None
+
+
+@dataclass(frozen=True)
 class Model:
     labels: tuple[str, ...]
     char_min: int
@@ -97,6 +143,8 @@ class Model:
     bias: tuple[float, ...]
     threshold: float
     weights: dict[str, tuple[int, ...]]
+    negation: Negation | None = None
+    concepts: Concepts | None = None
 
     def tokens(self, text: str) -> list[str]:
         folded = text.translate(self.fold)
@@ -112,9 +160,24 @@ class Model:
         folded = self.fold.get(code, c)
         return folded != "" and folded.strip(" ") != ""
 
+    def features(self, text: str) -> dict[str, int]:
+        """Feature counts of one sentence: the words and n-grams, then the negated words."""
+        if self.negation is None and self.concepts is None:
+            return features(self.tokens(text), self.char_min, self.char_max)
+        tokens: list[str] = []
+        starts: set[int] = set()
+        for clause in CLAUSE_MARKS.split(text):
+            starts.add(len(tokens))
+            tokens += self.tokens(clause)
+        scope = [] if self.negation is None else negated_positions(tokens, starts, self.negation)
+        extra = ["n" + tokens[i] for i in scope]
+        if self.concepts is not None:
+            extra += concept_features(tokens, set(scope), self.concepts)
+        return features(tokens, self.char_min, self.char_max, extra)
+
     def scores(self, text: str, meter: list[int] | None = None) -> list[float] | None:
         """Scores per label for one sentence, or None when it has no token."""
-        counts = features(self.tokens(text), self.char_min, self.char_max)
+        counts = self.features(text)
         if not counts:
             return None
         if meter is not None:
@@ -134,8 +197,43 @@ class Model:
         return [self.bias[k] + self.scale * sums[k] / norm for k in range(n)]
 
 
-def features(tokens: list[str], char_min: int, char_max: int) -> dict[str, int]:
-    """Feature counts of one folded sentence, in the order they are met (see the docstring)."""
+def concept_features(tokens: list[str], negated: set[int], concepts: Concepts) -> list[str]:
+    """``k<NAME>`` for each token with a concept (``k!<NAME>`` when negated), then ``k<A> <B>``
+    for each concept and the next one at most ``pair_gap`` tokens further on."""
+    found: list[tuple[int, str]] = []
+    for i, token in enumerate(tokens):
+        name = concepts.of(token)
+        if name is not None:
+            found.append((i, ("!" + name) if i in negated else name))
+    out = ["k" + name for _i, name in found]
+    for (i, a), (j, b) in zip(found, found[1:], strict=False):
+        if j - i <= concepts.pair_gap:
+            out.append("k" + a + " " + b)
+    return out
+
+
+def negated_positions(tokens: list[str], starts: set[int], negation: Negation) -> list[int]:
+    """Where the tokens in the scope of a negation cue are (see the module docstring)."""
+    out: list[int] = []
+    left = 0
+    for i, token in enumerate(tokens):
+        if i in starts or token in negation.breaks:
+            left = 0
+        if token in negation.cues:
+            following = tokens[i + 1] if i + 1 < len(tokens) and i + 1 not in starts else ""
+            left = 0 if following in negation.not_before else negation.window
+            continue
+        if left:
+            out.append(i)
+            left -= 1
+    return out
+
+
+def features(
+    tokens: list[str], char_min: int, char_max: int, extra: list[str] | None = None
+) -> dict[str, int]:
+    """Feature counts of one folded sentence, in the order they are met (see the docstring);
+    ``extra`` (negated words, concepts) are met last."""
     if not tokens:
         return {}
     keys = ["w" + token for token in tokens]
@@ -149,6 +247,8 @@ def features(tokens: list[str], char_min: int, char_max: int) -> dict[str, int]:
     length = len(joined)
     for n in range(char_min, char_max + 1):
         ordered += ["c" + joined[i : i + n] for i in range(length - n + 1)]
+    if extra:
+        ordered += extra
     return dict(Counter(ordered))  # counts in the order features were first met
 
 
@@ -169,8 +269,8 @@ def parse(data: object, path: Path | str = MODEL_FILE) -> Model:
             path, "weights", f"{len(flat)} numbers for {len(names)} features x {n} labels"
         )
     for i, name in enumerate(names):
-        if not isinstance(name, str) or len(name) < 2 or name[0] not in "cwb":
-            raise ModelError(path, f"features[{i}]", f"{name!r} is not c, w or b and a text")
+        if not isinstance(name, str) or len(name) < 2 or name[0] not in "cwbnk":
+            raise ModelError(path, f"features[{i}]", f"{name!r} is not c, w, b, n or k and a text")
     for i, x in enumerate(flat):
         if type(x) is not int or not -127 <= x <= 127:
             raise ModelError(path, f"weights[{i}]", f"{x!r} is not an integer of -127..127")
@@ -186,6 +286,16 @@ def parse(data: object, path: Path | str = MODEL_FILE) -> Model:
             raise ModelError(path, f"fold.{key}", f"code points must be below limit {limit}")
         fold[code] = value
     weights = {name: tuple(flat[i * n : (i + 1) * n]) for i, name in enumerate(names)}
+    negation = None
+    if "negation" in data:
+        neg = data["negation"]
+        negation = Negation(
+            cues=frozenset(neg["cues"]),
+            not_before=frozenset(neg["not_before"]),
+            breaks=frozenset(neg["breaks"]),
+            window=int(neg["window"]),
+        )
+    concepts = concepts_from(data["concepts"], path) if "concepts" in data else None
     return Model(
         labels=labels,
         char_min=int(data["char_min"]),
@@ -196,6 +306,30 @@ def parse(data: object, path: Path | str = MODEL_FILE) -> Model:
         bias=tuple(float(b) for b in data["bias"]),
         threshold=float(data["threshold"]),
         weights=weights,
+        negation=negation,
+        concepts=concepts,
+    )
+
+
+def concepts_from(table: dict, path: Path | str = MODEL_FILE) -> Concepts:
+    """The concept table of a model file (or of the training script). Raises ModelError."""
+    words: dict[str, str] = {}
+    prefixes: dict[str, str] = {}
+    for name, entries in table["names"].items():
+        for entry in entries:
+            into = prefixes if entry.endswith("*") else words
+            key = entry.rstrip("*")
+            if key in into:
+                raise ModelError(path, f"concepts.names.{name}", f"{entry!r} listed twice")
+            if into is prefixes and len(key) < table["min_prefix"]:
+                raise ModelError(path, f"concepts.names.{name}", f"{entry!r} is too short")
+            into[key] = name
+    return Concepts(
+        words=words,
+        prefixes=prefixes,
+        min_prefix=int(table["min_prefix"]),
+        max_prefix=max(map(len, prefixes), default=0),
+        pair_gap=int(table["pair_gap"]),
     )
 
 

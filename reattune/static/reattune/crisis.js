@@ -245,6 +245,8 @@
       not_before: new Set(json.not_before),
       clause_breaks: new Pattern(json.clause_breaks),
       window: json.window,
+      subordinators: new Set(json.subordinators || []),
+      subordinate_window: json.subordinate_window === undefined ? 3 : json.subordinate_window,
       jokes: pair(json.jokes),
       title_cues: new Pattern(json.title_cues),
       triggers: pair(json.triggers),
@@ -401,11 +403,20 @@
   function negated(before, lex, cues, notBefore) {
     const t = new Text(before);
     let clauseStart = 0;
-    for (const found of finditer(lex.clause_breaks, t)) clauseStart = found.end;
+    let opener = null;
+    for (const found of finditer(lex.clause_breaks, t)) {
+      clauseStart = found.end;
+      opener = found.m[0];
+    }
     const clause = t.slice(clauseStart, t.n).toLowerCase();
     const all = [];
     for (const found of finditer(state.patterns.token, new Text(clause))) all.push(found.m[0]);
-    const tokens = all.slice(-lex.window);
+    // a clause opened by a subordinator ("quando", "when"): only its last few words negate
+    let window = lex.window;
+    if (opener !== null && lex.subordinators.has(opener.toLowerCase())) {
+      window = Math.min(window, lex.subordinate_window);
+    }
+    const tokens = all.slice(-window);
     for (let i = 0; i < tokens.length; i++) {
       const bare = strip(tokens[i]);
       if (cues.has(bare) || bare.endsWith("n't")) {
@@ -545,7 +556,58 @@
       bias: json.bias,
       threshold: json.threshold,
       weights,
+      negation: json.negation
+        ? {
+            cues: new Set(json.negation.cues),
+            not_before: new Set(json.negation.not_before),
+            breaks: new Set(json.negation.breaks),
+            window: json.negation.window,
+          }
+        : null,
+      concepts: json.concepts ? compileConcepts(json.concepts) : null,
     };
+  }
+
+  // crisis_model.concepts_from (the file was checked on the server)
+  function compileConcepts(table) {
+    const words = new Map();
+    const prefixes = new Map();
+    let maxPrefix = 0;
+    for (const name of Object.keys(table.names)) {
+      for (const entry of table.names[name]) {
+        if (entry.endsWith("*")) {
+          const key = entry.slice(0, -1);
+          prefixes.set(key, name);
+          maxPrefix = Math.max(maxPrefix, key.length);
+        } else words.set(entry, name);
+      }
+    }
+    return { words, prefixes, minPrefix: table.min_prefix, maxPrefix, pairGap: table.pair_gap };
+  }
+
+  // Concepts.of
+  function conceptOf(concepts, token) {
+    const found = concepts.words.get(token);
+    if (found !== undefined) return found;
+    for (let n = Math.min(token.length, concepts.maxPrefix); n >= concepts.minPrefix; n--) {
+      const name = concepts.prefixes.get(token.slice(0, n));
+      if (name !== undefined) return name;
+    }
+    return null;
+  }
+
+  // crisis_model.concept_features
+  function conceptFeatures(tokens, negated, concepts) {
+    const found = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const name = conceptOf(concepts, tokens[i]);
+      if (name !== null) found.push([i, negated.has(i) ? "!" + name : name]);
+    }
+    const out = found.map(([, name]) => "k" + name);
+    for (let f = 0; f + 1 < found.length; f++) {
+      if (found[f + 1][0] - found[f][0] <= concepts.pairGap) out.push("k" + found[f][1] + " " + found[f + 1][1]);
+    }
+    return out;
   }
 
   // Model.tokens: fold each code point, split at spaces
@@ -570,8 +632,48 @@
     return f.length > 0 && f.replace(/ /g, "").length > 0;
   }
 
+  // crisis_model.negated_positions: where the tokens in the scope of a negation cue are
+  function negatedPositions(tokens, starts, negation) {
+    const out = [];
+    let left = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      if (starts.has(i) || negation.breaks.has(token)) left = 0;
+      if (negation.cues.has(token)) {
+        const following = i + 1 < tokens.length && !starts.has(i + 1) ? tokens[i + 1] : "";
+        left = negation.not_before.has(following) ? 0 : negation.window;
+        continue;
+      }
+      if (left) {
+        out.push(i);
+        left--;
+      }
+    }
+    return out;
+  }
+
+  // crisis_model.CLAUSE_MARKS
+  const CLAUSE_MARKS = /[,:()"\u2013\u2014]/;
+
+  // Model.features: the words and n-grams, then the words in a negation's scope and concepts
+  function sentenceFeatures(model, piece) {
+    if (!model.negation && !model.concepts) {
+      return modelFeatures(modelTokens(model, piece), model.charMin, model.charMax, null);
+    }
+    const tokens = [];
+    const starts = new Set();
+    for (const clause of piece.split(CLAUSE_MARKS)) {
+      starts.add(tokens.length);
+      for (const token of modelTokens(model, clause)) tokens.push(token);
+    }
+    const scope = model.negation ? negatedPositions(tokens, starts, model.negation) : [];
+    const extra = scope.map((i) => "n" + tokens[i]);
+    if (model.concepts) for (const key of conceptFeatures(tokens, new Set(scope), model.concepts)) extra.push(key);
+    return modelFeatures(tokens, model.charMin, model.charMax, extra);
+  }
+
   // crisis_model.features: counts in the order met (folded text is below U+0800: no surrogates)
-  function modelFeatures(tokens, charMin, charMax) {
+  function modelFeatures(tokens, charMin, charMax, extra) {
     const counts = new Map();
     const add = (key) => counts.set(key, (counts.get(key) || 0) + 1);
     if (tokens.length === 0) return counts;
@@ -583,12 +685,13 @@
     for (let n = charMin; n <= charMax; n++) {
       for (let i = 0; i + n <= joined.length; i++) add("c" + joined.slice(i, i + n));
     }
+    if (extra) for (const key of extra) add(key);
     return counts;
   }
 
   // Model.scores: integer sums (exact), then the same double operations in the same order
   function modelScores(model, piece) {
-    const counts = modelFeatures(modelTokens(model, piece), model.charMin, model.charMax);
+    const counts = sentenceFeatures(model, piece);
     if (counts.size === 0) return null;
     const n = model.labels.length;
     const sums = new Array(n).fill(0);
