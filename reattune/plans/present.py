@@ -70,3 +70,31 @@ def plan_context(plan: Plan, today: date, safety_mode: bool = False) -> dict[str
         "this_week": next((w for w in weeks if w["current"]), weeks[0]),
         "safety_notice": view.notice,
     }
+
+
+def plan_outline(plan: Plan, today: date, safety_mode: bool = False) -> dict[str, Any]:
+    """What the report shows of a plan: the same view as plan_context (the reader's own, with
+    their own safety mode), its titles only, without what only the plan page uses (swap
+    alternatives, ladder steps, reasons, lengths). A practice resting for now says so."""
+    library = load_practices()
+    current = queries.week_number(plan, today)
+    view = own_view(DomainPlan.from_dict(plan.data), safety_mode, library)
+
+    def title(entry: ViewItem) -> str:
+        text = library[entry.practice_id].title
+        return f"{text} (resting for now)" if entry.resting else text
+
+    return {
+        "kind": plan.get_kind_display(),
+        "starts_on": plan.starts_on,
+        "current_week": current,
+        "daily": title(view.daily),
+        "weeks": [
+            {
+                "number": week.number,
+                "current": week.number == current,
+                "focus": [title(entry) for entry in week.focus],
+            }
+            for week in view.weeks
+        ],
+    }

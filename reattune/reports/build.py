@@ -318,7 +318,7 @@ def _plan(report: Report, user, space) -> None:
     """
     from reattune.care.safety import safety_mode
     from reattune.plans.models import Plan
-    from reattune.plans.present import plan_context
+    from reattune.plans.present import plan_outline
     from reattune.plans.queries import current_plan
 
     plan = current_plan(user)
@@ -326,22 +326,4 @@ def _plan(report: Report, user, space) -> None:
         return
     if plan.kind == Plan.Kind.SOLO and not report.me.included:
         return  # a solo plan is the viewer's own private content
-    context = plan_context(plan, report.today, safety_mode(user))
-    report.plan = {
-        "kind": context["kind"],
-        "starts_on": plan.starts_on,
-        "current_week": context["current_week"],
-        "daily": _title(context["daily"]),
-        "weeks": [
-            {
-                "number": week["number"],
-                "current": week["current"],
-                "focus": [_title(item) for item in week["focus"]],
-            }
-            for week in context["weeks"]
-        ],
-    }
-
-
-def _title(item: dict) -> str:
-    return f"{item['title']} (resting for now)" if item.get("resting") else item["title"]
+    report.plan = plan_outline(plan, report.today, safety_mode(user))
