@@ -171,6 +171,8 @@ def checkup_review(request: AuthedRequest, response_id: int) -> HttpResponse:
             "answered": answered,
             "total": len(instrument.items),
             "error": error,
+            # Another part follows: the button says so instead of promising the results.
+            "part_follows": _next_in_sequence(request.user, instrument.id) is not None,
         },
         status=status,
     )
