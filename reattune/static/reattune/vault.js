@@ -1042,6 +1042,7 @@
 
   function openItems(items) {
     var keyring = state.keyring, key = state.key;
+    items.forEach(fresher);
     return Promise.all(items.map(function (item) {
       return decryptItem(key, keyring.vault_id, item).then(function (data) {
         return { item: item, data: data };
@@ -1085,17 +1086,25 @@
 
   // What the server answered for an item this page rewrote: every copy the page holds of it
   // (the list, the entry being edited, the safety check shown) takes the new version.
+  var rewritten = {}; // item_id: what the server answered when this page rewrote it
   function adopt(saved) {
+    rewritten[saved.item_id] = saved;
     var copies = [];
     journal.entries.forEach(function (e) { copies.push(e.item); });
     if (journal.editing) copies.push(journal.editing.item);
     if (safety.latest) copies.push(safety.latest.item);
-    copies.forEach(function (item) {
-      if (!item || item.item_id !== saved.item_id) return;
-      item.ciphertext = saved.ciphertext;
-      item.version = saved.version;
-      item.updated_at = saved.updated_at;
-    });
+    copies.forEach(function (item) { if (item) fresher(item); });
+  }
+
+  // A list read before this page's own rewrite of an item answered may still carry the
+  // version before it: the rewrite's answer is newer, so it stands in (an edit then sends the
+  // current version). A version newer than the rewrite (changed elsewhere since) is kept.
+  function fresher(item) {
+    var saved = rewritten[item.item_id];
+    if (!saved || saved.version <= item.version) return;
+    item.ciphertext = saved.ciphertext;
+    item.version = saved.version;
+    item.updated_at = saved.updated_at;
   }
 
   // --- items still in format 1, written again in format 2 -----------------------------------
