@@ -163,6 +163,12 @@ POSITIVE_CLASSES = {
         "Is there anything you need from me?",
         "what's making you so tense?",
         "are you feeling any better?",
+        # an open question by its shape: "what"/"how" opening a sentence or clause, about them
+        "how did the chat with your manager leave you?",
+        "ok so what did your sister end up saying to you?",
+        "I know it's been a long week, how are things sitting with you now?",
+        "so what happened next?",
+        "you went quiet after the call, everything alright?",
     ],
     # Mock praise with a tag question, a mock award, gratitude for something overdue.
     "validation": [
@@ -172,6 +178,18 @@ POSITIVE_CLASSES = {
         "Makes sense you're nervous.",
     ],
     "stonewalling": ["i guess that makes sense, whatever"],
+    # A specific moment by its shape: a past act pinned to a time or an occasion.
+    "complaint": [
+        "You rearranged my desk this morning.",
+        "yesterday u deleted the photos from the shared folder",
+        "you invited your cousin to stay without checking with me",
+    ],
+    # What a thing is really about, what it means, a shared side or life.
+    "level_meaning": [
+        "It's not about the laundry, it's about whether I can rely on us.",
+        "what would a tidy hallway mean to you?",
+        "I just want us to be on the same page about the future.",
+    ],
     # About the partner rather than to them, as in a forum post.
     "absolute": ["My husband never helps with the kids.", "my bf is always on his phone"],
     "i_statement": ["feeling kinda down rn", "My heart sank when I saw the message."],
@@ -200,8 +218,21 @@ NEGATIVE_CLASSES = {
     "complaint": [
         "Why didn't you tell me you'd spent the savings?",
         "I'm sad that you don't care about me.",  # a guess at the mind, not a moment
+        "You fixed the tap this morning, thank you!",  # a past act with thanks
+        "u smashed it at the recital today, so proud",
+        "You seemed tired at dinner yesterday.",
     ],
-    "curiosity_question": ["Why didn't you tell me about the job?"],  # an account, not a feeling
+    "curiosity_question": [
+        "Why didn't you tell me about the job?",  # an account, not a feeling
+        # open-question shapes that ask for an account, blame or arrange things
+        "What were you thinking, leaving the gate open?",
+        "I was tired, what did you expect?",
+        "what time do you finish tonight?",
+        "What if something happened to you on the way?",
+        "She asked me what you said.",
+    ],
+    # Past acts that are thanks or praise are not complaints.
+    "level_meaning": ["It would mean a lot if you texted when you're late."],
     "validation": ["i guess that makes sense, whatever"],  # taken back
     # "I'd be upset too" mirrors the partner's feeling; it is not the speaker's own.
     "absolute": ["My sister never calls.", "My husband is lovely, he always makes me laugh."],

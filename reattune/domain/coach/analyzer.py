@@ -12,7 +12,7 @@ from collections.abc import Set
 from operator import itemgetter
 
 from . import learned
-from .labels import LEVELS
+from .labels import BLAME_LABELS, LEVELS
 from .lexicon import DIGIT_RE, DIGIT_WORD, SYMBOL_RE, Lexicon, load_lexicon
 from .model import MAX_CHARS, Analysis, Feeling, Finding, TextTooLong
 from .text import (
@@ -109,16 +109,14 @@ _LEVEL_FAMILIES = frozenset({"levels", "logistics"})  # levels also come from fe
 _IMPLY_YOU_BLAME = ("absolute", "criticism", "contempt", "disguised_blame")
 _IMPLY_YOU_BLAME_SET = frozenset(_IMPLY_YOU_BLAME)
 # With one of these found by the rules, the learned stage is not asked: a conflict pattern
-# (the rules already speak), or one of the constructive forms a rewrite is made of ("I'd like
-# you to put your phone away" is a request, however much "you" weighs in a bag of words; "You
-# raised your voice at me in front of the kids." is a complaint: one moment, not a verdict).
-_NO_MODEL = frozenset(_CONFLICT) | {
-    "disguised_blame",
-    "i_statement",
-    "validation",
-    "curiosity_question",
-    "complaint",
-}
+# (the rules already speak).
+_CONFLICT_SET = frozenset(_CONFLICT) | {"disguised_blame"}
+# With one of these (and no conflict pattern), it may add the soft labels only: these are the
+# constructive forms a rewrite is made of ("I'd like you to put your phone away" is a request,
+# however much "you" weighs in a bag of words; "You raised your voice at me in front of the
+# kids." is a complaint: one moment, not a verdict).
+_CONSTRUCTIVE = frozenset({"i_statement", "validation", "curiosity_question", "complaint"})
+_CURIOSITY = frozenset({"curiosity_question"})
 # A counter-attack is you_blame when it is aimed at the partner: a second-person word in its
 # sentence, or one of the shapes that point at them without one ("says the person who…").
 _PARTNER_WORDS = frozenset({"you", "u", "your", "ur", "you're", "youre", "yourself", "ya"})
@@ -342,6 +340,31 @@ def analyze_with(text: str, lang: str, model: learned.CoachModel | None) -> Anal
     lex = load_lexicon(lang)
     if not text or text.isspace():  # (as `not text.strip()`, without a copy)
         return Analysis(text=text, lang=lang)
+    msg, findings, levels = _rules(text, lex)
+    # The learned stage, only where the rules found no conflict pattern, and not where they
+    # see a disclaimer (a bag of words cannot tell "I'm not saying you never help" from "you
+    # never help"); where they found a constructive form or a kind sentence, or the message
+    # is simply warm (coach_warmth.yaml: "You're so kind." is not criticism, however much
+    # "you're so" weighs in a bag of words), it may add only the soft labels (see
+    # _model_may_add; this also keeps it off many messages, for speed).
+    if (
+        model is not None
+        and (allowed := _model_may_add(msg, model.adds))
+        and not allowed.isdisjoint(model.adds)  # none it may add has a cut-off: not asked
+    ):
+        more = learned.add_findings(
+            model, msg.tokens, msg.work, text, msg.sentences, findings, allowed
+        )
+        if more is not None:
+            findings = more
+            labels = {finding.label for finding in more}
+            levels = [level for level in LEVELS if _LEVEL_LABELS[level] in labels]
+    # Positional arguments: measurably cheaper than keywords for a call made per message.
+    return Analysis(text, lang, findings, msg.feelings, levels)
+
+
+def _rules(text: str, lex: Lexicon) -> tuple[_Message, list[Finding], list[str]]:
+    """The rules' reading of a (non-blank) message: its state, findings and levels."""
     prepared = _prepare(text, lex)
     msg = _Message(prepared, lex)
 
@@ -369,49 +392,54 @@ def analyze_with(text: str, lang: str, model: learned.CoachModel | None) -> Anal
     )
     findings = _findings(msg, text)
     levels = list(filter(found_levels.__contains__, LEVELS)) if found_levels else []
-    # The learned stage, only where the rules found no conflict pattern and no constructive
-    # form (see _NO_MODEL; this also keeps it off most messages, for speed), and not where
-    # the rules see a disclaimer or a kind sentence (a bag of words cannot tell "I'm not
-    # saying you never help" from "you never help").
-    # Nor where the message is simply warm (coach_warmth.yaml): thanks, praise, love or an
-    # apology with no sarcasm marker, insult, negation or "but" ("You're so kind." is not
-    # criticism, however much "you're so" weighs in a bag of words).
-    if model is not None and _asks_model(msg):
-        more = learned.add_findings(model, msg.tokens, prepared, text, msg.sentences, findings)
-        if more is not None:
-            findings = more
-            labels = {finding.label for finding in more}
-            levels = [level for level in LEVELS if _LEVEL_LABELS[level] in labels]
-    # Positional arguments: measurably cheaper than keywords for a call made per message.
-    return Analysis(text, lang, findings, msg.feelings, levels)
+    return msg, findings, levels
 
 
-def _asks_model(msg: _Message) -> bool:
-    """Is the learned stage asked about this message (after the rules have read it)?"""
-    return (
-        _NO_MODEL.isdisjoint(msg.hits)
-        and "disclaimers" not in msg.found
-        and not msg.kind
-        and not _only_warm(msg)
-    )
-
-
-class _Probe:
-    """Stands in for a model to see whether analyze_with would ask one (it adds nothing)."""
-
-    asked = False
-
-    def passing_tokens(self, tokens: list[str], work: str) -> list[int]:
-        self.asked = True
-        return []
+def _model_may_add(msg: _Message, adds: frozenset[str] = learned.MODEL_LABELS) -> frozenset[str]:
+    """The labels the learned stage may add to this message (after the rules have read it):
+    none where the rules found a conflict pattern or a disclaimer; where they found a
+    constructive form, the soft labels (complaint, curiosity, levels) only; in a kind or simply
+    warm message, the gentle ones (curiosity, levels); otherwise any of the model's labels.
+    Labels the rules already found are left out; nothing left, the model is not asked.
+    `adds`: the labels the model has a cut-off for (the warmth check, which only tells the
+    soft labels from the gentle ones after a constructive form, is skipped when it cannot
+    matter)."""
+    hits = msg.hits
+    if not _CONFLICT_SET.isdisjoint(hits) or "disclaimers" in msg.found:
+        return _NO_LABELS
+    if msg.kind:
+        allowed = learned.GENTLE_LABELS
+    elif not _CONSTRUCTIVE.isdisjoint(hits):
+        # complaint is the one soft label a warm message may not get
+        warm = "complaint" in adds and "complaint" not in hits and _only_warm(msg)
+        allowed = learned.GENTLE_LABELS if warm else learned.SOFT_LABELS
+    elif _only_warm(msg):
+        allowed = learned.GENTLE_LABELS
+    else:
+        allowed = learned.MODEL_LABELS
+    if "?" not in msg.work and _HAS_SENTENCE_MARK(msg.work) is not None:
+        # The labelling guide's rule for a curious question holds for the model too: a
+        # question mark, or a message typed with no punctuation at all.
+        allowed = allowed - _CURIOSITY
+    if allowed.isdisjoint(hits):
+        return allowed
+    return allowed.difference(hits)
 
 
 def model_gate(text: str, lang: str = "en") -> tuple[frozenset[str], bool]:
     """The rules' labels of a message and whether the learned stage would be asked about it
-    (for training: the cut-offs are chosen on the messages the model is asked about)."""
-    probe = _Probe()
-    labels = analyze_with(text, lang, probe).labels  # type: ignore[arg-type]
-    return frozenset(labels), probe.asked
+    for a conflict pattern."""
+    labels, allowed = model_gates(text, lang)
+    return labels, not allowed.isdisjoint(BLAME_LABELS)
+
+
+def model_gates(text: str, lang: str = "en") -> tuple[frozenset[str], frozenset[str]]:
+    """The rules' labels of a message and the labels the learned stage may add to it (for
+    training: each label's cut-off is chosen on the messages it may be added to)."""
+    if not text or text.isspace():
+        return _NO_LABELS, _NO_LABELS
+    msg, findings, _ = _rules(text, load_lexicon(lang))
+    return frozenset(finding.label for finding in findings), _model_may_add(msg)
 
 
 def _only_warm(msg: _Message) -> bool:
@@ -711,6 +739,14 @@ def _complaints(msg: _Message) -> None:
             continue
         if msg.within("validation", s_start, s_end) or msg.disclaimed(index, start):
             continue
+        if kind == "moment" and (
+            (
+                warmth is not None
+                and not warmth.warm_words.isdisjoint(TOKEN_RE.findall(msg.work, s_start, s_end))
+            )
+            or any(s_start <= f.span[0] < s_end and f.valence == "positive" for f in msg.feelings)
+        ):
+            continue  # "you cooked dinner last night, thank you" is thanks, not a complaint
         if options.get("needs_negative_feeling") and not any(
             s_start <= f.span[0] < s_end and f.valence == "negative" for f in msg.feelings
         ):
@@ -781,9 +817,18 @@ def _validation_and_curiosity(msg: _Message) -> None:
             continue  # "i guess that makes sense, whatever" takes it back
         msg.add("validation", start, end)
     unpunctuated: bool | None = None
-    for _, start, end, _ in msg.found.get("curiosity", _NO_HITS):
+    for kind, start, end, _ in msg.found.get("curiosity", _NO_HITS):
         index = msg.sentence(start)
         s_start, s_end = msg.bounds(index)
+        if kind == "open":
+            # An open question by its shape counts only where it opens its sentence or a
+            # clause after a comma ("hey, you seemed a bit off, everything ok?"), and not in a
+            # sentence about practical plans ("what time does your train get in?").
+            clause = max(s_start, work.rfind(",", s_start, start) + 1)
+            if not _opens_message(work[clause:], start - clause, lex) or msg.within(
+                "logistics", s_start, s_end
+            ):
+                continue
         if not work.startswith("?", s_end):
             # Texting often leaves the question mark out ("hows ur day going"): a message
             # with no sentence mark at all that opens with the question still asks it.

@@ -52,9 +52,9 @@ FIELD_BITS = 26
 
 MODEL_PATH = DATA_DIR / "coach_model.json"
 SCHEMA = "coach_model.schema.json"
-# 2: word classes and character grams (a file trained on the features of format 1 would load
-# but score wrongly, so it is refused).
-FORMAT = 2
+# 2: word classes and character grams; 3: the message's first word (a file trained on the
+# features of an earlier format would load but score wrongly, so it is refused).
+FORMAT = 3
 
 # Punctuation that carries meaning the word tokens lose (questions, exclamations).
 PUNCTUATION_FEATURES = ("?", "!")
@@ -74,9 +74,16 @@ WORD_CLASSES = {
     "#lol": "lol lool lmao lmaoo lmaooo lmfao haha hahaha hahahaha rofl lolol",
 }
 CLASS_OF = {word: name for name, words in WORD_CLASSES.items() for word in words.split()}
+# The message's first word, and its class, marked with FIRST ("^what", "^#you"): how a message
+# opens tells a question about the partner ("what did…", "how was…") from a blaming one
+# ("why do you…") and a request from a verdict, wherever the rest of its words stand.
+FIRST = "^"
 # Character n-grams: of each word with "<" and ">" around it; stored with GRAM_MARK in front
 # (a gram like "love" must not be the word "love").
 GRAM = 4
+# How many words' weighted grams a model keeps at most (see CoachModel.gram_cache): about the
+# words of 20,000 messages, a few megabytes.
+GRAM_CACHE_SIZE = 50_000
 GRAM_MARK = "~"
 # The model reads English: a message fewer than this share of whose words it has weights for
 # (another language: "Ich bin so stolz auf dich" knows only "so") is left to the rules. On
@@ -86,13 +93,26 @@ MIN_KNOWN = 0.4
 # Labels the model may add. feeling_named and no_feeling_named follow from the feeling words
 # alone; the model never guesses them.
 ADDABLE = tuple(label for label in LABELS if label not in ("feeling_named", "no_feeling_named"))
+# The labels the model may add where the rules found a constructive form (an I-statement,
+# validation, a curious question or a complaint) but no conflict pattern: what such messages
+# most often miss in new voices is the specific moment ("u didnt ask about my exam"), a
+# follow-up question ("wait, what happened at work?") and what it means for the two of them.
+# level_content is not among them: it is in most messages, so asking the model for it after
+# every constructive form cost a third of the analyzer's speed (2026-12-07) for a few points of
+# recall; it is added where the model is asked anyway.
+SOFT_LABELS = frozenset({"complaint", "curiosity_question", "level_meaning"})
+# Where the message is kind or simply warm: only what cannot hurt to be told (a kind message
+# is never called a complaint).
+GENTLE_LABELS = frozenset({"curiosity_question", "level_meaning"})
 # The labels the shipped model adds (the others keep their cut-offs in the file, unused): the
-# conflict patterns, where the rules miss most in new voices. Out-of-fold on the development
-# corpus the model alone does worse on the other labels than the rules do in sample, and its
-# additions there (levels, I-statements) were mostly false alarms.
-MODEL_LABELS = BLAME_LABELS
-# Labels that mean conflict: a message with one of them is not logistics only.
-_CONFLICT = BLAME_LABELS
+# conflict patterns, where the rules miss most in new voices, and the soft labels above, each
+# with a cut-off chosen out of fold (a label whose additions lower its out-of-fold F1 gets
+# none). I-statements, validation and process are left to the rules: a bag of words cannot
+# tell "I'd be annoyed too" from "I'm annoyed".
+MODEL_LABELS = BLAME_LABELS | SOFT_LABELS | {"level_content"}
+# Labels that make a message more than logistics (a conflict pattern, a complaint, a question
+# about the partner's inner world, what it means for the two of them).
+_NOT_LOGISTICS = BLAME_LABELS | {"complaint", "curiosity_question", "level_meaning"}
 # The labelling guide's implications (docs/coach.md), applied to what the model adds too.
 IMPLIED = {
     "absolute": ("you_blame",),
@@ -118,11 +138,17 @@ class CoachModel:
     scale: float = 1.0  # a weight is an integer times this
     # The fast path, made from the above (see __post_init__).
     active: tuple[int, ...] = field(init=False, compare=False)
+    # the labels of `active`: what the model can add at all
+    adds: frozenset[str] = field(init=False, compare=False)
     packed: dict[str, int] = field(init=False, compare=False)
     # the bigrams' packed weights keyed by the token pair: no string to build per message
     packed_pairs: dict[tuple[str, ...], int] = field(init=False, compare=False)
     # the character grams' packed weights keyed by the gram itself (without GRAM_MARK)
     packed_grams: dict[str, int] = field(init=False, compare=False)
+    # word -> its character grams that carry a weight (most carry none), filled as words are
+    # met and emptied when it grows past GRAM_CACHE_SIZE: a message's grams cost a lookup per
+    # word instead of slicing every word again
+    gram_cache: dict[str, frozenset[str]] = field(init=False, compare=False, repr=False)
     # the words (unigrams) the model has a weight for, any label
     known: frozenset[str] = field(init=False, compare=False)
     question: int = field(init=False, compare=False)
@@ -175,11 +201,15 @@ class CoachModel:
         grams = {f[1:]: v for f, v in packed.items() if f.startswith(GRAM_MARK)}
         object.__setattr__(self, "packed_pairs", pairs)
         object.__setattr__(self, "packed_grams", grams)
-        words = (f for f in self.table if " " not in f and not f.startswith(("#", GRAM_MARK)))
+        object.__setattr__(self, "gram_cache", {})
+        words = (
+            f for f in self.table if " " not in f and not f.startswith(("#", GRAM_MARK, FIRST))
+        )
         object.__setattr__(self, "known", frozenset(words))
         object.__setattr__(self, "question", packed.get("?", 0))
         object.__setattr__(self, "exclamation", packed.get("!", 0))
         object.__setattr__(self, "active", active)
+        object.__setattr__(self, "adds", frozenset(self.labels[i] for i in active))
         object.__setattr__(self, "packed", packed)
         object.__setattr__(self, "base", base)
         object.__setattr__(self, "high", high)
@@ -203,12 +233,30 @@ class CoachModel:
             pairs = set(zip(tokens, tokens[1:], strict=False))
             pairs.update(zip(mapped, mapped[1:], strict=False))
             total += sum(map(self.packed_pairs.get, pairs, repeat(0)))
-        total += sum(map(self.packed_grams.get, _grams(unique), repeat(0)))
+        total += sum(map(self.packed_grams.__getitem__, self._weighted_grams(unique)))
+        first = tokens[0] if tokens else ""
+        get = self.packed.get
+        total += get(FIRST + first, 0) + get(FIRST + CLASS_OF.get(first, ""), 0)
         if "?" in work:
             total += self.question
         if "!" in work:
             total += self.exclamation
         return self._passing(total & self.high)
+
+    def _weighted_grams(self, words: set[str]) -> set[str]:
+        """The character grams of these words that carry a weight (as _grams, less the rest)."""
+        cache = self.gram_cache
+        found: set[str] = set()
+        for word in words:
+            grams = cache.get(word)
+            if grams is None:
+                if len(cache) >= GRAM_CACHE_SIZE:
+                    cache.clear()
+                weighted = self.packed_grams
+                grams = cache[word] = frozenset(g for g in _grams({word}) if g in weighted)
+            if grams:
+                found.update(grams)
+        return found
 
     def _passing(self, flags: int) -> list[int]:
         if not flags:
@@ -247,6 +295,10 @@ def features(tokens: list[str], work: str) -> set[str]:
         feats.update(map(" ".join, zip(tokens, tokens[1:], strict=False)))
         feats.update(map(" ".join, zip(mapped, mapped[1:], strict=False)))
     feats.update(GRAM_MARK + gram for gram in _grams(set(tokens)))
+    if tokens:
+        feats.add(FIRST + tokens[0])
+        if tokens[0] in CLASS_OF:
+            feats.add(FIRST + CLASS_OF[tokens[0]])
     if "?" in work:
         feats.add("?")
     if "!" in work:
@@ -355,6 +407,8 @@ def _word_span(work: str, feature: str, start: int, end: int) -> tuple[int, int]
     if feature in PUNCTUATION_FEATURES or (len(feature) == 1 and not feature.isalnum()):
         pos = work.find(feature, start, end)
         return (pos, pos + 1) if pos >= 0 else None
+    if feature.startswith(FIRST) and len(feature) > len(FIRST):
+        feature = feature[len(FIRST) :]  # the first word: its first occurrence
     if feature.startswith(GRAM_MARK):
         gram = feature[len(GRAM_MARK) :]
         core = re.escape(gram.strip("<>"))
@@ -364,8 +418,14 @@ def _word_span(work: str, feature: str, start: int, end: int) -> tuple[int, int]
     else:
         words = feature.split(" ")
         pattern = r"(?<![\w'])" + r"[^\w']+".join(map(_word_pattern, words)) + r"(?![\w'])"
-    match = re.compile(pattern).search(work, start, end)
+    match = _compiled(pattern).search(work, start, end)
     return match.span() if match else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """A feature's pattern, compiled once (re's own cache holds too few for every feature)."""
+    return re.compile(pattern)
 
 
 def add_findings(
@@ -375,14 +435,17 @@ def add_findings(
     text: str,
     sentences: list[tuple[int, int]],
     findings: list[Finding],
+    allowed: frozenset[str] = MODEL_LABELS,
 ) -> list[Finding] | None:
-    """The findings with what the model adds, or None when it adds nothing."""
+    """The findings with what the model adds (of the labels `allowed`), or None when it adds
+    nothing."""
     # The usual case: a lookup per token and token pair, one sum and one `&`, all in C.
     passing = model.passing_tokens(tokens, work)
     if not passing:
         return None
     have = {finding.label for finding in findings}
-    added = [model.labels[i] for i in passing if model.labels[i] not in have]
+    labels_ = model.labels
+    added = [labels_[i] for i in passing if labels_[i] in allowed and labels_[i] not in have]
     if not added:
         return None
     feats = features(tokens, work)
@@ -397,8 +460,9 @@ def add_findings(
                 base = new[added.index(label)]
                 new.append(Finding(implied, list(base.spans), base.explanation))
     findings = findings + new
-    if "logistics_only" in labels and not _CONFLICT.isdisjoint(labels):
-        # A conflict pattern makes the message more than logistics.
+    if "logistics_only" in labels and not _NOT_LOGISTICS.isdisjoint(labels):
+        # A conflict pattern (or a complaint, a curious question, meaning) makes the message
+        # more than logistics.
         findings = [f for f in findings if f.label != "logistics_only"]
     findings.sort(key=lambda f: (f.spans[0][0] if f.spans else 0, f.label))
     return findings

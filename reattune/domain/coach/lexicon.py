@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -745,7 +746,14 @@ def load_lexicon(lang: str = "en", root: str | None = None) -> Lexicon:
         "validation": _build_set(
             _listed(raw["validation"].get("patterns"), slots, file["validation"], "patterns")
         ),
-        "curiosity": _build_set(_listed(curiosity.get("questions"), slots, f_cur, "questions")),
+        "curiosity": _build_set(
+            chain(
+                _listed(curiosity.get("questions"), slots, f_cur, "questions"),
+                _listed(curiosity["open_questions"], slots, f_cur, "open_questions", kind="open")
+                if "open_questions" in curiosity
+                else (),
+            )
+        ),
         "invitations": _build_set(
             _listed(curiosity.get("invitations"), slots, f_cur, "invitations")
         ),

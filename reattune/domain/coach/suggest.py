@@ -53,8 +53,14 @@ def _needs_rewrite(analysis: Analysis) -> bool:
     labels = analysis.labels
     if labels & BLAME_LABELS:
         return True
-    # A complaint that already says how it felt is a good complaint: leave it alone.
-    return "complaint" in labels and not _own_hard_feelings(analysis)
+    # A complaint that already says how it felt is a good complaint: leave it alone. One only
+    # the learned stage saw is left alone too: the rewrite takes its moment from the rules'
+    # spans, and without one it would only be the plainer form, no better than the message.
+    return (
+        "complaint" in labels
+        and not _own_hard_feelings(analysis)
+        and any(f.label == "complaint" and not learned.from_the_model(f) for f in analysis.findings)
+    )
 
 
 def _own_hard_feelings(analysis: Analysis) -> list[Feeling]:
