@@ -3,7 +3,8 @@
 - the private safety check is answered with large tap rows like the check-up's, each at least
   44 px tall around a native radio that keyboards and screen readers use as usual;
 - a partner who opens an invite link and wanders off the join page finds the invite waiting as
-  the first card of their home, and can decline it there.
+  the first card of their home, and can decline it there;
+- someone on their own is not told a review takes "minutes together" on Today.
 """
 
 import pytest
@@ -79,3 +80,15 @@ def test_an_invite_left_on_the_join_page_waits_on_home_and_can_be_declined(new_c
     expect(b.locator("main")).not_to_contain_text("You have an invite waiting")
     nav(b, "Us")
     expect(b.locator("main")).not_to_contain_text(first)
+
+
+def test_someone_on_their_own_is_not_told_of_minutes_together(new_context):
+    page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
+    first, _ = names()
+    visit(page, "/signup/")
+    sign_up(page, first, unique_email("o"))
+    nav(page, "Today")
+    due = page.locator(".today-card .due-item", has_text="Due now")
+    expect(due.first).to_contain_text("minutes")
+    for text in due.all_inner_texts():
+        assert "together" not in text, text
