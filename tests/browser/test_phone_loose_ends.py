@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from tests.browser import unique_email
 from tests.browser.conftest import PHONE
 from tests.browser.test_foundation import follow, nav, path_of, sign_up, visit
+from tests.browser.test_phone_walk import signed_up
 from tests.browser.test_plan import names
 
 pytestmark = pytest.mark.browser
@@ -83,10 +84,8 @@ def test_an_invite_left_on_the_join_page_waits_on_home_and_can_be_declined(new_c
 
 
 def test_someone_on_their_own_is_not_told_of_minutes_together(new_context):
-    page = new_context(viewport=PHONE, check_axe_on_every_page=True).new_page()
     first, _ = names()
-    visit(page, "/signup/")
-    sign_up(page, first, unique_email("o"))
+    page = signed_up(new_context, first)
     nav(page, "Today")
     due = page.locator(".today-card .due-item", has_text="Due now")
     expect(due.first).to_contain_text("minutes")
