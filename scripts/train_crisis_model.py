@@ -56,12 +56,175 @@ STEPS = 200
 PRUNE = 2  # quantised weights of at most this size are dropped
 LEARNING_RATE = 0.1
 MAX_FALSE_ALARM_PER_LANGUAGE = 0.03
-# the grid: L2 strength, weight of label-none cases, minimum number of cases per feature
-# (a first look on fold 0 alone: L2 1e-4 caught 0.24 of its crisis cases at 1.5% false alarms,
-# 1e-5 and 1e-6 both 0.34; 2-grams to 5-grams and other weights were not tried for lack of time)
+# the grid: L2 strength, weight of label-none cases, minimum number of cases per feature, and
+# the options of train() (negation, concepts, balance, lang_balance). Mean out-of-fold recall of
+# the model alone at 1.5% false alarms, on 2026-12-07 (one run each, the dev part of that day):
+#   words and n-grams only 0.221; + negation 0.224; + none_weight 2 0.229;
+#   + negation, balance, lang_balance 0.257; + negation, concepts, none_weight 2 0.296;
+#   + negation, concepts, balance, lang_balance 0.287 (none_weight 1)
+# (earlier, on fold 0 alone: L2 1e-4 caught 0.24 of its crisis cases, 1e-5 and 1e-6 both 0.34;
+# other n-gram ranges were not tried for lack of time)
 GRID = [
-    {"l2": 1e-5, "none_weight": 1.0, "min_df": 2},
+    {"l2": 1e-5, "none_weight": 2.0, "min_df": 2, "negation": True, "concepts": True},
+    {
+        "l2": 1e-5,
+        "none_weight": 2.0,
+        "min_df": 2,
+        "negation": True,
+        "concepts": True,
+        "balance": True,
+        "lang_balance": True,
+    },
 ]
+# the negation feature (crisis_model.Negation): the lexicons' own words, and these few the
+# lexicons do not list because the rules never needed them as cues
+NEGATION_WINDOW = 4
+EXTRA_CUES = ("nichts", "nix", "niente", "nulla", "rien", "personne", "nadie", "niemand")
+# clause breaks of one language that are another's common word: never a break for the model
+NOT_BREAKS = ("se", "want", "of", "car", "u")
+# the concept features (crisis_model.Concepts): a prefix entry must have at least MIN_PREFIX
+# code points; two concepts at most PAIR_GAP tokens apart also count as a pair
+MIN_PREFIX = 3
+PAIR_GAP = 4
+# the concept table of the crisis model: data written here by hand, for the six languages
+# (folded: lower case, no accents, no apostrophes); an entry ending in * is the beginning of a word
+CONCEPTS = {
+    "DIE": (
+        "dying died dead death sterben sterbe stirb stirbt tot tod tode todes mourir "
+        "meurs meurt mort morte morts mourrai morir morirme morirse muero muera muerto "
+        "muerta muerte morire muoio muoia morto morta sterven sterf sterft dood "
+        "doodgaan"
+    ).split(),
+    "KILL": (
+        "kill* murder* umbring* umgebracht toten totet totete ermord* tuer tue tues "
+        "tuera tuerai tuerais tuerait tuee matar* mato mata matas uccid* ammazz* "
+        "vermoord* doodmaken assassin* buttarmi tirarme"
+    ).split(),
+    "SUICIDE": "suicid* suizid* selbstmord* zelfmoord* kms unaliv* sucid*".split(),
+    "SELF": (
+        "myself mich mir selbst moi moimeme mezelf mijzelf zelf yo mismo misma io stessa stesso"
+    ).split(),
+    "HURT": (
+        "hurt* harm* wehtun wehzutun antun antue antut angetan aandoen aandoe aangedaan "
+        "pijn dano danar* danno blesser* blesse lastimar* lastime ferir* ferirl* "
+        "malmenar*"
+    ).split(),
+    "HIT": (
+        "hit hits hitting beat beating beats punch* slap* schlag* schlug* gepruegelt "
+        "prugel* frappe* frapper* cogne* pegar* pego pega pegue golpe* picchi* sla "
+        "slaan sloeg slaat geslagen mepp* schudden sacudir* scuoter* secouer secoue "
+        "shake shaking schutteln schuttel*"
+    ).split(),
+    "CHOKE": (
+        "strangl* chok* throttl* wurg* erwurg* drossel* etrangl* estrangul* ahog* "
+        "strangol* soffoc* smother* suffocat* erstick* etouff* asfixi* zugedruckt "
+        "dichtgeknepen kneep apreto serre serrait stringeva stretto squeez*"
+    ).split(),
+    "NECK": (
+        "neck necks throat hals kehle gurgel cou gorge cuello garganta collo gola nek keel strot"
+    ).split(),
+    "LIVE": (
+        "live living alive life leben lebe lebendig vivre vie vivant vivir vivo viva "
+        "vida vivere vita leven leef"
+    ).split(),
+    "WAKE": "wake* woke waking aufwach* aufzuwachen reveill* despert* svegli* wakker".split(),
+    "NOMORE": "anymore mehr plus mas piu meer longer".split(),
+    "END": (
+        "end ending ende beenden finir fin acabar* terminar* finire finita farla einde "
+        "eindig* over vorbei fini finito voorbij"
+    ).split(),
+    "PILLS": (
+        "pill* tablet* meds medic* medikament* medicament* pastill* pastigl* cachet* "
+        "comprim* paracetamol ibuprofen schlaftabl* slaappil* somnif* sonnif* overdos* "
+        "uberdos* sobredos* dosis dose pillen medicijn* farmac* antidepress*"
+    ).split(),
+    "HEIGHT": (
+        "bridge* brucke* brug pont ponts puente* ponte roof* dach toit tejado azotea "
+        "tetto dak balcon* balkon* jump* sprong sauter saute saut saltar* salto buttar* "
+        "lanciar* ledge cliff* klippe falaise acantilado scogliera klif edge rand bord "
+        "borde bordo zug tren treno trein gleis rails train trains springen springe "
+        "sprang vias binari spoor height* hohe hauteur altura altezza hoogte floor "
+        "etage piso verdieping"
+    ).split(),
+    "WEAPON": (
+        "knife knives messer couteau* cuchillo* coltell* gun* pistol* waffe* arme armes "
+        "arma armas fusil* gewehr* wapen* rope strick corde cuerda corda touw noose "
+        "schlinge blade* klinge lame cuchilla lametta mesje* razor* rasier* rasoir "
+        "cuchill*"
+    ).split(),
+    "FAREWELL": (
+        "goodbye* farewell* abschied* adieu* despedid* despedirme addio afscheid* "
+        "letter* brief briefe lettre* carta cartas lettera lettere note notes "
+        "testament* testamento"
+    ).split(),
+    "GIVE": (
+        "give gave given giving verschenk* geschenkt weggeben donne donner donnee "
+        "regal* doy dado geef gegeven weggeven belongings sachen affaires cosas cose "
+        "spullen"
+    ).split(),
+    "FEAR": (
+        "afraid scared terrified frightened fear* scares angst furcht* peur miedo "
+        "panico paura terror* bang schrik spavent* assust* effray* dread* pani* "
+        "terroris* terrifi* aterr*"
+    ).split(),
+    "HOME": (
+        "home house hause haus zuhause heim maison chez casa thuis huis rentrer rentre "
+        "volver vuelvo tornare torno heimgehen"
+    ).split(),
+    "THREAT": "threat* droh* bedroh* menac* amenaz* minacc* dreig*".split(),
+    "LEAVE": (
+        "leave leaving verlass* quitte* quitter partir pars dejo dejas dejar* deja "
+        "lascio lasci lasciar* verlaat verlaten weggaan wegga separ* trennen trenne "
+        "scheiden"
+    ).split(),
+    "CHILD": (
+        "kid kids child* baby babies kinder kind kindern enfant* bebe nino nina ninos "
+        "hijo* hija* bambin* figli* piccol* kleine petite petit kinderen kleintje "
+        "daughter sohn tochter fils fille figlio figlia zoon dochter"
+    ).split(),
+    "PET": (
+        "dog cat pet pets hund katze chien chat perro gato cane gatto hond kat puppy welpe"
+    ).split(),
+    "CUT": (
+        "cut cuts cutting ritz* geritzt schneid* schnitt* couper coupe coupee coupures "
+        "coupure scarif* cortar* corto corte cortes cortado cortada tagli* snij* sneed "
+        "gesneden sneden pulsader* aufgeschnitten aufschneid* wrist* handgelenk* "
+        "poignet* muneca* polso polsi pols polsen veines venas vene aderen"
+    ).split(),
+    "BURN": "burn* verbrenn* verbrann* brul* quem* bruci* verbrand* brand brandwond*".split(),
+    "MARK": (
+        "marks scars scar narben narbe cicatri* marques marcas segni littekens sleeves "
+        "armel manches mangas maniche mouwen bruise* blauen bleus moretones lividi "
+        "blauwe"
+    ).split(),
+    "HOPELESS": (
+        "point* sinn sinnlos* sens sentido senso zin zinloos hopeless* hoffnung* "
+        "espoir* esperanza* speranza* hoop ausweg* salida uscita uitweg burden* fardeau "
+        "carga peso pesante useless nutzlos inutile inutil nutteloos nothing nichts "
+        "rien nada niente niets future zukunft avenir futuro toekomst"
+    ).split(),
+    "WITHOUT": "without ohne sans sin senza zonder".split(),
+    "BETTER": (
+        "better besser mieux mejor meglio beter easier einfacher simple facil facile makkelijker"
+    ).split(),
+    "SLEEP": (
+        "sleep* schlaf* einschlaf* dormir dors endorm* duerm* dormire dormi addorment* "
+        "slaap* slapen"
+    ).split(),
+    "FOREVER": (
+        "forever ewig toujours siempre sempre altijd never nie jamais nunca mai nooit "
+        "again wieder nuevo nuovo opnieuw"
+    ).split(),
+    "GONE": (
+        "gone disappear* verschwind* verschwund* dispara* desaparec* spari* sparire "
+        "verdwijn* verdwenen vanish* weg"
+    ).split(),
+    "SAFE": "safe safety sicher sicherheit securite seguro segura sicuro sicura veilig".split(),
+    "CONTROL": (
+        "control* kontroll* controle* controlar* controll* temper wut wutend colere "
+        "rabia rabbia woede boos kwaad rage furious snap explode*"
+    ).split(),
+}
 LABELS = crisis_model.LABELS
 
 
@@ -85,7 +248,47 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def blank_model(fold: dict[int, str]) -> crisis_model.Model:
+def negation_words(fold: dict[int, str]) -> crisis_model.Negation:
+    """Every lexicon's negation cues, not-before words and clause breaks (subordinators too),
+    folded as the model folds; a word that folds to more than one token is left out."""
+    plain = blank_model(fold)
+    cues: set[str] = set()
+    not_before: set[str] = set()
+    breaks: set[str] = set()
+    for lang in crisis.available_languages():
+        lex = crisis.load_lexicon(lang)
+        for words, into in (
+            (lex.negation_cues, cues),
+            (lex.not_before, not_before),
+            (set(_break_words(lang)) | lex.subordinators, breaks),
+        ):
+            for word in words:
+                tokens = plain.tokens(word)
+                if len(tokens) == 1:
+                    into.add(tokens[0])
+    cues |= set(EXTRA_CUES)
+    breaks -= cues | set(NOT_BREAKS)
+    return crisis_model.Negation(
+        frozenset(cues), frozenset(not_before), frozenset(breaks), NEGATION_WINDOW
+    )
+
+
+def _break_words(lang: str) -> list[str]:
+    path = crisis.LEXICON_ROOT / lang / "crisis.yaml"
+    data = crisis._read(path)
+    assert isinstance(data, dict)
+    return [str(w) for w in data["negation"].get("clause_breaks") or []]
+
+
+def concept_table() -> dict:
+    return {"names": CONCEPTS, "min_prefix": MIN_PREFIX, "pair_gap": PAIR_GAP}
+
+
+def blank_model(
+    fold: dict[int, str],
+    negation: crisis_model.Negation | None = None,
+    concepts: crisis_model.Concepts | None = None,
+) -> crisis_model.Model:
     return crisis_model.Model(
         LABELS,
         CHAR_MIN,
@@ -96,6 +299,8 @@ def blank_model(fold: dict[int, str]) -> crisis_model.Model:
         (0.0,) * len(LABELS),
         0.0,
         {},
+        negation,
+        concepts,
     )
 
 
@@ -151,9 +356,21 @@ def folds_of(groups: list[int]) -> list[int]:
 
 
 def train(
-    feats: list[dict[str, int]], labels: list[str], setting: dict, fold: dict[int, str]
+    feats: list[dict[str, int]],
+    labels: list[str],
+    setting: dict,
+    fold: dict[int, str],
+    negation: crisis_model.Negation | None = None,
+    langs: list[str] | None = None,
+    concepts: crisis_model.Concepts | None = None,
 ) -> crisis_model.Model:
-    """One quantised model from these cases (numpy, full batch, deterministic)."""
+    """One quantised model from these cases (numpy, full batch, deterministic).
+
+    Setting keys: ``l2``, ``none_weight`` (weight of an everyday case against a crisis one),
+    ``min_df``, ``negation`` (the negated-word features), ``balance`` (each crisis kind's
+    positive cases weigh the square root of (largest kind's count / its count): the rare kinds,
+    harm to others and self-harm, are not drowned out) and ``lang_balance`` (each language's
+    cases together weigh the same, so English's larger share does not decide the weights)."""
     df: dict[str, int] = {}
     for counts in feats:
         for key in counts:
@@ -182,7 +399,18 @@ def train(
     del cols_sorted
     y = np.array([[1.0 if lab == name else 0.0 for name in LABELS] for lab in labels], np.float32)
     weight = np.array([setting["none_weight"] if lab == "none" else 1.0 for lab in labels])
+    if setting.get("lang_balance") and langs is not None:
+        per_lang: dict[str, int] = {}
+        for lang in langs:
+            per_lang[lang] = per_lang.get(lang, 0) + 1
+        weight = weight * np.array([len(langs) / per_lang[lang] for lang in langs])
     weight = (weight / weight.sum()).astype(np.float32)
+    positive = np.ones((1, k), dtype=np.float32)
+    if setting.get("balance"):
+        per_kind = y.sum(axis=0)
+        positive = np.sqrt(per_kind.max() / np.maximum(per_kind, 1.0)).astype(np.float32)[None, :]
+    # an error on a positive case of kind j weighs positive[j] (1 without balance)
+    sample = weight[:, None] * (1.0 + (positive - 1.0) * y)
     w = np.zeros((d, k), dtype=np.float32)
     b = np.zeros(k, dtype=np.float32)
     m_w, v_w = np.zeros_like(w), np.zeros_like(w)
@@ -193,7 +421,7 @@ def train(
         z[~has_row] = 0.0
         z += b
         p = 1.0 / (1.0 + np.exp(-z))
-        err = (p - y) * weight[:, None]
+        err = (p - y) * sample
         g_w = np.add.reduceat(vals_by_col[:, None] * err[rows_by_col], col_start, axis=0)
         g_w += np.float32(setting["l2"]) * w
         g_b = err.sum(axis=0)
@@ -205,10 +433,24 @@ def train(
             param -= (
                 LEARNING_RATE * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + eps)
             )
-    return quantise(vocab, w, b, fold)
+    return quantise(
+        vocab,
+        w,
+        b,
+        fold,
+        negation if setting.get("negation") else None,
+        concepts if setting.get("concepts") else None,
+    )
 
 
-def quantise(vocab: list[str], w, b, fold: dict[int, str]) -> crisis_model.Model:
+def quantise(
+    vocab: list[str],
+    w,
+    b,
+    fold: dict[int, str],
+    negation: crisis_model.Negation | None = None,
+    concepts: crisis_model.Concepts | None = None,
+) -> crisis_model.Model:
     top = float(np.abs(w).max()) or 1.0
     scale = float(np.float32(top / 127))  # a short decimal that reads back the same
     q = np.rint(w / scale).astype(np.int64)
@@ -216,7 +458,17 @@ def quantise(vocab: list[str], w, b, fold: dict[int, str]) -> crisis_model.Model
     weights = {vocab[i]: tuple(int(x) for x in q[i]) for i in range(len(vocab)) if q[i].any()}
     bias = tuple(round(float(x), 6) for x in b)
     return crisis_model.Model(
-        LABELS, CHAR_MIN, CHAR_MAX, crisis_model.FOLD_LIMIT, fold, scale, bias, 0.0, weights
+        LABELS,
+        CHAR_MIN,
+        CHAR_MAX,
+        crisis_model.FOLD_LIMIT,
+        fold,
+        scale,
+        bias,
+        0.0,
+        weights,
+        negation,
+        concepts,
     )
 
 
@@ -281,7 +533,7 @@ def figures(rows: list[dict], fired: list[bool], kinds: list[set[str]]) -> dict:
     return out
 
 
-def cross_validate(rows, feats, folds, setting, fold_table):
+def cross_validate(rows, feats, folds, setting, fold_table, negation, concepts):
     scores = [0.0] * len(rows)
     labels = ["none"] * len(rows)
     for f in range(FOLDS):
@@ -291,6 +543,9 @@ def cross_validate(rows, feats, folds, setting, fold_table):
             [rows[i]["label"] for i in train_idx],
             setting,
             fold_table,
+            negation,
+            [rows[i]["lang"] for i in train_idx],
+            concepts,
         )
         for i in range(len(rows)):
             if folds[i] == f:
@@ -302,11 +557,21 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     fold_table = crisis_model.fold_table()
     base = blank_model(fold_table)
+    negation = negation_words(fold_table)
+    concepts = crisis_model.concepts_from(concept_table(), "scripts/train_crisis_model.py")
     rows = corpus()
-    feats = [
-        crisis_model.features(base.tokens(crisis.model_plain(r["text"])), CHAR_MIN, CHAR_MAX)
-        for r in rows
-    ]
+    plain = [crisis.model_plain(r["text"]) for r in rows]
+    feats_of: dict[tuple[bool, bool], list[dict[str, int]]] = {}
+
+    def feats_for(setting: dict) -> list[dict[str, int]]:
+        key = (bool(setting.get("negation")), bool(setting.get("concepts")))
+        if key not in feats_of:
+            shape = blank_model(
+                fold_table, negation if key[0] else None, concepts if key[1] else None
+            )
+            feats_of[key] = [shape.features(text) for text in plain]
+        return feats_of[key]
+
     print("features done", flush=True)
     groups = groups_of(rows, base)
     folds = folds_of(groups)
@@ -318,7 +583,8 @@ def main(argv: list[str] | None = None) -> int:
 
     results = []
     for setting in GRID:
-        scores, labels = cross_validate(rows, feats, folds, setting, fold_table)
+        feats = feats_for(setting)
+        scores, labels = cross_validate(rows, feats, folds, setting, fold_table, negation, concepts)
         t = threshold_for(rows, scores)
         fired = [s >= t for s in scores]
         fig = figures(rows, fired, [{lab} for lab in labels])
@@ -365,7 +631,15 @@ def main(argv: list[str] | None = None) -> int:
     if "--cv-only" in argv:
         return 0
 
-    model = train(feats, [r["label"] for r in rows], setting, fold_table)
+    model = train(
+        feats_for(setting),
+        [r["label"] for r in rows],
+        setting,
+        fold_table,
+        negation,
+        [r["lang"] for r in rows],
+        concepts,
+    )
     names = sorted(model.weights)
     digest = hashlib.sha256()
     for r in rows:
@@ -380,6 +654,19 @@ def main(argv: list[str] | None = None) -> int:
         "scale": model.scale,
         "bias": list(model.bias),
         "threshold": t,
+        **(
+            {
+                "negation": {
+                    "cues": sorted(negation.cues),
+                    "not_before": sorted(negation.not_before),
+                    "breaks": sorted(negation.breaks),
+                    "window": negation.window,
+                }
+            }
+            if model.negation is not None
+            else {}
+        ),
+        **({"concepts": concept_table()} if model.concepts is not None else {}),
         "features": names,
         "weights": [x for name in names for x in model.weights[name]],
         "trained": {

@@ -153,13 +153,19 @@ def test_english_dev_sentences_survive_ordinary_rewording(variant):
 
     Only a crisis sentence the detector catches as written can be asserted to be caught when
     reworded, and an everyday one it leaves alone to be left alone; a rewording that changes
-    nothing (lower case of a lower-case sentence) has its answer already."""
+    nothing (lower case of a lower-case sentence) has its answer already.
+
+    The everyday side is asked of the rules alone: the learned second stage weighs the whole
+    sentence, so an added clause with words of its own ("... and I don't know what to do") may
+    rightly tip a borderline one ("I'm going to kill him 😂") over its threshold."""
     change = VARIANTS[variant]
     caught = [c["text"] for c in EN_CASES if c["label"] != "none" and detect(c["text"])]
-    calm = [c["text"] for c in EN_CASES if c["label"] == "none" and not detect(c["text"])]
+    calm = [
+        c["text"] for c in EN_CASES if c["label"] == "none" and not detect(c["text"], model=False)
+    ]
     assert len(caught) >= 80 and len(calm) >= 80
     missed = [t for t in caught if change(t) != t and not detect(change(t))]
-    alarms = [t for t in calm if change(t) != t and detect(change(t))]
+    alarms = [t for t in calm if change(t) != t and detect(change(t), model=False)]
     assert not missed, missed[:10]
     assert not alarms, alarms[:10]
 
