@@ -250,6 +250,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "reattune.core.static_storage.StaticStorage"},
 }
 WHITENOISE_MAX_AGE = 3600
+# WhiteNoise's own table has no entry for the web app manifest (it would go out as
+# application/octet-stream); browsers accept that today, the standard type is this one.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 from reattune.core.middleware import static_file_headers as WHITENOISE_ADD_HEADERS_FUNCTION  # noqa: E402,F401,N812
 
 STATIC_FROM_SOURCE = env_bool("REATTUNE_STATIC_FROM_SOURCE")

@@ -139,6 +139,7 @@ def test_the_manifest_and_its_icons_come_from_this_server(new_context, live_app,
     assert page.locator('meta[name="theme-color"]').get_attribute("content") == "#2f6f62"
     response = page.request.get(manifest_url.geturl())
     assert response.status == 200
+    assert response.headers["content-type"].startswith("application/manifest+json")
     manifest = json.loads(response.text())
     assert manifest["display"] == "standalone"
     assert manifest["start_url"] == "/home/"
