@@ -365,3 +365,18 @@ def test_a_broken_concept_table_is_named(entries, problem):
     table = {"names": {"KILL": entries}, "min_prefix": 3, "pair_gap": 2}
     with pytest.raises(ModelError, match=problem):
         crisis_model.concepts_from(table)
+
+
+@pytest.mark.parametrize(
+    ("said", "denied"),
+    [
+        ("I want to hurt myself", "I don't want to hurt myself"),
+        ("ich will sterben", "ich will nicht sterben"),
+        ("voglio morire", "non voglio morire"),
+        ("je veux mourir", "je ne veux pas mourir"),
+    ],
+)
+def test_the_shipped_model_weighs_a_denial_below_the_statement(said, denied):
+    model = load_model()
+    assert model.negation is not None and model.concepts is not None
+    assert max(model.scores(denied)) < max(model.scores(said)) - 1
