@@ -417,9 +417,12 @@ def _model_may_add(msg: _Message, adds: frozenset[str] = learned.MODEL_LABELS) -
         allowed = learned.GENTLE_LABELS
     else:
         allowed = learned.MODEL_LABELS
-    if "?" not in msg.work and _HAS_SENTENCE_MARK(msg.work) is not None:
+    if (
+        "?" not in msg.work and _HAS_SENTENCE_MARK(msg.work) is not None
+    ) or _PARTNER_WORDS.isdisjoint(msg.tokens):
         # The labelling guide's rule for a curious question holds for the model too: a
-        # question mark, or a message typed with no punctuation at all.
+        # question mark, or a message typed with no punctuation at all; and it asks about
+        # the partner ("Are we okay? I've been anxious about us" asks for reassurance).
         allowed = allowed - _CURIOSITY
     if allowed.isdisjoint(hits):
         return allowed

@@ -243,6 +243,14 @@ class CoachModel:
             total += self.exclamation
         return self._passing(total & self.high)
 
+    def weighted_features(self, tokens: list[str], work: str) -> set[str]:
+        """features(tokens, work) less the character grams that carry no weight (the only
+        features an explanation can quote, at a fraction of the cost: a message's grams come
+        from the cache)."""
+        feats = features(tokens, work, grams=False)
+        feats.update(GRAM_MARK + gram for gram in self._weighted_grams(set(tokens)))
+        return feats
+
     def _weighted_grams(self, words: set[str]) -> set[str]:
         """The character grams of these words that carry a weight (as _grams, less the rest)."""
         cache = self.gram_cache
@@ -284,17 +292,18 @@ def _grams(words: set[str]) -> set[str]:
     return grams
 
 
-def features(tokens: list[str], work: str) -> set[str]:
+def features(tokens: list[str], work: str, grams: bool = True) -> set[str]:
     """The model's features of a message (see passing_tokens, which computes the same): its
-    tokens (emoji among them) and their classes, adjacent pairs of both, character grams,
-    "?" and "!"."""
+    tokens (emoji among them) and their classes, adjacent pairs of both, character grams
+    (unless `grams` is false), the first word, "?" and "!"."""
     feats = set(tokens)
     mapped = [CLASS_OF.get(token, token) for token in tokens]
     feats.update(mapped)
     if len(tokens) > 1:
         feats.update(map(" ".join, zip(tokens, tokens[1:], strict=False)))
         feats.update(map(" ".join, zip(mapped, mapped[1:], strict=False)))
-    feats.update(GRAM_MARK + gram for gram in _grams(set(tokens)))
+    if grams:
+        feats.update(GRAM_MARK + gram for gram in _grams(set(tokens)))
     if tokens:
         feats.add(FIRST + tokens[0])
         if tokens[0] in CLASS_OF:
@@ -448,7 +457,7 @@ def add_findings(
     added = [labels_[i] for i in passing if labels_[i] in allowed and labels_[i] not in have]
     if not added:
         return None
-    feats = features(tokens, work)
+    feats = model.weighted_features(tokens, work)
     new: list[Finding] = []
     for label in added:
         new.append(_finding(model, label, feats, work, text, sentences))
