@@ -51,6 +51,27 @@ class FoldTests(SimpleTestCase):
         self.assertEqual(found.entries[0].ref, "practice:repair")
         self.assertGreater(len(found.entries), 1)  # "repair" is in other pages' text too
 
+    def test_other_words_people_use_find_the_page_in_our_words(self):
+        # Books and articles say "withdraw" or "stonewalling"; our pages say "pulls back".
+        for query, ref in (
+            ("withdraw", "pattern:pursue_withdraw"),
+            ("pursuer", "pattern:pursue_withdraw"),
+            ("stonewalling", "sign:terse_or_shut_down"),
+            ("roommates", "cause:transactional_talk"),
+            ("flooded", "practice:time_out"),
+            ("apologize", "practice:repair"),
+        ):
+            self.assertIn(ref, [e.ref for e in learn_search.search(query).entries], query)
+
+    def test_search_words_are_searched_never_shown(self):
+        entry = load_learn()["pattern:pursue_withdraw"]
+        self.assertIn("withdraw", entry.also_searched_as)
+        shown = " ".join((entry.title, entry.summary, *entry.body)).lower()
+        self.assertNotIn("withdrawer", shown)
+        self.assertNotIn(
+            "withdrawer", Client().get("/learn/pattern/pursue_withdraw/").content.decode()
+        )
+
 
 class LearnPageTests(TestCase):
     @classmethod
@@ -81,6 +102,8 @@ class LearnPageTests(TestCase):
         self.assertNotIn('id="results"', page)
 
     def test_a_word_finds_its_topic_and_its_pages(self):
+        block = results_block(self.get("withdraw"))
+        self.assertIn('href="/learn/pattern/pursue_withdraw/"', block)
         block = results_block(self.get("affection"))
         self.assertIn('href="#topic-affection"', block)
         self.assertNotIn(NOTHING, block)

@@ -2,7 +2,8 @@
 
 Topics: the six areas of connection (each with its signs, from concepts.yaml), then the causes,
 the patterns, the practices and the signs that it may be time for help. Search: every word of
-the query must begin a word of an entry's title, summary or text (or its topic's title),
+the query must begin a word of an entry's title, summary or text (or its topic's title, or
+one of the other words people use for it, listed with the entry as ``search_words``),
 compared without case and without accents ("Réparer" finds "reparer"). Plain Python over data already
 in memory: no database, nothing stored, the query never logged.
 """
@@ -95,7 +96,8 @@ def _index() -> tuple[tuple[tuple[Topic, str], ...], tuple[tuple[LearnEntry, str
     seen: dict[str, tuple[LearnEntry, str, str]] = {}
     for topic, _ in topic_rows:
         for entry in topic.entries:
-            text = " " + fold(" ".join((entry.summary, *entry.body, topic.title)))
+            words = (entry.summary, *entry.body, topic.title, *entry.also_searched_as)
+            text = " " + fold(" ".join(words))
             seen.setdefault(entry.ref, (entry, " " + fold(entry.title), text))
     return topic_rows, tuple(seen.values())
 

@@ -171,6 +171,9 @@ class LearnEntry:
     summary: str
     body: tuple[str, ...]
     try_practices: tuple[str, ...]  # practice ids ("what you can try")
+    # Other words people use for it (from books, articles, a therapist): found by Learn's
+    # search, not shown, so someone who looks for "withdraw" finds the page in our own words.
+    also_searched_as: tuple[str, ...] = ()
 
     @property
     def ref(self) -> str:
@@ -207,6 +210,7 @@ def parse_learn(data: object, source: Path | str, concepts: Concepts) -> dict[st
             summary=entry["summary"].strip(),
             body=tuple(" ".join(p.split()) for p in entry["body"]),
             try_practices=tuple(entry["try"]),
+            also_searched_as=tuple(entry.get("search_words", ())),
         )
         out[learn.ref] = learn
     return out
