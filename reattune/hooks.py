@@ -19,6 +19,9 @@ hooks can be read back):
 - ``core.request_context.register_vault_rest_reader``: whether a person's own page carries
   both variants for a safety check kept in the vault (vault), read through
   ``core.request_context.vault_rest(request)``.
+- ``core.request_context.register_vault_owner_reader``: whether a person has a vault (vault),
+  read through ``core.request_context.has_vault(user)`` and ``has_vault_item(user, id)``: the
+  journal and the safety check then keep new private words out of the forms the server can read.
 - ``assessments.actions.register_after_submit``: after a check-up is submitted (plans renews
   the plan).
 - ``rituals.slots.register_plan_card`` / ``register_progress_section``: the plan card on the
@@ -66,6 +69,9 @@ REGISTRIES: dict[str, str] = {
     "reattune.core.request_context.register_vault_rest_reader": (
         "reattune.core.request_context._vault_rest_reader"
     ),
+    "reattune.core.request_context.register_vault_owner_reader": (
+        "reattune.core.request_context._vault_owner_reader"
+    ),
     "reattune.assessments.actions.register_after_submit": (
         "reattune.assessments.actions._after_submit"
     ),
@@ -94,6 +100,11 @@ HOOKS: tuple[Hook, ...] = (
         "reattune.core.request_context.register_vault_rest_reader",
         "vault",
         "reattune.vault.rest.vault_rest",
+    ),
+    Hook(
+        "reattune.core.request_context.register_vault_owner_reader",
+        "vault",
+        "reattune.vault.queries.holds",
     ),
     # therapists read a couple only under care's rule
     Hook(

@@ -15,7 +15,6 @@ from django.test import TestCase
 
 from reattune.accounts.actions import do_create_user
 from reattune.accounts.models import User
-from reattune.journal.actions import do_create_entry
 from reattune.journal.models import Entry
 from reattune.vault import format as vault_format
 from reattune.vault.models import VaultItem, VaultKeyring
@@ -74,6 +73,19 @@ class VaultApiTests(BaseTestCase):
         super().setUp()
         self.assertEqual(
             self.api("alex", "post", "/api/v1/vault", vector_keyring()).status_code, 201
+        )
+
+    def written_before_the_vault(self, body: str) -> Entry:
+        """A private entry as if written before alex set up the vault (with one, new private
+        words go into the vault: journal.actions.refuse_readable_private)."""
+        from reattune.core.access import active_space_id
+        from reattune.core.visibility import Visibility
+
+        return Entry.objects.create(
+            author=self.alex,
+            space_id=active_space_id(self.alex),
+            visibility=Visibility.PRIVATE,
+            body=body,
         )
 
     def item(self, persona="alex", item_id=None, kind="journal", body="vault words", **extra):
@@ -447,7 +459,7 @@ class VaultApiTests(BaseTestCase):
     # --- moving a journal entry in ---
 
     def test_moving_an_entry_in_deletes_it_in_the_same_step(self):
-        entry, _ = do_create_entry(self.alex, "words to move", visibility="private")
+        entry = self.written_before_the_vault("words to move")
         response = self.item(body="words to move", replaces_entry=entry.pk)
         self.assertEqual(response.status_code, 201, response.content)
         self.assertFalse(Entry.objects.filter(pk=entry.pk).exists())
@@ -469,7 +481,7 @@ class VaultApiTests(BaseTestCase):
     def test_a_move_that_fails_halfway_leaves_the_entry_and_no_item(self):
         from unittest import mock
 
-        entry, _ = do_create_entry(self.alex, "words that stay", visibility="private")
+        entry = self.written_before_the_vault("words that stay")
         item_id = str(uuid.uuid4())
         with (
             mock.patch("reattune.journal.actions.do_delete_entry", side_effect=RuntimeError),
@@ -580,6 +592,9 @@ def post(path, body):
     response = client.post(path, data=json.dumps(body), content_type="application/json", headers=headers)
     assert response.status_code == 201, (path, response.status_code)
     return response.json()
+# Private entries written before the vault (once it is set up, private words go into it).
+post("/api/v1/journal", {"title": "", "body": "An ordinary private entry.", "visibility": "private"})
+entry = post("/api/v1/journal", {"title": "", "body": "moving " + marker, "visibility": "private"})
 ring, key, _ = vault_format.create_keyring("a passphrase only the test knows")
 ring.pop("key_version")
 post("/api/v1/vault", ring)
@@ -594,8 +609,6 @@ for kind, payload in (("journal", journal), ("safety", safety)):
     got = client.get("/api/v1/vault/items/" + item_id, headers=headers).json()
     assert vault_format.decrypt_item(key, ring["vault_id"], item_id, kind, got["ciphertext"]) == payload
 # A private entry (server-encrypted) moved into the vault: its readable copy goes.
-post("/api/v1/journal", {"title": "", "body": "An ordinary private entry.", "visibility": "private"})
-entry = post("/api/v1/journal", {"title": "", "body": "moving " + marker, "visibility": "private"})
 item_id = str(uuid.uuid4())
 moved = {"title": "", "body": "moving " + marker, "written_at": "2026-12-06T10:00:00+01:00"}
 post("/api/v1/vault/items", {"item_id": item_id, "kind": "journal", "replaces_entry": entry["id"],

@@ -23,7 +23,7 @@ from reattune.care.models import (
     hash_secret,
 )
 from reattune.core.errors import ActionError
-from reattune.core.request_context import changed
+from reattune.core.request_context import changed, has_vault
 from reattune.domain.safety.help_rules import DEFAULT_SNOOZE_DAYS
 from reattune.domain.safety.resources import normalise_country
 from reattune.domain.safety.screen import ScreenResult, evaluate_screen, load_screen
@@ -58,9 +58,36 @@ def do_set_country(user: User, code: str) -> str:
 # --- the safety screen -------------------------------------------------------------------
 
 
+#: Where a person with a vault answers the safety questions (the page, and the API's items).
+VAULT_SAFETY_PAGE = "/vault/safety/"
+
+
+class KeepScreenInVault(CareError):
+    """A person with a vault answers the safety questions there, never where the server can
+    read them."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "You have a vault, so your answers to these questions are kept there, where only "
+            f"you can read them: answer them on your vault's page ({VAULT_SAFETY_PAGE}). "
+            "Nothing was saved here.",
+            status=409,
+            code="vault",
+        )
+
+
+def refuse_readable_screen(user: User) -> None:
+    """The one rule for every path: no safety check the server can read from a person with a
+    vault (set up, locked or not). Raises KeepScreenInVault."""
+    if has_vault(user):
+        raise KeepScreenInVault()
+
+
 @transaction.atomic
 def do_save_screen(user: User, answers: dict) -> tuple[SafetyScreen, ScreenResult]:
-    """Evaluate and store one person's answers (both encrypted). Returns (row, result)."""
+    """Evaluate and store one person's answers (both encrypted). Returns (row, result).
+    A person with a vault is refused (KeepScreenInVault): their safety check goes there."""
+    refuse_readable_screen(user)
     screen = load_screen()
     result = evaluate_screen(answers, screen)
     row = SafetyScreen.objects.create(

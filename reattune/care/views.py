@@ -133,17 +133,35 @@ def welcome(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _screen_in_vault(request: AuthedRequest) -> HttpResponse:
+    """A person with a vault: to the vault's own safety check, where only they can read it."""
+    text = "You have a vault, so your safety check is kept there, where only you can read it."
+    if request.method == "POST":
+        text += (
+            " The answers you just sent were not kept: answer here, and your browser locks "
+            "them before they are sent."
+        )
+    messages.info(request, text)
+    return redirect("vault-safety")
+
+
 @partner_required
 def screen(request: AuthedRequest) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("skip"):
+        return redirect(_continue_after_offer(request))
+    try:
+        actions.refuse_readable_screen(request.user)
+    except actions.KeepScreenInVault:
+        return _screen_in_vault(request)
     form = ScreenForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        if request.POST.get("skip"):
-            return redirect(_continue_after_offer(request))
         fields = {k: request.POST.getlist(k) for k in request.POST if k != "skip"}
         try:
             answers = parse_submission(fields)
             actions.do_save_screen(request.user, answers)
+        except actions.KeepScreenInVault:
+            return _screen_in_vault(request)
         except ScreenSubmissionError as error:
             form.is_valid()  # bound: the page shows the person's own choices again
             form.add_error(None, str(error))

@@ -79,6 +79,33 @@ def vault_rest(request: Any) -> dict | None:
     return read(request)
 
 
+#: vault.queries.holds(user, item_id=None) -> whether the person has a vault; with item_id,
+#: whether that item is in it (VaultConfig.ready)
+_vault_owner_reader: list[Callable[..., bool]] = []
+
+
+def register_vault_owner_reader(reader: Callable[..., bool]) -> None:
+    """Set how a write learns that a person keeps private words in a vault."""
+    _vault_owner_reader[:] = [reader]
+
+
+def has_vault(user: Any) -> bool:
+    """Whether the person has a vault (set up, locked or not). Their new private journal
+    entries and safety checks then go into it, never to a form the server can read: the
+    journal's and care's actions ask here, so no feature app imports the vault. False when
+    the vault app is not installed."""
+    if not _vault_owner_reader or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(_vault_owner_reader[0](user))
+
+
+def has_vault_item(user: Any, item_id: Any) -> bool:
+    """Whether item_id names an item in the person's own vault (an entry moved out of it)."""
+    if not _vault_owner_reader or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(_vault_owner_reader[0](user, item_id))
+
+
 @dataclass(frozen=True)
 class CoupleContext:
     """A person, their couple space and their partner, as one request sees them.

@@ -10,6 +10,7 @@ from reattune.accounts.models import User
 from reattune.core.access import active_space_id
 from reattune.core.aftersave import check_saved, saves_text
 from reattune.core.errors import ActionError
+from reattune.core.request_context import has_vault, has_vault_item
 from reattune.core.visibility import Visibility
 from reattune.journal.models import MAX_ENTRY_CHARS, Entry
 
@@ -25,6 +26,39 @@ class EditConflict(EntryError):
             "Your text is still in the form: copy it, reload, and apply it again.",
             status=409,
         )
+
+
+#: Where private words go for a person with a vault (the page, and the API's items).
+VAULT_PAGE = "/vault/journal/"
+VAULT_API = "/api/v1/vault/items"
+
+
+class KeepInVault(EntryError):
+    """A person with a vault writes private words there, never where the server can read them.
+    Pages show the message; the API answers 409 with it (it names both routes)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "You have a vault, so private entries go there, where only you can read them. "
+            f"Nothing was saved here: write it in your vault ({VAULT_PAGE}; in the API, "
+            f"encrypted first, {VAULT_API}). Shared entries save here as before.",
+            status=409,
+            code="vault",
+        )
+
+
+def refuse_readable_private(
+    author: User, visibility: str, submit_key: uuid.UUID | None = None
+) -> None:
+    """The one rule for every path: no new private words the server can read from a person
+    with a vault (set up, locked or not). Raises KeepInVault. The one exception is an entry
+    the person moves out of their vault: its submit_key is the id of one of their vault items
+    (what the vault's page sends)."""
+    if visibility != Visibility.PRIVATE or not has_vault(author):
+        return
+    if submit_key is not None and has_vault_item(author, submit_key):
+        return
+    raise KeepInVault()
 
 
 def check_text(body: str, title: str = "") -> None:
@@ -56,7 +90,8 @@ def do_create_entry(
     title: str = "",
     submit_key: uuid.UUID | None = None,
 ) -> tuple[Entry, bool]:
-    """Create an entry; returns (entry, created). A repeated submit_key returns the first."""
+    """Create an entry; returns (entry, created). A repeated submit_key returns the first.
+    A private entry from a person with a vault is refused (KeepInVault): it goes there."""
     check_text(body, title)
     if visibility not in Visibility.values:
         raise EntryError(
@@ -65,10 +100,13 @@ def do_create_entry(
     space_id = active_space_id(author)
     if space_id is None:
         raise EntryError("You are not in a couple space.", status=409)
-    submit_key = submit_key or uuid.uuid4()
-    existing = Entry.objects.filter(author=author, submit_key=submit_key).first()
+    existing = None
+    if submit_key is not None:
+        existing = Entry.objects.filter(author=author, submit_key=submit_key).first()
     if existing:
-        return _checked(existing), False
+        return _checked(existing), False  # a retry: nothing new is stored
+    refuse_readable_private(author, visibility, submit_key)
+    submit_key = submit_key or uuid.uuid4()
     try:
         with transaction.atomic():
             entry = Entry.objects.create(
@@ -84,16 +122,26 @@ def do_create_entry(
     return _checked(entry), True
 
 
+def _words(body: str, title: str) -> tuple[str, str]:
+    """An entry's words, line ends aside (a browser's form sends them as CR LF)."""
+    return body.replace("\r\n", "\n"), title
+
+
 @saves_text
 @transaction.atomic
 def do_update_entry(
     entry: Entry, body: str, visibility: str, title: str = "", expected_version: int | None = None
 ) -> Entry:
+    """Change an entry. A person with a vault may make an entry private without changing
+    its words (nothing new for the server to read; it can then move into the vault), but not
+    write new private words here (KeepInVault)."""
     check_text(body, title)
     if visibility not in Visibility.values:
         raise EntryError(
             "Choose who can see this entry: you alone (private), or both of you (shared)."
         )
+    if _words(body, title) != _words(entry.body, entry.title):
+        refuse_readable_private(entry.author, visibility)
     now = timezone.now()
     rows = Entry.objects.filter(pk=entry.pk, author=entry.author)
     if expected_version is not None:

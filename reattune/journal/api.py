@@ -16,10 +16,20 @@ from reattune.journal.models import MAX_ENTRY_CHARS, Entry
 router = Router(tags=["journal"], auth=partner_auth())
 
 
+VAULT_NOTE = (
+    "From a person with a vault, new private words are refused with 409 and nothing is "
+    "stored: they go in the vault, encrypted first (/api/v1/vault/items)."
+)
+
+
 class EntryIn(Schema):
     body: str = Field(..., min_length=1, max_length=MAX_ENTRY_CHARS)
     title: str = Field("", max_length=200)
-    visibility: Literal["private", "shared"] = "private"
+    visibility: Literal["private", "shared"] = Field(
+        "private",
+        description=VAULT_NOTE + " An entry moved out of the vault is the exception: its "
+        "submit_key is the id of the vault item it came from.",
+    )
     submit_key: uuid.UUID | None = Field(
         None, description="Send the same key again to retry safely: no second entry is made."
     )
@@ -28,7 +38,11 @@ class EntryIn(Schema):
 class EntryUpdate(Schema):
     body: str = Field(..., min_length=1, max_length=MAX_ENTRY_CHARS)
     title: str = Field("", max_length=200)
-    visibility: Literal["private", "shared"]
+    visibility: Literal["private", "shared"] = Field(
+        ...,
+        description=VAULT_NOTE + " Making an entry private without changing its words is "
+        "allowed (it can then move into the vault).",
+    )
     version: JsonInt | None = Field(None, description="The version you edited; 409 if it changed.")
 
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from reattune.core.visibility import Visibility
@@ -25,3 +27,19 @@ class EntryForm(forms.Form):
     )
     submit_key = forms.UUIDField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, vault: bool = False, **kwargs: Any) -> None:
+        """vault: a new entry from a person with a vault. Its private choice leads to the
+        vault's page (nothing private is kept from this form), so the choice comes first and
+        nothing is chosen for them."""
+        super().__init__(*args, **kwargs)
+        if vault:
+            field = self.fields["visibility"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [
+                (Visibility.SHARED, "Shared with my partner"),
+                (Visibility.PRIVATE, "Private: only me, written in my vault"),
+            ]
+            field.initial = None
+            field.error_messages["required"] = "Choose who this entry is for."
+            self.order_fields(["visibility", "title", "body"])

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from reattune.accounts.http import AuthedRequest
 from reattune.core import access
 from reattune.core.decorators import partner_required
+from reattune.core.request_context import has_vault
 from reattune.journal import actions
 from reattune.journal.forms import EntryForm
 from reattune.journal.models import Entry
@@ -40,10 +41,27 @@ def shared(request: AuthedRequest) -> HttpResponse:
     return render(request, "journal/shared.html", {"entries": entries})
 
 
+def _to_vault(request: AuthedRequest) -> HttpResponse:
+    """A private entry from a person with a vault: to the vault's own writing page."""
+    messages.info(
+        request,
+        "Private entries go in your vault now, where only you can read them. Nothing from "
+        "that form was kept: write it here, and your browser locks it before it is sent.",
+    )
+    return redirect("vault-journal")
+
+
 @partner_required
 def entry_new(request: AuthedRequest) -> HttpResponse:
-    form = EntryForm(request.POST or None, initial={"submit_key": uuid.uuid4()})
+    vault = has_vault(request.user)
+    form = EntryForm(request.POST or None, initial={"submit_key": uuid.uuid4()}, vault=vault)
     status = 200
+    if request.method == "POST":
+        # The action's rule, asked before the form: even an unfinished private entry goes there.
+        try:
+            actions.refuse_readable_private(request.user, request.POST.get("visibility", ""))
+        except actions.KeepInVault:
+            return _to_vault(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -54,6 +72,8 @@ def entry_new(request: AuthedRequest) -> HttpResponse:
                 visibility=data["visibility"],
                 submit_key=data["submit_key"],
             )
+        except actions.KeepInVault:
+            return _to_vault(request)
         except actions.EntryError as error:
             form.add_error(None, str(error))
             status = error.status
@@ -63,7 +83,9 @@ def entry_new(request: AuthedRequest) -> HttpResponse:
             return _after_save(request, entry)
     elif request.method == "POST":
         status = 422
-    return render(request, "journal/form.html", {"form": form, "entry": None}, status=status)
+    return render(
+        request, "journal/form.html", {"form": form, "entry": None, "vault": vault}, status=status
+    )
 
 
 @partner_required

@@ -17,6 +17,14 @@ def has_vault(user: User) -> bool:
     return VaultKeyring.objects.filter(owner=user).exists()
 
 
+def holds(user: User, item_id: UUID | str | None = None) -> bool:
+    """Whether the person has a vault; with item_id, whether that item is one of theirs
+    (core.request_context.has_vault: the journal and care ask there, not here)."""
+    if item_id is None:
+        return has_vault(user)
+    return VaultItem.objects.filter(owner=user, item_id=item_id).exists()
+
+
 def items_of(user: User, kind: str | None = None) -> QuerySet[VaultItem]:
     """The person's items, newest first."""
     rows = VaultItem.objects.filter(owner=user)

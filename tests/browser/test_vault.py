@@ -210,9 +210,14 @@ def test_the_vault_keeps_words_from_everyone_but_their_author(new_context, live_
     expect(help_card.locator('[data-help-kind="suicide"]')).to_be_visible()
     axe_check(page)
 
-    # Move a private entry in (its readable copy is deleted), and move a vault entry out.
+    # Move a private entry in (its readable copy is deleted), and move a vault entry out. With
+    # a vault, new private words go into it; an entry written shared may be made private
+    # (its words unchanged) and then moved in.
     visit(page, "/journal/new/")
     page.get_by_label("What is on your mind?").fill(MOVED_BODY)
+    page.get_by_label("Shared with my partner").check()
+    follow(page, page.get_by_role("button", name="Save"))
+    follow(page, page.get_by_role("link", name="Edit"))
     page.get_by_label("Private: kept from my partner").check()
     follow(page, page.get_by_role("button", name="Save"))
     visit(page, "/vault/journal/")
