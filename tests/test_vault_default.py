@@ -91,7 +91,7 @@ class VaultDefaultTests(BaseTestCase):
 
         refused = edit(entry, WORDS, "private")
         self.assertEqual(refused.status_code, 409)
-        self.assertContains(refused, "private entries go there", status_code=409)
+        self.assertContains(refused, "new private words go there", status_code=409)
         self.assertContains(refused, WORDS, status_code=409)  # still in the form
         self.assertNothingReadable(self.alex)
         # Words unchanged (a browser sends CR LF): private, so it can move into the vault.

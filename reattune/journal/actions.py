@@ -35,16 +35,24 @@ VAULT_API = "/api/v1/vault/items"
 
 class KeepInVault(EntryError):
     """A person with a vault writes private words there, never where the server can read them.
-    Pages show the message; the API answers 409 with it (it names both routes)."""
+    Pages show the message (or lead to the vault's page); the API answers 409 with API_DETAIL."""
+
+    API_DETAIL = (
+        "This person has a vault, so private entries go there: encrypt the entry in the client "
+        f"and send it to {VAULT_API} (the page is {VAULT_PAGE}). Nothing was saved. Shared "
+        "entries save here as before."
+    )
 
     def __init__(self) -> None:
         super().__init__(
-            "You have a vault, so private entries go there, where only you can read them. "
-            f"Nothing was saved here: write it in your vault ({VAULT_PAGE}; in the API, "
-            f"encrypted first, {VAULT_API}). Shared entries save here as before.",
+            "You have a vault, so new private words go there, where only you can read them. "
+            "Nothing was saved here: write them in your vault, or choose shared.",
             status=409,
             code="vault",
         )
+
+    def for_api(self) -> EntryError:
+        return EntryError(self.API_DETAIL, status=409, code="vault")
 
 
 def refuse_readable_private(

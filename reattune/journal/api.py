@@ -114,13 +114,16 @@ def list_entries(
 @may_refuse
 def create_entry(request: ApiRequest, payload: EntryIn) -> tuple[int, dict[str, Any]]:
     user = request.auth
-    entry, created = actions.do_create_entry(
-        user,
-        body=payload.body,
-        title=payload.title,
-        visibility=payload.visibility,
-        submit_key=payload.submit_key,
-    )
+    try:
+        entry, created = actions.do_create_entry(
+            user,
+            body=payload.body,
+            title=payload.title,
+            visibility=payload.visibility,
+            submit_key=payload.submit_key,
+        )
+    except actions.KeepInVault as refusal:
+        raise refusal.for_api() from None
     return (201 if created else 200), _saved(entry, user, request)
 
 
@@ -150,13 +153,16 @@ def get_entry(request: ApiRequest, entry_id: int) -> dict[str, Any]:
 def update_entry(request: ApiRequest, entry_id: int, payload: EntryUpdate) -> dict[str, Any]:
     user = request.auth
     entry = access.get_own_or_404(Entry.objects.select_related("author"), user, pk=entry_id)
-    entry = actions.do_update_entry(
-        entry,
-        body=payload.body,
-        title=payload.title,
-        visibility=payload.visibility,
-        expected_version=payload.version,
-    )
+    try:
+        entry = actions.do_update_entry(
+            entry,
+            body=payload.body,
+            title=payload.title,
+            visibility=payload.visibility,
+            expected_version=payload.version,
+        )
+    except actions.KeepInVault as refusal:
+        raise refusal.for_api() from None
     return _saved(entry, user, request)
 
 
