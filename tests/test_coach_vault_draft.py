@@ -1,4 +1,5 @@
-"""The coach's "Keep it in my vault instead": offered only to a person with a vault.
+"""The coach's "Keep it in my vault": offered only to a person with a vault, instead of a save
+the server could read (with a vault, private words go into it).
 
 The button only hands the draft to the vault journal inside the browser (static/reattune/
 coach.js); it submits nothing, so a page without the script can send nothing through it
@@ -11,7 +12,7 @@ from reattune.vault import actions as vault
 from tests.base import BaseTestCase
 from tests.test_vault_api import vector_keyring
 
-BUTTON = "Keep it in my vault instead"
+BUTTON = "Keep it in my vault"
 
 
 def give_vault(user) -> None:
@@ -38,9 +39,10 @@ class CoachVaultDraftTests(BaseTestCase):
         self.assertIn("hidden", tag)  # shown by the script, which alone can hand the draft over
         self.assertNotIn("name=", tag)
         self.assertRegex(html, r'<script src="/static/reattune/coach(\.[0-9a-f]+)?\.js" defer>')
-        # The copy is true for both places: who holds the keys, who can read it.
-        self.assertContains(page, "whoever runs the server holds the keys")
-        self.assertContains(page, "Your vault keeps it so that only you can read it")
+        # No save the server could read is offered, and the copy says what the button does.
+        self.assertNotContains(page, "Save to my private journal")
+        self.assertNotContains(page, "coach/save/")
+        self.assertContains(page, "Your vault keeps your draft so that only you can read it")
         self.assertContains(page, "The coach reads what you type on this server")
 
     def test_the_partners_coach_page_does_not_change(self):

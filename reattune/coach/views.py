@@ -35,7 +35,7 @@ def _resting_page(request: AuthedRequest, feature: str) -> HttpResponse:
 
 
 def _vault_draft(request: AuthedRequest) -> dict[str, Any]:
-    """Whether the page offers "Keep it in my vault instead": only to a person with a vault.
+    """Whether the page offers "Keep it in my vault": only to a person with a vault.
     The draft then goes to the vault journal inside the browser (static/reattune/coach.js,
     sessionStorage of this tab) and is encrypted there; nothing of it is posted here."""
     from reattune.vault.queries import has_vault

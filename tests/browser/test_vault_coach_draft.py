@@ -1,6 +1,6 @@
 """A coach draft kept in the vault, in a real browser: no request ever carries the draft.
 
-Alex has a vault. On the coach page, "Keep it in my vault instead" hands the draft to the vault
+Alex has a vault. On the coach page, "Keep it in my vault" hands the draft to the vault
 journal inside the browser (this tab's sessionStorage, never a URL: browsers keep visited
 addresses, fragments included, in their history list). The vault journal takes it out at once,
 waits while the vault is locked, fills its new-entry form once it is open, and saves it only
@@ -91,10 +91,12 @@ def test_a_coach_draft_goes_to_the_vault_without_reaching_the_server(new_context
     slow_machine(alex)
     log = FullRequestLog(alex.context)
     visit(alex, "/coach/")
-    keep = alex.get_by_role("button", name="Keep it in my vault instead")
+    keep = alex.get_by_role("button", name="Keep it in my vault")
     expect(keep).to_be_visible()
     main = alex.locator("main")
-    expect(main).to_contain_text("whoever runs the server holds the keys")
+    expect(main).to_contain_text("Your vault keeps your draft so that only you can read it")
+    # With a vault, no save the server could read is offered.
+    expect(alex.get_by_role("button", name="Save to my private journal")).to_have_count(0)
     expect(main).to_contain_text("only you can read it")
 
     # An empty box: said, and nowhere to go.

@@ -1,4 +1,4 @@
-// reattune coach: "Keep it in my vault instead" (only on the coach page of a person with a vault).
+// reattune coach: "Keep it in my vault" (only on the coach page of a person with a vault).
 //
 // The draft is handed to the vault journal inside this browser: it is put in this tab's
 // sessionStorage and the vault journal page (vault.js) takes it out at once, keeps it in

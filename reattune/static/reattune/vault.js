@@ -468,7 +468,7 @@
   var JOURNAL_API = el.getAttribute("data-journal-api");
   var state = { keyring: null, key: null, sealed: null, touched: 0 };
 
-  // A draft from the coach ("Keep it in my vault instead", static/reattune/coach.js) comes
+  // A draft from the coach ("Keep it in my vault", static/reattune/coach.js) comes
   // through this tab's sessionStorage, never a URL: it is taken out at once, held here in
   // memory only, and put in the new-entry form once the vault is open. Nothing is saved (or
   // sent) until the person presses "Save to my vault", which encrypts it first.
