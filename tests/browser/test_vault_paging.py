@@ -112,7 +112,10 @@ def test_a_page_whose_first_item_was_deleted_meanwhile_starts_the_list_again(new
     # Asked after the deleted item: 404; started again and asked after the next one: 200.
     remaining = [title(n) for n in range(COUNT, 0, -1) if n not in deleted]
     assert answers[0] == (ids[COUNT - 100], 404), answers
-    assert answers[1:] == [(ids[COUNT - 101], 200)], answers
+    # On a busy machine the page may ask for that next page twice (a scroll and a focus
+    # arriving together); what counts is that it asked after the next item, never after the
+    # deleted one again, and (below) that no entry is drawn twice.
+    assert answers[1:] and set(answers[1:]) == {(ids[COUNT - 101], 200)}, answers
     shown = Counter(entry_titles(page))
     # Every remaining item is shown, exactly once, and nothing else but (at most once, drawn
     # with the first page before it was deleted) the deleted one.
