@@ -39,6 +39,7 @@ class VaultDefaultTests(BaseTestCase):
         self.assertIn("Private: only me, written in my vault", page)
         self.assertNotIn("Private: kept from my partner", page)
         self.assertIn("this form keeps nothing private", page)
+        self.assertIn("your words stay in the form", page)
         self.assertIn('href="/vault/journal/"', page)
         # Nothing is chosen for them: a private choice by default would lose their words.
         self.assertNotIn('value="private" checked', page.replace("\n", " "))
@@ -47,20 +48,71 @@ class VaultDefaultTests(BaseTestCase):
         self.assertIn("Private: kept from my partner", other)
         self.assertNotIn("this form keeps nothing private", other)
 
-    def test_a_private_entry_posted_to_the_page_leads_to_the_vault(self):
+    def test_a_private_entry_posted_to_the_page_keeps_the_words_in_the_form_not_stored(self):
         client = self.client_for("alex")
         before = Entry.objects.filter(author=self.alex).count()
-        for data in (
-            {"body": WORDS, "title": "", "visibility": "private", "submit_key": uuid.uuid4()},
-            {"body": "", "visibility": "private"},  # unfinished: still there, not a 422
-        ):
-            response = client.post("/journal/new/", data)
-            self.assertRedirects(response, "/vault/journal/", fetch_redirect_response=False)
+        data = {"body": WORDS, "title": "", "visibility": "private", "submit_key": uuid.uuid4()}
+        response = client.post("/journal/new/", data)
+        self.assertEqual(response.status_code, 409)
+        page = response.content.decode()
+        self.assertIn(WORDS, page)  # nothing the person wrote is lost
+        self.assertIn("your words are still below", page)
+        self.assertIn('href="/vault/journal/"', page)
+        self.assertNotIn('id="support"', page)  # everyday words: no crisis help
+        # Unfinished (nothing written yet): straight to the vault's page, not a 422.
+        response = client.post("/journal/new/", {"body": "", "visibility": "private"})
+        self.assertRedirects(response, "/vault/journal/", fetch_redirect_response=False)
         self.assertEqual(Entry.objects.filter(author=self.alex).count(), before)
         self.assertNothingReadable(self.alex)
         # The vault's page says why, once.
         page = client.get("/vault/journal/").content.decode()
         self.assertIn("Private entries go in your vault now", page)
+
+    def test_the_api_refusal_of_words_of_crisis_carries_help(self):
+        crisis = "I want to kill myself. I cannot do this anymore."
+        response = self.api(
+            "alex", "post", "/api/v1/journal", {"body": crisis, "visibility": "private"}
+        )
+        self.assertEqual(response.status_code, 409, response.content)
+        body = response.json()
+        self.assertIn("/api/v1/vault/items", body["detail"])
+        self.assertIn("Nothing you typed here has been saved", body["support"]["message"])
+        everyday = self.api(
+            "alex", "post", "/api/v1/journal", {"body": WORDS, "visibility": "private"}
+        )
+        self.assertEqual(everyday.status_code, 409)
+        self.assertNotIn("support", everyday.json())
+        self.assertFalse([e for e in Entry.objects.filter(author=self.alex) if "kill" in e.body])
+
+    def test_words_of_crisis_refused_as_private_still_get_help_at_once(self):
+        crisis = "I want to kill myself. I cannot do this anymore."
+        client = self.client_for("alex")
+        data = {"body": crisis, "title": "", "visibility": "private", "submit_key": uuid.uuid4()}
+        response = client.post("/journal/new/", data)
+        self.assertEqual(response.status_code, 409)
+        page = response.content.decode()
+        self.assertIn(crisis, page)
+        self.assertIn('id="support"', page)
+        # Its words are true: nothing was saved.
+        self.assertIn("Nothing you typed here has been saved", page)
+        self.assertNotIn("Your words are saved", page)
+        entry = do_create_entry(self.alex, "a shared note", "shared")[0]
+        edited = client.post(
+            f"/journal/{entry.pk}/edit/",
+            {
+                "body": crisis,
+                "title": "",
+                "visibility": "private",
+                "version": entry.version,
+                "submit_key": entry.submit_key,
+            },
+        )
+        self.assertEqual(edited.status_code, 409)
+        self.assertIn(crisis, edited.content.decode())
+        self.assertIn('id="support"', edited.content.decode())
+        entry.refresh_from_db()
+        self.assertEqual((entry.body, entry.visibility), ("a shared note", "shared"))
+        self.assertFalse([e for e in Entry.objects.filter(author=self.alex) if "kill" in e.body])
 
     def test_shared_entries_and_people_without_a_vault_save_as_before(self):
         for persona, visibility in (("alex", "shared"), ("sam", "private")):

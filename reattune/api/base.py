@@ -327,7 +327,11 @@ def on_http_error(request, exc):
 def on_action_refused(request, exc):
     # An action could not do what was asked (core.errors.ActionError and each app's subclass):
     # its status, and its words, which are fit to show the person.
-    return _json(request, exc.status, str(exc))
+    body = {"detail": str(exc)}
+    support = getattr(exc, "support", None)
+    if support is not None:  # words of crisis in a refused write: help all the same
+        body["support"] = support
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(Exception)

@@ -46,13 +46,18 @@ class KeepInVault(EntryError):
     def __init__(self) -> None:
         super().__init__(
             "You have a vault, so new private words go there, where only you can read them. "
-            "Nothing was saved here: write them in your vault, or choose shared.",
+            "Nothing was saved here, and your words are still below: copy them into your "
+            "vault, or choose shared to keep them here for both of you.",
             status=409,
             code="vault",
         )
 
-    def for_api(self) -> EntryError:
-        return EntryError(self.API_DETAIL, status=409, code="vault")
+    def for_api(self, support: dict | None = None) -> EntryError:
+        """The API's 409; ``support`` (care.support.support_for of the refused words, or None)
+        rides along so that words of crisis get help even when they are not stored."""
+        refusal = EntryError(self.API_DETAIL, status=409, code="vault")
+        refusal.support = support  # type: ignore[attr-defined]
+        return refusal
 
 
 def refuse_readable_private(

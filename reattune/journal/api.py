@@ -65,12 +65,17 @@ class EntrySaved(EntryOut):
 
 
 @contextmanager
-def _vault_refusal() -> Iterator[None]:
-    """New private words from a person with a vault: 409, in words for an API client."""
+def _vault_refusal(request: ApiRequest, text: str) -> Iterator[None]:
+    """New private words from a person with a vault: 409, in words for an API client, with
+    `support` when the refused words hold words of crisis (nothing stored, help all the same;
+    its wording is the one for words that were not saved)."""
     try:
         yield
     except actions.KeepInVault as refusal:
-        raise refusal.for_api() from None
+        from reattune.care.support import support_for
+
+        support = support_for(request.auth, text, request, context="draft")
+        raise refusal.for_api(support) from None
 
 
 def _saved(entry: Entry, user: User, request: ApiRequest) -> dict[str, Any]:
@@ -125,7 +130,7 @@ def list_entries(
 @may_refuse
 def create_entry(request: ApiRequest, payload: EntryIn) -> tuple[int, dict[str, Any]]:
     user = request.auth
-    with _vault_refusal():
+    with _vault_refusal(request, payload.body + "\n" + payload.title):
         entry, created = actions.do_create_entry(
             user,
             body=payload.body,
@@ -162,7 +167,7 @@ def get_entry(request: ApiRequest, entry_id: int) -> dict[str, Any]:
 def update_entry(request: ApiRequest, entry_id: int, payload: EntryUpdate) -> dict[str, Any]:
     user = request.auth
     entry = access.get_own_or_404(Entry.objects.select_related("author"), user, pk=entry_id)
-    with _vault_refusal():
+    with _vault_refusal(request, payload.body + "\n" + payload.title):
         entry = actions.do_update_entry(
             entry,
             body=payload.body,

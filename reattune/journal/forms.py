@@ -33,9 +33,8 @@ class EntryForm(forms.Form):
         vault's page (nothing private is kept from this form), so the choice comes first and
         nothing is chosen for them."""
         super().__init__(*args, **kwargs)
-        if vault:
-            field = self.fields["visibility"]
-            assert isinstance(field, forms.ChoiceField)
+        field = self.fields["visibility"]
+        if vault and isinstance(field, forms.ChoiceField):
             field.choices = [
                 (Visibility.SHARED, "Shared with my partner"),
                 (Visibility.PRIVATE, "Private: only me, written in my vault"),

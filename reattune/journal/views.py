@@ -41,6 +41,22 @@ def shared(request: AuthedRequest) -> HttpResponse:
     return render(request, "journal/shared.html", {"entries": entries})
 
 
+def _refused_private(request: AuthedRequest, form: EntryForm, entry: Entry | None) -> HttpResponse:
+    """New private words from a person with a vault: nothing is stored, the words stay in the
+    form to be carried to the vault (or shared), and words of crisis still get help at once,
+    as a save would have given them (a refusal never costs a person their words or the help)."""
+    from reattune.care.support import support_context
+
+    text = form.data.get("body", "") + "\n" + form.data.get("title", "")
+    form.add_error(None, str(actions.KeepInVault()))
+    context: dict = {"form": form, "entry": entry, "vault": True, "refused_private": True}
+    # "draft": the help's wording says truly that nothing typed here was saved.
+    found = support_context(request.user, text, request, "draft")
+    if found is not None:
+        context.update(found)
+    return render(request, "journal/form.html", context, status=409)
+
+
 def _to_vault(request: AuthedRequest) -> HttpResponse:
     """A private entry from a person with a vault: to the vault's own writing page."""
     messages.info(
@@ -61,7 +77,9 @@ def entry_new(request: AuthedRequest) -> HttpResponse:
         try:
             actions.refuse_readable_private(request.user, request.POST.get("visibility", ""))
         except actions.KeepInVault:
-            return _to_vault(request)
+            if request.POST.get("body", "").strip() or request.POST.get("title", "").strip():
+                return _refused_private(request, form, None)
+            return _to_vault(request)  # nothing written yet: straight to the vault's page
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -73,7 +91,7 @@ def entry_new(request: AuthedRequest) -> HttpResponse:
                 submit_key=data["submit_key"],
             )
         except actions.KeepInVault:
-            return _to_vault(request)
+            return _refused_private(request, form, None)
         except actions.EntryError as error:
             form.add_error(None, str(error))
             status = error.status
@@ -136,6 +154,8 @@ def entry_edit(request: AuthedRequest, entry_id: int) -> HttpResponse:
                 visibility=data["visibility"],
                 expected_version=data.get("version"),
             )
+        except actions.KeepInVault:
+            return _refused_private(request, form, entry)
         except actions.EntryError as error:
             form.add_error(None, str(error))
             status = error.status

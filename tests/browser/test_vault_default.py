@@ -2,8 +2,8 @@
 
 Alex has a vault (locked: this browser never opened it). On "Write an entry" the form says
 why private entries go to the vault, and nothing is chosen for alex; picking private and
-saving ends on the vault's own writing page, which says why, and the server kept nothing
-of the words. The ordinary safety check leads to the vault's safety check the same way.
+saving keeps nothing on the server and loses nothing: the words stay in the form, which says
+why and links to the vault's own writing page. The ordinary safety check leads to the vault's safety check the same way.
 """
 
 import pytest
@@ -29,7 +29,7 @@ print("COUNT", sum({words!r} in e.body for e in Entry.objects.filter(author=user
 """
 
 
-def test_private_on_the_ordinary_form_leads_to_the_vault(new_context, live_app):
+def test_private_on_the_ordinary_form_keeps_the_words_and_leads_to_the_vault(new_context, live_app):
     alex_email, _ = make_couple(live_app)
     made = live_app.cli(
         "manage", "shell", "-c", MAKE_VAULT.format(email=alex_email, passphrase=PASSPHRASE)
@@ -46,8 +46,12 @@ def test_private_on_the_ordinary_form_leads_to_the_vault(new_context, live_app):
     private.check()
     follow(page, page.get_by_role("button", name="Save"))
 
+    # Nothing is kept, nothing is lost: the words stay in the form, which says why.
+    assert page.url.endswith("/journal/new/"), page.url
+    expect(page.get_by_role("alert")).to_contain_text("your words are still below")
+    expect(page.get_by_label("What is on your mind?")).to_have_value(WORDS)
+    follow(page, page.locator("#vault-private").get_by_role("link", name="your vault's page"))
     assert page.url.endswith("/vault/journal/"), page.url
-    expect(page.locator(".messages")).to_contain_text("Private entries go in your vault now")
     wait_state(page, "locked")
     expect(page.get_by_label("Vault passphrase", exact=True)).to_be_visible()
     counted = live_app.cli(
