@@ -38,8 +38,9 @@ MARKER_BODY = "Ünïcödé survives rotation: 日本語, emoji 💛, <b>html</b>
 WRITE_MARKER = f"""
 from reattune.accounts.models import User
 from reattune.journal.actions import do_create_entry
-alex = User.objects.get(email="alex@demo.reattune.example")
-do_create_entry(alex, {MARKER_BODY!r}, visibility="private", title={MARKER_TITLE!r})
+# sam: the demo gives alex a vault, and a person with a vault writes private words there only.
+sam = User.objects.get(email="sam@demo.reattune.example")
+do_create_entry(sam, {MARKER_BODY!r}, visibility="private", title={MARKER_TITLE!r})
 """
 
 # Every encrypted column of every model, both as stored (raw SQL) and as the app reads it.

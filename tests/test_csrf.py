@@ -95,7 +95,7 @@ class CsrfTests(TestCase):
         token = client.cookies["reattune_csrf"].value
         response = client.post(
             "/api/v1/journal",
-            data=json.dumps({"body": "with a token", "visibility": "private"}),
+            data=json.dumps({"body": "with a token", "visibility": "shared"}),
             content_type="application/json",
             headers={"X-CSRFToken": token},
         )
@@ -106,7 +106,7 @@ class CsrfTests(TestCase):
         headers = {"Authorization": f"Bearer {self.world['alex_token']}"}
         created = client.post(
             "/api/v1/journal",
-            data=json.dumps({"body": "from a script", "visibility": "private"}),
+            data=json.dumps({"body": "from a script", "visibility": "shared"}),
             content_type="application/json",
             headers=headers,
         )

@@ -19,7 +19,8 @@ KEYS = "encryption.keys"
 WRITE_ENTRY = """
 from reattune.accounts.models import User
 from reattune.journal.actions import do_create_entry
-do_create_entry(User.objects.get(email="alex@demo.reattune.example"), "after the key was lost")
+# sam: the demo gives alex a vault, and new private words from alex go there only.
+do_create_entry(User.objects.get(email="sam@demo.reattune.example"), "after the key was lost")
 print("written")
 """
 

@@ -196,7 +196,7 @@ class GetWalkTests(TestCase):
                 "/journal/new/",
                 {
                     "body": "a write",
-                    "visibility": "private",
+                    "visibility": "shared",  # alex has a vault: private words go there
                     "submit_key": "6f1d2c3b-0a9e-4f8d-8c7b-6a5f4e3d2c1b",
                 },
             )
@@ -218,5 +218,6 @@ class GetWalkTests(TestCase):
         from reattune.journal.actions import do_update_entry
 
         before = snapshot()
-        do_update_entry(self.world["alex_private"], "other text", "private")
+        # Shared: alex has a vault, so new private words would be refused (they go there).
+        do_update_entry(self.world["alex_private"], "other text", "shared")
         self.assertTrue(any("journal_entry" in line for line in changed(before, snapshot())))
