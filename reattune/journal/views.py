@@ -72,14 +72,12 @@ def entry_new(request: AuthedRequest) -> HttpResponse:
     vault = has_vault(request.user)
     form = EntryForm(request.POST or None, initial={"submit_key": uuid.uuid4()}, vault=vault)
     status = 200
-    if request.method == "POST":
-        # The action's rule, asked before the form: even an unfinished private entry goes there.
-        try:
-            actions.refuse_readable_private(request.user, request.POST.get("visibility", ""))
-        except actions.KeepInVault:
-            if request.POST.get("body", "").strip() or request.POST.get("title", "").strip():
-                return _refused_private(request, form, None)
-            return _to_vault(request)  # nothing written yet: straight to the vault's page
+    if request.method == "POST" and vault and request.POST.get("visibility") == "private":
+        # The action's rule (refuse_readable_private), applied before the form from what this
+        # page already knows, so that even an unfinished private entry is answered.
+        if request.POST.get("body", "").strip() or request.POST.get("title", "").strip():
+            return _refused_private(request, form, None)
+        return _to_vault(request)  # nothing written yet: straight to the vault's page
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
