@@ -201,6 +201,17 @@ class PeriodOut(Schema):
     mine: RitualEntryOut | None
     partner: RitualEntryOut | None = Field(None, description="Only once you have shared your own.")
     partner_done: bool = Field(..., description="Your partner has shared for this period.")
+    due: bool = Field(
+        ...,
+        description="Due today: its day in this period has come (the couple's schedule; never "
+        "before the couple has been here a week for the weekly review, four weeks for the "
+        "monthly check-in). The Today card and the rituals page follow the same rule.",
+    )
+    due_from: date | None = Field(
+        ...,
+        description="The day it is due from: in this period, or in the next one when the "
+        "couple started too late in this one; null when the couple turned it off.",
+    )
 
 
 def _entry_out(
@@ -284,9 +295,14 @@ def _own_since(
 
 
 def _period_out(
-    kind: Kind, user: User, space: Space, period: date, request: ApiRequest | None = None
+    kind: Kind,
+    user: User,
+    space: Space,
+    period: date,
+    request: ApiRequest | None = None,
+    due: queries.DueRule | None = None,
 ) -> dict[str, Any]:
-    status = queries.period_status(kind, user, space, period)
+    status = queries.period_status(kind, user, space, period, due or queries.due_rule(user, space))
     mine, theirs = status["mine"], status["theirs"]
     return {
         "kind": kind.key,
@@ -295,6 +311,8 @@ def _period_out(
         "mine": _entry_out(kind, mine, user, request) if mine else None,
         "partner": _entry_out(kind, theirs, user, request, mine.created_at) if theirs else None,
         "partner_done": status["partner_done"],
+        "due": status["due"],
+        "due_from": status["due_from"],
     }
 
 
@@ -327,8 +345,9 @@ def prompts(request: ApiRequest) -> dict[str, Any]:
 def today(request: ApiRequest) -> list[dict[str, Any]]:
     user = request.auth
     space = actions.space_of(user)
+    due = queries.due_rule(user, space)
     return [
-        _period_out(k, user, space, k.period_of(space.today()), request) for k in KINDS.values()
+        _period_out(k, user, space, k.period_of(due.today), request, due) for k in KINDS.values()
     ]
 
 

@@ -1,8 +1,6 @@
 """The Today card on the home page: what is due today (the daily check-in; the weekly review
-and the monthly check-in from their chosen day until their period ends), each started in one
-tap, and a time-out, if one is on."""
-
-from datetime import timedelta
+and the monthly check-in from the day queries.due_from gives until their period ends), each
+started in one tap, and a time-out, if one is on."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -24,39 +22,21 @@ def _authors(model, period_field, user_id: int, space_id: int, period):
 _AUTHORS = prepared_per_kind(_authors, user_id=0, space_id=0)
 
 
-def _due_from(kind, schedule, today):
-    """The first day of the current period on which this ritual is due, or None if it is off
-    (the daily check-in is due every day)."""
-    from reattune.rituals.calendar import _nth_weekday
-    from reattune.rituals.kinds import month_start, week_start
-
-    if kind.key == "weekly":
-        if not schedule.weekly_on:
-            return None
-        return week_start(today) + timedelta(days=schedule.weekly_day)
-    if kind.key == "monthly":
-        if not schedule.monthly_on:
-            return None
-        return _nth_weekday(month_start(today), schedule.monthly_ordinal, schedule.monthly_day)
-    return today
-
-
 def _review_items(user, space, today):
     """The weekly review and the monthly check-in, when due and not yet done by this person
     (or when the partner has done theirs: their answers wait for one's own)."""
-    from reattune.rituals.actions import schedule_for
     from reattune.rituals.kinds import MONTHLY, WEEKLY
+    from reattune.rituals.queries import due_rule
 
-    schedule = schedule_for(space)
+    rule = due_rule(user, space)  # the one rule of what is due (queries.due_from)
     items = []
     for kind in (WEEKLY, MONTHLY):
         period = kind.period_of(today)
-        due_from = _due_from(kind, schedule, today)
         # Existence only (who has done theirs), as access.partner_done tells it: no answers.
         authors = set(_AUTHORS[kind.key].rows(user_id=user.pk, space_id=space.pk, period=period))
         mine = user.pk in authors
         partner_done = any(author_id != user.pk for author_id in authors)
-        if mine or (not partner_done and (due_from is None or today < due_from)):
+        if mine or (not partner_done and not rule.is_due(kind, period)):
             continue
         items.append(
             {

@@ -92,6 +92,20 @@ def _rows(prepared: Prepared, user, space, low, high) -> list | None:
     )
 
 
+def formed_day(user, space) -> date:
+    """The day the couple formed, in its time zone: the later of the active members' joins (the
+    person's own join while they are alone). No query for a person's own active space: the
+    request's membership carries it."""
+    membership = context_of(user).membership  # the request's, read once per request
+    formed = None
+    if membership is not None and membership.space_id == space.pk:
+        formed = getattr(membership, "couple_joined_at", None)
+    if formed is None:  # someone reading a space that is not their active one
+        latest = space.memberships.filter(left_at__isnull=True).aggregate(last=Max("joined_at"))
+        formed = latest["last"] or space.created_at
+    return formed.astimezone(space.tzinfo()).date()
+
+
 def first_day(user, space, before: date | None = None) -> date:
     """The couple's first day, where every time axis starts, as `user` may know it.
 
@@ -105,14 +119,7 @@ def first_day(user, space, before: date | None = None) -> date:
     partner's unread check-ins from before the couple formed, or the day a partner's space was
     made before `user` joined it, must not show on `user`'s axis.
     """
-    membership = context_of(user).membership  # the request's, read once per request
-    formed = None
-    if membership is not None and membership.space_id == space.pk:
-        formed = getattr(membership, "couple_joined_at", None)
-    if formed is None:  # someone reading a space that is not their active one
-        latest = space.memberships.filter(left_at__isnull=True).aggregate(last=Max("joined_at"))
-        formed = latest["last"] or space.created_at
-    days = [formed.astimezone(space.tzinfo()).date()]
+    days = [formed_day(user, space)]
     if before is not None and days[0] < before:
         return days[0]
     first_checkin = access.revealed_to(

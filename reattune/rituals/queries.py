@@ -1,7 +1,7 @@
 """Ritual reads the pages and the API share (the writes are in actions.py)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from reattune.accounts.models import User
@@ -10,7 +10,7 @@ from reattune.couples.membership import partner_of
 from reattune.couples.models import Space
 from reattune.domain.plan.library import Ladder, LadderStep, load_ladder
 from reattune.rituals.kinds import Kind, week_start
-from reattune.rituals.models import LadderState
+from reattune.rituals.models import LadderState, Schedule
 
 
 def own_entry(kind: Kind, user: User, space: Space, period: date) -> Any:
@@ -22,12 +22,80 @@ def own_entry(kind: Kind, user: User, space: Space, period: date) -> Any:
     )
 
 
-def period_status(kind: Kind, user: User, space: Space, period: date) -> dict[str, Any]:
+# How long a couple has been here before a review has something to look back on, counting the
+# day it falls on: a week of days for the weekly review, four weeks for the monthly check-in.
+SETTLE_DAYS = {"weekly": 7, "monthly": 28}
+
+
+def due_from(kind: Kind, period: date, schedule: Schedule, started: date) -> date | None:
+    """The day from which `kind` is due in `period` (until the period ends), or None when it is
+    not due in that period at all: turned off in the couple's schedule, or the couple started
+    too late in the period for a review of it (SETTLE_DAYS). The one rule of what is due, for
+    the Today card, the rituals page and the API; the daily check-in is due on its day.
+
+    The weekly review falls on its chosen weekday, the monthly check-in on its chosen weekday
+    of the month (first ... fourth or last), or later in the period once the couple has been
+    here long enough: a couple starting on a Monday gets its first weekly review that Sunday,
+    and its first monthly check-in four weeks on, never on its very first day.
+    """
+    if kind.key == "daily":
+        return period
+    from reattune.rituals.calendar import _nth_weekday
+
+    if kind.key == "weekly":
+        if not schedule.weekly_on:
+            return None
+        chosen = period + timedelta(days=schedule.weekly_day)
+    else:
+        if not schedule.monthly_on:
+            return None
+        chosen = _nth_weekday(period, schedule.monthly_ordinal, schedule.monthly_day)
+    day = max(chosen, started + timedelta(days=SETTLE_DAYS[kind.key] - 1))
+    return day if day <= kind.period_last_day(period) else None
+
+
+@dataclass(frozen=True)
+class DueRule:
+    """What `due_from` needs for one couple, read once: their schedule, the day the couple
+    formed (progress.formed_day) and today in their time zone."""
+
+    schedule: Schedule
+    started: date
+    today: date
+
+    def due_from(self, kind: Kind, period: date) -> date | None:
+        return due_from(kind, period, self.schedule, self.started)
+
+    def is_due(self, kind: Kind, period: date) -> bool:
+        day = self.due_from(kind, period)
+        return day is not None and day <= self.today
+
+    def next_due(self, kind: Kind, period: date) -> date | None:
+        """The day `kind` is next due from `period` on: this period's day, or the next
+        period's when the couple started too late in this one; None when it is turned off."""
+        return self.due_from(kind, period) or self.due_from(kind, kind.following(period))
+
+
+def due_rule(user: User, space: Space) -> DueRule:
+    """The couple's DueRule: one read of the schedule, and the day the couple formed
+    (progress.formed_day: the reviews are the couple's, so a partner who checked in alone
+    before still starts afresh with the other)."""
+    from reattune.rituals.actions import schedule_for
+    from reattune.rituals.progress import formed_day
+
+    return DueRule(schedule_for(space), formed_day(user, space), space.today())
+
+
+def period_status(
+    kind: Kind, user: User, space: Space, period: date, due: DueRule | None = None
+) -> dict[str, Any]:
     """Where one ritual stands for one period, for this person.
 
     ``mine``: their own entry or None; ``theirs``: the partner's entry, only once the reveal
     rule allows it (core.access.revealed_to: after their own is in); ``partner_done``: whether
-    the partner has shared for the period (existence only, never content).
+    the partner has shared for the period (existence only, never content). With `due` (the
+    couple's DueRule), also ``due`` (whether it is due today) and ``due_from`` (the day it is
+    next due, DueRule.next_due).
     """
     rows = kind.model.objects.select_related("author").filter(
         space=space, **{kind.period_field: period}
@@ -41,7 +109,11 @@ def period_status(kind: Kind, user: User, space: Space, period: date) -> dict[st
     done = theirs is not None or access.partner_done(
         kind.model.objects.all(), user, **{kind.period_field: period}
     )
-    return {"kind": kind, "period": period, "mine": mine, "theirs": theirs, "partner_done": done}
+    status = {"kind": kind, "period": period, "mine": mine, "theirs": theirs, "partner_done": done}
+    if due is not None:
+        status["due"] = due.is_due(kind, period)
+        status["due_from"] = due.next_due(kind, period)
+    return status
 
 
 def ladder_state(user: User, space: Space) -> LadderState:

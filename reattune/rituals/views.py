@@ -568,8 +568,10 @@ def home(request: AuthedRequest) -> HttpResponse:
     space = _space(request)
     today = space.today()
     user = request.user
+    due = queries.due_rule(user, space)
     rituals = [
-        queries.period_status(kind, user, space, kind.period_of(today)) for kind in KINDS.values()
+        queries.period_status(kind, user, space, kind.period_of(today), due)
+        for kind in KINDS.values()
     ]
     for item in rituals:
         item["url"] = reverse(f"rituals-{item['kind'].key}")

@@ -3,8 +3,9 @@
 - the private safety check is answered with large tap rows like the check-up's, each at least
   44 px tall around a native radio that keyboards and screen readers use as usual;
 - a partner who opens an invite link and wanders off the join page finds the invite waiting as
-  the first card of their home, and can decline it there;
-- someone on their own is not told a review takes "minutes together" on Today.
+  the first card of their home, and can decline it there.
+(Someone on their own is not told a review takes "minutes together": tests/test_rituals_due.py;
+a new person has no review due on their first day: tests/browser/test_due_today.py.)
 """
 
 import pytest
@@ -13,7 +14,6 @@ from playwright.sync_api import expect
 from tests.browser import unique_email
 from tests.browser.conftest import PHONE
 from tests.browser.test_foundation import follow, nav, path_of, sign_up, visit
-from tests.browser.test_phone_walk import signed_up
 from tests.browser.test_plan import names
 
 pytestmark = pytest.mark.browser
@@ -81,13 +81,3 @@ def test_an_invite_left_on_the_join_page_waits_on_home_and_can_be_declined(new_c
     expect(b.locator("main")).not_to_contain_text("You have an invite waiting")
     nav(b, "Us")
     expect(b.locator("main")).not_to_contain_text(first)
-
-
-def test_someone_on_their_own_is_not_told_of_minutes_together(new_context):
-    first, _ = names()
-    page = signed_up(new_context, first)
-    nav(page, "Today")
-    due = page.locator(".today-card .due-item", has_text="Due now")
-    expect(due.first).to_contain_text("minutes")
-    for text in due.all_inner_texts():
-        assert "together" not in text, text
