@@ -5,10 +5,12 @@ Fixtures
   port, with a fresh data directory, the real collectstatic path, and in the PostgreSQL run
   (DATABASE_URL set) its own fresh database on that server. `.url`, `.data_dir`, `.env`,
   `.demo()` (runs `reattune demo --json` against it and returns the accounts).
-- `browser` (module): Debian's Chromium headless shell (/usr/bin/chromium-headless-shell,
-  docs/decisions/0007-browser-tests-headless-shell.md) through Playwright's sync API. Module scope
-  on purpose: while Playwright's sync API is alive, its event loop counts as "running" in
-  this thread and Django refuses database calls in the tests that follow the browser tests.
+- `browser` (session): Debian's Chromium headless shell (/usr/bin/chromium-headless-shell,
+  docs/decisions/0007-browser-tests-headless-shell.md) through Playwright's sync API, started
+  once per test process. While Playwright's sync API is alive, its event loop counts as
+  "running" in this thread, and Django would refuse the database calls of the non-browser
+  tests the same process runs afterwards; the fixture sets DJANGO_ALLOW_ASYNC_UNSAFE for the
+  test process to allow them (nothing in these tests runs concurrently in that loop).
 - `new_context(viewport=PHONE|DESKTOP, check_axe_on_every_page=False)`: a browser context
   whose pages may only talk to 127.0.0.1/localhost; any other host, any uncaught page error
   and any Content-Security-Policy violation fails the test at teardown. With
@@ -78,7 +80,7 @@ def live_app(tmp_path_factory):
             yield app
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
@@ -89,6 +91,9 @@ def browser():
         )
     from playwright.sync_api import sync_playwright
 
+    # One Chromium per test process instead of one per module (each launch costs the browser
+    # and Playwright's driver a start); see the module docstring for why this is safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
