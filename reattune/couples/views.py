@@ -19,6 +19,7 @@ from reattune.core.decorators import partner_required
 from reattune.core.prepared import Prepared
 from reattune.couples import actions
 from reattune.couples.models import Invite, Notice, Space
+from reattune.couples.present import zone_label
 
 INVITE_LINK = "invite_link"
 INVITE_LINK_LIFETIME = 3600  # the link can be copied again from the couple page for an hour
@@ -158,9 +159,9 @@ def set_timezone(request: AuthedRequest) -> HttpResponse:
     if membership and name == asked:
         membership.space.timezone = name
         membership.space.save(update_fields=["timezone"])
-        messages.success(request, f"Your shared day now follows {name}.")
+        messages.success(request, f"Your shared day now follows the clock in {zone_label(name)}.")
         return redirect("couple")
-    messages.error(request, "That time zone is not known. Try a name like Europe/Berlin.")
+    messages.error(request, "That time zone is not known here. Choose one from the list.")
     if actions.timezone_too_long(asked):
         # Not something the page's own form sends: refused with the page, the reason and a
         # 4xx status (never a 500 from zoneinfo's file look-up).
