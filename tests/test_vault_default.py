@@ -125,7 +125,7 @@ class VaultDefaultTests(BaseTestCase):
             self.assertEqual(entry.body, WORDS)
             self.assertRedirects(response, f"/journal/{entry.pk}/", fetch_redirect_response=False)
 
-    def test_an_edit_writes_no_new_private_words_but_may_make_an_entry_private(self):
+    def test_an_edit_writes_no_new_private_words_and_a_shared_entry_moves_in_to_be_private(self):
         client = self.client_for("alex")
         entry = self.alex_private
 
@@ -146,12 +146,18 @@ class VaultDefaultTests(BaseTestCase):
         self.assertContains(refused, "new private words go there", status_code=409)
         self.assertContains(refused, WORDS, status_code=409)  # still in the form
         self.assertNothingReadable(self.alex)
-        # Words unchanged (a browser sends CR LF): private, so it can move into the vault.
+        # Words unchanged (a browser sends CR LF): an entry private from before the vault may
+        # stay as it is.
+        Entry.objects.filter(pk=entry.pk).update(body="two\nlines")
+        kept = edit(entry, "two\r\nlines", "private")
+        self.assertRedirects(kept, f"/journal/{entry.pk}/", fetch_redirect_response=False)
+        # A shared entry is not made private here, even with its words unchanged (the host
+        # could read it): nothing changes, and the page offers the move into the vault.
         shared = self.alex_shared
-        Entry.objects.filter(pk=shared.pk).update(body="two\nlines")
-        made_private = edit(shared, "two\r\nlines", "private")
-        self.assertRedirects(made_private, f"/journal/{shared.pk}/", fetch_redirect_response=False)
-        self.assertEqual(Entry.objects.get(pk=shared.pk).visibility, "private")
+        refused = edit(shared, shared.body, "private")
+        self.assertContains(refused, "move it into your vault", status_code=409)
+        self.assertContains(refused, f'href="/vault/journal/?move={shared.pk}"', status_code=409)
+        self.assertEqual(Entry.objects.get(pk=shared.pk).visibility, "shared")
 
     # --- the journal API ---
 

@@ -60,6 +60,49 @@ class KeepInVault(EntryError):
         return refusal
 
 
+class MoveIntoVault(KeepInVault):
+    """A person with a vault makes one of their entries private: it moves into the vault (the
+    browser encrypts its words, the server deletes its readable copy in the same step), never
+    "private" here, where whoever runs the server could read it. Nothing is changed."""
+
+    API_DETAIL = (
+        "This person has a vault, so an entry becomes private by moving into it: encrypt its "
+        f"title and body in the client and send them to POST {VAULT_API} with replaces_entry "
+        "set to this entry's id; the entry is deleted in the same step. Nothing was changed "
+        f"(the page is {VAULT_PAGE}?move=<entry id>)."
+    )
+
+    def __init__(self, entry_id: int) -> None:
+        EntryError.__init__(
+            self,
+            "You have a vault, so an entry just for you is kept there, where only you can read "
+            "it. Nothing was changed here yet. To make this entry private, move it into your "
+            "vault below: your browser locks it, and the server deletes its own copy in the "
+            "same step. It moves as it was last saved, so copy any new words first; you can "
+            "edit it in your vault.",
+            status=409,
+            code="vault_move",
+        )
+        self.entry_id = entry_id
+
+    def for_api(self, support: dict | None = None) -> EntryError:
+        refusal = EntryError(self.API_DETAIL, status=409, code="vault_move")
+        refusal.support = support  # type: ignore[attr-defined]
+        return refusal
+
+
+def refuse_readable_switch(entry: Entry, visibility: str) -> None:
+    """The one rule for making an existing entry private, for every path: a person with a
+    vault does it by moving the entry into the vault (MoveIntoVault), so a shared entry never
+    becomes a private one the server could read."""
+    if (
+        visibility == Visibility.PRIVATE
+        and entry.visibility != Visibility.PRIVATE
+        and has_vault(entry.author)
+    ):
+        raise MoveIntoVault(entry.pk)
+
+
 def refuse_readable_private(
     author: User, visibility: str, submit_key: uuid.UUID | None = None
 ) -> None:
@@ -145,14 +188,15 @@ def _words(body: str, title: str) -> tuple[str, str]:
 def do_update_entry(
     entry: Entry, body: str, visibility: str, title: str = "", expected_version: int | None = None
 ) -> Entry:
-    """Change an entry. A person with a vault may make an entry private without changing
-    its words (nothing new for the server to read; it can then move into the vault), but not
-    write new private words here (KeepInVault)."""
+    """Change an entry. A person with a vault writes no new private words here (KeepInVault)
+    and makes a shared entry private only by moving it into the vault (MoveIntoVault); an
+    entry private from before the vault may stay private with its words unchanged."""
     check_text(body, title)
     if visibility not in Visibility.values:
         raise EntryError(
             "Choose who can see this entry: you alone (private), or both of you (shared)."
         )
+    refuse_readable_switch(entry, visibility)
     if _words(body, title) != _words(entry.body, entry.title):
         refuse_readable_private(entry.author, visibility)
     now = timezone.now()

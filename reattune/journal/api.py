@@ -42,8 +42,10 @@ class EntryUpdate(Schema):
     title: str = Field("", max_length=200)
     visibility: Literal["private", "shared"] = Field(
         ...,
-        description=VAULT_NOTE + " Making an entry private without changing its words is "
-        "allowed (it can then move into the vault).",
+        description=VAULT_NOTE + " A shared entry becomes private by moving into the vault "
+        "(POST /api/v1/vault/items with replaces_entry = its id): `private` here answers 409 "
+        "(code vault_move) and changes nothing. An entry private from before the vault may "
+        "stay private with its words unchanged.",
     )
     version: JsonInt | None = Field(None, description="The version you edited; 409 if it changed.")
 

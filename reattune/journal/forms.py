@@ -28,12 +28,25 @@ class EntryForm(forms.Form):
     submit_key = forms.UUIDField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, vault: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, vault: bool = False, vault_entry: Any = None, **kwargs: Any
+    ) -> None:
         """vault: a new entry from a person with a vault. Its private choice leads to the
         vault's page (nothing private is kept from this form), so the choice comes first and
-        nothing is chosen for them."""
+        nothing is chosen for them. vault_entry: the entry a person with a vault edits; its
+        private choice says where the entry would be (a shared one moves into the vault)."""
         super().__init__(*args, **kwargs)
         field = self.fields["visibility"]
+        if vault_entry is not None and isinstance(field, forms.ChoiceField):
+            private = (
+                "Private: kept from my partner, outside my vault"
+                if vault_entry.visibility == Visibility.PRIVATE
+                else "Private: only me, moved into my vault"
+            )
+            field.choices = [
+                (Visibility.PRIVATE, private),
+                (Visibility.SHARED, "Shared with my partner"),
+            ]
         if vault and isinstance(field, forms.ChoiceField):
             field.choices = [
                 (Visibility.SHARED, "Shared with my partner"),

@@ -27,7 +27,12 @@ def _after_save(request: AuthedRequest, entry: Entry) -> HttpResponse:
 def journal(request: AuthedRequest) -> HttpResponse:
     entries = access.owned_by(Entry.objects.all(), request.user)
     space_id = access.active_space_id(request.user)
-    return render(request, "journal/list.html", {"entries": entries, "space_id": space_id})
+    context = {"entries": entries, "space_id": space_id, "vault": has_vault(request.user)}
+    if context["vault"]:
+        # Private entries from before the vault (or moved out, or imported) are readable by
+        # whoever runs the server: a person with a vault is told so, with the way in.
+        context["outside_vault"] = entries.filter(visibility="private").count()
+    return render(request, "journal/list.html", context)
 
 
 @partner_required
@@ -41,14 +46,19 @@ def shared(request: AuthedRequest) -> HttpResponse:
     return render(request, "journal/shared.html", {"entries": entries})
 
 
-def _refused_private(request: AuthedRequest, form: EntryForm, entry: Entry | None) -> HttpResponse:
+def _refused_private(
+    request: AuthedRequest,
+    form: EntryForm,
+    entry: Entry | None,
+    refusal: actions.KeepInVault | None = None,
+) -> HttpResponse:
     """New private words from a person with a vault: nothing is stored, the words stay in the
     form to be carried to the vault (or shared), and words of crisis still get help at once,
     as a save would have given them (a refusal never costs a person their words or the help)."""
     from reattune.care.support import support_context
 
     text = form.data.get("body", "") + "\n" + form.data.get("title", "")
-    form.add_error(None, str(actions.KeepInVault()))
+    form.add_error(None, str(refusal or actions.KeepInVault()))
     context: dict = {"form": form, "entry": entry, "vault": True, "refused_private": True}
     # "draft": the help's wording says truly that nothing typed here was saved.
     found = support_context(request.user, text, request, "draft")
@@ -126,6 +136,7 @@ def entry_detail(request: AuthedRequest, entry_id: int) -> HttpResponse:
             "mine": mine,
             "support": support,
             "space_id": access.active_space_id(request.user),
+            "vault": mine and has_vault(request.user),
         },
     )
 
@@ -140,7 +151,8 @@ def entry_edit(request: AuthedRequest, entry_id: int) -> HttpResponse:
         "submit_key": entry.submit_key,
         "version": entry.version,
     }
-    form = EntryForm(request.POST or None, initial=initial)
+    vault = has_vault(request.user)
+    form = EntryForm(request.POST or None, initial=initial, vault_entry=entry if vault else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -152,8 +164,9 @@ def entry_edit(request: AuthedRequest, entry_id: int) -> HttpResponse:
                 visibility=data["visibility"],
                 expected_version=data.get("version"),
             )
-        except actions.KeepInVault:
-            return _refused_private(request, form, entry)
+        except actions.KeepInVault as refusal:
+            # The page offers the one step that keeps it from the host: moving it in.
+            return _refused_private(request, form, entry, refusal)
         except actions.EntryError as error:
             form.add_error(None, str(error))
             status = error.status
@@ -162,7 +175,8 @@ def entry_edit(request: AuthedRequest, entry_id: int) -> HttpResponse:
             return _after_save(request, entry)
     elif request.method == "POST":
         status = 422
-    return render(request, "journal/form.html", {"form": form, "entry": entry}, status=status)
+    context = {"form": form, "entry": entry, "vault": vault}
+    return render(request, "journal/form.html", context, status=status)
 
 
 @partner_required

@@ -159,9 +159,9 @@ def do_create_item(
     """Store an encrypted item; returns (item, created).
 
     The same item_id with the same ciphertext again (a double submit) returns the first; with
-    a different one, 409. `replaces_entry`: the id of the person's own private journal entry
-    this item now holds (moving it into the vault); it is deleted in the same transaction, so
-    the words are never in both places or in neither."""
+    a different one, 409. `replaces_entry`: the id of the person's own journal entry (private,
+    or shared: it becomes private by moving in) this item now holds; it is deleted in the same
+    transaction, so the words are never in both places or in neither."""
     keyring = VaultKeyring.objects.filter(owner=user).first()
     if keyring is None:
         raise _conflict("Set up your vault first: there is no vault to keep this in yet.")
@@ -201,20 +201,17 @@ def _create_item(
     ciphertext: str,
     replaces_entry: int | None,
 ) -> VaultItem:
-    from reattune.core.visibility import Visibility
     from reattune.journal.actions import do_delete_entry
     from reattune.journal.models import Entry
 
     entry = None
     if replaces_entry is not None:
+        # Private or shared: for a person with a vault, moving a shared entry in is how it
+        # becomes private (journal.actions.MoveIntoVault), so it is never private and readable
+        # here in between. Once moved, the partner no longer sees it.
         entry = Entry.objects.select_for_update().filter(author=user, pk=replaces_entry).first()
         if entry is None:
             raise Http404  # not there, or not theirs: the same answer
-        if entry.visibility != Visibility.PRIVATE:
-            raise _conflict(
-                "Only an entry you keep to yourself can move into the vault; this one is "
-                "shared with your partner. Make it private first if you want to move it."
-            )
     now = timezone.now()
     item = VaultItem.objects.create(
         owner=user,

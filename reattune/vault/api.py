@@ -115,8 +115,10 @@ class VaultItemIn(Schema):
     replaces_entry: JsonInt | None = Field(
         None,
         ge=1,
-        description="The id of your own private journal entry this item now holds: it is "
-        "deleted in the same step (moving an entry into the vault).",
+        description="The id of your own journal entry this item now holds: it is deleted in "
+        "the same step (moving an entry into the vault). A shared entry moved in becomes "
+        "private: your partner no longer sees it. For a person with a vault this is the only "
+        "way to make a shared entry private.",
     )
 
 

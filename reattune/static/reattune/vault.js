@@ -489,6 +489,14 @@
       }
     } catch (e) { coachDraft = null; }
   }
+  // An entry to make private by moving it in (the journal's "Make private: move into my
+  // vault" and "Move into my vault" lead here with ?move=<entry id>): offered, with what it
+  // is, once the vault is open, and moved only when the person says so.
+  var moveId = null;
+  if (page === "journal") {
+    var asked = new URLSearchParams(root.location.search).get("move");
+    if (asked && /^[1-9][0-9]{0,15}$/.test(asked)) moveId = parseInt(asked, 10);
+  }
   var channel = root.BroadcastChannel ? new BroadcastChannel("reattune-vault") : null;
 
   // --- the server ---------------------------------------------------------------------------
@@ -545,6 +553,8 @@
     status(STATUS[name] || "");
     var waiting = el.querySelector("[data-coach-draft-waiting]");
     if (waiting) waiting.hidden = !(coachDraft !== null && name === "locked");
+    var moveWaiting = el.querySelector("[data-move-waiting]");
+    if (moveWaiting) moveWaiting.hidden = !(moveId !== null && name === "locked");
     var lock = el.querySelector("[data-vault-lock]");
     if (lock) lock.hidden = !(name === "unlocked" || name === "recovery");
     el.setAttribute("data-vault-shown", name);
@@ -1211,6 +1221,7 @@
     entries: [],
     open: function () {
       journal.takeDraft();
+      movein.offer();
       return journal.load();
     },
     // The coach's draft, if one came with this page: into the new-entry form, not saved yet.
@@ -1231,6 +1242,12 @@
       if (list) list.textContent = "";
       var moveList = el.querySelector("[data-movein-list]");
       if (moveList) moveList.textContent = "";
+      var offer = el.querySelector("[data-move-offer]");
+      if (offer) {
+        offer.hidden = true;
+        offer.querySelector("[data-move-heading]").textContent = "";
+      }
+      if (typeof movein !== "undefined") movein.offered = null;
       hideHelp();
     },
     loading: 0,
@@ -1450,6 +1467,68 @@
         el.querySelector("[data-movein-empty]").hidden = movein.entries.length > 0;
       },
     };
+    // The one entry this page was asked to move in (?move=): shown with what it is and who
+    // sees it now, moved only on the person's word.
+    movein.offer = function () {
+      var card = el.querySelector("[data-move-offer]");
+      if (moveId === null || !card) return;
+      api("GET", JOURNAL_API + "/" + moveId).then(function (r) {
+        var entry = r.data;
+        if (!entry || !entry.mine) throw { status: 404 };
+        movein.offered = entry;
+        card.querySelector("[data-move-heading]").textContent = entry.title || truncate(entry.body, 80) || "Untitled";
+        card.querySelector("[data-move-date]").textContent = when(entry.created_at);
+        card.querySelector("[data-move-shared]").hidden = entry.visibility !== "shared";
+        card.querySelector("[data-move-private]").hidden = entry.visibility === "shared";
+        card.hidden = false;
+        card.querySelector("[data-move-confirm]").focus();
+      }).catch(function (error) {
+        movein.done();
+        status(error && error.status === 404
+          ? "That entry is no longer in your journal: it may be in your vault already, or deleted."
+          : messageFor(error));
+      });
+    };
+    // The offer answered (or gone): off the page, and out of the address, so a reload asks nothing.
+    movein.done = function () {
+      moveId = null;
+      movein.offered = null;
+      var card = el.querySelector("[data-move-offer]");
+      if (card) card.hidden = true;
+      if (root.history && root.history.replaceState) root.history.replaceState(null, "", root.location.pathname);
+    };
+    movein.move = function (entry) {
+      var data = { title: entry.title || "", body: entry.body, written_at: isoWithOffset(new Date(entry.created_at)) };
+      return saveItem("journal", uuid4(), data, { replaces_entry: entry.id });
+    };
+    var moveCard = el.querySelector("[data-move-offer]");
+    if (moveCard) {
+      moveCard.querySelector("[data-move-confirm]").addEventListener("click", function (event) {
+        var entry = movein.offered;
+        if (!entry) return;
+        var button = event.currentTarget;
+        button.disabled = true;
+        status("Locking and moving…");
+        movein.move(entry).then(function () {
+          button.disabled = false;
+          movein.done();
+          status("Moved into your vault: it is private now, and only you can read it. The server's readable copy is deleted; a backup made before now keeps its copy until that backup is deleted.");
+          return journal.load();
+        }).catch(function (error) {
+          button.disabled = false;
+          if (error && error.status === 404) {
+            movein.done();
+            status("That entry is no longer in your journal: it may be in your vault already, or deleted.");
+            return;
+          }
+          status(messageFor(error));
+        });
+      });
+      moveCard.querySelector("[data-move-cancel]").addEventListener("click", function () {
+        movein.done();
+        status("Nothing was moved. The entry is in your journal as it was.");
+      });
+    }
     el.querySelector("[data-movein-load]").addEventListener("click", function () {
       movein.load().catch(function (error) { status(messageFor(error)); });
     });
@@ -1460,8 +1539,7 @@
       var entry = movein.entries.filter(function (e) { return e.id === id; })[0];
       if (!entry) return;
       button.disabled = true;
-      var data = { title: entry.title || "", body: entry.body, written_at: isoWithOffset(new Date(entry.created_at)) };
-      saveItem("journal", uuid4(), data, { replaces_entry: entry.id })
+      movein.move(entry)
         .then(function () {
           movein.entries = movein.entries.filter(function (e) { return e.id !== id; });
           movein.render();
