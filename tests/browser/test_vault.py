@@ -210,20 +210,16 @@ def test_the_vault_keeps_words_from_everyone_but_their_author(new_context, live_
     expect(help_card.locator('[data-help-kind="suicide"]')).to_be_visible()
     axe_check(page)
 
-    # Move a private entry in (its readable copy is deleted), and move a vault entry out. With
-    # a vault, new private words go into it; an entry written shared may be made private
-    # (its words unchanged) and then moved in.
+    # Move entries in (the readable copy is deleted in the same step) and out. With a vault,
+    # new private words go into it, and a shared entry is made private by moving it in, from
+    # its own page (tests/browser/test_vault_private_switch.py: the edit's way there).
     visit(page, "/journal/new/")
     page.get_by_label("What is on your mind?").fill(MOVED_BODY)
     page.get_by_label("Shared with my partner").check()
     follow(page, page.get_by_role("button", name="Save"))
-    follow(page, page.get_by_role("link", name="Edit"))
-    page.get_by_label("Private: kept from my partner").check()
-    follow(page, page.get_by_role("button", name="Save"))
-    visit(page, "/vault/journal/")
+    follow(page, page.get_by_role("link", name="Make private: move into my vault"))
     wait_state(page, "unlocked")
-    page.get_by_role("button", name="Show my private entries").click()
-    page.get_by_role("button", name=re.compile("Move into my vault: Moving in")).click()
+    page.locator("[data-move-offer]").get_by_role("button", name="Move into my vault").click()
     expect(page.locator("[data-entries]")).to_contain_text(MOVED_BODY)
     axe_check(page)
     visit(page, "/journal/")
@@ -235,6 +231,15 @@ def test_the_vault_keeps_words_from_everyone_but_their_author(new_context, live_
     expect(page.locator("[data-entries]")).not_to_contain_text(EDITED_BODY)
     visit(page, "/journal/")
     expect(page.locator("main")).to_contain_text(SECRET_TITLE)
+    expect(page.locator("#outside-vault")).to_contain_text("whoever runs this server could")
+    # ... and back in, from the list of private entries outside the vault.
+    visit(page, "/vault/journal/")
+    wait_state(page, "unlocked")
+    page.get_by_role("button", name="Show my private entries").click()
+    page.get_by_role("button", name=f"Move into my vault: {SECRET_TITLE}").click()
+    expect(page.locator("[data-entries]")).to_contain_text(EDITED_BODY)
+    visit(page, "/journal/")
+    expect(page.locator("main")).not_to_contain_text(SECRET_TITLE)
 
     # Change the passphrase: the old one no longer opens the vault, the new one does.
     visit(page, "/vault/")
