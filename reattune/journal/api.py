@@ -44,7 +44,7 @@ class EntryUpdate(Schema):
         ...,
         description=VAULT_NOTE + " A shared entry becomes private by moving into the vault "
         "(POST /api/v1/vault/items with replaces_entry = its id): `private` here answers 409 "
-        "(code vault_move) and changes nothing. An entry private from before the vault may "
+        "(its detail says so) and changes nothing. An entry private from before the vault may "
         "stay private with its words unchanged.",
     )
     version: JsonInt | None = Field(None, description="The version you edited; 409 if it changed.")
