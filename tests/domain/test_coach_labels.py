@@ -140,6 +140,13 @@ POSITIVE_CLASSES = {
         "No offence, but you're kind of a slob.",
         "You've been a terrible partner lately.",
         "Do you ever think about anyone but yourself?",
+        # a verdict asked as a question, a comparison, superiority, an idiom
+        "why are u always so lazy",
+        "How could anyone be this inconsiderate?",
+        "you're no different from your father",
+        "Other husbands at least call when they're late.",
+        "you honestly think you're smarter than all of us",
+        "There isn't a generous bone in your body.",
     ],
     "defensiveness": [
         "Maybe if you helped once in a while I wouldn't be so tired.",
@@ -183,12 +190,24 @@ POSITIVE_CLASSES = {
         "You rearranged my desk this morning.",
         "yesterday u deleted the photos from the shared folder",
         "you invited your cousin to stay without checking with me",
+        # a past act told plainly, with a hard feeling or a request somewhere in the message
+        "You drank the last of the milk. Could you get some on the way back?",
+        "you threw out my old trainers and honestly I'm gutted",
+        "I reminded you to ring the garage and you didn't.",
+        # a disclaimer disowns the verdict it holds, not a moment told after it
+        "I'm not calling you careless, I just felt upset when you lost the spare key.",
     ],
     # What a thing is really about, what it means, a shared side or life.
     "level_meaning": [
         "It's not about the laundry, it's about whether I can rely on us.",
         "what would a tidy hallway mean to you?",
         "I just want us to be on the same page about the future.",
+        # being valued, chosen, second; the couple the two are; staying or leaving
+        "Lately I don't feel wanted by you.",
+        "I always come second after your football.",
+        "sometimes i wonder who we have become",
+        "are you still happy with us?",
+        "I need to know we'll get through this together.",
     ],
     # About the partner rather than to them, as in a forum post.
     "absolute": ["My husband never helps with the kids.", "my bf is always on his phone"],
@@ -232,7 +251,11 @@ NEGATIVE_CLASSES = {
         "She asked me what you said.",
     ],
     # Past acts that are thanks or praise are not complaints.
-    "level_meaning": ["It would mean a lot if you texted when you're late."],
+    "level_meaning": [
+        "It would mean a lot if you texted when you're late.",
+        "Leave me alone.",
+        "You're married to your job.",
+    ],
     "validation": ["i guess that makes sense, whatever"],  # taken back
     # "I'd be upset too" mirrors the partner's feeling; it is not the speaker's own.
     "absolute": ["My sister never calls.", "My husband is lovely, he always makes me laugh."],
@@ -337,6 +360,8 @@ def test_to_dict_is_json_and_leaves_out_the_text():
             {"defensiveness", "you_blame"},
         ),
         ("I'm so tired.", {"level_process", "no_feeling_named"}),
+        # a complaint tells one thing that happened: an event
+        ("You forgot to water my tomatoes.", {"complaint", "level_content"}),
     ],
 )
 def test_labelling_guide_implied_labels(text, implied):

@@ -44,6 +44,18 @@ _HYPOTHETICAL_BEFORE = re.compile(
     r"(?:be|been|feel|felt)\s+(?:so\s+|really\s+|just as\s+|pretty\s+)?$"
 ).search
 _TOO_AFTER = re.compile(r"\s+(?:too|as well)\b").match
+# A request anywhere in a message ("can you…", "please", "next time"): with a past act told
+# plainly, it makes the act a complaint (complaint.yaml's `needs_feeling_or_request`).
+_REQUEST = re.compile(
+    r"\b(?:(?:can|could|would|will) (?:you|u|we)|please|pls|plz|next time|let's|lets)\b"
+).search
+# Questions the curiosity rules never count (curiosity.yaml's open questions leave them out:
+# a worry, a verdict, an account or a plan), so the learned stage may not call them curious
+# either: "what if something happened to you?", "how could you…", "what time…".
+_NOT_CURIOUS_OPENING = re.compile(
+    r"\W*(?:what if|what were (?:you|u) thinking|what do (?:you|u) (?:want|expect)|"
+    r"how (?:could|can|dare)|what time|how (?:much|many|long)|why)\b"
+).match
 _HAS_SENTENCE_MARK = re.compile(f"[{re.escape(SENTENCE_MARKS)}]").search
 # A single quote can open a quotation only at the start or after a space or bracket.
 _SINGLE_QUOTE_OPENS = re.compile(r"[\s(\[:]'").search
@@ -65,6 +77,7 @@ _BLAMING_OR_DEFENSIVE = _BLAMING | {"defensiveness"}
 # inside blame ("I'm sad that you don't care", "why didn't you…").
 _NOT_A_COMPLAINT = frozenset({"absolute", "you_blame", "criticism", "contempt", "defensiveness"})
 _FEAR_FAMILIES = frozenset({"fear"})
+_IT = frozenset({"it"})  # "it hurt when you…": the speaker's own hurt
 _FEEL_VERBS = frozenset({"feel", "felt", "feeling", "am", "was"})
 _FEELING_SUBJECTS = frozenset({"i'm", "im", "i've", "ive"})  # "I'm feeling…" names itself
 # Families whose hits mean the message blames in other words too (a worried question then
@@ -114,8 +127,13 @@ _CONFLICT_SET = frozenset(_CONFLICT) | {"disguised_blame"}
 # With one of these (and no conflict pattern), it may add the soft labels only: these are the
 # constructive forms a rewrite is made of ("I'd like you to put your phone away" is a request,
 # however much "you" weighs in a bag of words; "You raised your voice at me in front of the
-# kids." is a complaint: one moment, not a verdict).
-_CONSTRUCTIVE = frozenset({"i_statement", "validation", "curiosity_question", "complaint"})
+# kids." is a complaint: one moment, not a verdict). Talk about the bond with no conflict
+# pattern the rules can see is longing rather than an attack ("we never talk anymore", "I
+# don't know if I can do this anymore"): out of fold, letting the stage add conflict labels
+# there cost you_blame precision and gained no recall (2026-12-07).
+_CONSTRUCTIVE = frozenset(
+    {"i_statement", "validation", "curiosity_question", "complaint", "level_meaning"}
+)
 _CURIOSITY = frozenset({"curiosity_question"})
 # A counter-attack is you_blame when it is aimed at the partner: a second-person word in its
 # sentence, or one of the shapes that point at them without one ("says the person who…").
@@ -387,7 +405,10 @@ def _rules(text: str, lex: Lexicon) -> tuple[_Message, list[Finding], list[str]]
         _conventions(msg)
     found_levels = (
         _levels(msg)
-        if msg.feelings or "criticism" in hits or not _LEVEL_FAMILIES.isdisjoint(found)
+        if msg.feelings
+        or "criticism" in hits
+        or "complaint" in hits
+        or not _LEVEL_FAMILIES.isdisjoint(found)
         else None
     )
     findings = _findings(msg, text)
@@ -418,8 +439,10 @@ def _model_may_add(msg: _Message, adds: frozenset[str] = learned.MODEL_LABELS) -
     else:
         allowed = learned.MODEL_LABELS
     if (
-        "?" not in msg.work and _HAS_SENTENCE_MARK(msg.work) is not None
-    ) or _PARTNER_WORDS.isdisjoint(msg.tokens):
+        ("?" not in msg.work and _HAS_SENTENCE_MARK(msg.work) is not None)
+        or _PARTNER_WORDS.isdisjoint(msg.tokens)
+        or _NOT_CURIOUS_OPENING(msg.work)
+    ):
         # The labelling guide's rule for a curious question holds for the model too: a
         # question mark, or a message typed with no punctuation at all; and it asks about
         # the partner ("Are we okay? I've been anxious about us" asks for reassurance).
@@ -593,8 +616,16 @@ def _owned(msg: _Message, start: int, end: int) -> bool:
             if earlier in lex.other_subjects:
                 return True
         return True
-    # "it hurts me", "that scares me"
-    if next_token in lex.first_person_object and token in ("it", "that", "this"):
+    # "it hurts me", "that scares me"; "it hurt when you…" (no one else named as hurt, and
+    # not "I can see why it hurt")
+    if token in ("it", "that", "this") and next_token in lex.first_person_object:
+        return True
+    if (
+        token in _IT
+        and work[start:end] in lex.caused_forms
+        and next_token not in lex.partner_subjects
+        and (index == 0 or tokens[index - 1] not in ("why", "how", "if"))
+    ):
         return True
     if token in lex.partner_subjects or token in lex.other_subjects:
         return False
@@ -740,9 +771,9 @@ def _complaints(msg: _Message) -> None:
             "logistics_not_only", s_start, s_end
         ):
             continue
-        if msg.within("validation", s_start, s_end) or msg.disclaimed(index, start):
+        if msg.within("validation", s_start, s_end) or _disclaimed_act(msg, index, start):
             continue
-        if kind == "moment" and (
+        if kind in _TOLD_ACTS and (
             (
                 warmth is not None
                 and not warmth.warm_words.isdisjoint(TOKEN_RE.findall(msg.work, s_start, s_end))
@@ -751,10 +782,36 @@ def _complaints(msg: _Message) -> None:
         ):
             continue  # "you cooked dinner last night, thank you" is thanks, not a complaint
         if options.get("needs_negative_feeling") and not any(
-            s_start <= f.span[0] < s_end and f.valence == "negative" for f in msg.feelings
+            s_start <= f.span[0] < s_end and f.valence == "negative" and f.owned
+            for f in msg.feelings
+        ):
+            continue
+        if (
+            options.get("needs_feeling_or_request")
+            and not any(f.valence == "negative" and f.owned for f in msg.feelings)
+            and "i_needs" not in msg.found
+            and _REQUEST(msg.work) is None
         ):
             continue
         msg.add("complaint", start, end, kind)
+
+
+# Complaint kinds that tell an act by its shape, whatever the verb: thanks or a pleasant
+# feeling in the sentence makes them thanks rather than a complaint.
+_TOLD_ACTS = frozenset({"moment", "act"})
+
+
+def _disclaimed_act(msg: _Message, index: int, pos: int) -> bool:
+    """Is the act at pos inside a disclaimer's own clause ("I'm not saying you forgot")? A
+    disclaimer disowns the verdict it holds, not a moment told after it ("I'm not saying
+    you're selfish, I just felt hurt when you ate without me")."""
+    if not msg.disclaimed(index, pos):
+        return False
+    start, _ = msg.bounds(index)
+    for _, s, e, _ in msg.found["disclaimers"]:
+        if start <= s and e <= pos and "," not in msg.work[e:pos]:
+            return True
+    return False
 
 
 # ----- I-statements -----
@@ -875,6 +932,10 @@ def _levels(msg: _Message) -> dict[str, list[Span]]:
     criticism = msg.hits.get("criticism")
     if criticism:
         found.setdefault("meaning", []).extend(criticism)
+    complaint = msg.hits.get("complaint")
+    if complaint:
+        # A complaint tells one thing that happened: an event (the labelling guide).
+        found.setdefault("content", []).extend(complaint)
     for level, spans in found.items():
         # Levels are not sentence-bound, so they skip the per-sentence bookkeeping.
         msg.hits[_LEVEL_LABELS[level]] = spans

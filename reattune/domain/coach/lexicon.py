@@ -48,7 +48,13 @@ FILES = (
 _SLOT_RE = re.compile(r"\{([a-z_]+)\}")
 _PLAIN_WORD = re.compile(r"[a-z0-9']+").fullmatch
 _NAME_RE = re.compile(r"^[a-z_]+$")
-_PATTERN_OPTIONS = {"pattern", "unless_followed_by", "whole_sentence", "needs_negative_feeling"}
+_PATTERN_OPTIONS = {
+    "pattern",
+    "unless_followed_by",
+    "whole_sentence",
+    "needs_negative_feeling",
+    "needs_feeling_or_request",
+}
 DIGIT_WORD = next(iter(DIGIT_TOKEN))
 DIGIT_RE = re.compile(r"[0-9]")
 # Symbols such as emoji count as tokens too, so patterns made of them can be indexed.
