@@ -76,6 +76,14 @@ def test_a_shared_entry_made_private_moves_into_the_vault_in_one_step(new_contex
     assert page.url.endswith("/vault/journal/"), page.url  # a reload asks nothing again
     axe_check(page)
 
+    # The same offer again (an old tab, the back button): nothing to move, and it says why.
+    visit(page, f"/vault/journal/?move={entry_id}")
+    wait_state(page, "unlocked")
+    expect(status).to_contain_text("That entry is no longer in your journal")
+    expect(offer).to_be_hidden()
+    assert page.url.endswith("/vault/journal/"), page.url
+    axe_check(page)
+
     # Sam no longer sees it; alex's journal no longer lists it.
     visit(sam, "/journal/shared/")
     expect(sam.locator("main")).not_to_contain_text(TITLE)
