@@ -104,6 +104,46 @@ class RitualActionTests(BaseTestCase):
         entry.refresh_from_db()
         self.assertEqual((entry.best_part, entry.version), ("first edit", 2))
 
+    def test_an_edit_returns_the_row_exactly_as_it_is_stored(self):
+        """do_update and do_update_own return the saved row without reading it again: every
+        column is what a fresh read gives (private and shared answers, the partner's version
+        and history, the times), for each kind, through edits that keep the private set,
+        make an answer private and share it again."""
+
+        def columns(row):
+            return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+
+        space = actions.space_of(self.alex)
+        for kind in KINDS.values():
+            text = next(p["id"] for p in kind.answer_prompts() if p["kind"] == "text")
+            entry, _ = actions.do_submit(kind, self.alex, answers(kind.key, "alex"), private=[text])
+            period = getattr(entry, kind.period_field)
+            for n, private in enumerate((None, [text], [])):
+                changed = answers(kind.key, "alex", **{text: f"edit {n} of {kind.key}"})
+                if n == 1:
+                    saved = actions.do_update(kind, entry, changed, entry.version, private)
+                else:
+                    saved = actions.do_update_own(
+                        kind, self.alex, space, period, changed, entry.version, private
+                    )
+                stored = kind.model.objects.get(pk=entry.pk)
+                self.assertEqual(columns(saved), columns(stored), f"{kind.key} edit {n}")
+                self.assertEqual((saved.version, saved.own_value(text)), (n + 2, changed[text]))
+                entry = stored
+
+    def test_the_own_entry_edit_finds_only_the_authors_row_of_that_period(self):
+        submit("daily", self.sam)
+        space = actions.space_of(self.alex)
+        with self.assertRaises(actions.NoEntry) as caught:
+            actions.do_update_own(DAILY, self.alex, space, space.today(), answers("daily", "alex"))
+        self.assertEqual(caught.exception.status, 404)
+        mine = submit("daily", self.alex)
+        saved = actions.do_update_own(
+            DAILY, self.alex, space, mine.day, answers("daily", "alex", best_part="later"), 1
+        )
+        self.assertEqual((saved.pk, saved.best_part, saved.version), (mine.pk, "later", 2))
+        self.assertEqual(DailyCheckIn.objects.get(author=self.sam).version, 1)
+
     def test_weekly_and_monthly_periods_are_the_monday_and_the_first(self):
         weekly = submit("weekly", self.alex)
         monthly = submit("monthly", self.alex)

@@ -147,6 +147,26 @@ def _daily_update(world, words, context):
     )
 
 
+def _daily_update_own(world, words, context):
+    """The API's PUT: the author's own entry of the day, found and locked by the action."""
+    from reattune.rituals import actions
+    from reattune.rituals.kinds import DAILY
+
+    entry, _ = actions.do_submit(DAILY, world["alex"], _daily_answers(ORDINARY))
+    private = ["best_part"] if context == "private" else []
+    share = [] if context == "private" else ["best_part"]
+    return actions.do_update_own(
+        DAILY,
+        world["alex"],
+        actions.space_of(world["alex"]),
+        entry.day,
+        _daily_answers(words),
+        expected_version=entry.version,
+        private=private,
+        share_anyway=share,
+    )
+
+
 def _daily_held(world, words, context):
     """Words of crisis in an answer about to be shared, not confirmed: the action holds the
     answer back, and its check is about sharing it ("shared")."""
@@ -169,6 +189,7 @@ RECIPES: dict[str, tuple[Callable, tuple[str, ...]]] = {
     "reattune.journal.actions.do_update_entry": (_journal_update, ("private", "shared")),
     "reattune.rituals.actions.do_submit": (_daily, ("private", "shared")),
     "reattune.rituals.actions.do_update": (_daily_update, ("private", "shared")),
+    "reattune.rituals.actions.do_update_own": (_daily_update_own, ("private", "shared")),
     "reattune.rituals.actions.do_start_timeout": (_timeout, ("shared",)),
 }
 # Further cases of a registered action (same checks): the held answer of a daily check-in.

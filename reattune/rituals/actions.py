@@ -10,6 +10,7 @@ import functools
 import json
 import uuid
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -32,6 +33,7 @@ from reattune.rituals.kinds import (
     MAX_OWN_FEELINGS,
     Kind,
     all_feeling_words,
+    prepared_per_kind,
     week_start,
 )
 from reattune.rituals.models import (
@@ -72,16 +74,23 @@ def _locked_row(model: Any, pk: int, author_id: int) -> QuerySet[Any]:
     return model.objects.select_for_update().filter(pk=pk, author_id=author_id).order_by("pk")[:1]
 
 
-def _row(model: Any, pk: int) -> QuerySet[Any]:
-    return model.objects.filter(pk=pk)[:1]
+def _own_locked_row(
+    model: Any, period_field: str, space_id: int, author_id: int, period: date
+) -> QuerySet[Any]:
+    return (
+        model.objects.select_for_update()
+        .filter(space_id=space_id, author_id=author_id, **{period_field: period})
+        .order_by("pk")[:2]
+    )
 
 
-# Built once per kind (core.prepared): the row an edit locks, and the row read after it.
+# Built once per kind (core.prepared): the row an edit locks, by its id or as the author's own
+# row of a period (the API's PUT finds and locks it in one read).
 _LOCKED_ROW = {
     kind.key: Prepared(functools.partial(_locked_row, kind.model), pk=0, author_id=0)
     for kind in KINDS.values()
 }
-_ROW = {kind.key: Prepared(functools.partial(_row, kind.model), pk=0) for kind in KINDS.values()}
+_OWN_LOCKED_ROW = prepared_per_kind(_own_locked_row, space_id=0, author_id=0)
 
 
 def _space(space_id: int) -> QuerySet[Space]:
@@ -449,6 +458,22 @@ def do_submit(
     return _checked(kind, entry), True
 
 
+class NoEntry(RitualError):
+    """The author has no entry for that period (the API answers 404)."""
+
+    def __init__(self) -> None:
+        super().__init__("There are no answers of yours for that period.", status=404)
+
+
+def _space_of_entry(entry: Any) -> Space:
+    """The entry's space: the one the caller joined to it (it read the entry in that space),
+    else read (built once, core.prepared)."""
+    if type(entry).space.is_cached(entry):
+        space: Space = entry.space
+        return space
+    return space_by_id(entry.space_id)
+
+
 @saves_text
 @transaction.atomic
 def do_update(
@@ -467,22 +492,78 @@ def do_update(
     it is missing or the entry changed since). Any other answer with crisis language that
     this save would newly share is held (held_answers); `entry.held_answers` lists them.
     """
-    space = space_by_id(entry.space_id)
-    check_open(kind, space, getattr(entry, kind.period_field))
-    resting = resting_prompt_ids(kind, entry.author)
-    values = clean_answers(kind, answers, resting)
-    if private is not None:
-        private = clean_private(kind, private)
-    confirmed = clean_confirmed(kind, share_anyway, private)
+    check_open(kind, _space_of_entry(entry), getattr(entry, kind.period_field))
+    edit = _Edit.clean(kind, entry.author, answers, expected_version, private, share_anyway)
     current = _LOCKED_ROW[kind.key].first(pk=entry.pk, author_id=entry.author_id)
     if current is None:
         raise EditConflict()
+    return _save_update(kind, entry, current, edit)
+
+
+@saves_text
+@transaction.atomic
+def do_update_own(
+    kind: Kind,
+    author: User,
+    space: Space,
+    period: date,
+    answers: Mapping[str, Any],
+    expected_version: int | None = None,
+    private: Iterable[str] | None = None,
+    share_anyway: Iterable[str] | None = None,
+) -> Any:
+    """do_update of the author's own entry for the period of `period` in `space` (their
+    current space), found and locked in one read: NoEntry (404) when they have none there.
+    The same rules as do_update (the hold, the version, resting prompts), one read fewer."""
+    found = _OWN_LOCKED_ROW[kind.key].rows(
+        space_id=space.pk, author_id=author.pk, period=kind.period_of(period)
+    )
+    if len(found) != 1:
+        raise NoEntry()
+    current = found[0]
+    current.author, current.space = author, space  # their own row, in their space
+    check_open(kind, space, getattr(current, kind.period_field))
+    edit = _Edit.clean(kind, author, answers, expected_version, private, share_anyway)
+    return _save_update(kind, current, current, edit)
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """An edit's answers and choices, checked (before the row is locked, or once it is)."""
+
+    values: dict[str, Any]
+    resting: frozenset[str]
+    expected_version: int | None
+    private: set[str] | None
+    confirmed: set[str]
+
+    @classmethod
+    def clean(
+        cls,
+        kind: Kind,
+        author: User,
+        answers: Mapping[str, Any],
+        expected_version: int | None,
+        private: Iterable[str] | None,
+        share_anyway: Iterable[str] | None,
+    ) -> "_Edit":
+        resting = resting_prompt_ids(kind, author)
+        values = clean_answers(kind, answers, resting)
+        chosen = None if private is None else clean_private(kind, private)
+        confirmed = clean_confirmed(kind, share_anyway, chosen)
+        return cls(values, resting, expected_version, chosen, confirmed)
+
+
+def _save_update(kind: Kind, entry: Any, current: Any, edit: _Edit) -> Any:
+    """The write of do_update and do_update_own, inside their transaction: `current` is the
+    row as locked; `entry` (the same row, maybe read earlier) is returned as saved."""
+    values, expected_version, confirmed = edit.values, edit.expected_version, edit.confirmed
     if confirmed and (expected_version is None or current.version != expected_version):
         raise StaleConfirm()
     if expected_version is not None and current.version != expected_version:
         raise EditConflict()
-    private = set(current.kept_private()) - confirmed if private is None else private
-    private = _keep_resting(kind, current, values, private, resting)
+    private = set(current.kept_private()) - confirmed if edit.private is None else edit.private
+    private = _keep_resting(kind, current, values, private, edit.resting)
     memo: dict[str, bool] = {}
     held = held_answers(kind, current, values, private, confirmed, memo)
     private = private | set(held)
@@ -493,10 +574,15 @@ def do_update(
     # update() passes plain values through the encrypted fields' get_prep_value.
     if not rows.update(**stored, updated_at=now, version=F("version") + 1):
         raise EditConflict()
-    # The row as saved, read again (as refresh_from_db would; the author and space stay).
-    saved = _ROW[kind.key].first(pk=entry.pk)
-    for column in kind.model._meta.concrete_fields:
-        setattr(entry, column.attname, getattr(saved, column.attname))
+    # The row as saved: the locked row with what this update wrote (the lock and the version
+    # in the UPDATE's filter make it exactly the stored row; tests/test_rituals_actions.py
+    # compares it with the row read again, on both databases). The author and space stay.
+    if entry is not current:
+        for column in kind.model._meta.concrete_fields:
+            setattr(entry, column.attname, getattr(current, column.attname))
+    for name, value in stored.items():
+        setattr(entry, name, value)
+    entry.updated_at, entry.version = now, current.version + 1
     entry.held_answers = held
     entry.crisis_memo = memo
     return _checked(kind, entry)

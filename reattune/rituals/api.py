@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal, Protocol, TypeVar
 
-from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +33,7 @@ from reattune.couples.membership import partner_of
 from reattune.couples.models import Space
 from reattune.domain.plan.library import load_agreements, load_rituals
 from reattune.rituals import actions, progress, queries, sharing
-from reattune.rituals.kinds import DAILY, KINDS, MONTHLY, WEEKLY, Kind, prepared_per_kind
+from reattune.rituals.kinds import DAILY, KINDS, MONTHLY, WEEKLY, Kind
 from reattune.rituals.models import AgreementAcceptance, RitualEntry, Schedule, TimeOut, words_of
 
 router = Router(tags=["rituals"], auth=partner_auth())
@@ -381,18 +380,6 @@ def _body(schema: type[RitualIn]) -> Callable[[View], View]:
     return give
 
 
-def _own_entry(
-    model: Any, period_field: str, author_id: int, space_id: int, period: date
-) -> QuerySet[Any]:
-    """The author's own row for the period (access.owned_by)."""
-    return model.objects.filter(
-        space_id=space_id, author_id=author_id, **{period_field: period}
-    ).order_by("pk")[:2]
-
-
-_OWN_ENTRY = prepared_per_kind(_own_entry, author_id=0, space_id=0)
-
-
 def _register(kind: Kind, schema: type[RitualIn]) -> None:
     base = f"/{kind.key}"
 
@@ -482,22 +469,20 @@ def _register(kind: Kind, schema: type[RitualIn]) -> None:
     def update_entry(request: ApiRequest, period: date, payload: RitualIn) -> dict[str, Any]:
         user = request.auth
         space = actions.space_of(user)
-        # access.get_own_or_404: only the author's own row (the query built once).
-        found = _OWN_ENTRY[kind.key].rows(
-            author_id=user.pk, space_id=space.pk, period=kind.period_of(period)
-        )
-        if len(found) != 1:
-            raise Http404
-        mine = found[0]
-        mine.author = user  # their own row: its author is the person asking
-        entry = actions.do_update(
-            kind,
-            mine,
-            _answers(payload),
-            payload.version,
-            private=payload.private_fields,
-            share_anyway=payload.share_anyway,
-        )
+        # Only the author's own row (as access.get_own_or_404), found and locked by the action.
+        try:
+            entry = actions.do_update_own(
+                kind,
+                user,
+                space,
+                period,
+                _answers(payload),
+                payload.version,
+                private=payload.private_fields,
+                share_anyway=payload.share_anyway,
+            )
+        except actions.NoEntry:
+            raise Http404 from None
         return _saved_out(kind, sharing.saved_answers(kind, entry), user, request)
 
 
