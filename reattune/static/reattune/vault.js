@@ -1483,19 +1483,20 @@
         card.hidden = false;
         card.querySelector("[data-move-confirm]").focus();
       }).catch(function (error) {
-        movein.done();
+        movein.done(true); // the address stays: a reload only says this again
         status(error && error.status === 404
           ? "That entry is no longer in your journal: it may be in your vault already, or deleted."
           : messageFor(error));
       });
     };
-    // The offer answered (or gone): off the page, and out of the address, so a reload asks nothing.
-    movein.done = function () {
+    // The offer answered (or gone): off the page, and (once answered) out of the address, so a
+    // reload asks nothing.
+    movein.done = function (keepAddress) {
       moveId = null;
       movein.offered = null;
       var card = el.querySelector("[data-move-offer]");
       if (card) card.hidden = true;
-      if (root.history && root.history.replaceState) root.history.replaceState(null, "", root.location.pathname);
+      if (!keepAddress && root.history && root.history.replaceState) root.history.replaceState(null, "", root.location.pathname);
     };
     movein.move = function (entry) {
       var data = { title: entry.title || "", body: entry.body, written_at: isoWithOffset(new Date(entry.created_at)) };
