@@ -255,6 +255,9 @@ WHITENOISE_MAX_AGE = 3600
 WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 from reattune.core.middleware import static_file_headers as WHITENOISE_ADD_HEADERS_FUNCTION  # noqa: E402,F401,N812
 
+# Files rebuilt from shipped data (the browser's crisis patterns), kept across restarts and
+# shared by every process; deleting the folder only costs a rebuild.
+CACHE_DIR = Path(env("REATTUNE_CACHE_DIR") or DATA_DIR / "cache")
 STATIC_FROM_SOURCE = env_bool("REATTUNE_STATIC_FROM_SOURCE")
 if STATIC_FROM_SOURCE:
     # Tests serve static files straight from the package, with no collectstatic step.

@@ -9,6 +9,12 @@ import tempfile
 
 os.environ.setdefault("REATTUNE_DATA_DIR", tempfile.mkdtemp(prefix="reattune-test-"))
 os.environ.setdefault("REATTUNE_STATIC_FROM_SOURCE", "1")
+# One cache folder for the whole run (xdist's workers inherit it from the controller, which
+# reads these settings first; tests.browser.app_env passes it on to subprocesses): the browser's
+# crisis patterns are then built once per run instead of once per process.
+os.environ.setdefault(
+    "REATTUNE_CACHE_DIR", os.path.join(os.environ["REATTUNE_DATA_DIR"], "shared-cache")
+)
 os.environ.setdefault("REATTUNE_LOG_LEVEL", "INFO")
 
 from reattune.settings import *  # noqa: E402,F403

@@ -25,7 +25,9 @@ what Python understood:
 The view serves the JSON at a fixed URL, same origin, without a log-in (the lexicons are public
 data shipped with the app), cacheable with an ETag made from the lexicon files' modification
 times and sizes, so an edited lexicon reaches the browser on its next request. It is built at
-run time rather than kept as a generated static file so that it can never drift from the YAML.
+run time rather than kept as a generated static file so that it can never drift from the YAML;
+the built document is kept in the cache folder (``REATTUNE_CACHE_DIR``) under a digest of
+everything it is made from, so each version is built once per install, not once per process.
 
 The learned second stage's model (reattune/data/crisis_model.json, see
 ``reattune.domain.safety.crisis_model``) comes in the same document as ``model`` (null when
@@ -39,6 +41,7 @@ import gzip
 import hashlib
 import json
 import logging
+import os
 import re
 import threading
 from pathlib import Path
@@ -621,8 +624,64 @@ def _body(etag: str) -> tuple[bytes, bytes]:
 @functools.lru_cache(maxsize=2)
 def _built(etag: str) -> tuple[bytes, bytes]:
     """The document for one version of the files (the ETag names it): plain and gzipped."""
-    raw = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    raw = _cached_build()
     return raw, gzip.compress(raw, compresslevel=6, mtime=0)
+
+
+# What the document is made from besides the lexicons and the model: the engine and this
+# translator. A change to any of them (an upgrade) must not be answered from an old cache file.
+_SOURCES = (Path(__file__), Path(crisis.__file__), Path(check.__file__))
+
+
+def content_key() -> str:
+    """A digest of everything the document is built from, by content (not modification time).
+
+    Python's version is in it too: the Unicode tables sent to the browser are Python's own."""
+    import sys
+    import unicodedata
+
+    from reattune.domain.safety import crisis_model
+
+    digest = hashlib.sha256(
+        f"{FORMAT};{sys.version_info[:2]};{unicodedata.unidata_version};{crisis.USE_MODEL}".encode()
+    )
+    model = [crisis_model.MODEL_FILE] if crisis.USE_MODEL else []
+    for path in [*_SOURCES, *lexicon_files(), *model]:
+        digest.update(f"{path.parent.name}/{path.name}:".encode())
+        digest.update(path.read_bytes() if path.is_file() else b"(missing)")
+    return digest.hexdigest()[:40]
+
+
+def _cached_build() -> bytes:
+    """The JSON document, from the cache folder when these very files were built before.
+
+    Building translates every pattern and takes seconds of CPU; the cache file is named by
+    ``content_key``, so a file can only ever be reused for the same inputs. The folder holds
+    public data only. Any problem with it (read-only, full, missing) falls back to building."""
+    from django.conf import settings
+
+    folder = Path(settings.CACHE_DIR)
+    key = content_key()
+    target = folder / f"crisis-lexicons-{key}.json"
+    try:
+        return target.read_bytes()
+    except OSError:
+        pass
+    document = build()
+    raw = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if document["problems"]:
+        return raw  # a broken lexicon is logged at each build, never kept
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        partial = folder / f".{target.name}.{os.getpid()}.{threading.get_ident()}"
+        partial.write_bytes(raw)
+        os.replace(partial, target)  # readers see the whole file or none
+        for old in folder.glob("crisis-lexicons-*.json"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    except OSError as error:
+        log.warning("crisis lexicons for the browser: not cached (%s)", error)
+    return raw
 
 
 @require_safe

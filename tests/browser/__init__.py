@@ -72,6 +72,8 @@ def app_env(
         and name not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DATABASE_URL_FILE")
     }
     env["REATTUNE_DATA_DIR"] = str(data_dir)
+    if "REATTUNE_CACHE_DIR" in os.environ:  # the run's shared cache (tests/settings.py)
+        env["REATTUNE_CACHE_DIR"] = os.environ["REATTUNE_CACHE_DIR"]
     env["PYTHONUNBUFFERED"] = "1"
     if database_url:
         env["DATABASE_URL"] = database_url

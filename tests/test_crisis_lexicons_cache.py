@@ -1,0 +1,96 @@
+"""The browser's crisis patterns are built once per version of their inputs and kept on disk.
+
+reattune/care/lexicons_json.py keeps the built document in REATTUNE_CACHE_DIR under a digest of
+the lexicons, the model and the engine's own source, so a restart or a second process reads it
+instead of spending seconds translating every pattern again; an edited lexicon gets a new file.
+"""
+
+import json
+import shutil
+
+import pytest
+from django.test import override_settings
+
+from reattune.care import lexicons_json
+from reattune.domain.safety import crisis
+
+URL = "/care/crisis-lexicons.json"
+
+
+@pytest.fixture
+def own_lexicons(tmp_path, monkeypatch):
+    root = tmp_path / "lexicons"
+    shutil.copytree(crisis.LEXICON_ROOT, root)
+    monkeypatch.setattr(crisis, "LEXICON_ROOT", root)
+    lexicons_json._built.cache_clear()
+    yield root
+    lexicons_json._built.cache_clear()
+
+
+@pytest.fixture
+def cache_dir(tmp_path):
+    folder = tmp_path / "cache"
+    with override_settings(CACHE_DIR=folder):
+        yield folder
+
+
+def _no_build(*args, **kwargs):
+    raise AssertionError("built again although the cache holds this version")
+
+
+@pytest.mark.django_db
+def test_a_second_process_reads_the_document_the_first_one_built(
+    client, own_lexicons, cache_dir, monkeypatch
+):
+    first = client.get(URL)
+    assert first.status_code == 200
+    (kept,) = cache_dir.glob("crisis-lexicons-*.json")
+    assert kept.name == f"crisis-lexicons-{lexicons_json.content_key()}.json"
+    assert json.loads(kept.read_bytes()) == json.loads(first.content)
+
+    lexicons_json._built.cache_clear()  # as a freshly started process
+    monkeypatch.setattr(lexicons_json, "build", _no_build)
+    second = client.get(URL)
+    assert second.status_code == 200 and second.content == first.content
+
+
+@pytest.mark.django_db
+def test_an_edited_lexicon_is_built_again_and_the_old_file_goes(client, own_lexicons, cache_dir):
+    before = json.loads(client.get(URL).content)
+    old_key = lexicons_json.content_key()
+    path = own_lexicons / "en" / "crisis.yaml"
+    # The same size and a forced modification time would fool an mtime check; the key reads
+    # the content.
+    path.write_text(path.read_text(encoding="utf-8").replace("\n", "\n", 1) + "#\n", "utf-8")
+    assert lexicons_json.content_key() != old_key
+
+    lexicons_json._built.cache_clear()
+    client.get(URL)
+    names = [p.name for p in cache_dir.glob("crisis-lexicons-*.json")]
+    assert names == [f"crisis-lexicons-{lexicons_json.content_key()}.json"]
+    assert before["format"] == lexicons_json.FORMAT
+
+
+def test_the_key_covers_the_engine_source_and_the_model():
+    sources = {path.name for path in lexicons_json._SOURCES}
+    assert {"lexicons_json.py", "crisis.py", "check.py"} <= sources
+
+
+@pytest.mark.django_db
+def test_a_cache_folder_that_cannot_be_written_still_serves_the_document(
+    client, own_lexicons, tmp_path
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    with override_settings(CACHE_DIR=blocker / "cache"):
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert json.loads(response.content)["problems"] == []
+
+
+@pytest.mark.django_db
+def test_a_broken_lexicon_is_never_kept(client, own_lexicons, cache_dir):
+    (own_lexicons / "nl" / "crisis.yaml").write_text("rules: [\n", encoding="utf-8")
+    doc = json.loads(client.get(URL).content)
+    assert any(problem.startswith("nl:") for problem in doc["problems"])
+    assert list(cache_dir.glob("crisis-lexicons-*.json")) == []
