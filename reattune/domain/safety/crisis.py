@@ -479,8 +479,11 @@ class _DuplicateKey(yaml.YAMLError):
         self.key, self.line = key, line
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key given twice (YAML would keep the last one silently)."""
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A safe loader that refuses a key given twice (YAML would keep the last one silently).
+
+    On libyaml's parser when PyYAML has it (as reattune.domain.datafile): every process that
+    checks text reads all six lexicons first."""
 
     def construct_mapping(self, node, deep=False):
         seen = set()
