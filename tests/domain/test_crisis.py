@@ -560,6 +560,8 @@ def rule(**fields):
         (lexicon_with(negation={"cues": [False]}), "negation.cues[0]", "not of type 'string'"),
         (rule(kind="sadness"), "rules[0].kind", "is not one of"),
         (rule(pattern="(unclosed"), "rules[0].pattern (x)", "invalid pattern"),
+        # only the compiler sees this one (the rule's twin is otherwise compiled on first use)
+        (rule(pattern="(?<!no+)die"), "rules[0].pattern (x)", "look-behind requires fixed-width"),
         (rule(pattern="{nope} die"), "rules[0].pattern (x)", "unknown definition {nope}"),
         (lexicon_with(rules=[{"id": "x", "kind": "suicide"}]), "rules[0]", "'pattern'"),
         (rule(extra=1), "rules[0]", "unknown field 'extra'"),

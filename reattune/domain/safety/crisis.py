@@ -187,8 +187,8 @@ class Lexicon:
     reported: re.Pattern | None = None
     subordinators: frozenset[str] = frozenset()
     subordinate_window: int = 3
-    # made once when the file is loaded (the rules' lower-case twins, the strings they need and
-    # one search for all of those): the first check in a process does not pay for it
+    # made once when the file is loaded (the strings the rules need and one search for all of
+    # those; a rule's lower-case twin is compiled when a text first reaches that rule)
     prefilter: _Prefilter | None = field(default=None, compare=False, repr=False)
 
 
@@ -353,21 +353,42 @@ def _compile_rule(source: str, defs: dict[str, str], path: Path, where: str) -> 
             path, where, "nested unbounded repetition (could take exponential time); bound it"
         )
     lower = text == text.lower()
-    try:
-        twin = re.compile(text) if lower else re.compile(text, re.IGNORECASE)
-    except re.error as exc:
-        raise LexiconError(path, where, f"invalid pattern ({exc})") from exc
     needs: tuple[frozenset[str], ...] = ()
     if lower and not tree.state.flags & re.IGNORECASE:
         needs = tuple(c for c in _needs(list(tree), False) if all(c))[:_MAX_CLAUSES]
     if len(_MADE) > 20_000:
         _MADE.clear()
-    _MADE[text] = (twin, needs)
+    # The twin is compiled when a check first tries this rule (the prefilter passes few rules
+    # per text). The parse above refused every broken pattern but one kind, which only the
+    # compiler sees: a look-behind of varying width; a pattern with a look-behind is compiled
+    # now, so a broken file still stops at load with its field named.
+    made = _Made(None, needs, 0 if lower else re.IGNORECASE)
+    if "(?<=" in text or "(?<!" in text:
+        try:
+            made.compiled_twin(text)
+        except re.error as exc:
+            raise LexiconError(path, where, f"invalid pattern ({exc})") from exc
+    _MADE[text] = made
     return text
 
 
-# pattern text -> (lower-case twin, needed strings), made when a lexicon file is loaded
-_MADE: dict[str, tuple[re.Pattern, tuple[frozenset[str], ...]]] = {}
+@dataclass
+class _Made:
+    """What loading made of one rule pattern: its lower-case twin (compiled on first use),
+    the strings every match needs, and the flags the twin is compiled with."""
+
+    twin: re.Pattern | None
+    needs: tuple[frozenset[str], ...]
+    flags: int
+
+    def compiled_twin(self, text: str) -> re.Pattern:
+        if self.twin is None:  # two threads may both compile it: the same pattern either way
+            self.twin = re.compile(text, self.flags)
+        return self.twin
+
+
+# pattern text -> what loading made of it (see _Made), kept when a lexicon file is loaded
+_MADE: dict[str, _Made] = {}
 
 
 def _compile(source: str, defs: dict[str, str], path: Path, where: str) -> re.Pattern:
@@ -689,7 +710,7 @@ def _make_twin(pattern: re.Pattern) -> re.Pattern:
     if pattern.flags & re.IGNORECASE:
         made = _MADE.get(pattern.pattern)
         if made is not None:
-            return made[0]
+            return made.compiled_twin(pattern.pattern)
     if pattern.pattern != pattern.pattern.lower():
         return pattern
     return re.compile(pattern.pattern)
@@ -777,7 +798,7 @@ def rule_needs(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
     if pattern.flags & re.IGNORECASE:
         made = _MADE.get(pattern.pattern)
         if made is not None:
-            return made[1]
+            return made.needs
     twin = _lower_case_twin(pattern)
     if twin.flags & re.IGNORECASE:
         return ()
@@ -795,13 +816,13 @@ def rule_needs(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
 def _rule_twin(rule: _Rule) -> re.Pattern:
     """The rule's pattern for lower-cased text (made when its file was loaded)."""
     made = _MADE.get(rule.source)
-    return made[0] if made is not None else _lower_case_twin(rule.pattern)
+    return made.compiled_twin(rule.source) if made is not None else _lower_case_twin(rule.pattern)
 
 
 def _rule_needs(rule: _Rule) -> tuple[frozenset[str], ...]:
     """:func:`rule_needs` of the rule's pattern (made when its file was loaded)."""
     made = _MADE.get(rule.source)
-    return made[1] if made is not None else rule_needs(rule.pattern)
+    return made.needs if made is not None else rule_needs(rule.pattern)
 
 
 def _trie_pattern(strings) -> str:
@@ -831,7 +852,8 @@ class _Prefilter:
     prefixes: dict[str, frozenset[str]]  # found string -> the needed strings it starts with
     always: int  # rules that need nothing
     rest: tuple[tuple[frozenset[str], ...], ...]  # per rule, the needed sets after the first
-    twins: tuple[re.Pattern, ...]  # per rule, the pattern for lower-cased text
+    # per rule, the pattern for lower-cased text: filled when a text first passes it the rule
+    twins: list[re.Pattern | None]
 
 
 _PREFILTERS: dict[int, tuple[tuple[_Rule, ...], _Prefilter]] = {}
@@ -875,7 +897,7 @@ def _prefilter(rules: tuple[_Rule, ...]) -> _Prefilter:
         prefixes=prefixes,
         always=always,
         rest=tuple(rest),
-        twins=tuple(_rule_twin(rule) for rule in rules),
+        twins=[None] * len(rules),
     )
     if len(_PREFILTERS) > 64:
         _PREFILTERS.clear()
@@ -955,7 +977,10 @@ def _scan(
                 index = low.bit_length() - 1
                 mask ^= low
                 if all(not need.isdisjoint(here) for need in pre.rest[index]):
-                    rules.append((lex.rules[index], pre.twins[index]))
+                    twin = pre.twins[index]
+                    if twin is None:
+                        twin = pre.twins[index] = _rule_twin(lex.rules[index])
+                    rules.append((lex.rules[index], twin))
             triggered = None
         fp_cache: bool | None = None
         joke_cache: bool | None = None
