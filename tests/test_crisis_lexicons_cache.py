@@ -6,7 +6,10 @@ instead of spending seconds translating every pattern again; an edited lexicon g
 """
 
 import json
+import os
 import shutil
+import time
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -64,6 +67,10 @@ def test_an_edited_lexicon_is_built_again_and_the_old_file_goes(client, own_lexi
     path.write_text(path.read_text(encoding="utf-8").replace("\n", "\n", 1) + "#\n", "utf-8")
     assert lexicons_json.content_key() != old_key
 
+    # Files of another version are removed once they are older than a writer could still be
+    # using them (ten minutes): this one is made an hour old.
+    (old_file,) = cache_dir.glob("crisis-lexicons-*.json")
+    os.utime(old_file, (time.time() - 3600, time.time() - 3600))
     lexicons_json._built.cache_clear()
     client.get(URL)
     names = [p.name for p in cache_dir.glob("crisis-lexicons-*.json")]
@@ -71,9 +78,71 @@ def test_an_edited_lexicon_is_built_again_and_the_old_file_goes(client, own_lexi
     assert before["format"] == lexicons_json.FORMAT
 
 
-def test_the_key_covers_the_engine_source_and_the_model():
+def test_the_key_covers_the_engine_the_model_reader_and_the_schema(own_lexicons, monkeypatch):
     sources = {path.name for path in lexicons_json._SOURCES}
-    assert {"lexicons_json.py", "crisis.py", "check.py"} <= sources
+    assert {"lexicons_json.py", "crisis.py", "check.py", "crisis_model.py"} <= sources
+    assert "crisis_lexicon.schema.json" in sources
+    before = lexicons_json.content_key()
+    monkeypatch.setattr(crisis, "USE_MODEL", not crisis.USE_MODEL)
+    assert lexicons_json.content_key() != before
+
+
+def _kept_file(cache_dir: Path) -> Path:
+    cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return cache_dir / f"crisis-lexicons-{lexicons_json.content_key()}.json"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "planted",
+    [
+        b"SECRET=hunter2",  # not a document at all
+        b'{"format": 1, "problems": [], "engine": {}, "lexicons": []}',  # no lexicons: no check
+        b'{"format": 1, "problems": ["nl: broken"], "engine": {}, "lexicons": []}',
+    ],
+    ids=["not-json", "no-lexicons", "with-problems"],
+)
+def test_a_planted_or_partial_file_is_never_served(client, own_lexicons, cache_dir, planted):
+    _kept_file(cache_dir).write_bytes(planted)
+    response = client.get(URL)
+    doc = json.loads(response.content)
+    assert doc["problems"] == [] and len(doc["lexicons"]) == len(lexicons_json.lexicon_files())
+    assert _kept_file(cache_dir).read_bytes() != planted  # replaced by the built document
+
+
+@pytest.mark.django_db
+def test_a_link_in_the_cache_folder_is_not_followed(client, own_lexicons, cache_dir, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET=hunter2")
+    _kept_file(cache_dir).symlink_to(secret)
+    response = client.get(URL)
+    assert b"hunter2" not in response.content
+    assert json.loads(response.content)["problems"] == []
+    assert secret.read_text() == "SECRET=hunter2"  # the link was replaced, its target untouched
+
+
+@pytest.mark.django_db
+def test_a_folder_others_may_write_to_is_not_used(client, own_lexicons, cache_dir, monkeypatch):
+    kept = _kept_file(cache_dir)
+    first = client.get(URL).content
+    kept.write_bytes(first)  # a good document, but in a folder anyone could have written to
+    cache_dir.chmod(0o777)
+    counting = _CountingBuild()
+    monkeypatch.setattr(lexicons_json, "build", counting)
+    lexicons_json._built.cache_clear()
+    assert client.get(URL).status_code == 200
+    assert counting.calls == 1  # built, not read from the open folder
+    assert not any(p.name.startswith(".") for p in cache_dir.iterdir())  # and nothing written
+
+
+class _CountingBuild:
+    def __init__(self):
+        self.calls = 0
+        self.real = lexicons_json.build
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        return self.real(*args, **kwargs)
 
 
 @pytest.mark.django_db

@@ -43,6 +43,7 @@ import json
 import logging
 import os
 import re
+import stat
 import threading
 from pathlib import Path
 
@@ -603,13 +604,13 @@ def model_json() -> dict:
 def _etag() -> str:
     digest = hashlib.sha256(f"{FORMAT}".encode())
     for path in lexicon_files():
-        stat = path.stat()
-        digest.update(f"{path.parent.name}:{stat.st_mtime_ns}:{stat.st_size};".encode())
+        info = path.stat()
+        digest.update(f"{path.parent.name}:{info.st_mtime_ns}:{info.st_size};".encode())
     from reattune.domain.safety import crisis_model
 
     if crisis.USE_MODEL and crisis_model.MODEL_FILE.is_file():
-        stat = crisis_model.MODEL_FILE.stat()
-        digest.update(f"model:{stat.st_mtime_ns}:{stat.st_size};".encode())
+        info = crisis_model.MODEL_FILE.stat()
+        digest.update(f"model:{info.st_mtime_ns}:{info.st_size};".encode())
     return '"' + digest.hexdigest()[:32] + '"'
 
 
@@ -628,22 +629,33 @@ def _built(etag: str) -> tuple[bytes, bytes]:
     return raw, gzip.compress(raw, compresslevel=6, mtime=0)
 
 
-# What the document is made from besides the lexicons and the model: the engine and this
-# translator. A change to any of them (an upgrade) must not be answered from an old cache file.
-_SOURCES = (Path(__file__), Path(crisis.__file__), Path(check.__file__))
+# What the document is made from besides the lexicons and the model: the engine, the model's
+# reader, the lexicons' schema and this translator. A change to any of them (an upgrade) must
+# not be answered from an old cache file.
+_SOURCES = (
+    Path(__file__),
+    Path(crisis.__file__),
+    Path(check.__file__),
+    Path(crisis.__file__).with_name("crisis_model.py"),
+    crisis.SCHEMA_FILE,
+)
 
 
 def content_key() -> str:
     """A digest of everything the document is built from, by content (not modification time).
 
-    Python's version is in it too: the Unicode tables sent to the browser are Python's own."""
+    Python's and PyYAML's versions are in it too: the Unicode tables sent to the browser are
+    Python's own, and the lexicons are read by PyYAML."""
     import sys
     import unicodedata
+
+    import yaml
 
     from reattune.domain.safety import crisis_model
 
     digest = hashlib.sha256(
-        f"{FORMAT};{sys.version_info[:2]};{unicodedata.unidata_version};{crisis.USE_MODEL}".encode()
+        f"{FORMAT};{sys.version_info[:2]};{unicodedata.unidata_version};{yaml.__version__};"
+        f"{crisis.USE_MODEL}".encode()
     )
     model = [crisis_model.MODEL_FILE] if crisis.USE_MODEL else []
     for path in [*_SOURCES, *lexicon_files(), *model]:
@@ -652,33 +664,78 @@ def content_key() -> str:
     return digest.hexdigest()[:40]
 
 
+_PREFIX = "crisis-lexicons-"
+
+
+def _private_folder(folder: Path) -> bool:
+    """The cache folder is used only when it is a real folder of this user's that nobody else
+    may write to: its files are served to anyone, and a planted one must never be."""
+    try:
+        info = folder.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o022
+
+
+def _read_kept(target: Path, lexicon_count: int) -> bytes | None:
+    """The kept document, only if it is a regular file of this user's (never through a link)
+    that holds a whole, problem-free document of this format with every lexicon."""
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as kept:
+        info = os.fstat(kept.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+            return None
+        raw = kept.read()
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return None
+    if (
+        not isinstance(doc, dict)
+        or doc.get("format") != FORMAT
+        or doc.get("problems") != []
+        or not isinstance(doc.get("engine"), dict)
+        or not isinstance(doc.get("lexicons"), list)
+        or len(doc["lexicons"]) != lexicon_count
+    ):
+        return None
+    return raw
+
+
 def _cached_build() -> bytes:
     """The JSON document, from the cache folder when these very files were built before.
 
     Building translates every pattern and takes seconds of CPU; the cache file is named by
-    ``content_key``, so a file can only ever be reused for the same inputs. The folder holds
-    public data only. Any problem with it (read-only, full, missing) falls back to building."""
+    ``content_key``, so a file can only ever be reused for the same inputs, and it is checked
+    before use (``_read_kept``). The folder holds public data only. Any problem with it
+    (read-only, full, missing, open to other users) falls back to building."""
     from django.conf import settings
 
     folder = Path(settings.CACHE_DIR)
-    key = content_key()
-    target = folder / f"crisis-lexicons-{key}.json"
-    try:
-        return target.read_bytes()
-    except OSError:
-        pass
+    target = folder / f"{_PREFIX}{content_key()}.json"
+    files = lexicon_files()
+    if _private_folder(folder):
+        kept = _read_kept(target, len(files))
+        if kept is not None:
+            return kept
     document = build()
     raw = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if document["problems"]:
+    if document["problems"] or len(document["lexicons"]) != len(files):
         return raw  # a broken lexicon is logged at each build, never kept
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        partial = folder / f".{target.name}.{os.getpid()}.{threading.get_ident()}"
+        if not _private_folder(folder):
+            log.warning("crisis lexicons for the browser: not cached (%s is not private)", folder)
+            return raw
+        partial = folder / f".{_PREFIX}{os.getpid()}-{threading.get_ident()}.partial"
         partial.write_bytes(raw)
         os.replace(partial, target)  # readers see the whole file or none
-        for old in folder.glob("crisis-lexicons-*.json"):
-            if old != target:
-                old.unlink(missing_ok=True)
+        for old in [*folder.glob(f"{_PREFIX}*.json"), *folder.glob(f".{_PREFIX}*.partial")]:
+            if old != target and old.stat().st_mtime < target.stat().st_mtime - 600:
+                old.unlink(missing_ok=True)  # another version's, or a crashed write's
     except OSError as error:
         log.warning("crisis lexicons for the browser: not cached (%s)", error)
     return raw

@@ -69,7 +69,14 @@ def app_env(
         name: value
         for name, value in os.environ.items()
         if not name.startswith("REATTUNE_")
-        and name not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DATABASE_URL_FILE")
+        and name
+        not in (
+            "DJANGO_SETTINGS_MODULE",
+            "DATABASE_URL",
+            "DATABASE_URL_FILE",
+            # the browser fixture's allowance for its own test process, never the app's
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
     }
     env["REATTUNE_DATA_DIR"] = str(data_dir)
     if "REATTUNE_CACHE_DIR" in os.environ:  # the run's shared cache (tests/settings.py)

@@ -89,11 +89,22 @@ def browser():
             "do not skip without it.",
             pytrace=False,
         )
-    from playwright.sync_api import sync_playwright
-
     # One Chromium per test process instead of one per module (each launch costs the browser
     # and Playwright's driver a start); see the module docstring for why this is safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # never passed on: see tests.browser.app_env
+    try:
+        yield from _launched()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+def _launched():
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
