@@ -50,6 +50,15 @@ class DueRuleTests(SimpleTestCase):
             due_from(MONTHLY, date(2026, 12, 1), third_friday, rule.started), date(2026, 12, 18)
         )
 
+    def test_a_period_that_has_ended_is_no_longer_due(self):
+        rule = DueRule(DEFAULT, started=date(2025, 1, 6), today=date(2026, 12, 7))
+        last_week = WEEKLY.period_of(date(2026, 11, 30))
+        self.assertNotEqual(last_week, WEEKLY.period_of(rule.today))
+        self.assertFalse(rule.is_due(WEEKLY, last_week))
+        self.assertFalse(rule.is_due(MONTHLY, date(2026, 11, 1)))
+        self.assertFalse(rule.is_due(DAILY, date(2026, 12, 6)))  # yesterday's check-in
+        self.assertTrue(rule.is_due(DAILY, rule.today))
+
     def test_a_review_turned_off_is_never_due(self):
         off = Schedule(weekly_on=False, monthly_on=False)
         for kind, period in ((WEEKLY, MONDAY), (MONTHLY, date(2026, 12, 1))):

@@ -155,7 +155,7 @@ class VaultDefaultTests(BaseTestCase):
         # could read it): nothing changes, and the page offers the move into the vault.
         shared = self.alex_shared
         refused = edit(shared, shared.body, "private")
-        self.assertContains(refused, "move it into your vault", status_code=409)
+        self.assertContains(refused, "move into my vault\u201d on this page", status_code=409)
         self.assertContains(refused, f'href="/vault/journal/?move={shared.pk}"', status_code=409)
         self.assertEqual(Entry.objects.get(pk=shared.pk).visibility, "shared")
 

@@ -76,8 +76,8 @@ class MoveIntoVault(KeepInVault):
         EntryError.__init__(
             self,
             "You have a vault, so an entry just for you is kept there, where only you can read "
-            "it. Nothing was changed here yet. To make this entry private, move it into your "
-            "vault below: your browser locks it, and the server deletes its own copy in the "
+            "it. Nothing was changed here yet. To make this entry private, use “Make private: "
+            "move into my vault” on this page: your browser locks it, and the server deletes its own copy in the "
             "same step. It moves as it was last saved, so copy any new words first; you can "
             "edit it in your vault.",
             status=409,

@@ -67,8 +67,10 @@ class DueRule:
         return due_from(kind, period, self.schedule, self.started)
 
     def is_due(self, kind: Kind, period: date) -> bool:
+        """Due today: its day has come and its period has not ended (a past week is no longer
+        due, whether or not it was done)."""
         day = self.due_from(kind, period)
-        return day is not None and day <= self.today
+        return day is not None and day <= self.today <= kind.period_last_day(period)
 
     def next_due(self, kind: Kind, period: date) -> date | None:
         """The day `kind` is next due from `period` on: this period's day, or the next

@@ -50,7 +50,7 @@ def test_a_shared_entry_made_private_moves_into_the_vault_in_one_step(new_contex
     page.get_by_label("Private: only me, moved into my vault").check()
     follow(page, page.get_by_role("button", name="Save"))
     expect(page.get_by_role("alert")).to_contain_text("Nothing was changed here yet")
-    expect(page.get_by_role("alert")).to_contain_text("move it into your vault")
+    expect(page.get_by_role("alert")).to_contain_text("move into my vault\u201d on this page")
     visit(sam, "/journal/shared/")
     expect(sam.locator("main")).to_contain_text(TITLE)  # still shared: nothing changed
 
