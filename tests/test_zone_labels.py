@@ -19,6 +19,12 @@ class ZoneLabelTests(SimpleTestCase):
         self.assertEqual(zone_label("US/Eastern"), "New York, United States")
         self.assertEqual(zone_label("Asia/Calcutta"), "Kolkata, India")
 
+    def test_old_clock_abbreviations_are_never_read_as_a_city(self):
+        # tzdata links CET to Brussels and EST to Panama: no couple chose those places.
+        for name in ("CET", "EST", "MST", "HST", "EET", "WET", "EST5EDT", "PST8PDT"):
+            self.assertEqual(zone_label(name), name)
+        self.assertEqual(zone_label("UTC"), "UTC (Coordinated Universal Time)")
+
     def test_utc_and_fixed_offsets_say_what_they_mean(self):
         for name in ("UTC", "Etc/UTC", "GMT"):
             self.assertEqual(zone_label(name), "UTC (Coordinated Universal Time)", name)

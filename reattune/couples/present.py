@@ -7,12 +7,15 @@ from pycountry: both maintained elsewhere, nothing written out by hand here.
 """
 
 import functools
+import re
 import unicodedata
 from importlib import resources
 from pathlib import Path
 
 UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Zulu"})
 UTC_LABEL = "UTC (Coordinated Universal Time)"
+# Old clock names that are abbreviations ("CET", "EST5EDT"), not places.
+_ABBREVIATION = re.compile(r"[A-Z]{3,4}(?:[0-9]{1,2}[A-Z]{3,4})?")
 SYSTEM_ZONEINFO = Path("/usr/share/zoneinfo")
 
 
@@ -87,10 +90,16 @@ def zone_label(name: str | None) -> str:
     never blank for a name."""
     if not name:
         return ""
+    written = name
     if name not in zone_countries():  # an older name: the zone it stands for
         name = zone_links().get(name, name)
     if name in UTC_NAMES or name in ("Etc/GMT", "Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0"):
         return UTC_LABEL
+    if _ABBREVIATION.fullmatch(written):
+        # "CET", "EST", "PST8PDT": a kind of clock, not a place. tzdata now links these to one
+        # city ("CET" to Brussels), and naming that city would tell a couple a place they
+        # never chose; the clock's own name is what they picked.
+        return written
     offset = _offset_label(name)
     if offset:
         return offset
