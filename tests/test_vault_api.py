@@ -478,6 +478,24 @@ class VaultApiTests(BaseTestCase):
         )
         self.assertEqual(again.status_code, 200)
 
+    def test_a_move_of_words_read_before_an_edit_is_refused_and_keeps_the_edit(self):
+        entry = self.written_before_the_vault("words as first read")
+        read_version = entry.version
+        Entry.objects.filter(pk=entry.pk).update(body="newer words", version=read_version + 1)
+        before = VaultItem.objects.count()
+        stale = self.item(
+            body="words as first read", replaces_entry=entry.pk, replaces_version=read_version
+        )
+        self.assertEqual(stale.status_code, 409, stale.content)
+        self.assertIn("changed after your vault read it", stale.json()["detail"])
+        self.assertEqual(Entry.objects.get(pk=entry.pk).body, "newer words")
+        self.assertEqual(VaultItem.objects.count(), before)
+        fresh = self.item(
+            body="newer words", replaces_entry=entry.pk, replaces_version=read_version + 1
+        )
+        self.assertEqual(fresh.status_code, 201, fresh.content)
+        self.assertFalse(Entry.objects.filter(pk=entry.pk).exists())
+
     def test_a_move_that_fails_halfway_leaves_the_entry_and_no_item(self):
         from unittest import mock
 

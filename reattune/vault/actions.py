@@ -154,14 +154,21 @@ def do_delete_vault(keyring: VaultKeyring) -> None:
 
 
 def do_create_item(
-    user: User, item_id: str, kind: str, ciphertext: str, replaces_entry: int | None = None
+    user: User,
+    item_id: str,
+    kind: str,
+    ciphertext: str,
+    replaces_entry: int | None = None,
+    replaces_version: int | None = None,
 ) -> tuple[VaultItem, bool]:
     """Store an encrypted item; returns (item, created).
 
     The same item_id with the same ciphertext again (a double submit) returns the first; with
     a different one, 409. `replaces_entry`: the id of the person's own journal entry (private,
     or shared: it becomes private by moving in) this item now holds; it is deleted in the same
-    transaction, so the words are never in both places or in neither."""
+    transaction, so the words are never in both places or in neither. With
+    `replaces_version`, only that version of it: words edited since (in another tab) are never
+    deleted in favour of the older ones the browser encrypted."""
     keyring = VaultKeyring.objects.filter(owner=user).first()
     if keyring is None:
         raise _conflict("Set up your vault first: there is no vault to keep this in yet.")
@@ -182,7 +189,9 @@ def do_create_item(
             )
         try:
             with transaction.atomic():
-                return _create_item(user, keyring, key, kind, ciphertext, replaces_entry), True
+                return _create_item(
+                    user, keyring, key, kind, ciphertext, replaces_entry, replaces_version
+                ), True
         except IntegrityError:
             existing = VaultItem.objects.get(owner=user, item_id=key)
     if existing.kind == kind and existing.ciphertext == ciphertext:
@@ -200,6 +209,7 @@ def _create_item(
     kind: str,
     ciphertext: str,
     replaces_entry: int | None,
+    replaces_version: int | None = None,
 ) -> VaultItem:
     from reattune.journal.actions import do_delete_entry
     from reattune.journal.models import Entry
@@ -212,6 +222,11 @@ def _create_item(
         entry = Entry.objects.select_for_update().filter(author=user, pk=replaces_entry).first()
         if entry is None:
             raise Http404  # not there, or not theirs: the same answer
+        if replaces_version is not None and entry.version != replaces_version:
+            raise _conflict(
+                "This entry was changed after your vault read it. Nothing was moved: reload "
+                "the page and move it again, so the newest words go into your vault."
+            )
     now = timezone.now()
     item = VaultItem.objects.create(
         owner=user,

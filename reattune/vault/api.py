@@ -120,6 +120,12 @@ class VaultItemIn(Schema):
         "private: your partner no longer sees it. For a person with a vault this is the only "
         "way to make a shared entry private.",
     )
+    replaces_version: JsonInt | None = Field(
+        None,
+        ge=1,
+        description="With replaces_entry: the entry's version these words were read from; 409 "
+        "if it has changed since (an edit in another tab), and nothing is moved.",
+    )
 
 
 class VaultItemUpdate(Schema):
@@ -285,6 +291,7 @@ def create_item(request: ApiRequest, payload: VaultItemIn) -> tuple[int, dict[st
         kind=payload.kind,
         ciphertext=payload.ciphertext,
         replaces_entry=payload.replaces_entry,
+        replaces_version=payload.replaces_version,
     )
     return (201 if created else 200), _item_out(item)
 

@@ -1500,7 +1500,8 @@
     };
     movein.move = function (entry) {
       var data = { title: entry.title || "", body: entry.body, written_at: isoWithOffset(new Date(entry.created_at)) };
-      return saveItem("journal", uuid4(), data, { replaces_entry: entry.id });
+      // The version read: an edit made since (another tab) is refused, never lost.
+      return saveItem("journal", uuid4(), data, { replaces_entry: entry.id, replaces_version: entry.version });
     };
     var moveCard = el.querySelector("[data-move-offer]");
     if (moveCard) {
