@@ -50,6 +50,15 @@ class RitualPageTests(BaseTestCase):
                 wrapped or (input_id and f'for="{input_id.group(1)}"' in page), f"unlabelled {tag}"
             )
 
+    def test_an_answer_kept_from_the_partner_is_not_promised_to_be_for_the_author_alone(self):
+        # "Just for you" keeps it from the partner; the host could still read it, and every
+        # form with the choice says so (alex has a vault: the answer is still not in it).
+        for path in ("/rituals/daily/", "/rituals/weekly/", "/rituals/monthly/"):
+            page = self.client_for("alex").get(path).content.decode()
+            self.assertIn("Keep this answer just for me", page, path)
+            self.assertIn("will never see that answer", page, path)
+            self.assertIn("whoever runs the server could read it", page, path)
+
     def test_a_check_in_from_the_page_goes_to_the_day_and_calls_the_after_save_hook(self):
         seen = []
 

@@ -49,7 +49,8 @@ PAGE_PRIVATE_FIELDS = {
 # entries and safety checks, and these are neither.
 PAGE_PRIVATE_NOT_ENTRIES = {
     "private": "a check-in answer kept from the partner (rituals): not a vault kind; its "
-    "page says it is kept from the partner only",
+    "page says the partner never sees it and whoever runs the server could read it "
+    "(tests/test_rituals_pages.py)",
 }
 API_PRIVATE_FIELDS = {"visibility"}
 API_PRIVATE_NOT_ENTRIES = {
