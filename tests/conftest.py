@@ -38,6 +38,23 @@ def pytest_ignore_collect(collection_path: Path, config):
     return None
 
 
+@pytest.fixture
+def own_lexicons(tmp_path, monkeypatch):
+    """A copy of the crisis lexicons nobody else edits while the test runs (the browser's JSON
+    of them is built afresh from it: reattune.care.lexicons_json)."""
+    import shutil
+
+    from reattune.care import lexicons_json
+    from reattune.domain.safety import crisis
+
+    root = tmp_path / "lexicons"
+    shutil.copytree(crisis.LEXICON_ROOT, root)
+    monkeypatch.setattr(crisis, "LEXICON_ROOT", root)
+    lexicons_json._built.cache_clear()
+    yield root
+    lexicons_json._built.cache_clear()
+
+
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(level=logging.DEBUG)

@@ -420,13 +420,7 @@ def test_a_lexicon_that_cannot_be_translated_is_left_out_and_named():
 URL = "/care/crisis-lexicons.json"
 
 
-@pytest.fixture
-def own_lexicons(tmp_path, monkeypatch):
-    """A copy of the lexicons nobody else edits while the test runs."""
-    root = tmp_path / "lexicons"
-    shutil.copytree(crisis.LEXICON_ROOT, root)
-    monkeypatch.setattr(crisis, "LEXICON_ROOT", root)
-    return root
+# own_lexicons: tests/conftest.py
 
 
 @pytest.mark.django_db

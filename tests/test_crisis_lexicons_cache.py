@@ -7,7 +7,6 @@ instead of spending seconds translating every pattern again; an edited lexicon g
 
 import json
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -20,14 +19,7 @@ from reattune.domain.safety import crisis
 URL = "/care/crisis-lexicons.json"
 
 
-@pytest.fixture
-def own_lexicons(tmp_path, monkeypatch):
-    root = tmp_path / "lexicons"
-    shutil.copytree(crisis.LEXICON_ROOT, root)
-    monkeypatch.setattr(crisis, "LEXICON_ROOT", root)
-    lexicons_json._built.cache_clear()
-    yield root
-    lexicons_json._built.cache_clear()
+# own_lexicons: tests/conftest.py
 
 
 @pytest.fixture
