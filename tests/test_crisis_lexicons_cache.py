@@ -41,6 +41,7 @@ def test_a_second_process_reads_the_document_the_first_one_built(
     assert first.status_code == 200
     (kept,) = cache_dir.glob("crisis-lexicons-*.json")
     assert kept.name == f"crisis-lexicons-{lexicons_json.content_key()}.json"
+    assert kept.stat().st_mode & 0o777 == 0o600  # as every file in the data folder
     assert json.loads(kept.read_bytes()) == json.loads(first.content)
 
     lexicons_json._built.cache_clear()  # as a freshly started process

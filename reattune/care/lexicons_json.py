@@ -731,7 +731,10 @@ def _cached_build() -> bytes:
             log.warning("crisis lexicons for the browser: not cached (%s is not private)", folder)
             return raw
         partial = folder / f".{_PREFIX}{os.getpid()}-{threading.get_ident()}.partial"
-        partial.write_bytes(raw)
+        # 0600 as every file in the data folder (public data, but nobody else's to change)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(raw)
         os.replace(partial, target)  # readers see the whole file or none
         for old in [*folder.glob(f"{_PREFIX}*.json"), *folder.glob(f".{_PREFIX}*.partial")]:
             if old != target and old.stat().st_mtime < target.stat().st_mtime - 600:
