@@ -55,7 +55,7 @@ class KeepInVault(EntryError):
     def for_api(self, support: dict | None = None) -> EntryError:
         """The API's 409; ``support`` (care.support.support_for of the refused words, or None)
         rides along so that words of crisis get help even when they are not stored."""
-        refusal = EntryError(self.API_DETAIL, status=409, code="vault")
+        refusal = EntryError(self.API_DETAIL, status=409, code=self.code)
         refusal.support = support  # type: ignore[attr-defined]
         return refusal
 
@@ -84,11 +84,6 @@ class MoveIntoVault(KeepInVault):
             code="vault_move",
         )
         self.entry_id = entry_id
-
-    def for_api(self, support: dict | None = None) -> EntryError:
-        refusal = EntryError(self.API_DETAIL, status=409, code="vault_move")
-        refusal.support = support  # type: ignore[attr-defined]
-        return refusal
 
 
 def refuse_readable_switch(entry: Entry, visibility: str) -> None:
