@@ -13,7 +13,10 @@ reattune/vault/vectors.json, both ways.
 
 import base64
 import json
+import os
 import re
+import subprocess
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
@@ -23,6 +26,7 @@ from tests.browser import REPO
 from tests.browser.conftest import DESKTOP, PHONE, axe_check
 from tests.browser.test_care import PASSWORD, make_couple
 from tests.browser.test_foundation import follow, log_in, visit
+from tests.test_vault_api import pg_tool
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +79,76 @@ EXPIRE_KEPT_KEY = """() => new Promise((resolve, reject) => {
 })"""
 
 
+# Run inside `reattune manage shell`: write one private entry of the partner's (a text the
+# server can read, so the search below is seen to find what is there), then open every
+# server-encrypted field of every row with the server's own key files and say which models hold
+# the canary and which any of the texts.
+OPEN_EVERY_FIELD = """
+import json
+from reattune.accounts.models import User
+from reattune.core.crypto import encrypted_fields
+from reattune.journal.actions import do_create_entry
+do_create_entry(User.objects.get(email={partner!r}), {canary!r}, visibility="private")
+texts = [t.lower() for t in json.loads({texts!r})]
+canary, found = [], []
+for model, names in encrypted_fields():
+    for row in model._base_manager.values_list(*names):
+        for value in row:
+            if value:
+                canary += [model._meta.label] if {canary!r} in str(value) else []
+                found += [model._meta.label for t in texts if t in str(value).lower()]
+print("JSON" + json.dumps({{"canary": canary, "found": found}}))
+"""
+CANARY = "Sam's own private canary 2718"
+
+
+def server_side_holdings(live_app, folder, partner_email, own_email):
+    """(name, text) of everything the server side holds or writes about these people: the
+    database (its SQLite file and write-ahead log, or pg_dump), a fresh backup (restored to SQL
+    on PostgreSQL), the server's log, and the partner's and the author's own exports (each file
+    inside them)."""
+    held = [("the server's log", live_app.output())]
+    database_url = live_app.env.get("DATABASE_URL")
+    if database_url:
+        dump = [pg_tool("pg_dump"), "--no-owner", "--dbname", database_url]
+        held.append(("pg_dump", subprocess.run(dump, capture_output=True, check=True).stdout))
+    else:
+        for path in sorted(live_app.data_dir.glob("reattune.sqlite3*")):
+            held.append((path.name, path.read_bytes()))
+    backups = folder / "backups"
+    live_app.cli("backup", "--out", str(backups), timeout=300)
+    for path in sorted(p for p in backups.iterdir() if p.is_file()):
+        data = path.read_bytes()
+        if database_url:
+            restore = [pg_tool("pg_restore"), "--no-owner", "-f", "-", str(path)]
+            data = subprocess.run(restore, capture_output=True, check=True).stdout
+        held.append((f"backup {path.name}", data))
+    for who, email in (("partner", partner_email), ("own", own_email)):
+        out = folder / f"{who}-export.zip"
+        live_app.cli("export", "--user", email, "--out", str(out), "--quiet", timeout=300)
+        with zipfile.ZipFile(out) as archive:
+            held += [(f"{who} export {n}", archive.read(n)) for n in archive.namelist()]
+    return [
+        (name, data if isinstance(data, str) else data.decode("utf-8", "replace"))
+        for name, data in held
+    ]
+
+
+def assert_the_server_holds_none_of(live_app, folder, partner_email, own_email, texts):
+    """None of the texts in the database files, a backup, the log or either export, nor in
+    any server-encrypted field opened with the server's own key files."""
+    os.makedirs(folder, exist_ok=True)
+    held = server_side_holdings(live_app, folder, partner_email, own_email)
+    names = {name for name, _ in held}
+    assert any(n.startswith("partner export") for n in names), names
+    assert any(n.startswith("own export vault_items") for n in names), names
+    found = [(name, text) for name, data in held for text in texts if text.lower() in data.lower()]
+    assert not found, found
+    script = OPEN_EVERY_FIELD.format(partner=partner_email, canary=CANARY, texts=json.dumps(texts))
+    opened = json.loads(live_app.cli("manage", "shell", "-c", script).stdout.split("JSON", 1)[1])
+    assert opened == {"canary": ["journal.Entry"], "found": []}, opened
+
+
 class RequestLog:
     """Every request a context sends: method, URL and body."""
 
@@ -118,8 +192,8 @@ def entry_titles(page):
     return page.locator("[data-entries] [data-entry-heading]").all_inner_texts()
 
 
-def test_the_vault_keeps_words_from_everyone_but_their_author(new_context, live_app):
-    alex_email, _ = make_couple(live_app)
+def test_the_vault_keeps_words_from_everyone_but_their_author(new_context, live_app, tmp_path):
+    alex_email, sam_email = make_couple(live_app)
     context = new_context(viewport=PHONE, check_axe_on_every_page=True)
     log = RequestLog(context)
     page = context.new_page()
@@ -319,6 +393,14 @@ def test_the_vault_keeps_words_from_everyone_but_their_author(new_context, live_
     assert not leaks, leaks
     vault_writes = [u for m, u, _ in log.sent if m in ("POST", "PUT") and "/api/v1/vault" in u]
     assert len(vault_writes) >= 8, vault_writes
+
+    # Nor does anything the server holds or writes: the database and its log (or pg_dump), a
+    # backup, the server's log, sam's export and alex's own (the vault there is ciphertext);
+    # nor any field the server encrypts, opened with its own key files. The entry moved out
+    # and back in is in the vault again: the server's readable copy went with the move.
+    secrets = [SECRET_TITLE, SECRET_BODY, EDITED_BODY, CRISIS_BODY, NOTES, MOVED_BODY]
+    secrets += ["Python body 3390", PASSPHRASE, NEW_PASSPHRASE, THIRD_PASSPHRASE, recovery]
+    assert_the_server_holds_none_of(live_app, tmp_path, sam_email, alex_email, secrets)
 
 
 # Runs in the page: the browser's format code on the known answers (vectors.json).
