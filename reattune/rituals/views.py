@@ -593,8 +593,11 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 
 def _recent_days(user: User, space: Space, today: date, days: int = 7) -> list[dict[str, Any]]:
-    """The last week: for each day, whether each of you checked in (existence only)."""
+    """The last week: for each day, whether each of you checked in (existence only). Only
+    days from the couple's first day on (progress.first_day): a day before the couple was
+    here was no "day off"."""
     first = today - timedelta(days=days - 1)
+    first = max(first, min(progress.first_day(user, space, before=first), today))
     rows = (
         access.visible_to(DAILY.model.objects.all(), user)
         .filter(space=space, day__gte=first, day__lte=today)
@@ -605,7 +608,7 @@ def _recent_days(user: User, space: Space, today: date, days: int = 7) -> list[d
     for day, author_id in rows:
         (mine if author_id == user.pk else theirs).add(day)
     out = []
-    for i in range(days):
+    for i in range((today - first).days + 1):
         day = today - timedelta(days=i)
         out.append(
             {

@@ -6,8 +6,8 @@ page):
   week's summary, a link-styled button, a link that stands alone beside a button, a journal
   entry's title, the way back above a page's title and a day's "Previous day"; Learn's
   search box reads at the size of the page's text (no smaller type, no zoom on focus);
-- the rituals' last seven days call today "not yet today" until someone checks in (the day
-  is not over, so it is not "a day off");
+- the rituals' list of days calls today "not yet today" until someone checks in (the day
+  is not over, so it is not "a day off"), and lists no day from before the person started;
 - the emergency number is named as the help-line data names it, once, without brackets in
   brackets and without lower-casing a proper name ("Triple Zero");
 - the account's country list names every country in English, the countries with checked
@@ -124,15 +124,17 @@ def test_every_control_of_the_daily_pages_is_a_full_size_tap_target(new_context,
     expect(keep.locator("input")).to_be_checked()
 
 
-def test_today_is_not_yet_a_day_off_in_the_last_seven_days(new_context):
+def test_today_is_not_yet_a_day_off_and_no_day_before_the_start_is_listed(new_context):
     first, _ = names()
     me = signed_up(new_context, first)
     nav(me, "Today")
     follow(me, me.get_by_role("link", name="All rituals"))
-    days = me.get_by_role("list", name="The last seven days").get_by_role("listitem")
-    expect(days).to_have_count(7)
+    # Signed up today: only today is theirs (the six days before read "a day off", but this
+    # person was not here yet).
+    days = me.get_by_role("list", name="Your days here so far").get_by_role("listitem")
+    expect(days).to_have_count(1)
     expect(days.first).to_have_text(re.compile(r": not yet today$"))
-    expect(days.nth(1)).to_have_text(re.compile(r": a day off$"))
+    expect(me.locator("main")).not_to_contain_text("a day off")
 
 
 def test_countries_are_named_in_english_and_the_emergency_number_reads_plainly(new_context):
