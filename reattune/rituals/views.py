@@ -473,6 +473,12 @@ def ritual_period(request: AuthedRequest, kind: str, period: date) -> HttpRespon
         "form_url": reverse(f"rituals-{ritual.key}"),
     }
     context["mine_private"] = any(item["private"] for item in context["mine_answers"] or ())
+    # After the short form: the longer prompts, still open to add while the period is open.
+    if context["editable"] and context["mine_answers"]:
+        answered = {item["id"] for item in context["mine_answers"]}
+        context["still_open"] = [
+            p["label"] for p in ritual.answer_prompts() if p["id"] not in answered
+        ]
     # Reactions: one's own to the partner's answers, and theirs to one's own (reactions.py).
     given = reactions.reactions_for(ritual, request.user, space, period)
     # Paired per question on a phone: under each of the partner's answers, one's own shared
