@@ -8,12 +8,17 @@
   button leads to them on the form;
 - the three reactions under a partner's answer sit in one row on a phone (they wrapped), a
   chosen one with its tick too;
+- the couple page's summary links hold their own words, so a long time zone wraps inside its
+  link, as one tap target;
+- the check-up card says truly who sees single answers (a person may choose to share them);
+- on Support, a therapist's link and its Copy button share a row (Copy fell below it), and
+  the page says that making a new link cancels the open one.
 """
 
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE
 from tests.browser.test_foundation import follow, nav, visit
@@ -80,3 +85,35 @@ def test_after_the_short_check_in_the_longer_prompts_are_offered_and_reactions_f
         for button in form.get_by_role("button").all():
             box = button.bounding_box()
             assert box and box["height"] >= 44 and box["width"] >= 44, box
+
+
+def page_link_boxes(page: Page, name: str) -> list[dict]:
+    return (
+        page.locator("#summary")
+        .get_by_role("link", name=name)
+        .evaluate("(a) => [...a.getClientRects()].map((r) => ({top: r.top, height: r.height}))")
+    )
+
+
+def test_the_couple_summary_links_hold_their_words_and_the_check_up_card_is_true(new_context):
+    first, second = names()
+    a, _, _, _ = make_couple_by_requests(new_context, first, second, second_viewport=PHONE)
+    visit(a, "/couple/")
+    # A long zone name wraps inside its link: one box, the whole of it a tap target.
+    zone = a.locator("#summary").get_by_role("link", name=re.compile(r"^Your shared day: "))
+    expect(zone).to_have_count(1)
+    boxes = page_link_boxes(a, "Leaving this space: what it does, and how")
+    assert len(boxes) == 1 and boxes[0]["height"] >= 44, boxes
+
+    visit(a, "/home/")
+    card = a.locator("main").get_by_text("10-minute look at how things feel between you")
+    expect(card).to_contain_text("only if you choose to share them")
+    expect(a.locator("main")).not_to_contain_text("never sees your individual answers")
+
+    visit(a, "/care/")
+    follow(a, a.get_by_role("button", name="Make a link for our therapist"))
+    link = a.get_by_role("textbox", name="Link for your therapist")
+    copy = a.locator("#therapist").get_by_role("button", name="Copy")
+    link_box, copy_box = link.bounding_box(), copy.bounding_box()
+    assert link_box and copy_box and abs(link_box["y"] - copy_box["y"]) < 8, (link_box, copy_box)
+    expect(a.locator("#therapist")).to_contain_text("Making a new one cancels it.")
