@@ -58,6 +58,12 @@ EDGE_CASES = [
     "no quiero vivir más, i'm done",
     "ik wil dood, lol",
     "<p>I want to <b>kill myself</b></p>",
+    # an act ruled out after it, and quoted lines in a reported sentence (round 16)
+    "Me faire du mal, non. Mich umzubringen, nein",
+    "Mir das Leben zu nehmen 😶 kam nie in Frage, mezelf pijn doen, nee",
+    "Im Film: 'ich bring mich um 🎬' sagt sie, dann \"ich bring mich um\" und 'c'est 'je veux mourir'",
+    "in the film he wrote 'i want to die",
+    "dans le film 'je vais me tuer'😶 et' puis",
     "<script>alert(1)</script>I want to die",
     "&lt;3 I want to die &amp; disappear",
     "<br>I want to die<br>",
