@@ -5,7 +5,11 @@ shown once), write, lock, reload (locked), a wrong passphrase, unlock and read, 
 by Python (reattune/vault/format.py) read in the browser and the browser's read by Python,
 crisis words with help shown, moving entries in and out, a passphrase change, recovery with
 the recovery key, the safety check in the vault, and log-out forgetting the key. Every request
-the browser sends is captured: none carries the vault text or the answers.
+the browser sends is captured: none carries the vault text or the answers. Then the server
+side: the database files (or pg_dump), a backup, the server's log, the partner's export and the
+author's own hold none of it, nor does any server-encrypted field opened with the server's key
+files; the author's export opens with `reattune vault decrypt` (passphrase, then recovery key),
+and imported into another account its vault opens with the same passphrase.
 
 A second test checks the browser's format code against the known answers in
 reattune/vault/vectors.json, both ways.
@@ -16,6 +20,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -147,6 +152,52 @@ def assert_the_server_holds_none_of(live_app, folder, partner_email, own_email, 
     script = OPEN_EVERY_FIELD.format(partner=partner_email, canary=CANARY, texts=json.dumps(texts))
     opened = json.loads(live_app.cli("manage", "shell", "-c", script).stdout.split("JSON", 1)[1])
     assert opened == {"canary": ["journal.Entry"], "found": []}, opened
+
+
+# Run inside `reattune manage shell`: open an account's vault with the passphrase and print the
+# bodies of its journal items.
+READ_BODIES = """
+import json
+from reattune.accounts.models import User
+from reattune.vault import format as f
+ring = User.objects.get(email={email!r}).vault_keyring
+keyring = {{"vault_id": str(ring.vault_id), "format": ring.format, "kdf": ring.kdf,
+    "wrapped_key_passphrase": ring.wrapped_key_passphrase,
+    "wrapped_key_recovery": ring.wrapped_key_recovery, "key_version": ring.key_version}}
+key = f.open_keyring(keyring, passphrase={passphrase!r})
+print("JSON" + json.dumps(sorted(
+    f.decrypt_item(key, keyring["vault_id"], str(i.item_id), i.kind, i.ciphertext)["body"]
+    for i in ring.items.filter(kind="journal"))))
+"""
+
+
+def decrypt_export(live_app, export, out, secret, *options):
+    """`reattune vault decrypt` on the export, the secret typed into a pipe (no terminal):
+    the bodies of the journal entries it wrote."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reattune",
+            "vault",
+            "decrypt",
+            str(export),
+            "--out",
+            str(out),
+            *options,
+        ],
+        input=secret + "\n",
+        env=live_app.env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        start_new_session=True,  # no controlling terminal: the secret is read from stdin
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert secret not in result.stdout + result.stderr
+    items = json.loads((out / "items.json").read_text(encoding="utf-8"))
+    return sorted(item["content"]["body"] for item in items if item["kind"] == "journal")
 
 
 class RequestLog:
@@ -401,6 +452,20 @@ def test_the_vault_keeps_words_from_everyone_but_their_author(new_context, live_
     secrets = [SECRET_TITLE, SECRET_BODY, EDITED_BODY, CRISIS_BODY, NOTES, MOVED_BODY]
     secrets += ["Python body 3390", PASSPHRASE, NEW_PASSPHRASE, THIRD_PASSPHRASE, recovery]
     assert_the_server_holds_none_of(live_app, tmp_path, sam_email, alex_email, secrets)
+
+    # The export carries the vault encrypted: `reattune vault decrypt` opens it with the
+    # passphrase or with the recovery key, and an import elsewhere brings it back intact.
+    export = tmp_path / "own-export.zip"
+    bodies = decrypt_export(live_app, export, tmp_path / "plain", THIRD_PASSPHRASE)
+    assert len(bodies) == 4, bodies
+    assert {EDITED_BODY, CRISIS_BODY, MOVED_BODY, "Python body 3390"} == set(bodies), bodies
+    again = decrypt_export(live_app, export, tmp_path / "again", recovery.lower(), "--recovery")
+    assert again == bodies
+    copy_email = alex_email.replace("alex-", "alex-copy-")
+    live_app.cli("import", str(export), "--user", copy_email, "--quiet", timeout=300)
+    read = READ_BODIES.format(email=copy_email, passphrase=THIRD_PASSPHRASE)
+    imported = live_app.cli("manage", "shell", "-c", read).stdout.split("JSON", 1)[1]
+    assert json.loads(imported) == bodies
 
 
 # Runs in the page: the browser's format code on the known answers (vectors.json).
