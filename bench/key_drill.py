@@ -5,7 +5,8 @@ Run from the repository root:  python bench/key_drill.py [--writes N] [--grace G
 1. Rotation under load. A fresh data directory (SQLite, or --database-url for an empty
    PostgreSQL database), one account with a personal access token, `reattune serve` with
    --workers processes. Client threads POST journal entries through the API and a reader
-   lists the journal and asks /healthz, without pause. While they run:
+   lists the journal and asks /healthz, without pause (or --pause seconds between one
+   client's requests). While they run:
    `reattune rotate-keys`, then `reattune rotate-keys --retire-old --grace G --wait`, then
    more writes. The server is never restarted. Afterwards every entry the client saw
    confirmed (201) must read back exactly through the running server, and again after a
@@ -107,8 +108,12 @@ def get(port: int, path: str, token: str | None = None) -> int | None:
 class Load:
     """Writer threads and one reader against a running server, until stop()."""
 
-    def __init__(self, port: int, token: str, threads: int):
+    def __init__(self, port: int, token: str, threads: int, pause: float = 0.0):
         self.port, self.token, self.threads = port, token, threads
+        # Seconds each thread waits between its requests: 0 keeps the server as busy as the
+        # clients can make it; the test suite's small run paces itself so that it does not
+        # take both cores of a CI machine from the tests beside it.
+        self.pause = pause
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.confirmed: dict[str, str] = {}
@@ -153,6 +158,7 @@ class Load:
             if status == 201:
                 with self.lock:
                     self.confirmed[key] = body
+            self.stopping.wait(self.pause)
 
     def _read(self) -> None:
         while not self.stopping.is_set():
@@ -161,6 +167,7 @@ class Load:
             self._count("GET healthz", get(self.port, "/healthz"), "/healthz")
             with self.lock:
                 self.reads += 1
+            self.stopping.wait(self.pause)
 
     def start(self) -> None:
         self.pool = [threading.Thread(target=self._write) for _ in range(self.threads)]
@@ -271,6 +278,7 @@ def run(args) -> dict:
         "engine": "postgresql" if args.database_url else "sqlite",
         "workers": args.workers,
         "client_threads": args.threads,
+        "pause_seconds": args.pause,
         "grace_seconds": args.grace,
     }
     try:
@@ -283,7 +291,7 @@ def run(args) -> dict:
         )
         first_key = (data_dir / KEYS).read_text()
         server.start()
-        load = Load(server.port, token, args.threads)
+        load = Load(server.port, token, args.threads, args.pause)
         load.start()
         try:
             quarter = max(args.writes // 4, 1)
@@ -382,6 +390,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="server worker processes (2)")
     parser.add_argument(
         "--grace", type=float, default=10, help="rotate-keys --retire-old --grace (10 s)"
+    )
+    parser.add_argument(
+        "--pause", type=float, default=0.0, help="seconds between one client's requests (0)"
     )
     parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database")
     parser.add_argument("--results", type=Path, default=RESULTS, help="JSON file to write")
