@@ -31,6 +31,7 @@ PAGES = {
     "/rituals/progress/": "More",
     "/checkup/": "More",
     "/results/": "More",
+    "/results/us/": "Us",  # the couple view, opened from Us
     "/journal/": "More",
     "/learn/": "More",
     "/care/": "More",

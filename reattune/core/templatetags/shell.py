@@ -51,11 +51,11 @@ THERAPIST_TABS = (
 )
 # Pages that belong to a destination without sharing its address's prefix. Today's check-in
 # is started from Today, so Today stays marked while it is filled in (the longest prefix wins
-# over Rituals' /rituals/). The vault is opened from the journal, its safety check from
-# Support.
+# over Rituals' /rituals/). The two of you side by side is the couple view, opened first from
+# Us. The vault is opened from the journal, its safety check from Support.
 ALSO_UNDER = {
     "Today": ("/rituals/daily/",),
-    "Us": ("/invite/",),
+    "Us": ("/invite/", "/results/us/"),
     "Check-up": ("/results/", "/learn/"),
     "Journal": ("/vault/",),
     "Support": ("/vault/safety/",),
