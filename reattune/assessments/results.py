@@ -9,6 +9,7 @@ or API sees it: no sign, no care channel, no cause that can rest on one answer
 from collections import defaultdict
 
 from django.core.cache import cache
+from django.db.models import OuterRef, Q, Subquery
 
 from reattune.assessments.catalog import CHECKUP_SEQUENCE, catalog
 from reattune.assessments.models import Answer, Response
@@ -77,29 +78,49 @@ def insight_for(user):
     return insights_for([user])[0]
 
 
-def _submitted_of_two(first_id: int, second_id: int):
-    return Response.objects.filter(
-        author__in=[first_id, second_id], submitted_at__isnull=False
-    ).order_by("submitted_at", "pk")
+# What insights_for reads of a response: its instrument, its day and whose it is (every caller
+# of insight_for reads no other field of the responses it gives).
+_LATEST_FIELDS = ("id", "author_id", "instrument_id", "instrument_version", "submitted_at")
 
 
-_SUBMITTED_OF_TWO = Prepared(_submitted_of_two, first_id=1, second_id=2)  # two values: IN (%s, %s)
+def _latest_of(authors: Q):
+    """Each person's latest submitted response of each instrument (the last by submission
+    time, then id), ordered as latest_per_instrument orders them: by the first response of
+    each instrument (submission time, then id), so the insight adds its figures up in the
+    same order as when every response was read."""
+    same = Response.objects.filter(
+        author_id=OuterRef("author_id"),
+        instrument_id=OuterRef("instrument_id"),
+        submitted_at__isnull=False,
+    )
+    first = same.order_by("submitted_at", "pk")
+    return (
+        Response.objects.filter(authors, submitted_at__isnull=False)
+        .filter(pk=Subquery(same.order_by("-submitted_at", "-pk").values("pk")[:1]))
+        .order_by(Subquery(first.values("submitted_at")[:1]), Subquery(first.values("pk")[:1]))
+        .only(*_LATEST_FIELDS)
+    )
+
+
+def _latest_of_two(first_id: int, second_id: int):
+    return _latest_of(Q(author__in=[first_id, second_id]))
+
+
+_LATEST_OF_TWO = Prepared(_latest_of_two, first_id=1, second_id=2)  # two values: IN (%s, %s)
 
 
 def insights_for(users) -> list:
     """insight_for for several people (a couple) with two queries in all, not two each.
 
-    One query for every submitted response of these people, one for the answers of each
-    person's latest response per instrument; then each is scored on its own.
+    One query for each person's latest submitted response of each instrument, one for their
+    answers; then each is scored on its own.
     """
     by_author: dict[int, list] = {user.pk: [] for user in users}
     if 1 <= len(users) <= 2:  # one person or a couple: the query built once (core.prepared)
         ids = [user.pk for user in users]
-        rows = _SUBMITTED_OF_TWO.rows(first_id=ids[0], second_id=ids[-1])
+        rows = _LATEST_OF_TWO.rows(first_id=ids[0], second_id=ids[-1])
     else:
-        rows = Response.objects.filter(
-            author__in=[user.pk for user in users], submitted_at__isnull=False
-        ).order_by("submitted_at", "pk")
+        rows = _latest_of(Q(author__in=[user.pk for user in users]))
     for response in rows:
         by_author[response.author_id].append(response)
     latest_by_author = {pk: latest_per_instrument(rows) for pk, rows in by_author.items()}
