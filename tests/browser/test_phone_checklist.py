@@ -276,7 +276,7 @@ def test_calendar_buttons_are_large_apart_and_subscribe_is_one_webcal_tap(
     visit(page, "/rituals/calendar/")
     follow(page, page.get_by_role("button", name=re.compile(r"^Make (my|a new) address$")))
     address = page.get_by_role("textbox", name="Calendar address").input_value()
-    subscribe = page.get_by_role("link", name="Subscribe in my calendar app")
+    subscribe = page.get_by_role("link", name="Subscribe in my calendar", exact=True)
     expect(subscribe).to_have_attribute("href", "webcal://" + address.split("://", 1)[1])
     buttons = page.evaluate(CALENDAR_BUTTONS)
     assert len(buttons) >= 4, buttons  # Copy, Subscribe, Make a new address, Turn it off

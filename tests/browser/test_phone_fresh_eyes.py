@@ -117,3 +117,19 @@ def test_the_couple_summary_links_hold_their_words_and_the_check_up_card_is_true
     link_box, copy_box = link.bounding_box(), copy.bounding_box()
     assert link_box and copy_box and abs(link_box["y"] - copy_box["y"]) < 8, (link_box, copy_box)
     expect(a.locator("#therapist")).to_contain_text("Making a new one cancels it.")
+
+
+def test_the_calendars_one_filled_button_is_subscribe_on_one_line(new_context):
+    first, _ = names()
+    me = signed_up(new_context, first)
+    visit(me, "/rituals/calendar/")
+    follow(me, me.get_by_role("button", name="Make my address"))
+    subscribe = me.get_by_role("link", name="Subscribe in my calendar", exact=True)
+    renew = me.get_by_role("button", name="Make a new address")
+    box = subscribe.bounding_box()
+    # One line of words (it wrapped to two in a pill), the full width of the card.
+    assert box and 44 <= box["height"] <= 60, box
+    fill = "(el) => getComputedStyle(el).backgroundColor"
+    # Making a new address stops the old one: an outlined button, not a second filled one.
+    assert renew.evaluate(fill) != subscribe.evaluate(fill)
+    assert renew.evaluate(fill) == me.get_by_role("button", name="Turn it off").evaluate(fill)
