@@ -303,12 +303,15 @@ def test_the_vault_keeps_words_from_everyone_but_their_author(new_context, live_
     expect(page.locator("[data-entries]")).not_to_contain_text(EDITED_BODY)
     visit(page, "/vault/journal/")
     wait_state(page, "locked")
+    sent_before = len(log.sent)
     unlock(page, "not the passphrase at all")
     expect(page.locator("#unlock-error")).to_contain_text(
         "That is not your vault passphrase", timeout=20_000
     )
     axe_check(page)
     assert state_of(page) == "locked"
+    # Checked in this browser only: the server hears nothing of it, so it can lock nothing.
+    assert [(m, u) for m, u, _ in log.sent[sent_before:] if m != "GET"] == []
     unlock(page, PASSPHRASE)
     wait_state(page, "unlocked")
     expect(page.locator("[data-entries]")).to_contain_text(EDITED_BODY)
@@ -376,10 +379,14 @@ def test_the_vault_keeps_words_from_everyone_but_their_author(new_context, live_
     change.get_by_label("Current passphrase").fill(PASSPHRASE)
     change.get_by_label("New passphrase", exact=True).fill(NEW_PASSPHRASE)
     change.get_by_label("Type the new passphrase again").fill(NEW_PASSPHRASE)
+    sent_before = len(log.sent)
     page.get_by_role("button", name="Change my passphrase").click()
     expect(page.locator("[data-vault-status]")).to_contain_text(
         "Your passphrase is changed", timeout=30_000
     )
+    # The key is wrapped again; no item is written (nothing is encrypted again).
+    writes = [(m, u) for m, u, _ in log.sent[sent_before:] if m != "GET"]
+    assert writes == [("PUT", f"{live_app.url}/api/v1/vault/keys")], writes
     lock_now(page)
     unlock(page, PASSPHRASE)
     expect(page.locator("#unlock-error")).to_contain_text(
@@ -394,9 +401,12 @@ def test_the_vault_keeps_words_from_everyone_but_their_author(new_context, live_
     recover.get_by_label("Recovery key", exact=True).fill(recovery.lower().replace("-", " "))
     recover.get_by_label("New vault passphrase").fill(THIRD_PASSPHRASE)
     recover.get_by_label("Type the new passphrase again").fill(THIRD_PASSPHRASE)
+    sent_before = len(log.sent)
     page.get_by_role("button", name="Open with my recovery key").click()
     wait_state(page, "unlocked")
     expect(page.locator("[data-vault-status]")).to_contain_text("new passphrase is set")
+    writes = [(m, u) for m, u, _ in log.sent[sent_before:] if m != "GET"]
+    assert writes == [("PUT", f"{live_app.url}/api/v1/vault/keys")], writes
 
     # Idle time-out: once the kept key is past its expiry, the page locks by itself.
     page.evaluate(EXPIRE_KEPT_KEY)
