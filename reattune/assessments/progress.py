@@ -10,9 +10,13 @@ MAX_ROUNDS = 24  # the last two years of monthly check-ups: the chart stays read
 def _rounds(author_id: int):
     from reattune.assessments.models import Response
 
-    return Response.objects.filter(
-        author_id=author_id, instrument_id="connection_check", submitted_at__isnull=False
-    ).order_by("-submitted_at")[:MAX_ROUNDS]
+    return (
+        Response.objects.filter(
+            author_id=author_id, instrument_id="connection_check", submitted_at__isnull=False
+        )
+        .order_by("-submitted_at")
+        .only("id", "instrument_id", "instrument_version", "submitted_at")[:MAX_ROUNDS]
+    )  # what the chart reads: the scoring's instrument and the day
 
 
 def _answers_from(author_id: int, lowest: int):
