@@ -127,6 +127,15 @@ _UNGRAMMATICAL = re.compile(
     re.I,
 )
 _CLAUSE_END = re.compile(r",|\bbut\b|\bwhen\b|\band then\b|\bbecause\b|\bso\b", re.I)
+# Where a second clause joins the first ("… and you always check your phone", "… and always
+# …", "… or just …"): any "and", "or", "but" not followed by the start of a second object
+# ("the dishes and the laundry", "him and me"). Cutting a shared object short asks for less;
+# carrying a second clause into a request can ask for the very thing the user wants less of.
+_SECOND_CLAUSE = re.compile(
+    r"\s*,?\s*\b(?:and|or|but|plus|while|yet)\b(?!\s+(?:the|a|an|my|your|our|his|her|their|"
+    r"its|me|us|him|them|some|any|other|all|both)\b)",
+    re.I,
+)
 _ADVERBS = frozenset(
     "never always constantly just even really once ever still literally actually also".split()
 )
@@ -260,24 +269,33 @@ def _situation(analysis: Analysis, lex: Lexicon) -> tuple[str, str, bool, bool]:
     never = re.match(
         r"(?:you|u) (?:never|don't ever|dont ever|do not ever)(?: once| ever)? (.+)", lowered, re.I
     )
-    for pattern, replacement in lex.situation_edits:
-        lowered = pattern.sub(replacement, lowered)
-    lowered = " ".join(lowered.split())
-    lowered = _TRAILING.sub("", lowered)
+    # The request asks only for what the first clause says was missing: in "you never listen
+    # and you always check your phone" the second clause is what the user wants less of.
+    first_clause = _edited(_SECOND_CLAUSE.split(lowered, maxsplit=1)[0], lex)
+    lowered = _edited(lowered, lex)
     words = lowered.split()
-    while len(words) > 2 and words[-1].lower() in lex.trailing_words:
-        words.pop()
-    lowered = " ".join(words)
     if lowered.lower().startswith("u "):
         lowered = "you " + lowered[2:]
     if lex.mind_reading is not None and lex.mind_reading.search(lowered.lower()):
         return "", "", past, True  # a guess at the partner's mind, not a moment
     if len(words) < 2 or 2 < len(words) <= 4 and all(w.lower() in _PRONOUN_ONLY for w in words[2:]):
         return "", "", past, False  # "you don't do them": nothing left to picture
-    if never and lowered.lower().startswith("you don't "):
-        action = lowered[len("you don't ") :]
+    if never and first_clause.lower().startswith("you don't "):
+        action = first_clause[len("you don't ") :]
     lowered = re.sub(r"\bi\b", "I", lowered)
     return lowered, action, past, False
+
+
+def _edited(clause: str, lex: Lexicon) -> str:
+    """A clause with the language's situation edits made (no absolutes) and no trailing
+    filler words or punctuation."""
+    for pattern, replacement in lex.situation_edits:
+        clause = pattern.sub(replacement, clause)
+    clause = _TRAILING.sub("", " ".join(clause.split()))
+    words = clause.split()
+    while len(words) > 2 and words[-1].lower() in lex.trailing_words:
+        words.pop()
+    return " ".join(words)
 
 
 def _is_past(verb: str, after: list[str] | tuple = ()) -> bool:
