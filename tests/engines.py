@@ -28,6 +28,7 @@ ONCE_ON_SQLITE: dict[str, str] = {
     "browser": "pages already covered by HTTP tests that run on both engines; a browser run "
     "per engine would check the same markup twice",
     "test_crisis_js_parity.py": NO_DATABASE,
+    "test_crisis_lexicons_cache.py": "a file of public data kept on disk; its view reads no rows",
     "test_plan_leaks.py": NO_DATABASE,
     "test_cli_coach.py": NO_DATABASE,
     "test_static_analysis.py": STATIC,
