@@ -58,6 +58,174 @@ NEEDS = ["", "", "", "A quiet evening together.", "A hug before we sleep.", "Ten
 GOOD = ["calm", "content", "grateful", "hopeful", "joyful", "loved", "close", "relieved"]
 LOW = ["tired", "stressed", "worried", "frustrated", "lonely", "distant", "overwhelmed"]
 
+# Weekly reviews in each partner's own voice (Alex first, then Sam), one line a week, so the
+# two never give the same answers and a week reads differently from the one before. Weeks
+# five to seven are the harder stretch of the daily check-ins.
+WEEKLY = (
+    {
+        "connecting_moment": [
+            "Sunday breakfast that turned into a two-hour chat.",
+            "Walking home from the cinema, talking about the ending.",
+            "When you sent me that photo from your lunch break.",
+            "Cooking your mum's soup together on Thursday.",
+            "Sitting on the balcony after the rain.",
+            "Not much this week, honestly; the hug on Friday helped.",
+            "You sat with me while I called the bank.",
+            "Talking in bed about where we'd like to travel.",
+            "The long walk by the river on Saturday.",
+            "Laughing at the quiz show like we used to.",
+            "You asked about my day and really listened.",
+        ],
+        "closer_area": [
+            "Evenings: we drift to separate rooms too quickly.",
+            "Talking about something other than the schedule.",
+            "More touch in small moments, a hand on the back.",
+            "Telling each other the worries, not only the plans.",
+            "Putting the phones away at dinner.",
+            "I'd like to feel less alone with the stress at work.",
+            "Finding our way back to talking before bed.",
+            "Saying thank you out loud more often.",
+            "Planning something new together, just the two of us.",
+        ],
+        "appreciation": [
+            "You picked me up from the station in the rain.",
+            "You noticed I was quiet and asked, gently.",
+            "You let me sleep in and took the morning.",
+            "You stayed calm when I was snappy on Tuesday.",
+            "You wrote me a little note on the fridge.",
+            "You kept checking in even when I went quiet.",
+            "You made my favourite dinner after the awful week.",
+            "You told me what you needed, clearly and kindly.",
+            "You laughed at my terrible joke on purpose.",
+            "You held my hand at the doctor's.",
+        ],
+        "looking_ahead": [
+            "A busy week at work; I'd like our evenings to stay calm.",
+            "Your parents visit on Saturday and I'm a bit nervous.",
+            "Nothing big planned, which feels nice.",
+            "The deadline on Thursday will take most of my energy.",
+            "I'm away two nights for work and will miss you.",
+            "Still tired; I'd like a slow weekend at home.",
+            "My birthday on Friday, and I'd love something small and cosy.",
+            "Back to the gym, so my evenings shift a little.",
+        ],
+        "what_would_help": [
+            "Check in with me on Wednesday.",
+            "A text at lunch, just to say hi.",
+            "Ten quiet minutes together when I get home.",
+            "Let me vent for a moment before we plan anything.",
+            "A hug before we sleep.",
+            "",
+            "Asking me how I feel, not what I did.",
+        ],
+    },
+    {
+        "connecting_moment": [
+            "Dancing in the kitchen to that old song.",
+            "Our coffee on the steps on Saturday morning.",
+            "You read me a bit of your book and we ended up talking for ages.",
+            "The picnic, even though it got windy.",
+            "Doing the crossword together over breakfast.",
+            "Finally talking properly on Sunday night.",
+            "Holding hands on the bus home.",
+            "The evening we made pizza from scratch.",
+            "You told me about your dream and I felt let in.",
+            "Watching the stars from the garden.",
+        ],
+        "closer_area": [
+            "Having real conversations on weekdays, not just weekends.",
+            "Feeling like a team when the house gets busy.",
+            "Sharing the little things from the day as they happen.",
+            "I'd like us to plan a proper date again.",
+            "Being able to say I'm overwhelmed without it turning into a fix-it talk.",
+            "Getting back to our morning coffee ritual.",
+            "Going to bed at the same time more often.",
+            "Being more playful with each other.",
+            "Trying something new together, maybe that pottery class.",
+            "Talking about the future without it feeling heavy.",
+            "Quiet time that doesn't have a task attached.",
+        ],
+        "appreciation": [
+            "You called the plumber so I didn't have to.",
+            "You remembered my big meeting and wished me luck.",
+            "You gave me a long hug when I came home.",
+            "You asked how I was feeling and waited for the real answer.",
+            "You walked the dog in the rain so I could rest.",
+            "You said sorry first after our argument.",
+            "You were patient with me when I needed space.",
+            "You planned a surprise evening out.",
+            "You listened without trying to fix it.",
+        ],
+        "looking_ahead": [
+            "My sister stays with us midweek; I'd like us to keep some time for ourselves.",
+            "A calmer week, I hope; I'd like an evening walk together.",
+            "Lots of late shifts, so mornings matter more.",
+            "The car goes in for repairs, so we'll need to plan lifts.",
+            "I'd like us to make a plan for the holidays.",
+            "A school meeting on Tuesday that I'm dreading a little.",
+            "Friends over on Saturday; it would be nice to cook together.",
+            "A quieter week at last; I'd like a lazy Sunday with you.",
+            "Our anniversary is coming up and I'd like to mark it, even simply.",
+        ],
+        "what_would_help": [
+            "A message if you'll be late.",
+            "Sitting together on the sofa for a bit after dinner.",
+            "",
+            "Reminding me to take a break.",
+            "Taking turns with the cooking.",
+            "Asking me what I need, even if I say nothing at first.",
+            "A walk on Sunday, just us.",
+            "Telling me one thing you liked about the day.",
+        ],
+    },
+)
+MONTHLY = (
+    {
+        "most_connecting": [
+            "Our evening walks and the check-ins.",
+            "The slow Sunday mornings.",
+            "Talking through the hard weeks instead of going quiet.",
+            "Cooking together again.",
+        ],
+        "want_to_grow": [
+            "Saying what I need instead of hoping it is noticed.",
+            "Staying with a hard conversation a little longer.",
+            "Noticing when I'm tired and saying so kindly.",
+        ],
+        "appreciation": [
+            "That you kept coming back, even in the hard weeks.",
+            "How you make the ordinary days feel warm.",
+            "Your patience when I was far away in my head.",
+            "The way you laugh with me, still.",
+        ],
+    },
+    {
+        "most_connecting": [
+            "The short chats before we fall asleep.",
+            "Being silly together in the kitchen.",
+            "Feeling that we are on the same side again.",
+            "Our Saturday coffees.",
+        ],
+        "want_to_grow": [
+            "Listening to the end before I answer.",
+            "Asking for a hug when I need one.",
+            "Coming back to a talk after I've taken a break.",
+            "Sharing worries earlier, before they grow.",
+        ],
+        "appreciation": [
+            "How you notice the small things I do.",
+            "That you made time for us in a very full month.",
+            "Your honesty when things were hard.",
+        ],
+    },
+)
+
+
+def _week_answer(answers: list[str], week: int) -> str:
+    """The answer for a week (or a month): each list is long enough that no two weeks in a
+    row read the same, and the two partners' lists share no line."""
+    return answers[week % len(answers)]
+
 
 def _rating(day_number: int, total: int, person: int, rng: random.Random) -> int:
     """A gentle arc: fair start, a dip around weeks 5-7, then a steady recovery."""
@@ -118,37 +286,35 @@ def _fill(alex, sam, space):
     this_week = week_start(today)
     for w in range(WEEKS):
         week = this_week - timedelta(weeks=WEEKS - w)
-        for user in (alex, sam):
+        for person, user in enumerate((alex, sam)):
             if w in (5, 6) and user is sam:
                 continue  # a couple of weeks one of them let it slide
+            answers = WEEKLY[person]
             weekly.append(
                 WeeklyReview(
                     author=user,
                     space=space,
                     week=week,
-                    connecting_moment=rng.choice(BEST),
-                    closer_area="More time just talking, without screens.",
-                    appreciation=rng.choice(THANKS),
-                    looking_ahead="A busy week at work; I would like our evenings to stay calm.",
-                    what_would_help="Check in with me on Wednesday.",
+                    **{field: _week_answer(answers[field], w) for field in answers},
                 )
             )
     WeeklyReview.objects.bulk_create(weekly)
     monthly = []
     month = month_start(first)
+    n_month = 0
     while month < month_start(today):
         if month >= first.replace(day=1):
-            for user in (alex, sam):
+            for person, user in enumerate((alex, sam)):
+                answers = MONTHLY[person]
                 monthly.append(
                     MonthlyCheckIn(
                         author=user,
                         space=space,
                         month=month,
-                        most_connecting="Our evening walks and the check-ins.",
-                        want_to_grow="Saying what I need instead of hoping it is noticed.",
-                        appreciation="That you kept coming back, even in the hard weeks.",
+                        **{field: _week_answer(answers[field], n_month) for field in answers},
                     )
                 )
+            n_month += 1
         month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
     MonthlyCheckIn.objects.bulk_create(monthly)
     started = timezone.now() - timedelta(days=40, hours=3)
