@@ -24,8 +24,10 @@
  *   control flow and this file together; the test tells you when they differ.
  *
  * API: window.reattuneCrisis (or module.exports under node)
- *   load(url) -> Promise         fetch the lexicons (also started by a data-lexicons attribute
- *                                on the <script> tag); ready is the Promise of the first load
+ *   load(url) -> Promise         fetch and read the lexicons; a data-lexicons attribute on the
+ *                                <script> tag names a URL fetched at once and read on the first
+ *                                focus of a text field or the first use of ready; ready is the
+ *                                Promise of the first load
  *   setLexicons(json)            use an already fetched document
  *   checkText(text, lang) -> {ready, hit, kinds, spans, harmFromOthers}
  *     kinds in display order (check.py's KIND_ORDER); spans [{start, end, kind, rule, lang}]
@@ -338,6 +340,8 @@
   }
 
   let readyPromise = null;
+  let fetched = null; // the page's document, fetched but not read yet (see the end)
+  const WRITING_FIELDS = "textarea, input:not([type]), input[type=text], input[type=search]";
 
   // The first check compiles every rule (most of a second on a slow phone): do it while the
   // page is idle rather than when the person saves.
@@ -347,19 +351,32 @@
     else setTimeout(run, 0);
   }
 
-  function load(url) {
-    const p = fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((r) => {
+  function fetchText(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(
+      (r) => {
         if (!r.ok) throw new Error("crisis lexicons: HTTP " + r.status);
-        return r.json();
-      })
-      .then((doc) => {
-        const found = setLexicons(doc);
-        warmUp();
-        return found;
-      });
+        return r.text();
+      }
+    );
+  }
+
+  function read(text) {
+    const found = setLexicons(JSON.parse(text));
+    warmUp();
+    return found;
+  }
+
+  function load(url) {
+    const p = fetchText(url).then(read);
     if (readyPromise === null) readyPromise = p;
     return p;
+  }
+
+  function readFetched() {
+    if (fetched === null || readyPromise !== null) return;
+    readyPromise = fetched.then(read);
+    fetched = null;
+    readyPromise.catch((err) => logError("crisis lexicons could not be loaded", err));
   }
 
   // ------------------------------------------------------------------ matching (crisis.py)
@@ -922,6 +939,7 @@
     },
     classes: (which) => Object.assign({}, state && state.classes[which || "big"]),
     get ready() {
+      readFetched();
       return readyPromise;
     },
     get problems() {
@@ -929,9 +947,25 @@
     },
   };
 
+  // A page that names the lexicons in data-lexicons fetches them at once, so every vault page
+  // asks the server the same (when they are read is nothing it can see). Reading them costs
+  // about a quarter of a second of CPU, so that waits until the person may write: the first
+  // focus on a text field, or the first time a caller waits on `ready` (a save). Pages that
+  // only show what is kept never read them.
   if (typeof document !== "undefined" && document.currentScript) {
     const url = document.currentScript.getAttribute("data-lexicons");
-    if (url) load(url).catch((err) => logError("crisis lexicons could not be loaded", err));
+    if (url) {
+      fetched = fetchText(url);
+      fetched.catch(() => {}); // reported when read
+      const onFocus = (event) => {
+        const target = event.target;
+        if (target && target.matches && target.matches(WRITING_FIELDS)) {
+          document.removeEventListener("focusin", onFocus, true);
+          readFetched();
+        }
+      };
+      document.addEventListener("focusin", onFocus, true);
+    }
   }
   return api;
 });
