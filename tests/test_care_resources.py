@@ -6,6 +6,7 @@ from pathlib import Path
 from django.utils.html import escape
 
 from reattune.accounts.models import User
+from reattune.care.present import country_name
 from reattune.domain.safety.resources import load_resources
 from tests.base import BaseTestCase
 
@@ -44,7 +45,8 @@ class CountryTests(BaseTestCase):
         for code, res in load_resources().countries.items():
             User.objects.filter(pk=self.alex.pk).update(country=code)
             page = client.get("/care/").content.decode()
-            self.assertIn(f"Showing lines for {res.name}", page, code)
+            # The name the account page lists ("Netherlands"), not the file's ("Nederland").
+            self.assertIn(f"Showing lines for {escape(country_name(code))}", page, code)
             self.assertIn(f'href="tel:{res.emergency.number}"', page, code)
             for line in (*res.crisis_lines, *res.dv_lines, *res.behaviour_lines):
                 self.assertIn(escape(line.name), page, code)

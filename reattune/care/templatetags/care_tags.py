@@ -3,6 +3,15 @@ from django import template
 register = template.Library()
 
 
+@register.filter
+def country_display(code: str | None) -> str:
+    """A country as every page names it: the English name the account page lists
+    ("Netherlands"), not the name a help-line file gives it in its own language."""
+    from reattune.care.present import country_name
+
+    return country_name(code)
+
+
 @register.inclusion_tag("care/includes/country_section.html", takes_context=True)
 def care_country_section(context):
     from reattune.care import support
