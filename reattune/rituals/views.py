@@ -43,6 +43,7 @@ from reattune.rituals.models import (
     TimeOut,
     words_of,
 )
+from reattune.rituals.panels import done_in_earlier_space
 
 FEED_LINK = "rituals_feed_link"
 FEED_LINK_LIFETIME = 600  # seconds: long enough to reach the next page
@@ -471,6 +472,9 @@ def ritual_period(request: AuthedRequest, kind: str, period: date) -> HttpRespon
             else None
         ),
         "form_url": reverse(f"rituals-{ritual.key}"),
+        # Answered in a space that has closed since: never "you have not shared yours yet".
+        "earlier": not status["mine"]
+        and done_in_earlier_space(request.user, space, ritual, period),
     }
     context["mine_private"] = any(item["private"] for item in context["mine_answers"] or ())
     # After the short form: the longer prompts, still open to add while the period is open.
@@ -482,14 +486,21 @@ def ritual_period(request: AuthedRequest, kind: str, period: date) -> HttpRespon
     # Reactions: one's own to the partner's answers, and theirs to one's own (reactions.py).
     given = reactions.reactions_for(ritual, request.user, space, period)
     # Paired per question on a phone: under each of the partner's answers, one's own shared
-    # answer to the same question (hidden on wide screens, where the two columns stand side
-    # by side).
+    # answer to the same question with the partner's reaction to it; marked "paired" so the
+    # phone does not show it again under "Your answers" (each shows once). On wide screens
+    # the pair is hidden and the two columns stand side by side.
     own = {item["id"]: item for item in context["mine_answers"] or () if not item["private"]}
     for item in context["their_answers"] or ():
         item["my_reaction"] = given["mine"].get(item["id"])
         item["mine"] = own.get(item["id"], {}).get("answer")
+        item["their_reaction_to_mine"] = given["theirs"].get(item["id"]) if item["mine"] else None
+        if item["mine"]:
+            own[item["id"]]["paired"] = True
     for item in context["mine_answers"] or ():
         item["their_reaction"] = given["theirs"].get(item["id"])
+    context["all_paired"] = bool(context["mine_answers"]) and all(
+        item.get("paired") for item in context["mine_answers"]
+    )
     context["reaction_choices"] = REACTION_BUTTONS
     context["kind_key"] = ritual.key
     if status["theirs"]:
@@ -584,12 +595,14 @@ def home(request: AuthedRequest) -> HttpResponse:
         item["period_url"] = _period_url(item["kind"], item["period"])
     recent = _recent_days(user, space, today)
     ladder_now = queries.ladder_status(user, space)
+    streaks = progress.streaks(user, space, today)
     context = {
         "space": space,
         "partner": partner_of(user),
         "rituals": rituals,
         "recent": recent,
-        "streaks": progress.streaks(user, space, today),
+        "streaks": streaks,
+        "earlier_space": not streaks.total and done_in_earlier_space(user, space),
         "plan_card": slots.plan_card(request),
         "ladder_step": ladder_now.step,
         "ladder_prompt": ladder_now.prompt,
@@ -995,6 +1008,7 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
         if any(v is not None for v in row[1:]):
             table.append(row)
     ritual_counts = progress.ritual_counts(user, space, today)  # the chart and the streaks
+    streaks = progress.streaks(user, space, today, counts=ritual_counts)
     weeks, counts = progress.rituals_per_week(user, space, today, since=first, counts=ritual_counts)
     week_labels = [f"{w:%-d %b}" for w in weeks]
     bar_series = [
@@ -1031,7 +1045,8 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
             "ritual_headers": ["Week of"] + [s.label for s in bar_series],
             "ritual_table": ritual_table,
             "ritual_rows": _table_rows(ritual_table),
-            "streaks": progress.streaks(user, space, today, counts=ritual_counts),
+            "streaks": streaks,
+            "earlier_space": not streaks.total and done_in_earlier_space(user, space),
             "sections": slots.progress_sections(request, space),
             "partner": partner,
         },
