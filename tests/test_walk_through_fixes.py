@@ -48,6 +48,7 @@ class AfterLeavingTests(BaseTestCase):
             for url in ("/home/", "/rituals/", f"/rituals/daily/{today}/"):
                 self.assertIn("You use reattune on your own now", pages[url], (who, url))
             self.assertIn("still yours, in your data download", pages["/rituals/"])
+            self.assertNotIn("not yet today", pages["/rituals/"])
             self.assertIn("Start the daily check-in here", pages[f"/rituals/daily/{today}/"])
 
     def test_a_person_who_never_had_a_shared_space_still_hears_first_check_in(self):
