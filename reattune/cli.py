@@ -46,7 +46,9 @@ def cmd_serve(args) -> int:
         return 1
     call_command("migrate", interactive=False, verbosity=0)
     if not settings.STATIC_FROM_SOURCE:  # the same reading as settings ("0" means off)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        from reattune.core import static_storage
+
+        static_storage.collect()  # skipped when nothing changed since the last start
     scheme = "https" if settings.HTTPS else "http"
     print(
         f"reattune {_version()} serving on {scheme}://{args.host}:{args.port}/ "

@@ -1,6 +1,6 @@
 """Static files as WhiteNoise serves them, compressed a little faster.
 
-`reattune serve` collects and compresses the static files at every start. Brotli's default
+`reattune serve` collects and compresses the static files when they changed. Brotli's default
 quality (11) spends about 5 s of CPU on the 1.6 MB password-strength bundle alone; quality 8
 gives files within 1% of that size in a twentieth of the time, so start-up stays quick.
 """
@@ -24,3 +24,61 @@ class QuickCompressor(Compressor):
 class StaticStorage(CompressedManifestStaticFilesStorage):
     def create_compressor(self, **kwargs):
         return QuickCompressor(**kwargs)
+
+
+# --- collecting only when the sources changed ----------------------------------------------
+
+# Written into STATIC_ROOT after a collect: a digest of every source file it read (path, size,
+# modification time) and of how they were processed. A restart with the same digest and the
+# manifest in place skips collectstatic, which hashes and compresses every file again (about
+# 0.7 s of CPU at each start, though nothing changed). Deleting the folder collects afresh.
+STAMP_NAME = ".collected"
+
+
+def source_digest() -> str:
+    import hashlib
+    import os
+    from importlib.metadata import version
+
+    import django
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+
+    entries = []
+    for finder in get_finders():
+        for path, storage in finder.list(None):
+            full = storage.path(path)
+            st = os.stat(full)
+            entries.append(f"{full}\0{path}\0{st.st_size}\0{st.st_mtime_ns}")
+    digest = hashlib.sha256()
+    settings_part = (
+        f"{settings.STATIC_URL}\0{BROTLI_QUALITY}\0{version('whitenoise')}\0{django.__version__}"
+    )
+    for line in [settings_part, *sorted(entries)]:
+        digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
+    return digest.hexdigest()
+
+
+def collect() -> bool:
+    """collectstatic unless STATIC_ROOT already holds what these sources give; True if it ran."""
+    import os
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    root = Path(settings.STATIC_ROOT)
+    stamp = root / STAMP_NAME
+    digest = source_digest()
+    try:
+        if (root / "staticfiles.json").is_file() and stamp.read_text("ascii") == digest:
+            return False
+    except (OSError, UnicodeError):
+        pass
+    call_command("collectstatic", interactive=False, verbosity=0)
+    partial = root / f"{STAMP_NAME}.{os.getpid()}.partial"
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(digest)
+    os.replace(partial, stamp)
+    return True
