@@ -42,7 +42,9 @@ THIRD_PASSPHRASE = "violet canyon parsley drumbeat"
 SECRET_TITLE = "Heron notebook 5519"
 SECRET_BODY = "The plum tree by the canal knows about 7731 quiet afternoons."
 EDITED_BODY = "Plum tree, edited: 8842 walnuts."
-CRISIS_BODY = "Some days I want to kill myself."
+# Its number makes it this test's own: the search of the server side looks at every row, and
+# other tests in the same process write the same words outside any vault.
+CRISIS_BODY = "Heron 3907: some days I want to kill myself."
 NOTES = "Wrote this note 6620 for myself."
 MOVED_BODY = "Moving in: the 4417 lighthouse letter."
 VECTORS = json.loads((REPO / "reattune" / "vault" / "vectors.json").read_text())
