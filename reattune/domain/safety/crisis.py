@@ -127,30 +127,6 @@ _SINGLE_QUOTED = re.compile(
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _BY_NAME = re.compile(r"\s*,?\s+by\s+[A-Z]")
 _MACRO = re.compile(r"\{([a-z_]+)\}")
-# Negation after the act: an act named at the head of a sentence (at most _HEAD_WORDS words
-# before it) and then ruled out: by a bare "no" of any language standing alone ("me faire du
-# mal, non, ...", "mezelf pijn doen, nee, ..."), or by a word taking the act up again (a
-# pronoun or a verb of which the act is the subject, as its first word) followed by a
-# negation within _AFTER_WORDS words ("mir das Leben zu nehmen kam nie in Frage", "mettre fin à
-# mes jours n'a jamais été une option", "farmi del male no, quello mai").
-_HEAD_WORDS = 2
-_AFTER_WORDS = 4
-_BARE_NO = frozenset({"no", "non", "nee", "nein", "nope", "nah", "nada", "niente", "nie", "never"})
-_TAKEN_UP = frozenset(
-    {
-        # de, fr, es, it, nl (English has its own idiom for this): pronouns taking the act
-        # up, and verbs it is the subject of; not "es" (German "it")
-        *("das", "dies", "ist", "war", "wäre", "kam", "kommt", "käme", "steht", "stand"),
-        *("ça", "ca", "cela", "ce", "c'est", "est", "était", "serait", "n'a", "n'est", "n'était"),
-        *("eso", "esto", "fue", "sería", "seria", "entra", "está", "esta"),
-        *("quello", "questo", "è", "era", "sarebbe", "sarà", "rientra"),
-        *("dat", "dit", "het", "was", "zou", "komt", "kwam", "staat"),
-    }
-)
-# quotation marks a quoted line opens and closes with (typographic ones are made plain first)
-_QUOTE_MARKS = "'\""
-_QUOTE_OPENS_AFTER = " \t\n\r(:["
-_QUOTE_CLOSES_BEFORE = " \t\n\r,.!?;:)]"
 
 # The learned second stage (crisis_model.py): False turns it off here and in crisis.js (the
 # model is then left out of the JSON served to the browser).
@@ -677,86 +653,6 @@ def _negated(before: str, lex: Lexicon, cues: frozenset[str], not_before: frozen
     return False
 
 
-def _negated_after(
-    before: str,
-    match: str,
-    after: str,
-    lex: Lexicon,
-    cues: frozenset[str],
-    not_before: frozenset[str],
-) -> bool:
-    """Is an act named at the head of the sentence ruled out right after it?
-
-    ``before`` is the sentence up to the match, ``after`` the rest of it (lower case), cut at a
-    word that opens a new clause ("und", "quand", "en"). Only when at most :data:`_HEAD_WORDS`
-    words stand before the match and the match itself holds no negation (a pattern such as "nie
-    wieder aufwachen" is negated by itself). Then either the first word after it is a bare "no"
-    followed by a comma or the end, or the first word takes the act up
-    (:data:`_TAKEN_UP`) and a negation cue follows within :data:`_AFTER_WORDS` words (not one
-    followed by a ``not_before`` word: "non so ancora quando").
-    """
-    if len(_TOKEN.findall(before)) > _HEAD_WORDS:
-        return False
-    for token in _TOKEN.findall(match):
-        bare = token.strip("'")
-        if bare in cues or bare.endswith("n't"):
-            return False
-    for found in lex.clause_breaks.finditer(after):
-        if found.group()[:1].isalpha():
-            after = after[: found.start()]
-            break
-    words = list(_TOKEN.finditer(after))
-    if not words:
-        return False
-    first = words[0]
-    if first.group().strip("'") in _BARE_NO:
-        rest = after[first.end() :].lstrip(" \t")
-        return not rest or rest[0] in ",.!?;:"
-    window = [w.group().strip("'") for w in words[: _AFTER_WORDS + 1]]
-    if window[0] not in _TAKEN_UP:
-        return False
-    for i, token in enumerate(window):
-        if token in cues or token.endswith("n't") or token.startswith("n'"):
-            following = window[i + 1] if i + 1 < len(window) else ""
-            if following not in not_before:
-                return True
-    return False
-
-
-def _open_quote(before: str) -> str:
-    """The quotation mark still open at the end of ``before`` ("" if none): a mark opens after
-    a space, a bracket, a colon or at the start and before a non-space, and the same mark closes
-    it after a non-space and before a space, punctuation or the end (so the apostrophes of
-    "l'héroïne" or "c'est" neither open nor close)."""
-    open_mark = ""
-    n = len(before)
-    for i, ch in enumerate(before):
-        if ch not in _QUOTE_MARKS:
-            continue
-        prev = before[i - 1] if i else " "
-        nxt = before[i + 1] if i + 1 < n else ""
-        if open_mark:
-            if ch == open_mark and prev not in _QUOTE_OPENS_AFTER and nxt in _QUOTE_CLOSES_BEFORE:
-                open_mark = ""
-        elif prev in _QUOTE_OPENS_AFTER and nxt and nxt not in _QUOTE_CLOSES_BEFORE:
-            open_mark = ch
-    return open_mark
-
-
-def _quoted(before: str, after: str) -> bool:
-    """Does a match that starts after ``before`` start inside a quotation that closes in
-    ``after`` (the match and the rest of its sentence)?"""
-    mark = _open_quote(before)
-    if not mark:
-        return False
-    for i, ch in enumerate(after):
-        if ch == mark and (i == 0 or after[i - 1] not in _QUOTE_OPENS_AFTER):
-            nxt = after[i + 1] if i + 1 < len(after) else ""
-            if not nxt or nxt in _QUOTE_CLOSES_BEFORE:
-                return True
-    return False
-
-
 def _overlaps(regex: re.Pattern, text: str, start: int, end: int, m_start: int, m_end: int) -> bool:
     return any(x.start() < m_end and x.end() > m_start for x in regex.finditer(text, start, end))
 
@@ -1128,32 +1024,12 @@ def _scan(
                     if reported_cache is None:
                         meter.chars += (p_end - p_start) * len(reporters)
                         reported_cache = any(r.search(subject, p_start, p_end) for r in reporters)
-                    if (
-                        reported_cache
-                        and (
-                            not first_person.search(
-                                subject, max(p_start, m_start - _NEAR_SPEAKER), m_end
-                            )
-                            # a line quoted in a reported sentence (a film, "grandpa always said
-                            # '...'"): its "I" is not the writer's; a threat stays a threat
-                            or (
-                                rule.kind != "harm_from_others"
-                                and _quoted(subject[p_start:m_start], subject[m_start:p_end])
-                            )
-                        )
+                    if reported_cache and not first_person.search(
+                        subject, max(p_start, m_start - _NEAR_SPEAKER), m_end
                     ):
                         continue
                 if _negated(
                     subject[max(p_start, m_start - _REACH) : m_start], lex, cues, not_before
-                ):
-                    continue
-                if _negated_after(
-                    subject[p_start:m_start].lower(),
-                    subject[m_start:m_end].lower(),
-                    subject[m_end:p_end].lower(),
-                    lex,
-                    cues,
-                    not_before,
                 ):
                     continue
                 spans.append(CrisisSpan(m_start, m_end, rule.kind, rule.id, lex.language))

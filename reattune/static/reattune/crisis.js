@@ -445,90 +445,6 @@
     return false;
   }
 
-  // crisis.py's _negated_after: an act named at the head of a sentence and then ruled out
-  const HEAD_WORDS = 2;
-  const AFTER_WORDS = 4;
-  const BARE_NO = new Set(["no", "non", "nee", "nein", "nope", "nah", "nada", "niente", "nie", "never"]);
-  const TAKEN_UP = new Set([
-    "das", "dies", "ist", "war", "wäre", "kam", "kommt", "käme", "steht", "stand",
-    "ça", "ca", "cela", "ce", "c'est", "est", "était", "serait", "n'a", "n'est", "n'était",
-    "eso", "esto", "fue", "sería", "seria", "entra", "está", "esta",
-    "quello", "questo", "è", "era", "sarebbe", "sarà", "rientra",
-    "dat", "dit", "het", "was", "zou", "komt", "kwam", "staat",
-  ]);
-
-  function tokensOf(s) {
-    const out = [];
-    for (const found of finditer(state.patterns.token, new Text(s))) out.push(found);
-    return out;
-  }
-
-  function negatedAfter(before, match, after, lex, cues, notBefore) {
-    if (tokensOf(before).length > HEAD_WORDS) return false;
-    for (const found of tokensOf(match)) {
-      const bare = strip(found.m[0]);
-      if (cues.has(bare) || bare.endsWith("n't")) return false;
-    }
-    let rest = new Text(after);
-    for (const found of finditer(lex.clause_breaks, rest)) {
-      if (/^\p{L}/u.test(found.m[0])) {
-        rest = new Text(rest.slice(0, found.start));
-        break;
-      }
-    }
-    const words = [];
-    for (const found of finditer(state.patterns.token, rest)) words.push(found);
-    if (words.length === 0) return false;
-    if (BARE_NO.has(strip(words[0].m[0]))) {
-      const tail = rest.slice(words[0].end, rest.n).replace(/^[ \t]+/, "");
-      return tail === "" || ",.!?;:".indexOf(tail[0]) !== -1;
-    }
-    const window = words.slice(0, AFTER_WORDS + 1).map((w) => strip(w.m[0]));
-    if (!TAKEN_UP.has(window[0])) return false;
-    for (let i = 0; i < window.length; i++) {
-      const token = window[i];
-      if (cues.has(token) || token.endsWith("n't") || token.startsWith("n'")) {
-        const following = i + 1 < window.length ? window[i + 1] : "";
-        if (!notBefore.has(following)) return true;
-      }
-    }
-    return false;
-  }
-
-  // crisis.py's _open_quote and _quoted: does a match start inside a quoted line?
-  const QUOTE_MARKS = "'\"";
-  const QUOTE_OPENS_AFTER = " \t\n\r(:[";
-  const QUOTE_CLOSES_BEFORE = " \t\n\r,.!?;:)]";
-
-  function openQuote(before) {
-    let mark = "";
-    const n = before.length;
-    for (let i = 0; i < n; i++) {
-      const ch = before[i];
-      if (QUOTE_MARKS.indexOf(ch) === -1) continue;
-      const prev = i ? before[i - 1] : " ";
-      const nxt = i + 1 < n ? before[i + 1] : "";
-      if (mark) {
-        if (ch === mark && QUOTE_OPENS_AFTER.indexOf(prev) === -1 && (nxt === "" || QUOTE_CLOSES_BEFORE.indexOf(nxt) !== -1)) mark = "";
-      } else if (QUOTE_OPENS_AFTER.indexOf(prev) !== -1 && nxt !== "" && QUOTE_CLOSES_BEFORE.indexOf(nxt) === -1) {
-        mark = ch;
-      }
-    }
-    return mark;
-  }
-
-  function quoted(before, after) {
-    const mark = openQuote(before);
-    if (!mark) return false;
-    for (let i = 0; i < after.length; i++) {
-      if (after[i] === mark && (i === 0 || QUOTE_OPENS_AFTER.indexOf(after[i - 1]) === -1)) {
-        const nxt = i + 1 < after.length ? after[i + 1] : "";
-        if (nxt === "" || QUOTE_CLOSES_BEFORE.indexOf(nxt) !== -1) return true;
-      }
-    }
-    return false;
-  }
-
   function overlaps(regex, t, start, end, mStart, mEnd) {
     for (const x of finditer(regex, t, start, end)) {
       if (x.start < mEnd && x.end > mStart) return true;
@@ -628,27 +544,9 @@
           }
           if (reporters.length > 0) {
             if (reportedCache === null) reportedCache = reporters.some((r) => !!search(r, subject, pStart, pEnd));
-            if (
-              reportedCache &&
-              (!search(firstPerson, subject, Math.max(pStart, mStart - NEAR), mEnd) ||
-                (rule.kind !== "harm_from_others" && quoted(subject.slice(pStart, mStart), subject.slice(mStart, pEnd))))
-            ) {
-              continue;
-            }
+            if (reportedCache && !search(firstPerson, subject, Math.max(pStart, mStart - NEAR), mEnd)) continue;
           }
           if (negated(subject.slice(Math.max(pStart, mStart - REACH), mStart), lex, cues, notBefore)) continue;
-          if (
-            negatedAfter(
-              subject.slice(pStart, mStart).toLowerCase(),
-              subject.slice(mStart, mEnd).toLowerCase(),
-              subject.slice(mEnd, pEnd).toLowerCase(),
-              lex,
-              cues,
-              notBefore
-            )
-          ) {
-            continue;
-          }
           spans.push({ start: mStart, end: mEnd, kind: rule.kind, rule: rule.id, lang: lex.language });
         }
       }
