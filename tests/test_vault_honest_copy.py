@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROMISE = re.compile(
     r"private to you|yours alone|only (ever )?(you|seen by you)( can)? (read|see|open|know)"
     r"|(nobody|no one|no-one) else (can|could|will) (read|see)|for your eyes only"
-    r"|only you can see|only you,",
+    r"|only you can see|only you,|for you alone",
     re.I,
 )
 HOST = re.compile(r"\b(server|host)\b", re.I)

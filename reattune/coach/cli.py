@@ -91,7 +91,7 @@ def _print_support(support: dict) -> None:
     if support.get("safety_check_url"):
         print(
             f"\nIn the app, the private safety check ({support['safety_check_url']}) asks a few "
-            "questions about your safety, for you alone."
+            "questions about your safety; your partner is never told you took it, nor what you answered."
         )
     if not support.get("country_name"):
         print("\nFor the lines of your country, add --country XX (for example --country GB).")

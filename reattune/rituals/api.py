@@ -6,7 +6,7 @@ period, an edit that lost a race (`version`) or a `share_anyway` without the cur
 `version`, 404 for anything not visible.
 
 Crisis language (actions.held_answers, shown through sharing.saved_answers): an answer your partner would read that contains it is
-held, saved for you alone, and listed in `held_answers` with `support`, until you confirm it
+held, saved but kept from your partner, and listed in `held_answers` with `support`, until you confirm it
 (`share_anyway` on PUT with the entry's `version`) or keep it (`private_fields`).
 """
 
@@ -43,7 +43,7 @@ router = Router(tags=["rituals"], auth=partner_auth())
 
 
 PRIVATE_FIELDS = (
-    "Answers to keep for you alone (prompt ids of written answers, e.g. best_part): stored, "
+    "Answers to keep from your partner (prompt ids of written answers, e.g. best_part): stored, "
     "never shown to your partner. On PUT this is the complete list (an answer left out is "
     "shared); leave the field out to keep the list as it is."
 )
@@ -54,7 +54,7 @@ PromptId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 SHARE_ANYWAY = (
     "Answers you confirm to share as written although they contain crisis language (prompt "
-    "ids, e.g. from `held_answers`). Without it such an answer is held: saved for you alone. "
+    "ids, e.g. from `held_answers`). Without it such an answer is held: saved, and kept from your partner. "
     "On PUT it needs `version` (the version you read the answers in): if they changed since, "
     "or no version is sent, the answer is 409 and nothing is saved or shared. On POST it "
     "confirms the words sent in the same request. An id may not also be in `private_fields`."
@@ -159,7 +159,7 @@ class RitualEntryOut(DropEmptySupport):
     )
     private_fields: list[str] = Field(
         default_factory=list,
-        description="Your answers kept for you alone (always empty on your partner's entry).",
+        description="Your answers kept from your partner (always empty on your partner's entry).",
     )
     edited_after_reveal: list[str] = Field(
         default_factory=list,
@@ -179,7 +179,7 @@ class RitualEntryOut(DropEmptySupport):
     held_answers: list[str] | None = Field(
         None,
         description="On your own save: answers with crisis language that this save held. "
-        "They are saved for you alone and your partner has not seen them. To share one as "
+        "They are saved and your partner has not seen them. To share one as "
         "written, PUT the answers again with its id in `share_anyway` and this entry's "
         "`version` (409 and nothing shared if the answers changed since); to keep it, PUT "
         "with its id in `private_fields`; or PUT changed words. Left out when none.",
@@ -188,7 +188,7 @@ class RitualEntryOut(DropEmptySupport):
         None,
         description="On your own save: the shared answers that contain crisis language (ones "
         "you confirmed with `share_anyway`, or shared so before). Your partner reads them "
-        "once you have both shared; to keep one for you alone, send it in `private_fields` "
+        "once you have both shared; to keep one from your partner, send it in `private_fields` "
         "with a PUT.",
     )
 
@@ -355,7 +355,7 @@ def today(request: ApiRequest) -> list[dict[str, Any]]:
 
 SAVE_DESCRIPTION = (
     "An answer your partner would read that contains crisis language, and that you have not "
-    "confirmed, is held: saved for you alone, your partner does not see it. The response "
+    "confirmed, is held: saved, and your partner does not see it. The response "
     "lists it in `held_answers` with `support` (context `shared`, saying your partner has not "
     "seen it and how to share or keep it). To share it as written, PUT your answers again "
     "with its id in `share_anyway` and the entry's `version` (409, nothing saved or shared, "

@@ -329,7 +329,7 @@ def partner_support_context(
 
 
 HELD_WHERE = (
-    "Your partner has not seen these words: they are saved for you alone until you choose. "
+    "Your partner has not seen these words: they are saved, and kept from them until you choose. "
     "You can share them as you wrote them, keep them just for you, or change them. This help "
     "is shown to you alone."
 )
