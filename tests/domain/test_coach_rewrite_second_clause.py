@@ -78,3 +78,18 @@ def test_the_walk_through_sentence_asks_only_for_the_first_clause(text):
 def test_a_shared_object_after_and_stays_in_the_request():
     rewrite = suggest(analyze("You never help with the dishes and the laundry")).rewrite
     assert _request(rewrite) == "it if you could help with the dishes and the laundry"
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("You never stop and listen to me.", "stop and listen to me"),
+        ("You never sit down and talk with me.", "sit down and talk with me"),
+        ("You never come home and hug me.", "come home and hug me"),
+        ("You never say sorry or thank you.", "say sorry or thank you"),
+    ],
+)
+def test_a_second_verb_or_object_of_the_same_request_stays(text, asked):
+    """ "and", "or" joining two parts of one request is not a second clause: cutting there
+    would ask for something else ("could stop" for "stop and listen to me")."""
+    assert _request(suggest(analyze(text)).rewrite) == f"it if you could {asked}"

@@ -128,12 +128,14 @@ _UNGRAMMATICAL = re.compile(
 )
 _CLAUSE_END = re.compile(r",|\bbut\b|\bwhen\b|\band then\b|\bbecause\b|\bso\b", re.I)
 # Where a second clause joins the first ("… and you always check your phone", "… and always
-# …", "… or just …"): any "and", "or", "but" not followed by the start of a second object
-# ("the dishes and the laundry", "him and me"). Cutting a shared object short asks for less;
-# carrying a second clause into a request can ask for the very thing the user wants less of.
+# …", "… or just …"): an "and", "or", "but" followed by a new subject or an absolute. Carrying
+# a second clause into a request can ask for the very thing the user wants less of; a verb or
+# an object that follows ("stop and listen to me", "the dishes and the laundry", "say sorry or
+# thank you") belongs to the request and stays.
 _SECOND_CLAUSE = re.compile(
-    r"\s*,?\s*\b(?:and|or|but|plus|while|yet)\b(?!\s+(?:the|a|an|my|your|our|his|her|their|"
-    r"its|me|us|him|them|some|any|other|all|both)\b)",
+    r"\s*,?\s*\b(?:and|or|but|plus|while|yet)\s+(?=(?:you|you're|youre|you'll|you've|i|i'm|"
+    r"im|we|he|she|they|it|it's|that|always|constantly|never|just|instead|still|even|also|"
+    r"only|then)\b)",
     re.I,
 )
 _ADVERBS = frozenset(
