@@ -79,3 +79,13 @@ def test_a_missing_manifest_or_a_foreign_stamp_collects_again(sources):
     (root / static_storage.STAMP_NAME).write_bytes(b"\xff\xfe")
     assert static_storage.collect() is True
     assert calls == ["collectstatic"] * 4
+
+
+def test_another_way_of_processing_collects_again(sources, monkeypatch):
+    source, root, calls = sources
+    static_storage.collect()
+    monkeypatch.setattr(static_storage, "BROTLI_QUALITY", static_storage.BROTLI_QUALITY - 1)
+    assert static_storage.collect() is True
+    monkeypatch.setattr("reattune.__version__", "0.0.0-other")
+    assert static_storage.collect() is True
+    assert calls == ["collectstatic"] * 3
