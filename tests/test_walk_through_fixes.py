@@ -19,8 +19,10 @@ from reattune.care.present import country_name
 from reattune.core.access import active_space
 from reattune.couples.actions import do_leave_space
 from reattune.domain.safety.resources import load_resources
+from reattune.rituals.actions import do_submit
+from reattune.rituals.kinds import DAILY
 from tests.base import PASSWORD, BaseTestCase
-from tests.rituals_helpers import submit
+from tests.rituals_helpers import answers, submit
 
 UNTRUE_AFTER_LEAVING = ("Your first check-in can be tonight", "You have not shared yours yet")
 
@@ -88,7 +90,7 @@ class CountryNameTests(BaseTestCase):
 
 class PairedOnceTests(BaseTestCase):
     def test_own_answers_beside_the_partners_are_marked_paired_private_ones_are_not(self):
-        submit("daily", self.alex)
+        do_submit(DAILY, self.alex, answers("daily", "alex"), private=["need"])
         submit("daily", self.sam)
         today = active_space(self.alex).today()
         page = self.client_for("alex").get(f"/rituals/daily/{today}/").content.decode()
@@ -97,3 +99,7 @@ class PairedOnceTests(BaseTestCase):
         self.assertGreater(pairs, 0)
         self.assertEqual(mine.count('<dt class="is-paired">'), pairs)
         self.assertIn('class="pair-note"', mine)
+        # The answer kept from sam has no pair: it stays in "Your answers", on every screen.
+        self.assertNotIn("alex need text", page.split('class="card answers mine-answers"')[0])
+        kept_heading = mine.split("alex need text", 1)[0].rsplit("<dt", 1)[1]
+        self.assertNotIn("is-paired", kept_heading)
