@@ -4,7 +4,7 @@
   says "Your first check-in can be tonight" or "You have not shared yours yet"; they are told
   they use reattune on their own now, where their earlier answers are, and what they can do.
 - A help-line country is named as the account page names it ("Netherlands"), not as its
-  resource file does ("Nederland").
+  resource file does ("Nederland"), on the help pages and in the vault's help card.
 - Revealed answers: each own answer that sits under the partner's answer to the same question
   is marked, so that on a phone it is not shown a second time under "Your answers".
 """
@@ -79,12 +79,15 @@ class CountryNameTests(BaseTestCase):
             User.objects.filter(pk=self.alex.pk).update(country=code)
             care = client.get("/care/").content.decode()
             account = client.get("/account/").content.decode()
+            vault = client.get("/vault/journal/").content.decode()  # its help card, hidden
             name = escape(country_name(code))
             self.assertIn(f"Showing lines for {name}", care, code)
+            self.assertIn(f"Showing lines for {name}.", vault, code)
             self.assertIn(f"Every help line for {name}", care, code)
             self.assertIn(name, account, code)
             if res.name != country_name(code):  # "Nederland": the file's own name
                 self.assertNotIn(f"lines for {escape(res.name)}", care, code)
+                self.assertNotIn(f"lines for {escape(res.name)}", vault, code)
                 self.assertNotIn(f"line for {escape(res.name)}<", care, code)
 
 
