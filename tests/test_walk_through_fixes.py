@@ -106,3 +106,24 @@ class PairedOnceTests(BaseTestCase):
         self.assertNotIn("alex need text", page.split('class="card answers mine-answers"')[0])
         kept_heading = mine.split("alex need text", 1)[0].rsplit("<dt", 1)[1]
         self.assertNotIn("is-paired", kept_heading)
+
+
+class RitualIntroTests(BaseTestCase):
+    """A ritual's introduction speaks of the partner's answers only to someone with a partner."""
+
+    PAGES = ("/rituals/", "/rituals/daily/", "/rituals/weekly/", "/rituals/monthly/")
+
+    def test_a_person_alone_is_not_promised_a_partners_answers(self):
+        loner = do_create_user("alone@example.org", PASSWORD, "Alone", "Europe/Berlin")
+        client = self.client_for("anonymous")
+        client.force_login(loner)
+        for path in self.PAGES:
+            text = _text(client.get(path, follow=True))
+            self.assertNotIn("partner's answers", text, path)
+            self.assertNotIn("answers once you have shared", text, path)
+
+    def test_a_couple_is_told_when_the_partners_answers_show(self):
+        client = self.client_for("alex")
+        for path in self.PAGES:
+            text = _text(client.get(path, follow=True))
+            self.assertIn("You will see Sam's answers once you have shared yours.", text, path)
