@@ -90,6 +90,23 @@ def write_private(path: Path, text: str) -> None:
         os.fsync(handle.fileno())
 
 
+def replace_private(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all, readable by its owner only (0600): the data goes to
+    a partial file beside it (``.NAME.PID-THREAD.partial``), which then replaces ``path``, so a
+    reader sees the old file or the new one. Raises OSError, leaving no partial file behind."""
+    import threading
+
+    partial = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.partial")
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(partial, path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
+
+
 def make_private(path: Path) -> None:
     """Take group and other permissions off an existing file (a no-op when already 0600)."""
     try:

@@ -93,3 +93,17 @@ def test_a_database_left_0644_by_an_older_version_is_made_private(tmp_path):
         if path.exists():
             os.chmod(path, 0o644)
     assert _modes(env) == ALL_PRIVATE
+
+
+def test_replace_private_writes_whole_files_readable_by_their_owner_only(tmp_path):
+    from reattune.paths import replace_private
+
+    target = tmp_path / "kept.json"
+    target.write_text("old")
+    target.chmod(0o644)
+    replace_private(target, b"new")
+    assert target.read_bytes() == b"new" and target.stat().st_mode & 0o777 == 0o600
+    (tmp_path / "a-folder").mkdir()
+    with pytest.raises(OSError):  # a folder where the file should be: the replace fails
+        replace_private(tmp_path / "a-folder", b"new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder", "kept.json"]

@@ -51,6 +51,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.views.decorators.http import require_safe
 
 from reattune.domain.safety import check, crisis
+from reattune.paths import replace_private
 
 log = logging.getLogger(__name__)
 
@@ -730,12 +731,9 @@ def _cached_build() -> bytes:
         if not _private_folder(folder):
             log.warning("crisis lexicons for the browser: not cached (%s is not private)", folder)
             return raw
-        partial = folder / f".{_PREFIX}{os.getpid()}-{threading.get_ident()}.partial"
-        # 0600 as every file in the data folder (public data, but nobody else's to change)
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(raw)
-        os.replace(partial, target)  # readers see the whole file or none
+        # 0600 as every file in the data folder (public data, but nobody else's to change);
+        # readers see the whole file or none
+        replace_private(target, raw)
         for old in [*folder.glob(f"{_PREFIX}*.json"), *folder.glob(f".{_PREFIX}*.partial")]:
             if old != target and old.stat().st_mtime < target.stat().st_mtime - 600:
                 old.unlink(missing_ok=True)  # another version's, or a crashed write's

@@ -7,6 +7,12 @@ gives files within 1% of that size in a twentieth of the time, so start-up stays
 
 from __future__ import annotations
 
+import hashlib
+import os
+from importlib.metadata import version
+from pathlib import Path
+
+import django
 from whitenoise.compress import Compressor
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -30,34 +36,27 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
 
 # Written into STATIC_ROOT after a collect: a digest of every source file it read (path, size,
 # modification time) and of how they were processed (this module, the storage settings, the
-# versions). A restart with the same digest and the
-# manifest in place skips collectstatic, which hashes and compresses every file again (about
-# 0.7 s of CPU at each start, though nothing changed). Deleting the folder collects afresh.
+# versions). A restart with the same digest and the manifest in place skips collectstatic,
+# which hashes and compresses every file again (about 0.7 s of CPU at each start, though
+# nothing changed). Deleting the folder collects afresh.
 STAMP_NAME = ".collected"
 
 
 def source_digest() -> str:
-    import hashlib
-    import os
-    from importlib.metadata import version
-    from pathlib import Path
-
-    import django
     from django.conf import settings
     from django.contrib.staticfiles.finders import get_finders
+
+    from reattune import __version__
 
     entries = []
     for finder in get_finders():
         for path, storage in finder.list(None):
             full = storage.path(path)
-            st = os.stat(full)
-            entries.append(f"{full}\0{path}\0{st.st_size}\0{st.st_mtime_ns}")
-    digest = hashlib.sha256()
-    from reattune import __version__
-
+            info = os.stat(full)
+            entries.append(f"{full}\0{path}\0{info.st_size}\0{info.st_mtime_ns}")
     # How the files are processed: this module's own code, the storage settings, the versions
     # of reattune, WhiteNoise and Django.
-    settings_part = "\0".join(
+    processing = "\0".join(
         [
             settings.STATIC_URL,
             repr(settings.STORAGES.get("staticfiles")),
@@ -68,18 +67,18 @@ def source_digest() -> str:
             django.__version__,
         ]
     )
-    for line in [settings_part, *sorted(entries)]:
+    digest = hashlib.sha256()
+    for line in [processing, *sorted(entries)]:
         digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
     return digest.hexdigest()
 
 
 def collect() -> bool:
     """collectstatic unless STATIC_ROOT already holds what these sources give; True if it ran."""
-    import os
-    from pathlib import Path
-
     from django.conf import settings
     from django.core.management import call_command
+
+    from reattune.paths import replace_private
 
     root = Path(settings.STATIC_ROOT)
     stamp = root / STAMP_NAME
@@ -90,9 +89,5 @@ def collect() -> bool:
     except (OSError, UnicodeError):
         pass
     call_command("collectstatic", interactive=False, verbosity=0)
-    partial = root / f"{STAMP_NAME}.{os.getpid()}.partial"
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(digest)
-    os.replace(partial, stamp)
+    replace_private(stamp, digest.encode("ascii"))
     return True
