@@ -22,24 +22,6 @@ def _authors(model, period_field, user_id: int, space_id: int, period):
 _AUTHORS = prepared_per_kind(_authors, user_id=0, space_id=0)
 
 
-def done_in_earlier_space(user, space, kind=None, period=None) -> bool:
-    """Whether this person wrote rituals in a space they are no longer in (one that closed
-    when they or their partner left it): those rows stay with that space and are not counted
-    or shown in this one, so pages here must not say "your first" or "not shared yet".
-    With `kind` and `period`: for that one period (a day, a week, a month); else any ritual.
-    """
-    from reattune.rituals.kinds import KINDS
-
-    kinds = [kind] if kind is not None else list(KINDS.values())
-    for each in kinds:
-        rows = each.model.objects.filter(author=user).exclude(space=space)
-        if period is not None:
-            rows = rows.filter(**{each.period_field: period})
-        if rows.exists():
-            return True
-    return False
-
-
 def _review_items(user, space, today):
     """The weekly review and the monthly check-in, when due and not yet done by this person
     (or when the partner has done theirs: their answers wait for one's own)."""
@@ -77,6 +59,7 @@ def home_panel(request):
         return None
     from reattune.couples.membership import partner_of
     from reattune.domain.safety.check import check_text
+    from reattune.rituals import queries
     from reattune.rituals.actions import open_timeout_for_page
     from reattune.rituals.kinds import DAILY
 
@@ -112,7 +95,7 @@ def home_panel(request):
             # not "three quick answers" (asked only of a person without a partner).
             "earlier_today": not mine
             and partner is None
-            and done_in_earlier_space(user, space, DAILY, today),
+            and queries.done_in_earlier_space(user, space, DAILY, today),
             "reviews": _review_items(user, space, today),
             "timeout": current,
             "running": current is not None and current.ends_at > timezone.now(),

@@ -170,3 +170,24 @@ def ladder_status(user: User, space: Space, with_partner: bool = False) -> Ladde
         prompt=resting_prompt(user, step.prompt_for_week(this_week)),
         partner_step=partner_step,
     )
+
+
+def done_in_earlier_space(
+    user: User, space: Space, kind: Kind | None = None, period: date | None = None
+) -> bool:
+    """Whether this person wrote rituals in a space they are no longer in (one that closed
+    when they or their partner left it): those rows stay with that space and are not counted
+    or shown in this one, so pages here must not say "your first" or "not shared yet".
+    With `kind` and `period`: for that one period (a day, a week, a month); else any ritual
+    (one existence query per kind, asked only of a person with none here).
+    """
+    from reattune.rituals.kinds import KINDS
+
+    kinds = [kind] if kind is not None else list(KINDS.values())
+    for each in kinds:
+        rows = each.model.objects.filter(author=user).exclude(space=space)
+        if period is not None:
+            rows = rows.filter(**{each.period_field: period})
+        if rows.exists():
+            return True
+    return False

@@ -43,7 +43,6 @@ from reattune.rituals.models import (
     TimeOut,
     words_of,
 )
-from reattune.rituals.panels import done_in_earlier_space
 
 FEED_LINK = "rituals_feed_link"
 FEED_LINK_LIFETIME = 600  # seconds: long enough to reach the next page
@@ -474,7 +473,7 @@ def ritual_period(request: AuthedRequest, kind: str, period: date) -> HttpRespon
         "form_url": reverse(f"rituals-{ritual.key}"),
         # Answered in a space that has closed since: never "you have not shared yours yet".
         "earlier": not status["mine"]
-        and done_in_earlier_space(request.user, space, ritual, period),
+        and queries.done_in_earlier_space(request.user, space, ritual, period),
     }
     context["mine_private"] = any(item["private"] for item in context["mine_answers"] or ())
     # After the short form: the longer prompts, still open to add while the period is open.
@@ -602,7 +601,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "rituals": rituals,
         "recent": recent,
         "streaks": streaks,
-        "earlier_space": not streaks.total and done_in_earlier_space(user, space),
+        "earlier_space": not streaks.total and queries.done_in_earlier_space(user, space),
         "plan_card": slots.plan_card(request),
         "ladder_step": ladder_now.step,
         "ladder_prompt": ladder_now.prompt,
@@ -1046,7 +1045,7 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
             "ritual_table": ritual_table,
             "ritual_rows": _table_rows(ritual_table),
             "streaks": streaks,
-            "earlier_space": not streaks.total and done_in_earlier_space(user, space),
+            "earlier_space": not streaks.total and queries.done_in_earlier_space(user, space),
             "sections": slots.progress_sections(request, space),
             "partner": partner,
         },
