@@ -271,9 +271,7 @@ def _situation(analysis: Analysis, lex: Lexicon) -> tuple[str, str, bool, bool]:
     never = re.match(
         r"(?:you|u) (?:never|don't ever|dont ever|do not ever)(?: once| ever)? (.+)", lowered, re.I
     )
-    # The request asks only for what the first clause says was missing: in "you never listen
-    # and you always check your phone" the second clause is what the user wants less of.
-    first_clause = _edited(_SECOND_CLAUSE.split(lowered, maxsplit=1)[0], lex)
+    unedited = lowered
     lowered = _edited(lowered, lex)
     words = lowered.split()
     if lowered.lower().startswith("u "):
@@ -282,8 +280,13 @@ def _situation(analysis: Analysis, lex: Lexicon) -> tuple[str, str, bool, bool]:
         return "", "", past, True  # a guess at the partner's mind, not a moment
     if len(words) < 2 or 2 < len(words) <= 4 and all(w.lower() in _PRONOUN_ONLY for w in words[2:]):
         return "", "", past, False  # "you don't do them": nothing left to picture
-    if never and first_clause.lower().startswith("you don't "):
-        action = first_clause[len("you don't ") :]
+    if never:
+        # The request asks only for what the first clause says was missing: in "you never
+        # listen and you always check your phone" the second clause is what the user wants
+        # less of.
+        first_clause = _edited(_SECOND_CLAUSE.split(unedited, maxsplit=1)[0], lex)
+        if first_clause.lower().startswith("you don't "):
+            action = first_clause[len("you don't ") :]
     lowered = re.sub(r"\bi\b", "I", lowered)
     return lowered, action, past, False
 
