@@ -21,6 +21,11 @@ PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
 # its reasons are in tests/engines.py, kept honest by tests/test_engine_selection.py.
 # Its processes: one per core, beside the SQLite pass's (see `test`).
 PG_WORKERS ?= $(shell nproc)
+# Bytecode caches on, whatever the machine's default: the suite starts a few hundred Python
+# processes (test workers, `reattune` commands and servers), and with PYTHONDONTWRITEBYTECODE
+# set each one compiled reattune's and the tests' sources again (about 0.3 CPU-s apiece).
+# An empty value is "not set" to Python; __pycache__/ is in .gitignore.
+test test-sqlite test-postgres: export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: install install-test system-deps run test test-sqlite test-postgres lint format demo clean
 
