@@ -141,6 +141,14 @@ _PARTNER_WORDS = frozenset({"you", "u", "your", "ur", "you're", "youre", "yourse
 _COUNTER_AT_PARTNER = re.compile(
     r"says the|look who's|at least i (?:don't|dont|do not|didn't|didnt)|coming from"
 ).search
+# A denial or an excuse that points at the partner is a counter-attack too: "I'm not the one
+# who…", "I only did it because you…", "it's your fault, not mine".
+_DENIAL_AT_PARTNER = re.compile(
+    r"not the one (?:who|that|with)|(?:your|ur) fault,? not mine|because (?:you|u)(?:'re|re| were| are| was)?"
+    r" (?:kept|keep|never|always|didn't|didnt|don't|dont|won't|wont|started|ignored|ignoring|nagging|"
+    r"yelling|shouting|being)"
+).search
+_AT_PARTNER_KINDS = frozenset({"denial", "excuse"})
 # Words the emotion vocabulary holds (they still name energy or well-being, level_process)
 # that the labelling guide does not count as a named feeling.
 NOT_NAMED_FEELINGS = frozenset({"tired", "fed up", "calm", "calmer", "sorry"})
@@ -510,10 +518,14 @@ def _conventions(msg: _Message) -> None:
     if not spans:
         work = msg.work
         for kind, start, end, _ in msg.found.get("defensiveness", _NO_HITS):
+            if kind in _AT_PARTNER_KINDS:
+                if _DENIAL_AT_PARTNER(work, start, msg.bounds(msg.sentence(start))[1]):
+                    spans.append((start, end))
+                continue
             if kind != "counter":
                 continue
             s_start, s_end = msg.bounds(msg.sentence(start))
-            if _COUNTER_AT_PARTNER(work, start, end) or not _PARTNER_WORDS.isdisjoint(
+            if _COUNTER_AT_PARTNER(work, start, s_end) or not _PARTNER_WORDS.isdisjoint(
                 TOKEN_RE.findall(work, s_start, s_end)
             ):
                 spans.append((start, end))
