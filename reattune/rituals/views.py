@@ -978,7 +978,8 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
     # once: both charts start at the couple's first day (no query when the couple is older
     # than the axes)
     first = progress.first_day(user, space, before=progress.axis_start(today, range_key))
-    data = progress.connection_data(user, space, today, range_key, since=first)
+    daily = progress.twelve_weeks(user, space, today)  # one read for both charts
+    data = progress.connection_data(user, space, today, range_key, since=first, daily=daily)
     series = []
     table = []
     for index, (pk, name) in enumerate(people):
@@ -1006,7 +1007,8 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
         row = [label] + [s.values[i] for s in series]
         if any(v is not None for v in row[1:]):
             table.append(row)
-    ritual_counts = progress.ritual_counts(user, space, today)  # the chart and the streaks
+    # the chart and the streaks
+    ritual_counts = progress.ritual_counts(user, space, today, daily=daily)
     streaks = progress.streaks(user, space, today, counts=ritual_counts)
     weeks, counts = progress.rituals_per_week(user, space, today, since=first, counts=ritual_counts)
     week_labels = [f"{w:%-d %b}" for w in weeks]
