@@ -1,0 +1,76 @@
+"""Round 15's shapes (docs/coach.md, "Fresh round 15"): each finds its label with spans that
+point at the words, and its near misses are left alone. The sentences here are variations
+written for these tests, not the corpus's."""
+
+import pytest
+
+from reattune.domain.coach.analyzer import analyze_with
+
+
+def _rules(text: str):
+    return analyze_with(text, "en", None)
+
+
+FOUND = [
+    ("criticism", "Do you even have a conscience?"),
+    ("criticism", "why can't you just be considerate for once"),
+    ("criticism", "Your stubbornness is ruining this."),
+    ("criticism", "why you are always so lazy person"),
+    ("criticism", "some boyfriend you turned out to be"),
+    ("contempt", "oh lovely of you to reply after 6 hours"),
+    ("contempt", "what are you, twelve?"),
+    ("contempt", "I guess I'm the only one who cares about the bills"),
+    ("contempt", "whatever helps you sleep at night, mate"),
+    ("stonewalling", "*walks out and slams the door*"),
+    ("stonewalling", "my husband left the room as soon as I started talking"),
+    ("stonewalling", "i'm so done. seriously"),
+    ("stonewalling", "please, not now"),
+    ("defensiveness", "it was one beer, relax"),
+    ("defensiveness", "well you didn't tell me."),
+    ("validation", "it's totally fair that you're annoyed"),
+    ("validation", "you're allowed to feel that way"),
+    ("absolute", "I've asked you like a thousand times to shut the gate"),
+    ("level_meaning", "I feel like we're turning into strangers"),
+    ("level_meaning", "I'm scared we're falling out of love"),
+    ("i_statement", "I want to grow old with you"),
+]
+
+LEFT_ALONE = [
+    # a promise, not a charge
+    ("absolute", "You never have to apologise for being tired with me."),
+    # an excuse that names no fault of the partner's
+    ("you_blame", "I only did it because you asked me to."),
+    # practical leaving, finishing a task
+    ("stonewalling", "I left the room to grab the charger."),
+    ("stonewalling", "I'm just done cooking, come and eat!"),
+    ("stonewalling", "I'm leaving the house at 8."),
+    # sincere praise and thanks
+    ("contempt", "Great job, now the kitchen is spotless!"),
+    ("contempt", "What a gentleman, letting me go first."),
+    ("contempt", "I guess I'm the only one who hasn't seen that film lol"),
+    # comfort, not a brush-off
+    ("defensiveness", "Everyone makes mistakes, don't be hard on yourself."),
+    ("defensiveness", "It's just one thing I'd like to ask."),
+    # an acknowledgement the corpus does not count as validation
+    ("validation", "I know you're exhausted, and I'd still like help tonight."),
+    # practical plans
+    ("level_meaning", "We won't make it for dinner, the train is late."),
+    ("level_meaning", "Last call for drinks at the bar."),
+    ("level_meaning", "I'd rather be alone tonight, I have a headache."),
+    ("criticism", "It's always about you and me ❤️"),
+]
+
+
+@pytest.mark.parametrize(("label", "text"), FOUND)
+def test_round15_shape_found_with_its_words(label, text):
+    analysis = _rules(text)
+    assert label in analysis.labels, (text, sorted(analysis.labels))
+    (finding,) = [f for f in analysis.findings if f.label == label]
+    assert finding.spans and finding.explanation
+    for start, end in finding.spans:
+        assert text[start:end].strip()
+
+
+@pytest.mark.parametrize(("label", "text"), LEFT_ALONE)
+def test_round15_near_miss_left_alone(label, text):
+    assert label not in _rules(text).labels, (text, sorted(_rules(text).labels))
