@@ -86,6 +86,10 @@ MIN_PREDICTED = 5
 # that never meets both gets no cut-off. Fresh messages measured once tell the rest.
 SOFT_MIN_PRECISION = 0.9
 ADDED_MIN_PRECISION = 0.5
+# A conflict label's cut-off also needs at least MIN_PREDICTED additions out of fold (as a soft
+# label's does): with one or two, the F1 gain is a coin flip on one message. Round 15 (2,455
+# messages): criticism's cut-off rested on one addition out of fold, absolute's on two, and the
+# shipped model then called "You're not selfish, you're tired." criticism.
 # The lowest cut-off tried (log-odds): 0 is an even chance.
 LOWEST_CUTOFF = 0.0
 QUANT = 127  # weights are stored as integers in [-127, 127] times one scale
@@ -307,7 +311,7 @@ def choose_cutoff(
         rules_plus_model_f1=round(_f1(rules[:, j] | added, truth[:, j]), 4),
         f1_gain_with_implied=round(gain, 4),
     )
-    if gain < 0 and not soft:
+    if not soft and (gain < 0 or added.sum() < MIN_PREDICTED):
         return None, {**figures, "cutoff": None, "refused": cutoff}
     return cutoff, figures
 

@@ -56,6 +56,11 @@ _NOT_CURIOUS_OPENING = re.compile(
     r"\W*(?:what if|what were (?:you|u) thinking|what do (?:you|u) (?:want|expect)|"
     r"how (?:could|can|dare)|what time|how (?:much|many|long)|why)\b"
 ).match
+# A question someone else asked, reported ("she asked how are you feeling and I froze"), is
+# not the speaker's question to the partner.
+_REPORTED_QUESTION = re.compile(
+    r"\b(?:asked|asks|asking|said|says|wondered|wonders|texted) (?:me )?(?:how|what|if|whether)\b"
+).search
 _HAS_SENTENCE_MARK = re.compile(f"[{re.escape(SENTENCE_MARKS)}]").search
 # A single quote can open a quotation only at the start or after a space or bracket.
 _SINGLE_QUOTE_OPENS = re.compile(r"[\s(\[:]'").search
@@ -450,6 +455,7 @@ def _model_may_add(msg: _Message, adds: frozenset[str] = learned.MODEL_LABELS) -
         ("?" not in msg.work and _HAS_SENTENCE_MARK(msg.work) is not None)
         or _PARTNER_WORDS.isdisjoint(msg.tokens)
         or _NOT_CURIOUS_OPENING(msg.work)
+        or _REPORTED_QUESTION(msg.work)
     ):
         # The labelling guide's rule for a curious question holds for the model too: a
         # question mark, or a message typed with no punctuation at all; and it asks about
