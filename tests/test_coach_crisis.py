@@ -133,7 +133,7 @@ def test_the_cli_json_has_support_and_no_rewrite():
         input=HURT,
         text=True,
         capture_output=True,
-        timeout=60,
+        timeout=300,  # a hang guard, even on a busy machine
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

@@ -109,8 +109,13 @@ def fresh_database(prefix: str):
             )
 
 
+# A hang guard, not a speed check: under a load of seven processes per core a `manage migrate`
+# took more than a minute.
+CLI_TIMEOUT = 300.0
+
+
 def run_cli(
-    args: list[str], env: dict[str, str], timeout: float = 60, check: bool = True
+    args: list[str], env: dict[str, str], timeout: float = CLI_TIMEOUT, check: bool = True
 ) -> subprocess.CompletedProcess:
     """`python -m reattune *args`; with check, a non-zero exit fails with the output shown."""
     result = subprocess.run(

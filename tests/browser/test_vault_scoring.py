@@ -123,7 +123,7 @@ def test_the_browser_scores_the_safety_check_exactly_as_python():
         capture_output=True,
         text=True,
         check=True,
-        timeout=60,
+        timeout=300,  # a hang guard, even on a busy machine
     )
     out = json.loads(run.stdout)
     differences = [
