@@ -161,7 +161,7 @@ class ProgressTests(BaseTestCase):
                     .filter(day_index__gte=low, day_index__lte=high)
                     .values_list("author_id", "day_index")
                 )
-                self.assertEqual(set(daily.done(low, high)), visible)
+                self.assertEqual({row[:2] for row in daily.done(low, high)}, visible)
                 if user == self.alex:  # Sam's days without Alex's still count, unread
                     self.assertGreater(len(visible), len(expected))
                 # The page's figures are the same read separately or together.

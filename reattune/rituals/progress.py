@@ -103,10 +103,9 @@ class DailyRows:
             self.low <= low and high <= self.high
         )
 
-    def done(self, low: int, high: int) -> list[tuple[int, int]]:
-        """(author id, day index) of the check-ins from `low` to `high`: that they happened,
-        never their ratings."""
-        return [(author, day) for author, day, _ in self.rows if low <= day <= high]
+    def done(self, low: int, high: int) -> list[tuple[int, int, int]]:
+        """The check-ins from `low` to `high`: that they happened, never their ratings."""
+        return [row for row in self.rows if low <= row[1] <= high]
 
     def revealed(self, low: int, high: int) -> list[tuple[int, int, int]]:
         """The rows from `low` to `high` the person may read under the reveal rule
@@ -336,13 +335,12 @@ def ritual_counts(
     low, high = first.toordinal(), today.toordinal()
     if daily is None or not daily.covers(user, space, low, high):
         daily = _daily_read(user, space, low, high)
-    if daily is not None:
-        daily_rows: Iterable[tuple[int, int]] = daily.done(low, high)
-    else:
+    daily_rows: Iterable[tuple] | None = None if daily is None else daily.done(low, high)
+    if daily_rows is None:
         daily_rows = (
             access.visible_to(DailyCheckIn.objects.all(), user)
             # day_index (= day.toordinal()) so the (space, day_index) index bounds the scan.
-            .filter(space=space, day_index__gte=low, day_index__lte=high)
+            .filter(space=space, day_index__gte=first.toordinal(), day_index__lte=today.toordinal())
             .order_by()
             .values_list("author_id", "day_index")
         )
@@ -356,12 +354,12 @@ def ritual_counts(
         )
     start = first.toordinal()
     done: dict[int, list[int]] = {}
-    for author_id, day_index in daily_rows:
+    for author_id, day_index, *_rating in daily_rows:
         done.setdefault(author_id, [0] * weeks)[(day_index - start) // 7] += 1
     reviews: dict[int, dict[date, int]] = {}
     for author_id, week in weekly_rows:
-        found, week = reviews.setdefault(author_id, {}), _as_date(week)
-        found[week] = found.get(week, 0) + 1
+        found = reviews.setdefault(author_id, {})
+        found[_as_date(week)] = found.get(_as_date(week), 0) + 1
     return RitualCounts(periods, done, reviews)
 
 
