@@ -92,16 +92,12 @@ class DailyRows:
     ritual counts (twelve_weeks)."""
 
     user_id: int
-    space_id: int
     low: int
     high: int
     rows: list[tuple[int, int, int]]  # (author id, day index, connection today)
 
-    def covers(self, user, space, low: int, high: int) -> bool:
-        """Whether these are `user`'s rows of `space` for every day from `low` to `high`."""
-        return (self.user_id, self.space_id) == (user.pk, space.pk) and (
-            self.low <= low and high <= self.high
-        )
+    def covers(self, low: int, high: int) -> bool:
+        return self.low <= low and high <= self.high
 
     def done(self, low: int, high: int) -> list[tuple[int, int, int]]:
         """The check-ins from `low` to `high`: that they happened, never their ratings."""
@@ -130,7 +126,7 @@ def twelve_weeks(user, space, today: date) -> DailyRows | None:
 
 def _daily_read(user, space, low: int, high: int) -> DailyRows | None:
     rows = _rows(_DAILY_ROWS, user, space, low, high)
-    return None if rows is None else DailyRows(user.pk, space.pk, low, high, rows)
+    return None if rows is None else DailyRows(user.pk, low, high, rows)
 
 
 def formed_day(user, space) -> date:
@@ -228,7 +224,7 @@ def connection_data(
         # The rows themselves (at most 2 x 90: one per person and day), the 7-day average
         # taken here: the same figures as a window over them in SQL, for a cheaper query.
         low, high = start.toordinal() - 6, today.toordinal()
-        if daily is None or not daily.covers(user, space, low, high):
+        if daily is None or not daily.covers(low, high):
             daily = _daily_read(user, space, low, high)
         if daily is not None:
             ratings = daily.revealed(low, high)
@@ -333,7 +329,7 @@ def ritual_counts(
     # The rows themselves (at most one per person and day, or week), counted here: a plain
     # read costs less than a grouped one, and twelve weeks stay a few hundred rows.
     low, high = first.toordinal(), today.toordinal()
-    if daily is None or not daily.covers(user, space, low, high):
+    if daily is None or not daily.covers(low, high):
         daily = _daily_read(user, space, low, high)
     daily_rows: Iterable[tuple] | None = None if daily is None else daily.done(low, high)
     if daily_rows is None:
