@@ -257,8 +257,7 @@ def _trends(report: Report, user, space) -> None:
     # Trends start at the couple's first day: a new couple sees no empty weeks from before
     # they began (progress.first_day says which day that is and why).
     since = progress.first_day(user, space, before=progress.axis_start(today))
-    daily = progress.twelve_weeks(user, space, today)  # one read for both charts
-    data = progress.connection_data(user, space, today, "12w", since=since, daily=daily)
+    data = progress.connection_data(user, space, today, "12w", since=since)
     report.trend_start = data.periods[0] if data.periods else None
     began = bool(data.periods) and data.periods[0] == since  # inside the twelve weeks
     span = f"since {since:%-d %B %Y}" if began else "over the last twelve weeks"
@@ -291,10 +290,7 @@ def _trends(report: Report, user, space) -> None:
             row.append(round(sum(week) / len(week), 1) if week else None)
         report.connection_table.append(row)
 
-    done = progress.ritual_counts(user, space, today, TREND_WEEKS, daily=daily)
-    weeks, counts = progress.rituals_per_week(
-        user, space, today, weeks=TREND_WEEKS, since=since, counts=done
-    )
+    weeks, counts = progress.rituals_per_week(user, space, today, weeks=TREND_WEEKS, since=since)
     labels = [f"{w:%-d %b}" for w in weeks]
     bars = [
         charts.Series(name, counts.get(pk, [0] * len(weeks)), pattern=("solid", "hatch")[i])

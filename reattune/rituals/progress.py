@@ -2,13 +2,9 @@
 history): connection over time with a 7-day average, rituals per week, gentle streaks.
 
 Everything a partner wrote is read through the reveal rule (core.access.revealed_to): a
-partner's rating for a day only counts where one has written one's own for that day. Counting
+partner's rating for a day only counts where one shared one's own for that day. Counting
 that a ritual happened is the same fact as "your partner has checked in" and uses
-core.access.visible_to. A page's twelve weeks of daily check-ins are read once under the
-visibility rule (DailyRows, for the connection chart and the ritual counts together) and the
-reveal rule is applied to those rows (DailyRows.revealed: a person's own rows of the space
-are all among them, so it keeps exactly the rows access.revealed_to gives;
-tests/test_rituals_progress.py compares the two).
+core.access.visible_to.
 
 Twelve weeks day by day read the rows themselves (at most one per person and day) and take
 the 7-day average here (each day's answer with the person's answers of the six days before
@@ -23,7 +19,6 @@ from before the couple existed.
 """
 
 import functools
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -44,18 +39,29 @@ RANGES = {
 }
 
 
-# The two reads of the dashboard and the report, built once (core.prepared): the same
+# The three reads of the dashboard and the report, built once (core.prepared): the same
 # queries as the ORM code beside each call, which runs instead for someone without a space.
 
 
-def _daily_rows(user_id: int, viewer_space_id: int, space_id: int, low: int, high: int):
-    """Daily check-ins `user_id` may know exist (access.visible_to), with their ratings (to
-    be read only through DailyRows.revealed)."""
+def _ratings(user_id: int, viewer_space_id: int, space_id: int, low: int, high: int):
+    """Ratings `user_id` may read under the reveal rule (access.revealed_to)."""
+    reveal = access.revealed_filter_for(DailyCheckIn, user_id, viewer_space_id, "day")
+    return (
+        DailyCheckIn.objects.filter(space_id=space_id)
+        .filter(reveal)
+        .filter(day_index__gte=low, day_index__lte=high)
+        .order_by()
+        .values_list("author_id", "day_index", "connection_today")
+    )
+
+
+def _daily_done(user_id: int, viewer_space_id: int, space_id: int, low: int, high: int):
+    """Daily check-ins `user_id` may know exist (access.visible_to)."""
     return (
         DailyCheckIn.objects.filter(access.visible_filter_for(user_id, viewer_space_id))
         .filter(space_id=space_id, day_index__gte=low, day_index__lte=high)
         .order_by()
-        .values_list("author_id", "day_index", "connection_today")
+        .values_list("author_id", "day_index")
     )
 
 
@@ -70,7 +76,8 @@ def _weekly_done(user_id: int, viewer_space_id: int, space_id: int, low: date, h
 
 
 _IDS = {"user_id": 0, "viewer_space_id": 0, "space_id": 0}
-_DAILY_ROWS = Prepared(_daily_rows, **_IDS, low=0, high=0)
+_RATINGS = Prepared(_ratings, **_IDS, low=0, high=0)
+_DAILY_DONE = Prepared(_daily_done, **_IDS, low=0, high=0)
 _WEEKLY_DONE = Prepared(_weekly_done, **_IDS, low=date(2000, 1, 3), high=date(2000, 1, 3))
 
 
@@ -83,50 +90,6 @@ def _rows(prepared: Prepared, user, space, low, high) -> list | None:
     return prepared.rows(
         user_id=user.pk, viewer_space_id=viewer_space_id, space_id=space.pk, low=low, high=high
     )
-
-
-@dataclass
-class DailyRows:
-    """The daily check-ins a person may know exist in one space (access.visible_to), from day
-    index `low` to `high`, with their ratings: one read for a page's connection chart and its
-    ritual counts (twelve_weeks)."""
-
-    user_id: int
-    low: int
-    high: int
-    rows: list[tuple[int, int, int]]  # (author id, day index, connection today)
-
-    def covers(self, low: int, high: int) -> bool:
-        return self.low <= low and high <= self.high
-
-    def done(self, low: int, high: int) -> list[tuple[int, int, int]]:
-        """The check-ins from `low` to `high`: that they happened, never their ratings."""
-        return [row for row in self.rows if low <= row[1] <= high]
-
-    def revealed(self, low: int, high: int) -> list[tuple[int, int, int]]:
-        """The rows from `low` to `high` the person may read under the reveal rule
-        (access.revealed_to): their own, and a partner's for a day on which they wrote their
-        own in this space. Their own rows of these days are all among the rows read (their
-        own rows are visible to them), so this keeps the same rows as that query."""
-        own_days = {day for author, day, _ in self.rows if author == self.user_id}
-        return [
-            row
-            for row in self.rows
-            if low <= row[1] <= high and (row[0] == self.user_id or row[1] in own_days)
-        ]
-
-
-def twelve_weeks(user, space, today: date) -> DailyRows | None:
-    """The daily check-ins `user` may know exist in `space` over every day a twelve-week
-    connection chart (its 7-day averages included) or twelve weeks of ritual counts can show,
-    read once for both (connection_data(..., daily=), ritual_counts(..., daily=)); None for
-    someone without an active space (each then reads its own)."""
-    return _daily_read(user, space, today.toordinal() - 89, today.toordinal())
-
-
-def _daily_read(user, space, low: int, high: int) -> DailyRows | None:
-    rows = _rows(_DAILY_ROWS, user, space, low, high)
-    return None if rows is None else DailyRows(user.pk, low, high, rows)
 
 
 def formed_day(user, space) -> date:
@@ -204,15 +167,10 @@ def _as_date(value) -> date:
 
 
 def connection_data(
-    user,
-    space,
-    today: date,
-    range_key: str = "12w",
-    since: date | None = None,
-    daily: DailyRows | None = None,
+    user, space, today: date, range_key: str = "12w", since: date | None = None
 ) -> ConnectionData:
     """Connection over time for `range_key`, from the couple's first day (`since`, or
-    first_day) on (`daily`: what twelve_weeks read for this page already)."""
+    first_day) on."""
 
     def revealed():
         return access.revealed_to(DailyCheckIn.objects.filter(space=space), user, "day")
@@ -223,15 +181,11 @@ def connection_data(
         periods = [start + timedelta(days=i) for i in range((today - start).days + 1)]
         # The rows themselves (at most 2 x 90: one per person and day), the 7-day average
         # taken here: the same figures as a window over them in SQL, for a cheaper query.
-        low, high = start.toordinal() - 6, today.toordinal()
-        if daily is None or not daily.covers(low, high):
-            daily = _daily_read(user, space, low, high)
-        if daily is not None:
-            ratings = daily.revealed(low, high)
-        else:
+        ratings = _rows(_RATINGS, user, space, start.toordinal() - 6, today.toordinal())
+        if ratings is None:
             ratings = (
                 revealed()
-                .filter(day_index__gte=low, day_index__lte=high)
+                .filter(day_index__gte=start.toordinal() - 6, day_index__lte=today.toordinal())
                 .order_by()
                 .values_list("author_id", "day_index", "connection_today")
             )
@@ -318,20 +272,15 @@ class RitualCounts:
     reviews: dict[int, dict[date, int]]  # author id -> {week: weekly reviews}
 
 
-def ritual_counts(
-    user, space, today: date, weeks: int = 12, daily: DailyRows | None = None
-) -> RitualCounts:
+def ritual_counts(user, space, today: date, weeks: int = 12) -> RitualCounts:
     """Daily check-ins and weekly reviews `user` may know exist (core.access.visible_to: the
     fact that a ritual happened, never its answers), per person and week, for the last
-    `weeks` weeks (`daily`: what twelve_weeks read for this page already)."""
+    `weeks` weeks."""
     first = week_start(today) - timedelta(weeks=weeks - 1)
     periods = [first + timedelta(weeks=i) for i in range(weeks)]
     # The rows themselves (at most one per person and day, or week), counted here: a plain
     # read costs less than a grouped one, and twelve weeks stay a few hundred rows.
-    low, high = first.toordinal(), today.toordinal()
-    if daily is None or not daily.covers(low, high):
-        daily = _daily_read(user, space, low, high)
-    daily_rows: Iterable[tuple] | None = None if daily is None else daily.done(low, high)
+    daily_rows = _rows(_DAILY_DONE, user, space, first.toordinal(), today.toordinal())
     if daily_rows is None:
         daily_rows = (
             access.visible_to(DailyCheckIn.objects.all(), user)
@@ -349,14 +298,14 @@ def ritual_counts(
             .values_list("author_id", "week")
         )
     start = first.toordinal()
-    done: dict[int, list[int]] = {}
-    for author_id, day_index, *_rating in daily_rows:
-        done.setdefault(author_id, [0] * weeks)[(day_index - start) // 7] += 1
+    daily: dict[int, list[int]] = {}
+    for author_id, day_index in daily_rows:
+        daily.setdefault(author_id, [0] * weeks)[(day_index - start) // 7] += 1
     reviews: dict[int, dict[date, int]] = {}
     for author_id, week in weekly_rows:
         found = reviews.setdefault(author_id, {})
         found[_as_date(week)] = found.get(_as_date(week), 0) + 1
-    return RitualCounts(periods, done, reviews)
+    return RitualCounts(periods, daily, reviews)
 
 
 def rituals_per_week(

@@ -978,8 +978,7 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
     # once: both charts start at the couple's first day (no query when the couple is older
     # than the axes)
     first = progress.first_day(user, space, before=progress.axis_start(today, range_key))
-    daily = progress.twelve_weeks(user, space, today)  # one read for both charts
-    data = progress.connection_data(user, space, today, range_key, since=first, daily=daily)
+    data = progress.connection_data(user, space, today, range_key, since=first)
     series = []
     table = []
     for index, (pk, name) in enumerate(people):
@@ -1007,8 +1006,7 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
         row = [label] + [s.values[i] for s in series]
         if any(v is not None for v in row[1:]):
             table.append(row)
-    # the chart and the streaks
-    ritual_counts = progress.ritual_counts(user, space, today, daily=daily)
+    ritual_counts = progress.ritual_counts(user, space, today)  # the chart and the streaks
     streaks = progress.streaks(user, space, today, counts=ritual_counts)
     weeks, counts = progress.rituals_per_week(user, space, today, since=first, counts=ritual_counts)
     week_labels = [f"{w:%-d %b}" for w in weeks]
