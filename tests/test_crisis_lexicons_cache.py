@@ -5,6 +5,7 @@ the lexicons, the model and the engine's own source, so a restart or a second pr
 instead of spending seconds translating every pattern again; an edited lexicon gets a new file.
 """
 
+import contextlib
 import json
 import os
 import time
@@ -134,12 +135,14 @@ def test_a_folder_others_may_write_to_is_not_used(client, small_lexicons, cache_
     first = client.get(URL).content
     kept.write_bytes(first)  # a good document, but in a folder anyone could have written to
     cache_dir.chmod(0o777)
+    before = {p.name: p.stat().st_mtime_ns for p in cache_dir.iterdir()}
     counting = _CountingBuild()
     monkeypatch.setattr(lexicons_json, "build", counting)
     lexicons_json._built.cache_clear()
     assert client.get(URL).status_code == 200
     assert counting.calls == 1  # built, not read from the open folder
-    assert not any(p.name.startswith(".") for p in cache_dir.iterdir())  # and nothing written
+    after = {p.name: p.stat().st_mtime_ns for p in cache_dir.iterdir()}
+    assert after == before  # and nothing written there, not even the build's lock
 
 
 class _CountingBuild:
@@ -170,3 +173,44 @@ def test_a_broken_lexicon_is_never_kept(client, small_lexicons, cache_dir):
     doc = json.loads(client.get(URL).content)
     assert any(problem.startswith("nl:") for problem in doc["problems"])
     assert list(cache_dir.glob("crisis-lexicons-*.json")) == []
+
+
+@pytest.mark.django_db
+def test_building_holds_a_lock_other_processes_wait_on(small_lexicons, cache_dir):
+    import fcntl
+
+    with lexicons_json._build_lock(cache_dir):
+        lock_file = cache_dir / ".crisis-lexicons-lock"
+        assert lock_file.stat().st_mode & 0o777 == 0o600
+        other = os.open(lock_file, os.O_RDWR)  # another process's own opening of the file
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(other)
+    other = os.open(lock_file, os.O_RDWR)
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released once the build is done
+    finally:
+        os.close(other)
+
+
+@pytest.mark.django_db
+def test_a_process_that_waited_reads_what_the_other_one_built(
+    client, small_lexicons, cache_dir, monkeypatch
+):
+    document = client.get(URL).content
+    kept = _kept_file(cache_dir)
+    kept.unlink()
+    real_lock = lexicons_json._build_lock
+
+    @contextlib.contextmanager
+    def another_process_built_meanwhile(folder):
+        with real_lock(folder):
+            kept.write_bytes(document)  # what the process holding the lock before us kept
+            yield
+
+    monkeypatch.setattr(lexicons_json, "_build_lock", another_process_built_meanwhile)
+    monkeypatch.setattr(lexicons_json, "build", _no_build)
+    lexicons_json._built.cache_clear()
+    assert lexicons_json._cached_build() == document

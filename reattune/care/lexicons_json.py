@@ -36,6 +36,7 @@ The learned second stage's model (reattune/data/crisis_model.json, see
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
@@ -46,6 +47,11 @@ import re
 import stat
 import threading
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: every process builds its own
+    fcntl = None  # type: ignore[assignment]
 
 from django.http import HttpResponse, HttpResponseNotModified
 from django.views.decorators.http import require_safe
@@ -722,6 +728,46 @@ def _cached_build() -> bytes:
         kept = _read_kept(target, len(files))
         if kept is not None:
             return kept
+    # Several processes starting at once (app processes behind one proxy, test workers) would
+    # each build the same document: the first one builds under a lock in the cache folder and
+    # the others, once it is released, read what it kept.
+    with _build_lock(folder):
+        if _private_folder(folder):
+            kept = _read_kept(target, len(files))
+            if kept is not None:
+                return kept
+        return _build_and_keep(folder, target, files)
+
+
+@contextlib.contextmanager
+def _build_lock(folder: Path):
+    """An exclusive lock on ``.crisis-lexicons.lock`` in ``folder`` while the block runs; no
+    lock at all (the block still runs) where the folder is not private or cannot hold one."""
+    descriptor = None
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        pass  # then no lock: building does not need the folder
+    if fcntl is not None and _private_folder(folder):
+        try:
+            descriptor = os.open(
+                folder / f".{_PREFIX}lock",
+                os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0),
+                0o600,
+            )
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        except OSError:
+            if descriptor is not None:
+                os.close(descriptor)
+            descriptor = None
+    try:
+        yield
+    finally:
+        if descriptor is not None:
+            os.close(descriptor)  # closing releases the lock
+
+
+def _build_and_keep(folder: Path, target: Path, files: list[Path]) -> bytes:
     document = build()
     raw = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if document["problems"] or len(document["lexicons"]) != len(files):
