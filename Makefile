@@ -26,6 +26,10 @@ PG_WORKERS ?= $(shell nproc)
 # set each one compiled reattune's and the tests' sources again (about 0.3 CPU-s apiece).
 # An empty value is "not set" to Python; __pycache__/ is in .gitignore.
 test test-sqlite test-postgres: export PYTHONDONTWRITEBYTECODE :=
+# One cache folder for both passes (tests/settings.py otherwise makes one per pass): the
+# browser's crisis patterns, about 7 CPU-s to build, are then built once per version of the
+# lexicons instead of once per pass. Public data only, named by a digest of what it is built from.
+test test-sqlite test-postgres: export REATTUNE_CACHE_DIR := $(CURDIR)/build/test-cache
 
 .PHONY: install install-test system-deps run test test-sqlite test-postgres lint format demo clean
 
