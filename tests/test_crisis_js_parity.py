@@ -415,8 +415,9 @@ def test_a_lexicon_that_cannot_be_translated_is_left_out_and_named():
     broken = lexicons[0]
     bad_rule = dataclasses.replace(broken.rules[0], source=r"(die)\1")  # no JS equivalent
     bad = dataclasses.replace(broken, rules=(bad_rule, *broken.rules[1:]))
-    doc = lexicons_json.build([bad, *lexicons[1:]])
-    assert [lex["language"] for lex in doc["lexicons"]] == [lex.language for lex in lexicons[1:]]
+    # two lexicons, not all six: the rule is the same for any set, and each one costs seconds
+    doc = lexicons_json.build([bad, lexicons[1]])
+    assert [lex["language"] for lex in doc["lexicons"]] == [lexicons[1].language]
     assert len(doc["problems"]) == 1 and doc["problems"][0].startswith(f"{broken.language}:")
 
 
