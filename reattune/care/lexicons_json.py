@@ -46,6 +46,7 @@ import os
 import re
 import stat
 import threading
+import time
 from pathlib import Path
 
 try:
@@ -684,9 +685,8 @@ def _private_folder(folder: Path) -> bool:
     return stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o022
 
 
-def _read_kept(target: Path, lexicon_count: int) -> bytes | None:
-    """The kept document, only if it is a regular file of this user's (never through a link)
-    that holds a whole, problem-free document of this format with every lexicon."""
+def _read_private_file(target: Path) -> bytes | None:
+    """The file's bytes, only if it is a regular file of this user's (never through a link)."""
     try:
         fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -695,7 +695,43 @@ def _read_kept(target: Path, lexicon_count: int) -> bytes | None:
         info = os.fstat(kept.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
             return None
-        raw = kept.read()
+        return kept.read()
+
+
+class AnalysisFolder:
+    """The crisis patterns' analysis kept in the cache folder (crisis.ANALYSIS_STORE, set by
+    CareConfig.ready): each process that loads the same lexicon file with the same code then
+    skips its checks and analysis. Used only when the folder is private (_private_folder): a
+    planted analysis could keep a rule from being tried."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def read(self, name: str) -> bytes | None:
+        if not _private_folder(self.folder):
+            return None
+        return _read_private_file(self.folder / name)
+
+    def write(self, name: str, data: bytes) -> None:
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if _private_folder(self.folder):
+                replace_private(self.folder / name, data)
+                # other versions' files go after a week (rebuilt if still wanted)
+                week_ago = time.time() - 7 * 86400
+                for old in self.folder.glob("crisis-analysis-*.json"):
+                    if old.name != name and old.stat().st_mtime < week_ago:
+                        old.unlink(missing_ok=True)
+        except OSError as error:
+            log.warning("crisis patterns' analysis: not kept (%s)", error)
+
+
+def _read_kept(target: Path, lexicon_count: int) -> bytes | None:
+    """The kept document, only if it is a regular file of this user's (never through a link)
+    that holds a whole, problem-free document of this format with every lexicon."""
+    raw = _read_private_file(target)
+    if raw is None:
+        return None
     try:
         doc = json.loads(raw)
     except ValueError:

@@ -57,7 +57,9 @@ Design (plain Python, no Django):
   for the app): each rule pattern is parsed once, and that one parse gives the check for nested
   repetition, the needed strings and, compiled, the lower-case twin; the case-insensitive
   pattern is only compiled if something asks for it. The first check in a process then only
-  searches (cold-start figures in bench/crisis_speed.py).
+  searches (cold-start figures in bench/crisis_speed.py). What the checks and that parse worked
+  out is kept (:data:`ANALYSIS_STORE`, the app's cache folder) under a digest of the file's
+  bytes and of this code, so the next process that loads the same file only compiles.
 * A lexicon file is refused when a YAML key is given twice, since YAML would keep the last one.
 * A learned second stage (:mod:`reattune.domain.safety.crisis_model`, weights in
   ``reattune/data/crisis_model.json``) runs only when the rules found nothing in the text: it
@@ -71,12 +73,15 @@ Design (plain Python, no Django):
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 
@@ -333,12 +338,29 @@ def _expand(source: str, defs: dict[str, str], path: Path, where: str) -> str:
     return _spaces_to_whitespace(_MACRO.sub(expand, source.strip()))
 
 
-def _compile_rule(source: str, defs: dict[str, str], path: Path, where: str) -> str:
+def _compile_rule(
+    source: str,
+    defs: dict[str, str],
+    path: Path,
+    where: str,
+    known: dict[str, tuple[frozenset[str], ...]] | None = None,
+) -> str:
     """Check one rule pattern and make, from ONE parse, what matching needs: the lower-case
     twin (:func:`_lower_case_twin`) and the strings every match contains (:func:`rule_needs`),
     kept in :data:`_MADE`. Returns the pattern text; the case-insensitive pattern itself is only
-    compiled if something asks for it (``_Rule.pattern``)."""
+    compiled if something asks for it (``_Rule.pattern``).
+
+    ``known``: what an earlier load of this very file worked out (:class:`AnalysisStore`); a
+    pattern found there is not parsed or checked again."""
     text = _expand(source, defs, path, where)
+    if known is not None:
+        if text not in known:
+            raise _StaleAnalysis(text)
+        made = _Made(None, known[text], 0 if text == text.lower() else re.IGNORECASE)
+        if "(?<=" in text or "(?<!" in text:
+            made.compiled_twin(text)
+        _MADE[text] = made
+        return text
     try:
         from re import _parser as parser
 
@@ -391,28 +413,38 @@ class _Made:
 _MADE: dict[str, _Made] = {}
 
 
-def _compile(source: str, defs: dict[str, str], path: Path, where: str) -> re.Pattern:
+def _compile(
+    source: str, defs: dict[str, str], path: Path, where: str, checked: bool = False
+) -> re.Pattern:
     text = _expand(source, defs, path, where)
     try:
         compiled = re.compile(text, re.IGNORECASE)
     except re.error as exc:
         raise LexiconError(path, where, f"invalid pattern ({exc})") from exc
-    if _nested_unbounded(text):
+    if not checked and _nested_unbounded(text):
         raise LexiconError(
             path, where, "nested unbounded repetition (could take exponential time); bound it"
         )
     return compiled
 
 
-def _parse(data: object, path: Path) -> Lexicon:
-    """Check one loaded lexicon document (schema, then semantics) and compile it."""
+def _parse(
+    data: object, path: Path, known: dict[str, tuple[frozenset[str], ...]] | None = None
+) -> Lexicon:
+    """Check one loaded lexicon document (schema, then semantics) and compile it.
+
+    With ``known`` (what an earlier load of these very bytes, by this very code, worked out and
+    found good: :class:`AnalysisStore`) the checks are not made again and the rule patterns are
+    not analysed again; everything is still compiled."""
     path = Path(str(path))
-    _schema_check(data, path)
+    checked = known is not None
+    if not checked:
+        _schema_check(data, path)
     if not isinstance(data, dict):  # the schema checked this; never skipped under -O
         raise LexiconError(path, "(top)", "expected a mapping")
     raw_defs = data.get("defs") or {}
     defs = {str(k): str(v).strip() for k, v in raw_defs.items()}
-    for key, value in defs.items():
+    for key, value in defs.items() if not checked else ():
         if _MACRO.search(value):
             raise LexiconError(path, f"defs.{key}", "definitions may not use other definitions")
         try:
@@ -432,9 +464,9 @@ def _parse(data: object, path: Path) -> Lexicon:
             _Rule(
                 id=rid,
                 kind=raw["kind"],
-                source=_compile_rule(raw["pattern"], defs, path, f"{where}.pattern ({rid})"),
+                source=_compile_rule(raw["pattern"], defs, path, f"{where}.pattern ({rid})", known),
                 exclude=tuple(
-                    _compile(str(x), defs, path, f"{where}.exclude[{i}] ({rid})")
+                    _compile(str(x), defs, path, f"{where}.exclude[{i}] ({rid})", checked)
                     for i, x in enumerate(excludes)
                 ),
                 first_person=bool(raw.get("first_person", False)),
@@ -450,28 +482,28 @@ def _parse(data: object, path: Path) -> Lexicon:
     )
     idioms = data.get("idioms") or []
     idiom_re = (
-        _compile("|".join(f"(?:{str(x).strip()})" for x in idioms), defs, path, "idioms")
+        _compile("|".join(f"(?:{str(x).strip()})" for x in idioms), defs, path, "idioms", checked)
         if idioms
         else None
     )
-    for i, x in enumerate(idioms):  # name the broken one, not the joined pattern
+    for i, x in enumerate(idioms if not checked else ()):  # name the broken one
         _compile(str(x), defs, path, f"idioms[{i}]")
     reported = data.get("reported")
-    triggers = _compile(str(data["triggers"]), defs, path, "triggers")
+    triggers = _compile(str(data["triggers"]), defs, path, "triggers", checked)
     rules_tuple = tuple(rules)
     return Lexicon(
         language=str(data["language"]),
         rules=rules_tuple,
-        first_person=_compile(str(data["first_person"]), defs, path, "first_person"),
+        first_person=_compile(str(data["first_person"]), defs, path, "first_person", checked),
         negation_cues=frozenset(str(w).lower() for w in negation.get("cues") or []),
         not_before=frozenset(str(w).lower() for w in negation.get("not_before") or []),
         clause_breaks=re.compile(clause_re, re.IGNORECASE),
         window=int(negation.get("window", 5)),
-        jokes=_compile(str(data["jokes"]), defs, path, "jokes"),
-        title_cues=_compile(str(data["titles"]["cues"]), defs, path, "titles.cues"),
+        jokes=_compile(str(data["jokes"]), defs, path, "jokes", checked),
+        title_cues=_compile(str(data["titles"]["cues"]), defs, path, "titles.cues", checked),
         triggers=triggers,
         idioms=idiom_re,
-        reported=_compile(str(reported), defs, path, "reported") if reported else None,
+        reported=_compile(str(reported), defs, path, "reported", checked) if reported else None,
         prefilter=_prefilter(rules_tuple),
         subordinators=frozenset(subordinators),
         subordinate_window=int(negation.get("subordinate_window", 3)),
@@ -516,9 +548,10 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ign
         return super().construct_mapping(node, deep=deep)
 
 
-def _read(path: Path) -> object:
+def _read(path: Path, raw: bytes | None = None) -> object:
+    """The file's document (``raw``: its bytes, already read)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = (path.read_bytes() if raw is None else raw).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise LexiconError(path, "(file)", f"cannot be read ({exc})") from exc
     try:
@@ -552,8 +585,84 @@ def _compiled_lexicon_file(path: Path, mtime_ns: int, size: int) -> Lexicon:
     return _load_lexicon_file(path)
 
 
+class AnalysisStore(Protocol):
+    """Where the analysis of a lexicon file is kept between processes (the app gives one:
+    reattune.care.lexicons_json.AnalysisFolder). ``read`` answers None for anything it cannot
+    vouch for; ``write`` may silently keep nothing."""
+
+    def read(self, name: str) -> bytes | None: ...
+
+    def write(self, name: str, data: bytes) -> None: ...
+
+
+# None: every process analyses every file itself (plain Python use, the tests of the analysis)
+ANALYSIS_STORE: AnalysisStore | None = None
+_ANALYSIS_FORMAT = 1
+
+
+def _analysis_name(raw: bytes) -> str:
+    """The kept analysis's name: a digest of the file's bytes and of everything that judges
+    them (this module, the schema, the Python that parses the patterns)."""
+    digest = hashlib.sha256(repr((_ANALYSIS_FORMAT, sys.version_info[:3])).encode())
+    for part in (raw, Path(__file__).read_bytes(), SCHEMA_FILE.read_bytes()):
+        digest.update(b"%d:" % len(part))
+        digest.update(part)
+    return f"crisis-analysis-{digest.hexdigest()[:40]}.json"
+
+
+def _kept_analysis(data: bytes | None) -> dict[str, tuple[frozenset[str], ...]] | None:
+    try:
+        doc = json.loads(data) if data else None
+    except ValueError:
+        return None
+    if not isinstance(doc, dict) or doc.get("format") != _ANALYSIS_FORMAT:
+        return None
+    needs = doc.get("needs")
+    if not isinstance(needs, dict):
+        return None
+    known: dict[str, tuple[frozenset[str], ...]] = {}
+    for text, sets in needs.items():
+        if not (
+            isinstance(sets, list)
+            and all(isinstance(x, list) and all(isinstance(y, str) for y in x) for x in sets)
+        ):
+            return None
+        known[text] = tuple(frozenset(x) for x in sets)
+    return known
+
+
+class _StaleAnalysis(Exception):
+    """A kept analysis that does not cover a pattern of the file (never kept by this code)."""
+
+
 def _load_lexicon_file(path: Path) -> Lexicon:
-    lexicon = _parse(_read(path), path)
+    """Read, check and compile one file. A check that passed is kept (ANALYSIS_STORE) under a
+    digest of the file's bytes and of this code: another process loading the same bytes skips
+    the checks and the analysis of each pattern, about four fifths of the work."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LexiconError(path, "(file)", f"cannot be read ({exc})") from exc
+    data = _read(path, raw)
+    store = ANALYSIS_STORE
+    lexicon = None
+    if store is not None:
+        name = _analysis_name(raw)
+        known = _kept_analysis(store.read(name))
+        if known is not None:
+            try:
+                lexicon = _parse(data, path, known)
+            except (_StaleAnalysis, LexiconError):
+                lexicon = None  # checked and analysed afresh below
+    if lexicon is None:
+        lexicon = _parse(data, path)
+        if store is not None and lexicon.language == path.parent.name:
+            needs = {
+                rule.source: [sorted(strings) for strings in _rule_needs(rule)]
+                for rule in lexicon.rules
+            }
+            kept = {"format": _ANALYSIS_FORMAT, "needs": needs}
+            store.write(name, json.dumps(kept, ensure_ascii=False, sort_keys=True).encode())
     if lexicon.language != path.parent.name:
         raise LexiconError(
             path, "language", f"{lexicon.language!r} does not match its folder {path.parent.name!r}"
