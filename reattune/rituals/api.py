@@ -407,7 +407,9 @@ def _register(kind: Kind, schema: type[RitualIn]) -> None:
         if end:
             rows = rows.filter(**{f"{kind.period_field}__lte": end})
         limit = max(1, min(limit, 400))
-        entries = list(rows.order_by(f"-{kind.period_field}")[:limit])
+        # newest first; the id breaks ties (both partners write for the same day), so a page
+        # and its limit never depend on how the database happens to return equal rows
+        entries = list(rows.order_by(f"-{kind.period_field}", "-pk")[:limit])
         periods = {getattr(e, kind.period_field) for e in entries if e.author_id != user.pk}
         since = _own_since(kind, user, space, periods) if periods else {}
         memo: dict[str, Any] = {}  # partner support, built once per distinct shared text
