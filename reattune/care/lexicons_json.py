@@ -719,7 +719,10 @@ class AnalysisFolder:
                 replace_private(self.folder / name, data)
                 # other versions' files go after a week (rebuilt if still wanted)
                 week_ago = time.time() - 7 * 86400
-                for old in self.folder.glob("crisis-analysis-*.json"):
+                for old in [
+                    *self.folder.glob("crisis-analysis-*.json"),
+                    *self.folder.glob(".crisis-analysis-*.partial"),  # a crashed write's
+                ]:
                     if old.name != name and old.stat().st_mtime < week_ago:
                         old.unlink(missing_ok=True)
         except OSError as error:

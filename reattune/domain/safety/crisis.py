@@ -602,8 +602,13 @@ _ANALYSIS_FORMAT = 1
 
 def _analysis_name(raw: bytes) -> str:
     """The kept analysis's name: a digest of the file's bytes and of everything that judges
-    them (this module, the schema, the Python that parses the patterns)."""
-    digest = hashlib.sha256(repr((_ANALYSIS_FORMAT, sys.version_info[:3])).encode())
+    them (this module, the schema, the Python that parses the patterns, PyYAML and its loader,
+    jsonschema). Raises OSError when this module's source cannot be read (then nothing is
+    kept or read)."""
+    from importlib.metadata import version
+
+    judges = (_ANALYSIS_FORMAT, sys.version_info[:3], yaml.__version__, _StrictLoader.__mro__[1])
+    digest = hashlib.sha256(repr((*judges, version("jsonschema"))).encode())
     for part in (raw, Path(__file__).read_bytes(), SCHEMA_FILE.read_bytes()):
         digest.update(b"%d:" % len(part))
         digest.update(part)
@@ -647,7 +652,11 @@ def _load_lexicon_file(path: Path) -> Lexicon:
     store = ANALYSIS_STORE
     lexicon = None
     if store is not None:
-        name = _analysis_name(raw)
+        try:
+            name = _analysis_name(raw)
+        except OSError:  # installed without its source: every process analyses for itself
+            store = None
+    if store is not None:
         known = _kept_analysis(store.read(name))
         if known is not None:
             try:
