@@ -147,13 +147,69 @@ _COUNTER_AT_PARTNER = re.compile(
     r"says the|look who's|at least i (?:don't|dont|do not|didn't|didnt)|coming from"
 ).search
 # A denial or an excuse that points at the partner is a counter-attack too: "I'm not the one
-# who…", "I only did it because you…", "it's your fault, not mine".
+# who…", "I only did it because you…", "it's your fault, not mine". "Because you kept / were
+# being" needs a charge after it ("because you were being so sweet to me" thanks them).
+_NEGATIVE_AFTER = (
+    r"(?:[a-z']+ ){0,2}?(?:rude|mean|nasty|difficult|unreasonable|unfair|unkind|annoying|"
+    r"impossible|selfish|cold|distant|childish|horrible|awful|stubborn|controlling|pushy|"
+    r"dramatic|ridiculous|irritating|condescending|lazy|useless|hostile|aggressive|cruel|"
+    r"jealous|sarcastic|defensive|critical|grumpy|moody|snappy|short with me|weird|a jerk|"
+    r"an ass|a pain|a brat|a child|a baby|an idiot|a dick|nagging|yelling|shouting|screaming|"
+    r"ignoring|criticising|criticizing|complaining|pushing|pestering|bugging|hassling|"
+    r"interrupting|pressuring|provoking|picking|attacking|whining|moaning|bothering|harassing|"
+    r"accusing|blaming|lying|snapping|mocking|asking|texting|calling|going on|bringing (?:it|"
+    r"that|this) up|on at me|on my case|at me|arguing|fighting|lecturing|judging|sulking)\b"
+)
 _DENIAL_AT_PARTNER = re.compile(
-    r"not the one (?:who|that|with)|(?:your|ur) fault,? not mine|because (?:you|u)(?:'re|re| were| are| was)?"
-    r" (?:kept|keep|never|always|didn't|didnt|don't|dont|won't|wont|started|ignored|ignoring|nagging|"
-    r"yelling|shouting|being)"
+    r"(?P<one>not the one (?:who|that|with))|(?:your|ur) fault,? not mine|because (?:you|u)"
+    r"(?:'re|re| were| are| was)? (?:(?:never|always|didn't|didnt|don't|dont|won't|wont|"
+    r"started|ignored|ignoring|nagging|yelling|shouting)\b|(?:kept|keep|being) "
+    + _NEGATIVE_AFTER
+    + ")"
 ).search
+# After "I'm not the one who…": the partner as the subject ("…, you did") or someone else
+# ("…, your sister did, she deserves the credit!"): a denial that hands it to a third person
+# is not aimed at the partner. With neither, it is (the corpus: "I'm not the one who forgot
+# the anniversary.").
+_YOU_SUBJECT = re.compile(
+    r"(?<!at )(?<!to )(?<!for )(?<!with )(?<!about )(?<!of )(?<!from )(?<!tell )(?<!told )"
+    r"\b(?:you|u)\b(?!r\b)"
+).search
+_OTHER_SUBJECT = re.compile(
+    r"(?:^|[,.;:!?-] *|\b(?:but|and) )(?:it was |it's |its |that was )?(?!(?:you|u|i)\b)"
+    r"(?:she|he|they|we|(?:your|my|our|his|her|their|the) [a-z]+(?: [a-z]+)?|[a-z]+)"
+    r"(?:'s| did| does| was| were| is| are| has| had| deserves?| should| gets| made| planned)\b"
+).search
+
+
+def _denial_at_partner(work: str, start: int, end: int) -> bool:
+    """Is the denial or excuse at `start` (its sentence ends at `end`) aimed at the partner?"""
+    match = _DENIAL_AT_PARTNER(work, start, end)
+    if match is None:
+        return False
+    if match.group("one") is None:
+        return True
+    rest = match.end()
+    you = _YOU_SUBJECT(work, rest)
+    other = _OTHER_SUBJECT(work, rest)
+    return other is None or (you is not None and you.start() < other.start())
+
+
 _AT_PARTNER_KINDS = frozenset({"denial", "excuse"})
+# Someone other than the partner named in a message (the partner's own names are read as
+# "u" by then), and a second-person word in any spelling ("you've", "you'd").
+_OTHER_PERSON = re.compile(
+    r"\b(?:my|our|the|his|her|their|your) (?:boss|manager|mum|mom|mother|dad|father|sister|"
+    r"brother|friend|friends|colleague|coworker|co-worker|teacher|neighbour|neighbor|kid|kids|"
+    r"son|daughter|parents|family|landlord|doctor|cousin|aunt|uncle|grandma|grandpa|team)\b"
+).search
+_NOT_AT_OTHERS = frozenset({"you_blame"})
+
+
+def _is_partner_word(token: str) -> bool:
+    return token in _PARTNER_WORDS or token.startswith("you") or token.startswith("y'")
+
+
 # Words the emotion vocabulary holds (they still name energy or well-being, level_process)
 # that the labelling guide does not count as a named feeling.
 NOT_NAMED_FEELINGS = frozenset({"tired", "fed up", "calm", "calmer", "sorry"})
@@ -461,6 +517,16 @@ def _model_may_add(msg: _Message, adds: frozenset[str] = learned.MODEL_LABELS) -
         # question mark, or a message typed with no punctuation at all; and it asks about
         # the partner ("Are we okay? I've been anxious about us" asks for reassurance).
         allowed = allowed - _CURIOSITY
+    if (
+        "you_blame" in allowed
+        and _OTHER_PERSON(msg.work) is not None
+        and not any(map(_is_partner_word, msg.tokens))
+    ):
+        # About someone else, with no second-person word at all (a message about the partner
+        # is read as said to them): whatever the words weigh, it does not put the fault on the
+        # partner ("I feel disrespected when my boss acts like a child."). Without anyone
+        # named, the partner is still the one meant ("Late as usual, I see.").
+        allowed = allowed - _NOT_AT_OTHERS
     if allowed.isdisjoint(hits):
         return allowed
     return allowed.difference(hits)
@@ -525,7 +591,7 @@ def _conventions(msg: _Message) -> None:
         work = msg.work
         for kind, start, end, _ in msg.found.get("defensiveness", _NO_HITS):
             if kind in _AT_PARTNER_KINDS:
-                if _DENIAL_AT_PARTNER(work, start, msg.bounds(msg.sentence(start))[1]):
+                if _denial_at_partner(work, start, msg.bounds(msg.sentence(start))[1]):
                     spans.append((start, end))
                 continue
             if kind != "counter":

@@ -477,6 +477,24 @@ def add_findings(
     return findings
 
 
+# How many of the heaviest features are looked at for the (at most three) quoted cues.
+_CANDIDATES = 8
+# Words too common to show as a cue on their own (a quoted cue needs one word of at least
+# three letters that is not one of these).
+_STOPWORDS = frozenset(
+    "a an the and or but so if of to in on at by for with from as is am are was were be been "
+    "being it its it's this that these those there here then than i i'm im me my mine we us "
+    "our do does did have has had just very".split()
+)
+
+
+def _quotable(piece: str) -> bool:
+    """Does a quoted piece hold a word a reader can take as the cue?"""
+    return any(
+        len(word) >= 3 and word not in _STOPWORDS for word in re.findall(r"[\w']+", piece.lower())
+    )
+
+
 def _finding(
     model: CoachModel,
     label: str,
@@ -487,10 +505,14 @@ def _finding(
 ) -> Finding:
     pushing = model.pushing[model.labels.index(label)]
     weighed = [(-pushing[feature], feature) for feature in feats if feature in pushing]
-    top = [feature for _, feature in heapq.nsmallest(3, weighed)]
+    top = [feature for _, feature in heapq.nsmallest(_CANDIDATES, weighed)]
     # The span: the sentence holding the word that weighed most (the whole message if none).
+    # Only words a reader can recognise as the cue are quoted: "a" or "the" weigh, but quoting
+    # them explains nothing.
     start, end = 0, len(work)
     spans = [_word_span(work, feature, 0, len(work)) for feature in top]
+    spans = [span for span in spans if span is not None and _quotable(work[span[0] : span[1]])]
+    spans = spans[:3]
     first = next((span for span in spans if span is not None), None)
     if first is not None and sentences:
         for s_start, s_end in sentences:
