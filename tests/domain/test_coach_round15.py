@@ -95,6 +95,15 @@ KIND_LEFT_ALONE = [
     ("stonewalling", "Leave me be for ten minutes, I'll be right back and we'll talk."),
     ("stonewalling", "Leave me be for a bit, I'll be back."),
     ("stonewalling", "leave me be, we can talk in the morning"),
+    # a wish let go, not blame in an I-statement's clothes
+    (
+        "disguised_blame",
+        "I'm sad that you'd rather stay home, I was looking forward to the film, but that's okay.",
+    ),
+    ("disguised_blame", "I'm sad that you'd rather stay in tonight, no worries though."),
+    # teasing with fondness
+    ("contempt", "What are you, five? Haha you're so cute with that cake on your face."),
+    ("contempt", "what are you, twelve? lol love you"),
 ]
 
 STILL_FLAGGED = [
@@ -104,6 +113,9 @@ STILL_FLAGGED = [
     ("you_blame", "I'm not the one who forgot the anniversary."),
     ("stonewalling", "Leave me be."),
     ("stonewalling", "Just leave me be, go away."),
+    ("disguised_blame", "I'm sad that you'd rather be anywhere else."),
+    ("disguised_blame", "I'm hurt because you never listen, but that's fine."),
+    ("contempt", "What are you, five? Grow up."),
 ]
 
 

@@ -900,11 +900,19 @@ def _disclaimed_act(msg: _Message, index: int, pos: int) -> bool:
 
 # ----- I-statements -----
 
+# The speaker lets the wish go after it ("…, but that's okay", "no worries").
+_ACCEPTED = re.compile(
+    r"\b(?:but|and) (?:that's|thats|that is|it's|its|it is) (?:okay|ok|fine|alright|all right)"
+    r"|\bno worries\b|\bi (?:understand|get it)\b"
+).search
+
 
 def _i_statements(msg: _Message) -> None:
     found = msg.found
     disguised_sentences: set[int] = set()
     for _, start, end, _ in found.get("i_disguised", _NO_HITS):
+        if "rather" in msg.work[start:end] and _ACCEPTED(msg.work, end):
+            continue  # "I'm sad that you'd rather stay home…, but that's okay": a wish let go
         msg.add("disguised_blame", start, end)
         disguised_sentences.add(msg.sentence(start))
     work = msg.work
