@@ -1,11 +1,10 @@
-"""Today's plan card (plans.home.this_week) shows this week as the plan page does
+"""Today's plan card (plans.present.this_week) shows this week as the plan page does
 (plans.present.plan_context's "this_week"): the same practices, titles and resting marks,
 in both safety modes, in every week of the plan and after it."""
 
 from datetime import timedelta
 
-from reattune.plans.home import this_week
-from reattune.plans.present import plan_context
+from reattune.plans.present import plan_context, this_week
 from reattune.plans.queries import current_plan
 from tests.base import BaseTestCase
 from tests.checkups import complete_checkup

@@ -3,10 +3,26 @@
 from datetime import date
 from typing import Any
 
+from reattune.domain.plan import (
+    OwnView,
+    PracticeLibrary,
+    ViewItem,
+    alternatives,
+    load_ladder,
+    load_practices,
+    own_view,
+)
 from reattune.domain.plan import Plan as DomainPlan
-from reattune.domain.plan import ViewItem, alternatives, load_ladder, load_practices, own_view
 from reattune.plans import queries
 from reattune.plans.models import Plan
+
+
+def _own_view(plan: Plan, today: date, safety_mode: bool) -> tuple[PracticeLibrary, int, OwnView]:
+    """What every shaping of a plan starts from: the practice library, the current week's
+    number and the person's own view of the plan (domain.plan.own_view)."""
+    library = load_practices()
+    view = own_view(DomainPlan.from_dict(plan.data), safety_mode, library)
+    return library, queries.week_number(plan, today), view
 
 
 def plan_context(plan: Plan, today: date, safety_mode: bool = False) -> dict[str, Any]:
@@ -17,11 +33,9 @@ def plan_context(plan: Plan, today: date, safety_mode: bool = False) -> dict[str
     the conjoint-risky ones. Pass it only for the person who is looking (the report passes its
     reader's); a therapist's view of the shared plan leaves it False.
     """
-    library = load_practices()
+    library, current, view = _own_view(plan, today, safety_mode)
     ladder = load_ladder()
-    current = queries.week_number(plan, today)
     solo = plan.kind == Plan.Kind.SOLO
-    view = own_view(DomainPlan.from_dict(plan.data), safety_mode, library)
 
     def item(entry: ViewItem, taken: frozenset[str] = frozenset()) -> dict[str, Any]:
         practice = library[entry.practice_id]
@@ -76,9 +90,7 @@ def plan_outline(plan: Plan, today: date, safety_mode: bool = False) -> dict[str
     """What the report shows of a plan: the same view as plan_context (the reader's own, with
     their own safety mode), its titles only, without what only the plan page uses (swap
     alternatives, ladder steps, reasons, lengths). A practice resting for now says so."""
-    library = load_practices()
-    current = queries.week_number(plan, today)
-    view = own_view(DomainPlan.from_dict(plan.data), safety_mode, library)
+    library, current, view = _own_view(plan, today, safety_mode)
 
     def title(entry: ViewItem) -> str:
         text = library[entry.practice_id].title
@@ -96,5 +108,24 @@ def plan_outline(plan: Plan, today: date, safety_mode: bool = False) -> dict[str
                 "focus": [title(entry) for entry in week.focus],
             }
             for week in view.weeks
+        ],
+    }
+
+
+def this_week(plan: Plan, today: date, safety_mode: bool) -> dict[str, Any]:
+    """Today's plan card: this week as the person's own view of the plan shows it
+    (plan_context's "this_week"), with only what the card shows: the week's number and each
+    practice's id, title and whether it rests for now."""
+    library, current, view = _own_view(plan, today, safety_mode)
+    week = next((w for w in view.weeks if w.number == current), view.weeks[0])
+    return {
+        "number": current,
+        "focus": [
+            {
+                "practice_id": entry.practice_id,
+                "title": library[entry.practice_id].title,
+                "resting": entry.resting,
+            }
+            for entry in week.focus
         ],
     }
