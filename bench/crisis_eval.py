@@ -65,11 +65,16 @@ NONE_TOPICS = ("violent_idiom", "hyperbole", "negated", "reported_or_third_perso
 TARGETS = {"explicit": 0.97, "indirect": 0.90, "false_alarm": 0.03}
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_part(part: str, base: Path = CORPUS) -> dict[str, list[dict]]:
     """{language: cases} for one part; the language comes from the file (or its name)."""
     out: dict[str, list[dict]] = {}
     for path in sorted((base / part).glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # libyaml's loader when PyYAML has it: the same data, parsed about eight times faster
+        # (the corpus is loaded when the crisis tests are collected, in every test process).
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}  # noqa: S506  # nosec B506 - a SafeLoader
         lang = str(data.get("language") or path.stem)
         out.setdefault(lang, []).extend(data.get("cases") or [])
     return out

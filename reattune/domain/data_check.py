@@ -105,7 +105,13 @@ def validate_all(
         if folder.is_dir() and any((folder / f"{name}.yaml").exists() for name in COACH_FILES)
     )
     for lang in coach:
-        load_lexicon(lang, None if shipped else str(lexicons))
+        # The shipped lexicons are loaded as the coach loads them, `load_lexicon(lang)`: the
+        # cache is keyed by the call's arguments, and `load_lexicon(lang, None)` would compile
+        # (about a second) and keep a second copy of the same lexicon.
+        if shipped:
+            load_lexicon(lang)
+        else:
+            load_lexicon(lang, str(lexicons))
     done["coach_lexicons"] = len(coach) * len(COACH_FILES)
     if compile_crisis:
         done["crisis_lexicons"] = len(crisis.validate_all_lexicons(None if shipped else lexicons))
