@@ -6,6 +6,7 @@ credentials). See docs/deploy.md for the full list.
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -54,7 +55,15 @@ def database_from_url(url: str) -> dict:
     parsed = urlparse(url)
     if parsed.scheme not in ("postgres", "postgresql"):
         raise ValueError(f"DATABASE_URL: unsupported scheme {parsed.scheme!r} (use postgresql://)")
-    options = dict(parse_qsl(parsed.query))
+    options: dict[str, Any] = dict(parse_qsl(parsed.query))
+    if env_bool("REATTUNE_DB_PREPARED_STATEMENTS", True):
+        # Parameters bound by the server, so psycopg can prepare a statement the second time a
+        # connection runs it: PostgreSQL then parses and plans it once per connection instead
+        # of on every request (planning was most of a page's time in the database; the pages
+        # against the floor are in docs/performance.md). Off for a pooler that hands one
+        # client's statements to another connection (PgBouncer in transaction mode before 1.21).
+        options.setdefault("server_side_binding", True)
+        options.setdefault("prepare_threshold", 2)
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parsed.path.lstrip("/")),
