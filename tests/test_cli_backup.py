@@ -12,7 +12,14 @@ import threading
 
 from reattune.exports import backup as backups
 from tests.browser import app_env, fresh_database, run_cli
-from tests.cli_fixtures import KEY_FILES, MARKER_BODY, demo_copy, dump, read_values
+from tests.cli_fixtures import (
+    KEY_FILES,
+    MARKER_BODY,
+    demo_copy,
+    dump,
+    read_values,
+    sqlite_pass_only,
+)
 
 pytest_plugins = ["tests.cli_fixtures"]  # demo_source: `reattune demo` once per session
 
@@ -91,6 +98,7 @@ def test_it_refuses_a_restore_whose_keys_do_not_open_the_data(tmp_path, demo_sou
         assert not target_db.exists() or target_db.stat().st_size == 0
 
 
+@sqlite_pass_only
 def test_it_refuses_a_file_that_is_not_a_backup(tmp_path):
     bogus = tmp_path / "reattune-20260101-000000.sqlite3"
     bogus.write_bytes(b"not a database at all" * 100)
@@ -173,6 +181,7 @@ MIGRATIONS_TABLE = (
 )
 
 
+@sqlite_pass_only  # SQLite files; the PostgreSQL checks are the test after it
 def test_restore_refuses_foreign_partial_and_newer_databases(tmp_path):
     """Each refused with a message and nothing restored; a whole database restores."""
     import pytest

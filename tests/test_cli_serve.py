@@ -2,6 +2,7 @@
 
 Runs on SQLite in both test runs (DATABASE_URL is removed from the subprocess's environment):
 what is checked here is the data directory, its files and the SQLite database `serve` creates.
+So it runs in the SQLite pass only: in the PostgreSQL pass it would check the same again.
 """
 
 import re
@@ -11,6 +12,7 @@ import stat
 from cryptography.fernet import Fernet
 
 from tests.browser import REPO, app_env, http_get, serve
+from tests.cli_fixtures import sqlite_pass_only
 
 
 def _mode(path) -> int:
@@ -24,6 +26,7 @@ def _migration_files() -> set[tuple[str, str]]:
     }
 
 
+@sqlite_pass_only
 def test_serve_prepares_the_data_dir_migrates_and_answers(tmp_path):
     data_dir = tmp_path / "not" / "yet" / "there"
     env = app_env(data_dir)

@@ -1,7 +1,8 @@
 """The crash drill, small: SIGKILL `reattune serve` during API writes, lose nothing confirmed.
 
 bench/crash_drill.py does the work; a longer run is described in docs/deploy.md. SQLite only
-(the drill checks the database file with PRAGMA integrity_check).
+(the drill checks the database file with PRAGMA integrity_check), so it runs in the SQLite
+pass of `make test`: in the PostgreSQL pass it would be the same SQLite drill again.
 """
 
 import json
@@ -9,8 +10,10 @@ import subprocess
 import sys
 
 from tests.browser import REPO
+from tests.cli_fixtures import sqlite_pass_only
 
 
+@sqlite_pass_only
 def test_it_loses_no_confirmed_write_and_keeps_the_database_intact(tmp_path):
     results = tmp_path / "crash_drill.json"
     run = subprocess.run(

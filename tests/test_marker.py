@@ -25,6 +25,7 @@ from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 
 from reattune.core.crypto import encrypted_fields
+from tests.cli_fixtures import sqlite_pass_only
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTORIES = {}
@@ -176,6 +177,7 @@ class MarkerRegistryTests(TestCase):
                     self.assertTrue(all(v is None or v.startswith("gAAAAA") for v in values))
 
 
+@sqlite_pass_only  # the writer gets no DATABASE_URL: SQLite in both passes
 class SqliteFileTests(TestCase):
     def test_the_marker_is_not_in_the_sqlite_file_nor_its_wal(self):
         base = f"mk{uuid.uuid4().hex}"

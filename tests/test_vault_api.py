@@ -19,6 +19,7 @@ from reattune.journal.models import Entry
 from reattune.vault import format as vault_format
 from reattune.vault.models import VaultItem, VaultKeyring
 from tests.base import BaseTestCase
+from tests.cli_fixtures import sqlite_pass_only
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = json.loads(
@@ -725,6 +726,7 @@ def pg_tool(name: str) -> str:
     return str(found)
 
 
+@sqlite_pass_only  # the writer gets no DATABASE_URL: SQLite in both passes
 class PlaintextNeverStoredTests(TestCase):
     def test_the_database_its_wal_a_backup_and_every_decrypted_field_hold_no_vault_words(self):
         marker = f"vaultmark{uuid.uuid4().hex}"
