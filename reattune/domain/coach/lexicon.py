@@ -61,7 +61,6 @@ DIGIT_RE = re.compile(r"[0-9]")
 SYMBOL_RE = re.compile(r"[^\w\s\x00-\x7f]")
 _EDGE_BEFORE = r"(?<![\w'])"
 _EDGE_AFTER = r"(?![\w'])"
-_SENTENCE_START = r"(?:^|(?<=[.!?;\n]))[^\w'.!?;\n]*"
 _SENTENCE_END = r"(?=[^\w']*(?:[.!?;\n]|$))"
 
 
@@ -170,11 +169,10 @@ class PatternSet:
     """The patterns of one label, each compiled alone and indexed by its anchor words.
 
     `matches` tries only the patterns whose anchor words occur among the message's tokens
-    (see anchors.py); `regex` is all patterns in one, kept to check that the shortcut is exact.
+    (see anchors.py); `matches_slow` tries every pattern, for the tests that check that the
+    shortcut is exact.
     """
 
-    regex: re.Pattern[str]
-    groups: dict[str, tuple[str, dict[str, Any]]]
     branches: tuple[Branch, ...]
     index: dict[str, tuple[int, ...]]
     always: frozenset[int]
@@ -483,10 +481,10 @@ def _listed(values: Any, slots: dict[str, str], file: str, where: str, kind: str
 
 
 def _build_set(entries) -> PatternSet:
-    """Compile patterns one by one (with anchor words) and also all together (for checks)."""
-    edged: list[str] = []  # share one word-edge check: it rules out most positions at once
-    others: list[str] = []
-    groups: dict[str, tuple[str, dict[str, Any]]] = {}
+    """Compile patterns one by one and index them by their anchor words.
+
+    (They were once also compiled all together, in one regex that nothing read: that doubled
+    the work of loading a lexicon, about half a CPU-second in every process that coaches.)"""
     singles: list[Branch] = []
     anchor_index: dict[str, list[int]] = {}
     requirements: list[tuple[frozenset[str], ...]] = []
@@ -496,18 +494,14 @@ def _build_set(entries) -> PatternSet:
         if _PLAIN_WORD(body) and not options and body not in words:
             words[body] = (kind, options)
             continue
-        name = f"g{len(groups)}"
         inner = "(?P<m>" in body
         if options.get("whole_sentence"):
-            others.append(f"{_SENTENCE_START}(?P<{name}>{body}){_SENTENCE_END}")
             single = f"(?:{body}){_SENTENCE_END}"
         else:
             tail = "" if options.get("open_end") else _EDGE_AFTER
             if "unless" in options:
                 tail += f"(?!{options['unless']})"
-            edged.append(f"(?P<{name}>{body.replace('(?P<m>', '(?:')}){tail}")
             single = f"(?:{body}){tail}"
-        groups[name] = (kind, options)
         number = len(singles)
         singles.append(
             Branch(re.compile(single), kind, options, bool(options.get("whole_sentence")), inner)
@@ -519,12 +513,8 @@ def _build_set(entries) -> PatternSet:
         else:
             for word in needs[0]:
                 anchor_index.setdefault(word, []).append(number)
-    parts = [f"{_EDGE_BEFORE}(?:{'|'.join(edged)})"] if edged else []
-    parts.extend(others)
     return PatternSet(
-        regex=re.compile("|".join(parts) or "(?!)"),
         words=words,
-        groups=groups,
         branches=tuple(singles),
         index={word: tuple(numbers) for word, numbers in anchor_index.items()},
         always=frozenset(always),
