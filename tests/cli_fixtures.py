@@ -1,15 +1,18 @@
-"""The demo data the CLI drills stand on, built once per test session and copied per test.
+"""The data the CLI drills stand on, made once per test session and copied per test.
 
 `reattune demo` runs every feature's demo step in a real process and takes seconds; most
 drills (backup, restore, rotate-keys, import, the key start-up checks) only need its data to
 start from. `demo_source` builds it once: `reattune demo`, then one journal entry with a
 marker (WRITE_MARKER) and a dump of every encrypted column (DUMP), all in real subprocesses.
-Each test then takes its own copy with `demo_copy()`: the data directory is copied with its
-key files (modes kept: 0700 folder, 0600 files) and, in the PostgreSQL run, its database is
-made from the template database the demo wrote (CREATE DATABASE ... TEMPLATE).
+Drills that need an installation with nothing in it yet (the marker and vault writers, restore's
+refusals, a first key) start from `migrated_source`: one `reattune manage migrate` on a fresh
+folder, which `demo_source` builds on too. Each test then takes its own copy with
+`data_copy()` (`demo_copy`): the data directory is copied with its key files (modes kept:
+0700 folder, 0600 files) and, in the PostgreSQL run, its database is made from the source's
+template database (CREATE DATABASE ... TEMPLATE).
 
-SQLite: one source per test run, shared by the xdist workers under a file lock. PostgreSQL:
-one template database per worker, dropped at the end of its session.
+SQLite: one source of each per test run, shared by the xdist workers under a file lock.
+PostgreSQL: one template database of each per worker, dropped at the end of its session.
 
 Use it from a test module with ``pytest_plugins = ["tests.cli_fixtures"]``.
 """
@@ -90,6 +93,14 @@ def read_values(dumped: dict) -> list[str]:
 
 
 @dataclass(frozen=True)
+class MigratedSource:
+    """A new installation: every migration applied, key files made, no rows. Never changed."""
+
+    data_dir: Path  # key files, and in the SQLite run the database
+    database_url: str | None  # the PostgreSQL run: the template database
+
+
+@dataclass(frozen=True)
 class DemoSource:
     """What `reattune demo` (and the marker entry) left: never changed by a test."""
 
@@ -99,62 +110,108 @@ class DemoSource:
     dump: dict  # DUMP of the data, the marker entry included
 
 
-def _build(data_dir: Path, database_url: str | None) -> tuple[str, dict]:
-    env = app_env(data_dir, database_url)
-    demo_stdout = run_cli(["demo"], env, timeout=BUILD_TIMEOUT).stdout
-    run_cli(["manage", "shell", "-c", WRITE_MARKER], env, timeout=BUILD_TIMEOUT)
-    dumped = dump(env)
-    assert MARKER_BODY in read_values(dumped) and MARKER_TITLE in read_values(dumped)
-    return demo_stdout, dumped
+@contextlib.contextmanager
+def _source(tmp_path_factory, name: str, build, start: MigratedSource | None = None):
+    """Yields (data_dir, database_url, what build returned): built once, never changed.
 
-
-@pytest.fixture(scope="session")
-def demo_source(tmp_path_factory) -> DemoSource:
+    build(env) runs the `reattune` commands that make the source and returns what the tests
+    need to know of it (JSON). With start, the source begins as a copy of it.
+    """
     if os.environ.get("DATABASE_URL"):
         # A template database per worker (a template must have no other connection while it
         # is copied, so workers do not share one).
-        with fresh_database("reattune_demo_template") as database_url:
-            data_dir = tmp_path_factory.mktemp("demo-source") / "data"
-            demo_stdout, dumped = _build(data_dir, database_url)
-            yield DemoSource(data_dir, database_url, demo_stdout, dumped)
+        prefix = f"reattune_{name.replace('-', '_')}_template"
+        database = _database_from(start.database_url, prefix) if start else fresh_database(prefix)
+        with database as database_url:
+            data_dir = tmp_path_factory.mktemp(name) / "data"
+            if start:
+                _copy_folder(start.data_dir, data_dir)
+            yield data_dir, database_url, build(app_env(data_dir, database_url))
         return
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    data_dir = shared / "reattune-demo-source" / "data"
-    built = shared / "reattune-demo-source.json"
-    with FileLock(str(shared / "reattune-demo-source.lock")):
+    data_dir = shared / f"reattune-{name}" / "data"
+    built = shared / f"reattune-{name}.json"
+    with FileLock(str(shared / f"reattune-{name}.lock")):
         if not built.exists():
             shutil.rmtree(data_dir.parent, ignore_errors=True)  # a build cut short
-            demo_stdout, dumped = _build(data_dir, None)
+            if start:
+                _copy_folder(start.data_dir, data_dir)
             partial = built.with_suffix(".partial")
-            partial.write_text(json.dumps({"demo_stdout": demo_stdout, "dump": dumped}))
+            partial.write_text(json.dumps(build(app_env(data_dir))))
             partial.replace(built)
         saved = json.loads(built.read_text())
-    yield DemoSource(data_dir, None, saved["demo_stdout"], saved["dump"])
+    yield data_dir, None, saved
+
+
+@pytest.fixture(scope="session")
+def migrated_source(tmp_path_factory) -> MigratedSource:
+    def build(env) -> dict:
+        run_cli(["manage", "migrate", "--verbosity", "0"], env, timeout=BUILD_TIMEOUT)
+        return {}
+
+    with _source(tmp_path_factory, "migrated-source", build) as (data_dir, database_url, _):
+        yield MigratedSource(data_dir, database_url)
+
+
+@pytest.fixture(scope="session")
+def demo_source(tmp_path_factory, migrated_source) -> DemoSource:
+    def build(env) -> dict:
+        demo_stdout = run_cli(["demo"], env, timeout=BUILD_TIMEOUT).stdout
+        run_cli(["manage", "shell", "-c", WRITE_MARKER], env, timeout=BUILD_TIMEOUT)
+        dumped = dump(env)
+        assert MARKER_BODY in read_values(dumped) and MARKER_TITLE in read_values(dumped)
+        return {"demo_stdout": demo_stdout, "dump": dumped}
+
+    with _source(tmp_path_factory, "demo-source", build, migrated_source) as (
+        data_dir,
+        database_url,
+        saved,
+    ):
+        yield DemoSource(data_dir, database_url, saved["demo_stdout"], saved["dump"])
 
 
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+def _copy_folder(source: Path, data_dir: Path) -> None:
+    """The data directory with its key files, modes kept (0700 folder, 0600 files)."""
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, data_dir, ignore=shutil.ignore_patterns("static"))
+    assert _mode(data_dir) == 0o700, oct(_mode(data_dir))
+    for name in KEY_FILES:
+        assert _mode(data_dir / name) == 0o600, (name, oct(_mode(data_dir / name)))
+
+
 @contextlib.contextmanager
-def demo_copy(source: DemoSource, data_dir: Path, prefix: str = "reattune_demo_copy"):
-    """A private copy of the demo data at data_dir: yields (data_dir, env, database_url).
+def data_copy(
+    source: DemoSource | MigratedSource, data_dir: Path, prefix: str = "reattune_data_copy"
+):
+    """A private copy of a source's data at data_dir: yields (data_dir, env, database_url).
 
     The key files come along with their modes (0600; the folder 0700), so the copy opens the
     data exactly like the original. PostgreSQL: a new database from the template, dropped
     afterwards.
     """
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(source.data_dir, data_dir, ignore=shutil.ignore_patterns("static"))
-    assert _mode(data_dir) == 0o700, oct(_mode(data_dir))
-    for name in KEY_FILES:
-        assert _mode(data_dir / name) == 0o600, (name, oct(_mode(data_dir / name)))
+    _copy_folder(source.data_dir, data_dir)
     if source.database_url is None:
         yield data_dir, app_env(data_dir), None
         return
     with _database_from(source.database_url, prefix) as database_url:
         yield data_dir, app_env(data_dir, database_url), database_url
+
+
+demo_copy = data_copy  # the name the drills that copy the demo use
+
+
+@pytest.fixture
+def new_installation(request, migrated_source, tmp_path):
+    """For a TestCase (usefixtures): self.installation = (data_dir, database_url), a copy of
+    a new installation of its own (in the PostgreSQL run a database, dropped afterwards)."""
+    with data_copy(migrated_source, tmp_path / "data", "reattune_new") as (data_dir, _, url):
+        request.instance.installation = (data_dir, url)
+        yield
 
 
 @contextlib.contextmanager

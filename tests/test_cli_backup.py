@@ -10,11 +10,14 @@ import shutil
 import sqlite3
 import threading
 
+import pytest
+
 from reattune.exports import backup as backups
 from tests.browser import app_env, fresh_database, run_cli
 from tests.cli_fixtures import (
     KEY_FILES,
     MARKER_BODY,
+    data_copy,
     demo_copy,
     dump,
     read_values,
@@ -182,13 +185,10 @@ MIGRATIONS_TABLE = (
 
 
 @sqlite_pass_only  # SQLite files; the PostgreSQL checks are the test after it
-def test_restore_refuses_foreign_partial_and_newer_databases(tmp_path):
+def test_restore_refuses_foreign_partial_and_newer_databases(tmp_path, migrated_source):
     """Each refused with a message and nothing restored; a whole database restores."""
-    import pytest
-
-    source = tmp_path / "source"
-    run_cli(["manage", "migrate", "--verbosity", "0"], app_env(source))
-    real = source / "reattune.sqlite3"
+    # The database of a new installation: `reattune manage migrate` on a fresh folder.
+    real = shutil.copy2(migrated_source.data_dir / "reattune.sqlite3", tmp_path / "new.sqlite3")
     connection = sqlite3.connect(real)
     applied = connection.execute("SELECT app, name, applied FROM django_migrations").fetchall()
     connection.close()
@@ -268,14 +268,16 @@ def test_restore_refuses_foreign_partial_and_newer_databases(tmp_path):
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_a_postgresql_restore_of_a_newer_or_partial_dump_is_refused_and_leaves_it_empty(tmp_path):
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL"), reason="the PostgreSQL run only (scripts/with-postgres.sh)"
+)
+def test_a_postgresql_restore_of_a_newer_or_partial_dump_is_refused_and_leaves_it_empty(
+    tmp_path, migrated_source
+):
     """The PostgreSQL run: the same schema checks as for SQLite, after pg_restore; a refusal
     empties the target again, so "nothing was changed" holds."""
     import psycopg
-    import pytest
 
-    if not os.environ.get("DATABASE_URL"):
-        pytest.skip("the PostgreSQL run only (scripts/with-postgres.sh)")
     cases = {
         "newer reattune": "INSERT INTO django_migrations (app, name, applied) "
         "VALUES ('journal', '9999_from_the_future', now())",
@@ -283,9 +285,13 @@ def test_a_postgresql_restore_of_a_newer_or_partial_dump_is_refused_and_leaves_i
     }
     for message, statement in cases.items():
         out = tmp_path / message.replace(" ", "_")
-        with fresh_database("reattune_backup_src") as source_url:
-            source = env_for(tmp_path / f"source-{out.name}", source_url)
-            run_cli(["manage", "migrate", "--verbosity", "0"], source)
+        # A new installation (`reattune manage migrate` on a fresh folder), then the change.
+        with data_copy(migrated_source, tmp_path / f"source-{out.name}", "reattune_backup_src") as (
+            source_dir,
+            _,
+            source_url,
+        ):
+            source = env_for(source_dir, source_url)
             with psycopg.connect(source_url, autocommit=True) as connection:
                 connection.execute(statement)
             run_cli(["backup", "--out", str(out)], source)

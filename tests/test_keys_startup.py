@@ -10,8 +10,8 @@ import shutil
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.browser import app_env, free_port, fresh_database, http_get, run_cli, serve
-from tests.cli_fixtures import demo_copy
+from tests.browser import app_env, free_port, http_get, run_cli, serve
+from tests.cli_fixtures import data_copy, demo_copy
 
 pytest_plugins = ["tests.cli_fixtures"]  # demo_source: `reattune demo` once per session
 
@@ -105,11 +105,9 @@ def test_rotate_keys_refuses_the_same_way(copy):
     assert not (data_dir / KEYS).exists()
 
 
-def test_a_database_without_encrypted_text_gets_a_new_key(tmp_path):
-    with fresh_database("reattune_keys_new") as database_url:
-        data_dir = tmp_path / "data"
-        env = app_env(data_dir, database_url)
-        run_cli(["manage", "migrate", "--verbosity", "0"], env)
+def test_a_database_without_encrypted_text_gets_a_new_key(tmp_path, migrated_source):
+    # A new installation: `reattune manage migrate` on a fresh folder (tests/cli_fixtures.py).
+    with data_copy(migrated_source, tmp_path / "data", "reattune_keys_new") as (data_dir, env, _):
         (data_dir / KEYS).unlink(missing_ok=True)
         result = run_cli(["rotate-keys"], env)  # the same start-up check as serve
         assert "Re-encrypted 0 value(s)" in result.stdout, result.stdout
@@ -118,34 +116,51 @@ def test_a_database_without_encrypted_text_gets_a_new_key(tmp_path):
         assert (data_dir / KEYS).stat().st_mode & 0o777 == 0o600
 
 
-def test_the_right_keys_start_and_healthz_follows_the_key_file(copy):
-    data_dir, env = copy
+@pytest.fixture(scope="module")
+def served(installed, tmp_path_factory):
+    """`reattune serve` on a copy of the installed data, started with the right keys: one
+    server for the tests below. Each puts the right key file back before it ends."""
+    data_dir, database_url = installed
+    target = tmp_path_factory.mktemp("served") / "data"
+    shutil.copytree(data_dir, target, ignore=shutil.ignore_patterns("static"))
+    with serve(app_env(target, database_url), target) as app:
+        yield app
+
+
+@pytest.fixture
+def right_key_back(served):
+    """The served app's data directory; its right key file is put back afterwards."""
+    right = (served.data_dir / KEYS).read_text()
+    yield served.data_dir
+    (served.data_dir / KEYS).write_text(right)
+
+
+def test_the_right_keys_start_and_healthz_follows_the_key_file(served, right_key_back):
+    data_dir, app = right_key_back, served
     right = (data_dir / KEYS).read_text()
-    with serve(env, data_dir) as app:
-        assert http_get(f"{app.url}/healthz")[0] == 200
-        (data_dir / KEYS).write_text(Fernet.generate_key().decode() + "\n")
-        status, _, body = http_get(f"{app.url}/healthz")
-        assert status == 503 and "encryption keys" in body, body
-        (data_dir / KEYS).write_text(right)
-        status, _, body = http_get(f"{app.url}/healthz")
-        assert status == 200, body
+    assert http_get(f"{app.url}/healthz")[0] == 200
+    (data_dir / KEYS).write_text(Fernet.generate_key().decode() + "\n")
+    status, _, body = http_get(f"{app.url}/healthz")
+    assert status == 503 and "encryption keys" in body, body
+    (data_dir / KEYS).write_text(right)
+    status, _, body = http_get(f"{app.url}/healthz")
+    assert status == 200, body
 
 
-def test_other_commands_never_write_under_a_key_made_over_existing_data(copy):
+def test_other_commands_never_write_under_a_key_made_over_existing_data(served, right_key_back):
     """A command writing text with the key file missing fails, and writes nothing encrypted.
 
     SQLite: no key is made at all. PostgreSQL: the settings cannot see the data, so a key
     file is made, but the first encryption checks the stored data first and refuses.
     """
-    data_dir, env = copy
+    data_dir, app = right_key_back, served
     right = (data_dir / KEYS).read_text()
     (data_dir / KEYS).unlink()
-    result = run_cli(["manage", "shell", "-c", WRITE_ENTRY], env, check=False)
+    result = app.cli("manage", "shell", "-c", WRITE_ENTRY, check=False)
     assert result.returncode != 0, result.stdout
     assert "written" not in result.stdout
     assert "encryption key" in result.stderr.lower(), result.stderr[-2000:]
     (data_dir / KEYS).write_text(right)
     # With the right key back, the newest stored values (a sample) all open: nothing was
-    # written under another key.
-    with serve(env, data_dir) as app:
-        assert http_get(f"{app.url}/healthz")[0] == 200
+    # written under another key (the server started with the right keys reads the file anew).
+    assert http_get(f"{app.url}/healthz")[0] == 200

@@ -14,10 +14,8 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 from django.db import connection
@@ -90,15 +88,14 @@ def check_written(testcase, written: dict, base: str):
             testcase.assertIn(f"{base}:{label}.{name}", written[label][name], f"{label}.{name}")
 
 
-# Runs in a subprocess against a fresh data directory: migrate, write every marker, then copy
-# the database files while the connection is still open (so the WAL is not yet checkpointed).
+# Runs in a subprocess against a copy of a new installation (tests/cli_fixtures.py: every
+# migration applied, no rows): write every marker, then copy the database files while the
+# connection is still open (so the WAL is not yet checkpointed).
 WRITER = """
 import json, os, shutil, sys
 import django
 django.setup()
-from django.core.management import call_command
 from django.db import connection
-call_command("migrate", verbosity=0, interactive=False)
 from tests.test_marker import write_all
 written = write_all(sys.argv[1])
 copies = sys.argv[2]
@@ -178,60 +175,50 @@ class MarkerRegistryTests(TestCase):
 
 
 @sqlite_pass_only  # the writer gets no DATABASE_URL: SQLite in both passes
+@pytest.mark.usefixtures("new_installation")
 class SqliteFileTests(TestCase):
     def test_the_marker_is_not_in_the_sqlite_file_nor_its_wal(self):
         base = f"mk{uuid.uuid4().hex}"
-        with tempfile.TemporaryDirectory(prefix="reattune-marker-") as data_dir:
-            copies = Path(data_dir) / "copies"
-            copies.mkdir()
-            written = run_writer(base, data_dir, str(copies), database_url=None)
-            check_written(self, written, base)
-            files = [p for p in Path(data_dir).glob("reattune.sqlite3*")]
-            files += list(copies.iterdir())
-            names = {p.name for p in files}
-            self.assertIn("reattune.sqlite3", names)
-            self.assertIn("open-wal", names)  # the WAL as it was while the writer ran
-            raw_ciphertext = False
-            for path in files:
-                data = path.read_bytes()
-                self.assertNotIn(base.encode(), data, path.name)
-                self.assertNotIn(base.encode("utf-16-le"), data, path.name)
-                raw_ciphertext = raw_ciphertext or b"gAAAAA" in data
-            self.assertTrue(raw_ciphertext, "no ciphertext found: were the rows written?")
+        data_dir, _ = self.installation
+        copies = data_dir / "copies"
+        copies.mkdir()
+        written = run_writer(base, str(data_dir), str(copies), database_url=None)
+        check_written(self, written, base)
+        files = [p for p in data_dir.glob("reattune.sqlite3*")]
+        files += list(copies.iterdir())
+        names = {p.name for p in files}
+        self.assertIn("reattune.sqlite3", names)
+        self.assertIn("open-wal", names)  # the WAL as it was while the writer ran
+        raw_ciphertext = False
+        for path in files:
+            data = path.read_bytes()
+            self.assertNotIn(base.encode(), data, path.name)
+            self.assertNotIn(base.encode("utf-16-le"), data, path.name)
+            raw_ciphertext = raw_ciphertext or b"gAAAAA" in data
+        self.assertTrue(raw_ciphertext, "no ciphertext found: were the rows written?")
 
 
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL"), reason="the PostgreSQL run only")
+@pytest.mark.usefixtures("new_installation")
 class PostgresDumpTests(TestCase):
     def test_the_marker_is_not_in_pg_dump_output(self):
-        import psycopg
-
-        url = os.environ["DATABASE_URL"]
         pg_bin = os.environ.get("REATTUNE_PG_BIN")
         pg_dump = str(Path(pg_bin) / "pg_dump") if pg_bin else shutil.which("pg_dump")
         self.assertTrue(pg_dump and Path(pg_dump).exists(), "pg_dump not found")
-        name = f"reattune_marker_{uuid.uuid4().hex[:12]}"
-        parsed = urlparse(url)
-        target = urlunparse(parsed._replace(path=f"/{name}"))
-        admin = urlunparse(parsed._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            base = f"mk{uuid.uuid4().hex}"
-            with tempfile.TemporaryDirectory(prefix="reattune-marker-") as data_dir:
-                written = run_writer(base, data_dir, data_dir, database_url=target)
-            check_written(self, written, base)
-            dump = subprocess.run(
-                [pg_dump, "--no-owner", "--dbname", target],
-                capture_output=True,
-                timeout=300,
-                check=True,
-            ).stdout
-            self.assertIn(b"gAAAAA", dump)
-            self.assertIn(b"journal_entry", dump)
-            self.assertNotIn(base.encode(), dump)
-        finally:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        data_dir, target = self.installation  # a database of its own, dropped afterwards
+        self.assertTrue(target)
+        base = f"mk{uuid.uuid4().hex}"
+        written = run_writer(base, str(data_dir), str(data_dir), database_url=target)
+        check_written(self, written, base)
+        dump = subprocess.run(
+            [pg_dump, "--no-owner", "--dbname", target],
+            capture_output=True,
+            timeout=300,
+            check=True,
+        ).stdout
+        self.assertIn(b"gAAAAA", dump)
+        self.assertIn(b"journal_entry", dump)
+        self.assertNotIn(base.encode(), dump)
 
 
 @pytest.mark.django_db

@@ -1,8 +1,8 @@
 """Two `reattune serve` processes, one PostgreSQL database: one couple across both.
 
-Process A has its own data directory (it makes the key files); process B has another and
-reads A's key files through REATTUNE_SECRET_KEY_FILE / REATTUNE_ENCRYPTION_KEYS_FILE, as a
-second machine would (docs/deploy.md). Whatever one process does, the other must see:
+Process A has its own data directory (a copy of the demo data, key files included); process B
+has another and reads A's key files through REATTUNE_SECRET_KEY_FILE /
+REATTUNE_ENCRYPTION_KEYS_FILE, as a second machine would (docs/deploy.md). Whatever one process does, the other must see:
 sessions, the reveal rule of the daily check-in, time-outs, and log-in throttling. Nothing
 that decides what someone may see or do lives in process memory.
 
@@ -18,7 +18,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.browser import app_env, fresh_database, start_server
+from tests.browser import app_env, start_server
+from tests.cli_fixtures import data_copy
 
 pytestmark = pytest.mark.postgres_only
 
@@ -85,15 +86,16 @@ def api(app, method, path, token, payload=None):
 
 
 @pytest.fixture
-def two_apps(tmp_path):
+def two_apps(tmp_path, request):
     if not os.environ.get("DATABASE_URL"):
         pytest.skip(
             "needs PostgreSQL: two processes against one database server. It runs in the "
             "PostgreSQL run (make test-postgres / scripts/with-postgres.sh), not on SQLite."
         )
-    # From here on, a PostgreSQL that cannot be reached or used fails the test.
-    with fresh_database("reattune_scale") as url:
-        env_a = app_env(tmp_path / "a" / "data", url)
+    # From here on, a PostgreSQL that cannot be reached or used fails the test. The data: a
+    # copy of the session's `reattune demo` (tests/cli_fixtures.py), a database of its own.
+    demo_source = request.getfixturevalue("demo_source")
+    with data_copy(demo_source, tmp_path / "a" / "data", "reattune_scale") as (_, env_a, url):
         app_a = start_server(env_a, tmp_path / "a" / "data", workers=1, threads=4)
         try:
             keys = tmp_path / "a" / "data"

@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import uuid
 from functools import cache
 from pathlib import Path
@@ -589,8 +588,8 @@ class VaultSchemaTests(TestCase):
         self.assertIn("pattern", item["item_id"])
 
 
-# Runs in a subprocess against a fresh data directory (and, in the PostgreSQL run, a fresh
-# database): migrate, set up a vault and put a journal item and a safety item in it through
+# Runs in a subprocess against a copy of a new installation (tests/cli_fixtures.py: every
+# migration applied, no rows; in the PostgreSQL run, a database of its own): set up a vault and put a journal item and a safety item in it through
 # the API (format.py encrypting, as the browser does), move a private journal entry holding
 # the marker into the vault, copy the database files while the connection is open (the WAL
 # not yet checkpointed), make a backup, then open every server-encrypted field with the
@@ -601,10 +600,8 @@ import json, os, shutil, sys, uuid
 from pathlib import Path
 import django
 django.setup()
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-call_command("migrate", verbosity=0, interactive=False)
 from reattune.accounts.actions import do_create_token, do_create_user
 from reattune.core.crypto import encrypted_fields
 from reattune.exports.backup import backup
@@ -727,68 +724,68 @@ def pg_tool(name: str) -> str:
 
 
 @sqlite_pass_only  # the writer gets no DATABASE_URL: SQLite in both passes
+@pytest.mark.usefixtures("new_installation")
 class PlaintextNeverStoredTests(TestCase):
     def test_the_database_its_wal_a_backup_and_every_decrypted_field_hold_no_vault_words(self):
         marker = f"vaultmark{uuid.uuid4().hex}"
-        with tempfile.TemporaryDirectory(prefix="reattune-vault-") as data_dir:
-            copies = Path(data_dir) / "copies"
-            copies.mkdir()
-            stored = run_writer(marker, data_dir, copies)
-            self.assertEqual(len(stored), 2)
-            files = list(Path(data_dir).glob("reattune.sqlite3*")) + list(copies.rglob("*"))
-            files = [path for path in files if path.is_file()]
-            names = {path.name for path in files}
-            self.assertIn("reattune.sqlite3", names)
-            self.assertIn("open-wal", names)
-            self.assertTrue(any(name.startswith("reattune-") for name in names), names)
-            seen_ciphertext = False
-            for path in files:
-                data = path.read_bytes()
-                for needle in (marker, marker[9:]):
-                    self.assertNotIn(needle.encode(), data, path.name)
-                    self.assertNotIn(needle.encode("utf-16-le"), data, path.name)
-                seen_ciphertext = seen_ciphertext or any(c.encode() in data for c in stored)
-            self.assertTrue(seen_ciphertext, "no vault ciphertext found: were the rows written?")
+        data_dir, _ = self.installation
+        copies = data_dir / "copies"
+        copies.mkdir()
+        stored = run_writer(marker, str(data_dir), copies)
+        self.assertEqual(len(stored), 2)
+        files = list(data_dir.glob("reattune.sqlite3*")) + list(copies.rglob("*"))
+        files = [path for path in files if path.is_file()]
+        names = {path.name for path in files}
+        self.assertIn("reattune.sqlite3", names)
+        self.assertIn("open-wal", names)
+        self.assertTrue(any(name.startswith("reattune-") for name in names), names)
+        seen_ciphertext = False
+        for path in files:
+            data = path.read_bytes()
+            for needle in (marker, marker[9:]):
+                self.assertNotIn(needle.encode(), data, path.name)
+                self.assertNotIn(needle.encode("utf-16-le"), data, path.name)
+            seen_ciphertext = seen_ciphertext or any(c.encode() in data for c in stored)
+        self.assertTrue(seen_ciphertext, "no vault ciphertext found: were the rows written?")
 
 
 @pytest.mark.postgres_only
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL"),
+    reason="PostgreSQL only: DATABASE_URL is not set (scripts/with-postgres.sh)",
+)
+@pytest.mark.usefixtures("new_installation")
 class PostgresPlaintextNeverStoredTests(TestCase):
     """The same in PostgreSQL: what pg_dump prints and what a backup restores to hold only
     ciphertext of vault items. Skipped in the SQLite run; a PostgreSQL run without a usable
     PostgreSQL or without pg_dump fails."""
 
     def test_pg_dump_and_a_restored_backup_hold_no_vault_words(self):
-        if not os.environ.get("DATABASE_URL"):
-            pytest.skip("PostgreSQL only: DATABASE_URL is not set (scripts/with-postgres.sh)")
         from reattune.exports.backup import PG_SUFFIX
-        from tests.browser import fresh_database
 
         pg_dump, pg_restore = pg_tool("pg_dump"), pg_tool("pg_restore")
         marker = f"vaultmark{uuid.uuid4().hex}"
         # A PostgreSQL that cannot be used errors here: the run fails, it never skips.
-        with (
-            fresh_database("reattune_vault_dump") as url,
-            tempfile.TemporaryDirectory(prefix="reattune-vault-") as data_dir,
-        ):
-            self.assertTrue(url)
-            copies = Path(data_dir) / "copies"
-            copies.mkdir()
-            stored = run_writer(marker, data_dir, copies, database_url=url)
-            self.assertEqual(len(stored), 2)
-            dump = subprocess.run(
-                [pg_dump, "--no-owner", "--dbname", url],
-                capture_output=True,
-                timeout=300,
-                check=True,
-            ).stdout
-            backups = list((copies / "backups").glob(f"*{PG_SUFFIX}"))
-            self.assertEqual(len(backups), 1, list(copies.rglob("*")))
-            restored = subprocess.run(
-                [pg_restore, "--no-owner", "-f", "-", str(backups[0])],
-                capture_output=True,
-                timeout=300,
-                check=True,
-            ).stdout
+        data_dir, url = self.installation  # a database of its own, dropped afterwards
+        self.assertTrue(url)
+        copies = data_dir / "copies"
+        copies.mkdir()
+        stored = run_writer(marker, str(data_dir), copies, database_url=url)
+        self.assertEqual(len(stored), 2)
+        dump = subprocess.run(
+            [pg_dump, "--no-owner", "--dbname", url],
+            capture_output=True,
+            timeout=300,
+            check=True,
+        ).stdout
+        backups = list((copies / "backups").glob(f"*{PG_SUFFIX}"))
+        self.assertEqual(len(backups), 1, list(copies.rglob("*")))
+        restored = subprocess.run(
+            [pg_restore, "--no-owner", "-f", "-", str(backups[0])],
+            capture_output=True,
+            timeout=300,
+            check=True,
+        ).stdout
         for name, data in (("pg_dump", dump), ("the restored backup", restored)):
             self.assertIn(b"vault_vaultitem", data, name)
             self.assertTrue(any(c.encode() in data for c in stored), f"{name}: no ciphertext")
