@@ -11,8 +11,8 @@ folder, which `demo_source` builds on too. Each test then takes its own copy wit
 0700 folder, 0600 files) and, in the PostgreSQL run, its database is made from the source's
 template database (CREATE DATABASE ... TEMPLATE).
 
-SQLite: one source of each per test run, shared by the xdist workers under a file lock.
-PostgreSQL: one template database of each per worker, dropped at the end of its session.
+One source of each per test run, shared by the xdist workers under a file lock; in the
+PostgreSQL run its template database is dropped when the last worker using it is done.
 
 Use it from a test module with ``pytest_plugins = ["tests.cli_fixtures"]``.
 """
@@ -30,7 +30,7 @@ from urllib.parse import urlparse, urlunparse
 import pytest
 from filelock import FileLock
 
-from tests.browser import app_env, fresh_database, run_cli
+from tests.browser import app_env, run_cli
 
 KEY_FILES = ("encryption.keys", "secret.key")
 
@@ -115,33 +115,48 @@ def _source(tmp_path_factory, name: str, build, start: MigratedSource | None = N
     """Yields (data_dir, database_url, what build returned): built once, never changed.
 
     build(env) runs the `reattune` commands that make the source and returns what the tests
-    need to know of it (JSON). With start, the source begins as a copy of it.
+    need to know of it (JSON). With start, the source begins as a copy of it. The xdist
+    workers share one source (PostgreSQL: one template database; copies of a template can be
+    made side by side, as long as nothing is connected to the template itself). Each worker
+    using it is counted; the last one to finish drops the database (a worker that needs it
+    after that builds it again).
     """
-    if os.environ.get("DATABASE_URL"):
-        # A template database per worker (a template must have no other connection while it
-        # is copied, so workers do not share one).
-        prefix = f"reattune_{name.replace('-', '_')}_template"
-        database = _database_from(start.database_url, prefix) if start else fresh_database(prefix)
-        with database as database_url:
-            data_dir = tmp_path_factory.mktemp(name) / "data"
-            if start:
-                _copy_folder(start.data_dir, data_dir)
-            yield data_dir, database_url, build(app_env(data_dir, database_url))
-        return
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     data_dir = shared / f"reattune-{name}" / "data"
     built = shared / f"reattune-{name}.json"
-    with FileLock(str(shared / f"reattune-{name}.lock")):
+    lock = FileLock(str(shared / f"reattune-{name}.lock"))
+    with lock:
         if not built.exists():
             shutil.rmtree(data_dir.parent, ignore_errors=True)  # a build cut short
             if start:
                 _copy_folder(start.data_dir, data_dir)
+            database_url = None
+            if os.environ.get("DATABASE_URL"):
+                prefix = f"reattune_{name.replace('-', '_')}_template"
+                database_url = _create_database(prefix, start.database_url if start else None)
+            try:
+                saved = build(app_env(data_dir, database_url))
+            except BaseException:
+                _drop_database(database_url)
+                raise
             partial = built.with_suffix(".partial")
-            partial.write_text(json.dumps(build(app_env(data_dir))))
+            partial.write_text(json.dumps({"database_url": database_url, "users": 0, **saved}))
             partial.replace(built)
         saved = json.loads(built.read_text())
-    yield data_dir, None, saved
+        saved["users"] += 1
+        built.write_text(json.dumps(saved))
+    try:
+        yield data_dir, saved["database_url"], saved
+    finally:
+        with lock:
+            saved = json.loads(built.read_text())
+            saved["users"] -= 1
+            if saved["users"]:
+                built.write_text(json.dumps(saved))
+            else:
+                built.unlink()
+                _drop_database(saved["database_url"])
 
 
 @pytest.fixture(scope="session")
@@ -214,24 +229,39 @@ def new_installation(request, migrated_source, tmp_path):
         yield
 
 
-@contextlib.contextmanager
-def _database_from(template_url: str, prefix: str):
+def _create_database(prefix: str, template_url: str | None = None) -> str:
+    """A new PostgreSQL database beside DATABASE_URL's (a copy of template_url's, if given)."""
     import psycopg
     from psycopg import sql
 
     base = os.environ["DATABASE_URL"]
-    template = urlparse(template_url).path.lstrip("/")
     name = f"{prefix}_{secrets.token_hex(4)}"
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template_url:
+        template = urlparse(template_url).path.lstrip("/")
+        create = sql.SQL("{} TEMPLATE {}").format(create, sql.Identifier(template))
     with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(create)
+    return urlunparse(urlparse(base)._replace(path=f"/{name}"))
+
+
+def _drop_database(database_url: str | None) -> None:
+    if not database_url:
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = urlparse(database_url).path.lstrip("/")
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
         connection.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template)
-            )
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
+
+
+@contextlib.contextmanager
+def _database_from(template_url: str, prefix: str):
+    database_url = _create_database(prefix, template_url)
     try:
-        yield urlunparse(urlparse(base)._replace(path=f"/{name}"))
+        yield database_url
     finally:
-        with psycopg.connect(base, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        _drop_database(database_url)
