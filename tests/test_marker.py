@@ -96,8 +96,11 @@ import json, os, shutil, sys
 import django
 django.setup()
 from django.db import connection
+from django.test.utils import override_settings
 from tests.test_marker import write_all
-written = write_all(sys.argv[1])
+# The personas' passwords are hashed as in the test run (tests/settings.py): no marker in them.
+with override_settings(PASSWORD_HASHERS=["tests.hashers.FastArgon2PasswordHasher"]):
+    written = write_all(sys.argv[1])
 copies = sys.argv[2]
 if connection.vendor == "sqlite":
     base = connection.settings_dict["NAME"]
@@ -120,6 +123,8 @@ def run_writer(base: str, data_dir: str, copies: str, database_url: str | None):
         REATTUNE_LOG_LEVEL="DEBUG",
         PYTHONPATH=str(ROOT),
     )
+    if "REATTUNE_CACHE_DIR" in os.environ:  # the run's shared cache, as tests.browser.app_env
+        env["REATTUNE_CACHE_DIR"] = os.environ["REATTUNE_CACHE_DIR"]
     if database_url:
         env["DATABASE_URL"] = database_url
     result = subprocess.run(

@@ -686,6 +686,8 @@ def run_writer(marker: str, data_dir: str, copies: Path, database_url: str | Non
         REATTUNE_LOG_LEVEL="DEBUG",
         PYTHONPATH=str(ROOT),
     )
+    if "REATTUNE_CACHE_DIR" in os.environ:  # the run's shared cache, as tests.browser.app_env
+        env["REATTUNE_CACHE_DIR"] = os.environ["REATTUNE_CACHE_DIR"]
     if database_url:
         env["DATABASE_URL"] = database_url
         if os.environ.get("REATTUNE_PG_BIN"):  # where scripts/with-postgres.sh put pg_dump
