@@ -31,7 +31,6 @@ import re
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +41,7 @@ from reattune.domain.instruments.insight import (
     couple_insight,
     individual_insight,
 )
+from tests.access import matrix
 
 CATALOG = shipped_catalog()
 CHECKUP = ("connection_check", "whats_behind_it")
@@ -240,6 +240,7 @@ def _stable(text: str) -> str:
 def couple_world(db):
     from reattune.care.actions import do_create_therapist
     from reattune.couples.actions import active_membership
+    from reattune.reports.build import do_set_included
     from tests.base import make_couple
     from tests.test_care_access import grant_for
 
@@ -247,36 +248,68 @@ def couple_world(db):
     therapist = do_create_therapist("thera@example.org", "therapist long passphrase 7", "Thera")
     grant_for(a, therapist, consent_by=[b])
     space = active_membership(a).space
-    return {"a": a, "b": b, "therapist": therapist, "space": space}
+    # Both sections in the report, so it holds all it can.
+    do_set_included(a, True)
+    do_set_included(b, True)
+    # B and the therapist sign in once for every example: each rendering's requests run in a
+    # savepoint that is rolled back, and start from these cookies (as matrix.Personas does).
+    clients = matrix.Personas({"b": b, "therapist": therapist}, personas=("b", "therapist"))
+    return {"a": a, "b": b, "therapist": therapist, "space": space, "clients": clients}
 
 
-def _submit(user, profile):
+def _start(user, profile) -> dict:
+    """The person's check-ups started and these answers saved (not submitted yet)."""
+    from reattune.assessments import actions
+
+    responses = {}
+    for iid in CHECKUP:
+        responses[iid], _ = actions.do_start_response(user, iid)
+        actions.do_save_answers(responses[iid], profile[iid])
+    return responses
+
+
+def _finish(responses: dict, profile) -> None:
+    """The rest of the answers saved, and the check-ups submitted in order."""
     from reattune.assessments import actions
 
     for iid in CHECKUP:
-        response, _ = actions.do_start_response(user, iid)
-        actions.do_save_answers(response, profile[iid])
-        actions.do_submit(response)
+        if profile[iid]:
+            actions.do_save_answers(responses[iid], profile[iid])
+        actions.do_submit(responses[iid])
 
 
-def _rendered_for_b(world, a_profile) -> dict[str, str]:
-    """B's pages and the therapist's couple page, with A's answers stored fresh on top of
-    B's (stored by the caller); A's part is rolled back afterwards."""
-    from reattune.reports.build import do_set_included
+def _submit(user, profile):
+    _finish(_start(user, profile), {iid: {} for iid in CHECKUP})
 
+
+def _split(a_profile, changed_profile) -> tuple[dict, dict, dict]:
+    """(the answers both share, the rest of A's, the rest of the changed A's)."""
+    common = {
+        iid: {k: v for k, v in a_profile[iid].items() if changed_profile[iid].get(k) == v}
+        for iid in CHECKUP
+    }
+
+    def rest(profile):
+        return {
+            iid: {k: v for k, v in profile[iid].items() if k not in common[iid]} for iid in CHECKUP
+        }
+
+    return common, rest(a_profile), rest(changed_profile)
+
+
+def _rendered_for_b(world, a_responses, a_rest) -> dict[str, str]:
+    """B's pages and the therapist's couple page, with A's check-ups finished (the rest of
+    the answers saved, then submitted) on top of B's (stored by the caller); A's finishing is
+    rolled back afterwards."""
     pages = {}
     with transaction.atomic():
-        _submit(world["a"], a_profile)  # A finished last: the shared plan is built now
-        do_set_included(world["a"], True)
-        do_set_included(world["b"], True)
-        client = Client()
-        client.force_login(world["b"])
+        _finish(a_responses, a_rest)  # A finished last: the shared plan is built now
+        client, _ = world["clients"].client("b")
         for path in B_PAGES:
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
             pages[path] = _stable(response.content.decode())
-        therapist = Client()
-        therapist.force_login(world["therapist"])
+        therapist, _ = world["clients"].client("therapist")
         path = f"/therapist/couples/{world['space'].pk}/"
         response = therapist.get(path)
         assert response.status_code == 200, (path, response.status_code)
@@ -293,11 +326,15 @@ def _rendered_for_b(world, a_profile) -> dict[str, str]:
 
 def _rendered_before_and_after(world, a_profile, changed_profile, b_profile):
     """Both renderings over the same stored answers of B: B's check-up is submitted once
-    per example (not once per rendering), and everything is rolled back afterwards."""
+    per example (not once per rendering), and A's answers that both versions share are saved
+    once too; each rendering saves only the rest of its version before A submits. Everything
+    is rolled back afterwards."""
+    common, a_rest, changed_rest = _split(a_profile, changed_profile)
     with transaction.atomic():
         _submit(world["b"], b_profile)
-        before = _rendered_for_b(world, a_profile)
-        after = _rendered_for_b(world, changed_profile)
+        a_responses = _start(world["a"], common)
+        before = _rendered_for_b(world, a_responses, a_rest)
+        after = _rendered_for_b(world, a_responses, changed_rest)
         transaction.set_rollback(True)
     return before, after
 
