@@ -3,8 +3,8 @@
 Follows the test run's database: SQLite in the data directory, or in the PostgreSQL run a
 fresh database on the server named by DATABASE_URL (demo writes through every feature's demo
 step, so both engines matter). The first run is the test session's own (tests/cli_fixtures.py);
-the second runs here on a copy of its data. The printed credentials are tried against
-`reattune serve`.
+the second runs here on a copy of its data, which `reattune serve` serves (started on the copy
+before the second run). The printed credentials are tried against that server.
 """
 
 import http.cookiejar
@@ -14,8 +14,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from tests.browser import http_get, run_cli, serve
-from tests.cli_fixtures import PARTNERS, demo_copy
+from tests.browser import http_get
+from tests.cli_fixtures import PARTNERS
 
 pytest_plugins = ["tests.cli_fixtures"]  # demo_source: `reattune demo` once per session
 
@@ -49,40 +49,37 @@ def _api(base_url: str, path: str, token: str):
     return status, json.loads(body)
 
 
-def test_demo_twice_then_json_gives_working_accounts(tmp_path, demo_source):
-    # Twice in a row: the text form (the session's `reattune demo`, tests/cli_fixtures.py,
-    # on the data this test copies), then --json for scripts. Both exit 0.
+def test_demo_twice_then_json_gives_working_accounts(demo_source, demo_server):
+    # Twice in a row: the text form (the session's `reattune demo`, tests/cli_fixtures.py),
+    # then --json for scripts on a copy of its data, which a `reattune serve` started on that
+    # copy serves (tests/cli_fixtures.py's demo_server). Both exit 0.
     first = demo_source.demo_stdout
     for email in PARTNERS:
         assert re.search(rf"{re.escape(email)}\s+password: \S{{10,}}", first), first
-    with demo_copy(demo_source, tmp_path / "data", "reattune_cli_demo") as (data_dir, env, _):
-        result = run_cli(["demo", "--json"], env)
-        accounts = json.loads(result.stdout)["accounts"]
-        assert [a["email"] for a in accounts[:2]] == PARTNERS
-        for account in accounts:
-            assert set(account) >= {"email", "password", "token"}
-            assert account["password"] and account["token"]
-        # Passwords are new on each run; the last ones printed are the ones that work.
-        assert accounts[0]["password"] not in first
+    app = demo_server
+    result = app.cli("demo", "--json")
+    accounts = json.loads(result.stdout)["accounts"]
+    assert [a["email"] for a in accounts[:2]] == PARTNERS
+    for account in accounts:
+        assert set(account) >= {"email", "password", "token"}
+        assert account["password"] and account["token"]
+    # Passwords are new on each run; the last ones printed are the ones that work.
+    assert accounts[0]["password"] not in first
 
-        with serve(env, data_dir) as app:
-            for account in accounts[:2]:
-                status, me = _api(app.url, "me", account["token"])
-                assert status == 200, me
-                assert me["email"] == account["email"]
-                assert me["has_partner"] is True
-                assert _log_in(app.url, account["email"], account["password"]) == (
-                    302,
-                    "/home/",
-                )
-            # The first run's password no longer works; the --json one does (above).
-            old = re.search(rf"{re.escape(PARTNERS[0])}\s+password: (\S+)", first)
-            assert _log_in(app.url, PARTNERS[0], old.group(1))[0] == 200
+    for account in accounts[:2]:
+        status, me = _api(app.url, "me", account["token"])
+        assert status == 200, me
+        assert me["email"] == account["email"]
+        assert me["has_partner"] is True
+        assert _log_in(app.url, account["email"], account["password"]) == (302, "/home/")
+    # The first run's password no longer works; the --json one does (above).
+    old = re.search(rf"{re.escape(PARTNERS[0])}\s+password: (\S+)", first)
+    assert _log_in(app.url, PARTNERS[0], old.group(1))[0] == 200
 
-            # Running demo twice did no harm: the journal content is there once.
-            status, entries = _api(app.url, "journal?scope=mine", accounts[0]["token"])
-            assert status == 200
-            titles = [e["title"] for e in entries]
-            assert titles and len(titles) == len(set(titles)), titles
-            # And a token the app never made opens nothing.
-            assert _api(app.url, "me", "rt_not-a-real-token")[0] == 401
+    # Running demo twice did no harm: the journal content is there once.
+    status, entries = _api(app.url, "journal?scope=mine", accounts[0]["token"])
+    assert status == 200
+    titles = [e["title"] for e in entries]
+    assert titles and len(titles) == len(set(titles)), titles
+    # And a token the app never made opens nothing.
+    assert _api(app.url, "me", "rt_not-a-real-token")[0] == 401

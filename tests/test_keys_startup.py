@@ -10,7 +10,7 @@ import shutil
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.browser import app_env, free_port, http_get, run_cli, serve
+from tests.browser import app_env, free_port, http_get, run_cli
 from tests.cli_fixtures import data_copy, demo_copy
 
 pytest_plugins = ["tests.cli_fixtures"]  # demo_source: `reattune demo` once per session
@@ -116,27 +116,17 @@ def test_a_database_without_encrypted_text_gets_a_new_key(tmp_path, migrated_sou
         assert (data_dir / KEYS).stat().st_mode & 0o777 == 0o600
 
 
-@pytest.fixture(scope="module")
-def served(installed, tmp_path_factory):
-    """`reattune serve` on a copy of the installed data, started with the right keys: one
-    server for the tests below. Each puts the right key file back before it ends."""
-    data_dir, database_url = installed
-    target = tmp_path_factory.mktemp("served") / "data"
-    shutil.copytree(data_dir, target, ignore=shutil.ignore_patterns("static"))
-    with serve(app_env(target, database_url), target) as app:
-        yield app
-
-
 @pytest.fixture
-def right_key_back(served):
-    """The served app's data directory; its right key file is put back afterwards."""
-    right = (served.data_dir / KEYS).read_text()
-    yield served.data_dir
-    (served.data_dir / KEYS).write_text(right)
+def served(demo_server):
+    """`reattune serve` started with the right keys on a copy of the demo data (one per test
+    process: tests/cli_fixtures.py); its right key file is put back after the test."""
+    right = (demo_server.data_dir / KEYS).read_text()
+    yield demo_server
+    (demo_server.data_dir / KEYS).write_text(right)
 
 
-def test_the_right_keys_start_and_healthz_follows_the_key_file(served, right_key_back):
-    data_dir, app = right_key_back, served
+def test_the_right_keys_start_and_healthz_follows_the_key_file(served):
+    data_dir, app = served.data_dir, served
     right = (data_dir / KEYS).read_text()
     assert http_get(f"{app.url}/healthz")[0] == 200
     (data_dir / KEYS).write_text(Fernet.generate_key().decode() + "\n")
@@ -147,13 +137,13 @@ def test_the_right_keys_start_and_healthz_follows_the_key_file(served, right_key
     assert status == 200, body
 
 
-def test_other_commands_never_write_under_a_key_made_over_existing_data(served, right_key_back):
+def test_other_commands_never_write_under_a_key_made_over_existing_data(served):
     """A command writing text with the key file missing fails, and writes nothing encrypted.
 
     SQLite: no key is made at all. PostgreSQL: the settings cannot see the data, so a key
     file is made, but the first encryption checks the stored data first and refuses.
     """
-    data_dir, app = right_key_back, served
+    data_dir, app = served.data_dir, served
     right = (data_dir / KEYS).read_text()
     (data_dir / KEYS).unlink()
     result = app.cli("manage", "shell", "-c", WRITE_ENTRY, check=False)
