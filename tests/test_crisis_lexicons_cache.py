@@ -8,6 +8,7 @@ instead of spending seconds translating every pattern again; an edited lexicon g
 import contextlib
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -22,19 +23,48 @@ URL = "/care/crisis-lexicons.json"
 
 # own_lexicons: tests/conftest.py
 
+SMALL = ("it", "nl")
+
+
+@pytest.fixture(scope="module")
+def two_lexicon_files(tmp_path_factory):
+    """The Italian and Dutch lexicon files, copied once for this module: {path: (content,
+    access and modification times)}."""
+    root = tmp_path_factory.mktemp("lexicons")
+    kept = {}
+    for lang in SMALL:
+        (root / lang).mkdir()
+        path = root / lang / "crisis.yaml"
+        shutil.copy2(crisis.LEXICON_ROOT / lang / "crisis.yaml", path)
+        info = path.stat()
+        kept[path] = (path.read_bytes(), info.st_atime_ns, info.st_mtime_ns)
+    return root, kept
+
 
 @pytest.fixture
-def small_lexicons(own_lexicons):
-    """own_lexicons cut to two languages: the cache's rules are the same for any set, and a
-    build of two small lexicons costs about a second of CPU instead of eight for all six."""
-    import shutil
-
-    for folder in own_lexicons.iterdir():
-        if folder.is_dir() and folder.name not in ("it", "nl"):
-            shutil.rmtree(folder)
+def small_lexicons(two_lexicon_files, monkeypatch):
+    """Lexicons nobody else edits, cut to two languages: the cache's rules are the same for any
+    set, and a build of two small lexicons costs about a second of CPU instead of eight for all
+    six. Every test gets the same two files as they were copied (content and modification time
+    put back after a test edited them), so crisis.py's compiled form of them, kept per path,
+    modification time and size, serves every test: each build here only translates."""
+    root, kept = two_lexicon_files
+    for folder in root.iterdir():
+        if folder.name not in SMALL:
+            shutil.rmtree(
+                folder
+            ) if folder.is_dir() and not folder.is_symlink() else folder.unlink()
+    for path, (content, atime, mtime) in kept.items():
+        path.parent.mkdir(exist_ok=True)
+        if path.is_symlink() or not path.is_file() or path.read_bytes() != content:
+            path.unlink(missing_ok=True)
+            path.write_bytes(content)
+        os.utime(path, ns=(atime, mtime))
+    monkeypatch.setattr(crisis, "LEXICON_ROOT", root)
     lexicons_json._built.cache_clear()
-    assert [p.parent.name for p in lexicons_json.lexicon_files()] == ["it", "nl"]
-    return own_lexicons
+    assert [p.parent.name for p in lexicons_json.lexicon_files()] == list(SMALL)
+    yield root
+    lexicons_json._built.cache_clear()
 
 
 @pytest.fixture
