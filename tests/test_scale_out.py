@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.browser import app_env, start_server
-from tests.cli_fixtures import data_copy
+from tests.cli_fixtures import STATIC_FROM_SOURCE, data_copy
 
 pytestmark = pytest.mark.postgres_only
 
@@ -96,10 +96,11 @@ def two_apps(tmp_path, request):
     # copy of the session's `reattune demo` (tests/cli_fixtures.py), a database of its own.
     demo_source = request.getfixturevalue("demo_source")
     with data_copy(demo_source, tmp_path / "a" / "data", "reattune_scale") as (_, env_a, url):
+        env_a.update(STATIC_FROM_SOURCE)
         app_a = start_server(env_a, tmp_path / "a" / "data", workers=1, threads=4)
         try:
             keys = tmp_path / "a" / "data"
-            env_b = app_env(tmp_path / "b" / "data", url)
+            env_b = app_env(tmp_path / "b" / "data", url) | STATIC_FROM_SOURCE
             env_b["REATTUNE_SECRET_KEY_FILE"] = str(keys / "secret.key")
             env_b["REATTUNE_ENCRYPTION_KEYS_FILE"] = str(keys / "encryption.keys")
             app_b = start_server(env_b, tmp_path / "b" / "data", workers=1, threads=4)
