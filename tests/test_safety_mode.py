@@ -5,7 +5,7 @@ it at once.
 1. The other partner: every page and API GET of the URL map (with the kwargs of
    tests/access/*.yaml), compared byte for byte before the screen, after an urgent positive
    screen and after deleting it, once CSRF tokens, one-time keys and times are removed
-   (tests/test_care_privacy.normalise).
+   (tests/test_care_privacy.normalise, compared as tests/test_care_privacy.Body).
 2. The screened person: agreements, ladder, ritual prompts, the coach's rewrite and opener,
    the therapist invite and the help cards change as the policy says; their partner's do not.
 """
@@ -23,7 +23,7 @@ from tests.access import matrix
 from tests.base import BaseTestCase
 from tests.checkups import fill
 from tests.rituals_helpers import form_data
-from tests.test_care_privacy import normalise
+from tests.test_care_privacy import Body
 
 
 def screen_form(**answers):
@@ -63,10 +63,7 @@ class OtherPartnerUnchangedTests(TestCase):
                     seen[(url, auth)] = (error, "")
                     continue
                 body = b"" if getattr(response, "streaming", False) else response.content
-                seen[(url, auth)] = (
-                    response.status_code,
-                    normalise(body.decode("utf-8", "replace")),
-                )
+                seen[(url, auth)] = (response.status_code, Body(body.decode("utf-8", "replace")))
         return seen
 
     def assertSame(self, before, after):
