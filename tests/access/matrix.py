@@ -278,10 +278,11 @@ class Personas:
     """One logged-in client per persona; its cookies are reset before every request, so a
     log-out or a session change in one request does not leak into the next.
 
-    Each session is first used once (GET /healthz), as a browser in use has done: it then
-    holds this hour's activity stamp (core.middleware.IdleSessionMiddleware), so the requests
-    of a walk read it as they would in use, instead of each saving it again (in a savepoint
-    that is rolled back) as the first request of the hour does."""
+    Each session and each token is first used once (GET /healthz, GET /api/v1/me), as a
+    browser or a script in use has done: the session then holds this hour's activity stamp
+    (core.middleware.IdleSessionMiddleware) and the token its last use (api.base.TokenAuth),
+    so the requests of a walk read them as they would in use, instead of each writing them
+    again (in a savepoint that is rolled back) as a first use does."""
 
     def __init__(self, world: dict, enforce_csrf_checks: bool = False, personas=PERSONAS):
         self.world = world
@@ -292,6 +293,9 @@ class Personas:
             if persona != "anonymous":
                 client.force_login(world[persona])
                 client.get("/healthz")
+                token = world.get(f"{persona}_token")  # therapists have none
+                if token:
+                    Client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
             self.clients[persona] = client
             self.cookies[persona] = copy.deepcopy(client.cookies)
 
