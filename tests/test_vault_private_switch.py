@@ -35,6 +35,7 @@ from reattune.exports.archive import export_bytes
 from reattune.journal.actions import MoveIntoVault, do_create_entry, do_update_entry
 from reattune.journal.models import Entry
 from reattune.vault.actions import do_create_keyring
+from tests.access import matrix
 from tests.base import BaseTestCase, make_world
 from tests.test_free_text_safety_registry import _resolve, _schema, crawl, parse, route_name
 from tests.test_vault_api import sealed, vector_keyring
@@ -92,11 +93,10 @@ def tells(response) -> bool:
 
 @pytest.fixture
 def world(db):
-    """The test world, alex with a vault; alex's client is world["client"]."""
+    """The test world, alex with a vault; alex's signed-in client is world["alex_client"]."""
     world = make_world()
     do_create_keyring(world["alex"], **vector_keyring())
-    world["client"] = Client()
-    world["client"].force_login(world["alex"])
+    world["alex_client"] = matrix.Personas(world, personas=("alex",))
     return world
 
 
@@ -112,7 +112,7 @@ def private_choices(form) -> list[tuple[str, str]]:
 
 
 def test_every_page_form_keeps_a_vault_owners_private_entries_out_of_the_hosts_reach(world):
-    alex = world["client"]
+    alex, _ = world["alex_client"].client("alex")
     pages = crawl(alex)
     # The pages that matter are among those crawled (the crawl really reaches them).
     shared_pk = world["alex_shared"].pk
@@ -147,9 +147,10 @@ def test_every_page_form_keeps_a_vault_owners_private_entries_out_of_the_hosts_r
                     elif field in PAGE_PRIVATE_NOT_ENTRIES:
                         data.setdefault(field, value)
                 with transaction.atomic():
-                    # A form before may have logged out (its session row is rolled back, the
-                    # client's cookie is not): each post is made logged in.
-                    alex.force_login(world["alex"])
+                    # A form before may have logged out or changed the session (its rows are
+                    # rolled back, the client's cookie is not): each post starts from the
+                    # signed-in cookies again.
+                    alex, _ = world["alex_client"].client("alex")
                     response = alex.post(target, data, follow=True)
                     label = f"{name} ({url}) -> {urlsplit(target).path}"
                     checked.append(label)
