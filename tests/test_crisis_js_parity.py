@@ -41,8 +41,8 @@ NODE = shutil.which("node") or "/usr/bin/node"
 # V8 runs a regular expression in its bytecode interpreter until it is hot, then compiles it
 # to machine code; the corpus runs hundreds of patterns a few thousand times each, so
 # compiling them at once costs a quarter less CPU. The same matches either way (the engine's
-# two tiers have one meaning); one thread: no background compiler or collector threads.
-NODE_FLAGS = ["--no-regexp-tier-up", "--single-threaded"]
+# two tiers have one meaning).
+NODE_FLAGS = ["--no-regexp-tier-up"]
 
 EDGE_CASES = [
     "",
