@@ -53,7 +53,11 @@ def do_start_response(user: User, instrument_id: str) -> tuple[Response, bool]:
 
 @transaction.atomic
 def do_save_answers(response: Response, answers: dict[str, int | None]) -> int:
-    """Save (or clear, with None) answers. Every answer is checked before anything is written."""
+    """Save (or clear, with None) answers. Every answer is checked before anything is written.
+
+    The response's row is locked first, as do_submit locks it, so answers never land on a
+    check-up that a submit in between has already scored."""
+    response = Response.objects.select_for_update().get(pk=response.pk)
     if response.submitted_at is not None:
         raise CheckupError(
             "This check-up was already submitted; start a new one to answer again.", status=409
@@ -77,17 +81,25 @@ def do_save_answers(response: Response, answers: dict[str, int | None]) -> int:
                 f"The answer to '{item_id}' must be a whole number from {scale.min} to {scale.max}."
             )
     now = timezone.now()
-    saved = 0
-    for item_id, value in answers.items():
-        if value is None:
-            Answer.objects.filter(response=response, item_id=item_id).delete()
-            continue
-        Answer.objects.update_or_create(
-            response=response, item_id=item_id, defaults={"value": value, "answered_at": now}
+    cleared = [item_id for item_id, value in answers.items() if value is None]
+    kept = [
+        Answer(response=response, item_id=item_id, value=value, answered_at=now)
+        for item_id, value in answers.items()
+        if value is not None
+    ]
+    if cleared:
+        Answer.objects.filter(response=response, item_id__in=cleared).delete()
+    if kept:
+        # One statement for the whole page (insert, or update the answer already given: the
+        # one_answer_per_item constraint), instead of a look-up and a write for each answer.
+        Answer.objects.bulk_create(
+            kept,
+            update_conflicts=True,
+            unique_fields=["response", "item_id"],
+            update_fields=["value", "answered_at"],
         )
-        saved += 1
     Response.objects.filter(pk=response.pk).update(updated_at=now)
-    return saved
+    return len(kept)
 
 
 MIN_SHARE_ANSWERED = 0.5
