@@ -4,7 +4,6 @@ Errors are always JSON {"detail": ...} with the right status; never a stack trac
 error an operation can answer is declared in the OpenAPI schema (ReattuneSchema).
 """
 
-import copy
 import inspect
 import json
 import re
@@ -17,6 +16,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import APIKeyCookie, HttpBearer
 
 from reattune.accounts.models import AccessToken, User, hash_token
@@ -247,11 +247,13 @@ class ReattuneAPI(NinjaAPI):
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
         # Built once per process and prefix (it takes a second or more, and the routes are all
-        # known once the URL map is loaded); each caller gets its own copy to change.
+        # known once the URL map is loaded) and kept as its JSON text; each caller gets its own
+        # copy to change, read back from that text (several times cheaper than a deep copy of
+        # the schema, and what /openapi.json serves either way).
         cache = self.__dict__.setdefault("_openapi_by_prefix", {})
         if path_prefix not in cache:
-            cache[path_prefix] = ReattuneSchema(self, path_prefix)
-        return copy.deepcopy(cache[path_prefix])
+            cache[path_prefix] = json.dumps(ReattuneSchema(self, path_prefix), cls=NinjaJSONEncoder)
+        return json.loads(cache[path_prefix])
 
 
 api = ReattuneAPI(
