@@ -116,6 +116,7 @@ PAGES_NOT_VISITED = {
 }
 # Links never followed while crawling (they change state on GET elsewhere or are files).
 NEVER_FOLLOW = {"logout", "export-download", "report-pdf", "rituals-feed"}
+PAGES_PER_ROUTE = 3  # crawl(): enough to follow a route's links in its different states
 
 
 # ----- the URL map -----
@@ -304,16 +305,24 @@ def seeds():
 def crawl(client):
     """Every page alex can reach: the routes without parameters, then their links.
 
-    Returns {route name: (path, html)}, the first page found of each route."""
+    Returns {route name: (path, html)}, the first page found of each route. At most
+    PAGES_PER_ROUTE pages of one route are visited: a day's check-in links to the day before,
+    and that one to the day before it, so without a limit the walk spent most of its 400
+    requests going back through the days (the same routes and first pages were found with the
+    limit as without it: 43 of them, in 83 requests instead of 400)."""
     pages = {}
     queue = seeds()
     seen = set()
+    per_route: dict[str, int] = {}
     while queue and len(seen) < 400:
         url = queue.pop(0)
         path = urlsplit(url).path
         name = route_name(path)
         if path in seen or name is None or name in NEVER_FOLLOW:
             continue
+        if per_route.get(name, 0) >= PAGES_PER_ROUTE:
+            continue
+        per_route[name] = per_route.get(name, 0) + 1
         seen.add(path)
         response = client.get(path)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
