@@ -28,6 +28,8 @@ hooks can be read back):
   rituals page, the check-up areas on the progress page.
 - ``django.contrib.auth.signals.user_logged_in``: a signal receiver (accounts remembers the
   session of a log-in, so ending a person's sessions is one delete).
+- ``django.core.signals.got_request_exception``: a signal receiver (core closes a PostgreSQL
+  connection whose prepared statements went stale, core/stale_plans.py).
 
 Points found by convention (CONVENTIONS: a module with that name in a feature app; listed
 here so that the list is complete, checked by the same test):
@@ -82,7 +84,10 @@ REGISTRIES: dict[str, str] = {
 }
 
 #: Signals: receivers connected with dispatch_uid = the receiver's dotted path.
-SIGNALS = ("django.contrib.auth.signals.user_logged_in",)
+SIGNALS = (
+    "django.contrib.auth.signals.user_logged_in",
+    "django.core.signals.got_request_exception",
+)
 
 HOOKS: tuple[Hook, ...] = (
     # the request context (core.request_context)
@@ -145,6 +150,11 @@ HOOKS: tuple[Hook, ...] = (
         "django.contrib.auth.signals.user_logged_in",
         "accounts",
         "reattune.accounts.sessions.on_login",
+    ),
+    Hook(
+        "django.core.signals.got_request_exception",
+        "core",
+        "reattune.core.stale_plans.close_after_stale_plan",
     ),
 )
 
