@@ -51,17 +51,40 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def _url_bool(name: str, options: dict[str, Any]) -> bool:
+    word = str(options[name]).strip().lower()
+    if word in TRUE_WORDS or word in FALSE_WORDS:
+        return word in TRUE_WORDS
+    raise ImproperlyConfigured(f"DATABASE_URL: {name} must be true or false, not {word!r}")
+
+
+def _url_int(name: str, options: dict[str, Any]) -> int | None:
+    word = str(options[name]).strip().lower()
+    if word in ("", "none", "off"):
+        return None  # psycopg: never prepare
+    if word.isdigit():
+        return int(word)
+    raise ImproperlyConfigured(f"DATABASE_URL: {name} must be a whole number, not {word!r}")
+
+
 def database_from_url(url: str) -> dict:
     parsed = urlparse(url)
     if parsed.scheme not in ("postgres", "postgresql"):
         raise ValueError(f"DATABASE_URL: unsupported scheme {parsed.scheme!r} (use postgresql://)")
     options: dict[str, Any] = dict(parse_qsl(parsed.query))
+    # The two options below, when the URL gives them, as psycopg and Django read them (a URL's
+    # "true" is a string, and Django binds on the server only for the value True).
+    if "server_side_binding" in options:
+        options["server_side_binding"] = _url_bool("server_side_binding", options)
+    if "prepare_threshold" in options:
+        options["prepare_threshold"] = _url_int("prepare_threshold", options)
     if env_bool("REATTUNE_DB_PREPARED_STATEMENTS", True):
-        # Parameters bound by the server, so psycopg can prepare a statement the second time a
-        # connection runs it: PostgreSQL then parses and plans it once per connection instead
-        # of on every request (planning was most of a page's time in the database; the pages
+        # Parameters bound by the server, so psycopg can prepare a statement once a connection
+        # has run it twice: PostgreSQL then parses it once per connection instead of on every
+        # request (planning and parsing were most of a page's time in the database; the pages
         # against the floor are in docs/performance.md). Off for a pooler that hands one
-        # client's statements to another connection (PgBouncer in transaction mode before 1.21).
+        # client's statements to another connection (PgBouncer in transaction mode before
+        # 1.22, docs/deploy.md).
         options.setdefault("server_side_binding", True)
         options.setdefault("prepare_threshold", 2)
     return {
