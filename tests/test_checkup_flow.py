@@ -72,3 +72,15 @@ class CheckupFlowTests(BaseTestCase):
 
     def test_an_unknown_instrument_is_not_found(self):
         self.assertEqual(self.start(self.client_for("alex"), "no_such_thing").status_code, 404)
+
+    def test_answers_for_a_check_up_deleted_meanwhile_are_refused_with_a_clear_error(self):
+        from reattune.assessments import actions
+
+        response, _ = actions.do_start_response(self.alex, "connection_check")
+        item = catalog().latest("connection_check").items[0]
+        Response.objects.filter(pk=response.pk).delete()  # e.g. the account was deleted
+        with self.assertRaises(actions.CheckupError) as refused:
+            actions.do_save_answers(response, {item.id: None})
+        self.assertEqual(refused.exception.status, 404)
+        self.assertIn("no longer exists", str(refused.exception))
+        self.assertFalse(Answer.objects.filter(response_id=response.pk).exists())

@@ -57,7 +57,10 @@ def do_save_answers(response: Response, answers: dict[str, int | None]) -> int:
 
     The response's row is locked first, as do_submit locks it, so answers never land on a
     check-up that a submit in between has already scored."""
-    response = Response.objects.select_for_update().get(pk=response.pk)
+    locked = Response.objects.select_for_update().filter(pk=response.pk).first()
+    if locked is None:  # deleted meanwhile (the person left, or deleted their account)
+        raise CheckupError("This check-up no longer exists.", status=404)
+    response = locked
     if response.submitted_at is not None:
         raise CheckupError(
             "This check-up was already submitted; start a new one to answer again.", status=409
