@@ -89,6 +89,29 @@ def test_a_stale_prepared_plan_costs_one_request_not_the_connections_lifetime():
             got_request_exception.send(sender=None, request=None)
         request_finished.send(sender=None)  # Django's close_old_connections
         assert read() == [("kept",)]
+
+        # The API answers its unexpected errors itself (no got_request_exception): the same.
+        from django.test import RequestFactory
+
+        from reattune.api.base import on_unexpected
+
+        for _ in range(3):
+            assert read() == [("kept",)]
+        other = connection.get_new_connection(connection.get_connection_params())
+        try:
+            other.execute("ALTER TABLE stale_plan_probe ALTER COLUMN name TYPE varchar(300)")
+            other.commit()
+        finally:
+            other.close()
+        try:
+            read()
+        except DatabaseError as error:
+            answer = on_unexpected(RequestFactory().get("/api/v1/journal"), error)
+            assert answer.status_code == 500
+        else:
+            pytest.fail("the stale plan was not met")
+        request_finished.send(sender=None)
+        assert read() == [("kept",)]
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS stale_plan_probe")

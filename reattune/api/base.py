@@ -340,5 +340,8 @@ def on_action_refused(request, exc):
 def on_unexpected(request, exc):
     import logging
 
+    from reattune.core.stale_plans import close_after_stale_plan
+
     logging.getLogger("reattune.api").error("API error %s", type(exc).__name__, exc_info=exc)
+    close_after_stale_plan(None, request, exception=exc)  # as got_request_exception does for pages
     return _json(request, 500, "Something went wrong on our side. Please try again.")

@@ -9,6 +9,7 @@ connection aged out. With it, the request that met the error closes its connecti
 and the next request on that thread opens a fresh one: one failed request per connection.
 """
 
+import sys
 import time
 
 from django.db import DatabaseError, connections
@@ -27,13 +28,12 @@ def _is_stale_plan(error: BaseException | None) -> bool:
     return False
 
 
-def close_after_stale_plan(sender, request=None, **kwargs) -> None:
-    """got_request_exception: mark this thread's PostgreSQL connections to close at the end of
-    the request (Django's own close_old_connections then closes them) when the error that
-    ended it was a stale prepared plan."""
-    import sys
-
-    if not _is_stale_plan(sys.exc_info()[1]):
+def close_after_stale_plan(sender, request=None, exception=None, **kwargs) -> None:
+    """got_request_exception (and the API's handler of unexpected errors, which answers them
+    itself, so the signal never fires for it): mark this thread's PostgreSQL connections to
+    close at the end of the request (Django's own close_old_connections then closes them) when
+    the error that ended it was a stale prepared plan."""
+    if not _is_stale_plan(exception if exception is not None else sys.exc_info()[1]):
         return
     for connection in connections.all(initialized_only=True):
         if connection.vendor == "postgresql" and connection.connection is not None:

@@ -483,8 +483,8 @@ def _listed(values: Any, slots: dict[str, str], file: str, where: str, kind: str
 def _build_set(entries) -> PatternSet:
     """Compile patterns one by one and index them by their anchor words.
 
-    (They were once also compiled all together, in one regex that nothing read: that doubled
-    the work of loading a lexicon, about half a CPU-second in every process that coaches.)"""
+    (They were once also compiled all together, in one regex that nothing read: about a
+    sixth of the work of loading a lexicon, in every process that coaches.)"""
     singles: list[Branch] = []
     anchor_index: dict[str, list[int]] = {}
     requirements: list[tuple[frozenset[str], ...]] = []
