@@ -23,6 +23,7 @@ import os
 import secrets
 import shutil
 import stat
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -283,3 +284,23 @@ def _database_from(template_url: str, prefix: str):
         yield database_url
     finally:
         _drop_database(database_url)
+
+
+def pg_tool(name: str) -> str:
+    """pg_dump / pg_restore as the PostgreSQL run has them; a missing one fails the test."""
+    folder = os.environ.get("REATTUNE_PG_BIN")
+    found = str(Path(folder) / name) if folder else shutil.which(name)
+    if not found:
+        found = next(iter(sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))), None)
+    assert found and Path(found).exists(), f"{name} not found (scripts/with-postgres.sh)"
+    return str(found)
+
+
+def pg_dump_of(database_url: str) -> bytes:
+    """The plain-SQL dump of a database, as a host's backup would hold it."""
+    return subprocess.run(
+        [pg_tool("pg_dump"), "--no-owner", "--dbname", database_url],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    ).stdout

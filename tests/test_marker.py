@@ -11,7 +11,6 @@ to put in that field. `world` is tests.base.make_world().
 import json
 import logging
 import os
-import shutil
 import subprocess
 import sys
 import uuid
@@ -23,7 +22,7 @@ from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 
 from reattune.core.crypto import encrypted_fields
-from tests.cli_fixtures import sqlite_pass_only
+from tests.cli_fixtures import pg_dump_of, sqlite_pass_only
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTORIES = {}
@@ -207,20 +206,12 @@ class SqliteFileTests(TestCase):
 @pytest.mark.usefixtures("new_installation")
 class PostgresDumpTests(TestCase):
     def test_the_marker_is_not_in_pg_dump_output(self):
-        pg_bin = os.environ.get("REATTUNE_PG_BIN")
-        pg_dump = str(Path(pg_bin) / "pg_dump") if pg_bin else shutil.which("pg_dump")
-        self.assertTrue(pg_dump and Path(pg_dump).exists(), "pg_dump not found")
         data_dir, target = self.installation  # a database of its own, dropped afterwards
         self.assertTrue(target)
         base = f"mk{uuid.uuid4().hex}"
         written = run_writer(base, str(data_dir), str(data_dir), database_url=target)
         check_written(self, written, base)
-        dump = subprocess.run(
-            [pg_dump, "--no-owner", "--dbname", target],
-            capture_output=True,
-            timeout=300,
-            check=True,
-        ).stdout
+        dump = pg_dump_of(target)  # a missing pg_dump fails here
         self.assertIn(b"gAAAAA", dump)
         self.assertIn(b"journal_entry", dump)
         self.assertNotIn(base.encode(), dump)

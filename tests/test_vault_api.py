@@ -18,7 +18,7 @@ from reattune.journal.models import Entry
 from reattune.vault import format as vault_format
 from reattune.vault.models import VaultItem, VaultKeyring
 from tests.base import BaseTestCase
-from tests.cli_fixtures import sqlite_pass_only
+from tests.cli_fixtures import pg_dump_of, pg_tool, sqlite_pass_only
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = json.loads(
@@ -713,18 +713,6 @@ def run_writer(marker: str, data_dir: str, copies: Path, database_url: str | Non
     return [line.split()[1] for line in result.stdout.splitlines() if line.startswith("CIPHERTEXT")]
 
 
-def pg_tool(name: str) -> str:
-    """pg_dump / pg_restore as the PostgreSQL run has them; a missing one fails the test."""
-    import shutil
-
-    folder = os.environ.get("REATTUNE_PG_BIN")
-    found = str(Path(folder) / name) if folder else shutil.which(name)
-    if not found:
-        found = next(iter(sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))), None)
-    assert found and Path(found).exists(), f"{name} not found (scripts/with-postgres.sh)"
-    return str(found)
-
-
 @sqlite_pass_only  # the writer gets no DATABASE_URL: SQLite in both passes
 @pytest.mark.usefixtures("new_installation")
 class PlaintextNeverStoredTests(TestCase):
@@ -765,7 +753,7 @@ class PostgresPlaintextNeverStoredTests(TestCase):
     def test_pg_dump_and_a_restored_backup_hold_no_vault_words(self):
         from reattune.exports.backup import PG_SUFFIX
 
-        pg_dump, pg_restore = pg_tool("pg_dump"), pg_tool("pg_restore")
+        pg_restore = pg_tool("pg_restore")
         marker = f"vaultmark{uuid.uuid4().hex}"
         # A PostgreSQL that cannot be used errors here: the run fails, it never skips.
         data_dir, url = self.installation  # a database of its own, dropped afterwards
@@ -774,12 +762,7 @@ class PostgresPlaintextNeverStoredTests(TestCase):
         copies.mkdir()
         stored = run_writer(marker, str(data_dir), copies, database_url=url)
         self.assertEqual(len(stored), 2)
-        dump = subprocess.run(
-            [pg_dump, "--no-owner", "--dbname", url],
-            capture_output=True,
-            timeout=300,
-            check=True,
-        ).stdout
+        dump = pg_dump_of(url)
         backups = list((copies / "backups").glob(f"*{PG_SUFFIX}"))
         self.assertEqual(len(backups), 1, list(copies.rglob("*")))
         restored = subprocess.run(
