@@ -46,7 +46,6 @@ import os
 import re
 import stat
 import threading
-import time
 from pathlib import Path
 
 try:
@@ -713,20 +712,9 @@ class AnalysisFolder:
         return _read_private_file(self.folder / name)
 
     def write(self, name: str, data: bytes) -> None:
-        try:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            if _private_folder(self.folder):
-                replace_private(self.folder / name, data)
-                # other versions' files go after a week (rebuilt if still wanted)
-                week_ago = time.time() - 7 * 86400
-                for old in [
-                    *self.folder.glob("crisis-analysis-*.json"),
-                    *self.folder.glob(".crisis-analysis-*.partial"),  # a crashed write's
-                ]:
-                    if old.name != name and old.stat().st_mtime < week_ago:
-                        old.unlink(missing_ok=True)
-        except OSError as error:
-            log.warning("crisis patterns' analysis: not kept (%s)", error)
+        # other versions' files go after a week (rebuilt if still wanted); a folder that is not
+        # private keeps nothing, silently (read() never uses it either)
+        _keep(self.folder, name, data, "crisis-analysis-", 7 * 86400, "crisis patterns' analysis")
 
 
 def _read_kept(target: Path, lexicon_count: int) -> bytes | None:
@@ -811,20 +799,32 @@ def _build_and_keep(folder: Path, target: Path, files: list[Path]) -> bytes:
     raw = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if document["problems"] or len(document["lexicons"]) != len(files):
         return raw  # a broken lexicon is logged at each build, never kept
+    _keep(folder, target.name, raw, _PREFIX, 600, "crisis lexicons for the browser", loud=True)
+    return raw
+
+
+def _keep(
+    folder: Path, name: str, data: bytes, prefix: str, older: int, what: str, loud: bool = False
+) -> None:
+    """Keep ``data`` as ``folder/name`` when the folder is private (0600 as every file in the
+    data folder: public data, but nobody else's to change; readers see the whole file or none),
+    then remove the other files of ``prefix`` (another version's, or a crashed write's) older
+    than it by ``older`` seconds. Problems are logged, never raised; ``loud`` also logs a folder
+    that is not private."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _private_folder(folder):
-            log.warning("crisis lexicons for the browser: not cached (%s is not private)", folder)
-            return raw
-        # 0600 as every file in the data folder (public data, but nobody else's to change);
-        # readers see the whole file or none
-        replace_private(target, raw)
-        for old in [*folder.glob(f"{_PREFIX}*.json"), *folder.glob(f".{_PREFIX}*.partial")]:
-            if old != target and old.stat().st_mtime < target.stat().st_mtime - 600:
-                old.unlink(missing_ok=True)  # another version's, or a crashed write's
+            if loud:
+                log.warning("%s: not cached (%s is not private)", what, folder)
+            return
+        target = folder / name
+        replace_private(target, data)
+        cutoff = target.stat().st_mtime - older
+        for old in [*folder.glob(f"{prefix}*.json"), *folder.glob(f".{prefix}*.partial")]:
+            if old != target and old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
     except OSError as error:
-        log.warning("crisis lexicons for the browser: not cached (%s)", error)
-    return raw
+        log.warning("%s: not kept (%s)", what, error)
 
 
 @require_safe
