@@ -26,11 +26,9 @@ TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
 
 
-def env_bool(name: str, default: bool = False) -> bool:
-    """A truth value; anything else stops start-up (a typo such as "ture" must not read as off)."""
-    value = env(name)
-    if value is None or value.strip() == "":
-        return default
+def truth(value: str, name: str) -> bool:
+    """A truth value in words; anything else stops start-up (a typo such as "ture" must not
+    read as off). `name` says where the value came from."""
     word = value.strip().lower()
     if word in TRUE_WORDS:
         return True
@@ -41,6 +39,14 @@ def env_bool(name: str, default: bool = False) -> bool:
     )
 
 
+def env_bool(name: str, default: bool = False) -> bool:
+    """A truth value from the environment (`truth`), or the default when unset or empty."""
+    value = env(name)
+    if value is None or value.strip() == "":
+        return default
+    return truth(value, name)
+
+
 def env_int(name: str, default: int) -> int:
     value = env(name)
     return int(value) if value not in (None, "") else default
@@ -49,13 +55,6 @@ def env_int(name: str, default: int) -> int:
 def env_list(name: str, default: str = "") -> list[str]:
     value = env(name, default) or ""
     return [part.strip() for part in value.split(",") if part.strip()]
-
-
-def _url_bool(name: str, options: dict[str, Any]) -> bool:
-    word = str(options[name]).strip().lower()
-    if word in TRUE_WORDS or word in FALSE_WORDS:
-        return word in TRUE_WORDS
-    raise ImproperlyConfigured(f"DATABASE_URL: {name} must be true or false, not {word!r}")
 
 
 def _url_int(name: str, options: dict[str, Any]) -> int | None:
@@ -75,7 +74,9 @@ def database_from_url(url: str) -> dict:
     # The two options below, when the URL gives them, as psycopg and Django read them (a URL's
     # "true" is a string, and Django binds on the server only for the value True).
     if "server_side_binding" in options:
-        options["server_side_binding"] = _url_bool("server_side_binding", options)
+        options["server_side_binding"] = truth(
+            str(options["server_side_binding"]), "DATABASE_URL: server_side_binding"
+        )
     if "prepare_threshold" in options:
         options["prepare_threshold"] = _url_int("prepare_threshold", options)
     if env_bool("REATTUNE_DB_PREPARED_STATEMENTS", True):
