@@ -3,8 +3,9 @@
 Used by the browser tests (tests/browser/conftest.py) and the CLI tests (tests/test_cli_*.py):
 
 - `app_env(data_dir, database_url)`: a production-like environment for a subprocess (the test
-  run's own REATTUNE_* and DJANGO_SETTINGS_MODULE removed, so it reads reattune.settings). It
-  leaves the data files' start-up stamp in data_dir (see `stamp_data_check`).
+  run's own REATTUNE_* removed; settings tests.served_settings: reattune.settings with the
+  tests' cheap password hasher first). It leaves the data files' start-up stamp in data_dir
+  (see `stamp_data_check`).
 - `fresh_database(prefix)`: in the PostgreSQL run, a new empty database on the server named
   by DATABASE_URL, dropped afterwards; yields None in the SQLite run.
 - `run_cli(args, env)`: `python -m reattune ...`, captured.
@@ -79,6 +80,9 @@ def app_env(
         )
     }
     env["REATTUNE_DATA_DIR"] = str(data_dir)
+    # The app's settings with a cheap password hash (tests/served_settings.py); the process
+    # runs in REPO, so `tests` is importable there.
+    env["DJANGO_SETTINGS_MODULE"] = "tests.served_settings"
     if "REATTUNE_CACHE_DIR" in os.environ:  # the run's shared cache (tests/settings.py)
         env["REATTUNE_CACHE_DIR"] = os.environ["REATTUNE_CACHE_DIR"]
     env["PYTHONUNBUFFERED"] = "1"
