@@ -16,6 +16,7 @@ import pytest
 
 import reattune
 from reattune.domain import datafile
+from tests.cli_fixtures import sqlite_pass_only
 
 PACKAGE = Path(reattune.__file__).resolve().parent
 
@@ -53,6 +54,9 @@ def _start(tmp_path, relative=None, env_extra=None):
     )
 
 
+# The processes below get no DATABASE_URL and fail before any database is touched: the
+# PostgreSQL pass would run the very same processes again.
+@sqlite_pass_only
 @pytest.mark.parametrize(
     ("relative", "expected"),
     [
@@ -71,6 +75,7 @@ def test_it_refuses_to_start_with_a_broken_data_file(tmp_path, relative, expecte
     assert expected in result.stderr
 
 
+@sqlite_pass_only
 def test_it_refuses_to_start_with_a_broken_host_resource_file(tmp_path):
     folder = tmp_path / "host_resources"
     folder.mkdir()

@@ -4,7 +4,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tests.cli_fixtures import sqlite_pass_only
 
+
+@sqlite_pass_only  # no DATABASE_URL in its process: the same check in both passes
 def test_it_refuses_to_start_with_a_malformed_host_instrument_naming_file_field_and_problem():
     folder = Path(tempfile.mkdtemp())
     (folder / "clinic_scale.yaml").write_text(
