@@ -3,7 +3,8 @@
 Run from the repository root:  python bench/key_drill.py [--writes N] [--grace G] ...
 
 1. Rotation under load. A fresh data directory (SQLite, or --database-url for an empty
-   PostgreSQL database), one account with a personal access token, `reattune serve` with
+   PostgreSQL database; or, with --data-from, a copy of a new installation's, migrated
+   beforehand), one account with a personal access token, `reattune serve` with
    --workers processes. Client threads POST journal entries through the API and a reader
    lists the journal and asks /healthz, without pause (or --pause seconds between one
    client's requests). While they run:
@@ -271,6 +272,8 @@ def broken_key_files(env: dict, data_dir: Path, right: str) -> list[dict]:
 def run(args) -> dict:
     work = Path(tempfile.mkdtemp(prefix="reattune-key-drill-"))
     data_dir = work / "data"
+    if args.data_from:  # a new installation made beforehand: its copy, modes and all
+        shutil.copytree(args.data_from, data_dir)
     env = drill_env(data_dir, args.database_url)
     server = drill.Server(env, work, args.workers)
     started = time.monotonic()
@@ -282,8 +285,9 @@ def run(args) -> dict:
         "grace_seconds": args.grace,
     }
     try:
-        made = reattune(env, "manage", "migrate", "--verbosity", "0")
-        assert made.returncode == 0, made.stderr
+        if not args.data_from:
+            made = reattune(env, "manage", "migrate", "--verbosity", "0")
+            assert made.returncode == 0, made.stderr
         made = reattune(env, "manage", "shell", "-c", drill.CREATE_ACCOUNT)
         assert made.returncode == 0, made.stderr
         token = next(
@@ -395,6 +399,13 @@ def main(argv: list[str] | None = None) -> int:
         "--pause", type=float, default=0.0, help="seconds between one client's requests (0)"
     )
     parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database")
+    parser.add_argument(
+        "--data-from",
+        type=Path,
+        default=None,
+        help="start from a copy of this data directory of a new installation (migrated, key "
+        "files made, no rows; with --database-url, that database migrated) instead of migrating",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS, help="JSON file to write")
     parser.add_argument("--keep", action="store_true", help="keep the data dir and logs")
     parser.add_argument(

@@ -20,8 +20,8 @@ from reattune import keys
 from reattune.core import crypto
 from reattune.journal.models import Entry
 from tests.base import BaseTestCase
-from tests.browser import REPO, fresh_database, run_cli
-from tests.cli_fixtures import MARKER_BODY, MARKER_TITLE, demo_copy
+from tests.browser import REPO, run_cli
+from tests.cli_fixtures import MARKER_BODY, MARKER_TITLE, data_copy, demo_copy
 from tests.cli_fixtures import dump as _dump
 from tests.cli_fixtures import read_values as _read_values
 from tests.test_crypto import raw_body
@@ -101,19 +101,25 @@ def test_rotate_without_retiring_keeps_the_old_key_second(tmp_path, demo_source)
 WRITES = 40
 
 
-def test_rotation_under_load_loses_no_confirmed_write_and_answers_no_5xx(tmp_path):
+def test_rotation_under_load_loses_no_confirmed_write_and_answers_no_5xx(tmp_path, migrated_source):
     """bench/key_drill.py, small: rotate and retire while two server processes take writes.
 
     No restart between the rotation and the read-back. Each client pauses 50 ms between its
     requests: the drill still writes all through the rotation, without taking both cores of a
     CI machine from the tests running beside it. (The drill's broken key files are
     tests/test_keys_startup.py's cases.) A longer run and its figures are in docs/deploy.md.
+    It starts from a copy of the session's new installation (`reattune manage migrate`, once:
+    tests/cli_fixtures.py) instead of migrating a fresh folder of its own (about 3 CPU-s).
     """
     results = tmp_path / "key_drill.json"
-    with fresh_database("reattune_key_drill") as database_url:
+    with data_copy(migrated_source, tmp_path / "installed", "reattune_key_drill") as (
+        installed,
+        _,
+        database_url,
+    ):
         command = [sys.executable, "bench/key_drill.py", "--writes", str(WRITES), "--threads", "3",
                    "--workers", "2", "--grace", "2", "--pause", "0.05", "--results", str(results),
-                   "--skip-broken-key-files"]  # fmt: skip
+                   "--skip-broken-key-files", "--data-from", str(installed)]  # fmt: skip
         if database_url:
             command += ["--database-url", database_url]
         # The timeout catches a hung drill; it is not a speed target.
