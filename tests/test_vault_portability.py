@@ -11,11 +11,11 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import uuid
 import zipfile
 from pathlib import Path
 
+import pytest
 from django.test import TestCase
 
 from reattune.exports.actions import do_import
@@ -26,7 +26,10 @@ from reattune.vault import actions
 from reattune.vault import format as vault_format
 from reattune.vault.models import VaultItem, VaultKeyring
 from tests.base import BaseTestCase
+from tests.cli_fixtures import sqlite_pass_only
 from tests.test_vault_api import PASSPHRASE, VAULT_ID, sealed, vector_keyring
+
+pytest_plugins = ["tests.cli_fixtures"]  # new_installation: a migrated copy, once per session
 
 ROOT = Path(__file__).resolve().parent.parent
 ITEM_FIELDS = ("item_id", "kind", "ciphertext", "version", "created_at", "updated_at")
@@ -219,7 +222,9 @@ class VaultPortabilityTests(BaseTestCase):
 
 
 # A backup of a data directory with a vault, restored into a new database file with the same
-# keys: the vault's rows are the same, and open with the passphrase.
+# keys: the vault's rows are the same, and open with the passphrase. The data directory is a
+# copy of the session's new installation (tests/cli_fixtures.py: migrated, its data files
+# checked), so the migrate below only confirms there is nothing left to apply.
 BACKUP_ROUND_TRIP = """
 import json, sqlite3, sys, uuid
 from pathlib import Path
@@ -261,26 +266,30 @@ print("ROUND TRIP OK", len(rows["restored"]), flush=True)
 """
 
 
+# Its process gets no DATABASE_URL (SQLite in both passes): the PostgreSQL pass would run the
+# very same process again.
+@sqlite_pass_only
+@pytest.mark.usefixtures("new_installation")
 class VaultBackupTests(TestCase):
     def test_a_backup_restores_the_vault_and_it_opens(self):
-        with tempfile.TemporaryDirectory(prefix="reattune-vault-backup-") as data_dir:
-            env = {
-                key: value
-                for key, value in os.environ.items()
-                if not key.startswith("REATTUNE_") and key != "DATABASE_URL"
-            }
-            env.update(
-                DJANGO_SETTINGS_MODULE="reattune.settings",
-                REATTUNE_DATA_DIR=data_dir,
-                PYTHONPATH=str(ROOT),
-            )
-            result = subprocess.run(
-                [sys.executable, "-c", BACKUP_ROUND_TRIP, data_dir],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
+        data_dir, _ = self.installation
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith("REATTUNE_") and key != "DATABASE_URL"
+        }
+        env.update(
+            DJANGO_SETTINGS_MODULE="reattune.settings",
+            REATTUNE_DATA_DIR=str(data_dir),
+            PYTHONPATH=str(ROOT),
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", BACKUP_ROUND_TRIP, str(data_dir)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         self.assertEqual(result.returncode, 0, (result.stdout + result.stderr)[-4000:])
         self.assertIn("ROUND TRIP OK 1", result.stdout)
