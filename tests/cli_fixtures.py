@@ -31,7 +31,7 @@ from urllib.parse import urlparse, urlunparse
 import pytest
 from filelock import FileLock
 
-from tests.browser import app_env, run_cli, serve
+from tests.browser import REPO, app_env, run_cli, serve
 
 KEY_FILES = ("encryption.keys", "secret.key")
 
@@ -85,6 +85,28 @@ STATIC_FROM_SOURCE = {"REATTUNE_STATIC_FROM_SOURCE": "1"}
 # A hang guard, not a speed target: a busy machine runs `reattune demo` slowly (it compiles
 # every crisis lexicon to check the demo's journal text).
 BUILD_TIMEOUT = 600
+
+
+def script_env(data_dir, database_url: str | None = None, **extra: str) -> dict[str, str]:
+    """For `python -c SCRIPT` run in the repository with the app's own settings (its password
+    hasher included): the test run's REATTUNE_* and DATABASE_URL left out, the run's shared
+    cache kept (as tests.browser.app_env), SQLite in data_dir unless database_url is given."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("REATTUNE_") and key != "DATABASE_URL"
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="reattune.settings",
+        REATTUNE_DATA_DIR=str(data_dir),
+        PYTHONPATH=str(REPO),
+        **extra,
+    )
+    if "REATTUNE_CACHE_DIR" in os.environ:
+        env["REATTUNE_CACHE_DIR"] = os.environ["REATTUNE_CACHE_DIR"]
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
 
 
 def dump(env) -> dict:

@@ -22,7 +22,7 @@ from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 
 from reattune.core.crypto import encrypted_fields
-from tests.cli_fixtures import pg_dump_of, sqlite_pass_only
+from tests.cli_fixtures import pg_dump_of, script_env, sqlite_pass_only
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTORIES = {}
@@ -111,25 +111,10 @@ print("WRITTEN " + json.dumps(written))
 
 
 def run_writer(base: str, data_dir: str, copies: str, database_url: str | None):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("REATTUNE_") and key not in ("DATABASE_URL",)
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="reattune.settings",
-        REATTUNE_DATA_DIR=data_dir,
-        REATTUNE_LOG_LEVEL="DEBUG",
-        PYTHONPATH=str(ROOT),
-    )
-    if "REATTUNE_CACHE_DIR" in os.environ:  # the run's shared cache, as tests.browser.app_env
-        env["REATTUNE_CACHE_DIR"] = os.environ["REATTUNE_CACHE_DIR"]
-    if database_url:
-        env["DATABASE_URL"] = database_url
     result = subprocess.run(
         [sys.executable, "-c", WRITER, base, copies],
         cwd=ROOT,
-        env=env,
+        env=script_env(data_dir, database_url, REATTUNE_LOG_LEVEL="DEBUG"),
         capture_output=True,
         text=True,
         timeout=300,

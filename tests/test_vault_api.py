@@ -18,7 +18,7 @@ from reattune.journal.models import Entry
 from reattune.vault import format as vault_format
 from reattune.vault.models import VaultItem, VaultKeyring
 from tests.base import BaseTestCase
-from tests.cli_fixtures import pg_dump_of, pg_tool, sqlite_pass_only
+from tests.cli_fixtures import pg_dump_of, pg_tool, script_env, sqlite_pass_only
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = json.loads(
@@ -674,22 +674,10 @@ print("WRITTEN", flush=True)
 
 def run_writer(marker: str, data_dir: str, copies: Path, database_url: str | None = None):
     """WRITER in a subprocess; returns the first characters of each vault ciphertext stored."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("REATTUNE_") and key != "DATABASE_URL"
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="reattune.settings",
-        REATTUNE_DATA_DIR=data_dir,
-        REATTUNE_ALLOWED_HOSTS="testserver",
-        REATTUNE_LOG_LEVEL="DEBUG",
-        PYTHONPATH=str(ROOT),
+    env = script_env(
+        data_dir, database_url, REATTUNE_ALLOWED_HOSTS="testserver", REATTUNE_LOG_LEVEL="DEBUG"
     )
-    if "REATTUNE_CACHE_DIR" in os.environ:  # the run's shared cache, as tests.browser.app_env
-        env["REATTUNE_CACHE_DIR"] = os.environ["REATTUNE_CACHE_DIR"]
     if database_url:
-        env["DATABASE_URL"] = database_url
         if os.environ.get("REATTUNE_PG_BIN"):  # where scripts/with-postgres.sh put pg_dump
             env["REATTUNE_PG_BIN"] = os.environ["REATTUNE_PG_BIN"]
     result = subprocess.run(

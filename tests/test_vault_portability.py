@@ -8,7 +8,6 @@ restored elsewhere holds the same rows and they open with the same passphrase.
 import hashlib
 import io
 import json
-import os
 import subprocess
 import sys
 import uuid
@@ -26,7 +25,7 @@ from reattune.vault import actions
 from reattune.vault import format as vault_format
 from reattune.vault.models import VaultItem, VaultKeyring
 from tests.base import BaseTestCase
-from tests.cli_fixtures import sqlite_pass_only
+from tests.cli_fixtures import script_env, sqlite_pass_only
 from tests.test_vault_api import PASSPHRASE, VAULT_ID, sealed, vector_keyring
 
 pytest_plugins = ["tests.cli_fixtures"]  # new_installation: a migrated copy, once per session
@@ -273,20 +272,10 @@ print("ROUND TRIP OK", len(rows["restored"]), flush=True)
 class VaultBackupTests(TestCase):
     def test_a_backup_restores_the_vault_and_it_opens(self):
         data_dir, _ = self.installation
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith("REATTUNE_") and key != "DATABASE_URL"
-        }
-        env.update(
-            DJANGO_SETTINGS_MODULE="reattune.settings",
-            REATTUNE_DATA_DIR=str(data_dir),
-            PYTHONPATH=str(ROOT),
-        )
         result = subprocess.run(
             [sys.executable, "-c", BACKUP_ROUND_TRIP, str(data_dir)],
             cwd=ROOT,
-            env=env,
+            env=script_env(data_dir),
             capture_output=True,
             text=True,
             timeout=300,
