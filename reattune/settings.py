@@ -235,7 +235,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions live in the database so several app processes share them.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "reattune.core.sessions"  # Django's database sessions, read prepared
 SESSION_COOKIE_AGE = env_int("REATTUNE_SESSION_IDLE_DAYS", 14) * 24 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -15,9 +15,12 @@ import math
 import random
 from datetime import date, datetime, timedelta
 
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
+import reattune.core.sessions  # noqa: F401  # the session engine's (imported on a first request)
 import reattune.urls  # noqa: F401  # imports every app module that makes a Prepared
 from reattune.accounts.models import User
 from reattune.assessments.models import Response
@@ -93,6 +96,11 @@ class PreparedEquivalenceTests(BaseTestCase):
         actions.do_update_schedule(cls.alex, {"weekly_day": 6, "monthly_day": 0})
         care.do_snooze_help(cls.sam)
         care.do_save_screen(cls.alex, {"hurt": 0, "afraid": 0})
+        # A live session and an expired one, for the session engine's query.
+        for age in (0, 30):
+            store = SessionStore()
+            store.set_expiry(timedelta(days=1) - timedelta(days=age))
+            store.create()
 
     def values_by_type(self) -> dict[type, list]:
         users = list(User.objects.order_by("pk").values_list("pk", flat=True))
@@ -100,6 +108,7 @@ class PreparedEquivalenceTests(BaseTestCase):
         today = timezone.localdate()
         now = timezone.now()
         tokens = [hash_secret(getattr(self, f"{p}_token")) for p in ("alex", "sam", "casey")]
+        tokens += list(Session.objects.order_by("expire_date").values_list("pk", flat=True))
         return {
             int: sorted(set(users + spaces + self.row_ids + [0, 1, 2, 3, 10**6])),
             date: [today, today - timedelta(days=7), today + timedelta(days=1), date(2000, 1, 1)],
