@@ -466,12 +466,20 @@ def _rules(text: object, prefilter: bool) -> CrisisResult:
     return crisis._check(text, None, crisis._Meter(), prefilter=prefilter)
 
 
+def _confusable(text: str) -> str:
+    """A dotted capital I first, then the dotless i, the long s and the Kelvin sign for i, s, k."""
+    return "İ " + text.replace("i", "ı").replace("s", "ſ").replace("k", "\u212a")
+
+
 def test_the_prefilter_changes_no_result_on_whole_checks():
     # whole checks (every language, their negation words together), on a sample of the dev
-    # corpus as written and shouted with a dotted capital I (the IGNORECASE path, which has no
-    # prefilter); the whole corpus is compared rule by rule in the test above
+    # corpus as written and shouted with a dotted capital I (the IGNORECASE path, whose
+    # prefilter reads the case fold), also with the characters IGNORECASE takes for an i, an s
+    # and a k; the whole corpus is compared rule by rule in the test above
     sample = ALL_DEV_TEXTS[::10]
-    texts = sample + ["İ " + t.upper() for t in sample[::4]]
+    texts = (
+        sample + ["İ " + t.upper() for t in sample[::4]] + [_confusable(t) for t in sample[2::8]]
+    )
     shipped = {t: _rules(t, True) for t in texts}  # each asked once, compared and counted
     differ = [t for t in texts if shipped[t] != _rules(t, False)]
     assert not differ, differ[:5]
@@ -484,6 +492,8 @@ def test_the_prefilter_changes_no_result_on_whole_checks():
         st.text(),
         st.lists(WORDS, max_size=60).map(" ".join),
         st.lists(st.sampled_from(ALL_DEV_TEXTS), min_size=1, max_size=4).map(" ".join),
+        st.sampled_from(ALL_DEV_TEXTS).map(lambda t: "İ " + t.upper()),
+        st.sampled_from(ALL_DEV_TEXTS).map(_confusable),
     )
 )
 def test_the_prefilter_changes_no_result_on_any_text(text):

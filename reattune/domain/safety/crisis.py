@@ -52,7 +52,10 @@ Design (plain Python, no Django):
   every rule (``_scan(..., prefilter=False)``; tests compare both on the whole dev corpus and
   on hypothesis text; figures in bench/crisis_speed.py). Text is lower-cased once and matched
   with case-sensitive copies of the patterns (several times faster than IGNORECASE; timings in
-  bench/crisis_eval.py).
+  bench/crisis_eval.py). Text whose lower case is longer (a dotted capital I) is matched as it
+  is with the IGNORECASE patterns; the prefilter then reads its case fold (:func:`_fold_case`,
+  the characters IGNORECASE takes for one another made one), about three times faster than
+  trying every rule.
 * All of that is made when a lexicon file is loaded (once per version of the file, at start-up
   for the app): each rule pattern is parsed once, and that one parse gives the check for nested
   repetition, the needed strings and, compiled, the lower-case twin; the case-insensitive
@@ -81,7 +84,7 @@ import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 import yaml
 
@@ -972,9 +975,46 @@ class _Prefilter:
     rest: tuple[tuple[frozenset[str], ...], ...]  # per rule, the needed sets after the first
     # per rule, the pattern for lower-cased text: filled when a text first passes it the rule
     twins: list[re.Pattern | None]
+    # every needed string is its own case fold (_fold_case): the prefilter then also serves
+    # text matched with the case-insensitive patterns (see _scan)
+    foldable: bool = False
 
 
 _PREFILTERS: dict[int, tuple[tuple[_Rule, ...], _Prefilter]] = {}
+
+try:  # what the regex engine's IGNORECASE compares: the simple lower case and a few more
+    from re import _casefix
+    from re import _compiler as _re_compiler
+
+    _FOLDS: dict[int, int] | None = {}
+    _TO_LOWER = _re_compiler._sre.unicode_tolower
+    _EXTRA_CASES: dict[int, tuple[int, ...]] = _casefix._EXTRA_CASES
+except (ImportError, AttributeError):  # pragma: no cover - other Python versions
+    _FOLDS = None
+
+
+def _fold_code(code: int) -> int:
+    """One character as IGNORECASE sees it: characters it takes for one another (a pattern's
+    lower-case letter and every character it matches) fold to the same code."""
+    folds = _FOLDS if _FOLDS is not None else {}
+    folded = folds.get(code)
+    if folded is None:
+        low = _TO_LOWER(code)
+        folded = min((low, *_EXTRA_CASES.get(low, ())))
+        if len(folds) > 20_000:  # a character is kept, never a text
+            folds.clear()
+        folds[code] = folded
+    return folded
+
+
+def _fold_case(text: str) -> str:
+    """``text`` folded one character for one (offsets stay valid) as IGNORECASE compares it:
+    wherever a case-insensitive pattern matches a literal string of its own in ``text``, the
+    folded text there is that string folded. So a rule whose needed strings (folded) a piece
+    of the folded text lacks cannot match that piece with its case-insensitive pattern."""
+    codes = map(ord, set(text))
+    table = {code: folded for code in codes if (folded := _fold_code(code)) != code}
+    return text.translate(table) if table else text
 
 
 def _prefilter(rules: tuple[_Rule, ...]) -> _Prefilter:
@@ -1016,6 +1056,7 @@ def _prefilter(rules: tuple[_Rule, ...]) -> _Prefilter:
         always=always,
         rest=tuple(rest),
         twins=[None] * len(rules),
+        foldable=_FOLDS is not None and all(_fold_case(x) == x for x in every),
     )
     if len(_PREFILTERS) > 64:
         _PREFILTERS.clear()
@@ -1062,17 +1103,20 @@ def _scan(
     everyone = (lex, *(other for other in company if other is not lex))
     idiom_sets = [fast(x.idioms) for x in everyone if x.idioms is not None]
     reporters = [fast(x.reported) for x in everyone if x.reported is not None]
-    pre = (
-        (lex.prefilter or _prefilter(lex.rules)) if prefilter and fast is _lower_case_twin else None
-    )
-    all_rules = (
-        [
-            (rule, _rule_twin(rule) if fast is _lower_case_twin else rule.pattern)
-            for rule in lex.rules
-        ]
-        if pre is None
-        else []
-    )
+    made = lex.prefilter or _prefilter(lex.rules)
+    # Text whose lower case is longer (a dotted capital I) is matched as it is, with the
+    # case-insensitive patterns; the prefilter then looks for the needed strings in its case
+    # fold (_fold_case), which holds them wherever such a pattern matches.
+    pre = made if prefilter and (fast is _lower_case_twin or made.foldable) else None
+    needles = subject if fast is _lower_case_twin or pre is None else _fold_case(masked)
+    all_rules: list[tuple[_Rule, re.Pattern]] = []
+    if pre is None and fast is _lower_case_twin:
+        twins = made.twins  # every rule is tried: all twins made once, then shared
+        if None in twins:
+            twins[:] = [_rule_twin(rule) for rule in lex.rules]
+        all_rules = list(zip(lex.rules, cast("list[re.Pattern]", twins), strict=True))
+    elif pre is None:
+        all_rules = [(rule, rule.pattern) for rule in lex.rules]
     for p_start, p_end in _pieces(masked, meter):
         if pre is None:
             rules = all_rules
@@ -1086,7 +1130,7 @@ def _scan(
             meter.chars += p_end - p_start
             here: set[str] = set()
             mask = pre.always
-            for string in set(pre.finder.findall(subject, p_start, p_end)):
+            for string in set(pre.finder.findall(needles, p_start, p_end)):
                 mask |= pre.masks[string]
                 here |= pre.prefixes[string]
             rules = []
@@ -1095,6 +1139,9 @@ def _scan(
                 index = low.bit_length() - 1
                 mask ^= low
                 if all(not need.isdisjoint(here) for need in pre.rest[index]):
+                    if fast is not _lower_case_twin:
+                        rules.append((lex.rules[index], lex.rules[index].pattern))
+                        continue
                     twin = pre.twins[index]
                     if twin is None:
                         twin = pre.twins[index] = _rule_twin(lex.rules[index])
