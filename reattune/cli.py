@@ -36,11 +36,13 @@ def cmd_serve(args) -> int:
     # the workers are forked (start-up's own check may have been skipped by its stamp): a
     # broken file stops the server with its file and field named, and the workers start with
     # everything loaded instead of each loading it on its first request.
+    from reattune.assessments.catalog import catalog
     from reattune.domain.data_check import validate_all
     from reattune.domain.datafile import DataFileError
 
     try:
         validate_all(resource_dirs=[d for d in settings.RESOURCE_DIRS if d], compile_crisis=True)
+        catalog()  # the instruments, the host's included (checked at set-up), for the workers
     except DataFileError as error:
         print(f"reattune cannot start: a data file is broken: {error}", file=sys.stderr)
         return 1

@@ -91,4 +91,6 @@ def test_the_running_app_stamped_the_data_files_it_found_good(settings):
 
     stamp = settings.DATA_DIR / ".data-check"
     resource_dirs = [d for d in settings.RESOURCE_DIRS if d]
-    assert stamp.read_text(encoding="ascii").strip() == fingerprint(resource_dirs=resource_dirs)
+    assert stamp.read_text(encoding="ascii").strip() == fingerprint(
+        instrument_dirs=settings.INSTRUMENT_DIRS, resource_dirs=resource_dirs
+    )

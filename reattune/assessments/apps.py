@@ -13,16 +13,18 @@ class AssessmentsConfig(AppConfig):
         # on someone's page later.
         from django.conf import settings
 
-        from reattune.assessments.catalog import catalog
         from reattune.domain.data_check import validate_all_once
 
         # Skipped when the data folder's stamp says these very files passed before (every
-        # `reattune` command starts here; see data_check.validate_all_once).
+        # `reattune` command starts here; see data_check.validate_all_once). The host's
+        # instrument folders are checked (and stamped) with the rest, each file as the
+        # catalogue reads it, so the catalogue itself is built when first asked for (by
+        # `reattune serve` before its workers start) rather than by every command.
         validate_all_once(
             settings.DATA_DIR / ".data-check",
+            instrument_dirs=settings.INSTRUMENT_DIRS,
             resource_dirs=[d for d in settings.RESOURCE_DIRS if d],
         )
-        catalog()
 
         from reattune.hooks import install
 

@@ -1,8 +1,9 @@
-"""The instrument catalogue of this installation, loaded and validated once at start-up.
+"""The instrument catalogue of this installation, loaded and validated once per process.
 
 A malformed instrument file (shipped or in REATTUNE_INSTRUMENT_DIRS) stops start-up with
-`<file>: <field>: <problem>`; AssessmentsConfig.ready() loads it right after checking every
-other data file (reattune.domain.data_check.validate_all).
+`<file>: <field>: <problem>`: AssessmentsConfig.ready() checks those folders with every other
+data file (reattune.domain.data_check.validate_all_once), and the catalogue is built on first
+use (`reattune serve` builds it before its workers start).
 """
 
 from functools import lru_cache
