@@ -408,14 +408,18 @@ def batches_of(rows: list[dict]) -> list[str] | None:
             ).stdout
         except (OSError, subprocess.CalledProcessError):
             return None
-        lang = str((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("language"))
+        # libyaml's loader when PyYAML has it: the same data as yaml.safe_load, five times
+        # faster over some 8,000 lines
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506  # nosec B506 - a SafeLoader
+        lang = str((document or {}).get("language"))
         commit = ""
         for line in blame.splitlines():
             head = line.split(" ")
             if len(head) >= 3 and len(head[0]) == 40 and head[1].isdigit():
                 commit = head[0]
             elif line.startswith("\t  - {"):
-                case = yaml.safe_load(line[1:].strip()[2:])
+                case = yaml.load(line[1:].strip()[2:], Loader=loader)  # noqa: S506  # nosec B506
                 written[(lang, case["text"])] = commit
     out = [written.get((r["lang"], r["text"])) for r in rows]
     return None if None in out else [x or "" for x in out]
