@@ -53,9 +53,12 @@ def _assert_only_key_opens_everything(dump: dict, key: str, old_keys: list[str])
     assert checked >= 8, f"too little encrypted data to mean anything ({checked} values)"
 
 
-def test_rotate_then_retire_leaves_everything_readable_under_the_new_key_alone(
+def test_rotate_keeps_the_old_key_second_then_retire_leaves_the_new_key_alone(
     tmp_path, demo_source
 ):
+    """One copy of the demo data, two steps: `rotate-keys` alone keeps the old key second
+    (every value already re-encrypted under the new one), then `--retire-old` leaves the new
+    key alone in the file, and everything reads as before."""
     with demo_copy(demo_source, tmp_path / "data", "reattune_cli_rotate") as (data_dir, env, _):
         before = demo_source.dump
         assert MARKER_BODY in _read_values(before) and MARKER_TITLE in _read_values(before)
@@ -63,11 +66,18 @@ def test_rotate_then_retire_leaves_everything_readable_under_the_new_key_alone(
 
         result = run_cli(["rotate-keys"], env)
         assert "--retire-old" in result.stdout, result.stdout
+        rotated = _keys(data_dir)
+        assert len(rotated) == 2 and rotated[1] == old_key and rotated[0] != old_key, rotated
+        after = _dump(env)
+        assert _read_values(after) == _read_values(before)
+        # Already re-encrypted: the old key is kept for reading but no longer needed.
+        _assert_only_key_opens_everything(after, rotated[0], [old_key])
+
         result = run_cli(["rotate-keys", "--retire-old", "--grace", "0"], env)
         assert "Retired 1 old key(s)" in result.stdout, result.stdout
 
-        (new_key,) = _keys(data_dir)  # exactly one key left
-        assert new_key != old_key
+        (new_key,) = _keys(data_dir)  # exactly one key left: the one the rotation made
+        assert new_key == rotated[0]
         assert (data_dir / "encryption.keys").stat().st_mode & 0o777 == 0o600
 
         # The app, which now has only the new key, reads every row as before...
@@ -77,22 +87,6 @@ def test_rotate_then_retire_leaves_everything_readable_under_the_new_key_alone(
         }
         # ...and each stored value opens with the new key alone, never with the old one.
         _assert_only_key_opens_everything(after, new_key, [old_key])
-
-
-def test_rotate_without_retiring_keeps_the_old_key_second(tmp_path, demo_source):
-    with demo_copy(demo_source, tmp_path / "data", "reattune_cli_rotate") as (data_dir, env, _):
-        before = demo_source.dump
-        (old_key,) = _keys(data_dir)
-
-        result = run_cli(["rotate-keys"], env)
-        assert "--retire-old" in result.stdout, result.stdout
-
-        keys = _keys(data_dir)
-        assert len(keys) == 2 and keys[1] == old_key and keys[0] != old_key, keys
-        after = _dump(env)
-        assert _read_values(after) == _read_values(before)
-        # Already re-encrypted: the old key is kept for reading but no longer needed.
-        _assert_only_key_opens_everything(after, keys[0], [old_key])
 
 
 # Writes the drill must see confirmed: a quarter before the rotation, the rest during and
