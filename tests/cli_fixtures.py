@@ -251,9 +251,8 @@ demo_copy = data_copy  # the name the drills that copy the demo use
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory, demo_source):
     """`reattune serve` on a copy of the demo data, started with its keys: one per test
-    process for the drills that need a running server on the demo's data (`reattune demo`
-    run again, the health check following the key file). A test that changes its key file
-    puts it back."""
+    process for a drill that needs a running server on the demo's data (`reattune demo` run
+    again: tests/test_cli_demo.py). A test that changes its key file puts it back."""
     target = tmp_path_factory.mktemp("demo-server") / "data"
     with data_copy(demo_source, target, "reattune_demo_server") as (data_dir, env, _):
         env = {**env, **STATIC_FROM_SOURCE}

@@ -5,12 +5,19 @@ a clear message, no traceback, and no new key made over the data. Only a new ins
 (no encrypted text anywhere) gets a new key. Runs on the test run's database engine.
 """
 
+import os
+import re
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from django.test import Client, override_settings
 
-from tests.browser import app_env, free_port, http_get, run_cli
+from reattune.core import crypto
+from tests.base import BaseTestCase
+from tests.browser import app_env, free_port, run_cli
 from tests.cli_fixtures import data_copy, demo_copy
 
 pytest_plugins = ["tests.cli_fixtures"]  # demo_source: `reattune demo` once per session
@@ -116,41 +123,65 @@ def test_a_database_without_encrypted_text_gets_a_new_key(tmp_path, migrated_sou
         assert (data_dir / KEYS).stat().st_mode & 0o777 == 0o600
 
 
-@pytest.fixture
-def served(demo_server):
-    """`reattune serve` started with the right keys on a copy of the demo data (one per test
-    process: tests/cli_fixtures.py); its right key file is put back after the test."""
-    right = (demo_server.data_dir / KEYS).read_text()
-    yield demo_server
-    (demo_server.data_dir / KEYS).write_text(right)
+# A running process follows its key file (crypto.refresh): checked in-process on the test
+# database's encrypted rows, through the same /healthz. A real server that starts with the
+# right keys is every served test's (tests/cli_fixtures.py's demo_server among them), and the
+# key drill (tests/test_cli_rotate_keys.py) swaps the key file under running server processes.
+class HealthzFollowsTheKeyFileTests(BaseTestCase):
+    def _put(self, text: str) -> None:
+        """Replace the key file (a new file, as rotate-keys writes it: always seen as changed)."""
+        partial = self.path.with_suffix(".partial")
+        partial.write_text(text)
+        os.replace(partial, self.path)
+
+    def test_the_right_keys_serve_and_healthz_follows_the_key_file(self):
+        from django.conf import settings
+
+        right = "\n".join(settings.ENCRYPTION_KEYS) + "\n"
+        folder = tempfile.mkdtemp(prefix="reattune-keys-")
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        self.path = Path(folder) / KEYS
+        self._put(right)
+        with override_settings(ENCRYPTION_KEYS_FILE=self.path):
+            crypto.refresh()
+            response = Client().get("/healthz")
+            self.assertEqual(response.status_code, 200, response.content)
+            self._put(Fernet.generate_key().decode() + "\n")
+            response = Client().get("/healthz")
+            self.assertEqual(response.status_code, 503, response.content)
+            self.assertIn("encryption keys", response.json()["reason"])
+            self._put(right)
+            response = Client().get("/healthz")
+            self.assertEqual(response.status_code, 200, response.content)
 
 
-def test_the_right_keys_start_and_healthz_follows_the_key_file(served):
-    data_dir, app = served.data_dir, served
-    right = (data_dir / KEYS).read_text()
-    assert http_get(f"{app.url}/healthz")[0] == 200
-    (data_dir / KEYS).write_text(Fernet.generate_key().decode() + "\n")
-    status, _, body = http_get(f"{app.url}/healthz")
-    assert status == 503 and "encryption keys" in body, body
-    (data_dir / KEYS).write_text(right)
-    status, _, body = http_get(f"{app.url}/healthz")
-    assert status == 200, body
+# The sample /healthz reads: the newest stored value of every encrypted column.
+SAMPLE = """
+from reattune.core import crypto
+print("SAMPLED %d FAILED %d" % crypto.sample_problem(per_model=1, oldest=False))
+"""
 
 
-def test_other_commands_never_write_under_a_key_made_over_existing_data(served):
+def test_other_commands_never_write_under_a_key_made_over_existing_data(copy):
     """A command writing text with the key file missing fails, and writes nothing encrypted.
 
     SQLite: no key is made at all. PostgreSQL: the settings cannot see the data, so a key
     file is made, but the first encryption checks the stored data first and refuses.
     """
-    data_dir, app = served.data_dir, served
+    data_dir, env = copy
     right = (data_dir / KEYS).read_text()
     (data_dir / KEYS).unlink()
-    result = app.cli("manage", "shell", "-c", WRITE_ENTRY, check=False)
+    result = run_cli(["manage", "shell", "-c", WRITE_ENTRY], env, check=False)
     assert result.returncode != 0, result.stdout
     assert "written" not in result.stdout
     assert "encryption key" in result.stderr.lower(), result.stderr[-2000:]
     (data_dir / KEYS).write_text(right)
-    # With the right key back, the newest stored values (a sample) all open: nothing was
-    # written under another key (the server started with the right keys reads the file anew).
-    assert http_get(f"{app.url}/healthz")[0] == 200
+    # With the right key back, the newest stored values (the sample /healthz reads) all
+    # open: nothing was written under another key.
+    sampled, failed = map(
+        int,
+        re.search(
+            r"SAMPLED (\d+) FAILED (\d+)", run_cli(["manage", "shell", "-c", SAMPLE], env).stdout
+        ).groups(),
+    )
+    assert sampled > 0 and failed == 0, (sampled, failed)
