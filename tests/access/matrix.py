@@ -27,6 +27,7 @@ import importlib
 import json
 import re
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -301,6 +302,9 @@ class Personas:
                     Client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
             self.clients[persona] = client
             self.cookies[persona] = copy.deepcopy(client.cookies)
+        # Bearer requests carry no cookie: one client, its cookies emptied before each request
+        # (a new Client per request built the whole middleware chain again each time).
+        self.bare = Client()
 
     def client(self, persona: str, auth: str = "session") -> tuple[Client, dict]:
         if auth == "bearer":
@@ -308,7 +312,8 @@ class Personas:
             token = self.world.get(f"{persona}_token")  # therapists have none
             if persona != "anonymous" and token:
                 headers["Authorization"] = f"Bearer {token}"
-            return Client(), headers
+            self.bare.cookies = SimpleCookie()
+            return self.bare, headers
         client = self.clients[persona]
         client.cookies = copy.deepcopy(self.cookies[persona])
         return client, {}
