@@ -513,8 +513,9 @@ def progress_data(
     today_ = space.today()
     partner = partner_of(user)
     people = [(user.pk, "me")] + ([(partner.pk, "partner")] if partner else [])
-    data = progress.connection_data(user, space, today_, range)
-    weeks, counts = progress.rituals_per_week(user, space, today_)
+    first = progress.first_day(user, space)  # once: both series start at the couple's first day
+    data = progress.connection_data(user, space, today_, range, since=first)
+    weeks, counts = progress.rituals_per_week(user, space, today_, since=first)
     return {
         "range": range,
         "periods": data.periods,
