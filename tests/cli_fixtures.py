@@ -3,7 +3,8 @@
 `reattune demo` runs every feature's demo step in a real process and takes seconds; most
 drills (backup, restore, rotate-keys, import, the key start-up checks) only need its data to
 start from. `demo_source` builds it once: `reattune demo`, then one journal entry with a
-marker (WRITE_MARKER) and a dump of every encrypted column (DUMP), all in real subprocesses.
+marker (WRITE_MARKER) and a dump of every encrypted column (DUMP), all in real subprocesses
+(the marker and the dump in one).
 Drills that need an installation with nothing in it yet (the marker and vault writers, restore's
 refusals, a first key) start from `migrated_source`: one `reattune manage migrate` on a fresh
 folder, which `demo_source` builds on too. Each test then takes its own copy with
@@ -109,9 +110,10 @@ def script_env(data_dir, database_url: str | None = None, **extra: str) -> dict[
     return env
 
 
-def dump(env) -> dict:
-    """Every encrypted column, raw and as the app reads it, from a real `reattune` process."""
-    result = run_cli(["manage", "shell", "-c", DUMP], env, timeout=BUILD_TIMEOUT)
+def dump(env, before: str = "") -> dict:
+    """Every encrypted column, raw and as the app reads it, from a real `reattune` process
+    (which first runs the code `before`, if given)."""
+    result = run_cli(["manage", "shell", "-c", before + DUMP], env, timeout=BUILD_TIMEOUT)
     (line,) = [line for line in result.stdout.splitlines() if line.startswith("DUMP ")]
     return json.loads(line[len("DUMP ") :])
 
@@ -201,8 +203,7 @@ def migrated_source(tmp_path_factory) -> MigratedSource:
 def demo_source(tmp_path_factory, migrated_source) -> DemoSource:
     def build(env) -> dict:
         demo_stdout = run_cli(["demo"], env, timeout=BUILD_TIMEOUT).stdout
-        run_cli(["manage", "shell", "-c", WRITE_MARKER], env, timeout=BUILD_TIMEOUT)
-        dumped = dump(env)
+        dumped = dump(env, before=WRITE_MARKER)  # one process writes the marker, then dumps
         assert MARKER_BODY in read_values(dumped) and MARKER_TITLE in read_values(dumped)
         return {"demo_stdout": demo_stdout, "dump": dumped}
 
