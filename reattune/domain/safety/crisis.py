@@ -799,8 +799,9 @@ def _pieces(masked: str, meter: _Meter):
             start = space + 1 if space != -1 and space + 1 < end else nxt
 
 
-def _prepare(text: str, lex: Lexicon) -> str:
-    plain = model_plain(text)
+def _prepare(text: str, lex: Lexicon, plain: str | None = None) -> str:
+    """The text as the rules read it (``plain``: its model_plain, when already made)."""
+    plain = model_plain(text) if plain is None else plain
     # a left single quote opens a quotation; elsewhere treat it as an apostrophe
     return _blank_titles(text, plain, lex).replace("\u2018", "'")
 
@@ -1072,6 +1073,8 @@ def _scan(
     not_before: frozenset[str] | None = None,
     prefilter: bool = True,
     company: tuple[Lexicon, ...] = (),
+    plain: str | None = None,
+    shared: dict | None = None,
 ) -> list[CrisisSpan]:
     """The spans ``lex``'s rules find in ``text``.
 
@@ -1086,11 +1089,16 @@ def _scan(
     all), and a piece where no rule is left is not searched at all: the same spans as without
     it (tests/domain/test_crisis.py compares both on the whole dev corpus), for a fraction of
     the work.
+
+    ``plain`` (:func:`model_plain` of ``text``) and ``shared`` (a dict) let one check of every
+    lexicon make what is the same for each of them once: the text's plain form, and the
+    idiom and reported-sentence patterns of everyone in use (``lex`` among ``company``; the
+    order they are tried in changes no answer).
     """
     meter = meter or _Meter()
     cues = lex.negation_cues if cues is None else cues
     not_before = lex.not_before if not_before is None else not_before
-    masked = _prepare(text, lex)
+    masked = _prepare(text, lex, plain)
     lowered = masked.lower()
     # match lower-cased text with case-sensitive twins when lowering kept every offset
     if len(lowered) == len(masked):
@@ -1100,9 +1108,16 @@ def _scan(
     meter.chars += 3 * len(text)
     spans: list[CrisisSpan] = []
     triggers, first_person = fast(lex.triggers), fast(lex.first_person)
-    everyone = (lex, *(other for other in company if other is not lex))
-    idiom_sets = [fast(x.idioms) for x in everyone if x.idioms is not None]
-    reporters = [fast(x.reported) for x in everyone if x.reported is not None]
+    if shared is None or not any(other is lex for other in company):
+        shared = {}
+    made_for_all = shared.get(fast)
+    if made_for_all is None:
+        everyone = (lex, *(other for other in company if other is not lex))
+        made_for_all = shared[fast] = (
+            [fast(x.idioms) for x in everyone if x.idioms is not None],
+            [fast(x.reported) for x in everyone if x.reported is not None],
+        )
+    idiom_sets, reporters = made_for_all
     made = lex.prefilter or _prefilter(lex.rules)
     # Text whose lower case is longer (a dotted capital I) is matched as it is, with the
     # case-insensitive patterns; the prefilter then looks for the needed strings in its case
@@ -1275,9 +1290,12 @@ def _check(
     lexicons = _lexicons(lang)
     cues = frozenset().union(*(lex.negation_cues for lex in lexicons))
     not_before = frozenset().union(*(lex.not_before for lex in lexicons))
+    company, plain, shared = tuple(lexicons), model_plain(text), {}
     for lex in lexicons:
         try:
-            for span in _scan(text, lex, meter, cues, not_before, prefilter, tuple(lexicons)):
+            for span in _scan(
+                text, lex, meter, cues, not_before, prefilter, company, plain, shared
+            ):
                 found.setdefault((span.start, span.end, span.kind), span)
         except Exception:
             log.exception("crisis check (%s) failed; no hit from this language", lex.language)
