@@ -39,11 +39,19 @@ DEV = load_part("dev")
 HOLDOUT = load_part("holdout")
 
 
-@functools.cache
 def detect(text: str, lang: str | None = None, model: bool | None = None) -> CrisisResult:
     """detect_crisis, each answer computed once per test session (the corpus tests here and in
     test_crisis_languages.py ask about the same sentences many times). Only for the shipped
-    lexicons and model: a test that patches the detector calls detect_crisis itself."""
+    lexicons and model: a test that patches the detector calls detect_crisis itself.
+
+    One cache entry per question however it is asked: detect(t), detect(t, None, None) and
+    detect(t, model=True) are the same call of detect_crisis (model None means USE_MODEL),
+    which a cache keyed on the arguments as written would compute once for each."""
+    return _detect(text, lang, crisis.USE_MODEL if model is None else model)
+
+
+@functools.cache
+def _detect(text: str, lang: str | None, model: bool) -> CrisisResult:
     return detect_crisis(text, lang, model=model)
 
 
