@@ -12,28 +12,22 @@ holdout sentence is never printed, only how many differ.
 The lexicons are read once at the start (the files may be edited while this runs), and the
 Python detector is asked with the same compiled lexicons. crisis.js gets the document the view
 serves (lexicons_json._cached_build: built once per version of its inputs and kept in the cache
-folder), so this test and the view's share one build of it. The comparison's result (what may be
-shown) is kept in that folder too, under a digest of every input of both detectors, so the two
-passes of ``make test`` run it once.
+folder), so this test and the view's share one build of it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import gzip
-import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from filelock import FileLock
 
 from bench.crisis_eval import load_part
@@ -166,13 +160,7 @@ def parity(tmp_path_factory):
     """Run both detectors, once per test run: with xdist every worker that runs a test of this
     module would otherwise run the whole corpus through both (minutes on two cores). The
     first worker computes, the others wait on the lock and read its result (plain JSON: only
-    what may be shown, see _run_both).
-
-    ``make test`` runs the SQLite and the PostgreSQL pass side by side with one cache folder
-    (REATTUNE_CACHE_DIR); this test touches no database, so the second pass would only run the
-    same two programs on the same inputs again (about 45 CPU-seconds). The result is kept
-    there under a digest of every input of both detectors (_inputs_digest), and a pass that
-    finds it for these very inputs reads it instead."""
+    what may be shown, see _run_both)."""
     shared = tmp_path_factory.getbasetemp()
     # Read from the environment, not xdist's worker_id fixture, so the file also runs alone
     # with -p no:xdist.
@@ -182,89 +170,9 @@ def parity(tmp_path_factory):
     with FileLock(str(result_file) + ".lock"):
         if result_file.is_file():
             return json.loads(result_file.read_text(encoding="utf-8"))
-        if not Path(NODE).exists():
-            pytest.fail(
-                "node is needed for this test: install Debian's nodejs (Makefile TEST_DEBS)"
-            )
-        _lexicons, doc = _lexicons_and_document()  # detect_crisis uses these lexicons
-        cases = _cases()
-        folder = Path(settings.CACHE_DIR)
-        kept_name = f"{_KEPT_PREFIX}{_inputs_digest(doc, cases)}.json"
-        with _kept_lock(folder):
-            raw = None
-            if lexicons_json._private_folder(folder):
-                raw = lexicons_json._read_private_file(folder / kept_name)
-            if raw is not None:
-                result = json.loads(raw)
-            else:
-                # the same shape either way
-                result = json.loads(json.dumps(_run_both(tmp_path_factory, doc, cases)))
-                lexicons_json._keep(
-                    folder,
-                    kept_name,
-                    json.dumps(result).encode(),
-                    _KEPT_PREFIX,
-                    600,
-                    "crisis parity result",
-                )
+        result = json.loads(json.dumps(_run_both(tmp_path_factory)))  # the same shape either way
         result_file.write_text(json.dumps(result), encoding="utf-8")
         return result
-
-
-_KEPT_PREFIX = "crisis-js-parity-"
-
-
-@contextlib.contextmanager
-def _kept_lock(folder: Path):
-    """One pass computes while the other waits, then reads what it kept (no lock, and each
-    pass computes, where the folder cannot hold one)."""
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        lock = FileLock(str(folder / f".{_KEPT_PREFIX}lock"), mode=0o600)
-        lock.acquire()
-    except OSError:
-        yield
-        return
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def _inputs_digest(doc: dict, cases: list[tuple[str, str]]) -> str:
-    """A digest of everything either detector's answers depend on: the served document, the
-    cases, node and its flags, Python, PyYAML, this test, the runner, crisis.js, and every file
-    of the Python detector's code and data (the lexicons, the model)."""
-    import yaml
-
-    version = subprocess.run(
-        [NODE, "--version"], capture_output=True, text=True, timeout=60, check=False
-    ).stdout
-    digest = hashlib.sha256(
-        repr(
-            (sys.version, yaml.__version__, version, NODE_FLAGS, unicodedata.unidata_version)
-        ).encode()
-    )
-    for part in (
-        json.dumps(doc, sort_keys=True).encode(),
-        json.dumps(cases).encode(),
-    ):
-        digest.update(b"%d:" % len(part))
-        digest.update(part)
-    files = [
-        Path(__file__),
-        RUNNER,
-        ROOT / "reattune" / "static" / "reattune" / "crisis.js",
-        *sorted((ROOT / "reattune" / "domain" / "safety").glob("*.py")),
-        ROOT / "reattune" / "domain" / "datafile.py",  # the model file's reader
-        *sorted((ROOT / "reattune" / "data").rglob("*")),
-    ]
-    for path in files:
-        if path.is_file():
-            data = path.read_bytes()
-            digest.update(f"{path.relative_to(ROOT)}:{len(data)}:".encode())
-            digest.update(data)
-    return digest.hexdigest()[:40]
 
 
 def _lexicons_and_document():
@@ -281,8 +189,13 @@ def _lexicons_and_document():
     return lexicons, json.loads(raw)
 
 
-def _cases() -> list[tuple[str, str]]:
-    """(group, text) of every case; holdout texts are never shown (see _run_both)."""
+def _run_both(tmp_path_factory):
+    """Returns only what may be shown: dev and edge texts that differ, and for the holdout
+    just counts (its sentences stay inside this function)."""
+    if not Path(NODE).exists():
+        pytest.fail("node is needed for this test: install Debian's nodejs (Makefile TEST_DEBS)")
+    lexicons, doc = _lexicons_and_document()
+
     cases: list[tuple[str, str]] = []  # (group, text)
     for cases_of_lang in load_part("dev").values():
         for i, case in enumerate(cases_of_lang):
@@ -300,12 +213,7 @@ def _cases() -> list[tuple[str, str]]:
         cases.append(("edge", "漢字 " + text))
     for text in _long_cases():
         cases.append(("edge", text))
-    return cases
 
-
-def _run_both(tmp_path_factory, doc: dict, cases: list[tuple[str, str]]):
-    """Returns only what may be shown: dev and edge texts that differ, and for the holdout
-    just counts (its sentences stay inside this function)."""
     work = tmp_path_factory.mktemp("crisis_js")
     (work / "lexicons.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     (work / "cases.json").write_text(
