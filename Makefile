@@ -10,12 +10,16 @@ PORT ?= 8000
 TEST_DEBS := chromium chromium-headless-shell nodejs postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
-# Test processes: two per core (CI has 2 cores, so 4). Each gets its own test database and
-# browser server. Many tests mostly wait (for the browser, a `reattune` subprocess, a crash
-# drill's server), and with one process per core the cores sat idle most of the run; a second
-# process per core keeps them busy. --dist worksteal: a worker that runs out of tests takes
-# over queued ones from another, so the minutes-long drills near the end leave no core idle.
-PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
+# Test processes: one per core and one more (CI has 2 cores, so 3), beside the PostgreSQL
+# pass's one per core. Each gets its own test database and browser server. Many tests mostly
+# wait (for the browser, a `reattune` subprocess, a crash drill's server): with one per core
+# (2) the cores sat idle for a tenth of the run after the PostgreSQL pass ended (clean clone:
+# 10 min 30 s); with two per core (4) every process paid its own start-up, browser and server,
+# and the drills whose writers run for as long as the machine makes them wait grew (10 min 34
+# s, 1,140 CPU-s); with 3: 9 min 35 s, 1,050 CPU-s, busy from the installs to the end.
+# --dist worksteal: a worker that runs out of tests takes over queued ones from another, so
+# the minutes-long drills near the end leave no core idle.
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 # The PostgreSQL pass runs every test whose outcome the database engine can change; the rest
 # (pure-domain, browser, static analysis, what a page says) runs once, on SQLite. The list and
 # its reasons are in tests/engines.py, kept honest by tests/test_engine_selection.py.
