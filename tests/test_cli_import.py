@@ -20,10 +20,10 @@ from reattune.exports.archive import export_bytes
 from reattune.journal.actions import do_create_entry
 from reattune.journal.models import Entry
 from tests.base import BaseTestCase
-from tests.browser import run_cli
-from tests.cli_fixtures import data_copy, demo_copy
+from tests.browser import app_env, fresh_database, run_cli
+from tests.cli_fixtures import demo_copy
 
-pytest_plugins = ["tests.cli_fixtures"]  # demo_source, migrated_source: once per session
+pytest_plugins = ["tests.cli_fixtures"]  # demo_source: `reattune demo` once per session
 
 FIELDS = ("title", "body", "visibility", "created_at", "updated_at", "version", "submit_key")
 
@@ -209,20 +209,20 @@ def _rows(path: Path, kind: str) -> list[dict]:
         return json.loads(archive.read(f"{kind}.json"))["rows"]
 
 
-def test_it_round_trips_into_a_fresh_instance(tmp_path, demo_source, migrated_source):
+def test_it_round_trips_into_a_fresh_instance(tmp_path, demo_source):
     """export on one instance -> import on a new one -> export there: same rows.
 
-    The source is a copy of the session's `reattune demo`, the target a copy of its new
-    installation (migrated, no rows: tests/cli_fixtures.py), so the import's own migrate finds
-    nothing to apply. That a second import adds nothing is checked in-process, table by table
+    The source is a copy of the session's `reattune demo` (tests/cli_fixtures.py). That a
+    second import adds nothing is checked in-process, table by table
     (test_it_does_not_duplicate_anything_on_a_second_import)."""
     with (
         demo_copy(demo_source, tmp_path / "source", "reattune_import_src") as (_, source, _),
-        data_copy(migrated_source, tmp_path / "target", "reattune_import_dst") as (_, target, _),
+        fresh_database("reattune_import_dst") as target_url,
     ):
         first = tmp_path / "first.zip"
         run_cli(["export", "--user", "alex@demo.reattune.example", "--out", str(first)], source)
 
+        target = app_env(tmp_path / "target", target_url)
         result = run_cli(["import", str(first)], target)
         assert "created without a password" in result.stdout
         second = tmp_path / "second.zip"
