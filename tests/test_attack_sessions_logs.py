@@ -17,6 +17,7 @@ import re
 import uuid
 from unittest import mock
 
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -113,6 +114,34 @@ class SealedSlotAttack(BaseTestCase):
         page = browser.get("/care/").content.decode()
         self.assertNotIn('id="therapist-link"', page)
         self.assertIsNone(TOKEN_SHAPE.search(page))
+
+
+class ForgedSessionCookieAttack(BaseTestCase):
+    # A session key Django never makes (it makes them of lower-case letters and digits) finds
+    # no session and starts none, whatever it holds: on PostgreSQL a NUL made the look-up
+    # fail, a 500 on every page for that cookie.
+    KEYS = ("\x00" * 32, "a\x00" + "b" * 30, "ABCDEFGH" * 4, "abc'; drop table x;--" * 2, "é" * 32)
+
+    def test_a_forged_session_cookie_gets_the_signed_out_pages(self):
+        for key in self.KEYS:
+            client = Client()
+            client.cookies[settings.SESSION_COOKIE_NAME] = key
+            with self.subTest(key=key):
+                login = client.get("/login/")
+                self.assertEqual(login.status_code, 200)
+                home = client.get("/home/")
+                self.assertEqual(home.status_code, 302)
+                self.assertIn("/login/", home["Location"])
+
+    def test_the_real_key_still_opens_the_session(self):
+        alex = Client()
+        alex.post("/login/", {"email": "alex@example.org", "password": PASSWORD})
+        self.assertEqual(alex.get("/home/").status_code, 200)
+        key = alex.cookies[settings.SESSION_COOKIE_NAME].value
+        self.assertTrue(SessionStore(key).exists(key))
+        other = Client()
+        other.cookies[settings.SESSION_COOKIE_NAME] = key.upper()  # same letters, not Django's alphabet
+        self.assertEqual(other.get("/home/").status_code, 302)
 
 
 class SessionRowsAttack(BaseTestCase):

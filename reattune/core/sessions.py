@@ -8,8 +8,10 @@ only run with the session's key and the current time. The rows, the table, the c
 everything the store writes are Django's own, unchanged.
 """
 
+import re
 from datetime import UTC, datetime
 
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -22,6 +24,7 @@ def _live_session(session_key: str, now: datetime):
     return Session.objects.filter(session_key=session_key, expire_date__gt=now)
 
 
+_MADE_BY_DJANGO = re.compile(f"[{re.escape(VALID_KEY_CHARS)}]+")
 _LIVE_SESSION = Prepared(_live_session, session_key="0" * 32, now=datetime(2000, 1, 1, tzinfo=UTC))
 
 
@@ -31,6 +34,11 @@ class SessionStore(DatabaseStore):
         key = self.session_key
         if key is None:  # load() called on a store without a key: Django's own query
             return super()._get_session_from_db()  # type: ignore[misc]  # not in the stubs
+        if not _MADE_BY_DJANGO.fullmatch(key):
+            # No such row can exist (Django makes keys of these characters only), and some
+            # characters a cookie can carry (NUL) make PostgreSQL refuse the query: a 500.
+            self._session_key = None
+            return None
         found = _LIVE_SESSION.first(session_key=key, now=timezone.now())
         if found is None:
             self._session_key = None
