@@ -127,6 +127,9 @@ def test_a_database_without_encrypted_text_gets_a_new_key(tmp_path, migrated_sou
 # database's encrypted rows, through the same /healthz. A real server that starts with the
 # right keys is every served test's (tests/cli_fixtures.py's demo_server among them), and the
 # key drill (tests/test_cli_rotate_keys.py) swaps the key file under running server processes.
+# No real server meets a wrong key file any more (the drill runs with --skip-broken-key-files,
+# and broken key files at start-up are refusals, tested above): the 200 -> 503 -> 200 here goes
+# through the same view, crypto.refresh and health check a server's request does.
 class HealthzFollowsTheKeyFileTests(BaseTestCase):
     def _put(self, text: str) -> None:
         """Replace the key file (a new file, as rotate-keys writes it: always seen as changed)."""
