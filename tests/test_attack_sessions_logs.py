@@ -140,7 +140,8 @@ class ForgedSessionCookieAttack(BaseTestCase):
         key = alex.cookies[settings.SESSION_COOKIE_NAME].value
         self.assertTrue(SessionStore(key).exists(key))
         other = Client()
-        other.cookies[settings.SESSION_COOKIE_NAME] = key.upper()  # same letters, not Django's alphabet
+        # the same letters in upper case: not Django's alphabet, so no session
+        other.cookies[settings.SESSION_COOKIE_NAME] = key.upper()
         self.assertEqual(other.get("/home/").status_code, 302)
 
 
