@@ -89,25 +89,11 @@ BUILD_TIMEOUT = 600
 
 
 def script_env(data_dir, database_url: str | None = None, **extra: str) -> dict[str, str]:
-    """For `python -c SCRIPT` run in the repository with the app's own settings (its password
-    hasher included): the test run's REATTUNE_* and DATABASE_URL left out, the run's shared
-    cache kept (as tests.browser.app_env), SQLite in data_dir unless database_url is given."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("REATTUNE_") and key != "DATABASE_URL"
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="reattune.settings",
-        REATTUNE_DATA_DIR=str(data_dir),
-        PYTHONPATH=str(REPO),
-        **extra,
-    )
-    if "REATTUNE_CACHE_DIR" in os.environ:
-        env["REATTUNE_CACHE_DIR"] = os.environ["REATTUNE_CACHE_DIR"]
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
+    """For `python -c SCRIPT` run in the repository: tests.browser.app_env's environment (the
+    run's REATTUNE_* left out, its shared cache kept, SQLite in data_dir unless database_url is
+    given; data_dir left as it is) on the app's own settings, its password hasher included."""
+    env = app_env(Path(data_dir), database_url, data_checked=False)
+    return env | {"DJANGO_SETTINGS_MODULE": "reattune.settings", "PYTHONPATH": str(REPO), **extra}
 
 
 def dump(env, before: str = "") -> dict:
