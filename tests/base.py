@@ -12,9 +12,10 @@ from reattune.journal.actions import do_create_entry
 
 PASSWORD = "correct horse battery staple"
 PERSONAS = ("alex", "sam", "casey", "anonymous")
+WORLD_TIMEZONE = "Europe/Berlin"  # alex and sam's (tests/clock.py starts its clock by it)
 
 
-def make_couple(first: str, second: str, timezone_name: str = "Europe/Berlin"):
+def make_couple(first: str, second: str, timezone_name: str = WORLD_TIMEZONE):
     a = do_create_user(f"{first}@example.org", PASSWORD, first.title(), timezone_name)
     b = do_create_user(f"{second}@example.org", PASSWORD, second.title(), timezone_name)
     couples.do_join_space(b, couples.do_create_invite(a))

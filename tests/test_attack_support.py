@@ -16,6 +16,7 @@ from reattune.journal.actions import do_create_entry
 from reattune.rituals.actions import do_start_timeout
 from reattune.rituals.kinds import DAILY
 from tests.base import BaseTestCase
+from tests.clock import SteadyClock
 from tests.rituals_helpers import answers, form_data
 from tests.test_care_privacy import POSITIVE
 
@@ -40,7 +41,7 @@ def today_of(user):
     return Space.objects.get(memberships__user=user, memberships__left_at=None).today()
 
 
-class PartnerSupportAttack(BaseTestCase):
+class PartnerSupportAttack(SteadyClock, BaseTestCase):
     def setUp(self):
         super().setUp()
         # alex shares a crisis answer (suicide) and keeps a threat (harm from others) private

@@ -9,6 +9,7 @@ zip (every file in it), the report PDF (its text) and sam's calendar feed. And t
 for words of crisis that alex writes in private (docs/privacy.md, "Words of crisis").
 """
 
+import datetime as dt
 import io
 import re
 import uuid
@@ -20,6 +21,8 @@ from reattune.care.models import SafetyScreen
 from reattune.care.safety import RESTING_PROMPT, safety_mode
 from reattune.domain.safety.screen import SKIP_VALUE, load_screen
 from tests.access import matrix
+from tests.base import WORLD_TIMEZONE
+from tests.clock import START_TIME, SteadyClock
 
 # Every question is sent (as a browser does); the rest are "Prefer not to say".
 POSITIVE = {
@@ -91,7 +94,7 @@ def _download_text(response) -> str:
     return response.content.decode("utf-8", "replace")
 
 
-class OtherPartnerSeesNoChangeTests(TestCase):
+class OtherPartnerSeesNoChangeTests(SteadyClock, TestCase):
     maxDiff = None
     _before: dict | None = None  # see _before_everything
 
@@ -178,6 +181,16 @@ class OtherPartnerSeesNoChangeTests(TestCase):
         from reattune.vault.models import VaultKeyring
 
         VaultKeyring.objects.filter(owner=self.world["alex"]).delete()
+
+    def test_its_walks_run_far_from_midnight_where_the_couple_lives(self):
+        """The walks are compared minutes apart; across midnight "today" would move on every
+        dated page (tests/clock.py). The world's couple sees the same day for hours yet."""
+        space = self.world["alex"].memberships.get(left_at__isnull=True).space
+        local = space.local_now()
+        self.assertEqual(str(space.tzinfo()), WORLD_TIMEZONE)
+        midnight = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), local.tzinfo)
+        self.assertGreaterEqual(local.time(), START_TIME)
+        self.assertGreater(midnight - local, dt.timedelta(hours=4))
 
     def test_it_changes_nothing_the_partner_or_the_therapist_can_see(self):
         self._alex_without_a_vault()

@@ -22,6 +22,7 @@ from reattune.rituals.models import AgreementAcceptance, DailyCheckIn, LadderSta
 from tests.access import matrix
 from tests.base import BaseTestCase
 from tests.checkups import fill
+from tests.clock import SteadyClock
 from tests.rituals_helpers import form_data
 from tests.test_care_privacy import Body
 
@@ -38,7 +39,7 @@ def fresh(user):
     return user.__class__.objects.get(pk=user.pk)
 
 
-class OtherPartnerUnchangedTests(TestCase):
+class OtherPartnerUnchangedTests(SteadyClock, TestCase):
     maxDiff = None
 
     @classmethod
