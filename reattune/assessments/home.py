@@ -4,9 +4,13 @@ from reattune.core.prepared import Prepared
 
 
 def _done_instruments(author_id: int):
-    return Response.objects.filter(
-        author_id=author_id, submitted_at__isnull=False, instrument_id__in=CHECKUP_SEQUENCE
-    ).values_list("instrument_id", flat=True)
+    return (
+        Response.objects.filter(
+            author_id=author_id, submitted_at__isnull=False, instrument_id__in=CHECKUP_SEQUENCE
+        )
+        .values_list("instrument_id", flat=True)
+        .distinct()
+    )  # each instrument once, not each round
 
 
 _DONE = Prepared(_done_instruments, author_id=0)

@@ -20,12 +20,16 @@ def _rounds(author_id: int):
 
 
 def _answers_from(author_id: int, lowest: int):
-    """The answers of the person's responses from `lowest` (a response id) on: a superset of
-    the rounds shown (at most a few responses more), picked out by id below."""
+    """The answers of the person's check-up responses from `lowest` (a response id) on: a
+    superset of the rounds shown (at most a few responses more, an unfinished one say),
+    picked out by id below. Only the chart's instrument: a round's other questionnaires,
+    answered beside it, would be read only to be dropped."""
     from reattune.assessments.models import Answer
 
     return Answer.objects.filter(
-        response__author_id=author_id, response_id__gte=lowest
+        response__author_id=author_id,
+        response__instrument_id="connection_check",
+        response_id__gte=lowest,
     ).values_list("response_id", "item_id", "value")
 
 
