@@ -16,6 +16,7 @@ from reattune.domain.instruments import (
     parse_instrument,
     score_response,
 )
+from reattune.domain.instruments.loader import load_instrument_file
 from reattune.domain.instruments.scoring import keyed_rows
 
 from ._helpers import tiny
@@ -231,3 +232,25 @@ def test_keyed_rows_for_alpha():
         [{"t1": 2, "t2": 0, "t3": 1, "t4": 1}, {"t1": 1}, {"t1": 0, "t2": 2, "t3": 0, "t4": 0}],
     )
     assert rows == [[2.0, 2.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0]]
+
+
+def test_tables_kept_on_an_instrument_change_no_score_and_no_serialised_form():
+    # score_response keeps each instrument's item scales and scored constructs on it after the
+    # first response: later responses score the same, and the instrument's own dict is unchanged.
+    for instrument in load_instruments().values():
+        answers = {
+            item.id: (
+                instrument.scales[item.scale].max if n % 3 else instrument.scales[item.scale].min
+            )
+            for n, item in enumerate(instrument.items)
+        }
+        before = instrument.to_dict()
+        first = score_response(instrument, answers)
+        again = score_response(instrument, answers)
+        fresh = score_response(load_instrument_file(instrument.source), answers)
+        for scores in (again, fresh):
+            assert scores.to_dict() == first.to_dict()
+            assert scores.concepts == first.concepts and scores.channels == first.channels
+        assert instrument.to_dict() == before
+        with pytest.raises(ValueError, match="unknown item 'nope'"):
+            score_response(instrument, {**answers, "nope": 1})

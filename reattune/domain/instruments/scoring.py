@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .model import Band, Instrument
+from .model import Band, Construct, Instrument, Item, Scale
 
 
 @dataclass(frozen=True)
@@ -82,19 +82,29 @@ def _keyed_item(instrument: Instrument, item, answer: int) -> int:
     return scale.min + scale.max - answer if item.reverse else answer
 
 
+def _scale_by_item(instrument: Instrument) -> dict[str, Scale]:
+    """Each item's scale by item id, looked up once per instrument (every response read is
+    checked against it)."""
+    cached = instrument.__dict__.get("_scale_by_item")
+    if cached is None:
+        cached = {item.id: instrument.scales[item.scale] for item in instrument.items}
+        object.__setattr__(instrument, "_scale_by_item", cached)
+    return cached
+
+
 def check_answers(instrument: Instrument, answers: Mapping[str, object]) -> dict[str, int]:
     """Validate answers; return only the answered ones. Raises ValueError with a clear message."""
     clean: dict[str, int] = {}
+    scale_of = _scale_by_item(instrument)
     for item_id, answer in answers.items():
-        item = instrument.item(item_id)
-        if item is None:
+        scale = scale_of.get(item_id)
+        if scale is None:
             raise ValueError(
                 f"unknown item {item_id!r} for instrument {instrument.id!r} "
                 f"version {instrument.version}"
             )
         if answer is None:
             continue
-        scale = instrument.scales[item.scale]
         if not scale.contains(answer):
             raise ValueError(
                 f"item {item_id!r}: answer {answer!r} is not on the scale "
@@ -104,18 +114,27 @@ def check_answers(instrument: Instrument, answers: Mapping[str, object]) -> dict
     return clean
 
 
+def _scored(instrument: Instrument) -> tuple[tuple[str, Construct, tuple[Item, ...], Scale], ...]:
+    """(id, construct, its items, their scale) of each scored construct in file order, once
+    per instrument."""
+    cached = instrument.__dict__.get("_scored")
+    if cached is None:
+        cached = tuple(
+            (cid, construct, instrument.items_for(cid), instrument.scale_of(cid))
+            for cid, construct in instrument.constructs.items()
+            if construct.scored
+        )
+        object.__setattr__(instrument, "_scored", cached)
+    return cached
+
+
 def score_response(instrument: Instrument, answers: Mapping[str, int | None]) -> ScoreSet:
     """Score every mean/sum construct. See the module docstring for the rules."""
     clean = check_answers(instrument, answers)
     result = ScoreSet()
     concept_values: dict[str, list[float]] = {}
     channels: dict[str, dict[str, float]] = {}
-    scales = instrument.scales
-    for cid, construct in instrument.constructs.items():
-        if not construct.scored:
-            continue
-        own = instrument.items_for(cid)
-        scale = scales[own[0].scale]
+    for cid, construct, own, scale in _scored(instrument):
         span = scale.max - scale.min
         values = []
         for item in own:
