@@ -75,6 +75,7 @@ def live_app(tmp_path_factory):
     with fresh_database("reattune_browser") as database_url:
         env = app_env(root / "data", database_url)
         with serve(env, root / "data", workers=1, threads=4) as app:
+            app.keep_shell = True  # one `manage shell` for this process's tests
             # In the PostgreSQL run the app must really be on PostgreSQL, not on SQLite.
             sqlite_file = app.data_dir / "reattune.sqlite3"
             assert sqlite_file.exists() == (database_url is None), app.output()
