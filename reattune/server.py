@@ -41,7 +41,27 @@ class Server(BaseApplication):
     def load(self):
         from reattune.wsgi import application
 
+        warm()
         return application
+
+
+# The page frame every framed page extends, and what it includes on every page.
+FRAME_TEMPLATES = ("base.html", "includes/timeout_button.html", "includes/footer_links.html")
+
+
+def warm() -> None:
+    """Build once in the master, before gunicorn forks the workers (preload_app), what each
+    worker would otherwise build on its first framed page: the URL resolver's table of names
+    for reverse() and the frame's compiled templates. Every worker starts with them, the same
+    for everyone; none of it reads the database, and no connection is taken into the fork."""
+    from django.db import connections
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
+    get_resolver().reverse_dict  # noqa: B018 (built on first use, for the default language)
+    for name in FRAME_TEMPLATES:
+        get_template(name)
+    connections.close_all()
 
 
 def run(
