@@ -202,13 +202,15 @@ def test_dev_floors_per_language(lang):
 # false alarms):
 #   de 0.86 0.71 0.05 | en 0.95 0.80 0.03 | es 0.65 0.63 0.05
 #   fr 0.74 0.65 0.03 | it 0.58 0.71 0.08 | nl 0.75 0.72 0.05
-# These are below the issue's targets (0.97, 0.90, 0.03): raise them as the rules improve.
+# After round 18 (2026-12-08, rules only): es 0.80 0.67 0.05 | fr 0.79 0.65 0.03 |
+#   it 0.74 0.71 0.08 (the rest as before); explicit floors raised for those three.
+# These are below the targets (0.97, 0.90, 0.03): raise them as the rules improve.
 HOLDOUT_FLOORS: dict[str, dict[str, float]] = {
     "en": {"explicit": 0.90, "indirect": 0.75, "false_alarm": 0.06},
     "de": {"explicit": 0.80, "indirect": 0.65, "false_alarm": 0.08},
-    "es": {"explicit": 0.60, "indirect": 0.58, "false_alarm": 0.08},
-    "fr": {"explicit": 0.68, "indirect": 0.60, "false_alarm": 0.06},
-    "it": {"explicit": 0.52, "indirect": 0.65, "false_alarm": 0.10},
+    "es": {"explicit": 0.75, "indirect": 0.58, "false_alarm": 0.08},
+    "fr": {"explicit": 0.74, "indirect": 0.60, "false_alarm": 0.06},
+    "it": {"explicit": 0.68, "indirect": 0.65, "false_alarm": 0.10},
     "nl": {"explicit": 0.70, "indirect": 0.65, "false_alarm": 0.08},
 }
 HOLDOUT_DEFAULT = {"explicit": 0.35, "indirect": 0.30, "false_alarm": 0.08}
