@@ -18,6 +18,7 @@ from reattune.vault import format as vault_format
 from reattune.vault.models import VaultItem
 from tests import test_safety_mode as screened
 from tests.access import matrix
+from tests.clock import SteadyClock
 from tests.test_vault_api import VAULT_ID, VAULT_KEY
 
 URGENT = {
@@ -29,7 +30,7 @@ URGENT = {
 NEGATIVE = {"screen_version": 1, "answers": {}, "notes": "", "result": {"positive": False}}
 
 
-class VaultSafetyCheckPartnerUnchangedTests(TestCase):
+class VaultSafetyCheckPartnerUnchangedTests(SteadyClock, TestCase):
     maxDiff = None
     # sam's view of every GET of the URL map, and the comparison, as for a check outside it.
     pages = screened.OtherPartnerUnchangedTests.pages

@@ -148,7 +148,7 @@ def _assert_exit_0(result: subprocess.CompletedProcess, args) -> None:
 # runs it (the shell's globals and its automatic model imports, fresh for each), with its own
 # stdout and stderr; the database connections are closed after each, as a process's are when
 # it ends. The answer is one line after the marker. Starting Django for each `manage shell`
-# cost about 0.6 CPU-s; the browser tests ran about 40 of them.
+# cost about 0.6 CPU-s; the browser tests ran about 55 of them.
 _SHELL_MARK = "@@reattune-test-shell@@ "
 _SHELL_LOOP = f"""
 import contextlib as _c, io as _io, json as _j, sys as _s, traceback as _t
@@ -232,20 +232,26 @@ class ServedApp:
                     stderr=log,
                 )
         shell = self._shell
-        shell.stdin.write(json.dumps(args[3]).encode() + b"\n")
-        shell.stdin.flush()
-        # Read from the pipe itself, not a buffered file, so select sees all there is to read.
         deadline, out, mark = time.monotonic() + timeout, b"", _SHELL_MARK.encode()
-        while mark not in out or not out.endswith(b"\n"):
-            ready, _, _ = select.select([shell.stdout], [], [], deadline - time.monotonic())
-            chunk = os.read(shell.stdout.fileno(), 1 << 16) if ready else None
-            if not chunk:
-                self._stop_shell()
+        try:
+            shell.stdin.write(json.dumps(args[3]).encode() + b"\n")
+            shell.stdin.flush()
+            # Read from the pipe itself, not a buffered file, so select sees all there is.
+            while mark not in out or not out.endswith(b"\n"):
+                left = max(0.0, deadline - time.monotonic())
+                ready, _, _ = select.select([shell.stdout], [], [], left)
+                chunk = os.read(shell.stdout.fileno(), 1 << 16) if ready else None
                 if chunk is None:
                     raise subprocess.TimeoutExpired(args, timeout)
-                log = shell_log.read_text(errors="replace")
-                raise AssertionError(f"the kept `reattune manage shell` ended:\n{log}")
-            out += chunk
+                if not chunk:
+                    log = shell_log.read_text(errors="replace")
+                    raise AssertionError(f"the kept `reattune manage shell` ended:\n{log}")
+                out += chunk
+        except BaseException:
+            # Whatever went wrong, this shell's next answer must never be read as another
+            # snippet's: it goes, and the next snippet starts a new one.
+            self._stop_shell()
+            raise
         answer = json.loads(out[out.index(mark) + len(mark) :])
         result = subprocess.CompletedProcess(
             [sys.executable, "-m", "reattune", *args],
