@@ -146,15 +146,18 @@ def _assert_exit_0(result: subprocess.CompletedProcess, args) -> None:
 # The code of `reattune manage shell -c CODE`, run by one `reattune manage shell` that lives as
 # long as its app (ServedApp.keep_shell): each CODE read from stdin as a JSON line runs as `-c`
 # runs it (the shell's globals and its automatic model imports, fresh for each), with its own
-# stdout and stderr; the database connections are closed after each, as a process's are when
-# it ends. The answer is one line after the marker. Starting Django for each `manage shell`
+# stdout and stderr and Django's caches emptied before it; the database connections are closed
+# after each, as a process's are when it ends. The answer is one line after the marker. Starting Django for each `manage shell`
 # cost about 0.6 CPU-s; the browser tests ran about 55 of them.
 _SHELL_MARK = "@@reattune-test-shell@@ "
 _SHELL_LOOP = f"""
 import contextlib as _c, io as _io, json as _j, sys as _s, traceback as _t
+from django.core.cache import caches as _caches
 from django.db import connections as _connections
 _base, _reply = dict(globals()), _s.stdout
 for _line in _s.stdin:
+    for _cache in _caches.all(initialized_only=True):
+        _cache.clear()  # as a new process's empty in-memory caches
     _o, _e, _rc = _io.StringIO(), _io.StringIO(), 0
     with _c.redirect_stdout(_o), _c.redirect_stderr(_e):
         try:
