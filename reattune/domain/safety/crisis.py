@@ -1074,7 +1074,6 @@ def _scan(
     prefilter: bool = True,
     company: tuple[Lexicon, ...] = (),
     plain: str | None = None,
-    shared: dict | None = None,
 ) -> list[CrisisSpan]:
     """The spans ``lex``'s rules find in ``text``.
 
@@ -1090,10 +1089,8 @@ def _scan(
     it (tests/domain/test_crisis.py compares both on the whole dev corpus), for a fraction of
     the work.
 
-    ``plain`` (:func:`model_plain` of ``text``) and ``shared`` (a dict) let one check of every
-    lexicon make what is the same for each of them once: the text's plain form, and the
-    idiom and reported-sentence patterns of everyone in use (``lex`` among ``company``; the
-    order they are tried in changes no answer).
+    ``plain`` (:func:`model_plain` of ``text``) lets one check of every lexicon make the
+    text's plain form once.
     """
     meter = meter or _Meter()
     cues = lex.negation_cues if cues is None else cues
@@ -1108,16 +1105,9 @@ def _scan(
     meter.chars += 3 * len(text)
     spans: list[CrisisSpan] = []
     triggers, first_person = fast(lex.triggers), fast(lex.first_person)
-    if shared is None or not any(other is lex for other in company):
-        shared = {}
-    made_for_all = shared.get(fast)
-    if made_for_all is None:
-        everyone = (lex, *(other for other in company if other is not lex))
-        made_for_all = shared[fast] = (
-            [fast(x.idioms) for x in everyone if x.idioms is not None],
-            [fast(x.reported) for x in everyone if x.reported is not None],
-        )
-    idiom_sets, reporters = made_for_all
+    everyone = (lex, *(other for other in company if other is not lex))
+    idiom_sets = [fast(x.idioms) for x in everyone if x.idioms is not None]
+    reporters = [fast(x.reported) for x in everyone if x.reported is not None]
     made = lex.prefilter or _prefilter(lex.rules)
     # Text whose lower case is longer (a dotted capital I) is matched as it is, with the
     # case-insensitive patterns; the prefilter then looks for the needed strings in its case
@@ -1290,12 +1280,10 @@ def _check(
     lexicons = _lexicons(lang)
     cues = frozenset().union(*(lex.negation_cues for lex in lexicons))
     not_before = frozenset().union(*(lex.not_before for lex in lexicons))
-    company, plain, shared = tuple(lexicons), model_plain(text), {}
+    company, plain = tuple(lexicons), model_plain(text)
     for lex in lexicons:
         try:
-            for span in _scan(
-                text, lex, meter, cues, not_before, prefilter, company, plain, shared
-            ):
+            for span in _scan(text, lex, meter, cues, not_before, prefilter, company, plain):
                 found.setdefault((span.start, span.end, span.kind), span)
         except Exception:
             log.exception("crisis check (%s) failed; no hit from this language", lex.language)
