@@ -5,6 +5,7 @@ from reattune.domain.charts import Series, line_chart
 
 MARKERS = ("circle", "square", "triangle", "diamond", "circle", "square")
 MAX_ROUNDS = 24  # the last two years of monthly check-ups: the chart stays readable
+CHART_INSTRUMENT = "connection_check"  # the questionnaire whose areas the chart follows
 
 
 def _rounds(author_id: int):
@@ -12,7 +13,7 @@ def _rounds(author_id: int):
 
     return (
         Response.objects.filter(
-            author_id=author_id, instrument_id="connection_check", submitted_at__isnull=False
+            author_id=author_id, instrument_id=CHART_INSTRUMENT, submitted_at__isnull=False
         )
         .order_by("-submitted_at")
         .only("id", "instrument_id", "instrument_version", "submitted_at")[:MAX_ROUNDS]
@@ -28,7 +29,7 @@ def _answers_from(author_id: int, lowest: int):
 
     return Answer.objects.filter(
         response__author_id=author_id,
-        response__instrument_id="connection_check",
+        response__instrument_id=CHART_INSTRUMENT,
         response_id__gte=lowest,
     ).values_list("response_id", "item_id", "value")
 

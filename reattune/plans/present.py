@@ -16,14 +16,6 @@ from reattune.domain.plan import Plan as DomainPlan
 from reattune.plans import queries
 from reattune.plans.models import Plan
 
-# A plan kind's label, as Plan.get_kind_display() gives it (the labels are plain strings), without
-# the dict of every choice that method builds on each call.
-_KIND_LABELS: dict[str, str] = dict(Plan.Kind.choices)
-
-
-def _kind_label(plan: Plan) -> str:
-    return _KIND_LABELS.get(plan.kind, plan.kind)
-
 
 def _own_view(plan: Plan, today: date, safety_mode: bool) -> tuple[PracticeLibrary, int, OwnView]:
     """What every shaping of a plan starts from: the practice library, the current week's
@@ -85,7 +77,7 @@ def plan_context(plan: Plan, today: date, safety_mode: bool = False) -> dict[str
         )
     return {
         "plan": plan,
-        "kind": _kind_label(plan),
+        "kind": plan.get_kind_display(),
         "current_week": current,
         "daily": item(view.daily),
         "weeks": weeks,
@@ -105,7 +97,7 @@ def plan_outline(plan: Plan, today: date, safety_mode: bool = False) -> dict[str
         return f"{text} (resting for now)" if entry.resting else text
 
     return {
-        "kind": _kind_label(plan),
+        "kind": plan.get_kind_display(),
         "starts_on": plan.starts_on,
         "current_week": current,
         "daily": title(view.daily),
