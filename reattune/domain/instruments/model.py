@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from ..datafile import DataFileError
+
+T = TypeVar("T")
 
 
 class InstrumentError(DataFileError):
@@ -132,30 +135,48 @@ class Instrument:
         return (self.id, self.version)
 
     def item(self, item_id: str) -> Item | None:
-        return self._items_by_id().get(item_id)
+        return self._memo("_by_id", lambda: {item.id: item for item in self.items}).get(item_id)
 
-    def _items_by_id(self) -> dict[str, Item]:
-        cached = self.__dict__.get("_by_id")
+    def _memo(self, name: str, build: Callable[[], T]) -> T:
+        """A table derived from the fields, built on first use and kept on the instrument (it
+        is frozen, so beside the fields; scoring asks for these for every response read)."""
+        cached = self.__dict__.get(name)
         if cached is None:
-            cached = {item.id: item for item in self.items}
-            object.__setattr__(self, "_by_id", cached)
+            cached = build()
+            object.__setattr__(self, name, cached)
         return cached
 
     def items_for(self, construct_id: str) -> tuple[Item, ...]:
-        """The construct's items in file order (grouped once per instrument: scoring asks
-        for each construct of each response)."""
-        cached = self.__dict__.get("_by_construct")
-        if cached is None:
-            grouped: dict[str, list[Item]] = {}
+        """The construct's items in file order."""
+
+        def grouped() -> dict[str, tuple[Item, ...]]:
+            by_construct: dict[str, list[Item]] = {}
             for item in self.items:
-                grouped.setdefault(item.construct, []).append(item)
-            cached = {cid: tuple(items) for cid, items in grouped.items()}
-            object.__setattr__(self, "_by_construct", cached)
-        return cached.get(construct_id, ())
+                by_construct.setdefault(item.construct, []).append(item)
+            return {cid: tuple(items) for cid, items in by_construct.items()}
+
+        return self._memo("_by_construct", grouped).get(construct_id, ())
 
     def scale_of(self, construct_id: str) -> Scale:
         """The one scale a scored construct's items share."""
         return self.scales[self.items_for(construct_id)[0].scale]
+
+    def scales_by_item(self) -> dict[str, Scale]:
+        """Each item's scale by item id."""
+        return self._memo(
+            "_scale_by_item", lambda: {item.id: self.scales[item.scale] for item in self.items}
+        )
+
+    def scored_constructs(self) -> tuple[tuple[str, Construct, tuple[Item, ...], Scale], ...]:
+        """(id, construct, its items, their scale) of each scored construct, in file order."""
+        return self._memo(
+            "_scored",
+            lambda: tuple(
+                (cid, construct, self.items_for(cid), self.scale_of(cid))
+                for cid, construct in self.constructs.items()
+                if construct.scored
+            ),
+        )
 
     def to_dict(self) -> dict:
         """Everything a client needs to show the questionnaire (no answers)."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .model import Band, Construct, Instrument, Item, Scale
+from .model import Band, Instrument
 
 
 @dataclass(frozen=True)
@@ -82,20 +82,10 @@ def _keyed_item(instrument: Instrument, item, answer: int) -> int:
     return scale.min + scale.max - answer if item.reverse else answer
 
 
-def _scale_by_item(instrument: Instrument) -> dict[str, Scale]:
-    """Each item's scale by item id, looked up once per instrument (every response read is
-    checked against it)."""
-    cached = instrument.__dict__.get("_scale_by_item")
-    if cached is None:
-        cached = {item.id: instrument.scales[item.scale] for item in instrument.items}
-        object.__setattr__(instrument, "_scale_by_item", cached)
-    return cached
-
-
 def check_answers(instrument: Instrument, answers: Mapping[str, object]) -> dict[str, int]:
     """Validate answers; return only the answered ones. Raises ValueError with a clear message."""
     clean: dict[str, int] = {}
-    scale_of = _scale_by_item(instrument)
+    scale_of = instrument.scales_by_item()
     for item_id, answer in answers.items():
         scale = scale_of.get(item_id)
         if scale is None:
@@ -114,27 +104,13 @@ def check_answers(instrument: Instrument, answers: Mapping[str, object]) -> dict
     return clean
 
 
-def _scored(instrument: Instrument) -> tuple[tuple[str, Construct, tuple[Item, ...], Scale], ...]:
-    """(id, construct, its items, their scale) of each scored construct in file order, once
-    per instrument."""
-    cached = instrument.__dict__.get("_scored")
-    if cached is None:
-        cached = tuple(
-            (cid, construct, instrument.items_for(cid), instrument.scale_of(cid))
-            for cid, construct in instrument.constructs.items()
-            if construct.scored
-        )
-        object.__setattr__(instrument, "_scored", cached)
-    return cached
-
-
 def score_response(instrument: Instrument, answers: Mapping[str, int | None]) -> ScoreSet:
     """Score every mean/sum construct. See the module docstring for the rules."""
     clean = check_answers(instrument, answers)
     result = ScoreSet()
     concept_values: dict[str, list[float]] = {}
     channels: dict[str, dict[str, float]] = {}
-    for cid, construct, own, scale in _scored(instrument):
+    for cid, construct, own, scale in instrument.scored_constructs():
         span = scale.max - scale.min
         values = []
         for item in own:
