@@ -158,10 +158,8 @@ class App:
 
 
 def app_environment(data_dir: Path, database_url: str | None, floor: bool = False) -> dict:
-    env = app_env(data_dir, database_url)
-    # The app's own settings, production's password hashing included (tests.browser.app_env
-    # gives the tests' servers a cheap one: tests/served_settings.py).
-    env["DJANGO_SETTINGS_MODULE"] = "reattune.settings"
+    # The app's own settings, production's password hashing included.
+    env = app_env(data_dir, database_url, settings="reattune.settings")
     if floor:
         env["REATTUNE_BENCH_FLOOR"] = "1"
     env["REATTUNE_LOG_LEVEL"] = "WARNING"

@@ -92,8 +92,8 @@ def script_env(data_dir, database_url: str | None = None, **extra: str) -> dict[
     """For `python -c SCRIPT` run in the repository: tests.browser.app_env's environment (the
     run's REATTUNE_* left out, its shared cache kept, SQLite in data_dir unless database_url is
     given; data_dir left as it is) on the app's own settings, its password hasher included."""
-    env = app_env(Path(data_dir), database_url, data_checked=False)
-    return env | {"DJANGO_SETTINGS_MODULE": "reattune.settings", "PYTHONPATH": str(REPO), **extra}
+    env = app_env(Path(data_dir), database_url, data_checked=False, settings="reattune.settings")
+    return env | {"PYTHONPATH": str(REPO), **extra}
 
 
 def dump(env, before: str = "") -> dict:

@@ -59,12 +59,19 @@ def stamp_data_check(data_dir: Path) -> None:
 
 
 def app_env(
-    data_dir: Path, database_url: str | None = None, *, data_checked: bool = True
+    data_dir: Path,
+    database_url: str | None = None,
+    *,
+    data_checked: bool = True,
+    settings: str = "tests.served_settings",
 ) -> dict[str, str]:
     """The environment for a `reattune` subprocess: SQLite in data_dir, or database_url.
 
     With data_checked (the default), data_dir is created with the start-up stamp of the
-    shipped data files in it (`stamp_data_check`); False leaves data_dir untouched."""
+    shipped data files in it (`stamp_data_check`); False leaves data_dir untouched. settings:
+    the tests' servers get the app's settings with a cheap password hash
+    (tests/served_settings.py); benchmarks and scripts that need production's pass
+    "reattune.settings"."""
     if data_checked:
         stamp_data_check(data_dir)
     env = {
@@ -81,9 +88,7 @@ def app_env(
         )
     }
     env["REATTUNE_DATA_DIR"] = str(data_dir)
-    # The app's settings with a cheap password hash (tests/served_settings.py); the process
-    # runs in REPO, so `tests` is importable there.
-    env["DJANGO_SETTINGS_MODULE"] = "tests.served_settings"
+    env["DJANGO_SETTINGS_MODULE"] = settings  # the process runs in REPO: `tests` imports
     if "REATTUNE_CACHE_DIR" in os.environ:  # the run's shared cache (tests/settings.py)
         env["REATTUNE_CACHE_DIR"] = os.environ["REATTUNE_CACHE_DIR"]
     env["PYTHONUNBUFFERED"] = "1"
